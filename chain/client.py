@@ -1,0 +1,175 @@
+"""Send transactions as a given key, read contracts, decode events."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.exceptions import ContractLogicError
+
+from .compile import Artifact
+from .errors import ChainError, ChainRevert
+
+# Explicit gas: estimateGas on every call costs about three times the work (DESIGN §8).
+DEFAULT_GAS = 1_500_000
+DEPLOY_GAS = 6_000_000
+MAX_FEE = 100 * 10**9
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    args: dict[str, Any]
+    address: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tx_hash: str
+    block_number: int
+    gas_used: int
+    events: list[Event] = field(default_factory=list)
+    contract_address: str | None = None
+
+    def event(self, name: str) -> Event:
+        """The one event of this name in the receipt."""
+        found = [e for e in self.events if e.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one {name} event, found {len(found)}")
+        return found[0]
+
+    def named(self, name: str) -> list[Event]:
+        return [e for e in self.events if e.name == name]
+
+
+class Chain:
+    """One EVM reached through web3: signs locally, tracks nonces per key."""
+
+    def __init__(self, w3: Web3):
+        self.w3 = w3
+        self.chain_id = w3.eth.chain_id
+        self._nonces: dict[str, int] = {}
+        self._nonce_lock = threading.Lock()
+        self._event_abis: dict[bytes, Any] = {}
+
+    # -- contracts
+
+    def contract(self, artifact: Artifact, address: str):
+        contract = self.w3.eth.contract(address=address, abi=artifact.abi)
+        for item in artifact.abi:
+            if item["type"] == "event":
+                event = contract.events[item["name"]]
+                self._event_abis[bytes.fromhex(event.topic.removeprefix("0x"))] = event
+        return contract
+
+    def deploy(self, artifact: Artifact, *args: Any, sender: LocalAccount):
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        tx = factory.constructor(*args).build_transaction(self._fields(sender, DEPLOY_GAS))
+        receipt = self._submit(sender, tx)
+        return self.contract(artifact, receipt.contract_address), receipt
+
+    # -- transactions
+
+    def send(self, sender: LocalAccount, contract, function: str, *args: Any, gas: int = DEFAULT_GAS) -> Receipt:
+        """Sign and send `contract.function(*args)` as `sender`; raise ChainRevert on revert."""
+        tx = contract.functions[function](*args).build_transaction(self._fields(sender, gas))
+        return self._submit(sender, tx)
+
+    def call(self, contract, function: str, *args: Any) -> Any:
+        try:
+            return contract.functions[function](*args).call()
+        except Exception as exc:
+            reason = _reason(exc)
+            if reason is None:
+                raise
+            raise ChainRevert(reason) from exc
+
+    def transfer_value(self, sender: LocalAccount, to: str, wei: int) -> Receipt:
+        tx = {**self._fields(sender, 21_000), "to": to, "value": wei}
+        return self._submit(sender, tx)
+
+    def balance(self, address: str) -> int:
+        return self.w3.eth.get_balance(address)
+
+    def timestamp(self) -> int:
+        return self.w3.eth.get_block("latest")["timestamp"]
+
+    # -- internals
+
+    def _fields(self, sender: LocalAccount, gas: int) -> dict:
+        return {
+            "from": sender.address,
+            "nonce": self._next_nonce(sender.address),
+            "gas": gas,
+            "maxFeePerGas": MAX_FEE,
+            "maxPriorityFeePerGas": 0,
+            "chainId": self.chain_id,
+        }
+
+    def _next_nonce(self, address: str) -> int:
+        with self._nonce_lock:
+            nonce = self._nonces.get(address)
+            if nonce is None:
+                nonce = self.w3.eth.get_transaction_count(address, "pending")
+            self._nonces[address] = nonce + 1
+            return nonce
+
+    def forget_nonces(self) -> None:
+        """Drop cached nonces, e.g. after reverting to a snapshot."""
+        with self._nonce_lock:
+            self._nonces.clear()
+
+    def _submit(self, sender: LocalAccount, tx: dict) -> Receipt:
+        signed = sender.sign_transaction(tx)
+        try:
+            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Exception as exc:
+            self.forget_nonces()
+            raise ChainError(f"transaction rejected: {exc}") from exc
+        raw = self.w3.eth.wait_for_transaction_receipt(tx_hash)
+        hex_hash = "0x" + bytes(tx_hash).hex()
+        if raw["status"] != 1:
+            raise ChainRevert(self._replay_reason(tx, raw["blockNumber"]), hex_hash)
+        return Receipt(
+            tx_hash=hex_hash,
+            block_number=raw["blockNumber"],
+            gas_used=raw["gasUsed"],
+            events=self.decode_logs(raw["logs"]),
+            contract_address=raw.get("contractAddress"),
+        )
+
+    def _replay_reason(self, tx: dict, block_number: int) -> str:
+        """A mined revert carries no reason: replay the call on the parent block to read it."""
+        call = {k: tx[k] for k in ("from", "to", "data", "gas", "value") if k in tx}
+        try:
+            self.w3.eth.call(call, block_identifier=block_number - 1)
+        except Exception as exc:
+            return _reason(exc) or "reverted"
+        return "reverted"
+
+    def decode_logs(self, logs) -> list[Event]:
+        events = []
+        for log in logs:
+            topics = log["topics"]
+            event = self._event_abis.get(bytes(topics[0])) if topics else None
+            if event is None:
+                continue
+            decoded = event().process_log(log)
+            events.append(
+                Event(name=decoded["event"], args=dict(decoded["args"]), address=log["address"], log_index=log["logIndex"])
+            )
+        return events
+
+
+def _reason(exc: Exception) -> str | None:
+    """The revert string inside an exception, whichever provider raised it (web3's
+    ContractLogicError from a node, eth-tester's TransactionFailed in process)."""
+    message = exc.message if isinstance(exc, ContractLogicError) and exc.message else str(exc)
+    prefix = "execution reverted"
+    if not message.startswith(prefix):
+        return None
+    return message[len(prefix):].removeprefix(":").strip() or "reverted"

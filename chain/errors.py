@@ -1,0 +1,14 @@
+"""Typed errors raised by the chain layer."""
+
+
+class ChainError(Exception):
+    """Something went wrong talking to the chain."""
+
+
+class ChainRevert(ChainError):
+    """A transaction or call was reverted by a contract; `reason` is its revert string."""
+
+    def __init__(self, reason: str, tx_hash: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.tx_hash = tx_hash

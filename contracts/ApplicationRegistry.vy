@@ -1,0 +1,502 @@
+# pragma version ~=0.4.3
+# pragma nonreentrancy on
+# pragma evm-version cancun
+"""
+@title Registration applications for natural-ecosystem carbon coupons
+@notice 附件1 一: 申请 → 形式审查 → 初审 → 审定 → 备案签发 → 制发.
+        The parcel guard lives here: a parcel on the CCER list (§2), a forest
+        parcel with non-tending harvest planned in the period (§9), or a parcel
+        already filed for an overlapping monitoring period cannot be issued.
+"""
+
+from snekmate.auth import access_control
+from .modules import roles
+
+initializes: access_control
+initializes: roles[access_control := access_control]
+
+exports: (
+    access_control.hasRole,
+    roles.grant_role,
+    roles.revoke_role,
+    roles.department_of,
+)
+
+
+flag Status:
+    SUBMITTED
+    SUPPLEMENT_REQUIRED
+    FORMAL_OK
+    PRELIM_OK
+    VALIDATED
+    FILED
+    ISSUED
+    REJECTED
+
+
+struct Application:
+    applicant: address
+    status: Status
+    claimed_kg: uint256
+    attested_kg: uint256
+    period_start: uint256
+    period_end: uint256
+    documents_hash: bytes32
+    report_hash: bytes32
+    nrb_signed: bool
+    forestry_signed: bool
+    survey_paused: bool
+    updated_at: uint256
+
+
+struct HarvestPlan:
+    start: uint256
+    end: uint256
+    tending: bool
+
+
+MAX_PARCELS: constant(uint256) = 16
+MAX_PERIODS: constant(uint256) = 64
+MAX_ITEMS: constant(uint256) = 16
+
+
+event ApplicationSubmitted:
+    application: indexed(uint256)
+    applicant: indexed(address)
+    parcels: DynArray[bytes32, MAX_PARCELS]
+    period_start: uint256
+    period_end: uint256
+    claimed_kg: uint256
+    documents_hash: bytes32
+    report_hash: bytes32
+
+event FormalReviewPassed:
+    application: indexed(uint256)
+
+event SupplementRequired:
+    application: indexed(uint256)
+    missing_items: DynArray[String[100], MAX_ITEMS]
+
+event ApplicationResubmitted:
+    application: indexed(uint256)
+    documents_hash: bytes32
+    report_hash: bytes32
+
+event FieldSurveyPaused:
+    application: indexed(uint256)
+
+event FieldSurveyResumed:
+    application: indexed(uint256)
+
+event PreliminaryReviewPassed:
+    application: indexed(uint256)
+
+event ReportAttested:
+    application: indexed(uint256)
+    verifier: indexed(address)
+    report_hash: bytes32
+    attested_kg: uint256
+
+event ValidationSigned:
+    application: indexed(uint256)
+    department: indexed(bytes32)
+
+event ApplicationValidated:
+    application: indexed(uint256)
+    amount_kg: uint256
+
+event ApplicationFiled:
+    application: indexed(uint256)
+    filing_number: String[64]
+
+event ApplicationRejected:
+    application: indexed(uint256)
+    department: indexed(bytes32)
+    reason: String[256]
+
+event ApplicationIssued:
+    application: indexed(uint256)
+
+event CcerListChanged:
+    parcel: indexed(bytes32)
+    listed: bool
+
+event HarvestPlanRecorded:
+    parcel: indexed(bytes32)
+    start: uint256
+    end: uint256
+    tending: bool
+
+
+application_count: public(uint256)
+applications: HashMap[uint256, Application]
+parcels: HashMap[uint256, DynArray[bytes32, MAX_PARCELS]]
+filing_numbers: public(HashMap[uint256, String[64]])
+
+# @dev Monitoring periods already filed per parcel, each packed start << 128 | end.
+filed_periods: HashMap[bytes32, DynArray[uint256, MAX_PERIODS]]
+ccer_listed: public(HashMap[bytes32, bool])
+harvest_plans: public(HashMap[bytes32, HarvestPlan])
+
+ledger: public(address)
+
+
+@deploy
+def __init__():
+    access_control.__init__()
+    roles.__init__()
+
+
+@external
+def set_ledger(ledger: address):
+    """
+    @notice Names the coupon ledger that may mint filed applications (once).
+    @param ledger The CouponLedger address.
+    """
+    access_control._check_role(roles.DRC, msg.sender)
+    assert self.ledger == empty(address), "applications: ledger already set"
+    self.ledger = ledger
+
+
+@external
+def submit(
+    parcels: DynArray[bytes32, MAX_PARCELS],
+    period_start: uint256,
+    period_end: uint256,
+    claimed_kg: uint256,
+    documents_hash: bytes32,
+    report_hash: bytes32,
+) -> uint256:
+    """
+    @notice Submits a registration application (附件2 登记申请表).
+    @param parcels keccak256 of each parcel number (宗地号).
+    @param period_start Monitoring period start (unix seconds, inclusive).
+    @param period_end Monitoring period end (unix seconds, exclusive).
+    @param claimed_kg Carbon sink claimed, kg CO2e.
+    @param documents_hash sha256 of the document manifest (附件1 一(一) 1-5).
+    @param report_hash sha256 of the third-party monitoring report.
+    @return uint256 The application id.
+    """
+    assert len(parcels) > 0, "applications: no parcels"
+    assert period_start < period_end, "applications: empty period"
+    assert period_end <= convert(max_value(uint64), uint256), "applications: period out of range"
+    assert claimed_kg > 0, "applications: zero amount"
+    for i: uint256 in range(len(parcels), bound=MAX_PARCELS):
+        for j: uint256 in range(i, bound=MAX_PARCELS):
+            assert parcels[i] != parcels[j], "applications: duplicate parcel"
+        self._check_parcel(parcels[i], period_start, period_end)
+    id: uint256 = self.application_count + 1
+    self.application_count = id
+    self.applications[id] = Application(
+        applicant=msg.sender,
+        status=Status.SUBMITTED,
+        claimed_kg=claimed_kg,
+        attested_kg=0,
+        period_start=period_start,
+        period_end=period_end,
+        documents_hash=documents_hash,
+        report_hash=report_hash,
+        nrb_signed=False,
+        forestry_signed=False,
+        survey_paused=False,
+        updated_at=block.timestamp,
+    )
+    self.parcels[id] = parcels
+    log ApplicationSubmitted(
+        application=id,
+        applicant=msg.sender,
+        parcels=parcels,
+        period_start=period_start,
+        period_end=period_end,
+        claimed_kg=claimed_kg,
+        documents_hash=documents_hash,
+        report_hash=report_hash,
+    )
+    return id
+
+
+@external
+def pass_formal_review(application_id: uint256):
+    """
+    @notice 形式审查通过 (CENTER, within 2 working days).
+    @param application_id The application.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.SUBMITTED)
+    self._transition(application_id, Status.FORMAL_OK)
+    log FormalReviewPassed(application=application_id)
+
+
+@external
+def require_supplement(application_id: uint256, missing_items: DynArray[String[100], MAX_ITEMS]):
+    """
+    @notice Returns the application for supplement, naming every missing item
+            at once (一次性告知).
+    @param application_id The application.
+    @param missing_items All missing or deficient documents.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.SUBMITTED)
+    assert len(missing_items) > 0, "applications: no missing items"
+    self._transition(application_id, Status.SUPPLEMENT_REQUIRED)
+    log SupplementRequired(application=application_id, missing_items=missing_items)
+
+
+@external
+def resubmit(application_id: uint256, documents_hash: bytes32, report_hash: bytes32):
+    """
+    @notice The applicant resubmits with the supplemented documents.
+    @param application_id The application.
+    @param documents_hash The new document manifest hash.
+    @param report_hash The (possibly revised) report hash.
+    """
+    assert self.applications[application_id].applicant == msg.sender, "applications: not applicant"
+    self._expect(self.applications[application_id].status, Status.SUPPLEMENT_REQUIRED)
+    self.applications[application_id].documents_hash = documents_hash
+    self.applications[application_id].report_hash = report_hash
+    self._transition(application_id, Status.SUBMITTED)
+    log ApplicationResubmitted(application=application_id, documents_hash=documents_hash, report_hash=report_hash)
+
+
+@external
+def pause_field_survey(application_id: uint256):
+    """
+    @notice Stops the preliminary-review clock for a field survey (不含外业调查时间).
+    @param application_id The application.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.FORMAL_OK)
+    assert not self.applications[application_id].survey_paused, "applications: survey already paused"
+    self.applications[application_id].survey_paused = True
+    log FieldSurveyPaused(application=application_id)
+
+
+@external
+def resume_field_survey(application_id: uint256):
+    """
+    @notice Restarts the preliminary-review clock after the field survey.
+    @param application_id The application.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.FORMAL_OK)
+    assert self.applications[application_id].survey_paused, "applications: survey not paused"
+    self.applications[application_id].survey_paused = False
+    log FieldSurveyResumed(application=application_id)
+
+
+@external
+def pass_preliminary_review(application_id: uint256):
+    """
+    @notice 初审通过 (CENTER, within 7 working days, field survey excluded).
+    @param application_id The application.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.FORMAL_OK)
+    assert not self.applications[application_id].survey_paused, "applications: field survey in progress"
+    self._transition(application_id, Status.PRELIM_OK)
+    log PreliminaryReviewPassed(application=application_id)
+
+
+@external
+def attest_report(application_id: uint256, report_hash: bytes32, attested_kg: uint256):
+    """
+    @notice The accredited monitoring agency attests its report and amount.
+    @param application_id The application.
+    @param report_hash sha256 of the report it signed; must match the application's.
+    @param attested_kg The carbon sink it accounted, kg CO2e.
+    """
+    access_control._check_role(roles.VERIFIER, msg.sender)
+    app: Application = self._review(application_id, Status.FORMAL_OK | Status.PRELIM_OK)
+    assert app.report_hash == report_hash, "applications: report hash mismatch"
+    assert attested_kg > 0, "applications: zero amount"
+    assert attested_kg <= app.claimed_kg, "applications: attested exceeds claim"
+    assert attested_kg <= convert(max_value(uint64), uint256), "applications: amount out of range"
+    self.applications[application_id].attested_kg = attested_kg
+    log ReportAttested(application=application_id, verifier=msg.sender, report_hash=report_hash, attested_kg=attested_kg)
+
+
+@external
+def sign_validation(application_id: uint256):
+    """
+    @notice 审查和审定: NRB 会同 FORESTRY (§2, §4). The application is
+            validated when both have signed, in either order.
+    @param application_id The application.
+    """
+    department: bytes32 = roles.department_of[msg.sender]
+    assert department in [roles.NRB, roles.FORESTRY], "access_control: account is missing role"
+    app: Application = self._review(application_id, Status.PRELIM_OK)
+    assert app.attested_kg > 0, "applications: report not attested"
+    if department == roles.NRB:
+        assert not app.nrb_signed, "applications: already signed"
+        app.nrb_signed = True
+        self.applications[application_id].nrb_signed = True
+    else:
+        assert not app.forestry_signed, "applications: already signed"
+        app.forestry_signed = True
+        self.applications[application_id].forestry_signed = True
+    log ValidationSigned(application=application_id, department=department)
+    if app.nrb_signed and app.forestry_signed:
+        self._transition(application_id, Status.VALIDATED)
+        log ApplicationValidated(application=application_id, amount_kg=app.attested_kg)
+
+
+@external
+def file(application_id: uint256, filing_number: String[64]):
+    """
+    @notice 备案签发 (EEB). Claims each parcel for the monitoring period, so
+            no other application can be filed for an overlapping period.
+    @param application_id The application.
+    @param filing_number The filing number (备案文号) printed on the coupon.
+    """
+    access_control._check_role(roles.EEB, msg.sender)
+    app: Application = self._review(application_id, Status.VALIDATED)
+    assert len(filing_number) > 0, "applications: empty filing number"
+    period: uint256 = (app.period_start << 128) | app.period_end
+    for parcel: bytes32 in self.parcels[application_id]:
+        self._check_parcel(parcel, app.period_start, app.period_end)
+        assert len(self.filed_periods[parcel]) < MAX_PERIODS, "applications: parcel history full"
+        self.filed_periods[parcel].append(period)
+    self.filing_numbers[application_id] = filing_number
+    self._transition(application_id, Status.FILED)
+    log ApplicationFiled(application=application_id, filing_number=filing_number)
+
+
+@external
+def reject(application_id: uint256, reason: String[256]):
+    """
+    @notice Rejects the application with a reason at the caller's review step:
+            CENTER at formal or preliminary review, NRB or FORESTRY at
+            validation, EEB at filing.
+    @param application_id The application.
+    @param reason Why, as told to the applicant.
+    """
+    department: bytes32 = roles.department_of[msg.sender]
+    step: Status = empty(Status)
+    if department == roles.CENTER:
+        step = Status.SUBMITTED | Status.FORMAL_OK
+    elif department == roles.NRB or department == roles.FORESTRY:
+        step = Status.PRELIM_OK
+    elif department == roles.EEB:
+        step = Status.VALIDATED
+    assert step != empty(Status), "access_control: account is missing role"
+    assert len(reason) > 0, "applications: empty reason"
+    self._review(application_id, step)
+    self._transition(application_id, Status.REJECTED)
+    log ApplicationRejected(application=application_id, department=department, reason=reason)
+
+
+@external
+def mark_issued(application_id: uint256) -> (address, uint256):
+    """
+    @notice Called by the ledger when GOV mints: FILED becomes ISSUED, once.
+    @param application_id The application.
+    @return address The applicant, first holder of the coupon.
+    @return uint256 The validated amount, kg CO2e.
+    """
+    assert msg.sender == self.ledger, "applications: only the ledger"
+    self._expect(self.applications[application_id].status, Status.FILED)
+    self._transition(application_id, Status.ISSUED)
+    log ApplicationIssued(application=application_id)
+    return self.applications[application_id].applicant, self.applications[application_id].attested_kg
+
+
+@external
+def set_ccer_listed(parcel: bytes32, listed: bool):
+    """
+    @notice Keeps the EEB's list of parcels filed or planned for CCER (§2).
+    @param parcel keccak256 of the parcel number.
+    @param listed Whether the parcel is on the list.
+    """
+    access_control._check_role(roles.EEB, msg.sender)
+    self.ccer_listed[parcel] = listed
+    log CcerListChanged(parcel=parcel, listed=listed)
+
+
+@external
+def record_harvest_plan(parcel: bytes32, start: uint256, end: uint256, tending: bool):
+    """
+    @notice Records a forest parcel's planned harvest (§9); only tending
+            thinning (抚育采伐) leaves the parcel eligible in that period.
+    @param parcel keccak256 of the parcel number.
+    @param start Harvest start (unix seconds).
+    @param end Harvest end (unix seconds, exclusive).
+    @param tending Whether the harvest is tending thinning.
+    """
+    access_control._check_role(roles.FORESTRY, msg.sender)
+    assert start < end, "applications: empty period"
+    self.harvest_plans[parcel] = HarvestPlan(start=start, end=end, tending=tending)
+    log HarvestPlanRecorded(parcel=parcel, start=start, end=end, tending=tending)
+
+
+@external
+@view
+def application(application_id: uint256) -> Application:
+    """
+    @notice Reads an application.
+    @param application_id The application.
+    @return Application Its current record.
+    """
+    return self.applications[application_id]
+
+
+@external
+@view
+def parcels_of(application_id: uint256) -> DynArray[bytes32, MAX_PARCELS]:
+    """
+    @notice Reads an application's parcels.
+    @param application_id The application.
+    @return DynArray The parcel hashes.
+    """
+    return self.parcels[application_id]
+
+
+@internal
+@view
+def _review(application_id: uint256, expected: Status) -> Application:
+    app: Application = self.applications[application_id]
+    self._expect(app.status, expected)
+    assert app.applicant != msg.sender, "applications: own application"
+    return app
+
+
+@internal
+@pure
+def _expect(status: Status, expected: Status):
+    if status in expected:
+        return
+    assert status != empty(Status), "applications: unknown application"
+    raise "applications: wrong status"
+
+
+@internal
+@view
+def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
+    assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
+    plan: HarvestPlan = self.harvest_plans[parcel]
+    if plan.end > start and plan.start < end:
+        assert plan.tending, "applications: harvest planned in period"
+    for period: uint256 in self.filed_periods[parcel]:
+        filed_start: uint256 = period >> 128
+        filed_end: uint256 = period & convert(max_value(uint128), uint256)
+        assert filed_end <= start or end <= filed_start, "applications: parcel period overlaps"
+
+
+@internal
+def _transition(application_id: uint256, to: Status):
+    allowed: Status = empty(Status)
+    status: Status = self.applications[application_id].status
+    if status == Status.SUBMITTED:
+        allowed = Status.FORMAL_OK | Status.SUPPLEMENT_REQUIRED | Status.REJECTED
+    elif status == Status.SUPPLEMENT_REQUIRED:
+        allowed = Status.SUBMITTED
+    elif status == Status.FORMAL_OK:
+        allowed = Status.PRELIM_OK | Status.REJECTED
+    elif status == Status.PRELIM_OK:
+        allowed = Status.VALIDATED | Status.REJECTED
+    elif status == Status.VALIDATED:
+        allowed = Status.FILED | Status.REJECTED
+    elif status == Status.FILED:
+        allowed = Status.ISSUED
+    assert to in allowed, "applications: transition not allowed"
+    self.applications[application_id].status = to
+    self.applications[application_id].updated_at = block.timestamp
