@@ -14,6 +14,11 @@ from .states import Action, ApplicationStatus, CouponState, Role
 SHARED_FUNCTIONS = {"grant_role", "revoke_role", "hasRole", "department_of"}
 
 
+def coupon_number(year: int, issuance: int, seq: int) -> str:
+    """DESIGN §3: HSTQ-<year>-<issuance, 4 digits>-<coupon, 4 digits>."""
+    return f"HSTQ-{year}-{issuance:04d}-{seq:04d}"
+
+
 @dataclass(frozen=True)
 class Coupon:
     id: int
@@ -77,12 +82,17 @@ class Registry:
     @classmethod
     def deploy(cls, chain: Chain, drc: LocalAccount, *, loss_notice_seconds: int) -> Registry:
         """Deploy both contracts with `drc` as role administrator and wire them together."""
-        applications, _ = chain.deploy(compiler.load("ApplicationRegistry"), sender=drc)
-        ledger, _ = chain.deploy(
+        return cls.deploy_measured(chain, drc, loss_notice_seconds=loss_notice_seconds)[0]
+
+    @classmethod
+    def deploy_measured(cls, chain: Chain, drc: LocalAccount, *, loss_notice_seconds: int) -> tuple[Registry, int]:
+        """`deploy`, also returning the gas all three deployment transactions used."""
+        applications, first = chain.deploy(compiler.load("ApplicationRegistry"), sender=drc)
+        ledger, second = chain.deploy(
             compiler.load("CouponLedger"), applications.address, loss_notice_seconds, sender=drc
         )
-        chain.send(drc, applications, "set_ledger", ledger.address)
-        return cls(chain, applications, ledger)
+        wiring = chain.send(drc, applications, "set_ledger", ledger.address)
+        return cls(chain, applications, ledger), first.gas_used + second.gas_used + wiring.gas_used
 
     @classmethod
     def attach(cls, chain: Chain, applications_address: str, ledger_address: str) -> Registry:
@@ -117,6 +127,10 @@ class Registry:
     def coupon(self, coupon_id: int) -> Coupon:
         c = self.call("coupon", coupon_id)
         return Coupon(coupon_id, c[0], CouponState(c[1]), *c[2:])
+
+    def number_of(self, coupon_id: int) -> str:
+        coupon = self.coupon(coupon_id)
+        return coupon_number(self.issuance(coupon.issuance).year, coupon.issuance, coupon.seq)
 
     def coupon_count(self) -> int:
         return self.call("coupon_count")
