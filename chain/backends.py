@@ -1,15 +1,26 @@
-"""Where the chain runs. Tests use an in-memory eth-tester chain in instant mode."""
+"""Where the chain runs.
+
+- `ephemeral()`: in-memory eth-tester, instant mining, snapshots, time travel (tests).
+- `open_embedded(path)`: the durable default, py-evm on SQLite; `served=True`
+  puts the one-block-per-second producer in front of it (the gateway), else
+  each transaction is mined at once (demo, tests, scripts).
+- `connect(url)`: an external EVM node over JSON-RPC (Besu, hardhat).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_tester import EthereumTester, PyEVMBackend
-from web3 import EthereumTesterProvider, Web3
+from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import Chain
+from .durable import DurableBackend
+from .producer import BlockProducer
 
 
 @dataclass
@@ -40,3 +51,58 @@ def ephemeral() -> EphemeralChain:
     w3 = Web3(EthereumTesterProvider(tester))
     faucet = Account.from_key(backend.account_keys[0].to_bytes())
     return EphemeralChain(chain=Chain(w3), tester=tester, faucet=faucet)
+
+
+class _LockedProvider(EthereumTesterProvider):
+    """py-evm is not thread-safe: every request and every mined block share one lock."""
+
+    def __init__(self, tester: EthereumTester, lock: threading.RLock):
+        super().__init__(tester)
+        self._lock = lock
+
+    def make_request(self, method, params):
+        with self._lock:
+            return super().make_request(method, params)
+
+
+@dataclass
+class EmbeddedChain:
+    """The durable embedded chain, open on one SQLite file."""
+
+    chain: Chain
+    backend: DurableBackend
+    tester: EthereumTester
+    producer: BlockProducer | None
+
+    def time_travel(self, timestamp: int) -> None:
+        if self.producer is not None:
+            raise RuntimeError("the served chain follows the wall clock; time travel is for instant mode")
+        self.tester.time_travel(timestamp)
+        self.backend.kv.commit()
+
+    def close(self) -> None:
+        if self.producer is not None:
+            self.producer.stop()
+        self.backend.close()
+
+
+def open_embedded(path: Path, *, faucet_address: str, served: bool = False) -> EmbeddedChain:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    backend = DurableBackend(path, faucet_address)
+    tester = EthereumTester(backend)
+    lock = threading.RLock()
+    w3 = Web3(_LockedProvider(tester, lock))
+    w3.eth.default_account = faucet_address  # eth-tester wants a sender even for calls
+    producer = None
+    if served:
+        producer = BlockProducer(backend, lock)
+        producer.start()
+        chain = Chain(w3, submit_raw=producer.submit)
+    else:
+        chain = Chain(w3)
+    return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer)
+
+
+def connect(url: str) -> Chain:
+    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 60}))
+    return Chain(w3)

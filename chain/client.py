@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -47,10 +49,16 @@ class Receipt:
 
 
 class Chain:
-    """One EVM reached through web3: signs locally, tracks nonces per key."""
+    """One EVM reached through web3: signs locally, tracks nonces per key.
 
-    def __init__(self, w3: Web3):
+    `submit_raw`, when given, takes a signed transaction and returns a future
+    of its hash, resolved once it is mined (the embedded block producer);
+    otherwise the transaction goes to the node with eth_sendRawTransaction.
+    """
+
+    def __init__(self, w3: Web3, submit_raw: Callable[[bytes], Future] | None = None):
         self.w3 = w3
+        self._submit_raw = submit_raw
         self.chain_id = w3.eth.chain_id
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
@@ -103,34 +111,38 @@ class Chain:
     def _fields(self, sender: LocalAccount, gas: int) -> dict:
         return {
             "from": sender.address,
-            "nonce": self._next_nonce(sender.address),
             "gas": gas,
             "maxFeePerGas": MAX_FEE,
             "maxPriorityFeePerGas": 0,
             "chainId": self.chain_id,
         }
 
-    def _next_nonce(self, address: str) -> int:
-        with self._nonce_lock:
-            nonce = self._nonces.get(address)
-            if nonce is None:
-                nonce = self.w3.eth.get_transaction_count(address, "pending")
-            self._nonces[address] = nonce + 1
-            return nonce
-
     def forget_nonces(self) -> None:
-        """Drop cached nonces, e.g. after reverting to a snapshot."""
+        """Drop cached nonces, e.g. after reverting to a snapshot or a rejected transaction."""
         with self._nonce_lock:
             self._nonces.clear()
 
     def _submit(self, sender: LocalAccount, tx: dict) -> Receipt:
-        signed = sender.sign_transaction(tx)
+        # Nonce, signature and hand-over happen under one lock, so a key's
+        # transactions reach the node or the block producer in nonce order.
+        with self._nonce_lock:
+            nonce = self._nonces.get(sender.address)
+            if nonce is None:
+                nonce = self.w3.eth.get_transaction_count(sender.address, "pending")
+            tx = {**tx, "nonce": nonce}
+            raw_tx = sender.sign_transaction(tx).raw_transaction
+            try:
+                handle = self._submit_raw(raw_tx) if self._submit_raw else self.w3.eth.send_raw_transaction(raw_tx)
+            except Exception as exc:
+                self._nonces.clear()
+                raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
+            self._nonces[sender.address] = nonce + 1
         try:
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        except Exception as exc:
+            tx_hash = handle.result() if isinstance(handle, Future) else handle
+        except ChainError:
             self.forget_nonces()
-            raise ChainError(f"transaction rejected: {exc}") from exc
-        raw = self.w3.eth.wait_for_transaction_receipt(tx_hash)
+            raise
+        raw = self.w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.05)
         hex_hash = "0x" + bytes(tx_hash).hex()
         if raw["status"] != 1:
             raise ChainRevert(self._replay_reason(tx, raw["blockNumber"]), hex_hash)

@@ -1,0 +1,110 @@
+"""The served chain's block producer (DESIGN §8).
+
+Ethereum blocks need strictly increasing whole-second timestamps, so one
+block per transaction at more than 1 tx/s would push chain time ahead of the
+wall clock and break deadlines. Instead at most one block is mined per second,
+holding every transaction that arrived since the last one; callers wait on a
+future that resolves once their block is committed to disk. An idle chain
+mines nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from eth.exceptions import PyEVMError
+from eth_utils import ValidationError
+
+from .durable import DurableBackend
+from .errors import ChainError
+
+
+class BlockProducer:
+    def __init__(self, backend: DurableBackend, lock: threading.RLock, clock: Callable[[], float] = time.time):
+        self._backend = backend
+        self._lock = lock
+        self._clock = clock
+        self._queue: list[tuple[object, Future]] = []
+        self._wake = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
+        self.blocks_mined = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        self._thread.join()
+
+    def submit(self, raw_transaction: bytes) -> Future:
+        """Queue a signed transaction; the future resolves to its hash once mined and committed."""
+        future: Future = Future()
+        with self._lock:
+            try:
+                tx = self._backend.chain.get_vm().get_transaction_builder().decode(raw_transaction)
+            except Exception as exc:
+                raise ChainError(f"transaction rejected: cannot decode ({exc})") from exc
+        with self._wake:
+            if self._stopping:
+                raise ChainError("the block producer has stopped")
+            self._queue.append((tx, future))
+            self._wake.notify()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue and not self._stopping:
+                    self._wake.wait()
+                if not self._queue and self._stopping:
+                    return
+            timestamp = self._next_timestamp()
+            with self._wake:
+                batch, self._queue = self._queue, []
+            self._mine(batch, timestamp)
+
+    def _next_timestamp(self) -> int:
+        """The next whole second after the head, waiting for the wall clock to reach it."""
+        with self._lock:
+            parent = self._backend.chain.get_canonical_head().timestamp
+        timestamp = max(int(self._clock()), parent + 1)
+        delay = timestamp - self._clock()
+        if delay > 0:
+            time.sleep(delay)
+        return timestamp
+
+    def _mine(self, batch: list[tuple[object, Future]], timestamp: int) -> None:
+        chain = self._backend.chain
+        with self._lock:
+            chain.header = chain.header.copy(timestamp=timestamp)
+            try:
+                chain.mine_all([tx for tx, _ in batch])
+                accepted, rejected = batch, []
+            except (PyEVMError, ValidationError):
+                accepted, rejected = self._mine_valid_ones(batch, timestamp)
+            self._backend.kv.commit()
+            self.blocks_mined += 1
+        for tx, future in accepted:
+            future.set_result(tx.hash)
+        for (tx, future), reason in rejected:
+            future.set_exception(ChainError(f"transaction rejected: {reason}"))
+
+    def _mine_valid_ones(self, batch, timestamp):
+        """Slow path: apply one by one, leave out the invalid ones (bad nonce, no gas money)."""
+        chain = self._backend.chain
+        chain.header = chain.header.copy(timestamp=timestamp)
+        accepted, rejected = [], []
+        for tx, future in batch:
+            try:
+                chain.apply_transaction(tx)
+                accepted.append((tx, future))
+            except (PyEVMError, ValidationError) as exc:
+                rejected.append(((tx, future), str(exc)))
+        chain.mine_block()
+        return accepted, rejected
