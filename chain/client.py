@@ -27,6 +27,8 @@ class Event:
     args: dict[str, Any]
     address: str
     log_index: int
+    tx_hash: str
+    block_number: int
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,14 @@ class Chain:
                 continue
             decoded = event().process_log(log)
             events.append(
-                Event(name=decoded["event"], args=dict(decoded["args"]), address=log["address"], log_index=log["logIndex"])
+                Event(
+                    name=decoded["event"],
+                    args=dict(decoded["args"]),
+                    address=log["address"],
+                    log_index=log["logIndex"],
+                    tx_hash="0x" + bytes(log["transactionHash"]).hex(),
+                    block_number=log["blockNumber"],
+                )
             )
         return events
 
