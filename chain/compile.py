@@ -13,6 +13,7 @@ from pathlib import Path
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 EVM_VERSION = "cancun"  # runs on eth-tester, hardhat and Besu alike (DESIGN §8)
 DEPLOYABLES = ("ApplicationRegistry", "CouponLedger")
+ARTIFACT_FORMAT = 2  # bump when the cached artifact's fields change
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Artifact:
     name: str
     abi: list[dict]
     bytecode: str
+    bytecode_runtime: str
     runtime_size: int
 
 
@@ -38,7 +40,7 @@ def _source_digest() -> str:
     digest = hashlib.sha256()
     for package in ("vyper", "snekmate"):
         digest.update(f"{package}=={metadata.version(package)};".encode())
-    digest.update(EVM_VERSION.encode())
+    digest.update(f"{EVM_VERSION};{ARTIFACT_FORMAT}".encode())
     for path in sorted(CONTRACTS_DIR.rglob("*.vy*")):
         digest.update(str(path.relative_to(CONTRACTS_DIR)).encode())
         digest.update(path.read_bytes())
@@ -61,6 +63,7 @@ def _compile(name: str) -> dict:
     return {
         "abi": output["abi"],
         "bytecode": output["bytecode"],
+        "bytecode_runtime": output["bytecode_runtime"],
         "runtime_size": (len(output["bytecode_runtime"]) - 2) // 2,
     }
 

@@ -23,6 +23,8 @@ from eth_tester import PyEVMBackend
 from eth_tester.constants import POST_MERGE_DIFFICULTY, POST_MERGE_MIX_HASH, POST_MERGE_NONCE
 from eth_utils import to_canonical_address
 
+from .errors import ChainError
+
 TANQUAN_CHAIN_ID = 0x7A9C  # private: the embedded chain is reached only through the gateway
 GENESIS_TIMESTAMP = 1_767_196_800  # 2026-01-01 00:00 UTC+8, pinned so every genesis is identical
 BLOCK_GAS_LIMIT = 1_000_000_000  # room for a second's worth of transactions in one block
@@ -99,7 +101,7 @@ def genesis_params() -> dict:
 class DurableBackend(PyEVMBackend):
     """eth-tester's py-evm backend, on SQLite instead of memory."""
 
-    def __init__(self, path: Path, faucet_address: str):
+    def __init__(self, path: Path, faucet_address: str | None):
         self.kv = SqliteKV(path)
         base_db = AtomicDB(self.kv)
         self.account_keys = ()
@@ -107,6 +109,9 @@ class DurableBackend(PyEVMBackend):
             ChainDB(base_db).get_canonical_head()
             self.chain = TanquanChain(base_db)
         except CanonicalHeadNotFound:
+            if faucet_address is None:
+                self.kv.close()
+                raise ChainError(f"no chain in {path}")
             alloc = {
                 to_canonical_address(faucet_address): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"", "storage": {}}
             }

@@ -1,0 +1,112 @@
+"""Verify an offset certificate from the chain alone (DESIGN §6, §7).
+
+Given a transaction hash, read its receipt and logs straight from a node and
+re-derive the certificate: that the transaction succeeded, that the log comes
+from a genuine CouponLedger (its runtime code is the code compiled from this
+repository) or from the ledger the caller names, that the signer held the EEB
+role at that block, and what was retired for whom. A PDF proves nothing;
+this does.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from eth_utils import to_checksum_address
+from web3.exceptions import TransactionNotFound
+
+from . import compile as compiler
+from .client import Chain
+from .registry import coupon_number
+from .states import CouponState, OffsetPurpose, Role
+
+STATEMENT_16 = (
+    "依照《赫山区自然生态系统碳券管理办法（试行）》制发的自然生态系统碳券，不代表具备国家生态环境部门"
+    "《温室气体自愿减排交易管理办法（试行）》核证的碳减排量的同等权益。（第十六条）"
+)
+
+
+class Verdict(str, enum.Enum):
+    VALID = "valid"
+    INVALID = "invalid"
+    VOIDED = "voided"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Verification:
+    verdict: Verdict
+    reason: str
+    tx_hash: str
+    certificate: dict = field(default_factory=dict)
+
+
+def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = None) -> Verification:
+    w3 = chain.w3
+    tx_hash = tx_hash.lower()
+    if not tx_hash.startswith("0x") or len(tx_hash) != 66:
+        return Verification(Verdict.UNKNOWN, "not a transaction hash (0x + 64 hex digits)", tx_hash)
+    try:
+        receipt = w3.eth.get_transaction_receipt(tx_hash)
+    except (TransactionNotFound, ValueError):
+        return Verification(Verdict.UNKNOWN, "no such transaction on this chain", tx_hash)
+    if receipt["status"] != 1:
+        return Verification(Verdict.INVALID, "the transaction failed (reverted); nothing was retired", tx_hash)
+
+    artifact = compiler.load("CouponLedger")
+    events = [e for e in chain.decode_logs(receipt["logs"]) if e.name in ("CouponRetired", "CouponCreated", "TradeSettled", "CouponTransferred")]
+    retired = [e for e in events if e.name == "CouponRetired"]
+    if not events:
+        return Verification(Verdict.INVALID, "not a coupon transaction of a Tanquan ledger", tx_hash)
+    emitter = to_checksum_address(events[0].address)
+    if ledger_address is not None and emitter != to_checksum_address(ledger_address):
+        return Verification(Verdict.INVALID, f"emitted by {emitter}, not by the registry's ledger {ledger_address}", tx_hash)
+    code = bytes(w3.eth.get_code(emitter))
+    if not code.startswith(bytes.fromhex(artifact.bytecode_runtime.removeprefix("0x"))):
+        return Verification(Verdict.INVALID, f"{emitter} does not run the Tanquan CouponLedger code", tx_hash)
+
+    ledger = chain.contract(artifact, emitter)
+    if not retired:
+        coupon_id = events[-1].args["coupon"]
+        replaced_by = ledger.functions.replaced_by(coupon_id).call()
+        if replaced_by:
+            return Verification(
+                Verdict.VOIDED,
+                f"not an offset; its coupon {_number(ledger, coupon_id)} was later voided and replaced by {_number(ledger, replaced_by)}",
+                tx_hash,
+            )
+        return Verification(Verdict.INVALID, "a coupon transaction, but not an offset certificate", tx_hash)
+
+    args = retired[0].args
+    signer = w3.eth.get_transaction(tx_hash)["from"]
+    signer_role = ledger.functions.department_of(signer).call(block_identifier=receipt["blockNumber"])
+    if signer_role != Role.EEB.id:
+        return Verification(Verdict.INVALID, "the retiring signer did not hold the EEB role", tx_hash)
+    state = CouponState(ledger.functions.coupon(args["coupon"]).call()[1])
+    if state != CouponState.RETIRED:
+        return Verification(Verdict.INVALID, f"the coupon is {state.name}, not RETIRED", tx_hash)
+    block = w3.eth.get_block(receipt["blockNumber"])
+    certificate = {
+        "certificate_id": tx_hash,
+        "block": receipt["blockNumber"],
+        "timestamp": block["timestamp"],
+        "ledger": emitter,
+        "coupon": coupon_number(ledger.functions.issuance(args["issuance"]).call()[1], args["issuance"], args["seq"]),
+        "serials": [args["first_serial"], args["last_serial"]],
+        "amount_kg": args["amount_kg"],
+        "beneficiary": args["beneficiary"],
+        "purpose": OffsetPurpose(args["purpose"]).name,
+        "case_reference": args["case_reference"],
+        "owner": args["owner"],
+        "signer": signer,
+        "signer_department": Role.EEB.value,
+        "statement": STATEMENT_16,
+    }
+    return Verification(Verdict.VALID, "retired on-chain by the EEB; the coupon never circulates again (§14)", tx_hash, certificate)
+
+
+def _number(ledger, coupon_id: int) -> str:
+    coupon = ledger.functions.coupon(coupon_id).call()
+    year = ledger.functions.issuance(coupon[2]).call()[1]
+    return coupon_number(year, coupon[2], coupon[3])

@@ -1,0 +1,26 @@
+"""Operator settings, from the environment (TANQUAN_*)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANQUAN_")
+
+    data_dir: Path = Path("data")
+    chain_url: str | None = None  # a JSON-RPC node; unset = the embedded durable chain
+    database_url: str | None = None  # the event index and gateway data; unset = SQLite in data_dir
+    loss_notice_days: int = 30  # §12 public notice after a loss report; the Measures set no length
+
+    @property
+    def index_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'index.sqlite').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
