@@ -19,7 +19,7 @@ from eth_tester import EthereumTester, PyEVMBackend
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import Chain
-from .durable import DurableBackend
+from .durable import CALLER_ADDRESS, DurableBackend
 from .producer import BlockProducer
 
 
@@ -93,7 +93,7 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     tester = EthereumTester(backend)
     lock = threading.RLock()
     w3 = Web3(_LockedProvider(tester, lock))
-    w3.eth.default_account = "0x" + "00" * 20  # eth-tester wants a sender even for calls
+    w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
     producer = None
     if served:
         producer = BlockProducer(backend, lock)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any
 
+from eth_abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3RPCError
 
 from .compile import Artifact
 from .errors import ChainError, ChainRevert
@@ -50,6 +51,19 @@ class Receipt:
         return [e for e in self.events if e.name == name]
 
 
+@dataclass
+class Pending:
+    """A transaction handed to the node or the block producer, not yet awaited."""
+
+    chain: Chain
+    tx: dict
+    handle: Any
+
+    def receipt(self) -> Receipt:
+        """Wait until mined; raise ChainRevert if it reverted."""
+        return self.chain._await(self)
+
+
 class Chain:
     """One EVM reached through web3: signs locally, tracks nonces per key.
 
@@ -69,12 +83,16 @@ class Chain:
     # -- contracts
 
     def contract(self, artifact: Artifact, address: str):
-        contract = self.w3.eth.contract(address=address, abi=artifact.abi)
+        self.register_events(artifact)
+        return self.w3.eth.contract(address=address, abi=artifact.abi)
+
+    def register_events(self, artifact: Artifact) -> None:
+        """Teach `decode_logs` the events of a contract."""
+        events = self.w3.eth.contract(abi=artifact.abi).events
         for item in artifact.abi:
             if item["type"] == "event":
-                event = contract.events[item["name"]]
+                event = events[item["name"]]
                 self._event_abis[bytes.fromhex(event.topic.removeprefix("0x"))] = event
-        return contract
 
     def deploy(self, artifact: Artifact, *args: Any, sender: LocalAccount):
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
@@ -86,8 +104,7 @@ class Chain:
 
     def send(self, sender: LocalAccount, contract, function: str, *args: Any, gas: int = DEFAULT_GAS) -> Receipt:
         """Sign and send `contract.function(*args)` as `sender`; raise ChainRevert on revert."""
-        tx = contract.functions[function](*args).build_transaction(self._fields(sender, gas))
-        return self._submit(sender, tx)
+        return self.submit(sender, contract, function, *args, gas=gas).receipt()
 
     def call(self, contract, function: str, *args: Any) -> Any:
         try:
@@ -99,8 +116,7 @@ class Chain:
             raise ChainRevert(reason) from exc
 
     def transfer_value(self, sender: LocalAccount, to: str, wei: int) -> Receipt:
-        tx = {**self._fields(sender, 21_000), "to": to, "value": wei}
-        return self._submit(sender, tx)
+        return self.submit_transfer(sender, to, wei).receipt()
 
     def balance(self, address: str) -> int:
         return self.w3.eth.get_balance(address)
@@ -125,6 +141,17 @@ class Chain:
             self._nonces.clear()
 
     def _submit(self, sender: LocalAccount, tx: dict) -> Receipt:
+        return self._dispatch(sender, tx).receipt()
+
+    def submit(self, sender: LocalAccount, contract, function: str, *args: Any, gas: int = DEFAULT_GAS) -> Pending:
+        """Like `send`, but returns at once: many transactions can then share a block."""
+        tx = contract.functions[function](*args).build_transaction(self._fields(sender, gas))
+        return self._dispatch(sender, tx)
+
+    def submit_transfer(self, sender: LocalAccount, to: str, wei: int) -> Pending:
+        return self._dispatch(sender, {**self._fields(sender, 21_000), "to": to, "value": wei})
+
+    def _dispatch(self, sender: LocalAccount, tx: dict) -> Pending:
         # Nonce, signature and hand-over happen under one lock, so a key's
         # transactions reach the node or the block producer in nonce order.
         with self._nonce_lock:
@@ -139,6 +166,10 @@ class Chain:
                 self._nonces.clear()
                 raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
             self._nonces[sender.address] = nonce + 1
+        return Pending(self, tx, handle)
+
+    def _await(self, pending: Pending) -> Receipt:
+        handle = pending.handle
         try:
             tx_hash = handle.result() if isinstance(handle, Future) else handle
         except ChainError:
@@ -147,7 +178,7 @@ class Chain:
         raw = self.w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.05)
         hex_hash = "0x" + bytes(tx_hash).hex()
         if raw["status"] != 1:
-            raise ChainRevert(self._replay_reason(tx, raw["blockNumber"]), hex_hash)
+            raise ChainRevert(self._replay_reason(pending.tx, raw["blockNumber"]), hex_hash)
         return Receipt(
             tx_hash=hex_hash,
             block_number=raw["blockNumber"],
@@ -186,9 +217,38 @@ class Chain:
         return events
 
 
+ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+
+
+def _revert_data(exc: Exception) -> bytes | None:
+    """The raw revert data a JSON-RPC node attached to an error, if any (hardhat puts it
+    in `error.data.data`, geth and Besu in `error.data`)."""
+    data = getattr(exc, "data", None)
+    if data is None and isinstance(exc, Web3RPCError) and isinstance(exc.rpc_response, dict):
+        error = exc.rpc_response.get("error")
+        data = error.get("data") if isinstance(error, dict) else None
+    if isinstance(data, dict):
+        data = data.get("data")
+    if not isinstance(data, str) or not data.startswith("0x"):
+        return None
+    try:
+        return bytes.fromhex(data[2:])
+    except ValueError:
+        return None
+
+
 def _reason(exc: Exception) -> str | None:
     """The revert string inside an exception, whichever provider raised it (web3's
-    ContractLogicError from a node, eth-tester's TransactionFailed in process)."""
+    ContractLogicError from a node, eth-tester's TransactionFailed in process).
+    Revert data wins over the message, which hardhat wraps in its own prose."""
+    data = _revert_data(exc)
+    if data == b"":
+        return "reverted"
+    if data is not None and data[:4] == ERROR_SELECTOR:
+        try:
+            return abi_decode(["string"], data[4:])[0] or "reverted"
+        except Exception:
+            pass
     message = exc.message if isinstance(exc, ContractLogicError) and exc.message else str(exc)
     prefix = "execution reverted"
     if not message.startswith(prefix):

@@ -29,6 +29,9 @@ TANQUAN_CHAIN_ID = 0x7A9C  # private: the embedded chain is reached only through
 GENESIS_TIMESTAMP = 1_767_196_800  # 2026-01-01 00:00 UTC+8, pinned so every genesis is identical
 BLOCK_GAS_LIMIT = 1_000_000_000  # room for a second's worth of transactions in one block
 FAUCET_BALANCE = 10**30
+# eth-tester charges even read-only calls against the sender's balance, so
+# genesis funds one keyless address that calls are made from.
+CALLER_ADDRESS = "0x7a9c0000000000000000000000000000000ca11e"
 
 
 class SqliteKV(BaseDB):
@@ -113,7 +116,8 @@ class DurableBackend(PyEVMBackend):
                 self.kv.close()
                 raise ChainError(f"no chain in {path}")
             alloc = {
-                to_canonical_address(faucet_address): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"", "storage": {}}
+                to_canonical_address(address): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"", "storage": {}}
+                for address in (faucet_address, CALLER_ADDRESS)
             }
             self.chain = TanquanChain.from_genesis(base_db, genesis_params(), alloc)
             self.kv.commit()

@@ -90,14 +90,13 @@ def _attach_or_deploy(data_dir: Path, chain: Chain, keys: KeyStore, loss_notice_
     if chain.balance(faucet.address) < GAS_ALLOWANCE * (len(Role) + 1):
         raise ChainError(f"fund the faucet {faucet.address} on this chain before the first start")
     departments = {role: keys.load_or_create(role.value) for role in Role}
-    for account in departments.values():
-        chain.transfer_value(faucet, account.address, GAS_ALLOWANCE)
+    funding = [chain.submit_transfer(faucet, account.address, GAS_ALLOWANCE) for account in departments.values()]
+    for pending in funding:
+        pending.receipt()
     drc = departments[Role.DRC]
     deployed_block = chain.w3.eth.block_number + 1
     registry = Registry.deploy(chain, drc, loss_notice_seconds=loss_notice_seconds)
-    for role, account in departments.items():
-        if role != Role.DRC:
-            registry.grant(drc, role, account.address)
+    registry.grant_all(drc, {role: a.address for role, a in departments.items() if role != Role.DRC})
     record = {
         "chain_id": chain.chain_id,
         "applications": registry.applications.address,

@@ -105,7 +105,16 @@ class Registry:
     # -- roles: mirrored in both contracts
 
     def grant(self, drc: LocalAccount, role: Role, account: str) -> list[Receipt]:
-        return [self.chain.send(drc, c, "grant_role", role.id, account) for c in (self.applications, self.ledger)]
+        return self.grant_all(drc, {role: account})
+
+    def grant_all(self, drc: LocalAccount, accounts: dict[Role, str]) -> list[Receipt]:
+        """Grant several roles in both contracts, all in flight at once."""
+        pending = [
+            self.chain.submit(drc, c, "grant_role", role.id, account)
+            for role, account in accounts.items()
+            for c in (self.applications, self.ledger)
+        ]
+        return [p.receipt() for p in pending]
 
     def revoke(self, drc: LocalAccount, role: Role, account: str) -> list[Receipt]:
         return [self.chain.send(drc, c, "revoke_role", role.id, account) for c in (self.applications, self.ledger)]

@@ -55,7 +55,8 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         return Verification(Verdict.INVALID, "the transaction failed (reverted); nothing was retired", tx_hash)
 
     artifact = compiler.load("CouponLedger")
-    events = [e for e in chain.decode_logs(receipt["logs"]) if e.name in ("CouponRetired", "CouponCreated", "TradeSettled", "CouponTransferred")]
+    chain.register_events(artifact)
+    events = [e for e in chain.decode_logs(receipt["logs"]) if "coupon" in e.args]
     retired = [e for e in events if e.name == "CouponRetired"]
     if not events:
         return Verification(Verdict.INVALID, "not a coupon transaction of a Tanquan ledger", tx_hash)

@@ -1,0 +1,87 @@
+"""A registry writer for the crash test: prints each acknowledged transaction, then
+keeps going until it is killed.
+
+    python crash_writer.py DATA_DIR setup   # mint one coupon per worker
+    python crash_writer.py DATA_DIR stream  # workers split 1 kg off, forever
+
+Both run the served (wall-clock) chain, as the gateway does.
+"""
+
+import json
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from eth_utils import keccak  # noqa: E402
+
+from chain import Action, ApplicationStatus, Role  # noqa: E402
+from chain.node import open_node  # noqa: E402
+
+WORKERS = 6
+PASSPHRASE = "crash-test"
+REPORT = b"\x22" * 32
+
+
+_print_lock = threading.Lock()
+
+
+def ack(kind: str, tx_hash: str) -> None:
+    with _print_lock:
+        print(json.dumps({"kind": kind, "tx": tx_hash}), flush=True)
+
+
+def setup(node) -> None:
+    threads = [threading.Thread(target=mint_for, args=(node, w)) for w in range(WORKERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def mint_for(node, worker: int) -> None:
+    reg = node.registry
+    holder = node.custodial(f"holder{worker}")
+    app = reg.send(holder, "submit", [keccak(text=f"P{worker}")], 1, 2, 10_000, REPORT, REPORT).event(
+        "ApplicationSubmitted"
+    ).args["application"]
+    reg.send(node.department(Role.CENTER), "pass_formal_review", app)
+    reg.send(node.department(Role.CENTER), "pass_preliminary_review", app)
+    reg.send(node.department(Role.VERIFIER), "attest_report", app, REPORT, 10_000)
+    reg.send(node.department(Role.NRB), "sign_validation", app)
+    reg.send(node.department(Role.FORESTRY), "sign_validation", app)
+    reg.send(node.department(Role.EEB), "file", app, f"F-{worker}")
+    assert reg.application(app).status == ApplicationStatus.FILED
+    ack("mint", reg.send(node.department(Role.GOV), "mint", app).tx_hash)
+
+
+def stream(node) -> None:
+    reg = node.registry
+    buyer = node.custodial("buyer")
+    center = node.department(Role.CENTER)
+
+    def work(worker: int) -> None:
+        holder = node.custodial(f"holder{worker}")
+        coupon = node.registry.call("coupon_count")
+        while node.registry.coupon(coupon).owner != holder.address:
+            coupon -= 1
+        while True:
+            ack("request", reg.send(holder, "request", coupon, int(Action.TRANSFER), buyer.address, 1).tx_hash)
+            receipt = reg.send(center, "register_transfer", coupon)
+            ack("transfer", receipt.tx_hash)
+            coupon = receipt.event("CouponSplit").args["rest"]
+
+    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in range(WORKERS)]
+    for t in threads:
+        t.start()
+    print(json.dumps({"kind": "streaming"}), flush=True)
+    for t in threads:
+        t.join()
+
+
+if __name__ == "__main__":
+    data_dir, mode = Path(sys.argv[1]), sys.argv[2]
+    node = open_node(data_dir, passphrase=PASSPHRASE, scrypt_n=2**14, served=True)
+    (setup if mode == "setup" else stream)(node)
+    node.close()

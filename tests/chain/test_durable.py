@@ -1,0 +1,93 @@
+"""The embedded chain keeps its data: reopen, crash, pinned genesis."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from chain import Role
+from chain.backends import open_embedded
+from chain.node import CHAIN_FILE, open_node
+from ledger_checks import assert_ledger_invariants
+
+from crash_writer import PASSPHRASE  # noqa: E402  (the writer and the test share the key store)
+WRITER = Path(__file__).with_name("crash_writer.py")
+
+
+def _open(data_dir: Path, **kwargs):
+    return open_node(data_dir, passphrase=PASSPHRASE, scrypt_n=2**14, **kwargs)
+
+
+def test_reopen__after_close__restores_head_state_receipts_and_logs(tmp_path):
+    node = _open(tmp_path)
+    receipt = node.registry.send(node.department(Role.EEB), "set_ccer_listed", b"\x07" * 32, True)
+    head = node.chain.w3.eth.get_block("latest")
+    node.close()
+
+    started = time.perf_counter()
+    reopened = _open(tmp_path)
+    assert time.perf_counter() - started < 30  # sanity bound only; speed is measured by scripts/bench_chain.py
+    try:
+        again = reopened.chain.w3.eth.get_block("latest")
+        assert (again["hash"], again["stateRoot"], again["number"]) == (head["hash"], head["stateRoot"], head["number"])
+        stored = reopened.chain.w3.eth.get_transaction_receipt(receipt.tx_hash)
+        assert stored["status"] == 1
+        assert [e.name for e in reopened.chain.decode_logs(stored["logs"])] == ["CcerListChanged"]
+        assert reopened.registry.call("ccer_listed", b"\x07" * 32) is True
+        assert reopened.registry.ledger.address == node.registry.ledger.address
+    finally:
+        reopened.close()
+
+
+def test_genesis__two_fresh_chains_same_faucet__identical_genesis(tmp_path):
+    faucet = "0x" + "ab" * 20
+    hashes = []
+    for name in ("a", "b"):
+        embedded = open_embedded(tmp_path / name / CHAIN_FILE, faucet_address=faucet)
+        hashes.append(embedded.chain.w3.eth.get_block(0)["hash"])
+        embedded.close()
+    assert hashes[0] == hashes[1]
+
+
+def test_open__no_chain_and_no_faucet__clear_error(tmp_path):
+    from chain import ChainError
+
+    try:
+        open_embedded(tmp_path / CHAIN_FILE)
+    except ChainError as exc:
+        assert "no chain" in str(exc)
+    else:
+        raise AssertionError("opening an empty chain without a faucet must fail")
+
+
+def test_kill9__during_served_stream__every_acknowledged_tx_survives(tmp_path):
+    setup = subprocess.run([sys.executable, str(WRITER), str(tmp_path), "setup"], capture_output=True, text=True, timeout=300)
+    assert setup.returncode == 0, setup.stderr
+    acknowledged = [json.loads(line)["tx"] for line in setup.stdout.splitlines()]
+
+    writer = subprocess.Popen([sys.executable, str(WRITER), str(tmp_path), "stream"], stdout=subprocess.PIPE, text=True)
+    streamed = []
+    deadline = time.monotonic() + 120
+    try:
+        for line in writer.stdout:
+            record = json.loads(line)
+            if "tx" in record:
+                streamed.append(record["tx"])
+            if len(streamed) >= 40 or time.monotonic() > deadline:
+                break
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=30)
+    assert len(streamed) >= 40, "the writer acknowledged too few transactions before the deadline"
+
+    node = _open(tmp_path)
+    try:
+        for tx_hash in acknowledged + streamed:
+            assert node.chain.w3.eth.get_transaction_receipt(tx_hash)["status"] == 1, tx_hash
+        assert_ledger_invariants(node.registry)
+        # The chain still takes transactions after the crash.
+        node.registry.send(node.department(Role.EEB), "set_ccer_listed", b"\x09" * 32, True)
+    finally:
+        node.close()
