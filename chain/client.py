@@ -170,12 +170,17 @@ class Chain:
 
     def _await(self, pending: Pending) -> Receipt:
         handle = pending.handle
-        try:
-            tx_hash = handle.result() if isinstance(handle, Future) else handle
-        except ChainError:
-            self.forget_nonces()
-            raise
-        raw = self.w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.05)
+        if isinstance(handle, Future):
+            # The block producer hands over the receipt once the block is on disk.
+            try:
+                raw = handle.result()
+            except ChainError:
+                self.forget_nonces()
+                raise
+            tx_hash = raw["transactionHash"]
+        else:
+            tx_hash = handle
+            raw = self.w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.05)
         hex_hash = "0x" + bytes(tx_hash).hex()
         if raw["status"] != 1:
             raise ChainRevert(self._replay_reason(pending.tx, raw["blockNumber"]), hex_hash)

@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 
+from eth._utils.address import generate_contract_address
 from eth.exceptions import PyEVMError
-from eth_utils import ValidationError
+from eth_utils import ValidationError, to_checksum_address
+from hexbytes import HexBytes
+from web3.datastructures import AttributeDict
 
 from .durable import DurableBackend
 from .errors import ChainError
@@ -43,7 +46,8 @@ class BlockProducer:
         self._thread.join()
 
     def submit(self, raw_transaction: bytes) -> Future:
-        """Queue a signed transaction; the future resolves to its hash once mined and committed."""
+        """Queue a signed transaction; the future resolves to its receipt (web3's
+        shape) once the block holding it is committed to disk."""
         future: Future = Future()
         with self._lock:
             try:
@@ -88,10 +92,12 @@ class BlockProducer:
                 accepted, rejected = batch, []
             except (PyEVMError, ValidationError):
                 accepted, rejected = self._mine_valid_ones(batch, timestamp)
+            block = chain.get_canonical_head()
+            receipts = _receipts(chain, block, [tx for tx, _ in accepted])
             self._backend.kv.commit()
             self.blocks_mined += 1
-        for tx, future in accepted:
-            future.set_result(tx.hash)
+        for (tx, future), receipt in zip(accepted, receipts):
+            future.set_result(receipt)
         for (tx, future), reason in rejected:
             future.set_exception(ChainError(f"transaction rejected: {reason}"))
 
@@ -108,3 +114,43 @@ class BlockProducer:
                 rejected.append(((tx, future), str(exc)))
         chain.mine_block()
         return accepted, rejected
+
+
+def _receipts(chain, header, transactions) -> list[dict]:
+    """The block's receipts in web3's shape, read once per block rather than once per caller."""
+    block = chain.get_block_by_header(header)
+    raw_receipts = block.get_receipts(chain.chaindb)
+    receipts, log_index, previous_gas = [], 0, 0
+    for index, (tx, raw) in enumerate(zip(transactions, raw_receipts)):
+        logs = []
+        for log in raw.logs:
+            logs.append(
+                AttributeDict(
+                    {
+                        "address": to_checksum_address(log.address),
+                        "topics": [HexBytes(topic.to_bytes(32, "big")) for topic in log.topics],
+                        "data": HexBytes(log.data),
+                        "logIndex": log_index,
+                        "transactionIndex": index,
+                        "transactionHash": HexBytes(tx.hash),
+                        "blockHash": HexBytes(header.hash),
+                        "blockNumber": header.block_number,
+                        "removed": False,
+                    }
+                )
+            )
+            log_index += 1
+        receipts.append(
+            {
+                "transactionHash": HexBytes(tx.hash),
+                "blockNumber": header.block_number,
+                "status": 1 if raw.state_root == b"\x01" else 0,
+                "gasUsed": raw.gas_used - previous_gas,
+                "logs": logs,
+                "contractAddress": (
+                    to_checksum_address(generate_contract_address(tx.sender, tx.nonce)) if tx.to == b"" else None
+                ),
+            }
+        )
+        previous_gas = raw.gas_used
+    return receipts
