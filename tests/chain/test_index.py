@@ -1,0 +1,120 @@
+"""The event index equals the chain, follows it incrementally and rebuilds from events."""
+
+import pytest
+
+from chain import Action, CouponState, Role, devnet
+from chain.index import EventIndex
+from gateway import demo
+
+
+@pytest.fixture(scope="module")
+def story():
+    net, _ = devnet.start()
+    result = demo.run(progress=lambda line: None, net=net)
+    return net, result
+
+
+def _assert_index_equals_chain(index: EventIndex, registry) -> None:
+    rows = index.coupons()
+    assert len(rows) == registry.coupon_count()
+    for row in rows:
+        coupon = registry.coupon(row.id)
+        assert (row.state, row.owner, row.amount_kg) == (coupon.state.name, coupon.owner, coupon.amount_kg)
+        assert (row.first_serial, row.last_serial) == (coupon.first_serial, coupon.last_serial)
+        assert row.number == registry.number_of(row.id)
+
+
+def test_sync__demo_story__index_equals_chain(story, tmp_path):
+    net, _ = story
+    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    assert index.sync(net.registry) > 0
+    _assert_index_equals_chain(index, net.registry)
+
+
+def test_sync__after_restart__applies_only_new_events(story, tmp_path):
+    net, result = story
+    url = f"sqlite:///{tmp_path / 'index.sqlite'}"
+    EventIndex(url).sync(net.registry)
+    # New events after the first sync: freeze a coupon the holder still has.
+    active = next(c for c in result.coupons if c["state"] == "ACTIVE")
+    coupon_id = next(i for i in range(1, net.registry.coupon_count() + 1) if net.registry.number_of(i) == active["number"])
+    net.registry.send(net.departments[Role.NRB], "freeze", coupon_id, "抽查")
+
+    reopened = EventIndex(url)  # a restarted gateway: the cursor is on disk
+    assert reopened.sync(net.registry) == 1
+    assert reopened.provenance(active["number"])["coupon"]["state"] == "FROZEN"
+    _assert_index_equals_chain(reopened, net.registry)
+    net.registry.send(net.departments[Role.NRB], "unfreeze", coupon_id)
+
+
+def test_rebuild__from_events__same_projection(story, tmp_path):
+    net, _ = story
+    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index.sync(net.registry)
+    before = [(r.id, r.number, r.state, r.owner) for r in index.coupons()]
+    progress = []
+    index.rebuild(net.registry, progress=lambda done, total: progress.append((done, total)))
+    assert [(r.id, r.number, r.state, r.owner) for r in index.coupons()] == before
+    assert progress and progress[-1][0] == progress[-1][1]
+
+
+def test_provenance__reissued_coupon__lineage_and_signed_history(story, tmp_path):
+    net, result = story
+    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index.sync(net.registry)
+    voided = next(c for c in result.coupons if c["state"] == "VOIDED")
+    record = index.provenance(voided["number"])
+    assert record["coupon"]["state"] == "VOIDED"
+    replacement = record["lineage"]["replaced_by"]
+    assert replacement is not None
+    successor = index.provenance(replacement)
+    assert successor["lineage"]["replaces"] == voided["number"]
+    # Every step names its signing department or is the holder's own request.
+    events = {(s["event"], s["department"]) for s in successor["history"]}
+    assert ("CouponCreated", "GOV") in events
+    assert ("LossReported", "CENTER") in events
+    assert ("ReissueFiled", "EEB") in events
+    assert ("CouponVoided", "GOV") in events
+    assert all(s["tx_hash"].startswith("0x") and s["block"] > 0 and s["timestamp"] > 0 for s in successor["history"])
+    assert index.provenance("HSTQ-1999-0001-0001") is None
+
+
+def test_offset__by_tx_hash__certificate_fields(story, tmp_path):
+    net, result = story
+    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index.sync(net.registry)
+    for offset in result.offsets:
+        row = index.offset(offset["tx_hash"])
+        assert row["number"] == offset["coupon"]
+        assert row["amount_kg"] == offset["amount_kg"]
+        assert row["beneficiary"] == offset["beneficiary"]
+        assert row["signer"] == net.departments[Role.EEB].address
+    assert index.offset("0x" + "00" * 32) is None
+
+
+def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
+    net, _ = story
+    registry = net.registry
+    holder = net.new_account()
+    app = registry.send(holder, "submit", [b"\x55" * 32], 1, 2, 5_000, b"\x01" * 32, b"\x02" * 32).event(
+        "ApplicationSubmitted"
+    ).args["application"]
+    dep = net.departments
+    registry.send(dep[Role.CENTER], "pass_formal_review", app)
+    registry.send(dep[Role.CENTER], "pass_preliminary_review", app)
+    registry.send(dep[Role.VERIFIER], "attest_report", app, b"\x02" * 32, 5_000)
+    registry.send(dep[Role.NRB], "sign_validation", app)
+    registry.send(dep[Role.FORESTRY], "sign_validation", app)
+    registry.send(dep[Role.EEB], "file", app, "F")
+    coupon = registry.send(dep[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
+    registry.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1)
+    retired = registry.send(dep[Role.EEB], "retire", coupon, 4, "积分用户", "GP-1").event("CouponRetired").args["coupon"]
+
+    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index.sync(registry)
+    parent = index.provenance(registry.number_of(coupon))
+    assert parent["coupon"]["state"] == CouponState.SPLIT.name
+    assert {c["number"] for c in parent["lineage"]["children"]} == {
+        registry.number_of(retired), registry.number_of(retired + 1)
+    }
+    _assert_index_equals_chain(index, registry)
