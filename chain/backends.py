@@ -50,6 +50,7 @@ def ephemeral() -> EphemeralChain:
     tester = EthereumTester(backend)
     w3 = Web3(EthereumTesterProvider(tester))
     faucet = Account.from_key(backend.account_keys[0].to_bytes())
+    w3.eth.default_account = faucet.address  # calls then skip web3's eth_accounts lookup
     return EphemeralChain(chain=Chain(w3), tester=tester, faucet=faucet)
 
 

@@ -159,12 +159,15 @@ class Chain:
             if nonce is None:
                 nonce = self.w3.eth.get_transaction_count(sender.address, "pending")
             tx = {**tx, "nonce": nonce}
-            raw_tx = sender.sign_transaction(tx).raw_transaction
+            signed = sender.sign_transaction(tx)
+            raw_tx = signed.raw_transaction
             try:
                 handle = self._submit_raw(raw_tx) if self._submit_raw else self.w3.eth.send_raw_transaction(raw_tx)
             except Exception as exc:
-                self._nonces.clear()
-                raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
+                if _mined_tx_hash(exc) != signed.hash:
+                    self._nonces.clear()
+                    raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
+                handle = signed.hash  # mined but reverted: the receipt and its replay tell why
             self._nonces[sender.address] = nonce + 1
         return Pending(self, tx, handle)
 
@@ -223,6 +226,19 @@ class Chain:
 
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+
+
+def _mined_tx_hash(exc: Exception) -> bytes | None:
+    """hardhat mines a reverting transaction, then fails eth_sendRawTransaction with
+    the revert, naming the mined transaction in `error.data.txHash`."""
+    response = exc.rpc_response if isinstance(exc, Web3RPCError) else None
+    error = response.get("error") if isinstance(response, dict) else None
+    data = error.get("data") if isinstance(error, dict) else None
+    tx_hash = data.get("txHash") if isinstance(data, dict) else None
+    try:
+        return bytes.fromhex(tx_hash.removeprefix("0x")) if isinstance(tx_hash, str) else None
+    except ValueError:
+        return None
 
 
 def _revert_data(exc: Exception) -> bytes | None:

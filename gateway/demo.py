@@ -32,8 +32,8 @@ class DemoResult:
     offsets: list[dict] = field(default_factory=list)
 
 
-def run(progress=print) -> DemoResult:
-    net, _ = devnet.start()
+def run(progress=print, net: devnet.Devnet | None = None) -> DemoResult:
+    net = net or devnet.start()[0]
     reg, dep = net.registry, net.departments
     cooperative = net.new_account()  # 某村股份经济合作社, the holder
     organiser = net.new_account()  # 赛事组委会, a buyer

@@ -1,0 +1,76 @@
+"""Request dependencies: the gateway, the database session, who is calling,
+and which key signs for them. A route declares the roles it needs; it never
+picks a key itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from ..db import Token, User
+from ..errors import Forbidden, Unauthorized
+from ..runtime import Actor, Gateway
+from ..security import token_hash
+
+SESSION_COOKIE = "tanquan_session"
+
+
+def get_gateway(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+
+
+def get_db(gateway: GatewayDep) -> Iterator[Session]:
+    yield from gateway.db.session()
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def get_current_user(request: Request, db: DbSession) -> User:
+    header = request.headers.get("authorization", "")
+    token = (
+        header.removeprefix("Bearer ").strip() if header.startswith("Bearer ")
+        else request.headers.get("x-api-key") or request.cookies.get(SESSION_COOKIE)
+    )
+    if not token:
+        raise Unauthorized("NOT_AUTHENTICATED", "log in first (Bearer token, X-API-Key or session cookie)")
+    row = db.get(Token, token_hash(token))
+    if row is None or (row.expires_at is not None and _aware(row.expires_at) < dt.datetime.now(dt.timezone.utc)):
+        raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
+    return db.get(User, row.user_id)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(*roles: str):
+    """A dependency that admits only users of the given roles and yields their Actor."""
+
+    def dependency(user: CurrentUser, gateway: GatewayDep) -> Actor:
+        if user.role not in roles:
+            raise Forbidden("ROLE_REQUIRED", f"this step needs one of: {', '.join(roles)}", detail={"roles": list(roles)})
+        return Actor(user=user, signer=gateway.signer_for(user))
+
+    return Depends(dependency)
+
+
+def require_reader(*roles: str):
+    """Like `require`, for reads: no signing key is unlocked."""
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden("ROLE_REQUIRED", f"this needs one of: {', '.join(roles)}", detail={"roles": list(roles)})
+        return user
+
+    return Depends(dependency)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,26 @@
+from typing import Annotated
+
+from fastapi import APIRouter
+
+from ...runtime import HOLDER, Actor
+from ...schemas import PurchaseCreate, TradeCreate
+from ...services import coupons as service
+from ..deps import CurrentUser, DbSession, GatewayDep, require, require_reader
+
+router = APIRouter(tags=["market 交易"])
+
+
+@router.post("/purchases", status_code=201, dependencies=[require_reader(HOLDER)])
+def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, db: DbSession) -> dict:
+    """购买申请书 (附件6)."""
+    row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
+    return {"purchase": row.id, "status": row.status}
+
+
+@router.post("/trades")
+def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: Annotated[Actor, require("CENTER")]) -> dict:
+    """交易结算 (附件7); the settlement transaction is the 交易凭证. A partial amount leaves the rest listed."""
+    receipt = service.settle_trade(gateway, db, actor=actor, trade=trade)
+    sold = receipt.event("TradeSettled").args["coupon"]
+    return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, "voucher": receipt.tx_hash,
+            "coupon": gateway.registry.number_of(sold)}

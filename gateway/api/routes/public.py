@@ -1,0 +1,48 @@
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from ...schemas import EcoCompensationCreate
+from ...services import calculator
+from ...services import public as service
+from ..deps import DbSession, GatewayDep
+
+router = APIRouter(prefix="/public", tags=["public 公示"])
+
+
+@router.get("/coupons/{number}")
+def provenance(number: str, gateway: GatewayDep, db: DbSession) -> dict:
+    """A coupon's state, data, lineage and every step with tx hash, block, time and signing department."""
+    return service.provenance(gateway, db, number)
+
+
+@router.get("/offsets/{tx_hash}")
+def verify(tx_hash: str, gateway: GatewayDep) -> dict:
+    """Verify an offset certificate from the chain receipt and event log."""
+    return service.verification(gateway, tx_hash)
+
+
+@router.get("/listings")
+def listings(gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """The disclosure board (信息披露表, 附件5)."""
+    return service.listings(gateway, db)
+
+
+@router.get("/stats")
+def stats(gateway: GatewayDep) -> dict:
+    return service.stats(gateway)
+
+
+@router.get("/exports/registrations.csv", response_class=PlainTextResponse)
+def registrations_csv(gateway: GatewayDep, db: DbSession) -> str:
+    return service.registrations_csv(gateway, db)
+
+
+@router.get("/exports/trades.csv", response_class=PlainTextResponse)
+def trades_csv(gateway: GatewayDep) -> str:
+    return service.trades_csv(gateway)
+
+
+@router.post("/calculator/eco-compensation")
+def eco_compensation(request: EcoCompensationCreate, gateway: GatewayDep) -> dict:
+    """§15(1): Σ area × annual sink factor × land-use years → coupons to buy."""
+    return calculator.eco_compensation(gateway.settings.data_dir, request)

@@ -1,0 +1,122 @@
+"""The gateway's own records: users, tokens, audit log, documents and the
+off-chain halves of applications, listings and purchases. The chain holds
+addresses and hashes only; personal data stays here (DESIGN §2, §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class GatewayBase(DeclarativeBase):
+    pass
+
+
+class User(GatewayBase):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # a department Role, HOLDER or ENFORCEMENT
+    display_name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(42), index=True)  # custodial holder address
+    identity_hash: Mapped[str | None] = mapped_column(String(64))  # salted sha256 of the ID / USCC
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Token(GatewayBase):
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # session | api
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(GatewayBase):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    request: Mapped[dict] = mapped_column(JSON)
+    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    outcome: Mapped[str] = mapped_column(String(64))
+
+
+class Document(GatewayBase):
+    __tablename__ = "documents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class ApplicationRecord(GatewayBase):
+    """The registration form (附件2) behind an on-chain application."""
+
+    __tablename__ = "application_records"
+    application_id: Mapped[int] = mapped_column(primary_key=True)
+    project_name: Mapped[str] = mapped_column(String(200))
+    parcels: Mapped[list] = mapped_column(JSON)
+    methodology: Mapped[str] = mapped_column(String(200))
+    documents: Mapped[dict] = mapped_column(JSON)
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+class ListingRecord(GatewayBase):
+    """The disclosure form (附件5) of a listing."""
+
+    __tablename__ = "listing_records"
+    coupon_id: Mapped[int] = mapped_column(primary_key=True)
+    price_fen_per_tonne: Mapped[int] = mapped_column(BigInteger)
+    notice_end: Mapped[int] = mapped_column(BigInteger)
+    disclosure: Mapped[dict] = mapped_column(JSON)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+
+
+class Purchase(GatewayBase):
+    """A purchase application (附件6) and, once matched, its settlement."""
+
+    __tablename__ = "purchases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount_kg: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(400))
+    liable_for_damage: Mapped[bool] = mapped_column(Boolean, default=False)
+    authority_document: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="OPEN")  # OPEN | SETTLED
+    settlement_tx: Mapped[str | None] = mapped_column(String(66))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Database:
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        GatewayBase.metadata.create_all(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+

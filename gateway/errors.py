@@ -1,0 +1,94 @@
+"""Domain errors and the one table that maps contract reverts to stable API codes (DESIGN §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An error a caller can act on; rendered as {"code", "message", "detail"}."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, *, status: int | None = None, detail: Any = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+        if status is not None:
+            self.status = status
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+# Revert string → (HTTP status, code). Revert strings are stable by design (STYLE.md).
+REVERTS: dict[str, tuple[int, str]] = {
+    "access_control: account is missing role": (403, "ROLE_REQUIRED"),
+    "roles: account holds another role": (409, "ROLE_CONFLICT"),
+    "roles: unknown role": (422, "UNKNOWN_ROLE"),
+    "roles: role not held": (409, "ROLE_NOT_HELD"),
+    "ledger: unknown coupon": (404, "COUPON_NOT_FOUND"),
+    "ledger: coupon not active": (409, "COUPON_NOT_ACTIVE"),
+    "ledger: coupon not listed": (409, "COUPON_NOT_LISTED"),
+    "ledger: coupon not pledged": (409, "COUPON_NOT_PLEDGED"),
+    "ledger: coupon not frozen": (409, "COUPON_NOT_FROZEN"),
+    "ledger: coupon not lost reported": (409, "COUPON_NOT_LOST_REPORTED"),
+    "ledger: not owner": (403, "NOT_OWNER"),
+    "ledger: no owner request": (409, "OWNER_CONSENT_MISSING"),
+    "ledger: amount exceeds coupon": (409, "AMOUNT_EXCEEDS_COUPON"),
+    "ledger: zero amount": (422, "ZERO_AMOUNT"),
+    "ledger: whole coupon only": (422, "WHOLE_COUPON_ONLY"),
+    "ledger: bad counterparty": (422, "BAD_COUNTERPARTY"),
+    "ledger: unknown action": (422, "UNKNOWN_ACTION"),
+    "ledger: unknown purpose": (422, "UNKNOWN_PURPOSE"),
+    "ledger: empty beneficiary": (422, "EMPTY_BENEFICIARY"),
+    "ledger: empty filing number": (422, "EMPTY_FILING_NUMBER"),
+    "ledger: reissue not filed": (409, "REISSUE_NOT_FILED"),
+    "ledger: notice period not over": (409, "NOTICE_PERIOD_NOT_OVER"),
+    "ledger: transition not allowed": (409, "TRANSITION_NOT_ALLOWED"),
+    "applications: unknown application": (404, "APPLICATION_NOT_FOUND"),
+    "applications: wrong status": (409, "APPLICATION_WRONG_STATUS"),
+    "applications: own application": (403, "OWN_APPLICATION"),
+    "applications: not applicant": (403, "NOT_APPLICANT"),
+    "applications: parcel on CCER list": (409, "PARCEL_ON_CCER_LIST"),
+    "applications: parcel period overlaps": (409, "PARCEL_PERIOD_OVERLAPS"),
+    "applications: harvest planned in period": (409, "HARVEST_PLANNED"),
+    "applications: report hash mismatch": (409, "REPORT_HASH_MISMATCH"),
+    "applications: report not attested": (409, "REPORT_NOT_ATTESTED"),
+    "applications: attested exceeds claim": (422, "ATTESTED_EXCEEDS_CLAIM"),
+    "applications: already signed": (409, "ALREADY_SIGNED"),
+    "applications: validation already signed": (409, "ALREADY_SIGNED"),
+    "applications: field survey in progress": (409, "FIELD_SURVEY_IN_PROGRESS"),
+    "applications: survey already paused": (409, "FIELD_SURVEY_IN_PROGRESS"),
+    "applications: survey not paused": (409, "FIELD_SURVEY_NOT_PAUSED"),
+    "applications: duplicate parcel": (422, "DUPLICATE_PARCEL"),
+    "applications: no parcels": (422, "NO_PARCELS"),
+    "applications: empty period": (422, "EMPTY_PERIOD"),
+    "applications: zero amount": (422, "ZERO_AMOUNT"),
+    "applications: no missing items": (422, "NO_MISSING_ITEMS"),
+    "applications: empty reason": (422, "EMPTY_REASON"),
+    "applications: empty filing number": (422, "EMPTY_FILING_NUMBER"),
+}
+
+
+def from_revert(reason: str) -> DomainError:
+    status, code = REVERTS.get(reason, (409, "CONTRACT_REJECTED"))
+    return DomainError(code, reason, status=status, detail={"revert": reason})

@@ -1,0 +1,116 @@
+"""What a running gateway holds: the node (keys, chain, registry), the event
+index, its own database and the working-day calendar, and the one path every
+write takes: sign as the caller's department, audit, follow the index."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+
+from chain import ChainError, ChainRevert, Receipt, Role
+from chain.index import EventIndex
+from chain.node import Node, open_node
+
+from .db import AuditEntry, Database, User
+from .errors import DomainError, from_revert
+from .settings import Settings
+from .workdays import WorkCalendar
+
+HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
+ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
+
+
+@dataclass
+class Actor:
+    """The logged-in user and the key the gateway signs with on their behalf."""
+
+    user: User
+    signer: LocalAccount
+
+    @property
+    def department(self) -> str:
+        return self.user.role
+
+
+class Gateway:
+    def __init__(self, settings: Settings, node: Node):
+        self.settings = settings
+        self.node = node
+        self.index = EventIndex(settings.index_url)
+        self.db = Database(settings.index_url)
+        self.calendar = WorkCalendar(settings.data_dir)
+        self._index_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._follower = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
+        self.sync_index()
+        self._follower.start()
+
+    @classmethod
+    def open(cls, settings: Settings, *, served: bool = True) -> Gateway:
+        node = open_node(
+            settings.data_dir,
+            chain_url=settings.chain_url,
+            served=served,
+            loss_notice_seconds=settings.loss_notice_days * 86400,
+        )
+        return cls(settings, node)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._follower.join(timeout=5)
+        self.node.close()
+
+    @property
+    def registry(self):
+        return self.node.registry
+
+    # -- keys
+
+    def signer_for(self, user: User) -> LocalAccount:
+        if user.role in Role.__members__:
+            return self.node.department(Role[user.role])
+        if user.role == HOLDER:
+            return self.node.custodial(user.username)
+        raise DomainError("ROLE_REQUIRED", "this account cannot sign transactions", status=403)
+
+    # -- the write path
+
+    def transact(self, actor: Actor, action: str, request: dict, function: str, *args: Any) -> Receipt:
+        """Send one step as the actor's key; audit it whatever the outcome; follow the index."""
+        try:
+            receipt = self.registry.send(actor.signer, function, *args)
+        except ChainRevert as exc:
+            self.audit(actor, action, request, exc.tx_hash, f"reverted: {exc.reason}")
+            raise from_revert(exc.reason) from exc
+        except ChainError as exc:
+            self.audit(actor, action, request, None, f"rejected: {exc}")
+            raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
+        self.audit(actor, action, request, receipt.tx_hash, "ok")
+        self.sync_index()
+        return receipt
+
+    def audit(self, actor: Actor, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
+        with self.db.sessions() as session, session.begin():
+            session.add(
+                AuditEntry(
+                    username=actor.user.username, department=actor.department, action=action,
+                    request=request, tx_hash=tx_hash, outcome=outcome,
+                )
+            )
+
+    # -- the index
+
+    def sync_index(self) -> None:
+        with self._index_lock:
+            self.index.sync(self.registry, from_block=self.node.deployed_block)
+
+    def _follow(self) -> None:
+        """Pick up transactions sent by others (a JSON-RPC network has other writers)."""
+        while not self._stop.wait(1.0):
+            try:
+                self.sync_index()
+            except Exception:  # noqa: BLE001 - the next round retries; a follower must not die
+                continue

@@ -1,0 +1,193 @@
+"""Request and response shapes. Amounts are tonnes CO2e with at most three
+decimals (DESIGN §3); the chain holds integer kilograms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+Tonnes = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
+
+
+def to_kg(tonnes: Decimal) -> int:
+    return int(tonnes * 1000)
+
+
+def to_fen(yuan: Decimal) -> int:
+    return int(yuan * 100)
+
+
+class LandType(str, enum.Enum):
+    CULTIVATED = "CULTIVATED"  # 耕地
+    FOREST = "FOREST"  # 林地
+    GRASSLAND = "GRASSLAND"  # 草地
+    WETLAND = "WETLAND"  # 湿地
+
+
+class LoginCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class HolderCreate(BaseModel):
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
+    password: str = Field(min_length=10, max_length=200)
+    display_name: str = Field(min_length=1, max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+    identity: str = Field(min_length=6, max_length=40, description="ID card number or USCC; stored only as a salted hash")
+
+
+class OfficialCreate(BaseModel):
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
+    password: str = Field(min_length=10, max_length=200)
+    display_name: str = Field(min_length=1, max_length=200)
+    role: str = Field(pattern=r"^(DRC|CENTER|NRB|FORESTRY|EEB|GOV|FINANCE|VERIFIER|ENFORCEMENT)$")
+
+
+class UserPublic(BaseModel):
+    username: str
+    role: str
+    display_name: str
+    organisation: str | None
+    address: str | None
+
+
+class TokenPublic(BaseModel):
+    token: str
+    user: UserPublic
+
+
+class Parcel(BaseModel):
+    number: str = Field(min_length=1, max_length=64, description="宗地号")
+    location: str = Field(min_length=1, max_length=200, description="坐落 / 小地名")
+    land_type: LandType
+    area_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+
+
+class MonitoringPeriod(BaseModel):
+    start: dt.date
+    end: dt.date
+
+
+class ApplicationDocuments(BaseModel):
+    """附件1 一(一): form, identity/licence, third-party report, cooperation agreement, others."""
+
+    application_form: Sha256 | None = None
+    licence: Sha256 | None = None
+    report: Sha256 | None = None
+    agreement: Sha256 | None = None
+    others: list[Sha256] = Field(default_factory=list, max_length=10)
+
+
+class ApplicationCreate(BaseModel):
+    project_name: str = Field(min_length=1, max_length=200)
+    parcels: list[Parcel] = Field(min_length=1, max_length=16)
+    monitoring_period: MonitoringPeriod
+    methodology: str = Field(min_length=1, max_length=200)
+    claimed_t: Tonnes
+    documents: ApplicationDocuments
+
+
+class Resubmission(BaseModel):
+    documents: ApplicationDocuments
+
+
+class FormalReview(BaseModel):
+    decision: str = Field(pattern="^(pass|supplement|reject)$")
+    missing_items: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list, max_length=16)
+    reason: str | None = Field(default=None, max_length=256)
+
+
+class Decision(BaseModel):
+    decision: str = Field(pattern="^(pass|reject)$")
+    reason: str | None = Field(default=None, max_length=256)
+
+
+class Attestation(BaseModel):
+    report: Sha256
+    attested_t: Tonnes
+
+
+class Filing(BaseModel):
+    decision: str = Field(pattern="^(file|reject)$")
+    filing_number: str | None = Field(default=None, min_length=1, max_length=64)
+    reason: str | None = Field(default=None, max_length=256)
+
+
+class CcerListing(BaseModel):
+    parcel_number: str = Field(min_length=1, max_length=64)
+    listed: bool
+
+
+class HarvestPlan(BaseModel):
+    parcel_number: str = Field(min_length=1, max_length=64)
+    start: dt.date
+    end: dt.date
+    tending: bool = Field(description="抚育采伐 (tending thinning) keeps the parcel eligible, §9")
+
+
+class OwnerRequest(BaseModel):
+    action: str = Field(pattern="^(LIST|TRANSFER|PLEDGE|OFFSET|LOSS)$")
+    amount_t: Tonnes | None = Field(default=None, description="defaults to the whole coupon")
+    counterparty: str | None = Field(default=None, description="username of the transferee or pledgee")
+
+
+class ListingCreate(BaseModel):
+    price_yuan_per_t: Yuan
+    notice_days: int = Field(ge=1, le=365)
+    project_area_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    location: str = Field(min_length=1, max_length=200)
+    remarks: str = Field(default="", max_length=400)
+
+
+class PurchaseCreate(BaseModel):
+    amount_t: Tonnes
+    reason: str = Field(min_length=1, max_length=400, description="自愿减排 / 生态赔偿 …")
+    liable_for_damage: bool = False
+    authority_document: Sha256 | None = Field(
+        default=None, description="required when the buyer is liable for ecological damage (附件1 三(一)2(3))"
+    )
+
+
+class TradeCreate(BaseModel):
+    coupon: str
+    purchase_id: int
+    amount_t: Tonnes
+    price_yuan_per_t: Yuan
+    service_fee_yuan: Yuan
+    agreement: Sha256
+
+
+class PledgeCreate(BaseModel):
+    secured_yuan: Yuan
+    term_end: dt.date
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=256)
+
+
+class ReissueFiling(BaseModel):
+    filing_number: str = Field(min_length=1, max_length=64)
+
+
+class OffsetCreate(BaseModel):
+    purpose: str = Field(pattern="^(ECO_COMPENSATION|EVENT_NEUTRALITY|GREEN_POINTS)$")
+    beneficiary: str = Field(min_length=1, max_length=40)
+    case_reference: str = Field(min_length=1, max_length=40)
+
+
+class EcoCompensationCreate(BaseModel):
+    parcels: list[Parcel] = Field(min_length=1, max_length=100)
+    years: Decimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
+
+
+class TxPublic(BaseModel):
+    tx_hash: str
+    block: int

@@ -1,0 +1,65 @@
+"""Accounts: officials of each department, custodial holders, log-in tokens."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Token, User
+from ..errors import Conflict, Unauthorized
+from ..runtime import HOLDER, Gateway
+from ..schemas import HolderCreate, OfficialCreate
+from ..security import hash_password, identity_hash, new_token, session_expiry, verify_password
+
+
+def _identity_salt(gw: Gateway) -> bytes:
+    path = gw.settings.data_dir / "identity.salt"
+    if not path.exists():
+        path.write_bytes(os.urandom(32))
+        path.chmod(0o600)
+    return path.read_bytes()
+
+
+def _unique(db: Session, username: str) -> None:
+    if db.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict("USERNAME_TAKEN", f"the username {username!r} is taken", detail={"field": "username"})
+
+
+def create_official(db: Session, form: OfficialCreate) -> User:
+    _unique(db, form.username)
+    user = User(username=form.username, password_hash=hash_password(form.password), role=form.role,
+                display_name=form.display_name)
+    db.add(user)
+    db.commit()
+    return user
+
+
+def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
+    """A custodial account: its key lives in the gateway's key store; only a salted hash of the ID is kept."""
+    _unique(db, form.username)
+    address = gw.node.custodial(form.username).address
+    user = User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
+                display_name=form.display_name, organisation=form.organisation, address=address,
+                identity_hash=identity_hash(form.identity, _identity_salt(gw)))
+    db.add(user)
+    db.commit()
+    return user
+
+
+def login(db: Session, username: str, password: str) -> tuple[str, User]:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None or not verify_password(user.password_hash, password):
+        raise Unauthorized("LOGIN_FAILED", "wrong username or password")
+    token, digest = new_token()
+    db.add(Token(token_hash=digest, user_id=user.id, kind="session", expires_at=session_expiry()))
+    db.commit()
+    return token, user
+
+
+def new_api_key(db: Session, user: User) -> str:
+    token, digest = new_token()
+    db.add(Token(token_hash=digest, user_id=user.id, kind="api", expires_at=None))
+    db.commit()
+    return token
