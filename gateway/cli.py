@@ -24,28 +24,99 @@ def _open_node():
 
     settings = get_settings()
     return open_node(
-        settings.data_dir, chain_url=settings.chain_url, loss_notice_seconds=settings.loss_notice_days * 86400
+        settings.data_dir, chain_url=settings.chain_url, loss_notice_seconds=round(settings.loss_notice_days * 86400)
     )
+
+
+def _print_story(result) -> None:
+    print("\n碳券 coupons")
+    for number in result.coupons:
+        print(f"  {number}")
+    print("\n抵销凭证 offset certificates (id = tx hash; verify: tanquan verify TX_HASH)")
+    for o in result.offsets:
+        print(f"  {o['tx_hash']}  {o['coupon']}  {o['verdict']}  {o['beneficiary']}")
+    record = result.provenance
+    print(f"\n溯源 provenance of {record['coupon']['number']}: {record['coupon']['state']}, {len(record['history'])} steps")
+    for step in record["history"]:
+        print(f"  {step['block']:>6}  {step['event']:<18} {step['department'] or '持有人 holder':<14} {step['tx_hash']}")
 
 
 def _demo(args: argparse.Namespace) -> None:
     from . import demo
 
-    result = demo.run(progress=(lambda line: None) if args.json else print)
+    progress = (lambda line: None) if args.json else print
+    if args.url:
+        import httpx
+
+        with httpx.Client(base_url=args.url, timeout=120) as client:
+            result = demo.run(client, progress=progress)
+    else:
+        import tempfile
+        from pathlib import Path
+
+        from fastapi.testclient import TestClient
+
+        from .api.app import create_app
+        from .runtime import Gateway
+        from .settings import Settings
+
+        with tempfile.TemporaryDirectory(prefix="tanquan-demo-") as data_dir:
+            settings = Settings(data_dir=Path(data_dir), loss_notice_days=demo.DEMO_LOSS_NOTICE_DAYS)
+            gateway = Gateway.open(settings, passphrase=demo.DEMO_PASSWORD)
+            try:
+                demo.seed_officials(gateway)
+                with TestClient(create_app(settings, gateway=gateway)) as client:
+                    result = demo.run(client, progress=progress)
+            finally:
+                gateway.close()
     if args.json:
-        json.dump(
-            {"steps": [asdict(s) for s in result.steps], "coupons": [c["number"] for c in result.coupons],
-             "coupon_states": result.coupons, "offsets": result.offsets},
-            sys.stdout, ensure_ascii=False, indent=2,
-        )
+        json.dump({"steps": result.steps, "coupons": result.coupons, "offsets": result.offsets,
+                   "provenance": result.provenance}, sys.stdout, ensure_ascii=False, indent=2)
         print()
-        return
-    print("\n碳券 coupons")
-    for c in result.coupons:
-        print(f"  {c['number']}  {c['state']:<13} {c['amount_kg'] / 1000:>10,.3f} t  serials {c['serials'][0]}–{c['serials'][1]}  {c['owner']}")
-    print("\n抵销凭证 offset certificates (id = tx hash)")
-    for o in result.offsets:
-        print(f"  {o['tx_hash']}  {o['coupon']}  {o['amount_kg'] / 1000:,.3f} t  {o['beneficiary']}  {o['case_reference']}")
+    else:
+        _print_story(result)
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from . import demo
+    from .api.app import create_app
+    from .runtime import Gateway
+
+    settings = get_settings()
+    if args.demo and not (settings.data_dir / "deployment.json").exists():
+        settings = settings.model_copy(update={"loss_notice_days": demo.DEMO_LOSS_NOTICE_DAYS})
+        print("demo: a fresh registry whose loss-notice period (§12) is 5 seconds, so the story can reach a reissue")
+    gateway = Gateway.open(settings)
+    url = f"http://{args.host}:{args.port}"
+    if args.demo:
+        demo.seed_officials(gateway)
+
+        def tell_story() -> None:
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{url}/docs", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            with httpx.Client(base_url=url, timeout=120) as client:
+                result = demo.run(client, progress=print)
+            _print_story(result)
+            print(f"\nTanquan is serving {url}  (API docs: {url}/docs)")
+            print(f"demo logins (password {demo.DEMO_PASSWORD}):")
+            for role, username in demo.OFFICIALS.items():
+                print(f"  {role:<9} {username}")
+
+        threading.Thread(target=tell_story, name="tanquan-demo", daemon=True).start()
+    try:
+        uvicorn.run(create_app(settings, gateway=gateway), host=args.host, port=args.port, log_level="warning")
+    finally:
+        gateway.close()
 
 
 def _keys(args: argparse.Namespace) -> None:
@@ -113,8 +184,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tanquan", description="Tanquan 碳券 registry")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="run one full coupon story on a fresh throw-away chain")
-    demo.add_argument("--json", action="store_true", help="print the steps, coupons and offsets as JSON")
+    serve = commands.add_parser("serve", help="run the gateway on the data directory's chain")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="seed demo officials and tell the demo story once served")
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="tell one full coupon story through the HTTP API")
+    demo.add_argument("--url", help="drive the gateway at this URL (default: start one on a throw-away data directory)")
+    demo.add_argument("--json", action="store_true", help="print the steps, coupons, offsets and provenance as JSON")
     demo.set_defaults(run=_demo)
 
     keys = commands.add_parser("keys", help="create (first time) and list the department signing addresses")

@@ -1,117 +1,174 @@
-"""`tanquan demo`: one coupon's whole story, told on a fresh embedded chain.
+"""`tanquan demo`: one coupon's whole story, told through the HTTP API.
 
-Application → review → validation → filing → mint; listing and a partial
-sale; pledge and release; loss report, notice and reissue; offsets for an
-event's carbon neutrality (§15-2) and an eco-compensation case (§15-1).
+Application → review → validation → filing → mint; listing and a partial sale;
+pledge and release; loss report, notice and reissue; offsets for an event's
+carbon neutrality (§15-2) and an eco-compensation case (§15-1). It drives a
+gateway it starts itself (throw-away data directory) or one at `--url`.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from eth_utils import keccak
+from sqlalchemy import select
 
-from chain import Action, OffsetPurpose, Receipt, Role, devnet
+from chain import Role
 
-ZERO = "0x" + "00" * 20
-TONNE = 1000
+from .db import User
+from .runtime import Gateway
+from .schemas import OfficialCreate
+from .services import users
+
+DEMO_PASSWORD = "tanquan-demo-2026"
+DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue
+OFFICIALS = {role.value: f"{role.value.lower()}_officer" for role in Role}
+OFFICIAL_NAMES = {
+    "DRC": "区发改局", "CENTER": "碳汇交易综合服务中心", "NRB": "区自然资源局", "FORESTRY": "区林业局",
+    "EEB": "区生态环境分局", "GOV": "区人民政府", "FINANCE": "区金融办", "VERIFIER": "第三方监测机构",
+}
 
 
-@dataclass
-class Step:
-    title: str
-    department: str
-    tx_hash: str
-    block: int
+def seed_officials(gw: Gateway) -> dict[str, str]:
+    """One official per department (idempotent); returns username → department."""
+    with gw.db.sessions() as db:
+        for role, username in OFFICIALS.items():
+            if db.scalar(select(User).where(User.username == username)) is None:
+                users.create_official(
+                    db, OfficialCreate(username=username, password=DEMO_PASSWORD, display_name=OFFICIAL_NAMES[role], role=role)
+                )
+    return {username: role for role, username in OFFICIALS.items()}
 
 
 @dataclass
 class DemoResult:
-    steps: list[Step] = field(default_factory=list)
-    coupons: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
+    coupons: list[str] = field(default_factory=list)
     offsets: list[dict] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)
 
 
-def run(progress=print, net: devnet.Devnet | None = None) -> DemoResult:
-    net = net or devnet.start()[0]
-    reg, dep = net.registry, net.departments
-    cooperative = net.new_account()  # 某村股份经济合作社, the holder
-    organiser = net.new_account()  # 赛事组委会, a buyer
-    developer = net.new_account()  # 建设单位, liable for eco-compensation
-    bank = net.new_account()  # 农商银行, the pledgee
+class DemoError(RuntimeError):
+    pass
+
+
+def run(client, progress=print) -> DemoResult:
+    """Drive the story through `client` (an httpx.Client or a FastAPI TestClient)."""
     result = DemoResult()
-    names = {cooperative.address: "持有人", organiser.address: "购买方", developer.address: "建设单位", bank.address: "质权人"}
-    names.update({account.address: role.value for role, account in dep.items()})
+    suffix = str(int(time.time() * 1000))[-8:]
 
-    def act(title: str, sender, function: str, *args) -> Receipt:
-        receipt = reg.send(sender, function, *args)
-        step = Step(title, names[sender.address], receipt.tx_hash, receipt.block_number)
-        result.steps.append(step)
-        progress(f"{len(result.steps):>2}. {title:<28} {step.department:<9} {step.tx_hash}")
-        return receipt
+    def call(method: str, path: str, who: dict | None = None, title: str | None = None, **kwargs) -> dict:
+        response = client.request(method, f"/api/v1{path}", headers=who, **kwargs)
+        if response.status_code >= 400:
+            raise DemoError(f"{method} {path}: {response.status_code} {response.text}")
+        body = response.json()
+        if title and isinstance(body, dict) and "tx_hash" in body:
+            result.steps.append({"title": title, "tx_hash": body["tx_hash"], "block": body["block"]})
+            progress(f"{len(result.steps):>2}. {title:<34} {body['tx_hash']}")
+        return body
 
-    def consent(title: str, owner, coupon: int, action: Action, counterparty=ZERO, amount_kg=None):
-        amount_kg = amount_kg or reg.coupon(coupon).amount_kg
-        return act(title, owner, "request", coupon, int(action), counterparty, amount_kg)
+    def login(username: str) -> dict:
+        token = call("POST", "/auth/login", json={"username": username, "password": DEMO_PASSWORD})["token"]
+        return {"Authorization": f"Bearer {token}"}
 
-    report = bytes.fromhex("ab" * 32)
-    app = act(
-        "登记申请 submit", cooperative, "submit",
-        [keccak(text="430903-108-0012"), keccak(text="430903-108-0013")],
-        1_640_966_400, 1_704_038_400, 12_723 * TONNE, bytes.fromhex("cd" * 32), report,
-    ).event("ApplicationSubmitted").args["application"]
-    act("形式审查 formal review", dep[Role.CENTER], "pass_formal_review", app)
-    act("初审 preliminary review", dep[Role.CENTER], "pass_preliminary_review", app)
-    act("第三方核算 attestation", dep[Role.VERIFIER], "attest_report", app, report, 12_723 * TONNE)
-    act("审定 validation (NRB)", dep[Role.NRB], "sign_validation", app)
-    act("审定 validation (林业)", dep[Role.FORESTRY], "sign_validation", app)
-    act("备案签发 filing", dep[Role.EEB], "file", app, "赫环碳备〔2026〕1号")
-    coupon = act("制发 mint", dep[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
+    def holder(name: str, display: str, organisation: str, identity: str) -> tuple[str, dict]:
+        username = f"{name}-{suffix}"
+        call("POST", "/auth/holders", json={"username": username, "password": DEMO_PASSWORD, "display_name": display,
+                                            "organisation": organisation, "identity": identity})
+        return username, login(username)
 
-    consent("申请挂牌 request listing", cooperative, coupon, Action.LIST)
-    act("挂牌披露 listing", dep[Role.CENTER], "list_coupon", coupon, 3_000, 0, bytes.fromhex("ef" * 32))
-    sale = act(
-        "交易结算 partial sale 2,723 t", dep[Role.CENTER], "settle_trade",
-        coupon, organiser.address, 2_723 * TONNE, 3_000, 81_690, bytes.fromhex("12" * 32),
-    )
-    sold, rest = sale.event("CouponSplit").args["part"], sale.event("CouponSplit").args["rest"]
-    act("撤牌 withdraw listing", dep[Role.CENTER], "withdraw_listing", rest)
+    officials = {role: login(username) for role, username in OFFICIALS.items()}
+    center, eeb, gov, finance = officials["CENTER"], officials["EEB"], officials["GOV"], officials["FINANCE"]
+    coop_name, coop = holder("coop", "某村股份经济合作社", "赫山区泉交河镇某村股份经济合作社", "N2430903MF0000001")
+    organiser_name, organiser = holder("marathon", "马拉松组委会", "2026赫山马拉松组委会", "51430903MJ0000002")
+    builder_name, builder = holder("builder", "某建设单位", "某交通建设有限公司", "91430903MA0000003")
+    bank_name, bank = holder("bank", "农商银行", "湖南益阳农村商业银行", "91430900MA0000004")
 
-    consent("申请质押 request pledge", cooperative, rest, Action.PLEDGE, bank.address, 5_000 * TONNE)
-    pledged = act("质押登记 pledge", dep[Role.FINANCE], "register_pledge", rest, 10_000_000, 1_893_427_200).event(
-        "CouponPledged"
-    ).args["coupon"]
-    act("解除质押 release", bank, "release_pledge", pledged)
+    def upload(who: dict, name: str, content: bytes) -> str:
+        return call("POST", "/documents", who, files={"file": (name, content, "application/pdf")})["sha256"]
 
-    consent("挂失申请 loss request", cooperative, pledged, Action.LOSS)
-    act("挂失公告 loss report", dep[Role.CENTER], "report_loss", pledged)
-    act("补发备案 reissue filing", dep[Role.EEB], "file_reissue", pledged, "赫环碳补〔2026〕1号")
-    net.evm.time_travel(net.evm.chain.timestamp() + devnet.DEFAULT_LOSS_NOTICE_SECONDS + 1)
-    reissued = act("补发 reissue", dep[Role.GOV], "reissue", pledged).event("CouponVoided").args["replaced_by"]
+    report = upload(coop, "监测核算报告.pdf", f"%PDF third-party monitoring report {suffix}".encode())
+    documents = {
+        "application_form": upload(coop, "登记申请表.pdf", f"%PDF form {suffix}".encode()),
+        "licence": upload(coop, "统一社会信用代码证书.pdf", f"%PDF licence {suffix}".encode()),
+        "report": report,
+        "agreement": upload(coop, "合作开发协议.pdf", f"%PDF agreement {suffix}".encode()),
+    }
+    application = call("POST", "/applications", coop, "登记申请 submit", json={
+        "project_name": "泉交河镇某村林地碳汇项目",
+        "parcels": [
+            {"number": f"430903-108-{suffix}-1", "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": "8500"},
+            {"number": f"430903-108-{suffix}-2", "location": "泉交河镇某村", "land_type": "WETLAND", "area_mu": "1200"},
+        ],
+        "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
+        "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",
+        "claimed_t": "12723", "documents": documents,
+    })["application"]
+    path = f"/applications/{application}"
+    call("POST", f"{path}/formal-review", center, "形式审查 formal review", json={"decision": "pass"})
+    call("POST", f"{path}/field-survey/pause", center, "外业调查 field survey starts")
+    call("POST", f"{path}/field-survey/resume", center, "外业调查 field survey ends")
+    call("POST", f"{path}/preliminary-review", center, "初审 preliminary review", json={"decision": "pass"})
+    call("POST", f"{path}/attestation", officials["VERIFIER"], "第三方核算 attestation",
+         json={"report": report, "attested_t": "12723"})
+    call("POST", f"{path}/validation", officials["NRB"], "审定 validation (自然资源)", json={"decision": "pass"})
+    call("POST", f"{path}/validation", officials["FORESTRY"], "审定 validation (林业)", json={"decision": "pass"})
+    call("POST", f"{path}/filing", eeb, "备案签发 filing", json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application}号"})
+    coupon = call("POST", f"{path}/mint", gov, "制发 mint")["coupon"]
 
-    consent("申请抵销 offset request", organiser, sold, Action.OFFSET)
-    event_offset = act(
-        "抵销凭证 event neutrality", dep[Role.EEB], "retire",
-        sold, int(OffsetPurpose.EVENT_NEUTRALITY), "2026赫山马拉松组委会", "HS-EV-2026-001",
-    )
-    consent("申请转让 transfer consent", cooperative, reissued, Action.TRANSFER, developer.address, 300 * TONNE)
-    moved = act("流转登记 transfer", dep[Role.CENTER], "register_transfer", reissued).event("CouponTransferred").args["coupon"]
-    consent("申请抵销 offset request", developer, moved, Action.OFFSET)
-    eco_offset = act(
-        "抵销凭证 eco-compensation", dep[Role.EEB], "retire",
-        moved, int(OffsetPurpose.ECO_COMPENSATION), "某建设单位", "赫自然资〔2026〕用地12号",
-    )
+    call("POST", f"/coupons/{coupon}/requests", coop, "申请挂牌 listing request", json={"action": "LIST"})
+    call("POST", f"/coupons/{coupon}/listing", center, "挂牌披露 listing", json={
+        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "9700", "location": "泉交河镇某村"})
+    purchase = call("POST", "/purchases", organiser, json={"amount_t": "2723", "reason": "赛事碳中和 event neutrality"})
+    agreement = upload(center, "交易协议.pdf", f"%PDF trade agreement {suffix}".encode())
+    sale = call("POST", "/trades", center, "交易结算 partial sale 2,723 t", json={
+        "coupon": coupon, "purchase_id": purchase["purchase"], "amount_t": "2723", "price_yuan_per_t": "30.00",
+        "service_fee_yuan": "816.90", "agreement": agreement})
+    sold = sale["coupon"]
+    remainder = next(c["number"] for c in call("GET", "/coupons", coop) if c["state"] == "LISTED")
+    call("DELETE", f"/coupons/{remainder}/listing", center, "撤牌 withdraw listing")
 
-    for receipt in (event_offset, eco_offset):
-        retired = receipt.event("CouponRetired").args
-        result.offsets.append(
-            {"tx_hash": receipt.tx_hash, "coupon": reg.number_of(retired["coupon"]), "amount_kg": retired["amount_kg"],
-             "beneficiary": retired["beneficiary"], "case_reference": retired["case_reference"]}
-        )
-    for coupon_id in range(1, reg.coupon_count() + 1):
-        c = reg.coupon(coupon_id)
-        result.coupons.append(
-            {"number": reg.number_of(coupon_id), "state": c.state.name, "owner": names.get(c.owner, c.owner),
-             "serials": [c.first_serial, c.last_serial], "amount_kg": c.amount_kg}
-        )
+    call("POST", f"/coupons/{remainder}/requests", coop, "申请质押 pledge request",
+         json={"action": "PLEDGE", "amount_t": "5000", "counterparty": bank_name})
+    pledged = call("POST", f"/coupons/{remainder}/pledge", finance, "质押登记 pledge",
+                   json={"secured_yuan": "100000.00", "term_end": "2027-12-31"})["coupon"]
+    call("POST", f"/coupons/{pledged}/pledge/release", bank, "解除质押 release (pledgee)")
+
+    call("POST", f"/coupons/{pledged}/requests", coop, "挂失申请 loss request", json={"action": "LOSS"})
+    call("POST", f"/coupons/{pledged}/loss", center, "挂失公告 loss report")
+    call("POST", f"/coupons/{pledged}/reissue-filing", eeb, "补发备案 reissue filing",
+         json={"filing_number": f"赫环碳补〔2026〕{application}号"})
+    reissued = _reissue_after_notice(call, pledged, gov)
+
+    call("POST", f"/coupons/{sold}/requests", organiser, "申请抵销 offset request", json={"action": "OFFSET"})
+    event_offset = call("POST", f"/coupons/{sold}/offset", eeb, "抵销凭证 event neutrality", json={
+        "purpose": "EVENT_NEUTRALITY", "beneficiary": "2026赫山马拉松组委会", "case_reference": "HS-EV-2026-001"})
+    needed = call("POST", "/public/calculator/eco-compensation", json={
+        "parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}], "years": "10"})
+    call("POST", f"/coupons/{reissued}/requests", coop, "申请转让 transfer consent",
+         json={"action": "TRANSFER", "amount_t": needed["coupons_needed_t"], "counterparty": builder_name})
+    moved = call("POST", f"/coupons/{reissued}/transfer", center, "流转登记 transfer")["coupon"]
+    call("POST", f"/coupons/{moved}/requests", builder, "申请抵销 offset request", json={"action": "OFFSET"})
+    eco_offset = call("POST", f"/coupons/{moved}/offset", eeb, "抵销凭证 eco-compensation", json={
+        "purpose": "ECO_COMPENSATION", "beneficiary": "某交通建设有限公司", "case_reference": "赫自然资〔2026〕用地12号"})
+
+    for body in (event_offset, eco_offset):
+        verified = call("GET", f"/public/offsets/{body['certificate']}")
+        result.offsets.append({"tx_hash": body["certificate"], "coupon": body["coupon"], "verdict": verified["verdict"],
+                               "amount_kg": verified["certificate"].get("amount_kg"),
+                               "beneficiary": verified["certificate"].get("beneficiary")})
+    result.coupons = [coupon, sold, remainder, pledged, reissued, moved]
+    result.provenance = call("GET", f"/public/coupons/{moved}")
     return result
+
+
+def _reissue_after_notice(call, number: str, gov: dict) -> str:
+    """The notice period of §12 must pass before GOV may reissue; the demo's is a few seconds."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            return call("POST", f"/coupons/{number}/reissue", gov, "补发 reissue")["coupon"]
+        except DemoError as exc:
+            if "NOTICE_PERIOD_NOT_OVER" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1)

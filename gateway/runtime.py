@@ -49,12 +49,13 @@ class Gateway:
         self._follower.start()
 
     @classmethod
-    def open(cls, settings: Settings, *, served: bool = True) -> Gateway:
+    def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
         node = open_node(
             settings.data_dir,
             chain_url=settings.chain_url,
             served=served,
-            loss_notice_seconds=settings.loss_notice_days * 86400,
+            passphrase=passphrase,
+            loss_notice_seconds=round(settings.loss_notice_days * 86400),
         )
         return cls(settings, node)
 

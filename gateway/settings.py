@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     chain_url: str | None = None  # a JSON-RPC node; unset = the embedded durable chain
     database_url: str | None = None  # the event index and gateway data; unset = SQLite in data_dir
-    loss_notice_days: int = 30  # §12 public notice after a loss report; the Measures set no length
+    loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
 
     @property
     def index_url(self) -> str:
