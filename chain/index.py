@@ -212,6 +212,8 @@ class EventIndex:
         if e.name == "CouponCreated":
             self._create_coupon(session, args, timestamp)
             step.coupon_id = args["coupon"]
+        elif e.name not in MOVES:  # registry-wide: CCER list, harvest plans, wiring
+            pass
         else:
             coupon_arg, state, owner_arg = MOVES[e.name]
             coupon = session.get(CouponRow, args[coupon_arg])

@@ -36,6 +36,7 @@ class Coupon:
 class Application:
     id: int
     applicant: str
+    applicant_department: bytes
     status: ApplicationStatus
     claimed_kg: int
     attested_kg: int
@@ -146,7 +147,7 @@ class Registry:
 
     def application(self, application_id: int) -> Application:
         a = self.call("application", application_id)
-        return Application(application_id, a[0], ApplicationStatus(a[1]), *a[2:])
+        return Application(application_id, a[0], a[1], ApplicationStatus(a[2]), *a[3:])
 
     def issuance(self, issuance_id: int) -> Issuance:
         return Issuance(issuance_id, *self.call("issuance", issuance_id))

@@ -36,6 +36,7 @@ flag Status:
 
 struct Application:
     applicant: address
+    applicant_department: bytes32
     status: Status
     claimed_kg: uint256
     attested_kg: uint256
@@ -58,6 +59,7 @@ struct HarvestPlan:
 MAX_PARCELS: constant(uint256) = 16
 MAX_PERIODS: constant(uint256) = 64
 MAX_ITEMS: constant(uint256) = 16
+MAX_HARVEST_PLANS: constant(uint256) = 16
 
 
 event ApplicationSubmitted:
@@ -117,6 +119,9 @@ event ApplicationRejected:
 event ApplicationIssued:
     application: indexed(uint256)
 
+event LedgerSet:
+    ledger: indexed(address)
+
 event CcerListChanged:
     parcel: indexed(bytes32)
     listed: bool
@@ -136,7 +141,7 @@ filing_numbers: public(HashMap[uint256, String[64]])
 # @dev Monitoring periods already filed per parcel, each packed start << 128 | end.
 filed_periods: HashMap[bytes32, DynArray[uint256, MAX_PERIODS]]
 ccer_listed: public(HashMap[bytes32, bool])
-harvest_plans: public(HashMap[bytes32, HarvestPlan])
+harvest_plans: HashMap[bytes32, DynArray[HarvestPlan, MAX_HARVEST_PLANS]]
 
 ledger: public(address)
 
@@ -156,6 +161,7 @@ def set_ledger(ledger: address):
     access_control._check_role(roles.DRC, msg.sender)
     assert self.ledger == empty(address), "applications: ledger already set"
     self.ledger = ledger
+    log LedgerSet(ledger=ledger)
 
 
 @external
@@ -189,6 +195,7 @@ def submit(
     self.application_count = id
     self.applications[id] = Application(
         applicant=msg.sender,
+        applicant_department=roles.department_of[msg.sender],
         status=Status.SUBMITTED,
         claimed_kg=claimed_kg,
         attested_kg=0,
@@ -311,6 +318,8 @@ def attest_report(application_id: uint256, report_hash: bytes32, attested_kg: ui
     assert attested_kg > 0, "applications: zero amount"
     assert attested_kg <= app.claimed_kg, "applications: attested exceeds claim"
     assert attested_kg <= convert(max_value(uint64), uint256), "applications: amount out of range"
+    # A signature approves the amount attested when it was given.
+    assert not (app.nrb_signed or app.forestry_signed), "applications: validation already signed"
     self.applications[application_id].attested_kg = attested_kg
     log ReportAttested(application=application_id, verifier=msg.sender, report_hash=report_hash, attested_kg=attested_kg)
 
@@ -386,18 +395,24 @@ def reject(application_id: uint256, reason: String[256]):
 
 
 @external
-def mark_issued(application_id: uint256) -> (address, uint256):
+def mark_issued(application_id: uint256, minter: address) -> (address, uint256):
     """
     @notice Called by the ledger when GOV mints: FILED becomes ISSUED, once.
+            A parcel put on the CCER list after filing still cannot be issued (§2).
     @param application_id The application.
+    @param minter The GOV account minting; it may not mint its own department's application.
     @return address The applicant, first holder of the coupon.
     @return uint256 The validated amount, kg CO2e.
     """
     assert msg.sender == self.ledger, "applications: only the ledger"
-    self._expect(self.applications[application_id].status, Status.FILED)
+    app: Application = self.applications[application_id]
+    self._expect(app.status, Status.FILED)
+    self._check_not_own(app, minter)
+    for parcel: bytes32 in self.parcels[application_id]:
+        assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
     self._transition(application_id, Status.ISSUED)
     log ApplicationIssued(application=application_id)
-    return self.applications[application_id].applicant, self.applications[application_id].attested_kg
+    return app.applicant, app.attested_kg
 
 
 @external
@@ -424,7 +439,8 @@ def record_harvest_plan(parcel: bytes32, start: uint256, end: uint256, tending: 
     """
     access_control._check_role(roles.FORESTRY, msg.sender)
     assert start < end, "applications: empty period"
-    self.harvest_plans[parcel] = HarvestPlan(start=start, end=end, tending=tending)
+    assert len(self.harvest_plans[parcel]) < MAX_HARVEST_PLANS, "applications: harvest plans full"
+    self.harvest_plans[parcel].append(HarvestPlan(start=start, end=end, tending=tending))
     log HarvestPlanRecorded(parcel=parcel, start=start, end=end, tending=tending)
 
 
@@ -437,6 +453,17 @@ def application(application_id: uint256) -> Application:
     @return Application Its current record.
     """
     return self.applications[application_id]
+
+
+@external
+@view
+def harvest_plans_of(parcel: bytes32) -> DynArray[HarvestPlan, MAX_HARVEST_PLANS]:
+    """
+    @notice Reads a parcel's recorded harvest plans.
+    @param parcel keccak256 of the parcel number.
+    @return DynArray The plans, oldest first.
+    """
+    return self.harvest_plans[parcel]
 
 
 @external
@@ -455,8 +482,20 @@ def parcels_of(application_id: uint256) -> DynArray[bytes32, MAX_PARCELS]:
 def _review(application_id: uint256, expected: Status) -> Application:
     app: Application = self.applications[application_id]
     self._expect(app.status, expected)
-    assert app.applicant != msg.sender, "applications: own application"
+    self._check_not_own(app, msg.sender)
     return app
+
+
+@internal
+@view
+def _check_not_own(app: Application, reviewer: address):
+    """
+    @dev No department acts on an application it submitted (DESIGN §2): not
+         the submitting key, nor another key of the submitting department.
+    """
+    assert app.applicant != reviewer, "applications: own application"
+    if app.applicant_department != empty(bytes32):
+        assert roles.department_of[reviewer] != app.applicant_department, "applications: own application"
 
 
 @internal
@@ -472,9 +511,9 @@ def _expect(status: Status, expected: Status):
 @view
 def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
     assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
-    plan: HarvestPlan = self.harvest_plans[parcel]
-    if plan.end > start and plan.start < end:
-        assert plan.tending, "applications: harvest planned in period"
+    for plan: HarvestPlan in self.harvest_plans[parcel]:
+        if plan.end > start and plan.start < end:
+            assert plan.tending, "applications: harvest planned in period"
     for period: uint256 in self.filed_periods[parcel]:
         filed_start: uint256 = period >> 128
         filed_end: uint256 = period & convert(max_value(uint128), uint256)

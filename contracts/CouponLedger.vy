@@ -239,7 +239,7 @@ def mint(application_id: uint256) -> uint256:
     access_control._check_role(roles.GOV, msg.sender)
     holder: address = empty(address)
     amount: uint256 = 0
-    holder, amount = extcall applications.mark_issued(application_id)
+    holder, amount = extcall applications.mark_issued(application_id, msg.sender)
     issuance: uint256 = self.issuance_count + 1
     self.issuance_count = issuance
     year: uint256 = self._year(block.timestamp)
@@ -251,29 +251,32 @@ def mint(application_id: uint256) -> uint256:
 # ---------------------------------------------------------------- owner consent
 
 @external
-def request(coupon_id: uint256, action: Action, counterparty: address, amount_kg: uint256):
+def request(coupon_id: uint256, action: uint256, counterparty: address, amount_kg: uint256):
     """
     @notice The owner consents to one step on an ACTIVE coupon: listing,
             transfer, pledge, offset or loss report. A department completes it.
     @param coupon_id The owner's coupon.
-    @param action The one step consented to (replaces an earlier request).
+    @param action One Action flag value (1 LIST, 2 TRANSFER, 4 PLEDGE, 8 OFFSET,
+           16 LOSS); replaces an earlier request.
     @param counterparty Transferee or pledgee; empty for the other actions.
     @param amount_kg How much; the whole coupon for LIST and LOSS.
     """
     coupon: Coupon = self._load(coupon_id)
     self._expect(coupon.state, CouponState.ACTIVE)
     assert coupon.owner == msg.sender, "ledger: not owner"
-    assert action in Action.LIST | Action.TRANSFER | Action.PLEDGE | Action.OFFSET | Action.LOSS, "ledger: unknown action"
+    # One action exactly: a flag argument would also admit combinations.
+    assert action in [1, 2, 4, 8, 16], "ledger: unknown action"
+    step: Action = convert(action, Action)
     assert amount_kg > 0, "ledger: zero amount"
     assert amount_kg <= coupon.amount_kg, "ledger: amount exceeds coupon"
-    if action in Action.TRANSFER | Action.PLEDGE:
+    if step in Action.TRANSFER | Action.PLEDGE:
         assert counterparty != empty(address) and counterparty != msg.sender, "ledger: bad counterparty"
     else:
         assert counterparty == empty(address), "ledger: bad counterparty"
-    if action in Action.LIST | Action.LOSS:
+    if step in Action.LIST | Action.LOSS:
         assert amount_kg == coupon.amount_kg, "ledger: whole coupon only"
-    self.requests[coupon_id] = convert(action, uint256) | (convert(counterparty, uint256) << 8) | (amount_kg << 168)
-    log RequestMade(coupon=coupon_id, owner=msg.sender, action=action, counterparty=counterparty, amount_kg=amount_kg)
+    self.requests[coupon_id] = action | (convert(counterparty, uint256) << 8) | (amount_kg << 168)
+    log RequestMade(coupon=coupon_id, owner=msg.sender, action=step, counterparty=counterparty, amount_kg=amount_kg)
 
 
 @external
@@ -282,7 +285,8 @@ def cancel_request(coupon_id: uint256):
     @notice The owner withdraws a consent not yet acted on.
     @param coupon_id The owner's coupon.
     """
-    assert self._load(coupon_id).owner == msg.sender, "ledger: not owner"
+    assert self._state(coupon_id) != empty(CouponState), "ledger: unknown coupon"
+    assert self._owner(coupon_id) == msg.sender, "ledger: not owner"
     assert self.requests[coupon_id] != 0, "ledger: no owner request"
     self.requests[coupon_id] = 0
     log RequestCancelled(coupon=coupon_id)
@@ -441,6 +445,8 @@ def freeze(coupon_id: uint256, reason: String[256]):
     """
     department: bytes32 = self._supervisor()
     self._expect(self._state(coupon_id), CouponState.ACTIVE)
+    # A consent given before supervision stepped in must be given again.
+    self.requests[coupon_id] = 0
     self._move(coupon_id, self._owner(coupon_id), CouponState.FROZEN)
     log CouponFrozen(coupon=coupon_id, department=department, reason=reason)
 
@@ -527,19 +533,20 @@ def reissue(coupon_id: uint256) -> uint256:
 # ---------------------------------------------------------------- offset (§14, §15)
 
 @external
-def retire(coupon_id: uint256, purpose: OffsetPurpose, beneficiary: String[128], case_reference: String[128]) -> uint256:
+def retire(coupon_id: uint256, purpose: uint256, beneficiary: String[128], case_reference: String[128]) -> uint256:
     """
     @notice EEB issues the offset certificate (抵销凭证); the transaction hash
             is the certificate id. A retired coupon never circulates again (§14).
     @param coupon_id An ACTIVE coupon with an OFFSET request.
-    @param purpose The §15 purpose.
+    @param purpose One OffsetPurpose flag value: 1 eco-compensation, 2 event
+           neutrality, 4 green points (§15).
     @param beneficiary On whose behalf the carbon is offset.
     @param case_reference The land-use, event or points case it answers.
     @return uint256 The retired coupon id.
     """
     access_control._check_role(roles.EEB, msg.sender)
     self._expect(self._state(coupon_id), CouponState.ACTIVE)
-    assert purpose in OffsetPurpose.ECO_COMPENSATION | OffsetPurpose.EVENT_NEUTRALITY | OffsetPurpose.GREEN_POINTS, "ledger: unknown purpose"
+    assert purpose in [1, 2, 4], "ledger: unknown purpose"
     assert len(beneficiary) > 0, "ledger: empty beneficiary"
     amount: uint256 = self._take_request(coupon_id, Action.OFFSET)[1]
     retired: uint256 = self._split_off(coupon_id, amount)
@@ -553,7 +560,7 @@ def retire(coupon_id: uint256, purpose: OffsetPurpose, beneficiary: String[128],
         first_serial=coupon.first_serial,
         last_serial=coupon.last_serial,
         amount_kg=amount,
-        purpose=purpose,
+        purpose=convert(purpose, OffsetPurpose),
         beneficiary=beneficiary,
         case_reference=case_reference,
     )

@@ -59,6 +59,8 @@ def revoke_role(role: bytes32, account: address):
     """
     access_control._check_role(DRC, msg.sender)
     assert access_control.hasRole[role][account], "roles: role not held"
+    # Someone must always be able to administer roles.
+    assert not (role == DRC and account == msg.sender), "roles: cannot revoke own DRC role"
     self.department_of[account] = empty(bytes32)
     access_control._revoke_role(role, account)
 
