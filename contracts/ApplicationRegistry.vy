@@ -405,14 +405,15 @@ def mark_issued(application_id: uint256, minter: address) -> (address, uint256):
     @return uint256 The validated amount, kg CO2e.
     """
     assert msg.sender == self.ledger, "applications: only the ledger"
-    app: Application = self.applications[application_id]
-    self._expect(app.status, Status.FILED)
-    self._check_not_own(app, minter)
+    # Field by field: the mint reads only what it needs (gas).
+    self._expect(self.applications[application_id].status, Status.FILED)
+    applicant: address = self.applications[application_id].applicant
+    self._check_not_own(applicant, self.applications[application_id].applicant_department, minter)
     for parcel: bytes32 in self.parcels[application_id]:
         assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
     self._transition(application_id, Status.ISSUED)
     log ApplicationIssued(application=application_id)
-    return app.applicant, app.attested_kg
+    return applicant, self.applications[application_id].attested_kg
 
 
 @external
@@ -482,20 +483,20 @@ def parcels_of(application_id: uint256) -> DynArray[bytes32, MAX_PARCELS]:
 def _review(application_id: uint256, expected: Status) -> Application:
     app: Application = self.applications[application_id]
     self._expect(app.status, expected)
-    self._check_not_own(app, msg.sender)
+    self._check_not_own(app.applicant, app.applicant_department, msg.sender)
     return app
 
 
 @internal
 @view
-def _check_not_own(app: Application, reviewer: address):
+def _check_not_own(applicant: address, applicant_department: bytes32, reviewer: address):
     """
     @dev No department acts on an application it submitted (DESIGN §2): not
          the submitting key, nor another key of the submitting department.
     """
-    assert app.applicant != reviewer, "applications: own application"
-    if app.applicant_department != empty(bytes32):
-        assert roles.department_of[reviewer] != app.applicant_department, "applications: own application"
+    assert applicant != reviewer, "applications: own application"
+    if applicant_department != empty(bytes32):
+        assert roles.department_of[reviewer] != applicant_department, "applications: own application"
 
 
 @internal
