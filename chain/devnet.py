@@ -12,6 +12,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from .backends import EphemeralChain, ephemeral
+from .client import Receipt
 from .registry import Registry
 from .states import Role
 
@@ -44,3 +45,40 @@ def start(*, loss_notice_seconds: int = DEFAULT_LOSS_NOTICE_SECONDS) -> tuple[De
         if role != Role.DRC:
             registry.grant(departments[Role.DRC], role, account.address)
     return Devnet(evm, registry, departments), deploy_gas
+
+
+REPORT_HASH = bytes.fromhex("22" * 32)
+
+
+def issue_coupon(
+    registry: Registry,
+    departments: dict[Role, LocalAccount],
+    holder: LocalAccount,
+    *,
+    parcels: list[bytes],
+    amount_kg: int,
+    period: tuple[int, int] = (1_640_966_400, 1_704_038_400),
+    receipts: dict[str, Receipt] | None = None,
+) -> int:
+    """Walk one application from submission to mint, each step by its department;
+    returns the coupon id. `receipts`, when given, collects each step's receipt."""
+    steps = []
+
+    def send(name: str, sender: LocalAccount, function: str, *args):
+        receipt = registry.send(sender, function, *args)
+        steps.append((name, receipt))
+        return receipt
+
+    app = send("submit", holder, "submit", parcels, *period, amount_kg, REPORT_HASH, REPORT_HASH).event(
+        "ApplicationSubmitted"
+    ).args["application"]
+    send("formal_review", departments[Role.CENTER], "pass_formal_review", app)
+    send("preliminary_review", departments[Role.CENTER], "pass_preliminary_review", app)
+    send("attestation", departments[Role.VERIFIER], "attest_report", app, REPORT_HASH, amount_kg)
+    send("validation_first", departments[Role.NRB], "sign_validation", app)
+    send("validation", departments[Role.FORESTRY], "sign_validation", app)
+    send("filing", departments[Role.EEB], "file", app, f"赫环碳备〔2026〕{app}号")
+    coupon = send("mint", departments[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
+    if receipts is not None:
+        receipts.update(steps)
+    return coupon

@@ -22,8 +22,8 @@ from chain import devnet  # noqa: E402
 
 GOALS = {"transfer": 46_000, "offset_full": 50_000, "mint": 150_000}
 ZERO = "0x" + "00" * 20
-PERIOD = (1_640_966_400, 1_704_038_400)
-REPORT = bytes.fromhex("22" * 32)
+REPORT = devnet.REPORT_HASH
+TERM_END = 1_893_427_200
 NOTES = {
     "mint_first": "first mint of a fresh ledger also initialises the issuance and coupon counters",
     "mint": "a later mint, counters already set",
@@ -41,32 +41,15 @@ def measure() -> dict[str, int]:
     gas: dict[str, int] = {"deploy": deploy_gas}
     parcels = iter(range(1, 100))
 
-    def application(kind: str | None = None) -> int:
-        receipt = reg.send(
-            holder, "submit", [keccak(text=f"HS-{next(parcels)}")], *PERIOD, 10_000_000, REPORT, REPORT
-        )
-        app = receipt.event("ApplicationSubmitted").args["application"]
-        steps = [
-            ("formal_review", dep[Role.CENTER], "pass_formal_review", ()),
-            ("preliminary_review", dep[Role.CENTER], "pass_preliminary_review", ()),
-            ("attestation", dep[Role.VERIFIER], "attest_report", (REPORT, 10_000_000)),
-            ("validation_first", dep[Role.NRB], "sign_validation", ()),
-            ("validation", dep[Role.FORESTRY], "sign_validation", ()),
-            ("filing", dep[Role.EEB], "file", ("赫环碳备〔2026〕1号",)),
-        ]
-        if kind:
-            gas["submit"] = receipt.gas_used
-        for name, sender, function, args in steps:
-            used = reg.send(sender, function, app, *args).gas_used
-            if kind:
-                gas[name] = used
-        return app
-
     def mint(name: str | None = None) -> int:
-        receipt = reg.send(dep[Role.GOV], "mint", application(kind=name))
+        steps = {}
+        coupon = devnet.issue_coupon(
+            reg, dep, holder, parcels=[keccak(text=f"HS-{next(parcels)}")], amount_kg=10_000_000, receipts=steps
+        )
         if name:
-            gas[name] = receipt.gas_used
-        return receipt.event("CouponCreated").args["coupon"]
+            gas.update({step: receipt.gas_used for step, receipt in steps.items() if step != "mint"})
+            gas[name] = steps["mint"].gas_used
+        return coupon
 
     def request(coupon: int, action: Action, owner, counterparty=ZERO, amount=None) -> int:
         amount = amount or reg.coupon(coupon).amount_kg
@@ -94,7 +77,7 @@ def measure() -> dict[str, int]:
 
     pledged = mint()
     request(pledged, Action.PLEDGE, holder, pledgee.address)
-    step("pledge", dep[Role.FINANCE], "register_pledge", pledged, 30_000_000, PERIOD[1])
+    step("pledge", dep[Role.FINANCE], "register_pledge", pledged, 30_000_000, TERM_END)
     step("release", pledgee, "release_pledge", pledged)
     step("freeze", dep[Role.NRB], "freeze", pledged, "抽查")
     step("unfreeze", dep[Role.NRB], "unfreeze", pledged)

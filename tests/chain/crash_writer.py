@@ -16,12 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from eth_utils import keccak  # noqa: E402
 
-from chain import Action, ApplicationStatus, Role  # noqa: E402
+from chain import Action, Role, devnet  # noqa: E402
 from chain.node import open_node  # noqa: E402
 
 WORKERS = 6
 PASSPHRASE = "crash-test"
-REPORT = b"\x22" * 32
 
 
 _print_lock = threading.Lock()
@@ -41,19 +40,11 @@ def setup(node) -> None:
 
 
 def mint_for(node, worker: int) -> None:
-    reg = node.registry
+    departments = {role: node.department(role) for role in Role}
     holder = node.custodial(f"holder{worker}")
-    app = reg.send(holder, "submit", [keccak(text=f"P{worker}")], 1, 2, 10_000, REPORT, REPORT).event(
-        "ApplicationSubmitted"
-    ).args["application"]
-    reg.send(node.department(Role.CENTER), "pass_formal_review", app)
-    reg.send(node.department(Role.CENTER), "pass_preliminary_review", app)
-    reg.send(node.department(Role.VERIFIER), "attest_report", app, REPORT, 10_000)
-    reg.send(node.department(Role.NRB), "sign_validation", app)
-    reg.send(node.department(Role.FORESTRY), "sign_validation", app)
-    reg.send(node.department(Role.EEB), "file", app, f"F-{worker}")
-    assert reg.application(app).status == ApplicationStatus.FILED
-    ack("mint", reg.send(node.department(Role.GOV), "mint", app).tx_hash)
+    coupon = devnet.issue_coupon(node.registry, departments, holder, parcels=[keccak(text=f"P{worker}")], amount_kg=10_000)
+    with _print_lock:
+        print(json.dumps({"kind": "mint", "coupon": coupon}), flush=True)
 
 
 def stream(node) -> None:

@@ -4,13 +4,13 @@ import pytest
 
 from chain import Action, CouponState, Role, devnet
 from chain.index import EventIndex
-from gateway import demo
+import chain_story
 
 
 @pytest.fixture(scope="module")
 def story():
     net, _ = devnet.start()
-    result = demo.run(progress=lambda line: None, net=net)
+    result = chain_story.run(net)
     return net, result
 
 
@@ -96,17 +96,8 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
     net, _ = story
     registry = net.registry
     holder = net.new_account()
-    app = registry.send(holder, "submit", [b"\x55" * 32], 1, 2, 5_000, b"\x01" * 32, b"\x02" * 32).event(
-        "ApplicationSubmitted"
-    ).args["application"]
+    coupon = devnet.issue_coupon(registry, net.departments, holder, parcels=[b"\x55" * 32], amount_kg=5_000)
     dep = net.departments
-    registry.send(dep[Role.CENTER], "pass_formal_review", app)
-    registry.send(dep[Role.CENTER], "pass_preliminary_review", app)
-    registry.send(dep[Role.VERIFIER], "attest_report", app, b"\x02" * 32, 5_000)
-    registry.send(dep[Role.NRB], "sign_validation", app)
-    registry.send(dep[Role.FORESTRY], "sign_validation", app)
-    registry.send(dep[Role.EEB], "file", app, "F")
-    coupon = registry.send(dep[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
     registry.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1)
     retired = registry.send(dep[Role.EEB], "retire", coupon, 4, "积分用户", "GP-1").event("CouponRetired").args["coupon"]
 

@@ -10,7 +10,7 @@ from vyper import compile_code
 from chain import ChainRevert, OffsetPurpose, Registry, Role, devnet
 from chain.compile import Artifact
 from chain.verify import STATEMENT_16, Verdict, verify_offset
-from gateway import demo
+import chain_story
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def forge():
 @pytest.fixture(scope="module")
 def story():
     net, _ = devnet.start()
-    result = demo.run(progress=lambda line: None, net=net)
+    result = chain_story.run(net)
     steps = {s.title: s.tx_hash for s in result.steps}
     return net, result, steps
 
@@ -108,15 +108,8 @@ def test_verify__genuine_code_other_registry__invalid_when_ledger_pinned(story):
     # The impostor DRC also staffs every other step with itself-controlled keys.
     staff = {role: net.new_account() for role in (Role.CENTER, Role.VERIFIER, Role.NRB, Role.FORESTRY, Role.GOV)}
     impostor.grant_all(impostor_drc, {role: a.address for role, a in staff.items()})
-    app = impostor.send(holder, "submit", [b"\x66" * 32], 1, 2, 1000, b"\x01" * 32, b"\x02" * 32).event(
-        "ApplicationSubmitted").args["application"]
-    impostor.send(staff[Role.CENTER], "pass_formal_review", app)
-    impostor.send(staff[Role.CENTER], "pass_preliminary_review", app)
-    impostor.send(staff[Role.VERIFIER], "attest_report", app, b"\x02" * 32, 1000)
-    impostor.send(staff[Role.NRB], "sign_validation", app)
-    impostor.send(staff[Role.FORESTRY], "sign_validation", app)
-    impostor.send(impostor_eeb, "file", app, "FAKE")
-    coupon = impostor.send(staff[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
+    staff[Role.EEB] = impostor_eeb
+    coupon = devnet.issue_coupon(impostor, staff, holder, parcels=[b"\x66" * 32], amount_kg=1000)
     impostor.send(holder, "request", coupon, 8, "0x" + "00" * 20, 1000)
     tx_hash = impostor.send(impostor_eeb, "retire", coupon, 2, "伪造单位", "FAKE").tx_hash
 
@@ -144,15 +137,8 @@ def test_cli_verify__embedded_data_dir__valid_then_unknown(tmp_path):
     node = open_node(tmp_path, passphrase="cli", scrypt_n=2**14)
     reg = node.registry
     holder = node.custodial("holder")
-    app = reg.send(holder, "submit", [b"\x77" * 32], 1, 2, 1000, b"\x01" * 32, b"\x02" * 32).event(
-        "ApplicationSubmitted").args["application"]
-    for role, function, args in [
-        (Role.CENTER, "pass_formal_review", ()), (Role.CENTER, "pass_preliminary_review", ()),
-        (Role.VERIFIER, "attest_report", (b"\x02" * 32, 1000)), (Role.NRB, "sign_validation", ()),
-        (Role.FORESTRY, "sign_validation", ()), (Role.EEB, "file", ("F-1",)),
-    ]:
-        reg.send(node.department(role), function, app, *args)
-    coupon = reg.send(node.department(Role.GOV), "mint", app).event("CouponCreated").args["coupon"]
+    departments = {role: node.department(role) for role in Role}
+    coupon = devnet.issue_coupon(reg, departments, holder, parcels=[b"\x77" * 32], amount_kg=1000)
     reg.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1000)
     tx_hash = reg.send(node.department(Role.EEB), "retire", coupon, 2, "某会议", "M-1").tx_hash
     node.close()
