@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .client import Event
 from .registry import Registry, coupon_number
-from .states import CouponState, OffsetPurpose, Role
+from .states import Action, CouponState, OffsetPurpose, Role
 
 LOG_CHUNK_BLOCKS = 2_000
 ROLE_NAMES = {role.id: role.value for role in Role}
@@ -63,6 +63,8 @@ class CouponRow(Base):
     replaces: Mapped[int | None] = mapped_column(Integer)
     replaced_by: Mapped[int | None] = mapped_column(Integer)
     pledgee: Mapped[str | None] = mapped_column(String(42))
+    pending_action: Mapped[str | None] = mapped_column(String(16), index=True)  # the owner's open consent
+    pending_since: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
 
@@ -223,6 +225,11 @@ class EventIndex:
                 coupon.updated_at = timestamp
             if owner_arg is not None:
                 coupon.owner = args[owner_arg]
+            if e.name == "RequestMade":
+                coupon.pending_action, coupon.pending_since = Action(args["action"]).name, timestamp
+            elif state is not None or e.name == "RequestCancelled":
+                # Every department step consumes the consent; a freeze voids it.
+                coupon.pending_action = coupon.pending_since = None
             if e.name == "CouponPledged":
                 coupon.pledgee = args["pledgee"]
             elif e.name in ("PledgeReleased", "PledgeEnforced"):

@@ -84,20 +84,21 @@ class Gateway:
         try:
             receipt = self.registry.send(actor.signer, function, *args)
         except ChainRevert as exc:
-            self.audit(actor, action, request, exc.tx_hash, f"reverted: {exc.reason}")
+            self.audit(actor.user, action, request, exc.tx_hash, f"reverted: {exc.reason}")
             raise from_revert(exc.reason) from exc
         except ChainError as exc:
-            self.audit(actor, action, request, None, f"rejected: {exc}")
+            self.audit(actor.user, action, request, None, f"rejected: {exc}")
             raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
-        self.audit(actor, action, request, receipt.tx_hash, "ok")
+        self.audit(actor.user, action, request, receipt.tx_hash, "ok")
         self.sync_index()
         return receipt
 
-    def audit(self, actor: Actor, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
+    def audit(self, user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
+        """Every write, on-chain or not, with who, which department, what was asked and how it ended (§6)."""
         with self.db.sessions() as session, session.begin():
             session.add(
                 AuditEntry(
-                    username=actor.user.username, department=actor.department, action=action,
+                    username=user.username, department=user.role, action=action,
                     request=request, tx_hash=tx_hash, outcome=outcome,
                 )
             )

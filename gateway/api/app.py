@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
@@ -11,12 +14,32 @@ from fastapi.responses import JSONResponse
 from ..errors import DomainError
 from ..runtime import Gateway
 from ..settings import Settings, get_settings
-from .routes import applications, audit, auth, coupons, documents, market, public
+from .routes import applications, audit, auth, coupons, documents, market, public, queue
 
 api = APIRouter(prefix="/api/v1")
-for module in (auth, documents, applications, coupons, market, public, audit):
+for module in (auth, documents, applications, coupons, market, public, audit, queue):
     api.include_router(module.router)
 api.include_router(applications.parcels)
+
+
+class RateLimiter:
+    """A sliding one-minute window per client address."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[client]
+            while hits and hits[0] <= now - 60:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                return False
+            hits.append(now)
+            return True
 
 
 def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> FastAPI:
@@ -33,6 +56,19 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
     app.include_router(api)
+
+    limiter = RateLimiter(settings.public_requests_per_minute)
+
+    @app.middleware("http")
+    async def rate_limit_public(request: Request, call_next):
+        if request.url.path.startswith("/api/v1/public/"):
+            client = request.client.host if request.client else "unknown"
+            if not limiter.allow(client):
+                return JSONResponse(
+                    {"code": "RATE_LIMITED", "message": "too many requests; try again in a minute", "detail": None},
+                    status_code=429, headers={"Retry-After": "60"},
+                )
+        return await call_next(request)
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):

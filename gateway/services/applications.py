@@ -207,6 +207,7 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) 
         due = gw.calendar.add_workdays(since, limit + paused)
         items.append({
             "application": record.application_id, "project_name": record.project_name, "step": title,
+            "department": role if role in waiting_on else sorted(waiting_on)[0],
             "status": application.status.name, "since": since.isoformat(), "due": due.isoformat(),
             "overdue": due < today, "field_survey_paused": application.survey_paused,
         })

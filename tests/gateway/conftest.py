@@ -28,7 +28,9 @@ class Holder:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400)
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400, public_requests_per_minute=1_000_000
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,8 @@
+from typing import Annotated
+
 from fastapi import APIRouter, Response
 
+from ...db import User
 from ...schemas import HolderCreate, LoginCreate, OfficialCreate, TokenPublic, UserPublic
 from ...services import users
 from ..deps import SESSION_COOKIE, CurrentUser, DbSession, GatewayDep, require_reader
@@ -25,20 +28,26 @@ def me(user: CurrentUser):
 
 
 @router.post("/api-keys")
-def create_api_key(user: CurrentUser, db: DbSession) -> dict:
+def create_api_key(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """A long-lived key for scripts (X-API-Key header); shown once."""
-    return {"api_key": users.new_api_key(db, user)}
+    key = users.new_api_key(db, user)
+    gateway.audit(user, "auth.api_key", {}, None, "ok")
+    return {"api_key": key}
 
 
 @router.post("/holders", response_model=UserPublic, status_code=201)
 def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     """Anyone may open a custodial holder account (权利人, buyer, pledgee)."""
-    return _public(users.register_holder(gateway, db, form))
+    user = users.register_holder(gateway, db, form)
+    gateway.audit(user, "auth.register_holder", {"username": user.username, "organisation": user.organisation}, None, "ok")
+    return _public(user)
 
 
-@router.post("/officials", response_model=UserPublic, status_code=201, dependencies=[require_reader("DRC")])
-def create_official(form: OfficialCreate, db: DbSession):
+@router.post("/officials", response_model=UserPublic, status_code=201)
+def create_official(form: OfficialCreate, gateway: GatewayDep, db: DbSession, drc: Annotated[User, require_reader("DRC")]):
     """DRC (综合协调) creates department officials; each signs with its department's key."""
-    return _public(users.create_official(db, form))
+    user = users.create_official(db, form)
+    gateway.audit(drc, "auth.create_official", {"username": user.username, "role": user.role}, None, "ok")
+    return _public(user)
 
 

@@ -11,9 +11,10 @@ router = APIRouter(tags=["market 交易"])
 
 
 @router.post("/purchases", status_code=201, dependencies=[require_reader(HOLDER)])
-def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, db: DbSession) -> dict:
+def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """购买申请书 (附件6)."""
     row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
+    gateway.audit(user, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")}, None, "ok")
     return {"purchase": row.id, "status": row.status}
 
 
