@@ -137,7 +137,7 @@ def _jsonable(value: Any) -> Any:
 
 class EventIndex:
     def __init__(self, url: str):
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pool_size=64, max_overflow=-1)  # many readers at once
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)

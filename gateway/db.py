@@ -102,7 +102,9 @@ class Purchase(GatewayBase):
 
 class Database:
     def __init__(self, url: str):
-        self.engine = create_engine(url)
+        # A write keeps its request's connection while the audit entry takes a second one, and
+        # hundreds of requests run at once: keep connections open, never block on the pool.
+        self.engine = create_engine(url, pool_size=64, max_overflow=-1)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         GatewayBase.metadata.create_all(self.engine)

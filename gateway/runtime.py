@@ -5,6 +5,7 @@ write takes: sign as the caller's department, audit, follow the index."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,8 @@ class Gateway:
         self.db = Database(settings.index_url)
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()
+        self._indexed = threading.Condition()
+        self._wanted_block = 0
         self._stop = threading.Event()
         self._follower = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
         self.sync_index()
@@ -61,12 +64,23 @@ class Gateway:
 
     def close(self) -> None:
         self._stop.set()
+        with self._indexed:
+            self._indexed.notify_all()
         self._follower.join(timeout=5)
         self.node.close()
 
     @property
     def registry(self):
         return self.node.registry
+
+    def number_of(self, coupon_id: int) -> str:
+        """A coupon's number from the index (no EVM calls); the caller's block is indexed already."""
+        from sqlalchemy.orm import Session
+
+        from chain.index import CouponRow
+
+        with Session(self.index.engine) as session:
+            return session.get(CouponRow, coupon_id).number
 
     # -- keys
 
@@ -90,7 +104,7 @@ class Gateway:
             self.audit(actor.user, action, request, None, f"rejected: {exc}")
             raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
         self.audit(actor.user, action, request, receipt.tx_hash, "ok")
-        self.sync_index()
+        self.wait_indexed(receipt.block_number)
         return receipt
 
     def audit(self, user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
@@ -108,11 +122,28 @@ class Gateway:
     def sync_index(self) -> None:
         with self._index_lock:
             self.index.sync(self.registry, from_block=self.node.deployed_block)
+        with self._indexed:
+            self._indexed.notify_all()
+
+    def wait_indexed(self, block_number: int, timeout: float = 30.0) -> None:
+        """Read-your-writes: wait until the follower has indexed `block_number`.
+        One sync per block serves every caller whose transaction it holds."""
+        with self._indexed:
+            self._wanted_block = max(self._wanted_block, block_number)
+            self._indexed.notify_all()
+            self._indexed.wait_for(lambda: (self.index.cursor() or 0) >= block_number, timeout=timeout)
 
     def _follow(self) -> None:
-        """Pick up transactions sent by others (a JSON-RPC network has other writers)."""
-        while not self._stop.wait(1.0):
+        """Keep the index on the chain head: at once when a writer waits, else every
+        second (a JSON-RPC network has other writers too)."""
+        while not self._stop.is_set():
+            with self._indexed:
+                self._indexed.wait_for(
+                    lambda: self._stop.is_set() or self._wanted_block > (self.index.cursor() or 0), timeout=1.0
+                )
+            if self._stop.is_set():
+                return
             try:
                 self.sync_index()
             except Exception:  # noqa: BLE001 - the next round retries; a follower must not die
-                continue
+                time.sleep(0.2)

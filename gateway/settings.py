@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     chain_url: str | None = None  # a JSON-RPC node; unset = the embedded durable chain
     database_url: str | None = None  # the event index and gateway data; unset = SQLite in data_dir
+    max_requests_in_flight: int = 512  # worker threads; each write waits for its block
     public_requests_per_minute: int = 240  # per client address, on /api/v1/public (DESIGN §9)
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
 

@@ -6,10 +6,13 @@ import threading
 import time
 from collections import defaultdict, deque
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
+import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from ..errors import DomainError
 from ..runtime import Gateway
@@ -47,6 +50,9 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Each write holds a worker thread until its block is mined (≤ 1 s): allow
+        # hundreds in flight, not AnyIO's default 40 (DESIGN §8).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.max_requests_in_flight
         app.state.gateway = gateway or Gateway.open(settings)
         try:
             yield
@@ -73,6 +79,12 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
         return JSONResponse({"code": exc.code, "message": exc.message, "detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException):
+        # Routing's own errors (unknown path, wrong method) keep the one error shape too.
+        return JSONResponse({"code": HTTPStatus(exc.status_code).name, "message": str(exc.detail), "detail": None},
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError):

@@ -17,7 +17,7 @@ def _tx(receipt, **extra) -> dict:
 
 def _coupon(gateway, receipt, event: str) -> str | None:
     found = receipt.named(event)
-    return gateway.registry.number_of(found[0].args["coupon"]) if found else None
+    return gateway.number_of(found[0].args["coupon"]) if found else None
 
 
 @router.get("")
@@ -106,7 +106,7 @@ def reissue(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("G
     """补发 (附件1 二(五)): the old number verifies as voided, replaced by the new one."""
     receipt = service.reissue(gateway, actor=actor, number=number)
     replaced_by = receipt.event("CouponVoided").args["replaced_by"]
-    return _tx(receipt, coupon=gateway.registry.number_of(replaced_by))
+    return _tx(receipt, coupon=gateway.number_of(replaced_by))
 
 
 @router.post("/{number}/offset")

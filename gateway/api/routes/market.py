@@ -24,4 +24,4 @@ def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: 
     receipt = service.settle_trade(gateway, db, actor=actor, trade=trade)
     sold = receipt.event("TradeSettled").args["coupon"]
     return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, "voucher": receipt.tx_hash,
-            "coupon": gateway.registry.number_of(sold)}
+            "coupon": gateway.number_of(sold)}
