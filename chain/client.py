@@ -196,12 +196,15 @@ class Chain:
         )
 
     def _replay_reason(self, tx: dict, block_number: int) -> str:
-        """A mined revert carries no reason: replay the call on the parent block to read it."""
+        """A mined revert carries no reason: replay the call to read it. On the parent
+        block first; if it passes there, an earlier transaction of the same block made
+        it fail (a lost race), so replay on the block itself."""
         call = {k: tx[k] for k in ("from", "to", "data", "gas", "value") if k in tx}
-        try:
-            self.w3.eth.call(call, block_identifier=block_number - 1)
-        except Exception as exc:
-            return _reason(exc) or "reverted"
+        for block in (block_number - 1, block_number):
+            try:
+                self.w3.eth.call(call, block_identifier=block)
+            except Exception as exc:
+                return _reason(exc) or "reverted"
         return "reverted"
 
     def decode_logs(self, logs) -> list[Event]:

@@ -9,10 +9,10 @@ import io
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chain.index import CouponRow, OffsetRow, StepRow
+from chain.index import CouponRow, IssuanceRow, OffsetRow, StepRow
 from chain.verify import verify_offset
 
 from ..db import ApplicationRecord, ListingRecord, User
@@ -68,9 +68,16 @@ def listings(gw: Gateway, db: Session) -> list[dict]:
                 listing = db.get(ListingRecord, origin.id)
             if listing is None:
                 continue
+            issuance = index_db.get(IssuanceRow, coupon.issuance)
+            issued_at = index_db.scalar(select(func.min(CouponRow.created_at)).where(CouponRow.issuance == coupon.issuance))
+            application = gw.registry.application(issuance.application)
             board.append({
                 "number": coupon.number, "amount_t": _t(coupon.amount_kg), "holder": names.get(coupon.owner),
-                "issuing_unit": "赫山区人民政府", "price_yuan_per_t": str(Decimal(listing.price_fen_per_tonne) / 100),
+                "issuing_unit": "赫山区人民政府", "issued_at": issued_at,
+                "monitoring_period": [application.period_start, application.period_end],
+                "monitoring_amount_t": _t(issuance.amount_kg),
+                "filing_number": gw.registry.call("filing_numbers", issuance.application),
+                "price_yuan_per_t": str(Decimal(listing.price_fen_per_tonne) / 100),
                 "notice_end": listing.notice_end, "disclosure": listing.disclosure, "listed_tx": listing.tx_hash,
             })
     return board

@@ -1,0 +1,266 @@
+"""Races on a served gateway: uvicorn on a free local port in front of a chain
+that mines at most one block a second, many transactions per block (DESIGN §8).
+32 requests at once to sell, or to offset, the same coupon: exactly one wins
+and the coupon ends with exactly one owner and one certificate."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from chain.node import open_node
+from gateway.api.app import create_app
+from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
+from gateway.runtime import Gateway
+from gateway.settings import Settings
+from http_helpers import login, ok
+
+RACERS = 32
+API = "/api/v1"
+# The on-chain refusal each loser should get (DESIGN §7: a revert maps to a stable code).
+TRADE_LOSER_CODES = {"COUPON_NOT_LISTED", "PURCHASE_SETTLED", "AMOUNT_EXCEEDS_COUPON"}
+OFFSET_LOSER_CODES = {"OWNER_CONSENT_MISSING", "COUPON_NOT_ACTIVE"}
+
+
+@dataclass
+class Served:
+    http: httpx.Client
+    gateway: Gateway
+    officials: dict[str, dict]
+
+
+@dataclass
+class Buyer:
+    username: str
+    headers: dict
+    address: str
+
+
+@dataclass
+class Race:
+    number: str
+    responses: list[httpx.Response]
+    winners: list[httpx.Response]
+    losers: list[httpx.Response]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Served:
+    data_dir = tmp_path_factory.mktemp("served")
+    settings = Settings(data_dir=data_dir)
+    # A cheap scrypt cost: 33 custodial keys are created here; the key store itself is tested in tests/chain.
+    node = open_node(data_dir, served=True, passphrase="served-gateway-tests", scrypt_n=2**4)
+    gateway = Gateway(settings, node)
+    seed_officials(gateway)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host="127.0.0.1", port=_free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="served-gateway", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the served gateway did not start"
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.config.port}", timeout=120) as http:
+            yield Served(http, gateway, {role: login(http, username) for role, username in OFFICIALS.items()})
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        gateway.close()
+
+
+def _register(http: httpx.Client, username: str, organisation: str) -> Buyer:
+    response = http.post(f"{API}/auth/holders", json={
+        "username": username, "password": DEMO_PASSWORD, "display_name": username, "organisation": organisation,
+        "identity": f"91430903MA{username[-6:]:0>6}"})
+    assert response.status_code == 201, response.text
+    return Buyer(username, login(http, username), response.json()["address"])
+
+
+@pytest.fixture(scope="module")
+def seller(served) -> Buyer:
+    return _register(served.http, "seller-coop", "泉交河镇某村股份经济合作社")
+
+
+@pytest.fixture(scope="module")
+def buyers(served) -> list[Buyer]:
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda i: _register(served.http, f"buyer-{i:06d}", f"购买单位{i}"), range(RACERS)))
+
+
+def _upload(http: httpx.Client, headers: dict) -> str:
+    return ok(http.post(f"{API}/documents", headers=headers,
+                        files={"file": ("doc.pdf", f"%PDF {time.time_ns()}".encode(), "application/pdf")}))["sha256"]
+
+
+def _mint(served: Served, holder: Buyer, claimed_t: str) -> str:
+    http, officials = served.http, served.officials
+    report = _upload(http, holder.headers)
+    application = ok(http.post(f"{API}/applications", headers=holder.headers, json={
+        "project_name": "并发测试项目", "methodology": "HS-01", "claimed_t": claimed_t,
+        "parcels": [{"number": f"RACE-{time.time_ns()}", "location": "泉交河镇", "land_type": "FOREST",
+                     "area_mu": "100"}],
+        "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"}, "documents": {"report": report},
+    }))["application"]
+    path = f"{API}/applications/{application}"
+    ok(http.post(f"{path}/formal-review", headers=officials["CENTER"], json={"decision": "pass"}))
+    ok(http.post(f"{path}/preliminary-review", headers=officials["CENTER"], json={"decision": "pass"}))
+    ok(http.post(f"{path}/attestation", headers=officials["VERIFIER"],
+                 json={"report": report, "attested_t": claimed_t}))
+    ok(http.post(f"{path}/validation", headers=officials["NRB"], json={"decision": "pass"}))
+    ok(http.post(f"{path}/validation", headers=officials["FORESTRY"], json={"decision": "pass"}))
+    ok(http.post(f"{path}/filing", headers=officials["EEB"],
+                 json={"decision": "file", "filing_number": f"F-{application}"}))
+    return ok(http.post(f"{path}/mint", headers=officials["GOV"]))["coupon"]
+
+
+@contextmanager
+def one_block_for_all(gateway: Gateway, seconds: float = 2.0):
+    """Make the block producer gather for `seconds` before each block, so every racer's
+    transaction lands in the winner's block: what a busy served chain does anyway."""
+    producer = gateway.node.embedded.producer
+    original = producer._next_timestamp
+
+    def gathering() -> int:
+        time.sleep(seconds)
+        return original()
+
+    producer._next_timestamp = gathering
+    try:
+        yield
+    finally:
+        producer._next_timestamp = original
+
+
+def _race(number: str, calls: list[Callable[[], httpx.Response]]) -> Race:
+    start = threading.Barrier(len(calls))
+
+    def go(call):
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        responses = list(pool.map(go, calls))
+    return Race(number, responses, [r for r in responses if r.status_code == 200],
+                [r for r in responses if r.status_code != 200])
+
+
+def _audit(served: Served, action: str, number: str) -> list[dict]:
+    entries = ok(served.http.get(f"{API}/audit", params={"limit": 10_000}, headers=served.officials["DRC"]))
+    return [e for e in entries if e["action"] == action and e["request"]["coupon"] == number]
+
+
+def _block_of(served: Served, tx_hash: str) -> int:
+    return served.gateway.registry.chain.w3.eth.get_transaction_receipt(tx_hash)["blockNumber"]
+
+
+@pytest.fixture(scope="module")
+def trade_race(served, seller, buyers) -> Race:
+    http, center = served.http, served.officials["CENTER"]
+    number = _mint(served, seller, "100")
+    ok(http.post(f"{API}/coupons/{number}/requests", headers=seller.headers, json={"action": "LIST"}))
+    ok(http.post(f"{API}/coupons/{number}/listing", headers=center, json={
+        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}))
+    purchases = [ok(http.post(f"{API}/purchases", headers=b.headers,
+                              json={"amount_t": "100", "reason": "赛事碳中和"}))["purchase"] for b in buyers]
+    agreement = _upload(http, center)
+
+    def sell(purchase: int) -> Callable[[], httpx.Response]:
+        return lambda: http.post(f"{API}/trades", headers=center, json={
+            "coupon": number, "purchase_id": purchase, "amount_t": "100", "price_yuan_per_t": "30.00",
+            "service_fee_yuan": "30.00", "agreement": agreement})
+
+    with one_block_for_all(served.gateway):
+        return _race(number, [sell(p) for p in purchases])
+
+
+@pytest.fixture(scope="module")
+def offset_race(served, buyers, trade_race) -> Race:
+    """The trade's winner asks once to offset its coupon; the EEB is asked 32 times at once."""
+    http, number = served.http, trade_race.number
+    owner = next(b for b in buyers if ok(http.get(f"{API}/public/coupons/{number}"))["coupon"]["owner"] == b.address)
+    ok(http.post(f"{API}/coupons/{number}/requests", headers=owner.headers, json={"action": "OFFSET"}))
+
+    def retire() -> httpx.Response:
+        return http.post(f"{API}/coupons/{number}/offset", headers=served.officials["EEB"], json={
+            "purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山马拉松组委会", "case_reference": "HS-EV-RACE"})
+
+    with one_block_for_all(served.gateway):
+        return _race(number, [retire for _ in range(RACERS)])
+
+
+def test_settle_trade__32_concurrent_for_whole_listing__exactly_one_settles(served, buyers, trade_race):
+    http, number = served.http, trade_race.number
+    assert Counter(r.status_code for r in trade_race.responses) == {200: 1, 409: RACERS - 1}
+    (winner,) = trade_race.winners
+    assert winner.json()["coupon"] == number
+    record = ok(http.get(f"{API}/public/coupons/{number}"))
+    assert record["coupon"]["state"] == "ACTIVE"
+    assert record["lineage"]["children"] == []
+    assert [s["event"] for s in record["history"]].count("TradeSettled") == 1
+    owners = [b for b in buyers if number in {c["number"] for c in ok(http.get(f"{API}/coupons", headers=b.headers))}]
+    assert len(owners) == 1
+    assert record["coupon"]["owner"] == owners[0].address
+    assert record["coupon"]["holder"] == http.get(f"{API}/auth/me", headers=owners[0].headers).json()["organisation"]
+
+
+def test_settle_trade__32_concurrent__every_loser_mined_failed_and_audited(served, trade_race):
+    entries = _audit(served, "coupon.settle_trade", trade_race.number)
+    assert Counter(e["outcome"] == "ok" for e in entries) == {True: 1, False: RACERS - 1}
+    (winner_entry,) = [e for e in entries if e["outcome"] == "ok"]
+    assert winner_entry["tx_hash"] == trade_race.winners[0].json()["tx_hash"]
+    losers = [e for e in entries if e["outcome"] != "ok"]
+    assert all(e["outcome"].startswith("reverted") for e in losers)
+    # One block holds the whole race: the served producer batches what arrives within a block.
+    assert {_block_of(served, e["tx_hash"]) for e in entries} == {trade_race.winners[0].json()["block"]}
+    for entry in losers:
+        verified = ok(served.http.get(f"{API}/public/offsets/{entry['tx_hash']}"))
+        assert verified["verdict"] == "invalid", verified
+    trades = served.http.get(f"{API}/public/exports/trades.csv").text.splitlines()[1:]
+    assert len([row for row in trades if trade_race.number in row]) == 1
+
+
+def test_settle_trade__32_concurrent_in_one_block__losers_get_stable_code(trade_race):
+    assert {r.json()["code"] for r in trade_race.losers} <= TRADE_LOSER_CODES
+
+
+def test_offset__32_concurrent_for_one_consent__exactly_one_certificate(served, offset_race):
+    http, number = served.http, offset_race.number
+    assert Counter(r.status_code for r in offset_race.responses) == {200: 1, 409: RACERS - 1}
+    (winner,) = offset_race.winners
+    certificate = winner.json()["certificate"]
+    record = ok(http.get(f"{API}/public/coupons/{number}"))
+    assert record["coupon"]["state"] == "RETIRED"
+    assert record["lineage"]["children"] == []
+    assert [s["event"] for s in record["history"]].count("CouponRetired") == 1
+    stats = ok(http.get(f"{API}/public/stats"))
+    assert stats["offsets"] == 1
+    assert stats["retired_by_purpose_t"] == {"EVENT_NEUTRALITY": "100"}
+    verified = ok(http.get(f"{API}/public/offsets/{certificate}"))
+    assert verified["verdict"] == "valid"
+    assert verified["certificate"]["coupon"] == number
+    entries = _audit(served, "coupon.offset", number)
+    assert Counter(e["outcome"] == "ok" for e in entries) == {True: 1, False: RACERS - 1}
+    for entry in entries:
+        if entry["tx_hash"] != certificate:
+            assert ok(http.get(f"{API}/public/offsets/{entry['tx_hash']}"))["verdict"] == "invalid"
+
+
+def test_offset__32_concurrent_in_one_block__losers_get_stable_code(offset_race):
+    assert {r.json()["code"] for r in offset_race.losers} <= OFFSET_LOSER_CODES

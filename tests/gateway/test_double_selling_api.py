@@ -1,0 +1,397 @@
+"""一碳多卖 (§7) through the API: every second sale, second offset, reuse of a
+voided number or second issue of a parcel is refused with 409 and its stable
+code, and leaves the public record and the chain exactly as they were."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from http_helpers import ok
+
+API = "/api/v1"
+LISTING = {"price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
+OFFSET = {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山马拉松组委会", "case_reference": "HS-EV-1"}
+_parcels = itertools.count(1)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def record(client, number: str) -> dict:
+    return ok(client.get(f"{API}/public/coupons/{number}"))
+
+
+def ledger_events_since(gateway, block: int) -> list:
+    """Every registry event (both contracts) mined after `block`."""
+    w3 = gateway.registry.chain.w3
+    head = w3.eth.block_number
+    if head <= block:
+        return []
+    addresses = [gateway.registry.applications.address, gateway.registry.ledger.address]
+    logs = w3.eth.get_logs({"fromBlock": block + 1, "toBlock": head, "address": addresses})
+    return gateway.registry.chain.decode_logs(logs)
+
+
+@contextmanager
+def nothing_changes(client, gateway, *numbers: str):
+    """The public records of `numbers` and the chain's registry events are the same afterwards."""
+    before = {n: record(client, n) for n in numbers}
+    head = gateway.registry.chain.w3.eth.block_number
+    yield
+    assert ledger_events_since(gateway, head) == []
+    assert {n: record(client, n) for n in numbers} == before
+
+
+def assert_conflict(response, code: str) -> None:
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == code, response.text
+
+
+def owner_request(client, holder, number: str, action: str, **extra):
+    return client.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra})
+
+
+def list_coupon(client, officials, holder, number: str) -> None:
+    ok(owner_request(client, holder, number, "LIST"))
+    ok(client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
+
+
+def offset(client, officials, number: str):
+    return client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json=OFFSET)
+
+
+def trade(client, officials, upload, number: str, purchase: int, amount_t: str):
+    return client.post(f"{API}/trades", headers=officials["CENTER"], json={
+        "coupon": number, "purchase_id": purchase, "amount_t": amount_t, "price_yuan_per_t": "30.00",
+        "service_fee_yuan": "0", "agreement": upload(officials["CENTER"])})
+
+
+def purchase(client, buyer, amount_t: str) -> int:
+    response = client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": amount_t, "reason": "自愿减排"})
+    return ok(response)["purchase"]
+
+
+def pledge(client, officials, holder, number: str, pledgee) -> None:
+    ok(owner_request(client, holder, number, "PLEDGE", counterparty=pledgee.username))
+    ok(client.post(f"{API}/coupons/{number}/pledge", headers=officials["FINANCE"],
+                   json={"secured_yuan": "10000.00", "term_end": "2027-12-31"}))
+
+
+def report_loss(client, officials, holder, number: str) -> None:
+    ok(owner_request(client, holder, number, "LOSS"))
+    ok(client.post(f"{API}/coupons/{number}/loss", headers=officials["CENTER"]))
+
+
+def reissue_after_notice(client, officials, number: str) -> str:
+    """GOV reissues once the 2-second notice of §12 is over in chain time, which only moves
+    when a block is mined: an early attempt is refused, and mines the block that moves it."""
+    for _ in range(20):
+        response = client.post(f"{API}/coupons/{number}/reissue", headers=officials["GOV"])
+        if response.status_code != 409 or response.json()["code"] != "NOTICE_PERIOD_NOT_OVER":
+            return ok(response)["coupon"]
+        time.sleep(0.5)
+    raise AssertionError(f"the loss notice of {number} never ended")
+
+
+def submit(client, holder, upload, parcel: str, start: str = "2022-01-01", end: str = "2024-01-01"):
+    report = upload(holder.headers)
+    return client.post(f"{API}/applications", headers=holder.headers, json={
+        "project_name": "重复签发测试", "methodology": "HS-01", "claimed_t": "500",
+        "parcels": [{"number": parcel, "location": "泉交河镇", "land_type": "FOREST", "area_mu": "50"}],
+        "monitoring_period": {"start": start, "end": end}, "documents": {"report": report}}), report
+
+
+def validate(client, officials, application: int, report: str) -> None:
+    """Formal review → preliminary review → attestation → joint NRB + FORESTRY validation."""
+    path = f"{API}/applications/{application}"
+    ok(client.post(f"{path}/formal-review", headers=officials["CENTER"], json={"decision": "pass"}))
+    ok(client.post(f"{path}/preliminary-review", headers=officials["CENTER"], json={"decision": "pass"}))
+    ok(client.post(f"{path}/attestation", headers=officials["VERIFIER"], json={"report": report, "attested_t": "500"}))
+    ok(client.post(f"{path}/validation", headers=officials["NRB"], json={"decision": "pass"}))
+    ok(client.post(f"{path}/validation", headers=officials["FORESTRY"], json={"decision": "pass"}))
+
+
+def file(client, officials, application: int):
+    return client.post(f"{API}/applications/{application}/filing", headers=officials["EEB"],
+                       json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application}号"})
+
+
+def application_status(client, officials, application: int) -> str:
+    return ok(client.get(f"{API}/applications/{application}", headers=officials["EEB"]))["status"]
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def holder(new_holder):
+    return new_holder()
+
+
+@pytest.fixture(scope="module")
+def buyer(new_holder):
+    return new_holder("某建设单位")
+
+
+@pytest.fixture(scope="module")
+def bank(new_holder):
+    return new_holder("某农商银行")
+
+
+@pytest.fixture
+def coupon(mint, holder) -> str:
+    return mint(holder)
+
+
+@pytest.fixture
+def listed_coupon(client, officials, holder, coupon) -> str:
+    list_coupon(client, officials, holder, coupon)
+    return coupon
+
+
+# -- listing twice -----------------------------------------------------------------------------
+
+
+def test_list__coupon_already_listed__409_coupon_not_active(client, gateway, officials, holder, listed_coupon):
+    with nothing_changes(client, gateway, listed_coupon):
+        assert_conflict(owner_request(client, holder, listed_coupon, "LIST"), "COUPON_NOT_ACTIVE")
+        relisted = client.post(f"{API}/coupons/{listed_coupon}/listing", headers=officials["CENTER"], json=LISTING)
+        assert_conflict(relisted, "COUPON_NOT_ACTIVE")
+    assert record(client, listed_coupon)["coupon"]["state"] == "LISTED"
+    assert [e["number"] for e in ok(client.get(f"{API}/public/listings"))].count(listed_coupon) == 1
+
+
+# -- the market --------------------------------------------------------------------------------
+
+
+def test_settle_trade__coupon_retired__409_coupon_not_listed(client, gateway, officials, upload, holder, buyer, coupon):
+    ok(owner_request(client, holder, coupon, "OFFSET"))
+    ok(offset(client, officials, coupon))
+    purchase_id = purchase(client, buyer, "1000")
+    with nothing_changes(client, gateway, coupon):
+        assert_conflict(trade(client, officials, upload, coupon, purchase_id, "1000"), "COUPON_NOT_LISTED")
+    assert record(client, coupon)["coupon"]["state"] == "RETIRED"
+
+
+def test_settle_trade__refused_trade__purchase_stays_open(client, officials, upload, mint, holder, buyer, coupon):
+    ok(owner_request(client, holder, coupon, "OFFSET"))
+    ok(offset(client, officials, coupon))
+    purchase_id = purchase(client, buyer, "1000")
+    assert_conflict(trade(client, officials, upload, coupon, purchase_id, "1000"), "COUPON_NOT_LISTED")
+    other = mint(holder)
+    list_coupon(client, officials, holder, other)
+    sold = ok(trade(client, officials, upload, other, purchase_id, "1000"))["coupon"]
+    assert sold == other
+    assert record(client, other)["coupon"]["owner"] == buyer.address
+
+
+def test_settle_trade__amount_above_listed__409_amount_exceeds_coupon(
+    client, gateway, officials, upload, buyer, listed_coupon
+):
+    purchase_id = purchase(client, buyer, "1000.001")
+    with nothing_changes(client, gateway, listed_coupon):
+        response = trade(client, officials, upload, listed_coupon, purchase_id, "1000.001")
+        assert_conflict(response, "AMOUNT_EXCEEDS_COUPON")
+    assert record(client, listed_coupon)["coupon"]["state"] == "LISTED"
+
+
+def test_settle_trade__purchase_already_settled__409_purchase_settled(
+    client, gateway, officials, upload, buyer, listed_coupon
+):
+    purchase_id = purchase(client, buyer, "400")
+    sold = ok(trade(client, officials, upload, listed_coupon, purchase_id, "400"))["coupon"]
+    remainder = record(client, listed_coupon)["lineage"]["children"][1]["number"]
+    assert record(client, remainder)["coupon"]["state"] == "LISTED"
+    with nothing_changes(client, gateway, listed_coupon, sold, remainder):
+        response = trade(client, officials, upload, remainder, purchase_id, "400")
+        assert_conflict(response, "PURCHASE_SETTLED")
+    assert record(client, sold)["coupon"]["owner"] == buyer.address
+    assert record(client, remainder)["coupon"]["amount_t"] == "600"
+
+
+# -- transfer while listed or pledged ----------------------------------------------------------
+
+
+def test_register_transfer__consented_then_listed__409_coupon_not_active(
+    client, gateway, officials, holder, buyer, coupon
+):
+    ok(owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username))
+    list_coupon(client, officials, holder, coupon)  # a later consent replaces the transfer consent
+    with nothing_changes(client, gateway, coupon):
+        consent = owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username)
+        assert_conflict(consent, "COUPON_NOT_ACTIVE")
+        registration = client.post(f"{API}/coupons/{coupon}/transfer", headers=officials["CENTER"])
+        assert_conflict(registration, "COUPON_NOT_ACTIVE")
+    assert record(client, coupon)["coupon"]["owner"] == holder.address
+
+
+def test_register_transfer__coupon_pledged__409_coupon_not_active(
+    client, gateway, officials, bank, holder, buyer, coupon
+):
+    pledge(client, officials, holder, coupon, bank)
+    with nothing_changes(client, gateway, coupon):
+        consent = owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username)
+        assert_conflict(consent, "COUPON_NOT_ACTIVE")
+        registration = client.post(f"{API}/coupons/{coupon}/transfer", headers=officials["CENTER"])
+        assert_conflict(registration, "COUPON_NOT_ACTIVE")
+    assert record(client, coupon)["coupon"]["state"] == "PLEDGED"
+
+
+# -- offsets -----------------------------------------------------------------------------------
+
+
+def _pledged(client, officials, bank, holder, coupon):
+    pledge(client, officials, holder, coupon, bank)
+
+
+def _frozen(client, officials, bank, holder, coupon):
+    ok(owner_request(client, holder, coupon, "OFFSET"))
+    ok(client.post(f"{API}/coupons/{coupon}/freeze", headers=officials["FORESTRY"], json={"reason": "采伐核查"}))
+
+
+def _lost_reported(client, officials, bank, holder, coupon):
+    report_loss(client, officials, holder, coupon)
+
+
+@pytest.mark.parametrize("hold", [_pledged, _frozen, _lost_reported], ids=["pledged", "frozen", "lost_reported"])
+def test_offset__coupon_pledged_frozen_or_lost__409_coupon_not_active(client, gateway, officials, bank, holder, coupon, hold):
+    hold(client, officials, bank, holder, coupon)
+    state = record(client, coupon)["coupon"]["state"]
+    with nothing_changes(client, gateway, coupon):
+        assert_conflict(owner_request(client, holder, coupon, "OFFSET"), "COUPON_NOT_ACTIVE")
+        assert_conflict(offset(client, officials, coupon), "COUPON_NOT_ACTIVE")
+    assert record(client, coupon)["coupon"]["state"] == state
+
+
+def test_offset__consent_given_before_freeze__409_owner_consent_missing_after_unfreeze(
+    client, gateway, officials, holder, coupon
+):
+    ok(owner_request(client, holder, coupon, "OFFSET"))
+    ok(client.post(f"{API}/coupons/{coupon}/freeze", headers=officials["NRB"], json={"reason": "权属争议"}))
+    ok(client.post(f"{API}/coupons/{coupon}/unfreeze", headers=officials["NRB"]))
+    with nothing_changes(client, gateway, coupon):
+        assert_conflict(offset(client, officials, coupon), "OWNER_CONSENT_MISSING")
+    assert record(client, coupon)["coupon"]["state"] == "ACTIVE"
+
+
+def test_offset__coupon_already_retired__409_coupon_not_active(client, gateway, officials, holder, coupon):
+    ok(owner_request(client, holder, coupon, "OFFSET"))
+    certificate = ok(offset(client, officials, coupon))["certificate"]
+    offsets = ok(client.get(f"{API}/public/stats"))["offsets"]
+    with nothing_changes(client, gateway, coupon):
+        assert_conflict(offset(client, officials, coupon), "COUPON_NOT_ACTIVE")
+        assert_conflict(owner_request(client, holder, coupon, "OFFSET"), "COUPON_NOT_ACTIVE")
+    assert ok(client.get(f"{API}/public/stats"))["offsets"] == offsets
+    assert ok(client.get(f"{API}/public/offsets/{certificate}"))["verdict"] == "valid"
+
+
+def test_offset__part_retired_then_parent_again__409_coupon_not_active(client, gateway, officials, holder, coupon):
+    ok(owner_request(client, holder, coupon, "OFFSET", amount_t="400"))
+    retired = ok(offset(client, officials, coupon))["coupon"]
+    rest = record(client, coupon)["lineage"]["children"][1]["number"]
+    with nothing_changes(client, gateway, coupon, retired, rest):
+        assert_conflict(offset(client, officials, coupon), "COUPON_NOT_ACTIVE")
+        assert_conflict(offset(client, officials, retired), "COUPON_NOT_ACTIVE")
+        assert_conflict(offset(client, officials, rest), "OWNER_CONSENT_MISSING")
+    assert [record(client, n)["coupon"]["state"] for n in (coupon, retired, rest)] == ["SPLIT", "RETIRED", "ACTIVE"]
+
+
+# -- a voided coupon ---------------------------------------------------------------------------
+
+
+def test_reuse__voided_coupon__409_and_replacement_untouched(client, gateway, officials, holder, buyer, coupon):
+    report_loss(client, officials, holder, coupon)
+    ok(client.post(f"{API}/coupons/{coupon}/reissue-filing", headers=officials["EEB"],
+                   json={"filing_number": "赫环碳补〔2026〕1号"}))
+    reissued = reissue_after_notice(client, officials, coupon)
+    assert record(client, coupon)["lineage"]["replaced_by"] == reissued
+    with nothing_changes(client, gateway, coupon, reissued):
+        consents = [("LIST", {}), ("OFFSET", {}), ("TRANSFER", {"counterparty": buyer.username}), ("LOSS", {})]
+        for action, extra in consents:
+            assert_conflict(owner_request(client, holder, coupon, action, **extra), "COUPON_NOT_ACTIVE")
+        assert_conflict(client.post(f"{API}/coupons/{coupon}/listing", headers=officials["CENTER"], json=LISTING),
+                        "COUPON_NOT_ACTIVE")
+        assert_conflict(offset(client, officials, coupon), "COUPON_NOT_ACTIVE")
+        reissue_again = client.post(f"{API}/coupons/{coupon}/reissue", headers=officials["GOV"])
+        assert_conflict(reissue_again, "COUPON_NOT_LOST_REPORTED")
+        loss_withdrawal = client.delete(f"{API}/coupons/{coupon}/loss", headers=officials["CENTER"])
+        assert_conflict(loss_withdrawal, "COUPON_NOT_LOST_REPORTED")
+    assert record(client, coupon)["coupon"]["state"] == "VOIDED"
+    assert record(client, reissued)["coupon"]["state"] == "ACTIVE"
+
+
+# -- issuing twice -----------------------------------------------------------------------------
+
+
+def test_mint__application_already_issued__409_application_wrong_status(client, gateway, officials, holder, coupon):
+    application = record(client, coupon)["issuance"]["application"]
+    holdings = ok(client.get(f"{API}/coupons", headers=holder.headers))
+    with nothing_changes(client, gateway, coupon):
+        assert_conflict(client.post(f"{API}/applications/{application}/mint", headers=officials["GOV"]),
+                        "APPLICATION_WRONG_STATUS")
+    assert ok(client.get(f"{API}/coupons", headers=holder.headers)) == holdings
+    assert application_status(client, officials, application) == "ISSUED"
+
+
+def test_file__same_parcel_and_period_filed_first__409_parcel_period_overlaps(
+    client, gateway, officials, upload, new_holder
+):
+    parcel = f"430903-DUP-{next(_parcels)}-{time.time_ns()}"
+    first_holder, second_holder = new_holder(), new_holder("另一合作社")
+    first, first_report = submit(client, first_holder, upload, parcel)
+    second, second_report = submit(client, second_holder, upload, parcel, start="2023-01-01", end="2025-01-01")
+    first, second = ok(first)["application"], ok(second)["application"]
+    validate(client, officials, first, first_report)
+    validate(client, officials, second, second_report)
+    ok(file(client, officials, first))
+    head = gateway.registry.chain.w3.eth.block_number
+    assert_conflict(file(client, officials, second), "PARCEL_PERIOD_OVERLAPS")
+    assert ledger_events_since(gateway, head) == []
+    assert application_status(client, officials, second) == "VALIDATED"
+    premature_mint = client.post(f"{API}/applications/{second}/mint", headers=officials["GOV"])
+    assert_conflict(premature_mint, "APPLICATION_WRONG_STATUS")
+    third, _ = submit(client, second_holder, upload, parcel, start="2023-06-01", end="2023-07-01")
+    assert_conflict(third, "PARCEL_PERIOD_OVERLAPS")
+    assert ledger_events_since(gateway, head) == []
+
+
+def test_submit__same_parcel_next_period__accepted(client, officials, upload, new_holder):
+    parcel = f"430903-NEXT-{next(_parcels)}-{time.time_ns()}"
+    holder = new_holder()
+    first, report = submit(client, holder, upload, parcel)
+    first = ok(first)["application"]
+    validate(client, officials, first, report)
+    ok(file(client, officials, first))
+    following, _ = submit(client, holder, upload, parcel, start="2024-01-01", end="2026-01-01")
+    assert following.status_code == 201, following.text
+
+
+def test_submit__parcel_on_ccer_list__409_parcel_on_ccer_list(client, gateway, officials, upload, holder):
+    parcel = f"430903-CCER-{next(_parcels)}-{time.time_ns()}"
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json={"parcel_number": parcel, "listed": True}))
+    head = gateway.registry.chain.w3.eth.block_number
+    response, _ = submit(client, holder, upload, parcel)
+    assert_conflict(response, "PARCEL_ON_CCER_LIST")
+    assert ledger_events_since(gateway, head) == []
+
+
+def test_mint__parcel_put_on_ccer_list_after_filing__409_parcel_on_ccer_list(
+    client, gateway, officials, upload, holder
+):
+    parcel = f"430903-CCER-{next(_parcels)}-{time.time_ns()}"
+    response, report = submit(client, holder, upload, parcel)
+    application = ok(response)["application"]
+    validate(client, officials, application, report)
+    ok(file(client, officials, application))
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json={"parcel_number": parcel, "listed": True}))
+    holdings = ok(client.get(f"{API}/coupons", headers=holder.headers))
+    head = gateway.registry.chain.w3.eth.block_number
+    minted = client.post(f"{API}/applications/{application}/mint", headers=officials["GOV"])
+    assert_conflict(minted, "PARCEL_ON_CCER_LIST")
+    assert ledger_events_since(gateway, head) == []
+    assert application_status(client, officials, application) == "FILED"
+    assert ok(client.get(f"{API}/coupons", headers=holder.headers)) == holdings
