@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+
 from eth_tester import EthereumTester, PyEVMBackend
+from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
+from eth_tester.utils.filters import check_if_log_matches
+from eth_utils import to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import Chain
@@ -52,6 +57,41 @@ def ephemeral() -> EphemeralChain:
     faucet = Account.from_key(backend.account_keys[0].to_bytes())
     w3.eth.default_account = faucet.address  # calls then skip web3's eth_accounts lookup
     return EphemeralChain(chain=Chain(w3), tester=tester, faucet=faucet)
+
+
+class _BlockwiseTester(EthereumTester):
+    """eth-tester whose get_logs reads each block's receipts once.
+
+    eth-tester's own get_logs looks every transaction's receipt up by hash,
+    scanning back from the head and decoding the whole block's receipts each
+    time: quadratic in block size and chain length, hours for an index rebuild
+    at 10k transactions. Log indices here also count across the block, as on a
+    node (eth-tester restarts them per transaction, which misorders history).
+    """
+
+    @to_tuple
+    def get_logs(self, from_block=None, to_block=None, address=None, topics=None):
+        self.validator.validate_inbound_filter_params(from_block=from_block, to_block=to_block, address=address, topics=topics)
+        raw_from, raw_to, raw_address, raw_topics = self.normalizer.normalize_inbound_filter_params(
+            from_block=from_block, to_block=to_block, address=address, topics=topics
+        )
+        chain = self.backend.chain
+        head = chain.get_canonical_head().block_number
+        raw_from = 0 if raw_from in (None, "earliest") else (head if isinstance(raw_from, str) else raw_from)
+        raw_to = head if raw_to is None or isinstance(raw_to, str) else min(raw_to, head)
+        matches = partial(check_if_log_matches, from_block=raw_from, to_block=raw_to, addresses=raw_address, topics=raw_topics)
+        vm = chain.get_vm()
+        for number in range(raw_from, raw_to + 1):
+            block = chain.get_canonical_block_by_number(number)
+            receipts = block.get_receipts(chain.chaindb)
+            position = 0
+            for index, transaction in enumerate(block.transactions):
+                receipt = serialize_transaction_receipt(block, receipts, transaction, index, False, vm)
+                for entry in receipt["logs"]:
+                    entry = {**entry, "log_index": position}
+                    position += 1
+                    if matches(entry):
+                        yield self.normalizer.normalize_outbound_log_entry(entry)
 
 
 class _LockedProvider(EthereumTesterProvider):
@@ -91,7 +131,7 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     """Open the chain in `path`; a new chain's genesis funds `faucet_address`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     backend = DurableBackend(path, faucet_address)
-    tester = EthereumTester(backend)
+    tester = _BlockwiseTester(backend)
     lock = threading.RLock()
     w3 = Web3(_LockedProvider(tester, lock))
     w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)

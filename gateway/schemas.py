@@ -8,11 +8,31 @@ import enum
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 Tonnes = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# The chain stores a day as the unix time of its midnight in China: the first day it can hold is 1970-01-02.
+ChainDate = Annotated[dt.date, Field(ge=dt.date(1970, 1, 2))]
+
+
+def fits_on_chain(max_bytes: int) -> AfterValidator:
+    """A contract's String[n] counts UTF-8 bytes, and a Chinese character takes three."""
+
+    def check(text: str) -> str:
+        if len(text.encode()) > max_bytes:
+            raise ValueError(f"at most {max_bytes} bytes in UTF-8, about {max_bytes // 3} Chinese characters")
+        return text
+
+    return AfterValidator(check)
+
+
+# Text the contracts store, within their String[n] limits.
+ReasonText = Annotated[str, Field(max_length=256), fits_on_chain(256)]
+FilingNumber = Annotated[str, Field(min_length=1, max_length=64), fits_on_chain(64)]
+MissingItem = Annotated[str, Field(min_length=1, max_length=100), fits_on_chain(100)]
 
 
 def to_kg(tonnes: Decimal) -> int:
@@ -71,8 +91,8 @@ class Parcel(BaseModel):
 
 
 class MonitoringPeriod(BaseModel):
-    start: dt.date
-    end: dt.date
+    start: ChainDate
+    end: ChainDate
 
 
 class ApplicationDocuments(BaseModel):
@@ -100,13 +120,13 @@ class Resubmission(BaseModel):
 
 class FormalReview(BaseModel):
     decision: str = Field(pattern="^(pass|supplement|reject)$")
-    missing_items: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list, max_length=16)
-    reason: str | None = Field(default=None, max_length=256)
+    missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
+    reason: ReasonText | None = None
 
 
 class Decision(BaseModel):
     decision: str = Field(pattern="^(pass|reject)$")
-    reason: str | None = Field(default=None, max_length=256)
+    reason: ReasonText | None = None
 
 
 class Attestation(BaseModel):
@@ -116,8 +136,8 @@ class Attestation(BaseModel):
 
 class Filing(BaseModel):
     decision: str = Field(pattern="^(file|reject)$")
-    filing_number: str | None = Field(default=None, min_length=1, max_length=64)
-    reason: str | None = Field(default=None, max_length=256)
+    filing_number: FilingNumber | None = None
+    reason: ReasonText | None = None
 
 
 class CcerListing(BaseModel):
@@ -127,8 +147,8 @@ class CcerListing(BaseModel):
 
 class HarvestPlan(BaseModel):
     parcel_number: str = Field(min_length=1, max_length=64)
-    start: dt.date
-    end: dt.date
+    start: ChainDate
+    end: ChainDate
     tending: bool = Field(description="抚育采伐 (tending thinning) keeps the parcel eligible, §9")
 
 
@@ -157,7 +177,7 @@ class PurchaseCreate(BaseModel):
 
 class TradeCreate(BaseModel):
     coupon: str
-    purchase_id: int
+    purchase_id: RecordId
     amount_t: Tonnes
     price_yuan_per_t: Yuan
     service_fee_yuan: Yuan
@@ -166,21 +186,21 @@ class TradeCreate(BaseModel):
 
 class PledgeCreate(BaseModel):
     secured_yuan: Yuan
-    term_end: dt.date
+    term_end: ChainDate
 
 
 class Reason(BaseModel):
-    reason: str = Field(min_length=1, max_length=256)
+    reason: Annotated[str, Field(min_length=1, max_length=256), fits_on_chain(256)]
 
 
 class ReissueFiling(BaseModel):
-    filing_number: str = Field(min_length=1, max_length=64)
+    filing_number: FilingNumber
 
 
 class OffsetCreate(BaseModel):
     purpose: str = Field(pattern="^(ECO_COMPENSATION|EVENT_NEUTRALITY|GREEN_POINTS)$")
-    beneficiary: str = Field(min_length=1, max_length=40)
-    case_reference: str = Field(min_length=1, max_length=40)
+    beneficiary: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
+    case_reference: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
 
 
 class EcoCompensationCreate(BaseModel):

@@ -16,6 +16,7 @@ from chain.index import StepRow
 from ..db import ApplicationRecord, Document
 from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
+from ..workdays import UnknownCalendarYear
 from ..schemas import ApplicationCreate, ApplicationDocuments, Attestation, Decision, Filing, FormalReview, to_kg
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -203,13 +204,17 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) 
         if role not in waiting_on and role != "DRC":
             continue
         since = dt.datetime.fromtimestamp(application.updated_at, CST).date()
-        paused = _paused_workdays(gw, record.application_id, application.survey_paused, today)
-        due = gw.calendar.add_workdays(since, limit + paused)
+        try:
+            paused = _paused_workdays(gw, record.application_id, application.survey_paused, today)
+            due, unknown_year = gw.calendar.add_workdays(since, limit + paused), None
+        except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
+            due, unknown_year = None, exc.year
         items.append({
             "application": record.application_id, "project_name": record.project_name, "step": title,
             "department": role if role in waiting_on else sorted(waiting_on)[0],
-            "status": application.status.name, "since": since.isoformat(), "due": due.isoformat(),
-            "overdue": due < today, "field_survey_paused": application.survey_paused,
+            "status": application.status.name, "since": since.isoformat(), "due": due.isoformat() if due else None,
+            "overdue": bool(due and due < today), "calendar_year_unknown": unknown_year,
+            "field_survey_paused": application.survey_paused,
         })
     return sorted(items, key=lambda item: (not item["overdue"], item["due"]))
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from chain.index import CouponRow, StepRow
 
 from ..runtime import Gateway
+from ..workdays import UnknownCalendarYear
 from . import applications
 from .applications import CST
 
@@ -47,8 +48,14 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
 def _item(gw: Gateway, coupon: CouponRow, step: tuple, since_ts: int, today: dt.date) -> dict:
     department, title, limit = step
     since = dt.datetime.fromtimestamp(since_ts, CST).date()
-    due = gw.calendar.add_workdays(since, limit) if limit is not None else None
+    due, unknown_year = None, None
+    if limit is not None:
+        try:
+            due = gw.calendar.add_workdays(since, limit)
+        except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
+            unknown_year = exc.year
     return {
         "kind": "coupon", "coupon": coupon.number, "step": title, "department": department, "status": coupon.state,
         "since": since.isoformat(), "due": due.isoformat() if due else None, "overdue": bool(due and due < today),
+        "calendar_year_unknown": unknown_year,
     }

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from ...errors import Forbidden, Invalid
 from ...runtime import HOLDER, Actor
@@ -11,6 +11,8 @@ from ..deps import CurrentUser, DbSession, GatewayDep, require, require_reader
 router = APIRouter(prefix="/applications", tags=["applications 制发"])
 parcels = APIRouter(prefix="/parcels", tags=["parcels 宗地"])
 DEPARTMENTS = ("DRC", "CENTER", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE", "VERIFIER")
+# Out of range is bad input, not a server error: the database keeps 64-bit ids, the contracts uint256.
+ApplicationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _tx(receipt, **extra) -> dict:
@@ -31,7 +33,7 @@ def queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
 
 
 @router.get("/{application_id}")
-def detail(application_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     result = service.detail(gateway, db, application_id)
     if user.role == HOLDER and gateway.registry.application(application_id).applicant != user.address:
         raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
@@ -39,57 +41,60 @@ def detail(application_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSe
 
 
 @router.post("/{application_id}/resubmit")
-def resubmit(application_id: int, form: Resubmission, gateway: GatewayDep, db: DbSession,
+def resubmit(application_id: ApplicationId, form: Resubmission, gateway: GatewayDep, db: DbSession,
              actor: Annotated[Actor, require(HOLDER)]) -> dict:
     return _tx(service.resubmit(gateway, db, actor=actor, application_id=application_id, documents=form.documents))
 
 
 @router.post("/{application_id}/formal-review")
-def formal_review(application_id: int, review: FormalReview, gateway: GatewayDep,
+def formal_review(application_id: ApplicationId, review: FormalReview, gateway: GatewayDep,
                   actor: Annotated[Actor, require("CENTER")]) -> dict:
     """形式审查: pass, return for supplement naming every missing item, or reject."""
     return _tx(service.formal_review(gateway, actor=actor, application_id=application_id, review=review))
 
 
 @router.post("/{application_id}/field-survey/pause")
-def pause_field_survey(application_id: int, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+def pause_field_survey(application_id: ApplicationId, gateway: GatewayDep,
+                       actor: Annotated[Actor, require("CENTER")]) -> dict:
     return _tx(service.field_survey(gateway, actor=actor, application_id=application_id, pause=True))
 
 
 @router.post("/{application_id}/field-survey/resume")
-def resume_field_survey(application_id: int, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+def resume_field_survey(application_id: ApplicationId, gateway: GatewayDep,
+                        actor: Annotated[Actor, require("CENTER")]) -> dict:
     return _tx(service.field_survey(gateway, actor=actor, application_id=application_id, pause=False))
 
 
 @router.post("/{application_id}/preliminary-review")
-def preliminary_review(application_id: int, decision: Decision, gateway: GatewayDep,
+def preliminary_review(application_id: ApplicationId, decision: Decision, gateway: GatewayDep,
                        actor: Annotated[Actor, require("CENTER")]) -> dict:
     return _tx(service.preliminary_review(gateway, actor=actor, application_id=application_id, decision=decision))
 
 
 @router.post("/{application_id}/attestation")
-def attest(application_id: int, attestation: Attestation, gateway: GatewayDep,
+def attest(application_id: ApplicationId, attestation: Attestation, gateway: GatewayDep,
            actor: Annotated[Actor, require("VERIFIER")]) -> dict:
     return _tx(service.attest(gateway, actor=actor, application_id=application_id, attestation=attestation))
 
 
 @router.post("/{application_id}/validation")
-def validate(application_id: int, decision: Decision, gateway: GatewayDep,
+def validate(application_id: ApplicationId, decision: Decision, gateway: GatewayDep,
              actor: Annotated[Actor, require("NRB", "FORESTRY")]) -> dict:
     """审定: NRB 会同 FORESTRY; validated once both have signed."""
     return _tx(service.validate(gateway, actor=actor, application_id=application_id, decision=decision))
 
 
 @router.post("/{application_id}/filing")
-def file(application_id: int, filing: Filing, gateway: GatewayDep, actor: Annotated[Actor, require("EEB")]) -> dict:
+def file(application_id: ApplicationId, filing: Filing, gateway: GatewayDep,
+         actor: Annotated[Actor, require("EEB")]) -> dict:
     return _tx(service.file(gateway, actor=actor, application_id=application_id, filing=filing))
 
 
 @router.post("/{application_id}/mint")
-def mint(application_id: int, gateway: GatewayDep, actor: Annotated[Actor, require("GOV")]) -> dict:
+def mint(application_id: ApplicationId, gateway: GatewayDep, actor: Annotated[Actor, require("GOV")]) -> dict:
     receipt = service.mint(gateway, actor=actor, application_id=application_id)
     coupon = receipt.event("CouponCreated").args["coupon"]
-    return _tx(receipt, coupon=gateway.registry.number_of(coupon))
+    return _tx(receipt, coupon=gateway.number_of(coupon))
 
 
 @parcels.post("/ccer")

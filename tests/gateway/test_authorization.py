@@ -1,0 +1,715 @@
+"""Who may write what (DESIGN §2, §4 invariant 5, §9).
+
+Part 1, at the gateway: every write route × every caller (the eight department
+officials, a holder, an enforcement official, nobody logged in). Only the
+route's roles get through; everyone else is refused before a transaction is
+built, so the chain does not move, the target keeps its state and no write is
+audited as done.
+
+Part 2, on-chain with the gateway's check bypassed: each department step sent
+straight through `Gateway.transact` with a key of the wrong department (or a
+holder's key) reverts in the contract itself, and the revert maps to a stable
+code. A department key on an owner's step is refused as not the owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chain import Action, OffsetPurpose, Role
+from chain.index import CouponRow
+from gateway.db import AuditEntry, Purchase, User
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.errors import DomainError
+from gateway.runtime import Actor
+from gateway.services.applications import day_start, parcel_id
+from gateway.services.coupons import coupon_id
+from http_helpers import login, ok
+
+API = "/api/v1"
+DEPARTMENTS = tuple(role.value for role in Role)
+HOLDER, ENFORCEMENT = "HOLDER", "ENFORCEMENT"
+OTHER_HOLDER = "OTHER_HOLDER"  # a holder who is neither applicant nor owner (on-chain part only)
+LOGGED_IN_CALLERS = (*DEPARTMENTS, HOLDER, ENFORCEMENT)
+MISSING_ROLE = "access_control: account is missing role"
+ZERO_ADDRESS = "0x" + "00" * 20
+COUPON_T = "1000"
+SOURCE_T = "100000"
+_serial = itertools.count(1)
+
+
+# ---------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    """An object in the state where a route's step would succeed.
+
+    `owner` is the applicant or coupon owner; `holder` is the holder account
+    that acts on the owner's side of this step (the pledgee, for a release).
+    """
+
+    owner: Any
+    holder: Any
+    application: int | None = None
+    coupon: str | None = None
+    coupon_id: int | None = None
+    report: str | None = None
+    parcel: str | None = None
+    purchase: int | None = None
+
+
+class Stages:
+    """Builds targets through HTTP, as the departments would."""
+
+    def __init__(self, client, gateway, officials, upload, mint, owner, counterparty):
+        self.client, self.gateway, self.officials, self._upload, self._mint = client, gateway, officials, upload, mint
+        self.owner, self.counterparty = owner, counterparty
+        self._source: str | None = None  # the counterparty's remainder of a large coupon
+
+    def _post(self, path: str, headers: dict, body: dict | None = None) -> dict:
+        return ok(self.client.post(API + path, headers=headers, json=body))
+
+    def _as(self, role: str) -> dict:
+        return self.officials[role]
+
+    # -- objects that exist before any application
+
+    def nothing(self) -> Target:
+        return Target(self.owner, self.owner)
+
+    def buyer(self) -> Target:
+        return Target(self.counterparty, self.counterparty)
+
+    def fresh_parcel(self) -> Target:
+        return Target(self.owner, self.owner, parcel=f"AUTHZ-P-{next(_serial)}")
+
+    def report_uploaded(self) -> Target:
+        return Target(self.owner, self.owner, report=self._upload(self.owner.headers))
+
+    # -- applications, 附件1 一
+
+    def submitted(self) -> Target:
+        target = self.report_uploaded()
+        target.parcel = f"AUTHZ-A-{next(_serial)}"
+        target.application = self._post("/applications", self.owner.headers, application_form(target))["application"]
+        return target
+
+    def supplement_required(self) -> Target:
+        target = self.submitted()
+        self._post(f"/applications/{target.application}/formal-review", self._as("CENTER"),
+                   {"decision": "supplement", "missing_items": ["合作开发协议"]})
+        return target
+
+    def formal_ok(self) -> Target:
+        target = self.submitted()
+        self._post(f"/applications/{target.application}/formal-review", self._as("CENTER"), {"decision": "pass"})
+        return target
+
+    def survey_paused(self) -> Target:
+        target = self.formal_ok()
+        self._post(f"/applications/{target.application}/field-survey/pause", self._as("CENTER"))
+        return target
+
+    def prelim_ok(self) -> Target:
+        target = self.formal_ok()
+        path = f"/applications/{target.application}"
+        self._post(f"{path}/preliminary-review", self._as("CENTER"), {"decision": "pass"})
+        self._post(f"{path}/attestation", self._as("VERIFIER"), {"report": target.report, "attested_t": COUPON_T})
+        return target
+
+    def validated(self) -> Target:
+        target = self.prelim_ok()
+        for role in ("NRB", "FORESTRY"):
+            self._post(f"/applications/{target.application}/validation", self._as(role), {"decision": "pass"})
+        return target
+
+    def filed(self) -> Target:
+        target = self.validated()
+        self._post(f"/applications/{target.application}/filing", self._as("EEB"),
+                   {"decision": "file", "filing_number": f"赫环备〔2026〕{target.application}号"})
+        return target
+
+    # -- coupons
+
+    def active(self) -> Target:
+        """A fresh ACTIVE coupon of the owner's, carved by transfer out of one large minted
+        coupon: two transactions instead of a whole application."""
+        if self._source is None:
+            self._source = self._mint(self.counterparty, claimed_t=SOURCE_T)
+        self._post(f"/coupons/{self._source}/requests", self.counterparty.headers,
+                   {"action": "TRANSFER", "amount_t": COUPON_T, "counterparty": self.owner.username})
+        number = self._post(f"/coupons/{self._source}/transfer", self._as("CENTER"))["coupon"]
+        with Session(self.gateway.index.engine) as index:
+            parent = index.scalar(select(CouponRow.id).where(CouponRow.number == self._source))
+            self._source = index.scalar(
+                select(CouponRow.number).where(CouponRow.parent == parent, CouponRow.number != number))
+        return Target(self.owner, self.owner, coupon=number, coupon_id=coupon_id(self.gateway, number))
+
+    def _requested(self, action: str, counterparty: str | None = None) -> Target:
+        target = self.active()
+        self._post(f"/coupons/{target.coupon}/requests", self.owner.headers,
+                   {"action": action, "counterparty": counterparty})
+        return target
+
+    def list_requested(self) -> Target:
+        return self._requested("LIST")
+
+    def transfer_requested(self) -> Target:
+        return self._requested("TRANSFER", self.counterparty.username)
+
+    def pledge_requested(self) -> Target:
+        return self._requested("PLEDGE", self.counterparty.username)
+
+    def loss_requested(self) -> Target:
+        return self._requested("LOSS")
+
+    def offset_requested(self) -> Target:
+        return self._requested("OFFSET")
+
+    def listed(self) -> Target:
+        target = self.list_requested()
+        self._post(f"/coupons/{target.coupon}/listing", self._as("CENTER"), listing_form(target))
+        return target
+
+    def listed_with_purchase(self) -> Target:
+        target = self.listed()
+        target.purchase = self._post("/purchases", self.counterparty.headers, purchase_form(target))["purchase"]
+        target.report = self._upload(self.owner.headers)  # the signed trade agreement (附件7)
+        return target
+
+    def pledged(self) -> Target:
+        target = self.pledge_requested()
+        self._post(f"/coupons/{target.coupon}/pledge", self._as("FINANCE"), pledge_form(target))
+        target.holder = self.counterparty
+        return target
+
+    def frozen(self) -> Target:
+        target = self.active()
+        self._post(f"/coupons/{target.coupon}/freeze", self._as("NRB"), reason_form(target))
+        return target
+
+    def lost(self) -> Target:
+        target = self.loss_requested()
+        self._post(f"/coupons/{target.coupon}/loss", self._as("CENTER"))
+        return target
+
+    def lost_and_filed(self) -> Target:
+        target = self.lost()
+        self._post(f"/coupons/{target.coupon}/reissue-filing", self._as("EEB"), reissue_filing_form(target))
+        return target
+
+
+# ---------------------------------------------------------------- request bodies
+
+
+def application_form(target: Target) -> dict:
+    return {
+        "project_name": "授权矩阵测试项目", "methodology": "HS-01", "claimed_t": COUPON_T,
+        "parcels": [{"number": target.parcel or f"AUTHZ-A-{next(_serial)}", "location": "泉交河镇",
+                     "land_type": "FOREST", "area_mu": "100"}],
+        "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
+        "documents": {"report": target.report},
+    }
+
+
+def listing_form(_target: Target) -> dict:
+    return {"price_yuan_per_t": "50.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
+
+
+def purchase_form(_target: Target) -> dict:
+    return {"amount_t": "10", "reason": "自愿减排"}
+
+
+def pledge_form(_target: Target) -> dict:
+    return {"secured_yuan": "20000.00", "term_end": "2027-06-30"}
+
+
+def reason_form(_target: Target) -> dict:
+    return {"reason": "监督检查发现问题"}
+
+
+def reissue_filing_form(target: Target) -> dict:
+    return {"filing_number": f"赫环补〔2026〕{target.coupon}"}
+
+
+def official_form(_target: Target) -> dict:
+    return {"username": f"authz-official-{next(_serial)}", "password": DEMO_PASSWORD,
+            "display_name": "新任工作人员", "role": "CENTER"}
+
+
+PASS = {"decision": "pass"}
+
+
+# ---------------------------------------------------------------- the write routes
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    method: str
+    path: str  # placeholders: {application}, {coupon}
+    allowed: tuple[str, ...]
+    stage: str  # the Stages method that builds a target on which the step succeeds
+    body: Callable[[Target], dict] | None = None
+
+    def url(self, target: Target) -> str:
+        return API + self.path.format(application=target.application, coupon=target.coupon)
+
+
+ROUTES = [
+    # applications, 附件1 一
+    Route("application.submit", "POST", "/applications", (HOLDER,), "report_uploaded", application_form),
+    Route("application.resubmit", "POST", "/applications/{application}/resubmit", (HOLDER,), "supplement_required",
+          lambda t: {"documents": {"report": t.report}}),
+    Route("application.formal_review", "POST", "/applications/{application}/formal-review", ("CENTER",), "submitted",
+          lambda t: PASS),
+    Route("application.survey_pause", "POST", "/applications/{application}/field-survey/pause", ("CENTER",),
+          "formal_ok"),
+    Route("application.survey_resume", "POST", "/applications/{application}/field-survey/resume", ("CENTER",),
+          "survey_paused"),
+    Route("application.preliminary_review", "POST", "/applications/{application}/preliminary-review", ("CENTER",),
+          "formal_ok", lambda t: PASS),
+    Route("application.attestation", "POST", "/applications/{application}/attestation", ("VERIFIER",), "formal_ok",
+          lambda t: {"report": t.report, "attested_t": COUPON_T}),
+    Route("application.validation", "POST", "/applications/{application}/validation", ("NRB", "FORESTRY"), "prelim_ok",
+          lambda t: PASS),
+    Route("application.filing", "POST", "/applications/{application}/filing", ("EEB",), "validated",
+          lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),
+    Route("application.mint", "POST", "/applications/{application}/mint", ("GOV",), "filed"),
+    # parcels, §2 and §9
+    Route("parcel.ccer", "POST", "/parcels/ccer", ("EEB",), "fresh_parcel",
+          lambda t: {"parcel_number": t.parcel, "listed": True}),
+    Route("parcel.harvest_plan", "POST", "/parcels/harvest-plans", ("FORESTRY",), "fresh_parcel",
+          lambda t: {"parcel_number": t.parcel, "start": "2025-01-01", "end": "2025-06-30", "tending": True}),
+    # coupons: owner consent, market, pledge, supervision, loss and reissue, offset
+    Route("coupon.request", "POST", "/coupons/{coupon}/requests", (HOLDER,), "active", lambda t: {"action": "LIST"}),
+    Route("coupon.cancel_request", "DELETE", "/coupons/{coupon}/requests", (HOLDER,), "list_requested"),
+    Route("coupon.list", "POST", "/coupons/{coupon}/listing", ("CENTER",), "list_requested", listing_form),
+    Route("coupon.withdraw_listing", "DELETE", "/coupons/{coupon}/listing", ("CENTER",), "listed"),
+    Route("coupon.transfer", "POST", "/coupons/{coupon}/transfer", ("CENTER",), "transfer_requested"),
+    Route("coupon.pledge", "POST", "/coupons/{coupon}/pledge", ("FINANCE",), "pledge_requested", pledge_form),
+    Route("coupon.release_pledge", "POST", "/coupons/{coupon}/pledge/release", ("FINANCE", HOLDER), "pledged"),
+    Route("coupon.enforce_pledge", "POST", "/coupons/{coupon}/pledge/enforce", ("FINANCE",), "pledged"),
+    Route("coupon.freeze", "POST", "/coupons/{coupon}/freeze", ("NRB", "FORESTRY", "EEB"), "active", reason_form),
+    Route("coupon.unfreeze", "POST", "/coupons/{coupon}/unfreeze", ("NRB", "FORESTRY", "EEB"), "frozen"),
+    Route("coupon.report_loss", "POST", "/coupons/{coupon}/loss", ("CENTER",), "loss_requested"),
+    Route("coupon.withdraw_loss", "DELETE", "/coupons/{coupon}/loss", ("CENTER",), "lost"),
+    Route("coupon.file_reissue", "POST", "/coupons/{coupon}/reissue-filing", ("EEB",), "lost", reissue_filing_form),
+    Route("coupon.reissue", "POST", "/coupons/{coupon}/reissue", ("GOV",), "lost_and_filed"),
+    Route("coupon.offset", "POST", "/coupons/{coupon}/offset", ("EEB",), "offset_requested",
+          lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
+    # market, 附件6-7
+    Route("market.purchase", "POST", "/purchases", (HOLDER,), "buyer", purchase_form),
+    Route("market.trade", "POST", "/trades", ("CENTER",), "listed_with_purchase",
+          lambda t: {"coupon": t.coupon, "purchase_id": t.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
+                     "service_fee_yuan": "5.00", "agreement": t.report}),
+    # role administration
+    Route("auth.create_official", "POST", "/auth/officials", ("DRC",), "nothing", official_form),
+]
+ROUTE = {route.id: route for route in ROUTES}
+# Writes open to anyone, or to any logged-in account: no role to check.
+OPEN_WRITES = {
+    ("POST", "/auth/login"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"), ("POST", "/documents"),
+    ("POST", "/public/calculator/eco-compensation"),
+}
+
+FORBIDDEN = [
+    pytest.param(route, caller, id=f"{route.id}-{caller}")
+    for route in ROUTES for caller in LOGGED_IN_CALLERS if caller not in route.allowed
+]
+PERMITTED = [pytest.param(route, caller, id=f"{route.id}-{caller}") for route in ROUTES for caller in route.allowed]
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def owner(new_holder):
+    return new_holder("赫山区某村股份经济合作社")
+
+
+@pytest.fixture(scope="module")
+def counterparty(new_holder):
+    """The transferee, pledgee and buyer."""
+    return new_holder("益阳某环保科技有限公司")
+
+
+@pytest.fixture(scope="module")
+def stages(client, gateway, officials, upload, mint, owner, counterparty) -> Stages:
+    return Stages(client, gateway, officials, upload, mint, owner, counterparty)
+
+
+@pytest.fixture(scope="module")
+def ready(stages) -> Callable[[Route], Target]:
+    """One target per route, built once: a refused call leaves it as it was, so refusals share it."""
+    built: dict[str, Target] = {}
+
+    def target_for(route: Route) -> Target:
+        if route.id not in built:
+            built[route.id] = getattr(stages, route.stage)()
+        return built[route.id]
+
+    return target_for
+
+
+@pytest.fixture(scope="module")
+def enforcement_officer(client, officials) -> dict:
+    """执法机关: an account without any department key, created by DRC."""
+    username = f"authz-enforcement-{next(_serial)}"
+    ok(client.post(f"{API}/auth/officials", headers=officials["DRC"], json={
+        "username": username, "password": DEMO_PASSWORD, "display_name": "区生态环境执法大队", "role": ENFORCEMENT}))
+    return login(client, username)
+
+
+@pytest.fixture(scope="module")
+def headers_of(officials, enforcement_officer) -> Callable[[str, Target], dict]:
+    def headers(caller: str, target: Target) -> dict:
+        if caller == HOLDER:
+            return target.holder.headers
+        if caller == ENFORCEMENT:
+            return enforcement_officer
+        return officials[caller]
+
+    return headers
+
+
+# ---------------------------------------------------------------- what "nothing changed" means
+
+
+def _count(gateway, model) -> int:
+    with gateway.db.sessions() as db:
+        return db.scalar(select(func.count()).select_from(model))
+
+
+def _last_audit_id(gateway) -> int:
+    with gateway.db.sessions() as db:
+        return db.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _audit_since(gateway, last_id: int) -> list[AuditEntry]:
+    with gateway.db.sessions() as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id)))
+
+
+def _target_state(gateway, target: Target) -> dict:
+    """The target as the chain holds it, plus the gateway's own rows a write could add."""
+    registry = gateway.registry
+    state: dict[str, Any] = {
+        "applications": registry.call("application_count"),
+        "users": _count(gateway, User),
+        "purchases": _count(gateway, Purchase),
+    }
+    if target.application is not None:
+        state["application"] = registry.application(target.application)
+    if target.coupon_id is not None:
+        state["coupon"] = registry.coupon(target.coupon_id)
+        state["request"] = registry.request_of(target.coupon_id)
+        state["pledgee"] = registry.call("pledgee_of", target.coupon_id)
+        state["reissue_filing"] = registry.call("reissue_filing", target.coupon_id)
+    if target.parcel is not None:
+        pid = parcel_id(target.parcel)
+        state["parcel"] = (registry.call("ccer_listed", pid), registry.call("harvest_plans_of", pid))
+    return state
+
+
+def _primary_state(gateway, target: Target) -> Any:
+    """What an official or the public would look at: the application's or coupon's record."""
+    registry = gateway.registry
+    if target.coupon_id is not None:
+        return registry.coupon(target.coupon_id)
+    if target.application is not None:
+        return registry.application(target.application)
+    if target.parcel is not None:
+        pid = parcel_id(target.parcel)
+        return registry.call("ccer_listed", pid), registry.call("harvest_plans_of", pid)
+    return None
+
+
+def _snapshot(gateway, target: Target) -> dict:
+    """Cheap enough for every refused call: an unchanged block number means no transaction was even sent."""
+    return {
+        "block": gateway.registry.chain.w3.eth.block_number,
+        "target": _primary_state(gateway, target),
+        "users": _count(gateway, User),
+        "purchases": _count(gateway, Purchase),
+    }
+
+
+# ---------------------------------------------------------------- part 1: the gateway
+
+
+def test_matrix__write_routes_of_the_app__each_listed_once_with_its_roles(client):
+    served = {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in client.app.openapi()["paths"].items()
+        for method in operations if method in {"post", "put", "patch", "delete"}
+    }
+    listed = [
+        (r.method, r.path.replace("{application}", "{application_id}").replace("{coupon}", "{number}")) for r in ROUTES
+    ]
+
+    assert len(listed) == len(set(listed))
+    assert set(listed) == served - OPEN_WRITES
+
+
+@pytest.mark.parametrize(("route", "caller"), FORBIDDEN)
+def test_write__caller_without_the_role__403_role_required_and_nothing_changes(
+    route, caller, client, gateway, ready, headers_of
+):
+    target = ready(route)
+    before, last_audit = _snapshot(gateway, target), _last_audit_id(gateway)
+
+    response = client.request(route.method, route.url(target), headers=headers_of(caller, target),
+                              json=route.body(target) if route.body else None)
+
+    assert response.status_code == 403, response.text
+    error = response.json()
+    assert set(error) == {"code", "message", "detail"}
+    assert error["code"] == "ROLE_REQUIRED"
+    assert sorted(error["detail"]["roles"]) == sorted(route.allowed)
+    assert _snapshot(gateway, target) == before  # same block: no transaction was even sent
+    assert [e.outcome for e in _audit_since(gateway, last_audit) if e.outcome == "ok"] == []
+
+
+@pytest.mark.parametrize("route", [pytest.param(route, id=route.id) for route in ROUTES])
+def test_write__no_login__401_not_authenticated_and_nothing_changes(route, client, gateway, ready):
+    target = ready(route)
+    before, last_audit = _snapshot(gateway, target), _last_audit_id(gateway)
+    client.cookies.clear()  # the shared client keeps the session cookie of the last log-in
+
+    response = client.request(route.method, route.url(target), json=route.body(target) if route.body else None)
+
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "NOT_AUTHENTICATED"
+    assert _snapshot(gateway, target) == before
+    assert _audit_since(gateway, last_audit) == []
+
+
+@pytest.mark.parametrize("path", ["/documents", "/auth/api-keys"])
+def test_open_write__no_login__401_not_authenticated(path, client, gateway):
+    last_audit = _last_audit_id(gateway)
+    client.cookies.clear()
+    files = {"file": ("doc.pdf", b"%PDF anonymous", "application/pdf")} if path == "/documents" else None
+
+    response = client.post(API + path, files=files)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "NOT_AUTHENTICATED"
+    assert _audit_since(gateway, last_audit) == []
+
+
+# The gateway admits any holder to the owner's side of a step; the contract decides which holder.
+
+
+def test_request__holder_who_is_not_the_owner__403_not_owner_from_the_contract(client, gateway, ready, counterparty):
+    target = ready(ROUTE["coupon.request"])
+    before, last_audit = _target_state(gateway, target), _last_audit_id(gateway)
+
+    response = client.post(f"{API}/coupons/{target.coupon}/requests", headers=counterparty.headers,
+                           json={"action": "LIST"})
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "NOT_OWNER", "message": "ledger: not owner", "detail": {"revert": "ledger: not owner"}}
+    assert _target_state(gateway, target) == before
+    [entry] = _audit_since(gateway, last_audit)
+    assert (entry.username, entry.outcome) == (counterparty.username, "reverted: ledger: not owner")
+
+
+def test_release_pledge__owner_who_is_not_the_pledgee__403_role_required_from_the_contract(client, gateway, ready):
+    target = ready(ROUTE["coupon.release_pledge"])
+    before, last_audit = _target_state(gateway, target), _last_audit_id(gateway)
+
+    response = client.post(f"{API}/coupons/{target.coupon}/pledge/release", headers=target.owner.headers)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "ROLE_REQUIRED"
+    assert _target_state(gateway, target) == before
+    [entry] = _audit_since(gateway, last_audit)
+    assert entry.outcome == f"reverted: {MISSING_ROLE}"
+
+
+def test_resubmit__holder_who_is_not_the_applicant__403_not_applicant_from_the_contract(
+    client, gateway, ready, upload, counterparty
+):
+    target = ready(ROUTE["application.resubmit"])
+    before = _target_state(gateway, target)
+    report = upload(counterparty.headers)
+
+    response = client.post(f"{API}/applications/{target.application}/resubmit", headers=counterparty.headers,
+                           json={"documents": {"report": report}})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "NOT_APPLICANT"
+    assert _target_state(gateway, target) == before
+
+
+def test_application_detail__holder_who_is_not_the_applicant__403(client, ready, counterparty):
+    target = ready(ROUTE["application.formal_review"])
+
+    response = client.get(f"{API}/applications/{target.application}", headers=counterparty.headers)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "ROLE_REQUIRED"
+
+
+# ---------------------------------------------------------------- part 2: the contracts, gateway check bypassed
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    function: str
+    route: str  # the route whose ready target the step acts on
+    args: Callable[[Target, Any], tuple]  # (target, counterparty) → contract arguments
+    allowed: tuple[str, ...]  # the departments the contract admits; () for an owner's step
+    code: str = "ROLE_REQUIRED"
+    revert: str = MISSING_ROLE
+
+    @property
+    def wrong_keys(self) -> tuple[str, ...]:
+        if not self.allowed:  # an owner's step: every department key, and another holder's
+            return (*DEPARTMENTS, OTHER_HOLDER)
+        return (*(d for d in DEPARTMENTS if d not in self.allowed), HOLDER)
+
+
+def _app(t: Target, _c) -> tuple:
+    return (t.application,)
+
+
+def _cid(t: Target, _c) -> tuple:
+    return (t.coupon_id,)
+
+
+CHAIN_STEPS = [
+    ChainStep("pass_formal_review", "application.formal_review", _app, ("CENTER",)),
+    ChainStep("require_supplement", "application.formal_review", lambda t, c: (t.application, ["合作开发协议"]), ("CENTER",)),
+    ChainStep("reject", "application.formal_review", lambda t, c: (t.application, "材料不全"),
+              ("CENTER", "NRB", "FORESTRY", "EEB")),
+    ChainStep("pause_field_survey", "application.survey_pause", _app, ("CENTER",)),
+    ChainStep("resume_field_survey", "application.survey_resume", _app, ("CENTER",)),
+    ChainStep("pass_preliminary_review", "application.preliminary_review", _app, ("CENTER",)),
+    ChainStep("attest_report", "application.attestation",
+              lambda t, c: (t.application, bytes.fromhex(t.report), int(COUPON_T) * 1000), ("VERIFIER",)),
+    ChainStep("sign_validation", "application.validation", _app, ("NRB", "FORESTRY")),
+    ChainStep("file", "application.filing", lambda t, c: (t.application, "赫环备〔2026〕0号"), ("EEB",)),
+    ChainStep("mint", "application.mint", _app, ("GOV",)),
+    ChainStep("set_ccer_listed", "parcel.ccer", lambda t, c: (parcel_id(t.parcel), True), ("EEB",)),
+    ChainStep("record_harvest_plan", "parcel.harvest_plan",
+              lambda t, c: (parcel_id(t.parcel), day_start(dt.date(2025, 1, 1)), day_start(dt.date(2025, 6, 30)),
+                            False),
+              ("FORESTRY",)),
+    ChainStep("list_coupon", "coupon.list", lambda t, c: (t.coupon_id, 5000, 2_000_000_000, b"\x01" * 32), ("CENTER",)),
+    ChainStep("withdraw_listing", "coupon.withdraw_listing", _cid, ("CENTER",)),
+    ChainStep("settle_trade", "market.trade",
+              lambda t, c: (t.coupon_id, c.address, 10_000, 5000, 500, b"\x02" * 32), ("CENTER",)),
+    ChainStep("register_transfer", "coupon.transfer", _cid, ("CENTER",)),
+    ChainStep("register_pledge", "coupon.pledge", lambda t, c: (t.coupon_id, 2_000_000, 1_800_000_000), ("FINANCE",)),
+    # The pledgee may release too; the owner's key is not the pledgee's, so it must hold FINANCE.
+    ChainStep("release_pledge", "coupon.release_pledge", _cid, ("FINANCE",)),
+    ChainStep("enforce_pledge", "coupon.enforce_pledge", _cid, ("FINANCE",)),
+    ChainStep("freeze", "coupon.freeze", lambda t, c: (t.coupon_id, "越权冻结"), ("NRB", "FORESTRY", "EEB")),
+    ChainStep("unfreeze", "coupon.unfreeze", _cid, ("NRB", "FORESTRY", "EEB")),
+    ChainStep("report_loss", "coupon.report_loss", _cid, ("CENTER",)),
+    ChainStep("withdraw_loss", "coupon.withdraw_loss", _cid, ("CENTER",)),
+    ChainStep("file_reissue", "coupon.file_reissue", lambda t, c: (t.coupon_id, "赫环补〔2026〕0号"), ("EEB",)),
+    ChainStep("reissue", "coupon.reissue", _cid, ("GOV",)),
+    ChainStep("retire", "coupon.offset",
+              lambda t, c: (t.coupon_id, int(OffsetPurpose.EVENT_NEUTRALITY), "越权抵销", "X-1"), ("EEB",)),
+    # The owner's side: a department key is not the owner, whatever its role.
+    ChainStep("request", "coupon.request",
+              lambda t, c: (t.coupon_id, int(Action.LIST), ZERO_ADDRESS, int(COUPON_T) * 1000),
+              (), "NOT_OWNER", "ledger: not owner"),
+    ChainStep("cancel_request", "coupon.cancel_request", _cid, (), "NOT_OWNER", "ledger: not owner"),
+    ChainStep("resubmit", "application.resubmit", lambda t, c: (t.application, b"\x03" * 32, bytes.fromhex(t.report)),
+              (), "NOT_APPLICANT", "applications: not applicant"),
+]
+CHAIN_CASES = [
+    pytest.param(step, key, id=f"{step.function}-{key}") for step in CHAIN_STEPS for key in step.wrong_keys
+]
+# Off-chain writes, and the submission, which the contract admits from any key (see the own-application test).
+NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official"}
+
+
+def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():
+    assert {step.route for step in CHAIN_STEPS} == set(ROUTE) - NOT_ROLE_CHECKED_ON_CHAIN
+
+
+
+@pytest.fixture(scope="module")
+def actor_for(gateway, counterparty):
+    def user(username: str) -> User:
+        with gateway.db.sessions() as db:
+            return db.scalar(select(User).where(User.username == username))
+
+    def actor(key: str, target: Target | None = None) -> Actor:
+        if key in DEPARTMENTS:
+            return Actor(user=user(OFFICIALS[key]), signer=gateway.node.department(Role[key]))
+        holder = target.owner if key == HOLDER else counterparty
+        return Actor(user=user(holder.username), signer=gateway.node.custodial(holder.username))
+
+    return actor
+
+
+@pytest.mark.parametrize(("step", "key"), CHAIN_CASES)
+def test_contract_step__wrong_key_with_gateway_check_bypassed__reverts_with_stable_code(
+    step, key, gateway, ready, actor_for, counterparty
+):
+    target = ready(ROUTE[step.route])
+    actor = actor_for(key, target)
+    args = step.args(target, counterparty)
+    before, last_audit = _primary_state(gateway, target), _last_audit_id(gateway)
+
+    with pytest.raises(DomainError) as refused:
+        gateway.transact(actor, f"bypass.{step.function}", {"key": key}, step.function, *args)
+
+    assert (refused.value.status, refused.value.code, refused.value.detail) == (403, step.code, {"revert": step.revert})
+    assert _primary_state(gateway, target) == before
+    [entry] = _audit_since(gateway, last_audit)
+    assert (entry.username, entry.outcome) == (actor.user.username, f"reverted: {step.revert}")
+    assert entry.tx_hash is not None  # mined and reverted: the contract, not the gateway, said no
+
+
+def test_contract_review__department_reviews_an_application_its_own_key_submitted__403_own_application(
+    gateway, actor_for
+):
+    center_officer = actor_for("CENTER")
+    # The contract lets any key submit; the gateway lets only holders. Bypass it.
+    receipt = gateway.transact(
+        center_officer, "bypass.submit", {}, "submit", [parcel_id(f"AUTHZ-OWN-{next(_serial)}")],
+        day_start(dt.date(2022, 1, 1)), day_start(dt.date(2024, 1, 1)), 1_000_000, b"\x04" * 32, b"\x05" * 32,
+    )
+    application = receipt.event("ApplicationSubmitted").args["application"]
+
+    with pytest.raises(DomainError) as refused:
+        gateway.transact(center_officer, "bypass.pass_formal_review", {}, "pass_formal_review", application)
+
+    assert (refused.value.status, refused.value.code) == (403, "OWN_APPLICATION")
+    assert gateway.registry.application(application).status.name == "SUBMITTED"
+
+
+# Last in the module: the first permitted caller of each route completes the step
+# on the very target every refused caller above was aimed at (it was ready, they
+# were refused); further permitted callers get a target of their own.
+@pytest.mark.parametrize(("route", "caller"), PERMITTED)
+def test_write__caller_with_the_role__succeeds_and_is_audited(
+    route, caller, client, gateway, ready, stages, headers_of
+):
+    target = ready(route) if caller == route.allowed[0] else getattr(stages, route.stage)()
+    before, last_audit = _target_state(gateway, target), _last_audit_id(gateway)
+
+    response = client.request(route.method, route.url(target), headers=headers_of(caller, target),
+                              json=route.body(target) if route.body else None)
+
+    assert response.status_code in (200, 201), response.text
+    assert _target_state(gateway, target) != before
+    [entry] = _audit_since(gateway, last_audit)
+    assert (entry.department, entry.outcome) == (caller, "ok")

@@ -1,0 +1,277 @@
+"""Time limits in working days (DESIGN §5, 附件1): the State Council schedule with
+its make-up days (调休), an operator's schedule for a year the library does not
+know, never a silent weekdays-only guess; the review queue's due dates; and the
+§15(1) eco-compensation calculator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_CEILING, Decimal
+
+import chinese_calendar
+import pytest
+
+from gateway.schemas import EcoCompensationCreate
+from gateway.services import applications, calculator
+from gateway.services.applications import CST
+from gateway.workdays import UnknownCalendarYear, WorkCalendar
+from http_helpers import ok
+
+API = "/api/v1"
+D = dt.date
+# An operator's schedule for 2027, written before the library knew the year (illustrative dates).
+SCHEDULE_2027 = {
+    "holidays": ["2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"],
+    "workdays": ["2027-02-13"],  # a make-up Saturday
+}
+
+
+@pytest.fixture(scope="module")
+def library_calendar() -> WorkCalendar:
+    return WorkCalendar()
+
+
+@pytest.fixture
+def operator_calendar(tmp_path) -> WorkCalendar:
+    (tmp_path / "workdays-2027.json").write_text(json.dumps(SCHEDULE_2027))
+    return WorkCalendar(tmp_path)
+
+
+# ---------------------------------------------------------------- the 2026 schedule, from the library
+
+
+def test_library__2026_weekend_working_days__the_published_make_up_days():
+    """国办发明电〔2025〕7号: 1/4, 2/14, 2/28, 5/9, 9/20 and 10/10 are worked."""
+    weekend_workdays = [d for d in chinese_calendar.get_workdays(D(2026, 1, 1), D(2026, 12, 31)) if d.weekday() >= 5]
+
+    assert weekend_workdays == [
+        D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)]
+
+
+def test_is_workday__national_day_2026__october_1_to_7_off(library_calendar):
+    assert [library_calendar.is_workday(D(2026, 10, day)) for day in range(1, 8)] == [False] * 7
+    assert library_calendar.is_workday(D(2026, 9, 30)) and library_calendar.is_workday(D(2026, 10, 8))
+
+
+@pytest.mark.parametrize("make_up_day", [D(2026, 9, 20), D(2026, 10, 10)],
+                         ids=["sunday-2026-09-20", "saturday-2026-10-10"])
+def test_is_workday__make_up_weekend_day__counted_as_working_day(make_up_day, library_calendar):
+    assert make_up_day.weekday() >= 5
+    assert library_calendar.is_workday(make_up_day) is True
+    assert library_calendar.is_workday(make_up_day + dt.timedelta(days=7)) is False  # the same weekday a week on
+
+
+@pytest.mark.parametrize(("start", "count", "due"), [
+    (D(2026, 9, 30), 1, D(2026, 10, 8)),  # the whole holiday is skipped
+    (D(2026, 9, 30), 3, D(2026, 10, 10)),  # 10/8, 10/9 and the make-up Saturday 10/10
+    (D(2026, 9, 30), 4, D(2026, 10, 12)),  # Sunday 10/11 is a rest day again
+    (D(2026, 9, 18), 1, D(2026, 9, 20)),  # Friday → the make-up Sunday
+], ids=["national-day-1", "national-day-3", "national-day-4", "make-up-sunday"])
+def test_add_workdays__around_national_day_2026__holidays_skipped_make_up_days_counted(
+    start, count, due, library_calendar
+):
+    assert library_calendar.add_workdays(start, count) == due
+
+
+@pytest.mark.parametrize(("count", "due"), [
+    (1, D(2026, 2, 14)),  # the make-up Saturday before the festival
+    (2, D(2026, 2, 24)),  # 2/15-2/23 off
+    (7, D(2026, 3, 2)),  # 2/24-2/27, the make-up Saturday 2/28, Sunday off, Monday 3/2
+], ids=["1", "2-formal-review", "7-preliminary-review"])
+def test_add_workdays__across_spring_festival_2026__due_dates(count, due, library_calendar):
+    assert library_calendar.add_workdays(D(2026, 2, 13), count) == due
+
+
+@pytest.mark.parametrize(("start", "end", "count"), [
+    (D(2026, 2, 13), D(2026, 2, 28), 6),  # 2/14, 2/24, 2/25, 2/26, 2/27, 2/28
+    (D(2026, 9, 30), D(2026, 10, 10), 3),
+    (D(2026, 10, 1), D(2026, 10, 7), 0),
+    (D(2026, 11, 24), D(2026, 11, 24), 0),
+], ids=["spring-festival", "national-day", "inside-a-holiday", "same-day"])
+def test_workdays_between__2026__counts_working_days_after_start_through_end(start, end, count, library_calendar):
+    assert library_calendar.workdays_between(start, end) == count
+
+
+# ---------------------------------------------------------------- a year nobody knows, then the operator's schedule
+
+
+@pytest.mark.parametrize("ask", [
+    pytest.param(lambda c: c.is_workday(D(2027, 1, 4)), id="is_workday"),
+    pytest.param(lambda c: c.add_workdays(D(2026, 12, 31), 1), id="add_workdays-into-2027"),
+    pytest.param(lambda c: c.workdays_between(D(2026, 12, 30), D(2027, 1, 5)), id="workdays_between-into-2027"),
+])
+def test_calendar__unknown_year_2027__raises_instead_of_guessing(ask, library_calendar):
+    with pytest.raises(UnknownCalendarYear) as unknown:
+        ask(library_calendar)
+
+    assert (unknown.value.code, unknown.value.status) == ("CALENDAR_YEAR_UNKNOWN", 503)
+    assert unknown.value.detail == {"year": 2027}
+    assert "workdays-2027.json" in unknown.value.message
+
+
+def test_operator_schedule__2027_file__holidays_skipped_make_up_weekend_counted(operator_calendar):
+    assert operator_calendar.is_workday(D(2027, 1, 1)) is False  # a Friday holiday
+    assert operator_calendar.is_workday(D(2027, 1, 2)) is False  # an ordinary Saturday
+    assert operator_calendar.is_workday(D(2027, 1, 4)) is True  # an ordinary Monday
+    assert operator_calendar.is_workday(D(2027, 2, 13)) is True  # the listed make-up Saturday
+    # from the library's year into the operator's
+    assert operator_calendar.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert operator_calendar.workdays_between(D(2027, 2, 4), D(2027, 2, 15)) == 3  # 2/12, the make-up 2/13, 2/15
+
+
+def test_operator_schedule__2027_file__library_years_unchanged_and_2028_still_unknown(operator_calendar):
+    assert operator_calendar.is_workday(D(2026, 10, 10)) is True
+    assert operator_calendar.is_workday(D(2026, 10, 1)) is False
+    with pytest.raises(UnknownCalendarYear):
+        operator_calendar.is_workday(D(2028, 1, 3))
+
+
+# ---------------------------------------------------------------- the review queue, GET /applications/queue
+
+
+@pytest.fixture
+def queue_calendar(gateway, operator_calendar, monkeypatch) -> WorkCalendar:
+    """Due dates near the year's end run into 2027, which the library does not know: the operator's file covers it."""
+    monkeypatch.setattr(gateway, "calendar", operator_calendar)
+    return operator_calendar
+
+
+@pytest.fixture(scope="module")
+def applicant(new_holder):
+    return new_holder("赫山区某湿地合作社")
+
+
+def _submit(client, applicant, upload) -> int:
+    report = upload(applicant.headers)
+    return ok(client.post(f"{API}/applications", headers=applicant.headers, json={
+        "project_name": "时限测试项目", "methodology": "HS-01", "claimed_t": "50",
+        "parcels": [{"number": f"WD-{report[:12]}", "location": "兰溪镇", "land_type": "WETLAND", "area_mu": "30"}],
+        "monitoring_period": {"start": "2023-01-01", "end": "2025-01-01"},
+        "documents": {"report": report}}))["application"]
+
+
+def _formal_ok(client, officials, applicant, upload) -> int:
+    application = _submit(client, applicant, upload)
+    ok(client.post(f"{API}/applications/{application}/formal-review", headers=officials["CENTER"],
+                   json={"decision": "pass"}))
+    return application
+
+
+def _queue_item(client, headers, application: int) -> dict | None:
+    items = [i for i in ok(client.get(f"{API}/applications/queue", headers=headers)) if i["application"] == application]
+    assert len(items) <= 1
+    return items[0] if items else None
+
+
+def _chain_day(timestamp: int) -> dt.date:
+    return dt.datetime.fromtimestamp(timestamp, CST).date()
+
+
+def test_queue__fresh_application__center_sees_it_due_in_two_working_days(
+    client, officials, applicant, upload, gateway, queue_calendar
+):
+    application = _submit(client, applicant, upload)
+
+    item = _queue_item(client, officials["CENTER"], application)
+
+    submitted_on = _chain_day(gateway.registry.application(application).updated_at)
+    due = D.fromisoformat(item["due"])
+    assert (item["status"], item["step"]) == ("SUBMITTED", "形式审查 formal review")
+    assert item["since"] == submitted_on.isoformat()
+    assert queue_calendar.workdays_between(submitted_on, due) == 2 and queue_calendar.is_workday(due)
+    assert item["overdue"] is False
+
+
+def test_queue__fresh_application__not_shown_to_gov_but_to_drc(client, officials, applicant, upload, queue_calendar):
+    application = _submit(client, applicant, upload)
+
+    assert _queue_item(client, officials["GOV"], application) is None
+    assert _queue_item(client, officials["DRC"], application) is not None
+
+
+def test_queue__field_survey_paused_and_resumed_the_same_day__due_date_unchanged(
+    client, officials, applicant, upload, queue_calendar
+):
+    application = _formal_ok(client, officials, applicant, upload)
+    path = f"{API}/applications/{application}/field-survey"
+    before = _queue_item(client, officials["CENTER"], application)
+
+    ok(client.post(f"{path}/pause", headers=officials["CENTER"]))
+    paused = _queue_item(client, officials["CENTER"], application)
+    ok(client.post(f"{path}/resume", headers=officials["CENTER"]))
+    resumed = _queue_item(client, officials["CENTER"], application)
+
+    since = D.fromisoformat(before["since"])
+    assert before["due"] == queue_calendar.add_workdays(since, 7).isoformat()  # 初审: 7 working days
+    assert (paused["field_survey_paused"], paused["due"]) == (True, before["due"])
+    assert (resumed["field_survey_paused"], resumed["due"]) == (False, before["due"])
+
+
+def test_queue__field_survey_in_progress__clock_stops_so_not_overdue_weeks_later(
+    client, officials, applicant, upload, gateway, queue_calendar
+):
+    running = _formal_ok(client, officials, applicant, upload)
+    surveyed = _formal_ok(client, officials, applicant, upload)
+    paused = ok(client.post(f"{API}/applications/{surveyed}/field-survey/pause", headers=officials["CENTER"]))
+    paused_on = _chain_day(gateway.registry.chain.w3.eth.get_block(paused["block"])["timestamp"])
+    three_weeks_on = paused_on + dt.timedelta(days=21)
+
+    with gateway.db.sessions() as db:
+        items = {i["application"]: i for i in applications.queue(gateway, db, role="CENTER", today=three_weeks_on)}
+
+    survey_days = queue_calendar.workdays_between(paused_on, three_weeks_on)
+    assert survey_days >= 14
+    running_since, surveyed_since = (D.fromisoformat(items[a]["since"]) for a in (running, surveyed))
+    assert items[running]["due"] == queue_calendar.add_workdays(running_since, 7).isoformat()
+    assert items[running]["overdue"] is True
+    assert items[surveyed]["due"] == queue_calendar.add_workdays(surveyed_since, 7 + survey_days).isoformat()
+    assert items[surveyed]["overdue"] is False
+
+
+# ---------------------------------------------------------------- §15(1) the eco-compensation calculator
+
+PARCELS = [
+    {"number": "JS-1", "location": "龙光桥街道", "land_type": "FOREST", "area_mu": "12.34"},
+    {"number": "JS-2", "location": "龙光桥街道", "land_type": "CULTIVATED", "area_mu": "1.11"},
+]
+
+
+def test_eco_compensation__over_http__sum_of_area_factor_years_rounded_up_with_its_source(client, gateway):
+    response = ok(client.post(f"{API}/public/calculator/eco-compensation", json={"parcels": PARCELS, "years": "2.5"}))
+
+    cited = response["factors"]
+    exact = sum(Decimal(p["area_mu"]) * Decimal(cited[p["land_type"]]) * Decimal("2.5") for p in PARCELS)
+    assert Decimal(response["coupons_needed_t"]) == exact.quantize(Decimal("0.001"), rounding=ROUND_CEILING)
+    assert Decimal(response["coupons_needed_t"]) >= exact
+    assert response["factor_source"] == calculator.factor_table(gateway.settings.data_dir)["source"]
+    assert [line["lost_t"] for line in response["parcels"]] == [
+        str(Decimal(p["area_mu"]) * Decimal(cited[p["land_type"]]) * Decimal("2.5")) for p in PARCELS]
+
+
+def test_eco_compensation__operator_factor_table__uses_and_cites_it_rounding_up(tmp_path):
+    table = {"source": "区生态环境分局会同区林业局核定（2026）", "factors": {
+        "FOREST": "0.55", "CULTIVATED": "0.05", "GRASSLAND": "0.12", "WETLAND": "0.40"}}
+    (tmp_path / "sink_factors.json").write_text(json.dumps(table, ensure_ascii=False))
+
+    result = calculator.eco_compensation(tmp_path, EcoCompensationCreate(parcels=PARCELS, years="2.5"))
+
+    # 12.34 × 0.55 × 2.5 + 1.11 × 0.05 × 2.5 = 16.9675 + 0.13875 = 17.10625 → up to the next kilogram
+    assert result["coupons_needed_t"] == "17.107"
+    assert (result["factor_source"], result["factors"]) == (table["source"], table["factors"])
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    pytest.param({"parcels": [{**PARCELS[0], "area_mu": "-1"}]}, "parcels.0.area_mu", id="negative-area"),
+    pytest.param({"years": "0"}, "years", id="zero-years"),
+    pytest.param({"parcels": []}, "parcels", id="no-parcels"),
+])
+def test_eco_compensation__bad_input__422_names_the_field(change, field, client):
+    response = client.post(f"{API}/public/calculator/eco-compensation",
+                           json={"parcels": PARCELS, "years": "2.5", **change})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "INVALID_INPUT"
+    assert field in {item["field"] for item in body["detail"]}
