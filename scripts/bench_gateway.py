@@ -1,0 +1,946 @@
+"""End-to-end lifecycle operations per second through the gateway's HTTP API (DESIGN §7-§8).
+
+Starts `tanquan serve --demo` on a throw-away data directory and a free port
+(the served wall-clock chain: at most one block a second, callers await their
+receipts), waits for the demo story to finish, then:
+
+- setup: registers --holders custodial holders over HTTP, takes one
+  application per holder through the whole review path to a mint, and splits
+  the coupons by partial transfers until every client has its own coupon;
+- measure: for each client count (default 1, 32, 256; threads with httpx,
+  each waiting for its response, i.e. its receipt) every client runs its own
+  coupon through a repeatable lifecycle cycle:
+      holder  POST /coupons/{n}/requests   TRANSFER, whole coupon, to its partner
+      CENTER  POST /coupons/{n}/transfer   流转登记 (a whole coupon keeps its number)
+      NRB     POST /coupons/{n}/freeze     supervision
+      NRB     POST /coupons/{n}/unfreeze
+  Each level stops after a fixed number of operations or --seconds, whichever
+  comes first (operations in flight finish);
+- check: every request answered exactly once, every tx hash unique, and after
+  the server has stopped, every acknowledged operation's transaction is read
+  back from the chain file (status, function, coupon, event) with nothing
+  mined that no client was told of; each coupon's final owner and state match;
+- ceiling_tps: the same four calls, pre-signed and mined by py-evm's mine_all
+  in batches of one operation per coupon (the served workload's block shape),
+  on a separate in-process chain (chain.node.open_node, instant mode), no HTTP.
+
+Goals: tps at the largest client count ≥ 0.5 × ceiling_tps with p95 latency
+≤ 2 s; no request lost or answered twice. Prints a table and, with --json
+PATH, writes the numbers. Progress goes to stderr. Timings are wall-clock on a
+machine the server and the clients share; the load average is recorded.
+--py-spy PATH samples the server during the largest level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from eth_abi import encode as abi_encode  # noqa: E402
+from eth_keys import keys as eth_keys  # noqa: E402
+from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak, to_canonical_address  # noqa: E402
+
+from chain import CouponState, Registry, Role  # noqa: E402
+from chain import compile as compiler  # noqa: E402
+from chain.client import DEFAULT_GAS, MAX_FEE  # noqa: E402
+from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
+
+GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0}
+PASSPHRASE = "tanquan-bench-gateway"
+HOLDER_PASSWORD = "bench-holder-2026"
+COUPON_T = 1000  # minted per holder, then split down
+PERIOD = ("2022-01-01", "2024-01-01")
+PERIOD_S = (1_640_966_400, 1_704_038_400)
+REPORT = b"\x33" * 32
+SERVED_LINE = "Tanquan is serving"
+# The cycle: (who, path suffix, expected ledger function, expected event).
+CYCLE = (
+    ("owner", "requests", "request", "RequestMade"),
+    ("CENTER", "transfer", "register_transfer", "CouponTransferred"),
+    ("NRB", "freeze", "freeze", "CouponFrozen"),
+    ("NRB", "unfreeze", "unfreeze", "CouponUnfrozen"),
+)
+
+
+def progress(message: str) -> None:
+    print(f"[bench_gateway] {message}", file=sys.stderr, flush=True)
+
+
+def tonnes(kg: int) -> str:
+    return f"{kg // 1000}.{kg % 1000:03d}"
+
+
+def kilograms(amount_t: str) -> int:
+    return int(Decimal(amount_t) * 1000)
+
+
+def quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# ---------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """The server gets SIGTERM if this script dies without cleaning up (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Server:
+    """`tanquan serve --demo` as a subprocess, stopped by its PID."""
+
+    def __init__(self, data_dir: Path, port: int):
+        self.data_dir, self.port = data_dir, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.stdout_path, self.stderr_path = data_dir.parent / "serve.out", data_dir.parent / "serve.err"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TANQUAN_")}
+        env.update(TANQUAN_DATA_DIR=str(data_dir), TANQUAN_KEY_PASSPHRASE=PASSPHRASE, PYTHONUNBUFFERED="1")
+        self._out, self._err = open(self.stdout_path, "wb"), open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--demo"],
+            env=env, cwd=ROOT, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def tail(self, lines: int = 25) -> str:
+        out = []
+        for path in (self.stdout_path, self.stderr_path):
+            text = path.read_text(errors="replace").splitlines() if path.exists() else []
+            out.append(f"--- {path.name}\n" + "\n".join(text[-lines:]))
+        return "\n".join(out)
+
+    def wait_for_demo(self, timeout: float) -> float:
+        """Until the demo story has been told (its closing line), or fail with the log's tail."""
+        started = time.perf_counter()
+        last = 0.0
+        while time.perf_counter() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"tanquan serve exited with {self.proc.returncode}\n{self.tail()}")
+            if SERVED_LINE in self.stdout_path.read_text(errors="replace"):
+                return time.perf_counter() - started
+            if "Exception in thread tanquan-demo" in self.stderr_path.read_text(errors="replace"):
+                raise RuntimeError(f"the demo story failed\n{self.tail()}")
+            if time.perf_counter() - last > 10:
+                last = time.perf_counter()
+                told = self.stdout_path.read_text(errors="replace").splitlines()
+                steps = sum(1 for line in told if line[:3].strip(" .").isdigit())
+                progress(f"waiting for the demo story: {steps} steps told, {time.perf_counter() - started:.0f} s")
+            time.sleep(0.5)
+        raise RuntimeError(f"the demo story did not finish within {timeout:.0f} s\n{self.tail()}")
+
+    def stop(self, timeout: float = 30) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                progress(f"server {self.pid} ignored SIGTERM for {timeout:.0f} s; killing it")
+                self.proc.kill()
+                self.proc.wait(10)
+        self._out.close()
+        self._err.close()
+        return self.proc.returncode
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+class ApiError(RuntimeError):
+    pass
+
+
+class Api:
+    def __init__(self, url: str, timeout: float):
+        self.client = httpx.Client(base_url=f"{url}/api/v1", timeout=timeout)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def call(self, method: str, path: str, token: str | None = None, **kwargs):
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        response = self.client.request(method, path, headers=headers, **kwargs)
+        if response.status_code >= 400:
+            raise ApiError(f"{method} {path}: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    def login(self, username: str, password: str) -> str:
+        return self.call("POST", "/auth/login", json={"username": username, "password": password})["token"]
+
+
+@dataclass
+class Holder:
+    index: int
+    username: str
+    token: str
+    address: str
+
+
+@dataclass
+class Slot:
+    """One client's coupon and where it stands in the cycle."""
+
+    number: str
+    amount_t: str
+    owner: int  # holder index
+    partner: int
+    step: int = 0
+    broken: str | None = None
+
+
+@dataclass
+class Op:
+    level: int
+    client: int
+    number: str
+    step: int
+    status: int | None  # None: no response (timeout, connection error)
+    latency_s: float
+    tx_hash: str | None = None
+    block: int | None = None
+    error: str | None = None
+    sent_at: float = 0.0
+
+
+# ---------------------------------------------------------------- setup over HTTP
+
+
+def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, timeout: float, suffix: str):
+    """Holders, one minted coupon each, then splits until `coupons_needed` coupons are ACTIVE."""
+    started = time.perf_counter()
+    local = threading.local()
+
+    def api() -> Api:
+        if not hasattr(local, "api"):
+            local.api = Api(api_url, timeout)
+            apis.append(local.api)
+        return local.api
+
+    apis: list[Api] = []
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="bench-setup")
+    blocks: list[int] = []
+    hashes: list[str] = []
+
+    def tx(body: dict) -> dict:
+        blocks.append(body["block"])
+        hashes.append(body["tx_hash"])
+        return body
+
+    try:
+        officials = dict(zip(OFFICIALS, pool.map(lambda u: api().login(u, DEMO_PASSWORD), OFFICIALS.values())))
+
+        def register(i: int) -> Holder:
+            username = f"bench-{suffix}-h{i:03d}"
+            user = api().call("POST", "/auth/holders", json={
+                "username": username, "password": HOLDER_PASSWORD, "display_name": f"基准测试持有人 {i}",
+                "organisation": f"基准测试合作社 {i}", "identity": f"BENCH{suffix}{i:04d}"})
+            return Holder(i, username, api().login(username, HOLDER_PASSWORD), user["address"])
+
+        holders = list(pool.map(register, range(holders_n)))
+        progress(f"setup: {len(holders)} holders registered ({time.perf_counter() - started:.0f} s)")
+
+        def mint(h: Holder) -> str:
+            a = api()
+
+            def upload(name: str) -> str:
+                content = f"%PDF bench {suffix} holder {h.index} {name}".encode()
+                upload = {"file": (f"{name}.pdf", content, "application/pdf")}
+                return a.call("POST", "/documents", h.token, files=upload)["sha256"]
+
+            documents = {k: upload(k) for k in ("application_form", "licence", "report", "agreement")}
+            app = tx(a.call("POST", "/applications", h.token, json={
+                "project_name": f"基准测试林地碳汇项目 {h.index}",
+                "parcels": [{"number": f"430903-bench-{suffix}-{h.index}", "location": "基准测试村",
+                             "land_type": "FOREST", "area_mu": "100"}],
+                "monitoring_period": {"start": PERIOD[0], "end": PERIOD[1]},
+                "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",
+                "claimed_t": str(COUPON_T), "documents": documents}))["application"]
+            path = f"/applications/{app}"
+            tx(a.call("POST", f"{path}/formal-review", officials["CENTER"], json={"decision": "pass"}))
+            tx(a.call("POST", f"{path}/preliminary-review", officials["CENTER"], json={"decision": "pass"}))
+            tx(a.call("POST", f"{path}/attestation", officials["VERIFIER"],
+                      json={"report": documents["report"], "attested_t": str(COUPON_T)}))
+            tx(a.call("POST", f"{path}/validation", officials["NRB"], json={"decision": "pass"}))
+            tx(a.call("POST", f"{path}/validation", officials["FORESTRY"], json={"decision": "pass"}))
+            tx(a.call("POST", f"{path}/filing", officials["EEB"],
+                      json={"decision": "file", "filing_number": f"赫环碳备〔2026〕基准{suffix}-{app}号"}))
+            return tx(a.call("POST", f"{path}/mint", officials["GOV"]))["coupon"]
+
+        minted = list(pool.map(mint, holders))
+        progress(f"setup: {len(minted)} coupons minted ({time.perf_counter() - started:.0f} s)")
+
+        by_address = {h.address: h for h in holders}
+
+        def ours() -> list[tuple[str, int, int]]:
+            """(number, owner index, kg) of every ACTIVE coupon a bench holder owns, by number."""
+            rows = api().call("GET", "/coupons", officials["CENTER"])
+            return sorted((c["number"], by_address[c["owner"]].index, kilograms(c["amount_t"]))
+                          for c in rows if c["state"] == "ACTIVE" and c["owner"] in by_address)
+
+        coupons = ours()
+        rounds = 0
+        while len(coupons) < coupons_needed:
+            splitting = sorted(coupons, key=lambda c: -c[2])[: coupons_needed - len(coupons)]
+
+            def split(coupon: tuple[str, int, int]) -> None:
+                number, owner, kg = coupon
+                if kg < 2:
+                    raise RuntimeError(f"{number} is too small to split")
+                partner = holders[(owner + 1) % len(holders)]
+                tx(api().call("POST", f"/coupons/{number}/requests", holders[owner].token, json={
+                    "action": "TRANSFER", "amount_t": tonnes(kg // 2), "counterparty": partner.username}))
+                tx(api().call("POST", f"/coupons/{number}/transfer", officials["CENTER"]))
+
+            list(pool.map(split, splitting))
+            rounds += 1
+            coupons = ours()
+            progress(f"setup: split round {rounds}: {len(coupons)} coupons ({time.perf_counter() - started:.0f} s)")
+        slots = [Slot(number, tonnes(kg), owner, (owner + 1) % len(holders))
+                 for number, owner, kg in coupons[:coupons_needed]]
+        return officials, holders, slots, {"setup_s": time.perf_counter() - started, "setup_txs": len(hashes),
+                                           "setup_split_rounds": rounds, "setup_head": max(blocks),
+                                           "setup_hashes": hashes}
+    finally:
+        pool.shutdown(wait=True)
+        for a in apis:
+            a.close()
+
+
+# ---------------------------------------------------------------- one level of concurrency
+
+
+def run_level(api_url: str, clients: int, slots: list[Slot], holders: list[Holder], officials: dict[str, str],
+              ops_limit: int, seconds: float, timeout: float, on_started=None) -> tuple[list[Op], float]:
+    ops: list[Op] = []
+    lock = threading.Lock()
+    issued = [0]
+    deadline = [0.0]
+
+    def claim() -> bool:
+        with lock:
+            if issued[0] >= ops_limit or time.perf_counter() >= deadline[0]:
+                return False
+            issued[0] += 1
+            return True
+
+    def worker(i: int) -> None:
+        slot = slots[i]
+        client = httpx.Client(base_url=f"{api_url}/api/v1", timeout=timeout)
+        try:
+            barrier.wait()
+            while slot.broken is None and claim():
+                who, suffix, _, _ = CYCLE[slot.step]
+                token = holders[slot.owner].token if who == "owner" else officials[who]
+                body = None
+                if slot.step == 0:
+                    body = {"action": "TRANSFER", "amount_t": slot.amount_t,
+                            "counterparty": holders[slot.partner].username}
+                elif slot.step == 2:
+                    body = {"reason": "基准测试 监督抽查"}
+                sent = time.perf_counter()
+                op = Op(clients, i, slot.number, slot.step, None, 0.0, sent_at=sent)
+                try:
+                    response = client.post(f"/coupons/{slot.number}/{suffix}", json=body,
+                                           headers={"Authorization": f"Bearer {token}"})
+                    op.latency_s = time.perf_counter() - sent
+                    op.status = response.status_code
+                    payload = response.json()
+                    if response.status_code == 200:
+                        op.tx_hash, op.block = payload["tx_hash"], payload["block"]
+                        if slot.step == 1 and payload.get("coupon") != slot.number:
+                            op.error = f"whole-coupon transfer returned {payload.get('coupon')}, not {slot.number}"
+                    else:
+                        op.error = f"{response.status_code} {payload.get('code')}: {payload.get('message')}"
+                except (httpx.HTTPError, ValueError) as exc:
+                    op.latency_s = time.perf_counter() - sent
+                    op.error = f"{type(exc).__name__}: {exc}"
+                with lock:
+                    ops.append(op)
+                if op.status != 200 or op.error:
+                    # The step may or may not have happened: read the coupon back and carry on from there.
+                    resync(client, slot, holders)
+                    continue
+                if slot.step == 1:
+                    slot.owner, slot.partner = slot.partner, slot.owner
+                slot.step = (slot.step + 1) % len(CYCLE)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), name=f"bench-client-{i}", daemon=True)
+               for i in range(clients) if slots[i].broken is None]
+    barrier = threading.Barrier(len(threads) + 1)
+    for t in threads:
+        t.start()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    barrier.wait()
+    if on_started:
+        on_started()
+    last = began
+    while any(t.is_alive() for t in threads):
+        time.sleep(0.5)
+        if time.perf_counter() - last >= 5:
+            last = time.perf_counter()
+            with lock:
+                done = len(ops)
+            progress(f"{clients} clients: {last - began:.0f}/{seconds:.0f} s, {done}/{ops_limit} operations answered, "
+                     f"{sum(t.is_alive() for t in threads)} clients running")
+    for t in threads:
+        t.join()
+    finished = max((op.sent_at + op.latency_s for op in ops), default=began)
+    return ops, finished - began
+
+
+def resync(client: httpx.Client, slot: Slot, holders: list[Holder]) -> None:
+    """After a failed step, find where the coupon stands from its public record (the index follows
+    the chain within a second or two); the client stops only if that fails too."""
+    time.sleep(2.5)
+    try:
+        for _ in range(12):  # public reads are rate-limited per address (one minute window)
+            response = client.get(f"/public/coupons/{slot.number}")
+            if response.status_code != 429:
+                break
+            time.sleep(5)
+        record = response.json()
+        coupon = record["coupon"]
+        own = [step["event"] for step in record["history"] if step["coupon"] == slot.number]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        slot.broken = f"cannot read the coupon back after an error: {type(exc).__name__}: {exc}"
+        return
+    pair = (slot.owner, slot.partner)
+    owner = next((i for i in pair if holders[i].address == coupon["owner"]), None)
+    if owner is None:
+        slot.broken = f"{slot.number} is owned by {coupon['owner']}, not by its client's holders"
+        return
+    slot.owner, slot.partner = owner, pair[1] if owner == pair[0] else pair[0]
+    last = own[-1] if own else None
+    if coupon["state"] == "FROZEN":
+        slot.step = 3
+    elif coupon["state"] != "ACTIVE":
+        slot.broken = f"{slot.number} is {coupon['state']}"
+    else:
+        slot.step = {"RequestMade": 1, "CouponTransferred": 2}.get(last, 0)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def source_state() -> dict:
+    """Which code was measured: the commit and any uncommitted changes to the measured packages."""
+    def git(*argv: str) -> str:
+        try:
+            return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted": git("status", "--porcelain", "--", "chain", "gateway", "contracts").splitlines()}
+
+
+def summarize(level: int, ops: list[Op], elapsed: float) -> dict:
+    ok = [op for op in ops if op.status == 200 and not op.error]
+    latencies = [op.latency_s * 1000 for op in ok]
+    blocks = {op.block for op in ok}
+    out = {
+        f"tps_{level}": len(ok) / elapsed if elapsed > 0 else 0.0,
+        f"ops_{level}": len(ok),
+        f"seconds_{level}": elapsed,
+        f"p50_ms_{level}": quantile(latencies, 0.50),
+        f"p95_ms_{level}": quantile(latencies, 0.95),
+        f"max_ms_{level}": max(latencies, default=float("nan")),
+        f"blocks_{level}": len(blocks),
+        f"txs_per_block_{level}": len(ok) / len(blocks) if blocks else 0.0,
+        f"max_txs_per_block_{level}": max(collections.Counter(op.block for op in ok).values(), default=0),
+        f"errors_{level}": len(ops) - len(ok),
+    }
+    first_error = next((op.error for op in ops if op.error), None)
+    if first_error:
+        out[f"first_error_{level}"] = first_error[:300]
+        kinds = collections.Counter((op.error or "").split(":")[0][:60] for op in ops if op.error)
+        out[f"error_kinds_{level}"] = dict(kinds.most_common())
+        failed = [op.latency_s * 1000 for op in ops if op.error]
+        out[f"error_latency_p50_ms_{level}"] = quantile(failed, 0.5)
+    return out
+
+
+# ---------------------------------------------------------------- reading the outcome back from the chain
+
+
+def ledger_abi() -> list[dict]:
+    return compiler.load("CouponLedger").abi
+
+
+def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: list[Holder], from_block: int) -> dict:
+    """Every acknowledged operation's transaction, read from the chain file; nothing extra mined."""
+    from chain.backends import open_embedded
+    from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
+
+    deployment = json.loads((data_dir / DEPLOYMENT_FILE).read_text())
+    ledger = to_canonical_address(deployment["ledger"])
+    abi = ledger_abi()
+    selectors = {function_abi_to_4byte_selector(i): i["name"] for i in abi if i["type"] == "function"}
+    topics = {int.from_bytes(event_abi_to_log_topic(i), "big"): i["name"] for i in abi if i["type"] == "event"}
+    embedded = open_embedded(data_dir / CHAIN_FILE)
+    try:
+        registry = Registry.attach(embedded.chain, deployment["applications"], deployment["ledger"])
+        ids = {registry.number_of(cid): cid for cid in range(1, registry.coupon_count() + 1)}
+        chain = embedded.backend.chain
+        head = chain.get_canonical_head()
+        mined: dict[str, dict] = {}
+        for number in range(from_block, head.block_number + 1):
+            block = chain.get_canonical_block_by_number(number)
+            receipts = block.get_receipts(chain.chaindb)
+            for tx, receipt in zip(block.transactions, receipts):
+                if tx.to != ledger:
+                    continue
+                h = "0x" + tx.hash.hex()
+                mined[h] = {
+                    "block": number,
+                    "ok": receipt.state_root == b"\x01",
+                    "function": selectors.get(bytes(tx.data[:4])),
+                    "coupon": int.from_bytes(tx.data[4:36], "big"),
+                    "events": [(topics.get(log.topics[0]), log.topics[1] if len(log.topics) > 1 else None)
+                               for log in receipt.logs if log.address == ledger and log.topics],
+                }
+        acknowledged = [op for op in ops if op.status == 200 and op.tx_hash]
+        missing, wrong = [], []
+        for op in acknowledged:
+            found = mined.get(op.tx_hash)
+            _, _, function, event = CYCLE[op.step]
+            cid = ids.get(op.number)
+            if found is None:
+                missing.append(op.tx_hash)
+            elif not (found["ok"] and found["block"] == op.block and found["function"] == function
+                      and found["coupon"] == cid and (event, cid) in found["events"]):
+                wrong.append((op.tx_hash, found))
+        unacknowledged = sorted(set(mined) - {op.tx_hash for op in acknowledged})
+        state_mismatch = []
+        for slot in slots:
+            if slot.broken is not None:
+                continue
+            coupon = registry.coupon(ids[slot.number])
+            expected_state = CouponState.FROZEN if slot.step == 3 else CouponState.ACTIVE
+            if coupon.owner != holders[slot.owner].address or coupon.state != expected_state:
+                state_mismatch.append((slot.number, coupon.owner, coupon.state.name))
+        return {
+            "chain_head": head.block_number,
+            "chain_head_timestamp": head.timestamp,
+            "mined_ledger_txs": len(mined),
+            "missing_on_chain": len(missing),
+            "wrong_effect": len(wrong),
+            "unacknowledged_on_chain": len(unacknowledged),
+            "final_state_mismatch": len(state_mismatch),
+            "verify_examples": {"missing": missing[:3], "wrong": [w[0] for w in wrong[:3]],
+                                "unacknowledged": unacknowledged[:3], "state": state_mismatch[:3]},
+        }
+    finally:
+        embedded.close()
+
+
+# ---------------------------------------------------------------- the chain's own ceiling
+
+
+class Signer:
+    """Signs ledger calls offline with py-evm and mines them in batches with mine_all: no web3, no HTTP."""
+
+    def __init__(self, backend, chain_id: int):
+        self.backend, self.chain_id = backend, chain_id
+        self.builder = backend.chain.get_transaction_builder()
+        self.nonces: dict[bytes, int] = {}
+        self.functions = {}
+        for name in compiler.DEPLOYABLES:
+            for item in compiler.load(name).abi:
+                if item["type"] == "function":
+                    self.functions[(name, item["name"])] = (
+                        function_abi_to_4byte_selector(item), [i["type"] for i in item["inputs"]])
+
+    def data(self, contract: str, function: str, *args) -> bytes:
+        selector, types = self.functions[(contract, function)]
+        return selector + abi_encode(types, list(args))
+
+    def sign(self, key: bytes, to: str, data: bytes = b"", value: int = 0, gas: int = DEFAULT_GAS):
+        private = eth_keys.PrivateKey(key)
+        sender = private.public_key.to_canonical_address()
+        nonce = self.nonces.get(sender)
+        if nonce is None:
+            nonce = self.backend.chain.get_vm().state.get_nonce(sender)
+        self.nonces[sender] = nonce + 1
+        unsigned = self.builder.new_unsigned_dynamic_fee_transaction(
+            self.chain_id, nonce, 0, MAX_FEE, gas, to_canonical_address(to), value, data, [])
+        return unsigned.as_signed_transaction(private)
+
+    def mine(self, txs) -> None:
+        chain = self.backend.chain
+        parent = chain.get_canonical_head()
+        chain.header = chain.header.copy(timestamp=max(parent.timestamp + 1, int(time.time())))
+        _, _, computations = chain.mine_all(txs)
+        self.backend.kv.commit()
+        failed = [c for c in computations if c.is_error]
+        if failed:
+            raise RuntimeError(f"{len(failed)} of {len(txs)} transactions failed, first: {failed[0].error!r}")
+
+
+def measure_ceiling(coupons: int, holders_n: int, batches: int) -> dict:
+    """The cycle's calls pre-signed and mined by mine_all, one operation per coupon per block."""
+    from chain.node import FAUCET_KEY, open_node
+
+    with tempfile.TemporaryDirectory(prefix="tanquan-bench-gw-ceiling-") as tmp:
+        node = open_node(Path(tmp), passphrase=PASSPHRASE, scrypt_n=2**14)
+        try:
+            backend = node.embedded.backend
+            s = Signer(backend, node.chain.chain_id)
+            dep = {role: node.department(role).key for role in Role}
+            faucet = node.keys.load_or_create(FAUCET_KEY)
+            holder_keys = [keccak(text=f"tanquan-bench-gateway/holder-{i}") for i in range(holders_n)]
+            holder_addresses = [eth_keys.PrivateKey(k).public_key.to_checksum_address() for k in holder_keys]
+            s.mine([s.sign(faucet.key, a, value=10**19, gas=21_000) for a in holder_addresses])
+            apps, ledger = node.registry.applications.address, node.registry.ledger.address
+            setup = []
+            for i in range(coupons):
+                app, h = i + 1, holder_keys[i % holders_n]
+                setup += [
+                    s.sign(h, apps, s.data("ApplicationRegistry", "submit", [keccak(text=f"bench-gw-{i}")], *PERIOD_S,
+                                           COUPON_T * 1000, REPORT, REPORT)),
+                    s.sign(dep[Role.CENTER], apps, s.data("ApplicationRegistry", "pass_formal_review", app)),
+                    s.sign(dep[Role.CENTER], apps, s.data("ApplicationRegistry", "pass_preliminary_review", app)),
+                    s.sign(dep[Role.VERIFIER], apps, s.data("ApplicationRegistry", "attest_report", app, REPORT,
+                                                            COUPON_T * 1000)),
+                    s.sign(dep[Role.NRB], apps, s.data("ApplicationRegistry", "sign_validation", app)),
+                    s.sign(dep[Role.FORESTRY], apps, s.data("ApplicationRegistry", "sign_validation", app)),
+                    s.sign(dep[Role.EEB], apps, s.data("ApplicationRegistry", "file", app, f"赫环碳备〔2026〕{app}号")),
+                    s.sign(dep[Role.GOV], ledger, s.data("CouponLedger", "mint", app)),
+                ]
+            for start in range(0, len(setup), 400):
+                s.mine(setup[start:start + 400])
+            if node.registry.coupon_count() != coupons:
+                raise RuntimeError(f"ceiling: expected {coupons} coupons, found {node.registry.coupon_count()}")
+            owners = {c: (i % holders_n, (i + 1) % holders_n) for i, c in enumerate(range(1, coupons + 1))}
+            signed = []
+            for b in range(batches):
+                step, txs = b % len(CYCLE), []
+                for c in range(1, coupons + 1):
+                    owner, partner = owners[c]
+                    if step == 0:
+                        txs.append(s.sign(holder_keys[owner], ledger, s.data(
+                            "CouponLedger", "request", c, 2, holder_addresses[partner], COUPON_T * 1000)))
+                    elif step == 1:
+                        txs.append(s.sign(dep[Role.CENTER], ledger, s.data("CouponLedger", "register_transfer", c)))
+                        owners[c] = (partner, owner)
+                    elif step == 2:
+                        txs.append(s.sign(dep[Role.NRB], ledger, s.data("CouponLedger", "freeze", c, "基准测试 监督抽查")))
+                    else:
+                        txs.append(s.sign(dep[Role.NRB], ledger, s.data("CouponLedger", "unfreeze", c)))
+                signed.append(txs)
+            wall = cpu = 0.0
+            for n, txs in enumerate(signed, 1):
+                started, cpu_started = time.perf_counter(), time.process_time()
+                s.mine(txs)
+                wall += time.perf_counter() - started
+                cpu += time.process_time() - cpu_started
+            progress(f"ceiling: {batches} blocks of {coupons} mined in {wall:.1f} s")
+        finally:
+            node.close()
+    total = batches * coupons
+    return {"ceiling_tps": total / wall, "ceiling_cpu_tps": total / cpu, "ceiling_txs": total, "ceiling_batch": coupons}
+
+
+# ---------------------------------------------------------------- py-spy
+
+
+class PySpy:
+    """Samples the server during the largest level: `py-spy dump` (where every thread waits) and
+    `py-spy record` (where the CPU goes), summarised as the hottest functions of the project's code."""
+
+    def __init__(self, pid: int, path: Path, duration: int):
+        self.pid, self.path, self.duration = pid, path, duration
+        self.binary = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+        self.record: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        if self.binary is None:
+            progress("py-spy not found; no profile")
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.record = subprocess.Popen(
+            [self.binary, "record", "--pid", str(self.pid), "--duration", str(self.duration), "--rate", "100",
+             "--format", "raw", "--threads", "--nonblocking", "-o", str(self.path.with_suffix(".raw.txt"))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        threading.Timer(min(5.0, self.duration / 2), self._dump).start()
+
+    def _dump(self) -> None:
+        result = subprocess.run([self.binary, "dump", "--pid", str(self.pid), "--nonblocking"],
+                                capture_output=True, text=True, timeout=60)
+        self.path.with_suffix(".dump.txt").write_text(result.stdout + result.stderr)
+
+    def finish(self) -> dict:
+        if self.record is None:
+            return {}
+        try:
+            self.record.wait(self.duration + 60)
+        except subprocess.TimeoutExpired:
+            self.record.terminate()
+            self.record.wait(10)
+        out: dict = {"py_spy_files": [str(self.path.with_suffix(".raw.txt")), str(self.path.with_suffix(".dump.txt"))]}
+        raw = self.path.with_suffix(".raw.txt")
+        if raw.exists():
+            inclusive, leaf, total = collections.Counter(), collections.Counter(), 0
+            for line in raw.read_text(errors="replace").splitlines():
+                stack, _, count = line.rpartition(" ")
+                if not count.isdigit():
+                    continue
+                n, frames = int(count), stack.split(";")
+                total += n
+                leaf[frames[-1]] += n
+                for frame in set(frames):
+                    if "/work/main/" in frame or "(chain/" in frame or "(gateway/" in frame:
+                        inclusive[frame] += n
+            out["py_spy_samples"] = total
+            out["py_spy_top_project"] = [(f, round(100 * n / total, 1)) for f, n in inclusive.most_common(12)]
+            out["py_spy_top_leaf"] = [(f, round(100 * n / total, 1)) for f, n in leaf.most_common(12)]
+        dump = self.path.with_suffix(".dump.txt")
+        if dump.exists():
+            text = dump.read_text(errors="replace")
+            threads = text.split("\nThread ")
+            workers = [t for t in threads if "AnyIO worker thread" in t]
+            out["py_spy_anyio_workers"] = len(workers)
+            out["py_spy_anyio_workers_awaiting_receipt"] = sum("Chain._await" in t for t in workers)
+            out["py_spy_anyio_workers_in_sync_index"] = sum("sync_index" in t for t in workers)
+            out["py_spy_anyio_workers_waiting_for_db_connection"] = sum("QueuePool._do_get" in t for t in workers)
+            out["py_spy_anyio_workers_waiting_for_db_connection_in_audit"] = sum(
+                "QueuePool._do_get" in t and "Gateway.audit" in t for t in workers)
+            out["py_spy_anyio_workers_idle"] = sum("Queue.get (queue.py" in t for t in workers)
+        return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def status(ok: bool | None) -> str:
+    return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def print_table(r: dict) -> None:
+    levels = r["levels"]
+    top = levels[-1]
+    ceiling = r.get("ceiling_tps")
+    rows = []
+    for level in levels:
+        goal, ok = "", None
+        if level == top and ceiling:
+            wanted = GOALS["vs_ceiling"] * ceiling
+            goal, ok = f">= {wanted:,.1f} (0.5 x ceiling)", r[f"tps_{level}"] >= wanted
+        rows.append((f"tps_{level}", f"{r[f'tps_{level}']:,.1f}", goal, ok,
+                     f"{r[f'ops_{level}']} ops in {r[f'seconds_{level}']:.1f} s, {r[f'blocks_{level}']} blocks, "
+                     f"{r[f'txs_per_block_{level}']:.1f} tx/block (max {r[f'max_txs_per_block_{level}']})"
+                     + (f", {r[f'errors_{level}']} errors" if r[f"errors_{level}"] else "")))
+        rows.append((f"  p50_ms_{level}", f"{r[f'p50_ms_{level}']:,.0f}", "", None,
+                     f"server {r[f'server_cpu_ms_per_op_{level}']:.1f} CPU-ms/op, "
+                     f"{r[f'server_cores_busy_{level}']:.2f} cores busy; "
+                     f"clients {r[f'client_cpu_ms_per_op_{level}']:.1f} CPU-ms/op"))
+        p95_goal = level == top
+        rows.append((f"  p95_ms_{level}", f"{r[f'p95_ms_{level}']:,.0f}",
+                     f"<= {GOALS['p95_ms']:,.0f}" if p95_goal else "",
+                     r[f"p95_ms_{level}"] <= GOALS["p95_ms"] if p95_goal else None,
+                     f"max {r[f'max_ms_{level}']:,.0f} ms"))
+    if ceiling:
+        rows.append(("ceiling_tps", f"{ceiling:,.1f}", "", None,
+                     f"mine_all, {r['ceiling_batch']} ops a block, {r['ceiling_txs']} txs; "
+                     f"{r['ceiling_cpu_tps']:,.1f} per CPU-second = {1000 / r['ceiling_cpu_tps']:.1f} CPU-ms/op"))
+    rows += [
+        ("requests_unanswered", str(r["requests_unanswered"]), "0", r["requests_unanswered"] == 0,
+         f"{r['requests_sent']} sent, {r['requests_answered']} answered"),
+        ("tx_hash_duplicates", str(r["tx_hash_duplicates"]), "0", r["tx_hash_duplicates"] == 0,
+         "over setup and every level"),
+    ]
+    if "missing_on_chain" in r:
+        rows += [
+            ("missing_on_chain", str(r["missing_on_chain"]), "0", r["missing_on_chain"] == 0,
+             f"acknowledged ops whose tx is not in blocks {r['verify_from_block']}..{r['chain_head']}"),
+            ("wrong_effect", str(r["wrong_effect"]), "0", r["wrong_effect"] == 0,
+             "mined, but reverted or not the expected function/coupon/event/block"),
+            ("unacknowledged_on_chain", str(r["unacknowledged_on_chain"]), "0", r["unacknowledged_on_chain"] == 0,
+             f"ledger txs mined that no client was told of ({r['mined_ledger_txs']} mined)"),
+            ("final_state_mismatch", str(r["final_state_mismatch"]), "0", r["final_state_mismatch"] == 0,
+             "coupon owner and state against each client's count"),
+            ("chain_head_ahead_s", f"{r['chain_head_ahead_of_wall_clock_s']:.1f}", "<= 1",
+             r["chain_head_ahead_of_wall_clock_s"] <= 1,
+             "last block's timestamp minus the wall clock when the last level ended"),
+        ]
+    width = max(len(row[0]) for row in rows) + 1
+    print(f"{'metric':<{width}} {'value':>10}  {'goal':<28} {'status':<6} note")
+    for metric, value, goal, ok, note in rows:
+        print(f"{metric:<{width}} {value:>10}  {goal:<28} {status(ok):<6} {note}")
+    print(f"(load average {r['loadavg_start']} at start, {r['loadavg_end']} at end, {os.cpu_count()} cores; "
+          f"demo story {r['demo_s']:.0f} s, setup {r['setup_s']:.0f} s ({r['setup_txs']} txs); "
+          f"run took {r['run_s']:.0f} s)")
+    if r.get("py_spy_top_project"):
+        print(f"py-spy, {r['py_spy_samples']} samples of the server's CPU during the {top}-client level "
+              f"(% of samples with the frame on the stack):")
+        for frame, share in r["py_spy_top_project"]:
+            print(f"  {share:5.1f}%  {frame}")
+    if r.get("py_spy_anyio_workers") is not None:
+        print(f"py-spy dump: {r['py_spy_anyio_workers']} AnyIO worker threads: "
+              f"{r['py_spy_anyio_workers_awaiting_receipt']} awaiting a receipt, "
+              f"{r['py_spy_anyio_workers_waiting_for_db_connection']} waiting for a database connection "
+              f"({r['py_spy_anyio_workers_waiting_for_db_connection_in_audit']} of them in Gateway.audit), "
+              f"{r['py_spy_anyio_workers_in_sync_index']} in sync_index, {r['py_spy_anyio_workers_idle']} idle")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write the numbers here")
+    parser.add_argument("--clients", default="1,32,256", help="concurrent client counts, one level each")
+    parser.add_argument("--ops", help="operations per level, e.g. 40,320,2560 (default: max(40, 10 x clients))")
+    parser.add_argument("--seconds", type=float, default=60, help="at most this long per level (in-flight ops finish)")
+    parser.add_argument("--holders", type=int, default=16, help="custodial holders; coupons move between pairs")
+    parser.add_argument("--setup-concurrency", type=int, default=12,
+                        help="stays below SQLAlchemy's default pool of 15 connections: a write holds its request's "
+                             "connection while its audit entry takes another, so a bounded pool can stall for 30 s")
+    parser.add_argument("--ceiling-batches", type=int, default=12, help="mine_all blocks (3 full cycles)")
+    parser.add_argument("--timeout", type=float, default=120, help="HTTP timeout per request, seconds")
+    parser.add_argument("--startup-timeout", type=float, default=300, help="for the server and its demo story")
+    parser.add_argument("--no-ceiling", action="store_true")
+    parser.add_argument("--py-spy", type=Path,
+                        help="sample the server with py-spy during the largest level (PATH.raw.txt, PATH.dump.txt)")
+    parser.add_argument("--py-spy-seconds", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory (and say where)")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.clients.split(",")]
+    ops_limits = [int(n) for n in args.ops.split(",")] if args.ops else [max(40, 10 * c) for c in levels]
+    if len(ops_limits) != len(levels) or levels != sorted(levels) or levels[0] < 1:
+        parser.error("--clients must be increasing and --ops must name one count per level")
+    if args.holders < 2:
+        parser.error("--holders must be at least 2")
+    began = time.perf_counter()
+    results: dict = {"loadavg_start": [round(x, 2) for x in os.getloadavg()], "source": source_state(),
+                     "levels": levels,
+                     "ops_limits": ops_limits, "seconds_limit": args.seconds, "holders": args.holders,
+                     "goals": GOALS}
+
+    if not args.no_ceiling:
+        progress(f"ceiling: {levels[-1]} coupons on an in-process chain, {args.ceiling_batches} blocks of mine_all")
+        results.update(measure_ceiling(levels[-1], args.holders, args.ceiling_batches))
+        progress(f"ceiling: {results['ceiling_tps']:.1f} tx/s")
+
+    tmp = Path(tempfile.mkdtemp(prefix="tanquan-bench-gw-"))
+    data_dir = tmp / "data"
+    server = None
+    all_ops: list[Op] = []
+    try:
+        port = free_port()
+        server = Server(data_dir, port)
+        progress(f"tanquan serve --demo: pid {server.pid}, {server.url}, data in {data_dir}")
+        results["demo_s"] = server.wait_for_demo(args.startup_timeout)
+        progress(f"demo story told in {results['demo_s']:.0f} s")
+
+        suffix = str(int(time.time()))[-6:]
+        officials, holders, slots, info = setup(server.url, args.holders, levels[-1], args.setup_concurrency,
+                                                args.timeout, suffix)
+        setup_hashes = info.pop("setup_hashes")
+        results.update(info)
+        for level, ops_limit in zip(levels, ops_limits):
+            spy = PySpy(server.pid, args.py_spy, args.py_spy_seconds) if args.py_spy and level == levels[-1] else None
+            progress(f"{level} clients: up to {ops_limit} operations or {args.seconds:.0f} s")
+            server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
+            ops, elapsed = run_level(server.url, level, slots, holders, officials, ops_limit, args.seconds,
+                                     args.timeout, on_started=spy.start if spy else None)
+            server_cpu = (cpu_seconds(server.pid) or 0.0) - (server_cpu or 0.0)
+            client_cpu = time.process_time() - client_cpu
+            all_ops += ops
+            results.update(summarize(level, ops, elapsed))
+            done = max(results[f"ops_{level}"], 1)
+            results[f"server_cpu_s_{level}"] = server_cpu
+            results[f"server_cpu_ms_per_op_{level}"] = 1000 * server_cpu / done
+            results[f"server_cores_busy_{level}"] = server_cpu / elapsed if elapsed else 0.0
+            results[f"client_cpu_ms_per_op_{level}"] = 1000 * client_cpu / done
+            if spy:
+                results.update(spy.finish())
+            progress(f"{level} clients: {results[f'tps_{level}']:.1f} ops/s, p95 {results[f'p95_ms_{level}']:.0f} ms, "
+                     f"{results[f'txs_per_block_{level}']:.1f} tx/block, {results[f'errors_{level}']} errors, "
+                     f"server {results[f'server_cpu_ms_per_op_{level}']:.1f} CPU-ms/op")
+        results["levels_ended_wall"] = time.time()
+
+        returncode = server.stop()
+        results["server_exit_code"] = returncode
+        progress(f"server stopped (exit code {returncode}); reading the outcome back from the chain")
+        results["requests_sent"] = len(all_ops)
+        results["requests_answered"] = sum(op.status is not None for op in all_ops)
+        results["requests_unanswered"] = results["requests_sent"] - results["requests_answered"]
+        hashes = setup_hashes + [op.tx_hash for op in all_ops if op.tx_hash]
+        results["tx_hash_duplicates"] = len(hashes) - len(set(hashes))
+        results["verify_from_block"] = results["setup_head"] + 1
+        results.update(verify_on_chain(data_dir, all_ops, slots, holders, results["verify_from_block"]))
+        results["chain_head_ahead_of_wall_clock_s"] = results.pop("chain_head_timestamp") - results["levels_ended_wall"]
+    except BaseException:
+        if server is not None:
+            progress(f"failed; the server's log:\n{server.tail()}")
+        raise
+    finally:
+        if server is not None:
+            server.stop()
+        if args.keep:
+            progress(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    top = levels[-1]
+    results["vs_ceiling"] = results[f"tps_{top}"] / results["ceiling_tps"] if results.get("ceiling_tps") else None
+    results["goal_met"] = bool(
+        results["vs_ceiling"] is not None and results["vs_ceiling"] >= GOALS["vs_ceiling"]
+        and results[f"p95_ms_{top}"] <= GOALS["p95_ms"]
+        and not any(results[k] for k in ("requests_unanswered", "tx_hash_duplicates", "missing_on_chain",
+                                         "wrong_effect", "unacknowledged_on_chain", "final_state_mismatch"))
+        and not any(results[f"errors_{level}"] for level in levels)
+    )
+    results["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["run_s"] = time.perf_counter() - began
+    print_table(results)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()
