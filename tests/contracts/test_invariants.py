@@ -1,0 +1,960 @@
+"""DESIGN §4 invariants under random operations.
+
+A Hypothesis state machine runs random sequences of every ledger step, signed by the
+right department or by anyone else, in the right state or not, against the real
+contracts on eth-tester, and keeps a small Python model of the ledger. Every step must
+revert exactly when the model says so, with the model's revert reason; after every step
+the chain must equal the model and satisfy invariants 1-3 of DESIGN §4.
+
+Each example runs from a snapshot of the session's deployment and reverts it on teardown.
+Reads cost about as much as transactions on eth-tester, so after each step only the
+coupons the step touched are read again (the invariants are computed over the latest
+chain reads of every coupon); teardown reads every coupon and all its records.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Registry, Role
+from chain.backends import EphemeralChain
+from ledger_checks import assert_ledger_invariants
+
+# CI runs at least this many examples; TANQUAN_HYPOTHESIS_EXAMPLES may only raise it.
+MIN_EXAMPLES = 100
+EXAMPLES = max(MIN_EXAMPLES, int(os.environ.get("TANQUAN_HYPOTHESIS_EXAMPLES") or MIN_EXAMPLES))
+LEDGER_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+ZERO_ADDRESS = "0x" + "00" * 20
+MISSING_ROLE = "access_control: account is missing role"
+MAX_ISSUANCES = 3  # per example: enough for cross-issuance mix-ups, few enough to stay fast
+UNKNOWN_APPLICATION = 10**9
+PERIOD_START = 1_640_966_400  # 2022-01-01 UTC+8
+PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8
+DOCUMENTS_HASH = keccak(text="documents")
+REPORT_HASH = keccak(text="monitoring report")
+DISCLOSURE_HASH = keccak(text="disclosure form")
+AGREEMENT_HASH = keccak(text="trade agreement")
+
+ACTIONS = (Action.LIST, Action.TRANSFER, Action.PLEDGE, Action.OFFSET, Action.LOSS)
+PURPOSES = (OffsetPurpose.ECO_COMPENSATION, OffsetPurpose.EVENT_NEUTRALITY, OffsetPurpose.GREEN_POINTS)
+# Values that are not exactly one action or purpose: none, a combination, out of range.
+NOT_ONE_ACTION = (0, Action.LIST | Action.TRANSFER, Action.OFFSET | Action.LOSS, 32)
+NOT_ONE_PURPOSE = (0, OffsetPurpose.ECO_COMPENSATION | OffsetPurpose.EVENT_NEUTRALITY, 8)
+WITH_COUNTERPARTY = Action.TRANSFER | Action.PLEDGE
+WHOLE_ONLY = Action.LIST | Action.LOSS
+SUPERVISORS = (Role.NRB, Role.FORESTRY, Role.EEB)
+HOLDERS = ("holder", "buyer", "pledgee", "non_member")
+NO_REQUEST = (0, ZERO_ADDRESS, 0)
+
+# Invariant 1 counts these; invariant 2 partitions the blocks of all but SPLIT and VOIDED.
+COUNTED = {
+    CouponState.ACTIVE,
+    CouponState.LISTED,
+    CouponState.PLEDGED,
+    CouponState.FROZEN,
+    CouponState.LOST_REPORTED,
+    CouponState.RETIRED,
+}
+SUPERSEDED = {CouponState.SPLIT, CouponState.VOIDED}
+
+# Invariant 3, "only the listed transitions exist" (DESIGN §4 table): from → allowed to.
+TRANSITIONS = {
+    CouponState.ACTIVE: {
+        CouponState.ACTIVE,
+        CouponState.LISTED,
+        CouponState.PLEDGED,
+        CouponState.FROZEN,
+        CouponState.LOST_REPORTED,
+        CouponState.RETIRED,
+        CouponState.SPLIT,
+    },
+    CouponState.LISTED: {CouponState.ACTIVE, CouponState.SPLIT},
+    CouponState.PLEDGED: {CouponState.ACTIVE},
+    CouponState.FROZEN: {CouponState.ACTIVE},
+    CouponState.LOST_REPORTED: {CouponState.ACTIVE, CouponState.VOIDED},
+    CouponState.RETIRED: set(),
+    CouponState.SPLIT: set(),
+    CouponState.VOIDED: set(),
+}
+# The owner changes only by transfer (ACTIVE), trade (LISTED) or pledge enforcement (PLEDGED).
+OWNER_CHANGES_FROM = {CouponState.ACTIVE, CouponState.LISTED, CouponState.PLEDGED}
+
+NOT_IN_STATE = {
+    CouponState.ACTIVE: "ledger: coupon not active",
+    CouponState.LISTED: "ledger: coupon not listed",
+    CouponState.PLEDGED: "ledger: coupon not pledged",
+    CouponState.FROZEN: "ledger: coupon not frozen",
+    CouponState.LOST_REPORTED: "ledger: coupon not lost reported",
+}
+
+
+@dataclass
+class ModelCoupon:
+    owner: str
+    state: CouponState
+    issuance: int
+    seq: int
+    first_serial: int
+    last_serial: int
+    parent: int
+    request: tuple[int, str, int] = NO_REQUEST  # (action, counterparty, amount_kg) as request_of reads it
+    pledgee: str = ZERO_ADDRESS
+    loss_notice_end: int = 0
+    reissue_filing: str = ""
+    replaced_by: int = 0
+
+    @property
+    def amount_kg(self) -> int:
+        return self.last_serial - self.first_serial + 1
+
+
+@dataclass
+class ModelIssuance:
+    application: int
+    amount_kg: int
+    coupon_count: int = 0
+
+
+@dataclass(frozen=True)
+class World:
+    """The session's chain and deployment, shared by every example through snapshots."""
+
+    evm: EphemeralChain
+    registry: Registry
+    actors: object
+    story: object
+    loss_notice_seconds: int
+
+
+def first_error(*checks: Callable[[], str | None]) -> str | None:
+    """The first failing check's revert reason, in the contract's order of checks."""
+    for check in checks:
+        reason = check()
+        if reason is not None:
+            return reason
+    return None
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Random ledger steps by every role; the model predicts each outcome."""
+
+    def __init__(self, world: World):
+        super().__init__()
+        self.evm = world.evm
+        self.registry = world.registry
+        self.story = world.story
+        self.loss_notice_seconds = world.loss_notice_seconds
+        actors = world.actors
+        self.center_officer = actors.center_officer
+        self.nrb_officer = actors.nrb_officer
+        self.forestry_officer = actors.forestry_officer
+        self.eeb_officer = actors.eeb_officer
+        self.gov_officer = actors.gov_officer
+        self.finance_officer = actors.finance_officer
+        self.verifier = actors.verifier
+        self.holders = [getattr(actors, name) for name in HOLDERS]
+        self.everyone = [getattr(actors, name) for name in actors.__dataclass_fields__]
+        self.name_of = {getattr(actors, name).address: name for name in actors.__dataclass_fields__}
+        self.account_of = {account.address: account for account in self.everyone}
+        self.role_of = {actors.of(role).address: role for role in Role}
+
+        self.snapshot = self.evm.snapshot()
+        self.coupons: dict[int, ModelCoupon] = {}
+        self.issuances: dict[int, ModelIssuance] = {}
+        self.filed: dict[int, tuple[str, int]] = {}  # application → (applicant, attested kg), not yet minted
+        self.minted: set[int] = set()
+        self.next_coupon = self.registry.coupon_count() + 1
+        self.next_issuance = self.registry.call("issuance_count") + 1
+        self.created: list[int] = []
+        # Chain reads: the latest of every coupon and issuance, and what changed since.
+        self.seen: dict[int, Coupon] = {}
+        self.seen_issuances: dict = {}
+        self.touched: set[int] = set()
+        self.touched_issuances: set[int] = set()
+
+    def teardown(self):
+        try:
+            # Only when every step and check passed: a failing step has left the model
+            # behind the chain, and a second error would hide the first.
+            if sys.exc_info()[1] is None:
+                self._check_every_record()
+        finally:
+            self.evm.revert(self.snapshot)
+
+    # ------------------------------------------------------------ issuance
+
+    @initialize(applicant=st.sampled_from(HOLDERS), amount_kg=st.integers(1, 10_000))
+    def mint_first_issuance(self, applicant, amount_kg):
+        application_id = self._file_application(self._holder(applicant), amount_kg)
+        self._mint(self.gov_officer, application_id)
+
+    @precondition(lambda self: len(self.issuances) + len(self.filed) < MAX_ISSUANCES)
+    @rule(applicant=st.sampled_from(HOLDERS), amount_kg=st.integers(1, 10_000))
+    def file_application(self, applicant, amount_kg):
+        """Walk a new application to FILED (the application workflow has its own tests)."""
+        self._file_application(self._holder(applicant), amount_kg)
+
+    @precondition(lambda self: self.filed)
+    @rule(data=st.data())
+    def mint(self, data):
+        if self._usually(data, "a filed application"):
+            application_id = data.draw(st.sampled_from(sorted(self.filed)), label="application")
+        else:
+            choices = [*sorted(self.filed), *sorted(self.minted), UNKNOWN_APPLICATION]
+            application_id = data.draw(st.sampled_from(choices), label="application")
+        self._mint(self._signer(data, self.gov_officer), application_id)
+
+    # ------------------------------------------------------------ owner consent
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data(), action=st.sampled_from((*ACTIONS, *ACTIONS, *NOT_ONE_ACTION)))
+    def request(self, data, action):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.ACTIVE)
+        coupon = self.coupons.get(coupon_id)
+        owner = coupon.owner if coupon else ZERO_ADDRESS
+        sender = self._signer(data, self.account_of.get(owner, self.holders[0]))
+        amount_kg = self._amount(data, coupon.amount_kg if coupon else 1)
+        counterparty = self._counterparty(data, action, owner)
+        self._request(sender, coupon_id, action, counterparty, amount_kg)
+
+    @precondition(lambda self: any(c.request != NO_REQUEST for c in self.coupons.values()))
+    @rule(data=st.data())
+    def cancel_request(self, data):
+        coupon_id = self._coupon(data, lambda c: c.request != NO_REQUEST)
+        coupon = self.coupons.get(coupon_id)
+        sender = self._signer(data, self.account_of.get(coupon.owner, self.holders[0]) if coupon else self.holders[0])
+        expect = first_error(
+            lambda: None if coupon else "ledger: unknown coupon",
+            lambda: None if coupon.owner == sender.address else "ledger: not owner",
+            lambda: None if coupon.request != NO_REQUEST else "ledger: no owner request",
+        )
+        receipt = self._attempt(sender, "cancel_request", coupon_id, expect=expect)
+        if receipt:
+            coupon.request = NO_REQUEST
+            assert receipt.event("RequestCancelled").args["coupon"] == coupon_id
+
+    # ------------------------------------------------------------ market
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def list_coupon(self, data):
+        coupon_id = self._coupon_for(data, Action.LIST)
+        sender = self._signer(data, self.center_officer)
+        self._consent(data, coupon_id, Action.LIST)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: self._request_error(coupon_id, Action.LIST),
+        )
+        receipt = self._attempt(sender, "list_coupon", coupon_id, 3_000, 0, DISCLOSURE_HASH, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            coupon.request = NO_REQUEST
+            coupon.state = CouponState.LISTED
+            assert receipt.event("CouponListed").args["coupon"] == coupon_id
+
+    @precondition(lambda self: self._any(CouponState.LISTED))
+    @rule(data=st.data())
+    def withdraw_listing(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LISTED)
+        sender = self._signer(data, self.center_officer)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.LISTED),
+        )
+        receipt = self._attempt(sender, "withdraw_listing", coupon_id, expect=expect)
+        if receipt:
+            self.coupons[coupon_id].state = CouponState.ACTIVE
+            assert receipt.event("ListingWithdrawn").args["coupon"] == coupon_id
+
+    @precondition(lambda self: self._any(CouponState.LISTED))
+    @rule(data=st.data())
+    def settle_trade(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LISTED)
+        coupon = self.coupons.get(coupon_id)
+        sender = self._signer(data, self.center_officer)
+        seller = coupon.owner if coupon else ZERO_ADDRESS
+        buyers = [h.address for h in self.holders if h.address != seller]
+        if self._usually(data, "a valid buyer"):
+            buyer = data.draw(st.sampled_from(buyers), label="buyer")
+        else:
+            buyer = data.draw(st.sampled_from([seller, ZERO_ADDRESS, *buyers]), label="buyer")
+        amount_kg = self._amount(data, coupon.amount_kg if coupon else 1)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.LISTED),
+            lambda: None if buyer not in (ZERO_ADDRESS, seller) else "ledger: bad counterparty",
+            lambda: self._split_error(coupon_id, amount_kg),
+        )
+        receipt = self._attempt(
+            sender, "settle_trade", coupon_id, buyer, amount_kg, 3_000, 100, AGREEMENT_HASH, expect=expect
+        )
+        if receipt:
+            sold = self._split_off(coupon_id, amount_kg)
+            self.coupons[sold].owner = buyer
+            self.coupons[sold].state = CouponState.ACTIVE
+            settled = receipt.event("TradeSettled").args
+            assert (settled["coupon"], settled["seller"], settled["buyer"], settled["amount_kg"]) == (
+                sold,
+                seller,
+                buyer,
+                amount_kg,
+            )
+            self._check_created(receipt)
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def register_transfer(self, data):
+        coupon_id = self._coupon_for(data, Action.TRANSFER)
+        sender = self._signer(data, self.center_officer)
+        self._consent(data, coupon_id, Action.TRANSFER)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: self._request_error(coupon_id, Action.TRANSFER),
+        )
+        receipt = self._attempt(sender, "register_transfer", coupon_id, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            _, receiver, amount_kg = coupon.request
+            coupon.request = NO_REQUEST
+            sender_address = coupon.owner
+            moved = self._split_off(coupon_id, amount_kg)
+            self.coupons[moved].owner = receiver
+            transferred = receipt.event("CouponTransferred").args
+            assert (transferred["coupon"], transferred["sender"], transferred["receiver"]) == (
+                moved,
+                sender_address,
+                receiver,
+            )
+            assert transferred["amount_kg"] == amount_kg
+            self._check_created(receipt)
+
+    # ------------------------------------------------------------ pledge
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def register_pledge(self, data):
+        coupon_id = self._coupon_for(data, Action.PLEDGE)
+        sender = self._signer(data, self.finance_officer)
+        self._consent(data, coupon_id, Action.PLEDGE)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.FINANCE),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: self._request_error(coupon_id, Action.PLEDGE),
+        )
+        receipt = self._attempt(sender, "register_pledge", coupon_id, 50_000_000, PERIOD_END, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            _, pledgee, amount_kg = coupon.request
+            coupon.request = NO_REQUEST
+            pledged = self._split_off(coupon_id, amount_kg)
+            self.coupons[pledged].state = CouponState.PLEDGED
+            self.coupons[pledged].pledgee = pledgee
+            event = receipt.event("CouponPledged").args
+            assert (event["coupon"], event["pledgee"], event["amount_kg"]) == (pledged, pledgee, amount_kg)
+            self._check_created(receipt)
+
+    @precondition(lambda self: self._any(CouponState.PLEDGED))
+    @rule(data=st.data(), by=st.sampled_from(("pledgee", "finance", "anyone")))
+    def release_pledge(self, data, by):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.PLEDGED)
+        coupon = self.coupons.get(coupon_id)
+        pledgee = coupon.pledgee if coupon else ZERO_ADDRESS
+        if by == "pledgee" and pledgee != ZERO_ADDRESS:
+            sender = self.account_of[pledgee]
+        elif by == "finance":
+            sender = self.finance_officer
+        else:
+            sender = data.draw(st.sampled_from(self.everyone), label="signer")
+        expect = first_error(
+            lambda: None if sender.address == pledgee else self._role_error(sender, Role.FINANCE),
+            lambda: self._state_error(coupon_id, CouponState.PLEDGED),
+        )
+        receipt = self._attempt(sender, "release_pledge", coupon_id, expect=expect)
+        if receipt:
+            coupon.pledgee = ZERO_ADDRESS
+            coupon.state = CouponState.ACTIVE
+            released = receipt.event("PledgeReleased").args
+            assert (released["coupon"], released["pledgee"]) == (coupon_id, pledgee)
+
+    @precondition(lambda self: self._any(CouponState.PLEDGED))
+    @rule(data=st.data())
+    def enforce_pledge(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.PLEDGED)
+        sender = self._signer(data, self.finance_officer)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.FINANCE),
+            lambda: self._state_error(coupon_id, CouponState.PLEDGED),
+        )
+        receipt = self._attempt(sender, "enforce_pledge", coupon_id, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            enforced = receipt.event("PledgeEnforced").args
+            assert (enforced["coupon"], enforced["owner"], enforced["pledgee"]) == (
+                coupon_id,
+                coupon.owner,
+                coupon.pledgee,
+            )
+            coupon.owner, coupon.pledgee = coupon.pledgee, ZERO_ADDRESS
+            coupon.state = CouponState.ACTIVE
+
+    # ------------------------------------------------------------ supervision
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
+    def freeze(self, data, department):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.ACTIVE)
+        sender = self._signer(data, self._officer(department), SUPERVISORS)
+        expect = first_error(
+            lambda: self._role_error(sender, *SUPERVISORS),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+        )
+        receipt = self._attempt(sender, "freeze", coupon_id, "抽查发现权属争议", expect=expect)
+        if receipt:
+            self.coupons[coupon_id].state = CouponState.FROZEN
+            self.coupons[coupon_id].request = NO_REQUEST  # consent given before supervision lapses
+            frozen = receipt.event("CouponFrozen").args
+            assert (frozen["coupon"], frozen["department"]) == (coupon_id, self.role_of[sender.address].id)
+
+    @precondition(lambda self: self._any(CouponState.FROZEN))
+    @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
+    def unfreeze(self, data, department):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.FROZEN)
+        sender = self._signer(data, self._officer(department), SUPERVISORS)
+        expect = first_error(
+            lambda: self._role_error(sender, *SUPERVISORS),
+            lambda: self._state_error(coupon_id, CouponState.FROZEN),
+        )
+        receipt = self._attempt(sender, "unfreeze", coupon_id, expect=expect)
+        if receipt:
+            self.coupons[coupon_id].state = CouponState.ACTIVE
+            unfrozen = receipt.event("CouponUnfrozen").args
+            assert (unfrozen["coupon"], unfrozen["department"]) == (coupon_id, self.role_of[sender.address].id)
+
+    # ------------------------------------------------------------ loss and reissue
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def report_loss(self, data):
+        coupon_id = self._coupon_for(data, Action.LOSS)
+        sender = self._signer(data, self.center_officer)
+        self._consent(data, coupon_id, Action.LOSS)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: self._request_error(coupon_id, Action.LOSS),
+        )
+        notice_end = self._next_block_timestamp() + self.loss_notice_seconds if expect is None else 0
+        receipt = self._attempt(sender, "report_loss", coupon_id, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            coupon.request = NO_REQUEST
+            coupon.state = CouponState.LOST_REPORTED
+            coupon.loss_notice_end = notice_end
+            reported = receipt.event("LossReported").args
+            assert (reported["coupon"], reported["notice_end"]) == (coupon_id, notice_end)
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def withdraw_loss(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
+        sender = self._signer(data, self.center_officer)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.CENTER),
+            lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
+        )
+        receipt = self._attempt(sender, "withdraw_loss", coupon_id, expect=expect)
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            coupon.state = CouponState.ACTIVE
+            coupon.loss_notice_end = 0
+            coupon.reissue_filing = ""
+            assert receipt.event("LossWithdrawn").args["coupon"] == coupon_id
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def file_reissue(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
+        sender = self._signer(data, self.eeb_officer)
+        filing_number = f"赫环碳补〔2026〕{coupon_id}号" if self._usually(data, "a filing number") else ""
+        self._file_reissue(sender, coupon_id, filing_number)
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def reissue(self, data):
+        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
+        coupon = self.coupons.get(coupon_id)
+        sender = self._signer(data, self.gov_officer)
+        lost = coupon is not None and coupon.state == CouponState.LOST_REPORTED
+        if lost and data.draw(st.booleans(), label="file and wait out the notice first"):
+            # Reach the reissue often: the EEB files, then the notice period runs out.
+            if not coupon.reissue_filing:
+                self._file_reissue(self.eeb_officer, coupon_id, f"赫环碳补〔2026〕{coupon_id}号")
+            # The boundary itself first: the contract allows the reissue from notice_end on.
+            overrun = data.draw(st.sampled_from((0, -1, 1, 86_400)), label="seconds past the notice end")
+            self._travel_to(coupon.loss_notice_end + overrun)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.GOV),
+            lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
+            lambda: None if coupon.reissue_filing else "ledger: reissue not filed",
+            lambda: None
+            if self._next_block_timestamp() >= coupon.loss_notice_end
+            else "ledger: notice period not over",
+        )
+        receipt = self._attempt(sender, "reissue", coupon_id, expect=expect)
+        if receipt:
+            coupon.state = CouponState.VOIDED
+            new_id = self._create(
+                coupon.issuance, coupon.first_serial, coupon.last_serial, coupon.owner, CouponState.ACTIVE, 0
+            )
+            coupon.replaced_by = new_id
+            voided = receipt.event("CouponVoided").args
+            assert (voided["coupon"], voided["replaced_by"]) == (coupon_id, new_id)
+            assert receipt.event("CouponCreated").args["replaces"] == coupon_id
+            self._check_created(receipt)
+
+    @rule(data=st.data())
+    def time_travel(self, data):
+        lost = sorted(i for i, c in self.coupons.items() if c.state == CouponState.LOST_REPORTED)
+        if lost and data.draw(st.booleans(), label="to a notice end"):
+            coupon = self.coupons[data.draw(st.sampled_from(lost), label="coupon")]
+            # Around the boundary: the next block lands exactly on the travel target.
+            offset = data.draw(st.sampled_from((-1, 0, 1, -3_600, 86_400)), label="offset")
+            self._travel_to(coupon.loss_notice_end + offset)
+        else:
+            self._travel_to(self._next_block_timestamp() + data.draw(st.integers(1, 40 * 86_400), label="seconds"))
+
+    # ------------------------------------------------------------ offset
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def retire(self, data):
+        coupon_id = self._coupon_for(data, Action.OFFSET)
+        sender = self._signer(data, self.eeb_officer)
+        purpose = data.draw(st.sampled_from((*PURPOSES, *PURPOSES, *PURPOSES, *NOT_ONE_PURPOSE)), label="purpose")
+        beneficiary = "赫山马拉松组委会" if self._usually(data, "a beneficiary") else ""
+        self._consent(data, coupon_id, Action.OFFSET)
+        expect = first_error(
+            lambda: self._role_error(sender, Role.EEB),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: None if purpose in PURPOSES else "ledger: unknown purpose",
+            lambda: None if beneficiary else "ledger: empty beneficiary",
+            lambda: self._request_error(coupon_id, Action.OFFSET),
+        )
+        receipt = self._attempt(
+            sender, "retire", coupon_id, int(purpose), beneficiary, "HS-2026-EV-01", expect=expect
+        )
+        if receipt:
+            coupon = self.coupons[coupon_id]
+            amount_kg = coupon.request[2]
+            coupon.request = NO_REQUEST
+            retired = self._split_off(coupon_id, amount_kg)
+            self.coupons[retired].state = CouponState.RETIRED
+            event = receipt.event("CouponRetired").args
+            model = self.coupons[retired]
+            assert (event["coupon"], event["amount_kg"], event["first_serial"], event["last_serial"]) == (
+                retired,
+                amount_kg,
+                model.first_serial,
+                model.last_serial,
+            )
+            assert (event["purpose"], event["beneficiary"]) == (purpose, beneficiary)
+            self._check_created(receipt)
+
+    # ------------------------------------------------------------ invariants (DESIGN §4)
+
+    @invariant()
+    def chain_equals_model_and_each_coupon_has_one_state_and_owner(self):
+        """Invariant 3: one state (one flag bit), one owner, only the listed transitions."""
+        self._read_touched()
+
+    @invariant()
+    def each_issuance_is_conserved(self):
+        """Invariant 1: live and retired coupons add up to the issued amount."""
+        self._read_touched()
+        self._check_conservation(self.seen, self.seen_issuances)
+
+    @invariant()
+    def serial_blocks_partition_each_issuance(self):
+        """Invariant 2: coupons neither SPLIT nor VOIDED tile [1, issued] exactly."""
+        self._read_touched()
+        self._check_partition(self.seen, self.seen_issuances)
+
+    def _read_touched(self):
+        for coupon_id in sorted(self.touched):
+            self._check_coupon(coupon_id, self.registry.coupon(coupon_id))
+        for issuance_id in sorted(self.touched_issuances):
+            on_chain = self.registry.issuance(issuance_id)
+            model = self.issuances[issuance_id]
+            assert (on_chain.application, on_chain.amount_kg, on_chain.coupon_count) == (
+                model.application,
+                model.amount_kg,
+                model.coupon_count,
+            ), f"issuance {issuance_id}: chain {on_chain} != model {model}"
+            self.seen_issuances[issuance_id] = on_chain
+        self.touched.clear()
+        self.touched_issuances.clear()
+
+    def _check_coupon(self, coupon_id: int, on_chain: Coupon):
+        state = int(on_chain.state)
+        assert state != 0 and state & (state - 1) == 0, f"coupon {coupon_id} has state bits {state:#010b}"
+        assert on_chain.owner != ZERO_ADDRESS, f"coupon {coupon_id} has no owner"
+        model = self.coupons[coupon_id]
+        expected = (
+            model.owner,
+            model.state,
+            model.issuance,
+            model.seq,
+            model.first_serial,
+            model.last_serial,
+            model.amount_kg,
+            model.parent,
+        )
+        actual = (
+            on_chain.owner,
+            on_chain.state,
+            on_chain.issuance,
+            on_chain.seq,
+            on_chain.first_serial,
+            on_chain.last_serial,
+            on_chain.amount_kg,
+            on_chain.parent,
+        )
+        assert actual == expected, f"coupon {coupon_id}: chain {on_chain} != model {model}"
+        before = self.seen.get(coupon_id)
+        if before is not None:
+            assert on_chain.state in TRANSITIONS[before.state] or on_chain.state == before.state, (
+                f"coupon {coupon_id}: {before.state.name} → {on_chain.state.name} is not a DESIGN §4 transition"
+            )
+            if on_chain.owner != before.owner:
+                assert before.state in OWNER_CHANGES_FROM and on_chain.state == CouponState.ACTIVE, (
+                    f"coupon {coupon_id} changed owner going {before.state.name} → {on_chain.state.name}"
+                )
+        self.seen[coupon_id] = on_chain
+
+    @staticmethod
+    def _check_conservation(coupons: dict[int, Coupon], issuances: dict):
+        for issuance_id, issuance in issuances.items():
+            held = sum(c.amount_kg for c in coupons.values() if c.issuance == issuance_id and c.state in COUNTED)
+            assert held == issuance.amount_kg, f"issuance {issuance_id}: coupons hold {held} kg of {issuance.amount_kg}"
+
+    @staticmethod
+    def _check_partition(coupons: dict[int, Coupon], issuances: dict):
+        for issuance_id, issuance in issuances.items():
+            blocks = sorted(
+                (c.first_serial, c.last_serial, c.id)
+                for c in coupons.values()
+                if c.issuance == issuance_id and c.state not in SUPERSEDED
+            )
+            next_serial = 1
+            for first, last, coupon_id in blocks:
+                assert first == next_serial, (
+                    f"issuance {issuance_id}: coupon {coupon_id} starts at {first}, expected {next_serial}"
+                    f" ({'overlap' if first < next_serial else 'gap'})"
+                )
+                assert first <= last, f"coupon {coupon_id} has the empty block [{first}, {last}]"
+                next_serial = last + 1
+            assert next_serial == issuance.amount_kg + 1, (
+                f"issuance {issuance_id}: blocks cover [1, {next_serial - 1}] of [1, {issuance.amount_kg}]"
+            )
+
+    def _check_every_record(self):
+        """Teardown: every coupon and issuance, and every record beside them, against the model."""
+        assert self.registry.coupon_count() == self.next_coupon - 1
+        assert self.registry.call("issuance_count") == self.next_issuance - 1
+        for coupon_id in sorted(self.coupons):
+            self._check_coupon(coupon_id, self.registry.coupon(coupon_id))
+            model = self.coupons[coupon_id]
+            request = self.registry.request_of(coupon_id)
+            assert (int(request.action), request.counterparty, request.amount_kg) == model.request, (
+                f"coupon {coupon_id}: request {request} != model {model.request}"
+            )
+            records = (
+                self.registry.call("pledgee_of", coupon_id),
+                self.registry.call("loss_notice_end", coupon_id),
+                self.registry.call("reissue_filing", coupon_id),
+                self.registry.call("replaced_by", coupon_id),
+            )
+            assert records == (model.pledgee, model.loss_notice_end, model.reissue_filing, model.replaced_by), (
+                f"coupon {coupon_id}: pledgee, notice end, filing, replacement {records} != model {model}"
+            )
+        for issuance_id, model in self.issuances.items():
+            assert self.registry.issuance(issuance_id).coupon_count == model.coupon_count
+        assert_ledger_invariants(self.registry)  # the suite's shared check, on fresh reads
+
+    # ------------------------------------------------------------ steps
+
+    def _attempt(self, sender: LocalAccount, function: str, *args, expect: str | None):
+        """Send one step; it must revert exactly when, and with the reason, the model says."""
+        self.created = []
+        step = f"{function}{args} signed by {self.name_of[sender.address]}"
+        try:
+            receipt = self.registry.send(sender, function, *args)
+        except ChainRevert as revert:
+            assert expect is not None, f"{step} reverted {revert.reason!r}; the model expected success"
+            assert revert.reason == expect, f"{step} reverted {revert.reason!r}; the model expected {expect!r}"
+            return None
+        assert expect is None, f"{step} succeeded; the model expected the revert {expect!r}"
+        if args and args[0] in self.coupons:
+            self.touched.add(args[0])
+        return receipt
+
+    def _file_application(self, applicant: LocalAccount, amount_kg: int) -> int:
+        send = self.story.send
+        parcels = [self.story.fresh_parcel()]
+        submitted = send(applicant, "submit", parcels, PERIOD_START, PERIOD_END, amount_kg, DOCUMENTS_HASH, REPORT_HASH)
+        application_id = submitted.event("ApplicationSubmitted").args["application"]
+        send(self.center_officer, "pass_formal_review", application_id)
+        send(self.center_officer, "pass_preliminary_review", application_id)
+        send(self.verifier, "attest_report", application_id, REPORT_HASH, amount_kg)
+        send(self.nrb_officer, "sign_validation", application_id)
+        send(self.forestry_officer, "sign_validation", application_id)
+        filed = send(self.eeb_officer, "file", application_id, f"赫环碳备〔2026〕{application_id}号")
+        assert filed.event("ApplicationFiled").args["application"] == application_id
+        self.filed[application_id] = (applicant.address, amount_kg)
+        return application_id
+
+    def _mint(self, sender: LocalAccount, application_id: int):
+        expect = first_error(
+            lambda: self._role_error(sender, Role.GOV),
+            lambda: None
+            if application_id in self.filed
+            else "applications: wrong status"
+            if application_id in self.minted
+            else "applications: unknown application",
+        )
+        receipt = self._attempt(sender, "mint", application_id, expect=expect)
+        if receipt is None:
+            return
+        applicant, amount_kg = self.filed.pop(application_id)
+        self.minted.add(application_id)
+        issuance_id = self.next_issuance
+        self.next_issuance += 1
+        self.issuances[issuance_id] = ModelIssuance(application_id, amount_kg)
+        self._create(issuance_id, 1, amount_kg, applicant, CouponState.ACTIVE, 0)
+        created = receipt.event("IssuanceCreated").args
+        assert (created["issuance"], created["application"], created["amount_kg"]) == (
+            issuance_id,
+            application_id,
+            amount_kg,
+        )
+        assert receipt.event("ApplicationIssued").args["application"] == application_id
+        self._check_created(receipt)
+
+    def _request(self, sender: LocalAccount, coupon_id: int, action: int, counterparty: str, amount_kg: int):
+        coupon = self.coupons.get(coupon_id)
+        expect = first_error(
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            lambda: None if coupon.owner == sender.address else "ledger: not owner",
+            lambda: None if action in ACTIONS else "ledger: unknown action",
+            lambda: None if amount_kg > 0 else "ledger: zero amount",
+            lambda: None if amount_kg <= coupon.amount_kg else "ledger: amount exceeds coupon",
+            lambda: self._counterparty_error(action, counterparty, sender),
+            lambda: None if not action & WHOLE_ONLY or amount_kg == coupon.amount_kg else "ledger: whole coupon only",
+        )
+        receipt = self._attempt(sender, "request", coupon_id, int(action), counterparty, amount_kg, expect=expect)
+        if receipt:
+            coupon.request = (int(action), counterparty, amount_kg)
+            made = receipt.event("RequestMade").args
+            assert (made["coupon"], made["owner"], made["action"], made["counterparty"], made["amount_kg"]) == (
+                coupon_id,
+                sender.address,
+                int(action),
+                counterparty,
+                amount_kg,
+            )
+
+    def _consent(self, data, coupon_id: int, action: Action):
+        """Sometimes the owner consents within the step, so the department steps are reached often."""
+        coupon = self.coupons.get(coupon_id)
+        if coupon is None or coupon.state != CouponState.ACTIVE or coupon.request[0] == action:
+            return
+        if not self._usually(data, "the owner consents first"):
+            return
+        amount_kg = coupon.amount_kg
+        if not action & WHOLE_ONLY and data.draw(st.booleans(), label="part of the coupon"):
+            amount_kg = data.draw(st.integers(1, coupon.amount_kg), label="amount_kg")
+        counterparty = ZERO_ADDRESS
+        if action & WITH_COUNTERPARTY:
+            others = [h.address for h in self.holders if h.address != coupon.owner]
+            counterparty = data.draw(st.sampled_from(others), label="counterparty")
+        self._request(self.account_of[coupon.owner], coupon_id, action, counterparty, amount_kg)
+
+    def _file_reissue(self, sender: LocalAccount, coupon_id: int, filing_number: str):
+        expect = first_error(
+            lambda: self._role_error(sender, Role.EEB),
+            lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
+            lambda: None if filing_number else "ledger: empty filing number",
+        )
+        receipt = self._attempt(sender, "file_reissue", coupon_id, filing_number, expect=expect)
+        if receipt:
+            self.coupons[coupon_id].reissue_filing = filing_number
+            filed = receipt.event("ReissueFiled").args
+            assert (filed["coupon"], filed["filing_number"]) == (coupon_id, filing_number)
+
+    def _travel_to(self, timestamp: int):
+        """Move chain time forward (never back) so that the next block lands at `timestamp`."""
+        now = self._next_block_timestamp()
+        if timestamp > now:
+            self.evm.time_travel(timestamp)
+            assert self._next_block_timestamp() >= timestamp
+
+    def _next_block_timestamp(self) -> int:
+        return self.evm.tester.get_block_by_number("pending")["timestamp"]
+
+    # ------------------------------------------------------------ model
+
+    def _create(self, issuance_id: int, first: int, last: int, owner: str, state: CouponState, parent: int) -> int:
+        coupon_id = self.next_coupon
+        self.next_coupon += 1
+        issuance = self.issuances[issuance_id]
+        issuance.coupon_count += 1
+        self.coupons[coupon_id] = ModelCoupon(owner, state, issuance_id, issuance.coupon_count, first, last, parent)
+        self.created.append(coupon_id)
+        self.touched.add(coupon_id)
+        self.touched_issuances.add(issuance_id)
+        return coupon_id
+
+    def _split_off(self, coupon_id: int, amount_kg: int) -> int:
+        """The contract's `_split_off`: the coupon itself when whole, else the first of two children."""
+        coupon = self.coupons[coupon_id]
+        if amount_kg == coupon.amount_kg:
+            return coupon_id
+        cut = coupon.first_serial + amount_kg
+        part = self._create(coupon.issuance, coupon.first_serial, cut - 1, coupon.owner, coupon.state, coupon_id)
+        self._create(coupon.issuance, cut, coupon.last_serial, coupon.owner, coupon.state, coupon_id)
+        coupon.state = CouponState.SPLIT
+        return part
+
+    def _check_created(self, receipt):
+        """CouponCreated events announce exactly the coupons the model created, with their blocks."""
+        events = [e.args for e in receipt.named("CouponCreated")]
+        assert [e["coupon"] for e in events] == self.created
+        for event in events:
+            model = self.coupons[event["coupon"]]
+            assert (event["issuance"], event["seq"], event["first_serial"], event["last_serial"], event["parent"]) == (
+                model.issuance,
+                model.seq,
+                model.first_serial,
+                model.last_serial,
+                model.parent,
+            ), f"CouponCreated {event} != model {model}"
+
+    def _role_error(self, sender: LocalAccount, *roles: Role) -> str | None:
+        return None if self.role_of.get(sender.address) in roles else MISSING_ROLE
+
+    def _state_error(self, coupon_id: int, expected: CouponState) -> str | None:
+        coupon = self.coupons.get(coupon_id)
+        if coupon is None:
+            return "ledger: unknown coupon"
+        return None if coupon.state == expected else NOT_IN_STATE[expected]
+
+    def _request_error(self, coupon_id: int, action: Action) -> str | None:
+        return None if self.coupons[coupon_id].request[0] == action else "ledger: no owner request"
+
+    @staticmethod
+    def _counterparty_error(action: int, counterparty: str, owner: LocalAccount) -> str | None:
+        """TRANSFER and PLEDGE name someone other than the owner; the other actions name no one."""
+        if action & WITH_COUNTERPARTY:
+            valid = counterparty not in (ZERO_ADDRESS, owner.address)
+        else:
+            valid = counterparty == ZERO_ADDRESS
+        return None if valid else "ledger: bad counterparty"
+
+    def _split_error(self, coupon_id: int, amount_kg: int) -> str | None:
+        if amount_kg == 0:
+            return "ledger: zero amount"
+        return None if amount_kg <= self.coupons[coupon_id].amount_kg else "ledger: amount exceeds coupon"
+
+    def _any(self, state: CouponState) -> bool:
+        return any(c.state == state for c in self.coupons.values())
+
+    # ------------------------------------------------------------ choices
+
+    @staticmethod
+    def _usually(data, label: str) -> bool:
+        """True three times in four: mostly the fitting choice, sometimes a wrong one."""
+        return data.draw(st.sampled_from((True, True, True, False)), label=label)
+
+    def _signer(self, data, right: LocalAccount, roles: tuple[Role, ...] | None = None) -> LocalAccount:
+        """Two times in three the account whose step it is; otherwise any account, department
+        or holder, without the step's role."""
+        if data.draw(st.sampled_from((True, True, False)), label="the step's own signer"):
+            return right
+        if roles is None:
+            roles = (self.role_of[right.address],) if right.address in self.role_of else ()
+        wrong = [a for a in self.everyone if a.address != right.address and self.role_of.get(a.address) not in roles]
+        return data.draw(st.sampled_from(wrong), label="wrong signer")
+
+    def _coupon(self, data, fits: Callable[[ModelCoupon], bool]) -> int:
+        """Usually a coupon that fits the step; otherwise any coupon, now and then an unknown id."""
+        fitting = sorted(i for i, c in self.coupons.items() if fits(c))
+        if fitting and self._usually(data, "a coupon that fits the step"):
+            return data.draw(st.sampled_from(fitting), label="coupon")
+        if self._usually(data, "an existing coupon"):
+            return data.draw(st.sampled_from(sorted(self.coupons)), label="coupon")
+        return data.draw(st.sampled_from((0, self.next_coupon)), label="unknown coupon")
+
+    def _coupon_for(self, data, action: Action) -> int:
+        """A coupon for a department step: preferably one whose owner already asked for it."""
+        if any(c.state == CouponState.ACTIVE and c.request[0] == action for c in self.coupons.values()):
+            return self._coupon(data, lambda c: c.state == CouponState.ACTIVE and c.request[0] == action)
+        return self._coupon(data, lambda c: c.state == CouponState.ACTIVE)
+
+    def _amount(self, data, whole: int) -> int:
+        kind = data.draw(st.sampled_from(("whole", "part", "whole", "part", "zero", "over")), label="amount")
+        if kind == "part":
+            return data.draw(st.integers(1, whole), label="amount_kg")
+        return {"whole": whole, "zero": 0, "over": whole + 1}[kind]
+
+    def _counterparty(self, data, action: int, owner: str) -> str:
+        others = [h.address for h in self.holders if h.address != owner]
+        valid = others if action & WITH_COUNTERPARTY else [ZERO_ADDRESS]
+        if self._usually(data, "a valid counterparty"):
+            return data.draw(st.sampled_from(valid), label="counterparty")
+        return data.draw(st.sampled_from([ZERO_ADDRESS, owner, *others]), label="counterparty")
+
+    def _holder(self, name: str) -> LocalAccount:
+        return self.holders[HOLDERS.index(name)]
+
+    def _officer(self, role: Role) -> LocalAccount:
+        return {Role.NRB: self.nrb_officer, Role.FORESTRY: self.forestry_officer, Role.EEB: self.eeb_officer}[role]
+
+
+def test_ledger__random_operations__invariants_hold(evm, registry, actors, story):
+    world = World(
+        evm=evm,
+        registry=registry,
+        actors=actors,
+        story=story,
+        loss_notice_seconds=registry.call("loss_notice_seconds"),
+    )
+    # A fresh thread starts with a shallow Python stack. On pytest's deep one, CPython 3.11
+    # mapped and unmapped a frame-stack chunk on almost every EVM call here (strace: ~400
+    # mmap/munmap pairs per transaction), which doubled the run time.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(run_state_machine_as_test, lambda: LedgerMachine(world), settings=LEDGER_SETTINGS).result()
