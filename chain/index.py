@@ -137,9 +137,7 @@ def _jsonable(value: Any) -> Any:
 
 class EventIndex:
     def __init__(self, url: str):
-        self.engine = create_engine(url, pool_size=64, max_overflow=-1)  # many readers at once
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
 
     # -- following the chain
@@ -331,8 +329,19 @@ def _step_public(s: StepRow, numbers: dict[int, str]) -> dict:
     }
 
 
+def make_engine(url: str):
+    """An engine for the index and the gateway's records: SQLite in WAL mode, or PostgreSQL.
+    Hundreds of requests run at once, and a write may hold two connections (its
+    request's and the audit entry's): keep connections open, never block on the pool."""
+    engine = create_engine(url, pool_size=64, max_overflow=-1)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, create_engine, event
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from chain.index import make_engine
 
 
 def utcnow() -> dt.datetime:
@@ -102,23 +104,10 @@ class Purchase(GatewayBase):
 
 class Database:
     def __init__(self, url: str):
-        # A write keeps its request's connection while the audit entry takes a second one, and
-        # hundreds of requests run at once: keep connections open, never block on the pool.
-        self.engine = create_engine(url, pool_size=64, max_overflow=-1)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(url)
         GatewayBase.metadata.create_all(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Iterator[Session]:
         with self.sessions() as session:
             yield session
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
