@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from chain.index import make_engine
 
 
 def utcnow() -> dt.datetime:
@@ -103,8 +102,8 @@ class Purchase(GatewayBase):
 
 
 class Database:
-    def __init__(self, url: str):
-        self.engine = make_engine(url)
+    def __init__(self, engine):
+        self.engine = engine
         GatewayBase.metadata.create_all(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 

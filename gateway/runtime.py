@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from sqlalchemy.orm import Session
 
 from chain import ChainError, ChainRevert, Receipt, Role
-from chain.index import EventIndex
+from chain.index import CouponRow, EventIndex
 from chain.node import Node, open_node
 
 from .db import AuditEntry, Database, User
@@ -41,7 +42,7 @@ class Gateway:
         self.settings = settings
         self.node = node
         self.index = EventIndex(settings.index_url)
-        self.db = Database(settings.index_url)
+        self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()
         self._indexed = threading.Condition()
@@ -75,10 +76,6 @@ class Gateway:
 
     def number_of(self, coupon_id: int) -> str:
         """A coupon's number from the index (no EVM calls); the caller's block is indexed already."""
-        from sqlalchemy.orm import Session
-
-        from chain.index import CouponRow
-
         with Session(self.index.engine) as session:
             return session.get(CouponRow, coupon_id).number
 

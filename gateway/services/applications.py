@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from eth_utils import keccak
@@ -248,7 +249,5 @@ def _record(db: Session, application_id: int) -> ApplicationRecord:
     return record
 
 
-def _tonnes(kg: int):
-    from decimal import Decimal
-
+def _tonnes(kg: int) -> Decimal:
     return Decimal(kg) / 1000

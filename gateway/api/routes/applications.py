@@ -6,6 +6,7 @@ from ...errors import Forbidden, Invalid
 from ...runtime import HOLDER, Actor
 from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
 from ...services import applications as service
+from . import tx_result as _tx
 from ..deps import CurrentUser, DbSession, GatewayDep, require, require_reader
 
 router = APIRouter(prefix="/applications", tags=["applications 制发"])
@@ -14,9 +15,6 @@ DEPARTMENTS = ("DRC", "CENTER", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE", "VER
 # Out of range is bad input, not a server error: the database keeps 64-bit ids, the contracts uint256.
 ApplicationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
-
-def _tx(receipt, **extra) -> dict:
-    return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, **extra}
 
 
 @router.post("", status_code=201)

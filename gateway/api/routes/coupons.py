@@ -5,14 +5,12 @@ from fastapi import APIRouter
 from ...runtime import HOLDER, Actor
 from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
 from ...services import coupons as service
+from . import tx_result as _tx
 from ..deps import CurrentUser, DbSession, GatewayDep, require
 
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
 SUPERVISORS = ("NRB", "FORESTRY", "EEB")
 
-
-def _tx(receipt, **extra) -> dict:
-    return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, **extra}
 
 
 def _coupon(gateway, receipt, event: str) -> str | None:
