@@ -10,8 +10,12 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
+from eth.vm.forks.prague import PragueVM
 from eth_account.signers.local import LocalAccount
-from eth_utils.abi import collapse_if_tuple, function_abi_to_4byte_selector
+from eth_keys import keys
+from eth_utils import to_canonical_address, to_checksum_address
+from eth_utils.abi import collapse_if_tuple, event_abi_to_log_topic, function_abi_to_4byte_selector
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
 
@@ -22,6 +26,9 @@ from .errors import ChainError, ChainRevert
 DEFAULT_GAS = 1_500_000
 DEPLOY_GAS = 6_000_000
 MAX_FEE = 100 * 10**9
+# Builds and signs EIP-1559 transactions about three times faster than eth-account;
+# the encoding is the standard one, for the embedded chain and any JSON-RPC node alike.
+TX_BUILDER = PragueVM.get_transaction_builder()
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,9 @@ class Chain:
         self.chain_id = w3.eth.chain_id
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
-        self._event_abis: dict[bytes, Any] = {}
+        self._event_abis: dict[bytes, EventDecoder] = {}
         self._encoders: dict[tuple[str, str], tuple[bytes, list[str]]] = {}
+        self._keys: dict[str, keys.PrivateKey] = {}
 
     # -- contracts
 
@@ -91,11 +99,9 @@ class Chain:
 
     def register_events(self, artifact: Artifact) -> None:
         """Teach `decode_logs` the events of a contract."""
-        events = self.w3.eth.contract(abi=artifact.abi).events
         for item in artifact.abi:
             if item["type"] == "event":
-                event = events[item["name"]]
-                self._event_abis[bytes.fromhex(event.topic.removeprefix("0x"))] = event
+                self._event_abis[event_abi_to_log_topic(item)] = EventDecoder(item)
 
     def deploy(self, artifact: Artifact, *args: Any, sender: LocalAccount):
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
@@ -174,17 +180,28 @@ class Chain:
             if nonce is None:
                 nonce = self.w3.eth.get_transaction_count(sender.address, "pending")
             tx = {**tx, "nonce": nonce}
-            signed = sender.sign_transaction(tx)
-            raw_tx = signed.raw_transaction
+            signed = self._sign(sender, tx)
+            raw_tx = signed.encode()
             try:
                 handle = self._submit_raw(raw_tx) if self._submit_raw else self.w3.eth.send_raw_transaction(raw_tx)
             except Exception as exc:
                 if _mined_tx_hash(exc) != signed.hash:
                     self._nonces.clear()
                     raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
-                handle = signed.hash  # mined but reverted: the receipt and its replay tell why
+                handle = HexBytes(signed.hash)  # mined but reverted: the receipt and its replay tell why
             self._nonces[sender.address] = nonce + 1
         return Pending(self, tx, handle)
+
+    def _sign(self, sender: LocalAccount, tx: dict):
+        key = self._keys.get(sender.address)
+        if key is None:
+            key = self._keys[sender.address] = keys.PrivateKey(bytes(sender.key))
+        unsigned = TX_BUILDER.new_unsigned_dynamic_fee_transaction(
+            chain_id=tx["chainId"], nonce=tx["nonce"], max_priority_fee_per_gas=tx["maxPriorityFeePerGas"],
+            max_fee_per_gas=tx["maxFeePerGas"], gas=tx["gas"], to=to_canonical_address(tx["to"]) if tx.get("to") else b"",
+            value=tx.get("value", 0), data=bytes(HexBytes(tx.get("data", b""))), access_list=[],
+        )
+        return unsigned.as_signed_transaction(key)
 
     def _await(self, pending: Pending) -> Receipt:
         handle = pending.handle
@@ -229,11 +246,10 @@ class Chain:
             event = self._event_abis.get(bytes(topics[0])) if topics else None
             if event is None:
                 continue
-            decoded = event().process_log(log)
             events.append(
                 Event(
-                    name=decoded["event"],
-                    args=dict(decoded["args"]),
+                    name=event.name,
+                    args=event.decode(topics, bytes(log["data"])),
                     address=log["address"],
                     log_index=log["logIndex"],
                     tx_hash="0x" + bytes(log["transactionHash"]).hex(),
@@ -241,6 +257,26 @@ class Chain:
                 )
             )
         return events
+
+
+class EventDecoder:
+    """Decodes one event's log with eth-abi directly: web3's log processing costs
+    several times more, and every receipt passes through here."""
+
+    def __init__(self, abi: dict):
+        inputs = abi["inputs"]
+        self.name = abi["name"]
+        self.order = [i["name"] for i in inputs]
+        self.indexed = [(i["name"], collapse_if_tuple(i)) for i in inputs if i["indexed"]]
+        self.data_names = [i["name"] for i in inputs if not i["indexed"]]
+        self.data_types = [collapse_if_tuple(i) for i in inputs if not i["indexed"]]
+        self.addresses = {i["name"] for i in inputs if i["type"] == "address"}
+
+    def decode(self, topics, data: bytes) -> dict[str, Any]:
+        """The event's arguments in declaration order, addresses checksummed as web3 gives them."""
+        args = {name: abi_decode([kind], bytes(topic))[0] for (name, kind), topic in zip(self.indexed, topics[1:])}
+        args.update(zip(self.data_names, abi_decode(self.data_types, data)))
+        return {name: to_checksum_address(args[name]) if name in self.addresses else args[name] for name in self.order}
 
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)

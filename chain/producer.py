@@ -10,6 +10,7 @@ mines nothing.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,10 @@ from .durable import DurableBackend
 from .errors import ChainError
 
 
+SETTLE_STEP_S = 0.01
+SETTLE_MAX_S = 0.2
+
+
 class BlockProducer:
     def __init__(self, backend: DurableBackend, lock: threading.RLock, clock: Callable[[], float] = time.time):
         self._backend = backend
@@ -35,6 +40,8 @@ class BlockProducer:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
         self.blocks_mined = 0
+        with lock:  # the permissioned chain runs one fork from genesis: one transaction decoder
+            self._decoder = backend.chain.get_vm().get_transaction_builder()
 
     def start(self) -> None:
         self._thread.start()
@@ -49,11 +56,10 @@ class BlockProducer:
         """Queue a signed transaction; the future resolves to its receipt (web3's
         shape) once the block holding it is committed to disk."""
         future: Future = Future()
-        with self._lock:
-            try:
-                tx = self._backend.chain.get_vm().get_transaction_builder().decode(raw_transaction)
-            except Exception as exc:
-                raise ChainError(f"transaction rejected: cannot decode ({exc})") from exc
+        try:
+            tx = self._decoder.decode(raw_transaction)
+        except Exception as exc:
+            raise ChainError(f"transaction rejected: cannot decode ({exc})") from exc
         with self._wake:
             if self._stopping:
                 raise ChainError("the block producer has stopped")
@@ -69,9 +75,24 @@ class BlockProducer:
                 if not self._queue and self._stopping:
                     return
             timestamp = self._next_timestamp()
+            self._settle()
             with self._wake:
                 batch, self._queue = self._queue, []
             self._mine(batch, timestamp)
+
+    def _settle(self) -> None:
+        """Wait while the queue still grows, for at most SETTLE_MAX_S: callers woken by
+        the last block are handing in their next transactions, and a block cut before
+        they arrive holds a few of them and makes the rest wait a whole second."""
+        deadline = time.monotonic() + SETTLE_MAX_S
+        with self._wake:
+            size = len(self._queue)
+        while time.monotonic() < deadline:
+            time.sleep(SETTLE_STEP_S)
+            with self._wake:
+                if len(self._queue) == size:
+                    return
+                size = len(self._queue)
 
     def _next_timestamp(self) -> int:
         """The next whole second after the head, waiting for the wall clock to reach it."""
@@ -88,12 +109,12 @@ class BlockProducer:
         with self._lock:
             chain.header = chain.header.copy(timestamp=timestamp)
             try:
-                chain.mine_all([tx for tx, _ in batch])
+                _, raw_receipts, _ = chain.mine_all([tx for tx, _ in batch])
                 accepted, rejected = batch, []
             except (PyEVMError, ValidationError):
                 accepted, rejected = self._mine_valid_ones(batch, timestamp)
-            block = chain.get_canonical_head()
-            receipts = _receipts(chain, block, [tx for tx, _ in accepted])
+                raw_receipts = chain.get_block_by_header(chain.get_canonical_head()).get_receipts(chain.chaindb)
+            receipts = _receipts(chain.get_canonical_head(), [tx for tx, _ in accepted], raw_receipts)
             self._backend.kv.commit()
             self.blocks_mined += 1
         for (tx, future), receipt in zip(accepted, receipts):
@@ -116,10 +137,13 @@ class BlockProducer:
         return accepted, rejected
 
 
-def _receipts(chain, header, transactions) -> list[dict]:
-    """The block's receipts in web3's shape, read once per block rather than once per caller."""
-    block = chain.get_block_by_header(header)
-    raw_receipts = block.get_receipts(chain.chaindb)
+@functools.lru_cache(maxsize=64)
+def _checksum(address: bytes) -> str:
+    return to_checksum_address(address)  # a keccak each time: the ledger's address, cached
+
+
+def _receipts(header, transactions, raw_receipts) -> list[dict]:
+    """The block's receipts in web3's shape, made once per block rather than once per caller."""
     receipts, log_index, previous_gas = [], 0, 0
     for index, (tx, raw) in enumerate(zip(transactions, raw_receipts)):
         logs = []
@@ -127,7 +151,7 @@ def _receipts(chain, header, transactions) -> list[dict]:
             logs.append(
                 AttributeDict(
                     {
-                        "address": to_checksum_address(log.address),
+                        "address": _checksum(log.address),
                         "topics": [HexBytes(topic.to_bytes(32, "big")) for topic in log.topics],
                         "data": HexBytes(log.data),
                         "logIndex": log_index,
