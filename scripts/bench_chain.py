@@ -8,7 +8,8 @@ Measures, in one run and each on its own temporary SQLite chain:
   with many threads in flight, each sending from its own holder keys and
   waiting for its receipt; the best of the thread counts tried;
 - ceiling_tps: the same operations pre-signed and mined by py-evm's mine_all
-  in batches, without web3;
+  in the served block shape (one step each of --batch different coupons a
+  block), without web3 or callers;
 - on a chain grown to 10,000 transactions (and 100,000 with --full, by
   pre-signed partial transfers that split coupons): the time to reopen it,
   EventIndex.rebuild's rate, and provenance lookup latency at the largest
@@ -69,7 +70,7 @@ from chain.index import CouponRow, EventIndex  # noqa: E402
 SIZES = (10_000,)
 FULL_SIZES = (10_000, 100_000)
 FULL_PROVENANCE_COUPONS = 100_000
-COUPONS = 256  # minted beforehand, one per served thread at most
+COUPONS = 512  # minted beforehand, one per served thread at most
 HOLDERS = 2 * COUPONS  # each coupon moves between its own two holders
 COUPON_KG = 10_000_000
 REPORT = b"\x22" * 32
@@ -271,20 +272,26 @@ def measure_one_per_block(base: Base, path: Path, ops: int) -> dict:
 
 
 def measure_ceiling(base: Base, path: Path, batches: int, batch: int) -> dict:
+    """Pre-signed operations mined by mine_all in the served workload's block shape:
+    each block holds one step of `batch` different coupons (a closed-loop caller has
+    one transaction in a block), each coupon going on with its cycle in the next."""
     embedded = open_embedded(copy_chain(base, path))
     miner, data = Miner(embedded, embedded.chain.chain_id), Calldata()
     owners = {c: holders_of(c) for c in range(1, base.coupons + 1)}
-    coupons = deque(range(1, base.coupons + 1))
+    steps = dict.fromkeys(owners, 0)
+    coupons = deque(owners)
     signed = []
     for _ in range(batches):
         txs = []
-        for _ in range(batch // 4):
+        for _ in range(min(batch, base.coupons)):
             coupon = coupons[0]
             coupons.rotate(-1)
             owner, other = owners[coupon]
-            for sender, contract, function, args in cycle(coupon, owner, other):
-                txs.append(miner.sign(sender, base.ledger, data(contract, function, *args)))
-            owners[coupon] = (other, owner)
+            sender, contract, function, args = cycle(coupon, owner, other)[steps[coupon]]
+            txs.append(miner.sign(sender, base.ledger, data(contract, function, *args)))
+            steps[coupon] = (steps[coupon] + 1) % 4
+            if steps[coupon] == 0:
+                owners[coupon] = (other, owner)
         signed.append(txs)
     wall = cpu = 0.0
     for n, txs in enumerate(signed, 1):
@@ -703,11 +710,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the numbers here")
     parser.add_argument("--full", action="store_true", help="also 100,000 transactions, provenance at 100,000 coupons")
-    parser.add_argument("--threads", default="64,256", help="served-mode thread counts to try (≤ 256)")
+    parser.add_argument("--threads", default="256,384,512", help="served-mode thread counts to try (≤ 512)")
     parser.add_argument("--seconds", type=float, default=20, help="sending time per served run")
     parser.add_argument("--one-per-block-ops", type=int, default=200)
     parser.add_argument("--ceiling-batches", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=200, help="transactions per mine_all block")
+    parser.add_argument("--batch", type=int, default=256, help="transactions per mine_all block")
     parser.add_argument("--lookups", type=int, default=500, help="provenance lookups per size")
     parser.add_argument("--rebuild-budget", type=float, default=600,
                         help="at most this many seconds for EventIndex.rebuild on eth-tester per size (it gets as "
