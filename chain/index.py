@@ -305,6 +305,23 @@ class EventIndex:
                 "history": [_step_public(s, numbers) for s in steps],
             }
 
+    def family(self, issuance: int) -> list[dict]:
+        """Every coupon of one issuance (splits and reissues keep it), each naming
+        the coupon it came from: the lineage tree's nodes and edges."""
+        with Session(self.engine) as session:
+            coupons = session.scalars(select(CouponRow).where(CouponRow.issuance == issuance).order_by(CouponRow.id)).all()
+            numbers = {c.id: c.number for c in coupons}
+            return [
+                {**_coupon_public(c), "from": numbers.get(c.parent or c.replaces), "reissue": bool(c.replaces)}
+                for c in coupons
+            ]
+
+    def coupon_of_tx(self, tx_hash: str) -> str | None:
+        """The coupon a transaction touched, if any (search by tx hash)."""
+        with Session(self.engine) as session:
+            step = session.scalar(select(StepRow).where(StepRow.tx_hash == tx_hash.lower(), StepRow.coupon_id.is_not(None)))
+            return session.get(CouponRow, step.coupon_id).number if step else None
+
     def offset(self, tx_hash: str) -> dict | None:
         with Session(self.engine) as session:
             row = session.get(OffsetRow, tx_hash.lower())

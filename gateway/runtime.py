@@ -47,6 +47,7 @@ class Gateway:
         self._index_lock = threading.Lock()
         self._indexed = threading.Condition()
         self._wanted_block = 0
+        self._indexed_block = 0  # the index's cursor, kept here: waiters check it without a query
         self._stop = threading.Event()
         self._follower = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
         self.sync_index()
@@ -119,16 +120,21 @@ class Gateway:
     def sync_index(self) -> None:
         with self._index_lock:
             self.index.sync(self.registry, from_block=self.node.deployed_block)
+            cursor = self.index.cursor() or 0
         with self._indexed:
+            self._indexed_block = cursor
             self._indexed.notify_all()
 
     def wait_indexed(self, block_number: int, timeout: float = 30.0) -> None:
         """Read-your-writes: wait until the follower has indexed `block_number`.
         One sync per block serves every caller whose transaction it holds."""
         with self._indexed:
-            self._wanted_block = max(self._wanted_block, block_number)
-            self._indexed.notify_all()
-            self._indexed.wait_for(lambda: (self.index.cursor() or 0) >= block_number, timeout=timeout)
+            if self._indexed_block >= block_number:
+                return
+            if block_number > self._wanted_block:
+                self._wanted_block = block_number
+                self._indexed.notify_all()
+            self._indexed.wait_for(lambda: self._indexed_block >= block_number, timeout=timeout)
 
     def _follow(self) -> None:
         """Keep the index on the chain head: at once when a writer waits, else every
@@ -136,7 +142,7 @@ class Gateway:
         while not self._stop.is_set():
             with self._indexed:
                 self._indexed.wait_for(
-                    lambda: self._stop.is_set() or self._wanted_block > (self.index.cursor() or 0), timeout=1.0
+                    lambda: self._stop.is_set() or self._wanted_block > self._indexed_block, timeout=1.0
                 )
             if self._stop.is_set():
                 return

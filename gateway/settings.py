@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     max_requests_in_flight: int = 512  # worker threads; each write waits for its block
     public_requests_per_minute: int = 240  # per client address, on /api/v1/public (DESIGN §9)
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
+    public_base_url: str | None = None  # where certificates' QR codes point; unset = the address a page was asked at
 
     @property
     def index_url(self) -> str:

@@ -17,12 +17,17 @@ from starlette.exceptions import HTTPException
 from ..errors import DomainError
 from ..runtime import Gateway
 from ..settings import Settings, get_settings
+from .. import web
 from .routes import applications, audit, auth, coupons, documents, market, public, queue
 
 api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, market, public, audit, queue):
     api.include_router(module.router)
 api.include_router(applications.parcels)
+
+
+# What anyone may ask without logging in: rate-limited per client address (DESIGN §9).
+PUBLIC_PATHS = ("/api/v1/public/", "/search", "/coupons/", "/verify", "/listings", "/stats", "/certificates/")
 
 
 class RateLimiter:
@@ -62,33 +67,39 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
     app.include_router(api)
+    app.include_router(web.router)
+    app.mount("/static", web.static, name="static")
+
+    def error(request: Request, status: int, code: str, message: str, detail=None, headers=None):
+        """The one error shape: JSON for the API, a page for a person."""
+        if request.url.path.startswith(("/api/", "/docs", "/openapi")):
+            return JSONResponse({"code": code, "message": message, "detail": detail}, status_code=status, headers=headers)
+        return web.error_page(request, status, code, message, headers=headers)
 
     limiter = RateLimiter(settings.public_requests_per_minute)
 
     @app.middleware("http")
     async def rate_limit_public(request: Request, call_next):
-        if request.url.path.startswith("/api/v1/public/"):
+        if request.url.path.startswith(PUBLIC_PATHS):
             client = request.client.host if request.client else "unknown"
             if not limiter.allow(client):
-                return JSONResponse(
-                    {"code": "RATE_LIMITED", "message": "too many requests; try again in a minute", "detail": None},
-                    status_code=429, headers={"Retry-After": "60"},
-                )
+                return error(request, 429, "RATE_LIMITED", "too many requests; try again in a minute",
+                             headers={"Retry-After": "60"})
         return await call_next(request)
 
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError):
-        return JSONResponse({"code": exc.code, "message": exc.message, "detail": exc.detail}, status_code=exc.status)
+    async def domain_error(request: Request, exc: DomainError):
+        return error(request, exc.status, exc.code, exc.message, exc.detail)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException):
+    async def http_error(request: Request, exc: HTTPException):
         # Routing's own errors (unknown path, wrong method) keep the one error shape too.
-        return JSONResponse({"code": HTTPStatus(exc.status_code).name, "message": str(exc.detail), "detail": None},
-                            status_code=exc.status_code, headers=exc.headers)
+        return error(request, exc.status_code, HTTPStatus(exc.status_code).name, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError):
+    async def validation_error(request: Request, exc: RequestValidationError):
         fields = [{"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"code": "INVALID_INPUT", "message": "check the fields", "detail": fields}, status_code=422)
+        message = "check the fields: " + "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return error(request, 422, "INVALID_INPUT", message, detail=fields)
 
     return app

@@ -50,6 +50,17 @@ def get_current_user(request: Request, db: DbSession) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+def get_optional_user(request: Request, db: DbSession) -> User | None:
+    """Pages show more to a logged-in official but never demand it."""
+    try:
+        return get_current_user(request, db)
+    except Unauthorized:
+        return None
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
 def require(*roles: str):
     """A dependency that admits only users of the given roles and yields their Actor."""
 

@@ -5,6 +5,7 @@ No personal data: addresses and organisation names of holders only."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -18,6 +19,7 @@ from chain.verify import verify_offset
 from ..db import ApplicationRecord, ListingRecord, User
 from ..errors import NotFound
 from ..runtime import Gateway
+from .applications import CST
 
 
 def _t(kg: int) -> str:
@@ -125,3 +127,38 @@ def trades_csv(gw: Gateway) -> str:
             writer.writerow([step.tx_hash, step.block_number, step.timestamp, numbers.get(step.coupon_id),
                              _t(d["amount_kg"]), str(Decimal(d["price_fen_per_tonne"]) / 100)])
     return out.getvalue()
+
+
+# What the statistics page charts: amounts by month and by land type. A coupon
+# created with neither parent nor predecessor is newly issued.
+CHARTED_EVENTS = {"CouponCreated": "issued", "CouponListed": "listed", "CouponPledged": "pledged", "CouponRetired": "retired"}
+
+
+def activity(gw: Gateway, db: Session) -> dict:
+    """Tonnes issued, listed, pledged and retired per month (China time), and
+    issued and still-live amounts by land type, split over an issuance's parcels by area."""
+    by_month: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    by_land: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    with Session(gw.index.engine) as index_db:
+        amounts = dict(index_db.execute(select(CouponRow.id, CouponRow.amount_kg)).all())
+        steps = index_db.scalars(select(StepRow).where(StepRow.event.in_(list(CHARTED_EVENTS)))).all()
+        for step in steps:
+            if step.event == "CouponCreated" and (step.details["parent"] or step.details["replaces"]):
+                continue
+            kg = step.details.get("amount_kg") or amounts.get(step.coupon_id, 0)
+            month = dt.datetime.fromtimestamp(step.timestamp, CST).strftime("%Y-%m")
+            by_month[month][CHARTED_EVENTS[step.event]] += Decimal(kg) / 1000
+        applications = dict(index_db.execute(select(IssuanceRow.id, IssuanceRow.application)).all())
+        for coupon in index_db.scalars(select(CouponRow).where(CouponRow.state.not_in(["SPLIT", "VOIDED"]))).all():
+            record = db.get(ApplicationRecord, applications[coupon.issuance])
+            parcels = record.parcels if record else []
+            total_area = sum(Decimal(p["area_mu"]) for p in parcels)
+            for parcel in parcels:
+                share = Decimal(coupon.amount_kg) / 1000 * Decimal(parcel["area_mu"]) / total_area
+                by_land[parcel["land_type"]]["issued"] += share
+                if coupon.state != "RETIRED":
+                    by_land[parcel["land_type"]]["live"] += share
+    return {
+        "by_month": {month: dict(series) for month, series in sorted(by_month.items())},
+        "by_land_type": {land: dict(series) for land, series in sorted(by_land.items())},
+    }

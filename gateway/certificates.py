@@ -1,0 +1,179 @@
+"""Printable certificates (PDF): the coupon certificate (§7) and the offset
+certificate (§14-16, DESIGN §6). Chinese first with English labels, the CJK
+font embedded, the transaction hash printed, and a QR code to the public page
+that verifies it: a PDF alone proves nothing, the chain does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from chain.verify import STATEMENT_16
+
+from .services.applications import CST
+
+FONT = "WenQuanYi"
+FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+GREEN = colors.HexColor("#2f7d4f")
+LAND_TYPES = {"CULTIVATED": "耕地", "FOREST": "林地", "GRASSLAND": "草地", "WETLAND": "湿地"}
+PURPOSES = {
+    "ECO_COMPENSATION": "生态补偿（第十五条第一项） eco-compensation",
+    "EVENT_NEUTRALITY": "活动碳中和（第十五条第二项） event carbon neutrality",
+    "GREEN_POINTS": "绿色积分、低碳证书（第十五条第三项） green points",
+}
+ISSUING_STATEMENT = (
+    "赫山区人民政府依照《赫山区自然生态系统碳券管理办法（试行）》制发本碳券。本碳券为赫山区行政区域内"
+    "自然生态系统碳汇权益资产交易的实物凭证，其登记、流转与注销以区块链上的记录为准；严禁涂改、"
+    "一碳多卖（第七条）。"
+)
+VERIFY_NOTE = "本凭证的真伪以区块链记录为准：请扫描二维码或凭交易哈希在公示平台核验。This PDF proves nothing by itself: scan the code or look up the transaction hash."
+
+
+class CertificateFontMissing(RuntimeError):
+    pass
+
+
+@functools.cache
+def _font() -> str:
+    if not FONT_FILE.exists():
+        raise CertificateFontMissing(
+            f"{FONT_FILE} is missing: install Debian's fonts-wqy-microhei (apt-get install fonts-wqy-microhei)"
+        )
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+    return FONT
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font = _font()
+    return {
+        "title": ParagraphStyle("title", fontName=font, fontSize=22, leading=30, alignment=1, textColor=GREEN),
+        "subtitle": ParagraphStyle("subtitle", fontName=font, fontSize=10, leading=14, alignment=1, textColor=colors.grey),
+        "label": ParagraphStyle("label", fontName=font, fontSize=9.5, leading=13, textColor=colors.HexColor("#4a544f")),
+        "value": ParagraphStyle("value", fontName=font, fontSize=10.5, leading=14),
+        "hex": ParagraphStyle("hex", fontName="Courier", fontSize=8.5, leading=11, wordWrap="CJK"),
+        "body": ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK"),
+        "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey, wordWrap="CJK"),
+    }
+
+
+def _day(timestamp: int) -> str:
+    return dt.datetime.fromtimestamp(timestamp, CST).strftime("%Y-%m-%d")
+
+
+def _tonnes(kg: int) -> str:
+    return f"{Decimal(kg) / 1000:,.3f}".rstrip("0").rstrip(".") + " 吨二氧化碳当量 t CO2e"
+
+
+def _qr(url: str, size: float = 34 * mm) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], statements: list[str],
+            tx: tuple[str, str], verify_url: str, extra: list | None = None) -> bytes:
+    """A4 portrait: title, a bordered table of fields, statements, then the QR code and hash."""
+    st = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=14 * mm, title=title, author="Tanquan 碳券", invariant=1)
+    table = Table(
+        [[Paragraph(escape(label), st["label"]), Paragraph(escape(value), st["hex" if mono else "value"])]
+         for label, value, mono in rows],
+        colWidths=[48 * mm, doc.width - 48 * mm],
+    )
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, GREEN), ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d6cf")),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef3f0")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    proof = Table(
+        [[[Paragraph(tx[0], st["label"]), Paragraph(tx[1], st["hex"]), Spacer(1, 3 * mm),
+           Paragraph("核验地址 Verify at", st["label"]), Paragraph(escape(verify_url), st["hex"]), Spacer(1, 3 * mm),
+           Paragraph(VERIFY_NOTE, st["small"])],
+          _qr(verify_url)]],
+        colWidths=[doc.width - 40 * mm, 40 * mm],
+    )
+    proof.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+    story = [Paragraph(title, st["title"]), Paragraph(subtitle, st["subtitle"]), Spacer(1, 6 * mm), table,
+             *(extra or []), Spacer(1, 5 * mm)]
+    for text in statements:
+        story += [Paragraph(escape(text), st["body"]), Spacer(1, 2 * mm)]
+    story += [Spacer(1, 6 * mm), proof]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
+    """The coupon certificate: the contents §7 requires, from the public provenance record."""
+    coupon, issuance = record["coupon"], record["issuance"]
+    start, end = record["monitoring_period"]
+    rows = [
+        ("碳券编号 Coupon number", coupon["number"], False),
+        ("备案文号 Filing number", record["filing_number"], False),
+        ("监测期 Monitoring period", f"{_day(start)} 至 {_day(end)}", False),
+        ("监测期内碳汇量 Sink in the period", _tonnes(issuance["amount_kg"]), False),
+        ("本券碳汇量 This coupon", f"{_tonnes(coupon['amount_kg'])}（序号 serials {coupon['serials'][0]}–{coupon['serials'][1]}）", False),
+        ("制发单位 Issuing unit", record["issuing_unit"], False),
+        ("制发日期 Issued on", _day(coupon["created_at"]), False),
+    ]
+    if coupon.get("holder"):
+        rows.append(("权利人 Holder", coupon["holder"], False))
+    if record.get("project_name"):
+        rows.append(("项目名称 Project", record["project_name"], False))
+    if coupon["state"] == "VOIDED":
+        rows.append(("状态 State", "已作废 VOIDED", False))
+    extra = []
+    parcels = record.get("parcels") or []
+    if parcels:
+        st = _styles()
+        header = ["宗地号 Parcel", "坐落 Location", "地类 Land type", "面积（亩）Area (mu)"]
+        body = [[p["number"], p["location"], LAND_TYPES.get(p["land_type"], p["land_type"]), str(p["area_mu"])] for p in parcels]
+        parcel_table = Table([[Paragraph(escape(str(cell)), st["value"]) for cell in row] for row in [header, *body]],
+                             colWidths=[46 * mm, 54 * mm, 30 * mm, 44 * mm])
+        parcel_table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d6cf")), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f0")),
+        ]))
+        extra = [Spacer(1, 4 * mm), parcel_table]
+    return _render("自然生态系统碳券", "Natural-Ecosystem Carbon Coupon · 赫山区", rows,
+                   [ISSUING_STATEMENT, STATEMENT_16], ("制发交易哈希 Issuance transaction", issuance["tx_hash"]),
+                   verify_url, extra)
+
+
+def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
+    """The offset certificate (DESIGN §6): only for a verification that says valid."""
+    if verification["verdict"] != "valid":
+        raise ValueError(f"not a valid offset certificate: {verification['reason']}")
+    c = verification["certificate"]
+    rows = [
+        ("凭证编号 Certificate id", c["certificate_id"], True),
+        ("区块 Block", f"{c['block']}（{dt.datetime.fromtimestamp(c['timestamp'], CST):%Y-%m-%d %H:%M} 北京时间）", False),
+        ("注销的碳券 Retired coupon", c["coupon"], False),
+        ("序号区间 Serial block", f"{c['serials'][0]}–{c['serials'][1]}", False),
+        ("抵销量 Amount", _tonnes(c["amount_kg"]), False),
+        ("抵销主体 Beneficiary", c["beneficiary"], False),
+        ("抵销用途 Purpose", PURPOSES.get(c["purpose"], c["purpose"]), False),
+        ("案件 / 活动编号 Case reference", c["case_reference"], False),
+        ("签署部门 Signed by", "区生态环境部门 District Ecology and Environment Bureau", False),
+        ("签署地址 Signer address", c["signer"], True),
+    ]
+    statement = ("上述碳券已由区生态环境部门在链上注销，用于抵销，不再流通（第十四条）。"
+                 "The coupon above was retired on-chain by the EEB for this offset and never circulates again.")
+    return _render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
+                   [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)

@@ -1,0 +1,20 @@
+"""Web pages: the public explorer, the department consoles, PDF certificates (DESIGN §7)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.staticfiles import StaticFiles
+
+from . import console, pages
+from .templating import HERE, render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(pages.router)
+router.include_router(console.router)
+static = StaticFiles(directory=HERE / "static")
+
+
+def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None):
+    response = render(request, "error.html", status_code=status, user=None, code=code, message=message)
+    response.headers.update(headers or {})
+    return response
