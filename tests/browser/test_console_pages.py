@@ -1,0 +1,92 @@
+"""Department consoles in a real browser: log in, find the item in the queue, act,
+and see the step on the page and on the chain."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from chain import ApplicationStatus
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+
+
+def _log_in(page, username: str, password: str = DEMO_PASSWORD):
+    page.goto("/console")
+    expect(page).to_have_url(re.compile(r"/console/login$"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+
+
+def _status(site, application: int) -> ApplicationStatus:
+    return site.gateway.registry.application(application).status
+
+
+def test_console__center_official_passes_formal_review__recorded_on_chain_and_shown(page, site, shot):
+    _, holder = site.new_holder()
+    _, application = site.submit_application(holder)
+
+    _log_in(page, OFFICIALS["CENTER"])
+    expect(page).to_have_url(re.compile(r"/console$"))
+    row = page.locator("#queue tr", has_text=f"#{application} ")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(4)).to_have_text(re.compile(r"\d{4}-\d{2}-\d{2}"))  # a due date in working days
+    shot(page, "queue")
+    row.get_by_role("link").click()
+
+    form = page.locator("form.step[data-step=formal_review]")
+    form.locator("select[name=decision]").select_option("pass")
+    shot(page, "application")
+    form.locator("button").click()
+
+    expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+    expect(page.locator("#app-status")).to_have_attribute("data-status", "FORMAL_OK")
+    expect(page.locator("#history tr[data-event=FormalReviewPassed]")).to_have_count(1)
+    shot(page, "approved")
+    assert _status(site, application) == ApplicationStatus.FORMAL_OK
+
+
+def test_console__supplement_without_missing_items__api_error_shown_and_nothing_changed(page, site, shot):
+    _, holder = site.new_holder()
+    _, application = site.submit_application(holder)
+    _log_in(page, OFFICIALS["CENTER"])
+    page.goto(f"/console/applications/{application}")
+
+    form = page.locator("form.step[data-step=formal_review]")
+    form.locator("select[name=decision]").select_option("supplement")
+    form.locator("button").click()
+
+    expect(form.locator(".result")).to_contain_text("NO_MISSING_ITEMS")
+    shot(page, "error")
+    assert _status(site, application) == ApplicationStatus.SUBMITTED
+    expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
+
+
+def test_console__wrong_password__login_refused(page, site, shot):
+    _log_in(page, OFFICIALS["CENTER"], "not-the-password")
+    expect(page.locator("#login-failed")).to_be_visible()
+    shot(page, "refused")
+    page.goto("/console")
+    expect(page).to_have_url(re.compile(r"/console/login$"))
+
+
+def test_console__other_department__offered_no_formal_review(page, site):
+    _, holder = site.new_holder()
+    _, application = site.submit_application(holder)
+    _log_in(page, OFFICIALS["NRB"])
+    page.goto(f"/console/applications/{application}")
+    expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
+    expect(page.locator("form.step")).to_have_count(0)
+
+
+def test_console__holder__sees_own_coupons_and_requests(page, site, shot):
+    username, holder = site.new_holder()
+    number = site.mint(holder)
+    site.post(f"/api/v1/coupons/{number}/requests", holder, json={"action": "LIST"})
+
+    _log_in(page, username)
+    row = page.locator("#holdings tr", has_text=number)
+    expect(row).to_contain_text("有效")
+    expect(row).to_contain_text("挂牌")  # the open request
+    shot(page, "holdings")
