@@ -271,12 +271,18 @@ class EventDecoder:
         self.data_names = [i["name"] for i in inputs if not i["indexed"]]
         self.data_types = [collapse_if_tuple(i) for i in inputs if not i["indexed"]]
         self.addresses = {i["name"] for i in inputs if i["type"] == "address"}
+        self.arrays = {i["name"] for i in inputs if i["type"].endswith("]")}
 
     def decode(self, topics, data: bytes) -> dict[str, Any]:
-        """The event's arguments in declaration order, addresses checksummed as web3 gives them."""
+        """The event's arguments in declaration order, as web3 gives them: addresses
+        checksummed, arrays as lists."""
         args = {name: abi_decode([kind], bytes(topic))[0] for (name, kind), topic in zip(self.indexed, topics[1:])}
         args.update(zip(self.data_names, abi_decode(self.data_types, data)))
-        return {name: to_checksum_address(args[name]) if name in self.addresses else args[name] for name in self.order}
+        for name in self.addresses:
+            args[name] = to_checksum_address(args[name])
+        for name in self.arrays:
+            args[name] = list(args[name])
+        return {name: args[name] for name in self.order}
 
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain.index import CouponRow
@@ -162,7 +163,9 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:
     with Session(gateway.index.engine) as index_db:
-        pending = {c.number: c.pending_action for c in index_db.query(CouponRow).filter(CouponRow.pending_action.is_not(None))}
+        pending = dict(index_db.execute(
+            select(CouponRow.number, CouponRow.pending_action).where(CouponRow.pending_action.is_not(None))
+        ).all())
     return [{**c, "pending": pending.get(c["number"])} for c in holdings]
 
 
@@ -184,7 +187,7 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
         return _login_redirect()
     record = public.provenance(gateway, db, number)
     with Session(gateway.index.engine) as index_db:
-        row = index_db.query(CouponRow).filter(CouponRow.number == number).one()
+        row = index_db.scalar(select(CouponRow).where(CouponRow.number == number))
         index_db.expunge(row)
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done,
                   steps=coupon_steps(user, row))

@@ -1,0 +1,52 @@
+"""The consoles' forms: each posts to a route the API has, and a page offers a
+department only the steps the item's state calls for from it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.web.console import APPLICATION_STEPS, CANCEL_REQUEST, CONSENT_STEPS, STATE_STEPS
+from http_helpers import ok
+
+STEPS = {s for steps in (*APPLICATION_STEPS.values(), *STATE_STEPS.values()) for s in steps} | {
+    *CONSENT_STEPS.values(), CANCEL_REQUEST}
+
+
+@pytest.mark.parametrize("step", sorted(STEPS, key=lambda s: s.key), ids=lambda s: s.key)
+def test_console_step__its_api_route__exists_and_asks_for_a_login(client, step):
+    response = client.request(step.method, "/api/v1" + step.path.format(1))
+    assert response.status_code == 401, (step.path, response.status_code, response.text)
+
+
+def _page_steps(client, path: str, username: str) -> set[str]:
+    with TestClient(client.app) as browser:
+        response = browser.post("/console/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 200, response.text
+        page = browser.get(path)
+        assert page.status_code == 200, page.text
+        return {part.split('"')[0] for part in page.text.split('data-step="')[1:]}
+
+
+def test_console_coupon__pending_listing__offered_to_center_only(client, officials, new_holder, mint):
+    holder = new_holder()
+    number = mint(holder)
+    ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LIST"}))
+    path = f"/console/coupons/{number}"
+
+    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"list"}
+    assert _page_steps(client, path, OFFICIALS["FINANCE"]) == set()
+    assert _page_steps(client, path, OFFICIALS["NRB"]) == {"freeze"}
+    assert _page_steps(client, path, holder.username) == {"cancel_request"}
+
+
+def test_console_coupon__someone_elses_coupon__holder_offered_nothing(client, new_holder, mint):
+    number = mint(new_holder())
+    assert _page_steps(client, f"/console/coupons/{number}", new_holder().username) == set()
+
+
+def test_console__not_logged_in__sent_to_the_login_page(client):
+    with TestClient(client.app) as browser:
+        response = browser.get("/console", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/console/login"
