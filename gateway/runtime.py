@@ -16,6 +16,7 @@ from chain import ChainError, ChainRevert, Receipt, Role
 from chain.index import CouponRow, EventIndex
 from chain.node import Node, open_node
 
+from .audit import AuditLog
 from .db import AuditEntry, Database, User
 from .errors import DomainError, from_revert
 from .settings import Settings
@@ -43,6 +44,7 @@ class Gateway:
         self.node = node
         self.index = EventIndex(settings.index_url)
         self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
+        self.audit_log = AuditLog(self.db)
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()
         self._indexed = threading.Condition()
@@ -69,6 +71,7 @@ class Gateway:
         with self._indexed:
             self._indexed.notify_all()
         self._follower.join(timeout=5)
+        self.audit_log.close()
         self.node.close()
 
     @property
@@ -107,13 +110,8 @@ class Gateway:
 
     def audit(self, user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
         """Every write, on-chain or not, with who, which department, what was asked and how it ended (§6)."""
-        with self.db.sessions() as session, session.begin():
-            session.add(
-                AuditEntry(
-                    username=user.username, department=user.role, action=action,
-                    request=request, tx_hash=tx_hash, outcome=outcome,
-                )
-            )
+        self.audit_log.record(AuditEntry(username=user.username, department=user.role, action=action,
+                                         request=request, tx_hash=tx_hash, outcome=outcome))
 
     # -- the index
 
