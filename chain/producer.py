@@ -26,7 +26,7 @@ from .durable import DurableBackend
 from .errors import ChainError
 
 
-SETTLE_STEP_S = 0.01
+SETTLE_STEP_S = 0.005
 SETTLE_MAX_S = 0.2
 
 
