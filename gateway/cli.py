@@ -108,7 +108,8 @@ def _serve(args: argparse.Namespace) -> None:
                 result = demo.run(client, progress=print)
             _print_story(result)
             print(f"\nTanquan is serving {url}  (API docs: {url}/docs)")
-            print(f"demo logins (password {demo.DEMO_PASSWORD}):")
+            print(f"public explorer: {url}/   department consoles: {url}/console")
+            print(f"demo logins for the consoles (password {demo.DEMO_PASSWORD}):")
             for role, username in demo.OFFICIALS.items():
                 print(f"  {role:<9} {username}")
 

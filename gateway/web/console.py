@@ -32,7 +32,7 @@ SUPERVISORS = ("NRB", "FORESTRY", "EEB")
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str = "text"  # text | decimal | integer | date | lines | choice | textarea
+    kind: str = "text"  # text | decimal | integer | date | lines | choice | textarea | item (the page's own coupon)
     choices: tuple[str, ...] = ()
     required: bool = True
     labels: str = "choice."  # the catalogue prefix naming each choice
@@ -86,7 +86,13 @@ STATE_STEPS = {
     "ACTIVE": [FREEZE, Step("request", (HOLDER,), "POST", "/coupons/{}/requests", (
         Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS"), labels="request."), Field("amount_t", "decimal", required=False),
         Field("counterparty", required=False)))],
-    "LISTED": [FREEZE],
+    "LISTED": [
+        Step("settle", ("CENTER",), "POST", "/trades", (  # 附件7: the trade agreement, settled with its service fee
+            Field("coupon", "item"), Field("purchase_id", "integer"), Field("amount_t", "decimal"),
+            Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement"))),
+        Step("withdraw_listing", ("CENTER",), "DELETE", "/coupons/{}/listing"),
+        FREEZE,
+    ],
     "PLEDGED": [FREEZE, Step("release", ("FINANCE", HOLDER), "POST", "/coupons/{}/pledge/release"),
                 Step("enforce", ("FINANCE",), "POST", "/coupons/{}/pledge/enforce")],
     "FROZEN": [Step("unfreeze", SUPERVISORS, "POST", "/coupons/{}/unfreeze")],
@@ -97,7 +103,7 @@ CANCEL_REQUEST = Step("cancel_request", (HOLDER,), "DELETE", "/coupons/{}/reques
 
 
 def _for(role: str, steps: list[Step], key) -> list[dict]:
-    return [{"step": s, "path": "/api/v1" + s.path.format(key)} for s in steps if role in s.roles]
+    return [{"step": s, "path": "/api/v1" + s.path.format(key), "key": key} for s in steps if role in s.roles]
 
 
 def application_steps(role: str, detail: dict) -> list[dict]:

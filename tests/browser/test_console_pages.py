@@ -90,3 +90,31 @@ def test_console__holder__sees_own_coupons_and_requests(page, site, shot):
     expect(row).to_contain_text("有效")
     expect(row).to_contain_text("挂牌")  # the open request
     shot(page, "holdings")
+
+
+def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(page, site, shot):
+    _, seller = site.new_holder()
+    buyer_name, buyer = site.new_holder()
+    number = site.mint(seller)
+    center = site.login(OFFICIALS["CENTER"])
+    site.post(f"/api/v1/coupons/{number}/requests", seller, json={"action": "LIST"})
+    site.post(f"/api/v1/coupons/{number}/listing", center, json={
+        "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "300", "location": "龙光桥街道"})
+    purchase = site.post("/api/v1/purchases", buyer, json={"amount_t": "120.5", "reason": "自愿减排"})["purchase"]
+    agreement = site.post("/api/v1/documents", center, files={"file": ("附件7.pdf", b"%PDF agreement", "application/pdf")})["sha256"]
+
+    _log_in(page, OFFICIALS["CENTER"])
+    page.goto(f"/console/coupons/{number}")
+    form = page.locator("form.step[data-step=settle]")
+    form.locator("input[name=purchase_id]").fill(str(purchase))
+    form.locator("input[name=amount_t]").fill("120.5")
+    form.locator("input[name=price_yuan_per_t]").fill("60")
+    form.locator("input[name=service_fee_yuan]").fill("72.30")
+    form.locator("input[name=agreement]").fill(agreement)
+    form.locator("button").click()
+
+    expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+    expect(page.locator("#parts a")).to_have_count(2)  # the part sold and the remainder still listed
+    shot(page, "settled")
+    holdings = site.api.get("/api/v1/coupons", headers=buyer).json()
+    assert [(c["amount_t"], c["state"]) for c in holdings] == [("120.5", "ACTIVE")]

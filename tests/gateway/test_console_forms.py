@@ -16,7 +16,8 @@ STEPS = {s for steps in (*APPLICATION_STEPS.values(), *STATE_STEPS.values()) for
 
 @pytest.mark.parametrize("step", sorted(STEPS, key=lambda s: s.key), ids=lambda s: s.key)
 def test_console_step__its_api_route__exists_and_asks_for_a_login(client, step):
-    response = client.request(step.method, "/api/v1" + step.path.format(1))
+    with TestClient(client.app) as anonymous:  # the session client keeps the last login's cookie
+        response = anonymous.request(step.method, "/api/v1" + step.path.format(1))
     assert response.status_code == 401, (step.path, response.status_code, response.text)
 
 
@@ -50,3 +51,13 @@ def test_console__not_logged_in__sent_to_the_login_page(client):
     with TestClient(client.app) as browser:
         response = browser.get("/console", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/console/login"
+
+
+def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client, officials, new_holder, mint):
+    holder = new_holder()
+    number = mint(holder)
+    ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LIST"}))
+    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json={
+        "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "100", "location": "泉交河镇"}))
+
+    assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {"settle", "withdraw_listing"}
