@@ -5,21 +5,19 @@ driven by Playwright. Screenshots of every page land in tests/artifacts/browser.
 from __future__ import annotations
 
 import itertools
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from gateway import demo
 from gateway.api.app import create_app
 from gateway.runtime import Gateway
 from gateway.settings import Settings
+from serving import serve
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless as root, and no calls home: this machine's network is closed.
@@ -77,31 +75,17 @@ class Site:
         return self.post(f"{path}/mint", officials["GOV"])["coupon"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    url = f"http://127.0.0.1:{_free_port()}"
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser"), loss_notice_days=demo.DEMO_LOSS_NOTICE_DAYS,
-                        public_requests_per_minute=1_000_000, public_base_url=url)
+                        public_requests_per_minute=1_000_000)
     gateway = Gateway.open(settings, served=False, passphrase="browser-tests")
     demo.seed_officials(gateway)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host="127.0.0.1",
-                                           port=int(url.rsplit(":", 1)[1]), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    with httpx.Client(base_url=url, timeout=60) as api:
-        yield Site(url, gateway, demo.run(api, progress=lambda line: None), api)
-    server.should_exit = True
-    thread.join(timeout=10)
-    gateway.close()
+    try:
+        with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=60) as api:
+            yield Site(url, gateway, demo.run(api, progress=lambda line: None), api)
+    finally:
+        gateway.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak
 
-from chain import Application, ApplicationStatus, ChainRevert, Role
+from chain import Application, ApplicationStatus, Role
 from chain import compile as compiler
 
 # The story fixture submits with these values (tests/contracts/conftest.py).

@@ -5,7 +5,6 @@ and the coupon ends with exactly one owner and one certificate."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections import Counter
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 
 from chain.node import open_node
 from gateway.api.app import create_app
@@ -24,6 +22,7 @@ from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
 from gateway.runtime import Gateway
 from gateway.settings import Settings
 from http_helpers import login, ok
+from serving import serve
 
 RACERS = 32
 API = "/api/v1"
@@ -54,12 +53,6 @@ class Race:
     losers: list[httpx.Response]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Served:
     data_dir = tmp_path_factory.mktemp("served")
@@ -68,20 +61,10 @@ def served(tmp_path_factory) -> Served:
     node = open_node(data_dir, served=True, passphrase="served-gateway-tests", scrypt_n=2**4)
     gateway = Gateway(settings, node)
     seed_officials(gateway)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host="127.0.0.1", port=_free_port(),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, name="served-gateway", daemon=True)
-    thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the served gateway did not start"
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{server.config.port}", timeout=120) as http:
+        with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=120) as http:
             yield Served(http, gateway, {role: login(http, username) for role, username in OFFICIALS.items()})
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         gateway.close()
 
 
