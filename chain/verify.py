@@ -34,59 +34,83 @@ class Verdict(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+# Why a verdict was reached, in both of the registry's languages: (中文, English).
+REASONS = {
+    "NOT_A_HASH": ("这不是交易哈希（应为 0x 加 64 位十六进制数字）", "not a transaction hash (0x + 64 hex digits)"),
+    "UNKNOWN_TX": ("本链上没有这笔交易", "no such transaction on this chain"),
+    "REVERTED": ("该交易执行失败（已回滚），没有注销任何碳券", "the transaction failed (reverted); nothing was retired"),
+    "NOT_COUPON_TX": ("这不是碳券登记簿合约的交易", "not a coupon transaction of a Tanquan ledger"),
+    "OTHER_LEDGER": ("事件由 {emitter} 发出，而非本登记簿的合约 {ledger}", "emitted by {emitter}, not by the registry's ledger {ledger}"),
+    "OTHER_CODE": ("{emitter} 运行的不是碳券登记簿合约代码", "{emitter} does not run the Tanquan CouponLedger code"),
+    "VOIDED": ("这不是抵销；其碳券 {coupon} 后来已作废，补发为 {replacement}",
+               "not an offset; its coupon {coupon} was later voided and replaced by {replacement}"),
+    "NOT_OFFSET": ("这是碳券交易，但不是抵销凭证", "a coupon transaction, but not an offset certificate"),
+    "SIGNER_NOT_EEB": ("注销的签署者当时不具有区生态环境部门的角色", "the retiring signer did not hold the EEB role"),
+    "NOT_RETIRED": ("该碳券当前状态为 {state}，而不是已注销", "the coupon is {state}, not RETIRED"),
+    "RETIRED": ("已由区生态环境部门在链上注销；该碳券不再流通（第十四条）",
+                "retired on-chain by the EEB; the coupon never circulates again (§14)"),
+}
+
+
 @dataclass
 class Verification:
     verdict: Verdict
-    reason: str
+    code: str  # a key of REASONS
     tx_hash: str
     certificate: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    def explain(self, language: str = "en") -> str:
+        zh, en = REASONS[self.code]
+        return (zh if language == "zh" else en).format(**self.params)
+
+    @property
+    def reason(self) -> str:
+        return self.explain("en")
 
 
 def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = None) -> Verification:
     w3 = chain.w3
     tx_hash = tx_hash.lower()
     if not tx_hash.startswith("0x") or len(tx_hash) != 66:
-        return Verification(Verdict.UNKNOWN, "not a transaction hash (0x + 64 hex digits)", tx_hash)
+        return Verification(Verdict.UNKNOWN, "NOT_A_HASH", tx_hash)
     try:
         receipt = w3.eth.get_transaction_receipt(tx_hash)
     except (TransactionNotFound, ValueError):
-        return Verification(Verdict.UNKNOWN, "no such transaction on this chain", tx_hash)
+        return Verification(Verdict.UNKNOWN, "UNKNOWN_TX", tx_hash)
     if receipt["status"] != 1:
-        return Verification(Verdict.INVALID, "the transaction failed (reverted); nothing was retired", tx_hash)
+        return Verification(Verdict.INVALID, "REVERTED", tx_hash)
 
     artifact = compiler.load("CouponLedger")
     chain.register_events(artifact)
     events = [e for e in chain.decode_logs(receipt["logs"]) if "coupon" in e.args]
     retired = [e for e in events if e.name == "CouponRetired"]
     if not events:
-        return Verification(Verdict.INVALID, "not a coupon transaction of a Tanquan ledger", tx_hash)
+        return Verification(Verdict.INVALID, "NOT_COUPON_TX", tx_hash)
     emitter = to_checksum_address(events[0].address)
     if ledger_address is not None and emitter != to_checksum_address(ledger_address):
-        return Verification(Verdict.INVALID, f"emitted by {emitter}, not by the registry's ledger {ledger_address}", tx_hash)
+        return Verification(Verdict.INVALID, "OTHER_LEDGER", tx_hash, params={"emitter": emitter, "ledger": ledger_address})
     code = bytes(w3.eth.get_code(emitter))
     if not code.startswith(bytes.fromhex(artifact.bytecode_runtime.removeprefix("0x"))):
-        return Verification(Verdict.INVALID, f"{emitter} does not run the Tanquan CouponLedger code", tx_hash)
+        return Verification(Verdict.INVALID, "OTHER_CODE", tx_hash, params={"emitter": emitter})
 
     ledger = chain.contract(artifact, emitter)
     if not retired:
         coupon_id = events[-1].args["coupon"]
         replaced_by = ledger.functions.replaced_by(coupon_id).call()
         if replaced_by:
-            return Verification(
-                Verdict.VOIDED,
-                f"not an offset; its coupon {_number(ledger, coupon_id)} was later voided and replaced by {_number(ledger, replaced_by)}",
-                tx_hash,
-            )
-        return Verification(Verdict.INVALID, "a coupon transaction, but not an offset certificate", tx_hash)
+            return Verification(Verdict.VOIDED, "VOIDED", tx_hash, params={
+                "coupon": _number(ledger, coupon_id), "replacement": _number(ledger, replaced_by)})
+        return Verification(Verdict.INVALID, "NOT_OFFSET", tx_hash)
 
     args = retired[0].args
     signer = w3.eth.get_transaction(tx_hash)["from"]
     signer_role = ledger.functions.department_of(signer).call(block_identifier=receipt["blockNumber"])
     if signer_role != Role.EEB.id:
-        return Verification(Verdict.INVALID, "the retiring signer did not hold the EEB role", tx_hash)
+        return Verification(Verdict.INVALID, "SIGNER_NOT_EEB", tx_hash)
     state = CouponState(ledger.functions.coupon(args["coupon"]).call()[1])
     if state != CouponState.RETIRED:
-        return Verification(Verdict.INVALID, f"the coupon is {state.name}, not RETIRED", tx_hash)
+        return Verification(Verdict.INVALID, "NOT_RETIRED", tx_hash, params={"state": state.name})
     block = w3.eth.get_block(receipt["blockNumber"])
     certificate = {
         "certificate_id": tx_hash,
@@ -104,7 +128,7 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         "signer_department": Role.EEB.value,
         "statement": STATEMENT_16,
     }
-    return Verification(Verdict.VALID, "retired on-chain by the EEB; the coupon never circulates again (§14)", tx_hash, certificate)
+    return Verification(Verdict.VALID, "RETIRED", tx_hash, certificate)
 
 
 def _number(ledger, coupon_id: int) -> str:

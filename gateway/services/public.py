@@ -53,8 +53,8 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
 
 def verification(gw: Gateway, tx_hash: str) -> dict:
     result = verify_offset(gw.registry.chain, tx_hash, ledger_address=gw.registry.ledger.address)
-    return {"verdict": result.verdict.value, "reason": result.reason, "tx_hash": result.tx_hash,
-            "certificate": result.certificate}
+    return {"verdict": result.verdict.value, "reason": result.reason, "reason_zh": result.explain("zh"),
+            "tx_hash": result.tx_hash, "certificate": result.certificate}
 
 
 def listings(gw: Gateway, db: Session) -> list[dict]:

@@ -96,8 +96,10 @@ def test_verify__a_mint_transaction__invalid_with_reason(page, site, shot):
     mint = next(s for s in site.story.steps if s["title"].startswith("制发"))
     page.goto(f"/verify/{mint['tx_hash']}")
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "invalid")
-    expect(page.locator("#reason")).not_to_be_empty()
+    expect(page.locator("#reason")).to_have_text("这是碳券交易，但不是抵销凭证")
     shot(page, "invalid")
+    page.goto(f"/verify/{mint['tx_hash']}?lang=en")
+    expect(page.locator("#reason")).to_have_text("a coupon transaction, but not an offset certificate")
 
 
 def test_coupon_certificate__reissued_coupon__its_qr_page_says_void(page, site, shot):
