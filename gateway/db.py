@@ -5,11 +5,9 @@ addresses and hashes only; personal data stays here (DESIGN §2, §9)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
 def utcnow() -> dt.datetime:
@@ -106,7 +104,3 @@ class Database:
         self.engine = engine
         GatewayBase.metadata.create_all(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    def session(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            yield session

@@ -5,7 +5,7 @@ picks a key itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,15 +19,18 @@ from ..security import token_hash
 SESSION_COOKIE = "tanquan_session"
 
 
-def get_gateway(request: Request) -> Gateway:
+# The two cheapest dependencies are coroutines: FastAPI runs every plain function
+# dependency on a worker thread, one hand-off each, and these do no I/O.
+async def get_gateway(request: Request) -> Gateway:
     return request.app.state.gateway
 
 
 GatewayDep = Annotated[Gateway, Depends(get_gateway)]
 
 
-def get_db(gateway: GatewayDep) -> Iterator[Session]:
-    yield from gateway.db.session()
+async def get_db(gateway: GatewayDep) -> AsyncIterator[Session]:
+    with gateway.db.sessions() as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(get_db)]
