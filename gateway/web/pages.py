@@ -20,7 +20,7 @@ from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
 
 router = APIRouter(include_in_schema=False)
-TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+TX_HASH = re.compile(r"^0x[0-9a-f]{64}$", re.IGNORECASE)
 
 
 def public_url(request: Request, path: str) -> str:
@@ -39,9 +39,10 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
     """A coupon number opens its page; a tx hash opens its verification, or the coupon it touched."""
     q = q.strip()
     if TX_HASH.match(q):
-        if gateway.index.offset(q) is None and (number := gateway.index.coupon_of_tx(q)):
+        tx_hash = q.lower()
+        if gateway.index.offset(tx_hash) is None and (number := gateway.index.coupon_of_tx(tx_hash)):
             return RedirectResponse(f"/coupons/{quote(number)}", status_code=303)
-        return RedirectResponse(f"/verify/{q.lower()}", status_code=303)
+        return RedirectResponse(f"/verify/{tx_hash}", status_code=303)
     if q and gateway.index.provenance(q.upper()) is not None:
         return RedirectResponse(f"/coupons/{quote(q.upper())}", status_code=303)
     return render(request, "home.html", status_code=404 if q else 200, user=user, q=q, not_found=bool(q),

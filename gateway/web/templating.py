@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -37,8 +38,15 @@ def language(request: Request) -> str:
     return language_of(request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE))
 
 
+def here_without_lang(request: Request) -> str:
+    """This page's path and query, less `lang`: where the language switch returns to."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    return request.url.path + (f"?{query}" if query else "")
+
+
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
     lang = language(request)
     return templates.TemplateResponse(
-        request, name, {"t": translator(lang), "lang": lang, **context}, status_code=status_code
+        request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request), **context},
+        status_code=status_code,
     )

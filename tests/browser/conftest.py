@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from serving import serve
 
 from gateway import demo
 from gateway.api.app import create_app
 from gateway.runtime import Gateway
 from gateway.settings import Settings
-from serving import serve
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless as root, and no calls home: this machine's network is closed.
@@ -60,7 +60,6 @@ class Site:
             "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"}, "documents": {"report": report},
         })["application"]
 
-
     def mint(self, holder: dict) -> str:
         """Take a new application of `holder` through every review step to a minted coupon."""
         report, application = self.submit_application(holder)
@@ -83,7 +82,9 @@ def site(tmp_path_factory) -> Site:
     demo.seed_officials(gateway)
     try:
         with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=60) as api:
-            yield Site(url, gateway, demo.run(api, progress=lambda line: None), api)
+            settings.public_base_url = url  # where certificates' QR codes point, whatever host a PDF is asked at
+            story = demo.run(api, progress=lambda line: None)
+            yield Site(url, gateway, story, api)
     finally:
         gateway.close()
 

@@ -23,6 +23,11 @@ def _status(site, application: int) -> ApplicationStatus:
     return site.gateway.registry.application(application).status
 
 
+def _coupon_id(site, number: str) -> int:
+    registry = site.gateway.registry
+    return next(i for i in range(registry.coupon_count(), 0, -1) if registry.number_of(i) == number)
+
+
 def test_console__center_official_passes_formal_review__recorded_on_chain_and_shown(page, site, shot):
     _, holder = site.new_holder()
     _, application = site.submit_application(holder)
@@ -50,22 +55,31 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
 def test_console__supplement_without_missing_items__api_error_shown_and_nothing_changed(page, site, shot):
     _, holder = site.new_holder()
     _, application = site.submit_application(holder)
+    on_chain = site.gateway.registry.application(application)
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/applications/{application}")
+    steps_shown = page.locator("#history tr.step").count()
 
     form = page.locator("form.step[data-step=formal_review]")
-    form.locator("select[name=decision]").select_option("supplement")
+    form.locator("select[name=decision]").select_option("supplement")  # 一次性告知, but nothing listed
     form.locator("button").click()
 
-    expect(form.locator(".result")).to_contain_text("NO_MISSING_ITEMS")
+    expect(form.locator(".result")).to_contain_text("NO_MISSING_ITEMS: list every missing item at once")
+    expect(form.locator("button")).to_be_enabled()  # the form may be corrected and sent again
     shot(page, "error")
-    assert _status(site, application) == ApplicationStatus.SUBMITTED
+    assert site.gateway.registry.application(application) == on_chain
+    page.reload()
     expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
+    expect(page.locator("#history tr.step")).to_have_count(steps_shown)
+    expect(page.locator("#done")).to_have_count(0)
 
 
 def test_console__wrong_password__login_refused(page, site, shot):
-    _log_in(page, OFFICIALS["CENTER"], "not-the-password")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/console/login")) as answer:
+        _log_in(page, OFFICIALS["CENTER"], "not-the-password")
+    assert answer.value.status == 401
     expect(page.locator("#login-failed")).to_be_visible()
+    expect(page.locator("input[name=username]")).to_have_value(OFFICIALS["CENTER"])
     shot(page, "refused")
     page.goto("/console")
     expect(page).to_have_url(re.compile(r"/console/login$"))
@@ -80,21 +94,41 @@ def test_console__other_department__offered_no_formal_review(page, site):
     expect(page.locator("form.step")).to_have_count(0)
 
 
-def test_console__holder__sees_own_coupons_and_requests(page, site, shot):
+def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, shot):
     username, holder = site.new_holder()
-    number = site.mint(holder)
-    site.post(f"/api/v1/coupons/{number}/requests", holder, json={"action": "LIST"})
+    listed, waiting = site.mint(holder), site.mint(holder)
+    site.post(f"/api/v1/coupons/{listed}/requests", holder, json={"action": "LIST"})
+    site.post(f"/api/v1/coupons/{listed}/listing", site.login(OFFICIALS["CENTER"]), json={
+        "price_yuan_per_t": "45", "notice_days": 10, "project_area_mu": "300", "location": "龙光桥街道"})
+    site.post(f"/api/v1/coupons/{waiting}/requests", holder, json={"action": "OFFSET"})
 
     _log_in(page, username)
-    row = page.locator("#holdings tr", has_text=number)
-    expect(row).to_contain_text("有效")
-    expect(row).to_contain_text("挂牌")  # the open request
+    expect(page).to_have_url(re.compile(r"/console$"))
+    rows = page.locator("#holdings tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].innerText.trim(), r.cells[1].querySelector('.badge').className,"
+        " r.cells[1].innerText.trim(), r.cells[4].innerText.trim()])")
+    api = site.api.get("/api/v1/coupons", headers=holder).json()
+    assert {c["number"]: c["state"] for c in api} == {listed: "LISTED", waiting: "ACTIVE"}
+    assert rows == [
+        [c["number"], f"badge state-{c['state'].lower()}", {"LISTED": "挂牌中", "ACTIVE": "有效"}[c["state"]],
+         "抵销" if c["number"] == waiting else ""]  # the open request
+        for c in api
+    ]
     shot(page, "holdings")
+
+    page.locator("#holdings tr", has_text=waiting).get_by_role("link", name="办理").click()
+    expect(page.locator("#pending")).to_be_visible()
+    page.locator("form.step[data-step=cancel_request] button").click()
+    expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+    expect(page.locator("#pending")).to_have_count(0)
+    expect(page.locator("tr.step[data-event=RequestCancelled]")).to_have_count(1)
+    shot(page, "withdrawn")
+    assert site.gateway.registry.request_of(_coupon_id(site, waiting)).action == 0
 
 
 def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(page, site, shot):
     _, seller = site.new_holder()
-    buyer_name, buyer = site.new_holder()
+    _, buyer = site.new_holder()
     number = site.mint(seller)
     center = site.login(OFFICIALS["CENTER"])
     site.post(f"/api/v1/coupons/{number}/requests", seller, json={"action": "LIST"})

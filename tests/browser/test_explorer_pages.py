@@ -3,12 +3,14 @@ offset verification reached through the QR code of a printed certificate."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import httpx
+from pdf_qr import decode_qr, pdf_pages
 from playwright.sync_api import expect
 
-from pdf_qr import decode_qr, pdf_pages
+CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def _public(site, number: str) -> dict:
@@ -18,11 +20,26 @@ def _public(site, number: str) -> dict:
 
 
 def _qr_url(site, pdf_path: str) -> str:
-    response = site.api.get(pdf_path)
+    """The address in the QR code of a certificate, printed from a page asked under another host name:
+    the code must still point at the configured public site."""
+    response = site.api.get(pdf_path, headers={"Host": "printed.example"})
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf", response.text
     (url,) = decode_qr(pdf_pages(response.content)[0])
-    assert url.startswith(site.url)
+    assert url.startswith(site.url + "/")
     return url
+
+
+def _date(timestamp: int) -> str:
+    return dt.datetime.fromtimestamp(timestamp, CST).strftime("%Y-%m-%d")
+
+
+def _lineage_edges(page) -> dict[str, str | None]:
+    """The tree as drawn: each coupon → the coupon whose branch it hangs under."""
+    edges = page.locator("#lineage li").evaluate_all("""items => items.map(li => [
+        li.querySelector(':scope > a.node').textContent.trim(),
+        li.parentElement.closest('li')?.querySelector(':scope > a.node').textContent.trim() ?? null])""")
+    assert len(edges) == len({number for number, _ in edges}), edges
+    return dict(edges)
 
 
 def test_search__coupon_number__coupon_page_with_timeline_and_lineage(page, site, shot):
@@ -36,27 +53,48 @@ def test_search__coupon_number__coupon_page_with_timeline_and_lineage(page, site
 
     expect(page).to_have_url(re.compile(re.escape(f"/coupons/{number}") + "$"))
     expect(page.locator("#coupon-number")).to_contain_text(number)
-    expect(page.locator("#coupon-state")).to_have_attribute("data-state", record["coupon"]["state"])
-    expect(page.locator("#coupon-data")).to_contain_text(record["filing_number"])
-    events = page.locator("#timeline tr.step").evaluate_all("rows => rows.map(r => r.dataset.event)")
-    assert events == [step["event"] for step in record["history"]]
-    lineage = page.locator("#lineage").inner_text()
-    for ancestor in record["lineage"]["ancestors"]:
-        assert ancestor["number"] in lineage
+    coupon = record["coupon"]
+    expect(page.locator("#coupon-state")).to_have_attribute("data-state", coupon["state"])
+    facts = page.locator("#coupon-data").inner_text()  # the §7 data
+    for value in (record["filing_number"], record["issuing_unit"], record["project_name"], coupon["holder"],
+                  f"{coupon['serials'][0]} – {coupon['serials'][1]}", f"{coupon['amount_t']} 吨",
+                  " – ".join(_date(t) for t in record["monitoring_period"]), record["issuance"]["tx_hash"][:10]):
+        assert value in facts.replace(",", ""), value
+
+    events = page.locator("#timeline tr.step").evaluate_all(
+        "rows => rows.map(r => [r.dataset.event, r.querySelector('a[title]').title])")
+    assert events == [[step["event"], step["tx_hash"]] for step in record["history"]]
+
+    edges = _lineage_edges(page)
+    family = site.gateway.index.family(record["issuance"]["id"])
+    assert edges == {c["number"]: c["from"] for c in family}
+    path, node = [], edges[number]
+    while node:
+        path.append(node)
+        node = edges[node]
+    assert path == [a["number"] for a in record["lineage"]["ancestors"]]
+    expect(page.locator("#lineage li.current > a.node")).to_have_text(number)
     expect(page.locator("#lineage li.reissue")).to_have_count(1)
     shot(page, "coupon")
 
 
 def test_search__nonsense__not_found_said(page, site, shot):
-    page.goto("/search?q=HSTQ-0000-0000-0000")
-    expect(page.locator("#not-found")).to_contain_text("HSTQ-0000-0000-0000")
+    nonsense = "<b>HSTQ-0000-0000-0000</b>"
+    page.goto("/")
+    page.fill("#q", nonsense)
+    with page.expect_response(lambda r: "/search?" in r.url) as answer:
+        page.press("#q", "Enter")
+    assert answer.value.status == 404
+    expect(page.locator("#not-found")).to_contain_text(nonsense)  # said as typed, not as markup
+    expect(page.locator("#not-found b")).to_have_count(0)
+    expect(page.locator("#q")).to_have_value(nonsense)
     shot(page, "not-found")
 
 
 def test_search__tx_hash_of_a_step__leads_to_the_coupon_it_touched(page, site):
     step = next(s for s in site.story.steps if s["title"].startswith("质押登记"))
     page.goto("/")
-    page.fill("#q", step["tx_hash"])
+    page.fill("#q", step["tx_hash"].upper())  # as copied from a printout: 0X and capitals
     page.press("#q", "Enter")
     expect(page).to_have_url(re.compile(r"/coupons/HSTQ-"))
     expect(page.locator(f"#timeline a[title='{step['tx_hash']}']").first).to_be_visible()
@@ -74,28 +112,44 @@ def test_language_switch__english_and_back(page, site, shot):
     page.click("#lang-switch")
     expect(page.locator("h1")).to_have_text("登记簿统计")
 
+    page.goto("/search?q=HSTQ-X&lang=en")  # the switch keeps the query, less the language asked in it
+    page.click("#lang-switch")
+    expect(page).to_have_url(re.compile(r"/search\?q=HSTQ-X$"))
+    expect(page.locator("#not-found")).to_contain_text("HSTQ-X")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
 
 def test_verify__qr_of_the_offset_certificate__valid_and_a_tampered_hash_is_not(page, site, shot):
-    tx_hash = site.story.offsets[0]["tx_hash"]
-    page.goto(f"/verify/{tx_hash}")
-    pdf_link = page.locator("#offset-pdf").get_attribute("href")
-    url = _qr_url(site, pdf_link)
+    offset = site.story.offsets[0]
+    tx_hash = offset["tx_hash"]
+    page.goto(f"/coupons/{offset['coupon']}")  # the retired coupon's timeline links its certificate
+    expect(page.locator("#coupon-state")).to_have_attribute("data-state", "RETIRED")
+    page.locator(f"#timeline tr[data-event=CouponRetired] a[title='{tx_hash}']").click()
+    expect(page).to_have_url(re.compile(f"/verify/{tx_hash}$"))
+    url = _qr_url(site, page.locator("#offset-pdf").get_attribute("href"))
+    assert url == f"{site.url}/verify/{tx_hash}"
 
-    page.goto(url)
+    assert page.goto(url).status == 200
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "valid")
     expect(page.locator("#tx-hash")).to_have_text(tx_hash)
+    expect(page.locator("#certificate")).to_contain_text(offset["coupon"])
+    expect(page.locator("#certificate")).to_contain_text(offset["beneficiary"])
     shot(page, "valid")
 
     tampered = tx_hash[:-1] + ("0" if tx_hash[-1] != "0" else "1")
-    page.goto(url.replace(tx_hash, tampered))
+    assert page.goto(url.replace(tx_hash, tampered)).status == 404  # and the verdict is still said
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "unknown")
+    expect(page.locator("#tx-hash")).to_have_text(tampered)
+    expect(page.locator("#offset-pdf")).to_have_count(0)
     shot(page, "tampered")
+    assert httpx.get(f"{site.url}/certificates/offsets/{tampered}.pdf").status_code == 404
 
 
 def test_verify__a_mint_transaction__invalid_with_reason(page, site, shot):
     mint = next(s for s in site.story.steps if s["title"].startswith("制发"))
-    page.goto(f"/verify/{mint['tx_hash']}")
+    assert page.goto(f"/verify/{mint['tx_hash']}").status == 200
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "invalid")
+    expect(page.locator("#offset-pdf")).to_have_count(0)
     expect(page.locator("#reason")).to_have_text("这是碳券交易，但不是抵销凭证")
     shot(page, "invalid")
     page.goto(f"/verify/{mint['tx_hash']}?lang=en")
@@ -108,8 +162,12 @@ def test_coupon_certificate__reissued_coupon__its_qr_page_says_void(page, site, 
     expect(page.locator("#voided")).to_be_visible()
     expect(page.locator("#coupon-state")).to_have_attribute("data-state", "VOIDED")
     shot(page, "voided")
+    replacement = _public(site, voided)["lineage"]["replaced_by"]
     page.locator("#voided a").click()
-    expect(page).to_have_url(re.compile(re.escape(f"/coupons/{_public(site, voided)['lineage']['replaced_by']}") + "$"))
+    expect(page).to_have_url(re.compile(re.escape(f"/coupons/{replacement}") + "$"))
+    expect(page.locator("#coupon-state")).not_to_have_attribute("data-state", "VOIDED")
+    expect(page.locator("#voided")).to_have_count(0)
+    assert _lineage_edges(page)[replacement] == voided  # the reissue hangs under the coupon it replaced
 
 
 def test_listings_and_stats__board_shows_a_listing_and_charts_match_the_api(page, site, shot):
@@ -128,8 +186,8 @@ def test_listings_and_stats__board_shows_a_listing_and_charts_match_the_api(page
 
     page.goto("/stats")
     expect(page.locator("svg.chart")).to_have_count(4)
-    issued = httpx.get(f"{site.url}/api/v1/public/stats").json()["issued_t"]
-    expect(page.locator(".card .big").first).to_have_text(issued)
+    stats = httpx.get(f"{site.url}/api/v1/public/stats").json()
+    expect(page.locator(".card .big")).to_have_text([stats["issued_t"], str(stats["offsets"])])
     shot(page, "stats")
 
 

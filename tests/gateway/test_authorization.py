@@ -484,7 +484,6 @@ def test_write__caller_without_the_role__403_role_required_and_nothing_changes(
 def test_write__no_login__401_not_authenticated_and_nothing_changes(route, client, gateway, ready):
     target = ready(route)
     before, last_audit = _snapshot(gateway, target), _last_audit_id(gateway)
-    client.cookies.clear()  # the shared client keeps the session cookie of the last log-in
 
     response = client.request(route.method, route.url(target), json=route.body(target) if route.body else None)
 
@@ -497,7 +496,6 @@ def test_write__no_login__401_not_authenticated_and_nothing_changes(route, clien
 @pytest.mark.parametrize("path", ["/documents", "/auth/api-keys"])
 def test_open_write__no_login__401_not_authenticated(path, client, gateway):
     last_audit = _last_audit_id(gateway)
-    client.cookies.clear()
     files = {"file": ("doc.pdf", b"%PDF anonymous", "application/pdf")} if path == "/documents" else None
 
     response = client.post(API + path, files=files)

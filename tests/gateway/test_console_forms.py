@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from gateway.api.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.web.console import APPLICATION_STEPS, CANCEL_REQUEST, CONSENT_STEPS, STATE_STEPS
 from http_helpers import ok
@@ -16,8 +17,7 @@ STEPS = {s for steps in (*APPLICATION_STEPS.values(), *STATE_STEPS.values()) for
 
 @pytest.mark.parametrize("step", sorted(STEPS, key=lambda s: s.key), ids=lambda s: s.key)
 def test_console_step__its_api_route__exists_and_asks_for_a_login(client, step):
-    with TestClient(client.app) as anonymous:  # the session client keeps the last login's cookie
-        response = anonymous.request(step.method, "/api/v1" + step.path.format(1))
+    response = client.request(step.method, "/api/v1" + step.path.format(1))
     assert response.status_code == 401, (step.path, response.status_code, response.text)
 
 
@@ -45,6 +45,18 @@ def test_console_coupon__pending_listing__offered_to_center_only(client, officia
 def test_console_coupon__someone_elses_coupon__holder_offered_nothing(client, new_holder, mint):
     number = mint(new_holder())
     assert _page_steps(client, f"/console/coupons/{number}", new_holder().username) == set()
+
+
+def test_login__api_gives_a_token_and_no_cookie__console_gives_the_cookie(client):
+    answer = client.post("/api/v1/auth/login", json={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD})
+    assert answer.status_code == 200 and answer.json()["token"]
+    assert "set-cookie" not in answer.headers and not client.cookies
+
+    with TestClient(client.app) as browser:
+        page = browser.post("/console/login", data={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD},
+                            follow_redirects=False)
+        assert page.status_code == 303 and browser.cookies.get(SESSION_COOKIE)
+        assert browser.get("/console", follow_redirects=False).status_code == 200
 
 
 def test_console__not_logged_in__sent_to_the_login_page(client):

@@ -631,8 +631,6 @@ def test_error__any_kind__json_shape_is_code_message_detail(
     method, path, role, body, status, code, lenient, officials, buyer
 ):
     headers = buyer.headers if role == "HOLDER" else officials[role] if role else None
-    lenient.cookies.clear()
-
     response = lenient.request(method, API + path, headers=headers, json=body)
 
     error_of(response, status, code)

@@ -1,11 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from ...db import User
 from ...schemas import HolderCreate, LoginCreate, OfficialCreate, TokenPublic, UserPublic
 from ...services import users
-from ..deps import SESSION_COOKIE, CurrentUser, DbSession, GatewayDep, require_reader
+from ..deps import CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 
@@ -16,9 +16,9 @@ def _public(user) -> UserPublic:
 
 
 @router.post("/login", response_model=TokenPublic)
-def login(form: LoginCreate, db: DbSession, response: Response):
+def login(form: LoginCreate, db: DbSession):
+    """A bearer token for the API; pages keep their own cookie session (/console/login)."""
     token, user = users.login(db, form.username, form.password)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
     return TokenPublic(token=token, user=_public(user))
 
 
