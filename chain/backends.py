@@ -23,9 +23,9 @@ from eth_tester.utils.filters import check_if_log_matches
 from eth_utils import to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
-from .client import Chain
+from .client import BlockLogs, Chain
 from .durable import CALLER_ADDRESS, DurableBackend
-from .producer import BlockProducer
+from .producer import BlockProducer, MinedBlock, block_receipts, checksum
 
 
 @dataclass
@@ -135,14 +135,36 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     lock = threading.RLock()
     w3 = Web3(_LockedProvider(tester, lock))
     w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
-    producer = None
-    if served:
-        producer = BlockProducer(backend, lock)
+    producer = BlockProducer(backend, lock) if served else None
+    chain = Chain(w3, submit_raw=producer and producer.submit, read_blocks=partial(_read_blocks, backend, lock, producer))
+    if producer is not None:
         producer.start()
-        chain = Chain(w3, submit_raw=producer.submit)
-    else:
-        chain = Chain(w3)
     return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer)
+
+
+def _read_blocks(backend: DurableBackend, lock: threading.RLock, producer: BlockProducer | None,
+                 first: int, last: int, addresses: list[str]) -> BlockLogs:
+    """Chain.block_logs from py-evm's database, or as the producer just mined them:
+    the index follows the served chain without eth-tester's and web3's per-field
+    formatting of every block and receipt."""
+    read = BlockLogs(logs=[], timestamps={}, senders={})
+    wanted = set(addresses)
+    chain = backend.chain
+    for number in range(first, last + 1):
+        block = producer.mined(number) if producer is not None else None
+        if block is None:
+            with lock:
+                stored = chain.get_canonical_block_by_number(number)
+                raw_receipts = stored.get_receipts(chain.chaindb)
+            block = MinedBlock(stored.header.timestamp, stored.transactions,
+                               block_receipts(stored.header, stored.transactions, raw_receipts))
+        read.timestamps[number] = block.timestamp
+        for tx, receipt in zip(block.transactions, block.receipts):
+            logs = [log for log in receipt["logs"] if log["address"] in wanted]
+            if logs:
+                read.logs += logs
+                read.senders["0x" + tx.hash.hex()] = checksum(tx.sender)
+    return read
 
 
 def connect(url: str) -> Chain:

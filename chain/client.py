@@ -61,6 +61,13 @@ class Receipt:
 
 
 @dataclass
+class BlockLogs:
+    logs: list  # web3's log shape
+    timestamps: dict[int, int]  # block number → timestamp
+    senders: dict[str, str]  # tx hash → checksum address
+
+
+@dataclass
 class Pending:
     """A transaction handed to the node or the block producer, not yet awaited."""
 
@@ -79,11 +86,15 @@ class Chain:
     `submit_raw`, when given, takes a signed transaction and returns a future
     of its hash, resolved once it is mined (the embedded block producer);
     otherwise the transaction goes to the node with eth_sendRawTransaction.
+    `read_blocks`, when given, reads `block_logs` straight from the node's
+    database (the embedded chain) instead of through JSON-RPC's shapes.
     """
 
-    def __init__(self, w3: Web3, submit_raw: Callable[[bytes], Future] | None = None):
+    def __init__(self, w3: Web3, submit_raw: Callable[[bytes], Future] | None = None,
+                 read_blocks: Callable[[int, int, list[str]], BlockLogs] | None = None):
         self.w3 = w3
         self._submit_raw = submit_raw
+        self._read_blocks = read_blocks
         self.chain_id = w3.eth.chain_id
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
@@ -238,6 +249,19 @@ class Chain:
             except Exception as exc:
                 return _reason(exc) or "reverted"
         return "reverted"
+
+    def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs:
+        """The logs `addresses` emitted in blocks first..last, each block's timestamp
+        and the sender of each transaction that logged."""
+        if self._read_blocks is not None:
+            return self._read_blocks(first, last, addresses)
+        logs = self.w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": addresses})
+        blocks = [self.w3.eth.get_block(n, full_transactions=True) for n in sorted({log["blockNumber"] for log in logs})]
+        return BlockLogs(
+            logs=logs,
+            timestamps={block["number"]: block["timestamp"] for block in blocks},
+            senders={"0x" + bytes(tx["hash"]).hex(): tx["from"] for block in blocks for tx in block["transactions"]},
+        )
 
     def decode_logs(self, logs) -> list[Event]:
         events = []

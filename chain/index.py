@@ -10,6 +10,7 @@ SQLite by default, PostgreSQL by URL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, create_engine, event, select
@@ -135,10 +136,62 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@dataclass
+class _Rows:
+    """The rows a chunk of events reads, fetched in one query per table, and the
+    rows it adds, found again before they are flushed (the chunk runs unflushed)."""
+
+    session: Session
+    roles: dict[str, RoleHolder]
+    issuances: dict[int, IssuanceRow]
+    coupons: dict[int, CouponRow]
+
+    @classmethod
+    def load(cls, session: Session, events: list[Event]) -> _Rows:
+        coupons = {e.args[MOVES[e.name][0]] for e in events if e.name in MOVES}
+        issuances = {e.args["issuance"] for e in events if e.name == "CouponCreated"}
+        return cls(
+            session,
+            roles={row.address: row for row in session.scalars(select(RoleHolder))},
+            issuances=_by_id(session, IssuanceRow, issuances),
+            coupons=_by_id(session, CouponRow, coupons),
+        )
+
+    def add(self, row: IssuanceRow | CouponRow) -> None:
+        self.session.add(row)
+        (self.issuances if isinstance(row, IssuanceRow) else self.coupons)[row.id] = row
+
+
+def _by_id(session: Session, table, ids: set[int]) -> dict:
+    found, ids = {}, sorted(ids)
+    for start in range(0, len(ids), 500):
+        found.update((row.id, row) for row in session.scalars(select(table).where(table.id.in_(ids[start:start + 500]))))
+    return found
+
+
 class EventIndex:
     def __init__(self, url: str):
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
+        # A coupon's number and id are fixed when it is minted: a pair once found is kept.
+        self._ids: dict[str, int] = {}
+        self._numbers: dict[int, str] = {}
+
+    def coupon_id(self, number: str) -> int | None:
+        if (found := self._ids.get(number)) is None:
+            with Session(self.engine) as session:
+                found = session.scalar(select(CouponRow.id).where(CouponRow.number == number))
+            if found is not None:
+                self._ids[number], self._numbers[found] = found, number
+        return found
+
+    def number_of(self, coupon_id: int) -> str | None:
+        if (found := self._numbers.get(coupon_id)) is None:
+            with Session(self.engine) as session:
+                found = session.scalar(select(CouponRow.number).where(CouponRow.id == coupon_id))
+            if found is not None:
+                self._ids[found], self._numbers[coupon_id] = coupon_id, found
+        return found
 
     # -- following the chain
 
@@ -156,15 +209,12 @@ class EventIndex:
         addresses = [registry.applications.address, registry.ledger.address]
         for chunk_start in range(start, head + 1, LOG_CHUNK_BLOCKS):
             chunk_end = min(chunk_start + LOG_CHUNK_BLOCKS - 1, head)
-            logs = w3.eth.get_logs({"fromBlock": chunk_start, "toBlock": chunk_end, "address": addresses})
-            events = registry.chain.decode_logs(logs)
-            blocks = {n: w3.eth.get_block(n, full_transactions=True) for n in sorted({e.block_number for e in events})}
-            senders = {
-                "0x" + bytes(tx["hash"]).hex(): tx["from"] for block in blocks.values() for tx in block["transactions"]
-            }
-            with Session(self.engine) as session, session.begin():
+            read = registry.chain.block_logs(chunk_start, chunk_end, addresses)
+            events = registry.chain.decode_logs(read.logs)
+            with Session(self.engine) as session, session.begin(), session.no_autoflush:
+                rows = _Rows.load(session, events)
                 for e in events:
-                    self._apply(session, e, blocks[e.block_number]["timestamp"], senders[e.tx_hash])
+                    self._apply(rows, e, read.timestamps[e.block_number], read.senders[e.tx_hash])
                 cursor = session.get(Cursor, 1) or Cursor(id=1, block_number=chunk_end)
                 cursor.block_number = chunk_end
                 session.add(cursor)
@@ -178,9 +228,9 @@ class EventIndex:
         Base.metadata.create_all(self.engine)
         return self.sync(registry, from_block=from_block, progress=progress)
 
-    def _apply(self, session: Session, e: Event, timestamp: int, signer: str) -> None:
-        args = e.args
-        role_row = session.get(RoleHolder, signer)
+    def _apply(self, rows: _Rows, e: Event, timestamp: int, signer: str) -> None:
+        args, session = e.args, rows.session
+        role_row = rows.roles.get(signer)
         step = StepRow(
             event=e.name,
             tx_hash=e.tx_hash,
@@ -192,11 +242,18 @@ class EventIndex:
             details={k: _jsonable(v) for k, v in args.items()},
         )
         if e.name == "RoleGranted":
-            session.merge(RoleHolder(address=args["account"], role=ROLE_NAMES.get(args["role"], "ADMIN")))
+            role = ROLE_NAMES.get(args["role"], "ADMIN")
+            if (row := rows.roles.get(args["account"])) is not None:
+                row.role = role
+            else:
+                rows.roles[args["account"]] = RoleHolder(address=args["account"], role=role)
+                session.add(rows.roles[args["account"]])
             return
         if e.name == "RoleRevoked":
-            row = session.get(RoleHolder, args["account"])
-            if row is not None:
+            row = rows.roles.pop(args["account"], None)
+            if row in session.new:  # granted in this chunk
+                session.expunge(row)
+            elif row is not None:
                 session.delete(row)
             return
         if "application" in args and e.name != "IssuanceCreated":
@@ -204,19 +261,17 @@ class EventIndex:
             session.add(step)
             return
         if e.name == "IssuanceCreated":
-            session.add(
-                IssuanceRow(id=args["issuance"], application=args["application"], year=args["year"],
-                            amount_kg=args["amount_kg"], tx_hash=e.tx_hash)
-            )
+            rows.add(IssuanceRow(id=args["issuance"], application=args["application"], year=args["year"],
+                                 amount_kg=args["amount_kg"], tx_hash=e.tx_hash))
             return
         if e.name == "CouponCreated":
-            self._create_coupon(session, args, timestamp)
+            self._create_coupon(rows, args, timestamp)
             step.coupon_id = args["coupon"]
         elif e.name not in MOVES:  # registry-wide: CCER list, harvest plans, wiring
             pass
         else:
             coupon_arg, state, owner_arg = MOVES[e.name]
-            coupon = session.get(CouponRow, args[coupon_arg])
+            coupon = rows.coupons[args[coupon_arg]]
             step.coupon_id = coupon.id
             if state is not None:
                 coupon.state = state.name
@@ -247,9 +302,9 @@ class EventIndex:
         session.add(step)
 
     @staticmethod
-    def _create_coupon(session: Session, args: dict, timestamp: int) -> None:
-        issuance = session.get(IssuanceRow, args["issuance"])
-        session.add(
+    def _create_coupon(rows: _Rows, args: dict, timestamp: int) -> None:
+        issuance = rows.issuances[args["issuance"]]
+        rows.add(
             CouponRow(
                 id=args["coupon"],
                 number=coupon_number(issuance.year, args["issuance"], args["seq"]),

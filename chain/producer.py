@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 from eth._utils.address import generate_contract_address
 from eth.exceptions import PyEVMError
@@ -28,6 +29,14 @@ from .errors import ChainError
 
 SETTLE_STEP_S = 0.005
 SETTLE_MAX_S = 0.2
+RECENT_BLOCKS = 8  # kept as mined, for the index that follows right behind
+
+
+@dataclass(frozen=True)
+class MinedBlock:
+    timestamp: int
+    transactions: list  # py-evm's transactions
+    receipts: list[dict]  # web3's shape (block_receipts)
 
 
 class BlockProducer:
@@ -40,6 +49,7 @@ class BlockProducer:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
         self.blocks_mined = 0
+        self._recent: dict[int, MinedBlock] = {}
         with lock:  # the permissioned chain runs one fork from genesis: one transaction decoder
             self._decoder = backend.chain.get_vm().get_transaction_builder()
 
@@ -114,13 +124,21 @@ class BlockProducer:
             except (PyEVMError, ValidationError):
                 accepted, rejected = self._mine_valid_ones(batch, timestamp)
                 raw_receipts = chain.get_block_by_header(chain.get_canonical_head()).get_receipts(chain.chaindb)
-            receipts = _receipts(chain.get_canonical_head(), [tx for tx, _ in accepted], raw_receipts)
+            head = chain.get_canonical_head()
+            transactions = [tx for tx, _ in accepted]
+            receipts = block_receipts(head, transactions, raw_receipts)
             self._backend.kv.commit()
             self.blocks_mined += 1
+        recent = {n: b for n, b in self._recent.items() if n > head.block_number - RECENT_BLOCKS}
+        self._recent = {**recent, head.block_number: MinedBlock(head.timestamp, transactions, receipts)}
         for (tx, future), receipt in zip(accepted, receipts):
             future.set_result(receipt)
         for (tx, future), reason in rejected:
             future.set_exception(ChainError(f"transaction rejected: {reason}"))
+
+    def mined(self, number: int) -> MinedBlock | None:
+        """One of the last blocks this producer mined, as it mined it."""
+        return self._recent.get(number)
 
     def _mine_valid_ones(self, batch, timestamp):
         """Slow path: apply one by one, leave out the invalid ones (bad nonce, no gas money)."""
@@ -137,12 +155,12 @@ class BlockProducer:
         return accepted, rejected
 
 
-@functools.lru_cache(maxsize=64)
-def _checksum(address: bytes) -> str:
-    return to_checksum_address(address)  # a keccak each time: the ledger's address, cached
+@functools.lru_cache(maxsize=4096)
+def checksum(address: bytes) -> str:
+    return to_checksum_address(address)  # a keccak each time: contracts' and signers' addresses, cached
 
 
-def _receipts(header, transactions, raw_receipts) -> list[dict]:
+def block_receipts(header, transactions, raw_receipts) -> list[dict]:
     """The block's receipts in web3's shape, made once per block rather than once per caller."""
     receipts, log_index, previous_gas = [], 0, 0
     for index, (tx, raw) in enumerate(zip(transactions, raw_receipts)):
@@ -151,7 +169,7 @@ def _receipts(header, transactions, raw_receipts) -> list[dict]:
             logs.append(
                 AttributeDict(
                     {
-                        "address": _checksum(log.address),
+                        "address": checksum(log.address),
                         "topics": [HexBytes(topic.to_bytes(32, "big")) for topic in log.topics],
                         "data": HexBytes(log.data),
                         "logIndex": log_index,

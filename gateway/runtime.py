@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from sqlalchemy.orm import Session
 
 from chain import ChainError, ChainRevert, Receipt, Role
-from chain.index import CouponRow, EventIndex
+from chain.index import EventIndex
 from chain.node import Node, open_node
 
 from .audit import AuditLog
@@ -45,6 +44,7 @@ class Gateway:
         self.index = EventIndex(settings.index_url)
         self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
         self.audit_log = AuditLog(self.db)
+        self.logins: dict = {}  # token hash → (user, expiry, read at): services.users.authenticate
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()
         self._indexed = threading.Condition()
@@ -80,8 +80,7 @@ class Gateway:
 
     def number_of(self, coupon_id: int) -> str:
         """A coupon's number from the index (no EVM calls); the caller's block is indexed already."""
-        with Session(self.index.engine) as session:
-            return session.get(CouponRow, coupon_id).number
+        return self.index.number_of(coupon_id)
 
     # -- keys
 

@@ -4,17 +4,16 @@ picks a key itself."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from ..db import Token, User
+from ..db import User
 from ..errors import Forbidden, Unauthorized
 from ..runtime import Actor, Gateway
-from ..security import token_hash
+from ..services import users
 
 SESSION_COOKIE = "tanquan_session"
 
@@ -36,7 +35,7 @@ async def get_db(gateway: GatewayDep) -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(get_db)]
 
 
-def get_current_user(request: Request, db: DbSession) -> User:
+def get_current_user(request: Request, gateway: GatewayDep, db: DbSession) -> User:
     header = request.headers.get("authorization", "")
     token = (
         header.removeprefix("Bearer ").strip() if header.startswith("Bearer ")
@@ -44,19 +43,16 @@ def get_current_user(request: Request, db: DbSession) -> User:
     )
     if not token:
         raise Unauthorized("NOT_AUTHENTICATED", "log in first (Bearer token, X-API-Key or session cookie)")
-    row = db.get(Token, token_hash(token))
-    if row is None or (row.expires_at is not None and _aware(row.expires_at) < dt.datetime.now(dt.timezone.utc)):
-        raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
-    return db.get(User, row.user_id)
+    return users.authenticate(gateway, db, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_optional_user(request: Request, db: DbSession) -> User | None:
+def get_optional_user(request: Request, gateway: GatewayDep, db: DbSession) -> User | None:
     """Pages show more to a logged-in official but never demand it."""
     try:
-        return get_current_user(request, db)
+        return get_current_user(request, gateway, db)
     except Unauthorized:
         return None
 
@@ -85,6 +81,3 @@ def require_reader(*roles: str):
 
     return Depends(dependency)
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -27,11 +27,9 @@ ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def coupon_id(gw: Gateway, number: str) -> int:
-    with Session(gw.index.engine) as session:
-        row = session.scalar(select(CouponRow.id).where(CouponRow.number == number))
-    if row is None:
+    if (found := gw.index.coupon_id(number)) is None:
         raise NotFound("COUPON_NOT_FOUND", f"no coupon {number}")
-    return row
+    return found
 
 
 def _holder(db: Session, username: str | None, field: str) -> User:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +13,7 @@ from ..db import Token, User
 from ..errors import Conflict, Unauthorized
 from ..runtime import HOLDER, Gateway
 from ..schemas import HolderCreate, OfficialCreate
-from ..security import hash_password, identity_hash, new_token, session_expiry, verify_password
+from ..security import hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password
 
 
 def _identity_salt(gw: Gateway) -> bytes:
@@ -56,6 +58,32 @@ def login(db: Session, username: str, password: str) -> tuple[str, User]:
     db.add(Token(token_hash=digest, user_id=user.id, kind="session", expires_at=session_expiry()))
     db.commit()
     return token, user
+
+
+LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
+
+
+def authenticate(gw: Gateway, db: Session, token: str) -> User:
+    """The user a token belongs to. A token used in the last minute is answered from
+    memory (users and tokens are never edited); its expiry is checked every time."""
+    digest, now = token_hash(token), time.monotonic()
+    known = gw.logins.get(digest)
+    if known is None or now - known[2] > LOGIN_REREAD_S:
+        row = db.get(Token, digest)
+        if row is None:
+            raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
+        user = db.get(User, row.user_id)
+        db.expunge(user)  # detached, fully loaded: readable from any request
+        expires = row.expires_at
+        if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
+            expires = expires.replace(tzinfo=dt.timezone.utc)
+        if len(gw.logins) > 10_000:
+            gw.logins.clear()
+        known = gw.logins[digest] = (user, expires, now)
+    user, expires, _ = known
+    if expires is not None and expires < dt.datetime.now(dt.timezone.utc):
+        raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
+    return user
 
 
 def new_api_key(db: Session, user: User) -> str:
