@@ -20,7 +20,7 @@ from eth_account.signers.local import LocalAccount
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
 from eth_tester.utils.filters import check_if_log_matches
-from eth_utils import to_tuple
+from eth_utils import to_canonical_address, to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import BlockLogs, Chain
@@ -136,35 +136,49 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     w3 = Web3(_LockedProvider(tester, lock))
     w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
     producer = BlockProducer(backend, lock) if served else None
-    chain = Chain(w3, submit_raw=producer and producer.submit, read_blocks=partial(_read_blocks, backend, lock, producer))
+    chain = Chain(w3, submit_raw=producer and producer.submit, local=_LocalReads(backend, lock, producer))
     if producer is not None:
         producer.start()
     return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer)
 
 
-def _read_blocks(backend: DurableBackend, lock: threading.RLock, producer: BlockProducer | None,
-                 first: int, last: int, addresses: list[str]) -> BlockLogs:
-    """Chain.block_logs from py-evm's database, or as the producer just mined them:
-    the index follows the served chain without eth-tester's and web3's per-field
-    formatting of every block and receipt."""
-    read = BlockLogs(logs=[], timestamps={}, senders={})
-    wanted = set(addresses)
-    chain = backend.chain
-    for number in range(first, last + 1):
-        block = producer.mined(number) if producer is not None else None
-        if block is None:
-            with lock:
-                stored = chain.get_canonical_block_by_number(number)
-                raw_receipts = stored.get_receipts(chain.chaindb)
-            block = MinedBlock(stored.header.timestamp, stored.transactions,
-                               block_receipts(stored.header, stored.transactions, raw_receipts))
-        read.timestamps[number] = block.timestamp
-        for tx, receipt in zip(block.transactions, block.receipts):
-            logs = [log for log in receipt["logs"] if log["address"] in wanted]
-            if logs:
-                read.logs += logs
-                read.senders["0x" + tx.hash.hex()] = checksum(tx.sender)
-    return read
+@dataclass
+class _LocalReads:
+    """The embedded chain's frequent reads straight from py-evm's database (or the
+    blocks as the producer just mined them), without eth-tester's and web3's
+    per-field formatting of whole blocks and receipts."""
+
+    backend: DurableBackend
+    lock: threading.RLock
+    producer: BlockProducer | None
+
+    def head(self) -> int:
+        with self.lock:
+            return self.backend.chain.get_canonical_head().block_number
+
+    def balance(self, address: str) -> int:
+        with self.lock:
+            return self.backend.chain.get_vm().state.get_balance(to_canonical_address(address))
+
+    def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs:
+        read = BlockLogs(logs=[], timestamps={}, senders={})
+        wanted = set(addresses)
+        chain = self.backend.chain
+        for number in range(first, last + 1):
+            block = self.producer.mined(number) if self.producer is not None else None
+            if block is None:
+                with self.lock:
+                    stored = chain.get_canonical_block_by_number(number)
+                    raw_receipts = stored.get_receipts(chain.chaindb)
+                block = MinedBlock(stored.header.timestamp, stored.transactions,
+                                   block_receipts(stored.header, stored.transactions, raw_receipts))
+            read.timestamps[number] = block.timestamp
+            for tx, receipt in zip(block.transactions, block.receipts):
+                logs = [log for log in receipt["logs"] if log["address"] in wanted]
+                if logs:
+                    read.logs += logs
+                    read.senders["0x" + tx.hash.hex()] = checksum(tx.sender)
+        return read
 
 
 def connect(url: str) -> Chain:

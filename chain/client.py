@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
@@ -67,6 +67,12 @@ class BlockLogs:
     senders: dict[str, str]  # tx hash → checksum address
 
 
+class LocalReads(Protocol):
+    def head(self) -> int: ...
+    def balance(self, address: str) -> int: ...
+    def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs: ...
+
+
 @dataclass
 class Pending:
     """A transaction handed to the node or the block producer, not yet awaited."""
@@ -86,15 +92,15 @@ class Chain:
     `submit_raw`, when given, takes a signed transaction and returns a future
     of its hash, resolved once it is mined (the embedded block producer);
     otherwise the transaction goes to the node with eth_sendRawTransaction.
-    `read_blocks`, when given, reads `block_logs` straight from the node's
-    database (the embedded chain) instead of through JSON-RPC's shapes.
+    `local`, when given, answers the reads the gateway makes most (the head,
+    balances, blocks' logs) straight from the node's database (the embedded
+    chain) instead of through JSON-RPC's shapes.
     """
 
-    def __init__(self, w3: Web3, submit_raw: Callable[[bytes], Future] | None = None,
-                 read_blocks: Callable[[int, int, list[str]], BlockLogs] | None = None):
+    def __init__(self, w3: Web3, submit_raw: Callable[[bytes], Future] | None = None, local: LocalReads | None = None):
         self.w3 = w3
         self._submit_raw = submit_raw
-        self._read_blocks = read_blocks
+        self._local = local
         self.chain_id = w3.eth.chain_id
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
@@ -139,7 +145,10 @@ class Chain:
         return self.submit_transfer(sender, to, wei).receipt()
 
     def balance(self, address: str) -> int:
-        return self.w3.eth.get_balance(address)
+        return self._local.balance(address) if self._local else self.w3.eth.get_balance(address)
+
+    def head(self) -> int:
+        return self._local.head() if self._local else self.w3.eth.block_number
 
     def timestamp(self) -> int:
         return self.w3.eth.get_block("latest")["timestamp"]
@@ -253,8 +262,8 @@ class Chain:
     def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs:
         """The logs `addresses` emitted in blocks first..last, each block's timestamp
         and the sender of each transaction that logged."""
-        if self._read_blocks is not None:
-            return self._read_blocks(first, last, addresses)
+        if self._local is not None:
+            return self._local.block_logs(first, last, addresses)
         logs = self.w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": addresses})
         blocks = [self.w3.eth.get_block(n, full_transactions=True) for n in sorted({log["blockNumber"] for log in logs})]
         return BlockLogs(

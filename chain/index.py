@@ -202,8 +202,7 @@ class EventIndex:
 
     def sync(self, registry: Registry, *, from_block: int = 0, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply every event up to the chain head; returns how many were applied."""
-        w3 = registry.chain.w3
-        head = w3.eth.block_number
+        head = registry.chain.head()
         start = (self.cursor() + 1) if self.cursor() is not None else from_block
         applied = 0
         addresses = [registry.applications.address, registry.ledger.address]

@@ -727,7 +727,7 @@ class PySpy:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.record = subprocess.Popen(
             [self.binary, "record", "--pid", str(self.pid), "--duration", str(self.duration), "--rate", "100",
-             "--format", "raw", "--threads", "--nonblocking", "-o", str(self.path.with_suffix(".raw.txt"))],
+             "--format", "raw", "--threads", "--gil", "--nonblocking", "-o", str(self.path.with_suffix(".raw.txt"))],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Timer(min(5.0, self.duration / 2), self._dump).start()
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import DomainError
 from ..runtime import Gateway
@@ -78,14 +79,21 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     limiter = RateLimiter(settings.public_requests_per_minute)
 
-    @app.middleware("http")
-    async def rate_limit_public(request: Request, call_next):
-        if request.url.path.startswith(PUBLIC_PATHS):
-            client = request.client.host if request.client else "unknown"
-            if not limiter.allow(client):
-                return error(request, 429, "RATE_LIMITED", "too many requests; try again in a minute",
-                             headers={"Retry-After": "60"})
-        return await call_next(request)
+    def rate_limit_public(app: ASGIApp) -> ASGIApp:
+        """Plain ASGI, not @app.middleware: that wraps every request, writes included, in a task and streams."""
+
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and scope["path"].startswith(PUBLIC_PATHS):
+                client = scope["client"][0] if scope.get("client") else "unknown"
+                if not limiter.allow(client):
+                    response = error(Request(scope), 429, "RATE_LIMITED", "too many requests; try again in a minute",
+                                     headers={"Retry-After": "60"})
+                    return await response(scope, receive, send)
+            await app(scope, receive, send)
+
+        return middleware
+
+    app.add_middleware(rate_limit_public)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError):
