@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from eth_abi import decode as abi_decode
@@ -46,8 +47,14 @@ class Receipt:
     tx_hash: str
     block_number: int
     gas_used: int
-    events: list[Event] = field(default_factory=list)
+    logs: list = field(default_factory=list, repr=False)  # web3's shape
+    decode: Callable[[list], list[Event]] = field(default=lambda logs: [], repr=False, compare=False)
     contract_address: str | None = None
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """Decoded when first asked: most callers need only the hash and the block."""
+        return self.decode(self.logs)
 
     def event(self, name: str) -> Event:
         """The one event of this name in the receipt."""
@@ -243,7 +250,8 @@ class Chain:
             tx_hash=hex_hash,
             block_number=raw["blockNumber"],
             gas_used=raw["gasUsed"],
-            events=self.decode_logs(raw["logs"]),
+            logs=raw["logs"],
+            decode=self.decode_logs,
             contract_address=raw.get("contractAddress"),
         )
 

@@ -12,18 +12,20 @@ import queue
 import threading
 from concurrent.futures import Future
 
+from sqlalchemy import insert
+
 from .db import AuditEntry, Database
 
 
 class AuditLog:
     def __init__(self, db: Database):
         self._db = db
-        self._queue: queue.Queue[tuple[AuditEntry, Future] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[dict, Future] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="tanquan-audit-writer", daemon=True)
         self._thread.start()
 
-    def record(self, entry: AuditEntry) -> None:
-        """Return once the entry is committed; raise what the commit raised."""
+    def record(self, entry: dict) -> None:
+        """Return once the entry (AuditEntry's columns) is committed; raise what the commit raised."""
         done: Future = Future()
         self._queue.put((entry, done))
         done.result()
@@ -41,7 +43,7 @@ class AuditLog:
             entries = [item for item in batch if item is not None]
             try:
                 with self._db.sessions() as session, session.begin():
-                    session.add_all([entry for entry, _ in entries])
+                    session.execute(insert(AuditEntry), [entry for entry, _ in entries])
             except Exception as exc:  # noqa: BLE001 - every caller of the batch hears of it
                 for _, done in entries:
                     done.set_exception(exc)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -16,7 +18,7 @@ from chain.index import EventIndex
 from chain.node import Node, open_node
 
 from .audit import AuditLog
-from .db import AuditEntry, Database, User
+from .db import Database, User
 from .errors import DomainError, from_revert
 from .settings import Settings
 from .workdays import WorkCalendar
@@ -30,7 +32,11 @@ class Actor:
     """The logged-in user and the key the gateway signs with on their behalf."""
 
     user: User
-    signer: LocalAccount
+    signer_of: Callable[[User], LocalAccount]
+
+    @cached_property
+    def signer(self) -> LocalAccount:
+        return self.signer_of(self.user)  # may read a key file and top up gas: not on the event loop
 
     @property
     def department(self) -> str:
@@ -45,6 +51,7 @@ class Gateway:
         self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
         self.audit_log = AuditLog(self.db)
         self.logins: dict = {}  # token hash → (user, expiry, read at): services.users.authenticate
+        self.holder_addresses: dict[str, str] = {}  # username → custodial address: services.coupons
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()
         self._indexed = threading.Condition()
@@ -109,8 +116,8 @@ class Gateway:
 
     def audit(self, user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
         """Every write, on-chain or not, with who, which department, what was asked and how it ended (§6)."""
-        self.audit_log.record(AuditEntry(username=user.username, department=user.role, action=action,
-                                         request=request, tx_hash=tx_hash, outcome=outcome))
+        self.audit_log.record(dict(username=user.username, department=user.role, action=action,
+                                   request=request, tx_hash=tx_hash, outcome=outcome))
 
     # -- the index
 

@@ -34,9 +34,9 @@ machine the server and the clients share; the load average is recorded.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import ctypes
-import http.client
 import json
 import os
 import shutil
@@ -49,7 +49,7 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import uvloop  # noqa: E402
 from eth_abi import encode as abi_encode  # noqa: E402
 from eth_keys import keys as eth_keys  # noqa: E402
 from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak, to_canonical_address  # noqa: E402
@@ -347,24 +348,29 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
 
 def run_level(api_url: str, clients: int, slots: list[Slot], holders: list[Holder], officials: dict[str, str],
               ops_limit: int, seconds: float, timeout: float, on_started=None) -> tuple[list[Op], float]:
+    """Each client a coroutine on one event loop with its own keep-alive connection: a load
+    generator that leaves the shared machine's CPU to the server (threads with httpx cost
+    more CPU per request than the gateway itself)."""
+    return uvloop.run(_run_level(api_url, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started))
+
+
+async def _run_level(api_url, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started):
     ops: list[Op] = []
-    lock = threading.Lock()
-    issued = [0]
-    deadline = [0.0]
+    issued, deadline = 0, 0.0
+    start = asyncio.Event()
 
     def claim() -> bool:
-        with lock:
-            if issued[0] >= ops_limit or time.perf_counter() >= deadline[0]:
-                return False
-            issued[0] += 1
-            return True
+        nonlocal issued
+        if issued >= ops_limit or time.perf_counter() >= deadline:
+            return False
+        issued += 1
+        return True
 
-    def worker(i: int) -> None:
+    async def worker(i: int) -> None:
         slot = slots[i]
-        client = httpx.Client(base_url=f"{api_url}/api/v1", timeout=timeout)  # reads back after an error
         connection = KeepAlive(api_url, timeout)
+        await start.wait()
         try:
-            barrier.wait()
             while slot.broken is None and claim():
                 who, suffix, _, _ = CYCLE[slot.step]
                 token = holders[slot.owner].token if who == "owner" else officials[who]
@@ -377,7 +383,7 @@ def run_level(api_url: str, clients: int, slots: list[Slot], holders: list[Holde
                 sent = time.perf_counter()
                 op = Op(clients, i, slot.number, slot.step, None, 0.0, sent_at=sent)
                 try:
-                    op.status, payload = connection.post(f"/api/v1/coupons/{slot.number}/{suffix}", body, token)
+                    op.status, payload = await connection.post(f"/api/v1/coupons/{slot.number}/{suffix}", body, token)
                     op.latency_s = time.perf_counter() - sent
                     if op.status == 200:
                         op.tx_hash, op.block = payload["tx_hash"], payload["block"]
@@ -385,81 +391,86 @@ def run_level(api_url: str, clients: int, slots: list[Slot], holders: list[Holde
                             op.error = f"whole-coupon transfer returned {payload.get('coupon')}, not {slot.number}"
                     else:
                         op.error = f"{op.status} {payload.get('code')}: {payload.get('message')}"
-                except (OSError, http.client.HTTPException, ValueError) as exc:
+                except (OSError, EOFError, ValueError) as exc:
                     connection.close()
                     op.latency_s = time.perf_counter() - sent
                     op.error = f"{type(exc).__name__}: {exc}"
-                with lock:
-                    ops.append(op)
+                ops.append(op)
                 if op.status != 200 or op.error:
                     # The step may or may not have happened: read the coupon back and carry on from there.
-                    resync(client, slot, holders)
+                    await asyncio.to_thread(resync, api_url, slot, holders)
                     continue
                 if slot.step == 1:
                     slot.owner, slot.partner = slot.partner, slot.owner
                 slot.step = (slot.step + 1) % len(CYCLE)
         finally:
             connection.close()
-            client.close()
 
-    threads = [threading.Thread(target=worker, args=(i,), name=f"bench-client-{i}", daemon=True)
-               for i in range(clients) if slots[i].broken is None]
-    barrier = threading.Barrier(len(threads) + 1)
-    for t in threads:
-        t.start()
+    tasks = {asyncio.create_task(worker(i)) for i in range(clients) if slots[i].broken is None}
     began = time.perf_counter()
-    deadline[0] = began + seconds
-    barrier.wait()
+    deadline = began + seconds
+    start.set()
     if on_started:
         on_started()
-    last = began
-    while any(t.is_alive() for t in threads):
-        time.sleep(0.5)
-        if time.perf_counter() - last >= 5:
-            last = time.perf_counter()
-            with lock:
-                done = len(ops)
-            progress(f"{clients} clients: {last - began:.0f}/{seconds:.0f} s, {done}/{ops_limit} operations answered, "
-                     f"{sum(t.is_alive() for t in threads)} clients running")
-    for t in threads:
-        t.join()
+    pending = tasks
+    while pending:
+        _, pending = await asyncio.wait(pending, timeout=5)
+        progress(f"{clients} clients: {time.perf_counter() - began:.0f}/{seconds:.0f} s, {len(ops)}/{ops_limit} "
+                 f"operations answered, {len(pending)} clients running")
+    for task in tasks:
+        task.result()
     finished = max((op.sent_at + op.latency_s for op in ops), default=began)
     return ops, finished - began
 
 
 class KeepAlive:
-    """One client's HTTP/1.1 keep-alive connection (the standard library's: a load
-    generator that costs the shared machine far less CPU per request than httpx)."""
+    """One client's HTTP/1.1 keep-alive connection: just what the gateway's JSON answers need."""
 
     def __init__(self, url: str, timeout: float):
         address = urllib.parse.urlsplit(url)
         self.host, self.port, self.timeout = address.hostname, address.port, timeout
-        self.connection: http.client.HTTPConnection | None = None
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
 
-    def post(self, path: str, body: dict | None, token: str) -> tuple[int, dict]:
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        self.connection.request("POST", path, body=json.dumps(body).encode() if body is not None else b"",
-                                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        response = self.connection.getresponse()
-        return response.status, json.loads(response.read())
+    async def post(self, path: str, body: dict | None, token: str) -> tuple[int, dict]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        data = json.dumps(body).encode() if body is not None else b""
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+        return await asyncio.wait_for(self._response(), self.timeout)
+
+    async def _response(self) -> tuple[int, dict]:
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
+        length = None
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if length is None:
+            raise ValueError("an answer without Content-Length")
+        return int(status_line.split()[1]), json.loads(await self.reader.readexactly(length))
 
     def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
 
 
-def resync(client: httpx.Client, slot: Slot, holders: list[Holder]) -> None:
+def resync(api_url: str, slot: Slot, holders: list[Holder]) -> None:
     """After a failed step, find where the coupon stands from its public record (the index follows
     the chain within a second or two); the client stops only if that fails too."""
     time.sleep(2.5)
     try:
-        for _ in range(12):  # public reads are rate-limited per address (one minute window)
-            response = client.get(f"/public/coupons/{slot.number}")
-            if response.status_code != 429:
-                break
-            time.sleep(5)
+        with httpx.Client(base_url=f"{api_url}/api/v1", timeout=30) as client:
+            for _ in range(12):  # public reads are rate-limited per address (one minute window)
+                response = client.get(f"/public/coupons/{slot.number}")
+                if response.status_code != 429:
+                    break
+                time.sleep(5)
         record = response.json()
         coupon = record["coupon"]
         own = [step["event"] for step in record["history"] if step["coupon"] == slot.number]

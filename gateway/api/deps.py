@@ -35,7 +35,9 @@ async def get_db(gateway: GatewayDep) -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(get_db)]
 
 
-def get_current_user(request: Request, gateway: GatewayDep, db: DbSession) -> User:
+# A coroutine too, with no session of its own: a token used in the last minute is
+# answered from memory (users.authenticate), so most requests open no session here.
+async def get_current_user(request: Request, gateway: GatewayDep) -> User:
     header = request.headers.get("authorization", "")
     token = (
         header.removeprefix("Bearer ").strip() if header.startswith("Bearer ")
@@ -43,16 +45,16 @@ def get_current_user(request: Request, gateway: GatewayDep, db: DbSession) -> Us
     )
     if not token:
         raise Unauthorized("NOT_AUTHENTICATED", "log in first (Bearer token, X-API-Key or session cookie)")
-    return users.authenticate(gateway, db, token)
+    return users.authenticate(gateway, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_optional_user(request: Request, gateway: GatewayDep, db: DbSession) -> User | None:
+async def get_optional_user(request: Request, gateway: GatewayDep) -> User | None:
     """Pages show more to a logged-in official but never demand it."""
     try:
-        return get_current_user(request, gateway, db)
+        return await get_current_user(request, gateway)
     except Unauthorized:
         return None
 
@@ -61,12 +63,13 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
 def require(*roles: str):
-    """A dependency that admits only users of the given roles and yields their Actor."""
+    """A dependency that admits only users of the given roles and yields their Actor
+    (whose key is unlocked when the route first signs, on the route's own thread)."""
 
-    def dependency(user: CurrentUser, gateway: GatewayDep) -> Actor:
+    async def dependency(user: CurrentUser, gateway: GatewayDep) -> Actor:
         if user.role not in roles:
             raise Forbidden("ROLE_REQUIRED", f"this step needs one of: {', '.join(roles)}", detail={"roles": list(roles)})
-        return Actor(user=user, signer=gateway.signer_for(user))
+        return Actor(user=user, signer_of=gateway.signer_for)
 
     return Depends(dependency)
 
@@ -74,7 +77,7 @@ def require(*roles: str):
 def require_reader(*roles: str):
     """Like `require`, for reads: no signing key is unlocked."""
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role not in roles:
             raise Forbidden("ROLE_REQUIRED", f"this needs one of: {', '.join(roles)}", detail={"roles": list(roles)})
         return user

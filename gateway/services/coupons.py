@@ -32,11 +32,14 @@ def coupon_id(gw: Gateway, number: str) -> int:
     return found
 
 
-def _holder(db: Session, username: str | None, field: str) -> User:
-    user = db.scalar(select(User).where(User.username == username)) if username else None
-    if user is None or user.address is None:
-        raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {username!r}", detail={"field": field})
-    return user
+def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) -> str:
+    """A holder account's address (accounts are never edited: one found is remembered)."""
+    if (address := gw.holder_addresses.get(username)) is None:
+        user = db.scalar(select(User).where(User.username == username)) if username else None
+        if user is None or user.address is None:
+            raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {username!r}", detail={"field": field})
+        address = gw.holder_addresses[username] = user.address
+    return address
 
 
 def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: OwnerRequest) -> Receipt:
@@ -45,7 +48,7 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
     action = Action[consent.action]
     counterparty = ZERO_ADDRESS
     if action in (Action.TRANSFER, Action.PLEDGE):
-        counterparty = _holder(db, consent.counterparty, "counterparty").address
+        counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")
     amount = to_kg(consent.amount_t) if consent.amount_t is not None else gw.registry.coupon(cid).amount_kg
     return gw.transact(
         actor, f"coupon.request.{action.name.lower()}", {"coupon": number, **consent.model_dump(mode="json")},

@@ -63,17 +63,18 @@ def login(db: Session, username: str, password: str) -> tuple[str, User]:
 LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
 
 
-def authenticate(gw: Gateway, db: Session, token: str) -> User:
+def authenticate(gw: Gateway, token: str) -> User:
     """The user a token belongs to. A token used in the last minute is answered from
     memory (users and tokens are never edited); its expiry is checked every time."""
     digest, now = token_hash(token), time.monotonic()
     known = gw.logins.get(digest)
     if known is None or now - known[2] > LOGIN_REREAD_S:
-        row = db.get(Token, digest)
-        if row is None:
-            raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
-        user = db.get(User, row.user_id)
-        db.expunge(user)  # detached, fully loaded: readable from any request
+        with gw.db.sessions() as db:
+            row = db.get(Token, digest)
+            if row is None:
+                raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
+            user = db.get(User, row.user_id)
+            db.expunge(user)  # detached, fully loaded: readable from any request
         expires = row.expires_at
         if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
             expires = expires.replace(tzinfo=dt.timezone.utc)

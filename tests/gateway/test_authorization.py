@@ -650,9 +650,9 @@ def actor_for(gateway, counterparty):
 
     def actor(key: str, target: Target | None = None) -> Actor:
         if key in DEPARTMENTS:
-            return Actor(user=user(OFFICIALS[key]), signer=gateway.node.department(Role[key]))
+            return Actor(user=user(OFFICIALS[key]), signer_of=lambda _: gateway.node.department(Role[key]))
         holder = target.owner if key == HOLDER else counterparty
-        return Actor(user=user(holder.username), signer=gateway.node.custodial(holder.username))
+        return Actor(user=user(holder.username), signer_of=lambda _: gateway.node.custodial(holder.username))
 
     return actor
 
