@@ -28,7 +28,7 @@ from .errors import ChainError
 
 
 SETTLE_STEP_S = 0.005
-SETTLE_MAX_S = 0.2
+SETTLE_MAX_S = 0.5
 RECENT_BLOCKS = 8  # kept as mined, for the index that follows right behind
 
 
@@ -78,6 +78,7 @@ class BlockProducer:
         return future
 
     def _run(self) -> None:
+        batch: list = []
         while True:
             with self._wake:
                 while not self._queue and not self._stopping:
@@ -85,22 +86,24 @@ class BlockProducer:
                 if not self._queue and self._stopping:
                     return
             timestamp = self._next_timestamp()
-            self._settle()
+            self._settle(expected=len(batch) // 2)
             with self._wake:
                 batch, self._queue = self._queue, []
             self._mine(batch, timestamp)
 
-    def _settle(self) -> None:
+    def _settle(self, expected: int) -> None:
         """Wait while the queue still grows, for at most SETTLE_MAX_S: callers woken by
         the last block are handing in their next transactions, and a block cut before
-        they arrive holds a few of them and makes the rest wait a whole second."""
+        they arrive holds a few of them and makes the rest wait a whole second. Until
+        `expected` (half the last block) have arrived, a pause does not end the wait:
+        the last block's callers may still be hearing back."""
         deadline = time.monotonic() + SETTLE_MAX_S
         with self._wake:
             size = len(self._queue)
         while time.monotonic() < deadline:
             time.sleep(SETTLE_STEP_S)
             with self._wake:
-                if len(self._queue) == size:
+                if len(self._queue) == size and size >= expected:
                     return
                 size = len(self._queue)
 

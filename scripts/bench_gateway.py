@@ -527,6 +527,10 @@ def summarize(level: int, ops: list[Op], elapsed: float) -> dict:
         f"txs_per_block_{level}": len(ok) / len(blocks) if blocks else 0.0,
         f"max_txs_per_block_{level}": max(collections.Counter(op.block for op in ok).values(), default=0),
         f"errors_{level}": len(ops) - len(ok),
+        f"p95_ms_by_step_{level}": {
+            CYCLE[step][1]: quantile([op.latency_s * 1000 for op in ok if op.step == step], 0.95)
+            for step in range(len(CYCLE))
+        },
     }
     first_error = next((op.error for op in ops if op.error), None)
     if first_error:
