@@ -28,7 +28,8 @@ from .errors import ChainError
 
 
 SETTLE_STEP_S = 0.005
-SETTLE_MAX_S = 0.5
+SETTLE_INTO_SECOND_S = 0.5  # a block is cut at most this far into its timestamp's second…
+SETTLE_MIN_S = 0.2  # …or, when mining overran that, at most this long after the wait begins
 RECENT_BLOCKS = 8  # kept as mined, for the index that follows right behind
 
 
@@ -86,21 +87,21 @@ class BlockProducer:
                 if not self._queue and self._stopping:
                     return
             timestamp = self._next_timestamp()
-            self._settle(expected=len(batch) // 2)
+            self._settle(expected=len(batch) // 2, deadline=max(timestamp + SETTLE_INTO_SECOND_S,
+                                                                 self._clock() + SETTLE_MIN_S))
             with self._wake:
                 batch, self._queue = self._queue, []
             self._mine(batch, timestamp)
 
-    def _settle(self, expected: int) -> None:
-        """Wait while the queue still grows, for at most SETTLE_MAX_S: callers woken by
-        the last block are handing in their next transactions, and a block cut before
+    def _settle(self, expected: int, deadline: float) -> None:
+        """Wait while the queue still grows, until `deadline` (wall clock): callers woken
+        by the last block are handing in their next transactions, and a block cut before
         they arrive holds a few of them and makes the rest wait a whole second. Until
         `expected` (half the last block) have arrived, a pause does not end the wait:
         the last block's callers may still be hearing back."""
-        deadline = time.monotonic() + SETTLE_MAX_S
         with self._wake:
             size = len(self._queue)
-        while time.monotonic() < deadline:
+        while self._clock() < deadline:
             time.sleep(SETTLE_STEP_S)
             with self._wake:
                 if len(self._queue) == size and size >= expected:

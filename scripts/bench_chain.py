@@ -30,7 +30,6 @@ import argparse
 import cProfile
 import io
 import json
-import multiprocessing
 import os
 import pstats
 import random
@@ -43,7 +42,6 @@ import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,19 +50,14 @@ from eth_abi import encode as abi_encode  # noqa: E402
 from eth_account import Account  # noqa: E402
 from eth_account.signers.local import LocalAccount  # noqa: E402
 from eth_keys import keys as eth_keys  # noqa: E402
-from eth_tester import EthereumTester  # noqa: E402
-from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt  # noqa: E402
-from eth_tester.utils.filters import check_if_log_matches  # noqa: E402
-from eth_utils import keccak, to_canonical_address, to_tuple  # noqa: E402
+from eth_utils import keccak, to_canonical_address  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
-from web3 import EthereumTesterProvider, Web3  # noqa: E402
 
-from chain import Action, Chain, Registry, Role  # noqa: E402
+from chain import Action, Registry, Role  # noqa: E402
 from chain import compile as compiler  # noqa: E402
 from chain.backends import EmbeddedChain, open_embedded  # noqa: E402
 from chain.client import DEFAULT_GAS, MAX_FEE  # noqa: E402
-from chain.durable import CALLER_ADDRESS  # noqa: E402
 from chain.index import CouponRow, EventIndex  # noqa: E402
 
 SIZES = (10_000,)
@@ -77,7 +70,6 @@ REPORT = b"\x22" * 32
 PERIOD = (1_640_966_400, 1_704_038_400)
 DEPARTMENT_WEI = 10**21
 HOLDER_WEI = 10**19
-REBUILD_SLACK_S = 45  # child start-up and scheduling noise
 GOALS = {"batched_vs_ceiling": 0.8, "reopen_s": 2.0, "provenance_p95_ms": 20.0}
 
 
@@ -444,93 +436,6 @@ class Grower:
                          f"{self.mined / self.mining_s:.0f} tx/s mined")
 
 
-# ---------------------------------------------------------------- reading logs block by block
-
-
-class BlockwiseLogs(EthereumTester):
-    """eth-tester, except that get_logs reads each block's receipts once.
-
-    eth-tester's own get_logs looks up every transaction's receipt by hash,
-    scanning back from the head one block at a time and decoding the whole
-    block's receipts each time: quadratic in block size and in chain length.
-    This is only how the benchmark builds an index in bounded time (and a
-    sketch of the fix); the measured EventIndex.rebuild uses eth-tester as is.
-    """
-
-    report = None
-
-    @to_tuple
-    def get_logs(self, from_block=None, to_block=None, address=None, topics=None):
-        self.validator.validate_inbound_filter_params(
-            from_block=from_block, to_block=to_block, address=address, topics=topics
-        )
-        raw_from, raw_to, raw_address, raw_topics = self.normalizer.normalize_inbound_filter_params(
-            from_block=from_block, to_block=to_block, address=address, topics=topics
-        )
-        if not (isinstance(raw_from, int) and isinstance(raw_to, int)):
-            raise ValueError("BlockwiseLogs reads numbered block ranges only")
-        matches = partial(check_if_log_matches, from_block=raw_from, to_block=raw_to, addresses=raw_address,
-                          topics=raw_topics)
-        chain = self.backend.chain
-        vm = chain.get_vm()
-        for number in range(raw_from, raw_to + 1):
-            block = chain.get_canonical_block_by_number(number)
-            receipts = block.get_receipts(chain.chaindb)
-            for index, transaction in enumerate(block.transactions):
-                receipt = serialize_transaction_receipt(block, receipts, transaction, index, False, vm)
-                for entry in receipt["logs"]:
-                    if matches(entry):
-                        yield self.normalizer.normalize_outbound_log_entry(entry)
-            if self.report and (number - raw_from) % 100 == 99:
-                self.report(number - raw_from + 1, raw_to - raw_from + 1)
-
-
-def blockwise_registry(embedded: EmbeddedChain, base: Base, report=None) -> Registry:
-    tester = BlockwiseLogs(embedded.backend)
-    tester.report = report
-    w3 = Web3(EthereumTesterProvider(tester))
-    w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
-    return Registry.attach(Chain(w3), base.applications, base.ledger)
-
-
-def _rebuild_child(chain_path: str, applications: str, ledger: str, from_block: int, index_url: str, out) -> None:
-    """EventIndex.rebuild as the gateway would run it (eth-tester's get_logs), in a child the parent can stop."""
-    embedded = open_embedded(Path(chain_path))
-    registry = Registry.attach(embedded.chain, applications, ledger)
-    started = time.perf_counter()
-    events = EventIndex(index_url).rebuild(registry, from_block=from_block)
-    out.send((events, time.perf_counter() - started))
-    embedded.close()
-
-
-def measure_rebuild_bounded(base: Base, chain_path: Path, index_path: Path, budget: float, label: str):
-    """(events, seconds) of EventIndex.rebuild, or None when it did not finish within `budget` seconds."""
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_rebuild_child,
-        args=(str(chain_path), base.applications, base.ledger, base.deployed_block, f"sqlite:///{index_path}", sender),
-        daemon=True,
-    )
-    child.start()
-    started = time.perf_counter()
-    result = None
-    while time.perf_counter() - started < budget:
-        if receiver.poll(5):
-            result = receiver.recv()
-            break
-        if not child.is_alive():
-            break
-        progress(f"{label}: EventIndex.rebuild on eth-tester running, {time.perf_counter() - started:.0f}/{budget:.0f} s")
-    if child.is_alive():
-        child.terminate()
-    child.join(30)
-    if child.is_alive():
-        child.kill()
-        child.join()
-    return result
-
-
 def measure_provenance(index: EventIndex, coupons: int, lookups: int, rng: random.Random) -> dict:
     ids = rng.sample(range(1, coupons + 1), min(lookups + 20, coupons))
     with Session(index.engine) as session:
@@ -573,7 +478,6 @@ def measure_sizes(base: Base, tmp: Path, args, sizes, rng: random.Random) -> dic
     embedded = open_embedded(path)
     grower = Grower(base, embedded, args.batch)
     index = None
-    unfinished_at = None  # the first size at which EventIndex.rebuild on eth-tester ran out of time
     for size in sizes:
         grower.grow(until_txs=size, label=f"growing to {size:,}")
         embedded.close()
@@ -594,56 +498,35 @@ def measure_sizes(base: Base, tmp: Path, args, sizes, rng: random.Random) -> dic
         out[f"receipt_lookup_ms_10_blocks_back_{size}"] = receipt_lookup_ms(embedded, 10)
 
         index = EventIndex(f"sqlite:///{tmp / f'index-{size}.sqlite'}")
-        registry = blockwise_registry(
-            embedded, base, report=lambda done, total: progress(f"{size:,}: reading logs, block {done}/{total}")
-        )
         started, cpu_started = time.perf_counter(), time.process_time()
-        with heartbeat(f"{size:,}: rebuilding the index from blockwise logs"):
-            events = index.rebuild(registry, from_block=base.deployed_block)
+        with heartbeat(f"{size:,}: EventIndex.rebuild"):  # as `tanquan index rebuild` runs it
+            events = index.rebuild(attach(embedded, base), from_block=base.deployed_block)
         seconds = time.perf_counter() - started
         out[f"index_events_{size}"] = events
-        out[f"index_rebuild_blockwise_events_per_s_{size}"] = events / seconds
-        out[f"index_rebuild_blockwise_cpu_events_per_s_{size}"] = events / (time.process_time() - cpu_started)
-        progress(f"{size:,}: index rebuilt from blockwise logs: {events:,} events in {seconds:.1f} s")
+        out[f"index_rebuild_events_per_s_{size}"] = events / seconds
+        out[f"index_rebuild_cpu_events_per_s_{size}"] = events / (time.process_time() - cpu_started)
+        progress(f"{size:,}: EventIndex.rebuild: {events:,} events in {seconds:.1f} s")
 
         provenance = measure_provenance(index, grower.coupons, args.lookups, rng)
         out[f"provenance_p50_ms_{size}"] = provenance["p50_ms"]
         out[f"provenance_p95_ms_{size}"] = provenance["p95_ms"]
 
-        if unfinished_at is not None:  # slower per event on a longer chain: not worth the wait
-            out[f"index_rebuild_events_per_s_{size}"] = None
-            out[f"index_rebuild_events_per_s_below_{size}"] = out[f"index_rebuild_events_per_s_below_{unfinished_at}"]
-            out[f"index_rebuild_not_tried_{size}"] = f"not tried: unfinished at {unfinished_at:,} txs"
-            continue
-        # As long as the blockwise rebuild, plus slack: enough for an eth-tester whose get_logs is not quadratic.
-        budget = min(args.rebuild_budget, seconds + REBUILD_SLACK_S)
-        result = measure_rebuild_bounded(base, path, tmp / f"index-eth-tester-{size}.sqlite", budget, f"{size:,}")
-        out[f"index_rebuild_budget_s_{size}"] = budget
-        if result is None:
-            unfinished_at = size
-            out[f"index_rebuild_events_per_s_{size}"] = None
-            out[f"index_rebuild_events_per_s_below_{size}"] = events / budget
-            progress(f"{size:,}: EventIndex.rebuild did not finish within {budget:.0f} s")
-        else:
-            done, seconds = result
-            out[f"index_rebuild_events_per_s_{size}"] = done / seconds
-            progress(f"{size:,}: EventIndex.rebuild: {done:,} events in {seconds:.1f} s")
 
     largest = sizes[-1]
     out["reopen_s"], out["reopen_txs"] = out[f"reopen_s_{largest}"], largest
     out["index_rebuild_events_per_s"] = out[f"index_rebuild_events_per_s_{largest}"]
     out["index_rebuild_size"] = largest
-    out["index_rebuild_blockwise_events_per_s"] = out[f"index_rebuild_blockwise_events_per_s_{largest}"]
     if args.provenance_coupons and grower.coupons < args.provenance_coupons:
         grower.grow(until_coupons=args.provenance_coupons, label="growing for provenance")
         with heartbeat("the index follows the chain"):
-            synced = index.sync(blockwise_registry(embedded, base))
+            synced = index.sync(attach(embedded, base))
         progress(f"index followed the chain: {synced:,} more events")
         provenance = measure_provenance(index, grower.coupons, args.lookups, rng)
     out["provenance_p50_ms"], out["provenance_p95_ms"] = provenance["p50_ms"], provenance["p95_ms"]
     out["provenance_coupons"], out["provenance_lookups"] = provenance["coupons"], provenance["lookups"]
-    out["growth_mined_tps"] = grower.mined / grower.mining_s
-    out["growth_mined_cpu_tps"] = grower.mined / grower.mining_cpu_s
+    if grower.mined:  # sizes below the base chain grow nothing
+        out["growth_mined_tps"] = grower.mined / grower.mining_s
+        out["growth_mined_cpu_tps"] = grower.mined / grower.mining_cpu_s
     embedded.close()
     return out
 
@@ -665,13 +548,6 @@ def _status(ok: bool | None) -> str:
 def print_table(r: dict) -> None:
     batched_goal = GOALS["batched_vs_ceiling"] * r["ceiling_tps"]
     size = r["index_rebuild_size"]
-    rebuild = r["index_rebuild_events_per_s"]
-    if rebuild is None:
-        rebuild_text = f"< {r[f'index_rebuild_events_per_s_below_{size}']:,.0f}"
-        rebuild_note = r.get(f"index_rebuild_not_tried_{size}") or (
-            f"eth-tester get_logs; unfinished, stopped after {r[f'index_rebuild_budget_s_{size}']:.0f} s")
-    else:
-        rebuild_text, rebuild_note = f"{rebuild:,.0f}", "eth-tester get_logs, as the gateway runs it"
     short = r["reopen_txs"] < 100_000
     rows = [
         ("one_per_block_tps", f"{r['one_per_block_tps']:,.1f}", "", None, "Chain.send, instant mode, 1 tx a block"),
@@ -688,9 +564,8 @@ def print_table(r: dict) -> None:
          f"mine_all, {r['ceiling_batch']} a block; {r['ceiling_cpu_tps']:,.1f} per CPU-second"),
         ("reopen_s", f"{r['reopen_s']:.3f}", "<= 2 s at 100,000 txs", r["reopen_s"] <= GOALS["reopen_s"],
          f"at {r['reopen_txs']:,} txs, median of 3" + ("; the goal's size needs --full" if short else "")),
-        ("index_rebuild_events_per_s", rebuild_text, "", None, f"at {size:,} txs; {rebuild_note}"),
-        ("  logs read block by block", f"{r['index_rebuild_blockwise_events_per_s']:,.0f}", "", None,
-         "same EventIndex; this script's get_logs reads each block's receipts once"),
+        ("index_rebuild_events_per_s", f"{r['index_rebuild_events_per_s']:,.0f}", "", None,
+         f"at {size:,} txs; EventIndex.rebuild, as `tanquan index rebuild` runs it"),
         ("provenance_p50_ms", f"{r['provenance_p50_ms']:.2f}", "", None,
          f"{r['provenance_lookups']} lookups, {r['provenance_coupons']:,} coupons"),
         ("provenance_p95_ms", f"{r['provenance_p95_ms']:.2f}", "<= 20 ms at 100,000 coupons",
@@ -716,9 +591,6 @@ def main() -> None:
     parser.add_argument("--ceiling-batches", type=int, default=10)
     parser.add_argument("--batch", type=int, default=256, help="transactions per mine_all block")
     parser.add_argument("--lookups", type=int, default=500, help="provenance lookups per size")
-    parser.add_argument("--rebuild-budget", type=float, default=600,
-                        help="at most this many seconds for EventIndex.rebuild on eth-tester per size (it gets as "
-                             "long as the blockwise rebuild took, plus 45 s)")
     parser.add_argument("--profile", type=Path, help="cProfile the served run with most threads; write pstats here")
     parser.add_argument("--sizes", help="override the chain sizes, e.g. 3000,6000 (transactions)")
     parser.add_argument("--seed", type=int, default=2026)

@@ -1,11 +1,13 @@
 """The served chain: one block per second at most, on the wall clock, many requests in flight."""
 
+import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from chain import Role
+from chain.client import Chain
 from chain.node import open_node
 
 
@@ -76,3 +78,30 @@ def test_rejected_tx__bad_nonce__caller_told_and_others_mined(served):
     # The next ordinary transaction of the same key still goes through.
     receipt = served.registry.send(eeb, "set_ccer_listed", _parcel(99_999), True)
     assert receipt.event("CcerListChanged").args["parcel"] == _parcel(99_999)
+
+
+def _comparable(read) -> tuple:
+    """The logs, and the timestamps and senders the index looks up for them."""
+    logs = [(log["address"], [bytes(t) for t in log["topics"]], bytes(log["data"]), log["logIndex"],
+             "0x" + bytes(log["transactionHash"]).hex(), log["blockNumber"]) for log in read.logs]
+    return (logs, {log[5]: read.timestamps[log[5]] for log in logs}, {log[4]: read.senders[log[4]] for log in logs})
+
+
+def test_block_logs__as_mined__same_as_from_disk_and_through_json_rpc(served):
+    """The index follows the served chain from the blocks the producer keeps as it mined
+    them; the database and eth_getLogs/eth_getBlockByNumber must tell the same story."""
+    eeb = served.department(Role.EEB)
+    first = served.chain.head() + 1
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(lambda i: served.registry.send(eeb, "set_ccer_listed", _parcel(5000 + i), True), range(40)))
+    last = served.chain.head()
+    addresses = [served.registry.applications.address, served.registry.ledger.address]
+    producer = served.embedded.producer
+    assert all(producer.mined(n) is not None for n in range(first, last + 1))
+
+    as_mined = served.chain.block_logs(first, last, addresses)
+    from_disk = dataclasses.replace(served.chain._local, producer=None).block_logs(first, last, addresses)
+    json_rpc = Chain(served.chain.w3).block_logs(first, last, addresses)
+
+    assert len(as_mined.logs) == 40 and set(as_mined.senders.values()) == {eeb.address}
+    assert _comparable(as_mined) == _comparable(from_disk) == _comparable(json_rpc)
