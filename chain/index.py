@@ -178,20 +178,20 @@ class EventIndex:
         self._numbers: dict[int, str] = {}
 
     def coupon_id(self, number: str) -> int | None:
-        if (found := self._ids.get(number)) is None:
-            with Session(self.engine) as session:
-                found = session.scalar(select(CouponRow.id).where(CouponRow.number == number))
-            if found is not None:
-                self._ids[number], self._numbers[found] = found, number
-        return found
+        if number not in self._ids:
+            self._remember(CouponRow.number == number)
+        return self._ids.get(number)
 
     def number_of(self, coupon_id: int) -> str | None:
-        if (found := self._numbers.get(coupon_id)) is None:
-            with Session(self.engine) as session:
-                found = session.scalar(select(CouponRow.number).where(CouponRow.id == coupon_id))
-            if found is not None:
-                self._ids[found], self._numbers[coupon_id] = coupon_id, found
-        return found
+        if coupon_id not in self._numbers:
+            self._remember(CouponRow.id == coupon_id)
+        return self._numbers.get(coupon_id)
+
+    def _remember(self, condition) -> None:
+        with Session(self.engine) as session:
+            row = session.execute(select(CouponRow.id, CouponRow.number).where(condition)).first()
+        if row is not None:
+            self._ids[row.number], self._numbers[row.id] = row.id, row.number
 
     # -- following the chain
 
