@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import time
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..db import Token, User
@@ -65,7 +65,8 @@ LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
 
 def authenticate(gw: Gateway, token: str) -> User:
     """The user a token belongs to. A token used in the last minute is answered from
-    memory (users and tokens are never edited); its expiry is checked every time."""
+    memory (users are never edited; a log-out forgets its token at once); its expiry is
+    checked every time."""
     digest, now = token_hash(token), time.monotonic()
     known = gw.logins.get(digest)
     if known is None or now - known[2] > LOGIN_REREAD_S:
@@ -85,6 +86,14 @@ def authenticate(gw: Gateway, token: str) -> User:
     if expires is not None and expires < dt.datetime.now(dt.timezone.utc):
         raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
     return user
+
+
+def log_out(gw: Gateway, token: str) -> None:
+    """The session token stops working at once, here and for any copy of the cookie."""
+    digest = token_hash(token)
+    with gw.db.sessions() as db, db.begin():
+        db.execute(delete(Token).where(Token.token_hash == digest, Token.kind == "session"))
+    gw.logins.pop(digest, None)
 
 
 def new_api_key(db: Session, user: User) -> str:

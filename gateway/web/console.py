@@ -149,7 +149,9 @@ def login(request: Request, db: DbSession, username: Annotated[str, Form()], pas
 
 
 @router.get("/logout")
-def logout():
+def logout(request: Request, gateway: GatewayDep):
+    if token := request.cookies.get(SESSION_COOKIE):
+        users.log_out(gateway, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -59,6 +59,19 @@ def test_login__api_gives_a_token_and_no_cookie__console_gives_the_cookie(client
         assert browser.get("/console", follow_redirects=False).status_code == 200
 
 
+def test_console_logout__the_session_token_stops_working_everywhere(client):
+    with TestClient(client.app) as browser:
+        browser.post("/console/login", data={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD})
+        token = browser.cookies.get(SESSION_COOKIE)
+        copy = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/v1/auth/me", headers=copy).status_code == 200  # now remembered in memory too
+
+        assert browser.get("/console/logout", follow_redirects=False).status_code == 303
+        assert not browser.cookies.get(SESSION_COOKIE)
+    answer = client.get("/api/v1/auth/me", headers=copy)
+    assert answer.status_code == 401 and answer.json()["code"] == "TOKEN_INVALID"
+
+
 def test_console__not_logged_in__sent_to_the_login_page(client):
     with TestClient(client.app) as browser:
         response = browser.get("/console", follow_redirects=False)
