@@ -47,8 +47,8 @@ class Receipt:
     tx_hash: str
     block_number: int
     gas_used: int
-    logs: list = field(default_factory=list, repr=False)  # web3's shape
-    decode: Callable[[list], list[Event]] = field(default=lambda logs: [], repr=False, compare=False)
+    logs: list = field(repr=False)  # web3's shape
+    decode: Callable[[list], list[Event]] = field(repr=False, compare=False)  # Chain.decode_logs
     contract_address: str | None = None
 
     @cached_property

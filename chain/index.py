@@ -202,8 +202,8 @@ class EventIndex:
 
     def sync(self, registry: Registry, *, from_block: int = 0, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply every event up to the chain head; returns how many were applied."""
-        head = registry.chain.head()
-        start = (self.cursor() + 1) if self.cursor() is not None else from_block
+        head, indexed = registry.chain.head(), self.cursor()
+        start = indexed + 1 if indexed is not None else from_block
         applied = 0
         addresses = [registry.applications.address, registry.ledger.address]
         for chunk_start in range(start, head + 1, LOG_CHUNK_BLOCKS):

@@ -87,18 +87,19 @@ class BlockProducer:
                 if not self._queue and self._stopping:
                     return
             timestamp = self._next_timestamp()
-            self._settle(expected=len(batch) // 2, deadline=max(timestamp + SETTLE_INTO_SECOND_S,
-                                                                 self._clock() + SETTLE_MIN_S))
+            self._settle(expected=len(batch) // 2, timestamp=timestamp)
             with self._wake:
                 batch, self._queue = self._queue, []
             self._mine(batch, timestamp)
 
-    def _settle(self, expected: int, deadline: float) -> None:
-        """Wait while the queue still grows, until `deadline` (wall clock): callers woken
-        by the last block are handing in their next transactions, and a block cut before
-        they arrive holds a few of them and makes the rest wait a whole second. Until
-        `expected` (half the last block) have arrived, a pause does not end the wait:
-        the last block's callers may still be hearing back."""
+    def _settle(self, expected: int, timestamp: int) -> None:
+        """Wait while the queue still grows: callers woken by the last block are handing
+        in their next transactions, and a block cut before they arrive holds a few of
+        them and makes the rest wait a whole second. Until `expected` (half the last
+        block) have arrived, a pause does not end the wait: the last block's callers may
+        still be hearing back. The wait ends SETTLE_INTO_SECOND_S into the block's
+        second, or SETTLE_MIN_S from now when mining has overrun that."""
+        deadline = max(timestamp + SETTLE_INTO_SECOND_S, self._clock() + SETTLE_MIN_S)
         with self._wake:
             size = len(self._queue)
         while self._clock() < deadline:

@@ -50,7 +50,7 @@ class Gateway:
         self.index = EventIndex(settings.index_url)
         self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
         self.audit_log = AuditLog(self.db)
-        self.logins: dict = {}  # token hash → (user, expiry, read at): services.users.authenticate
+        self.logins: dict = {}  # token hash → users.Login: services.users.authenticate
         self.holder_addresses: dict[str, str] = {}  # username → custodial address: services.coupons
         self.calendar = WorkCalendar(settings.data_dir)
         self._index_lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -63,29 +64,39 @@ def login(db: Session, username: str, password: str) -> tuple[str, User]:
 LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
 
 
+class Login(NamedTuple):
+    user: User  # detached, fully loaded: readable from any request
+    expires: dt.datetime | None
+    read_at: float  # time.monotonic()
+
+
 def authenticate(gw: Gateway, token: str) -> User:
     """The user a token belongs to. A token used in the last minute is answered from
     memory (users are never edited; a log-out forgets its token at once); its expiry is
     checked every time."""
-    digest, now = token_hash(token), time.monotonic()
-    known = gw.logins.get(digest)
-    if known is None or now - known[2] > LOGIN_REREAD_S:
-        with gw.db.sessions() as db:
-            row = db.get(Token, digest)
-            if row is None:
-                raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
-            user = db.get(User, row.user_id)
-            db.expunge(user)  # detached, fully loaded: readable from any request
-        expires = row.expires_at
-        if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
-            expires = expires.replace(tzinfo=dt.timezone.utc)
-        if len(gw.logins) > 10_000:
-            gw.logins.clear()
-        known = gw.logins[digest] = (user, expires, now)
-    user, expires, _ = known
-    if expires is not None and expires < dt.datetime.now(dt.timezone.utc):
+    digest = token_hash(token)
+    login = gw.logins.get(digest)
+    if login is None or time.monotonic() - login.read_at > LOGIN_REREAD_S:
+        login = _read_login(gw, digest)
+    if login is None or (login.expires is not None and login.expires < dt.datetime.now(dt.timezone.utc)):
         raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
-    return user
+    return login.user
+
+
+def _read_login(gw: Gateway, digest: str) -> Login | None:
+    with gw.db.sessions() as db:
+        row = db.get(Token, digest)
+        if row is None:
+            return None
+        user = db.get(User, row.user_id)
+        db.expunge(user)
+    expires = row.expires_at
+    if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
+        expires = expires.replace(tzinfo=dt.timezone.utc)
+    if len(gw.logins) > 10_000:
+        gw.logins.clear()
+    login = gw.logins[digest] = Login(user, expires, time.monotonic())
+    return login
 
 
 def log_out(gw: Gateway, token: str) -> None:
