@@ -135,9 +135,11 @@ def _keys(args: argparse.Namespace) -> None:
 def _index_rebuild(args: argparse.Namespace) -> None:
     from chain.index import EventIndex
 
+    from .db import make_engine
+
     node = _open_node()
     try:
-        index = EventIndex(get_settings().index_url)
+        index = EventIndex(make_engine(get_settings().index_url))
         applied = index.rebuild(node.registry, from_block=node.deployed_block, progress=_progress)
         print(f"rebuilt the index from {applied} events up to block {index.cursor()}")
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
@@ -97,6 +97,25 @@ class Purchase(GatewayBase):
     status: Mapped[str] = mapped_column(String(16), default="OPEN")  # OPEN | SETTLED
     settlement_tx: Mapped[str | None] = mapped_column(String(66))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def make_engine(url: str):
+    """The gateway's one engine, for the event index and its own records: SQLite in WAL
+    mode, or PostgreSQL. Hundreds of requests run at once, and a write may hold two
+    connections (its request's and the audit entry's): keep connections open, never
+    block on the pool."""
+    engine = create_engine(url, pool_size=64, max_overflow=-1)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 class Database:

@@ -18,7 +18,7 @@ from chain.index import EventIndex
 from chain.node import Node, open_node
 
 from .audit import AuditLog
-from .db import Database, User
+from .db import Database, User, make_engine
 from .errors import DomainError, from_revert
 from .settings import Settings
 from .workdays import WorkCalendar
@@ -47,8 +47,9 @@ class Gateway:
     def __init__(self, settings: Settings, node: Node):
         self.settings = settings
         self.node = node
-        self.index = EventIndex(settings.index_url)
-        self.db = Database(self.index.engine)  # one pool for the index and the gateway's records
+        engine = make_engine(settings.index_url)  # one pool for the index and the gateway's records
+        self.index = EventIndex(engine)
+        self.db = Database(engine)
         self.audit_log = AuditLog(self.db)
         self.logins: dict = {}  # token hash → users.Login: services.users.authenticate
         self.holder_addresses: dict[str, str] = {}  # username → custodial address: services.coupons
@@ -87,7 +88,7 @@ class Gateway:
 
     def number_of(self, coupon_id: int) -> str:
         """A coupon's number from the index (no EVM calls); the caller's block is indexed already."""
-        return self.index.number_of(coupon_id)
+        return self.index.numbers.number_of(coupon_id)
 
     # -- keys
 

@@ -59,6 +59,7 @@ from chain import compile as compiler  # noqa: E402
 from chain.backends import EmbeddedChain, open_embedded  # noqa: E402
 from chain.client import DEFAULT_GAS, MAX_FEE  # noqa: E402
 from chain.index import CouponRow, EventIndex  # noqa: E402
+from gateway.db import make_engine  # noqa: E402
 
 SIZES = (10_000,)
 FULL_SIZES = (10_000, 100_000)
@@ -497,7 +498,7 @@ def measure_sizes(base: Base, tmp: Path, args, sizes, rng: random.Random) -> dic
         out[f"receipt_lookup_ms_head_{size}"] = receipt_lookup_ms(embedded, 0)
         out[f"receipt_lookup_ms_10_blocks_back_{size}"] = receipt_lookup_ms(embedded, 10)
 
-        index = EventIndex(f"sqlite:///{tmp / f'index-{size}.sqlite'}")
+        index = EventIndex(make_engine(f"sqlite:///{tmp / f'index-{size}.sqlite'}"))
         started, cpu_started = time.perf_counter(), time.process_time()
         with heartbeat(f"{size:,}: EventIndex.rebuild"):  # as `tanquan index rebuild` runs it
             events = index.rebuild(attach(embedded, base), from_block=base.deployed_block)

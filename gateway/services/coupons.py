@@ -27,7 +27,7 @@ ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def coupon_id(gw: Gateway, number: str) -> int:
-    if (found := gw.index.coupon_id(number)) is None:
+    if (found := gw.index.numbers.id_of(number)) is None:
         raise NotFound("COUPON_NOT_FOUND", f"no coupon {number}")
     return found
 

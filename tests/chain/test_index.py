@@ -1,6 +1,7 @@
 """The event index equals the chain, follows it incrementally and rebuilds from events."""
 
 import pytest
+from sqlalchemy import create_engine
 
 from chain import Action, CouponState, Role, devnet
 from chain.index import EventIndex
@@ -26,7 +27,7 @@ def _assert_index_equals_chain(index: EventIndex, registry) -> None:
 
 def test_sync__demo_story__index_equals_chain(story, tmp_path):
     net, _ = story
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     assert index.sync(net.registry) > 0
     _assert_index_equals_chain(index, net.registry)
 
@@ -34,13 +35,13 @@ def test_sync__demo_story__index_equals_chain(story, tmp_path):
 def test_sync__after_restart__applies_only_new_events(story, tmp_path):
     net, result = story
     url = f"sqlite:///{tmp_path / 'index.sqlite'}"
-    EventIndex(url).sync(net.registry)
+    EventIndex(create_engine(url)).sync(net.registry)
     # New events after the first sync: freeze a coupon the holder still has.
     active = next(c for c in result.coupons if c["state"] == "ACTIVE")
     coupon_id = next(i for i in range(1, net.registry.coupon_count() + 1) if net.registry.number_of(i) == active["number"])
     net.registry.send(net.departments[Role.NRB], "freeze", coupon_id, "抽查")
 
-    reopened = EventIndex(url)  # a restarted gateway: the cursor is on disk
+    reopened = EventIndex(create_engine(url))  # a restarted gateway: the cursor is on disk
     assert reopened.sync(net.registry) == 1
     assert reopened.provenance(active["number"])["coupon"]["state"] == "FROZEN"
     _assert_index_equals_chain(reopened, net.registry)
@@ -49,7 +50,7 @@ def test_sync__after_restart__applies_only_new_events(story, tmp_path):
 
 def test_rebuild__from_events__same_projection(story, tmp_path):
     net, _ = story
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     index.sync(net.registry)
     before = [(r.id, r.number, r.state, r.owner) for r in index.coupons()]
     progress = []
@@ -60,7 +61,7 @@ def test_rebuild__from_events__same_projection(story, tmp_path):
 
 def test_provenance__reissued_coupon__lineage_and_signed_history(story, tmp_path):
     net, result = story
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     index.sync(net.registry)
     voided = next(c for c in result.coupons if c["state"] == "VOIDED")
     record = index.provenance(voided["number"])
@@ -81,7 +82,7 @@ def test_provenance__reissued_coupon__lineage_and_signed_history(story, tmp_path
 
 def test_offset__by_tx_hash__certificate_fields(story, tmp_path):
     net, result = story
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     index.sync(net.registry)
     for offset in result.offsets:
         row = index.offset(offset["tx_hash"])
@@ -101,7 +102,7 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
     registry.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1)
     retired = registry.send(dep[Role.EEB], "retire", coupon, 4, "积分用户", "GP-1").event("CouponRetired").args["coupon"]
 
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     index.sync(registry)
     parent = index.provenance(registry.number_of(coupon))
     assert parent["coupon"]["state"] == CouponState.SPLIT.name

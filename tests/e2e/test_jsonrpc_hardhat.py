@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 from eth_utils import keccak
+from sqlalchemy import create_engine
 
 from chain import Action, ApplicationStatus, ChainError, ChainRevert, CouponState, OffsetPurpose, Receipt, Role
 from chain.backends import connect
@@ -357,7 +358,7 @@ def test_cli_verify__retire_tx_over_rpc__exits_0_and_prints_valid(story, hardhat
 
 def test_event_index__synced_from_deployed_block__equals_chain_for_every_coupon(story, tmp_path):
     reg = story.registry
-    index = EventIndex(f"sqlite:///{tmp_path / 'index.sqlite'}")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
 
     applied = index.sync(reg, from_block=story.node.deployed_block)
 

@@ -1,0 +1,218 @@
+"""Events → rows: applies each registry event to the index tables, in block order.
+
+It follows the chain incrementally from a cursor kept in the database, so it
+survives restarts, and reads blocks' logs in chunks; a chunk is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..client import Event
+from ..registry import Registry, coupon_number
+from ..states import Action, CouponState, OffsetPurpose, Role
+from .schema import CouponRow, Cursor, IssuanceRow, OffsetRow, RoleHolder, StepRow, create_tables, drop_tables
+
+LOG_CHUNK_BLOCKS = 2_000
+ROLE_NAMES = {role.id: role.value for role in Role}
+
+
+# Event name → (coupon argument, state afterwards, owner argument) for the simple moves.
+MOVES: dict[str, tuple[str, CouponState | None, str | None]] = {
+    "CouponListed": ("coupon", CouponState.LISTED, None),
+    "ListingWithdrawn": ("coupon", CouponState.ACTIVE, None),
+    "TradeSettled": ("coupon", CouponState.ACTIVE, "buyer"),
+    "CouponTransferred": ("coupon", CouponState.ACTIVE, "receiver"),
+    "CouponPledged": ("coupon", CouponState.PLEDGED, None),
+    "PledgeReleased": ("coupon", CouponState.ACTIVE, None),
+    "PledgeEnforced": ("coupon", CouponState.ACTIVE, "pledgee"),
+    "CouponFrozen": ("coupon", CouponState.FROZEN, None),
+    "CouponUnfrozen": ("coupon", CouponState.ACTIVE, None),
+    "LossReported": ("coupon", CouponState.LOST_REPORTED, None),
+    "LossWithdrawn": ("coupon", CouponState.ACTIVE, None),
+    "CouponVoided": ("coupon", CouponState.VOIDED, None),
+    "CouponRetired": ("coupon", CouponState.RETIRED, None),
+    "CouponSplit": ("parent", CouponState.SPLIT, None),
+    "RequestMade": ("coupon", None, None),
+    "RequestCancelled": ("coupon", None, None),
+    "ReissueFiled": ("coupon", None, None),
+}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class _Rows:
+    """The rows a chunk of events reads, fetched in one query per table, and the
+    rows it adds, found again before they are flushed (the chunk runs unflushed)."""
+
+    session: Session
+    roles: dict[str, RoleHolder]
+    issuances: dict[int, IssuanceRow]
+    coupons: dict[int, CouponRow]
+
+    @classmethod
+    def load(cls, session: Session, events: list[Event]) -> _Rows:
+        coupons = {e.args[MOVES[e.name][0]] for e in events if e.name in MOVES}
+        issuances = {e.args["issuance"] for e in events if e.name == "CouponCreated"}
+        return cls(
+            session,
+            roles={row.address: row for row in session.scalars(select(RoleHolder))},
+            issuances=_by_id(session, IssuanceRow, issuances),
+            coupons=_by_id(session, CouponRow, coupons),
+        )
+
+    def add(self, row: IssuanceRow | CouponRow) -> None:
+        self.session.add(row)
+        (self.issuances if isinstance(row, IssuanceRow) else self.coupons)[row.id] = row
+
+
+def _by_id(session: Session, table, ids: set[int]) -> dict:
+    found, ids = {}, sorted(ids)
+    for start in range(0, len(ids), 500):
+        found.update((row.id, row) for row in session.scalars(select(table).where(table.id.in_(ids[start:start + 500]))))
+    return found
+
+
+class Projector:
+    """Follows the registry from a cursor, one chunk of blocks per transaction."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def cursor(self) -> int | None:
+        with Session(self.engine) as session:
+            row = session.get(Cursor, 1)
+            return None if row is None else row.block_number
+
+    def sync(self, registry: Registry, *, from_block: int = 0, progress: Callable[[int, int], None] | None = None) -> int:
+        """Apply every event up to the chain head; returns how many were applied."""
+        head, indexed = registry.chain.head(), self.cursor()
+        start = indexed + 1 if indexed is not None else from_block
+        applied = 0
+        addresses = [registry.applications.address, registry.ledger.address]
+        for chunk_start in range(start, head + 1, LOG_CHUNK_BLOCKS):
+            chunk_end = min(chunk_start + LOG_CHUNK_BLOCKS - 1, head)
+            read = registry.chain.block_logs(chunk_start, chunk_end, addresses)
+            events = registry.chain.decode_logs(read.logs)
+            with Session(self.engine) as session, session.begin(), session.no_autoflush:
+                rows = _Rows.load(session, events)
+                for e in events:
+                    self._apply(rows, e, read.timestamps[e.block_number], read.senders[e.tx_hash])
+                cursor = session.get(Cursor, 1) or Cursor(id=1, block_number=chunk_end)
+                cursor.block_number = chunk_end
+                session.add(cursor)
+            applied += len(events)
+            if progress:
+                progress(chunk_end - start + 1, head - start + 1)
+        return applied
+
+    def rebuild(self, registry: Registry, *, from_block: int = 0, progress=None) -> int:
+        drop_tables(self.engine)
+        create_tables(self.engine)
+        return self.sync(registry, from_block=from_block, progress=progress)
+
+    def _apply(self, rows: _Rows, e: Event, timestamp: int, signer: str) -> None:
+        args, session = e.args, rows.session
+        role_row = rows.roles.get(signer)
+        step = StepRow(
+            event=e.name,
+            tx_hash=e.tx_hash,
+            block_number=e.block_number,
+            log_index=e.log_index,
+            timestamp=timestamp,
+            signer=signer,
+            signer_role=role_row.role if role_row else None,
+            details={k: _jsonable(v) for k, v in args.items()},
+        )
+        if e.name == "RoleGranted":
+            role = ROLE_NAMES.get(args["role"], "ADMIN")
+            if (row := rows.roles.get(args["account"])) is not None:
+                row.role = role
+            else:
+                rows.roles[args["account"]] = RoleHolder(address=args["account"], role=role)
+                session.add(rows.roles[args["account"]])
+            return
+        if e.name == "RoleRevoked":
+            row = rows.roles.pop(args["account"], None)
+            if row in session.new:  # granted in this chunk
+                session.expunge(row)
+            elif row is not None:
+                session.delete(row)
+            return
+        if "application" in args and e.name != "IssuanceCreated":
+            step.application_id = args["application"]
+            session.add(step)
+            return
+        if e.name == "IssuanceCreated":
+            rows.add(IssuanceRow(id=args["issuance"], application=args["application"], year=args["year"],
+                                 amount_kg=args["amount_kg"], tx_hash=e.tx_hash))
+            return
+        if e.name == "CouponCreated":
+            self._create_coupon(rows, args, timestamp)
+            step.coupon_id = args["coupon"]
+        elif e.name not in MOVES:  # registry-wide: CCER list, harvest plans, wiring
+            pass
+        else:
+            coupon_arg, state, owner_arg = MOVES[e.name]
+            coupon = rows.coupons[args[coupon_arg]]
+            step.coupon_id = coupon.id
+            if state is not None:
+                coupon.state = state.name
+                coupon.updated_at = timestamp
+            if owner_arg is not None:
+                coupon.owner = args[owner_arg]
+            if e.name == "RequestMade":
+                coupon.pending_action, coupon.pending_since = Action(args["action"]).name, timestamp
+            elif state is not None or e.name == "RequestCancelled":
+                # Every department step consumes the consent; a freeze voids it.
+                coupon.pending_action = coupon.pending_since = None
+            if e.name == "CouponPledged":
+                coupon.pledgee = args["pledgee"]
+            elif e.name in ("PledgeReleased", "PledgeEnforced"):
+                coupon.pledgee = None
+            elif e.name == "CouponVoided":
+                coupon.replaced_by = args["replaced_by"]
+            elif e.name == "CouponRetired":
+                session.add(
+                    OffsetRow(
+                        tx_hash=e.tx_hash, coupon_id=coupon.id, number=coupon.number, block_number=e.block_number,
+                        timestamp=timestamp, amount_kg=args["amount_kg"], first_serial=args["first_serial"],
+                        last_serial=args["last_serial"], purpose=OffsetPurpose(args["purpose"]).name,
+                        beneficiary=args["beneficiary"], case_reference=args["case_reference"],
+                        owner=args["owner"], signer=signer,
+                    )
+                )
+        session.add(step)
+
+    @staticmethod
+    def _create_coupon(rows: _Rows, args: dict, timestamp: int) -> None:
+        issuance = rows.issuances[args["issuance"]]
+        rows.add(
+            CouponRow(
+                id=args["coupon"],
+                number=coupon_number(issuance.year, args["issuance"], args["seq"]),
+                issuance=args["issuance"],
+                seq=args["seq"],
+                first_serial=args["first_serial"],
+                last_serial=args["last_serial"],
+                amount_kg=args["last_serial"] - args["first_serial"] + 1,
+                owner=args["owner"],
+                state=CouponState(args["state"]).name,
+                parent=args["parent"] or None,
+                replaces=args["replaces"] or None,
+                created_at=timestamp,
+                updated_at=timestamp,
+            )
+        )
