@@ -62,20 +62,17 @@ async def get_optional_user(request: Request, gateway: GatewayDep) -> User | Non
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def require(*roles: str):
-    """A dependency that admits only users of the given roles and yields their Actor
-    (whose key is unlocked when the route first signs, on the route's own thread)."""
+async def get_actor(user: CurrentUser, gateway: GatewayDep) -> Actor:
+    """The caller as a signer; its key is unlocked when the route first signs, on the route's own thread.
+    A step's route admits only the step's roles (routes.step_route); the key follows the caller's role."""
+    return Actor(user=user, signer_of=gateway.signer_for)
 
-    async def dependency(user: CurrentUser, gateway: GatewayDep) -> Actor:
-        if user.role not in roles:
-            raise Forbidden("ROLE_REQUIRED", f"this step needs one of: {', '.join(roles)}", detail={"roles": list(roles)})
-        return Actor(user=user, signer_of=gateway.signer_for)
 
-    return Depends(dependency)
+ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
 def require_reader(*roles: str):
-    """Like `require`, for reads: no signing key is unlocked."""
+    """A dependency that admits only users of the given roles."""
 
     async def dependency(user: CurrentUser) -> User:
         if user.role not in roles:

@@ -11,21 +11,16 @@ from sqlalchemy.orm import Session
 
 from chain.index import CouponRow, StepRow
 
+from .. import steps
 from ..runtime import Gateway
 from ..workdays import UnknownCalendarYear
 from . import applications
 from .applications import CST
 
-# Owner consent → (department, step, working-day limit or None where the Measures set none).
-CONSENT_STEPS = {
-    "LIST": ("CENTER", "挂牌披露 listing", None),
-    "TRANSFER": ("CENTER", "流转登记 transfer registration", None),
-    "PLEDGE": ("FINANCE", "质押登记 pledge registration", None),
-    "OFFSET": ("EEB", "抵销凭证 offset certificate", None),
-    "LOSS": ("CENTER", "挂失审查 loss report review", 2),  # 附件1 二(二)
-}
-REISSUE_FILING = ("EEB", "补发备案 reissue filing", 2)  # 附件1 二(四)
-REISSUE = ("GOV", "补发 reissue", 7)  # 附件1 二(五)
+# The department's step after each owner consent (the catalogue's `consent`).
+AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent}
+# Working days where 附件1 sets a limit; the other steps have none.
+LIMITS = {steps.REPORT_LOSS: 2, steps.FILE_REISSUE: 2, steps.REISSUE: 7}  # 附件1 二(二), 二(四), 二(五)
 
 
 def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
@@ -33,20 +28,20 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     items = [{"kind": "application", **item} for item in applications.queue(gw, db, role=role, today=today)]
     with Session(gw.index.engine) as index_db:
         for coupon in index_db.scalars(select(CouponRow).where(CouponRow.pending_action.is_not(None))).all():
-            items.append(_item(gw, coupon, CONSENT_STEPS[coupon.pending_action], coupon.pending_since, today))
+            items.append(_item(gw, coupon, AFTER_CONSENT[coupon.pending_action], coupon.pending_since, today))
         for coupon in index_db.scalars(select(CouponRow).where(CouponRow.state == "LOST_REPORTED")).all():
             filed = index_db.scalar(
                 select(StepRow).where(StepRow.coupon_id == coupon.id, StepRow.event == "ReissueFiled")
                 .order_by(StepRow.id.desc())
             )
-            step, since = (REISSUE, filed.timestamp) if filed else (REISSUE_FILING, coupon.updated_at)
+            step, since = (steps.REISSUE, filed.timestamp) if filed else (steps.FILE_REISSUE, coupon.updated_at)
             items.append(_item(gw, coupon, step, since, today))
     mine = [item for item in items if role in (item["department"], "DRC")]
     return sorted(mine, key=lambda item: (not item["overdue"], item["due"] or "9999"))
 
 
-def _item(gw: Gateway, coupon: CouponRow, step: tuple, since_ts: int, today: dt.date) -> dict:
-    department, title, limit = step
+def _item(gw: Gateway, coupon: CouponRow, step: steps.Step, since_ts: int, today: dt.date) -> dict:
+    limit = LIMITS.get(step)
     since = dt.datetime.fromtimestamp(since_ts, CST).date()
     due, unknown_year = None, None
     if limit is not None:
@@ -55,7 +50,7 @@ def _item(gw: Gateway, coupon: CouponRow, step: tuple, since_ts: int, today: dt.
         except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
             unknown_year = exc.year
     return {
-        "kind": "coupon", "coupon": coupon.number, "step": title, "department": department, "status": coupon.state,
+        "kind": "coupon", "coupon": coupon.number, "step": step.id, "department": step.roles[0], "status": coupon.state,
         "since": since.isoformat(), "due": due.isoformat() if due else None, "overdue": bool(due and due < today),
         "calendar_year_unknown": unknown_year,
     }

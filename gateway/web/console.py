@@ -8,7 +8,6 @@ follows the item's state; the contracts decide in the end."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -21,111 +20,49 @@ from chain.index import CouponRow
 from ..api.deps import SESSION_COOKIE, DbSession, GatewayDep, OptionalUser
 from ..db import User
 from ..errors import DomainError, NotFound
-from ..runtime import HOLDER
+from .. import steps
 from ..services import applications, coupons, public, queues, users
+from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-SUPERVISORS = ("NRB", "FORESTRY", "EEB")
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str = "text"  # text | decimal | integer | date | lines | choice | textarea | item (the page's own coupon)
-    choices: tuple[str, ...] = ()
-    required: bool = True
-    labels: str = "choice."  # the catalogue prefix naming each choice
+def _forms(steps, key) -> list[dict]:
+    return [{"step": s, "path": s.url(key), "key": key} for s in steps]
 
 
-@dataclass(frozen=True)
-class Step:
-    """One form: who may use it, the API route it posts to, and its fields."""
-
-    key: str
-    roles: tuple[str, ...]
-    method: str
-    path: str  # formatted with the item's id or number
-    fields: tuple[Field, ...] = field(default_factory=tuple)
-
-
-DECISION = Field("decision", "choice", ("pass", "reject"))
-REASON = Field("reason", "textarea", required=False)
-
-APPLICATION_STEPS = {
-    "SUBMITTED": [Step("formal_review", ("CENTER",), "POST", "/applications/{}/formal-review", (
-        Field("decision", "choice", ("pass", "supplement", "reject")), Field("missing_items", "lines", required=False), REASON))],
-    "FORMAL_OK": [
-        Step("preliminary_review", ("CENTER",), "POST", "/applications/{}/preliminary-review", (DECISION, REASON)),
-        Step("pause_survey", ("CENTER",), "POST", "/applications/{}/field-survey/pause"),
-        Step("resume_survey", ("CENTER",), "POST", "/applications/{}/field-survey/resume"),
-        Step("attest", ("VERIFIER",), "POST", "/applications/{}/attestation", (Field("report"), Field("attested_t", "decimal"))),
-    ],
-    "PRELIM_OK": [
-        Step("validate", ("NRB", "FORESTRY"), "POST", "/applications/{}/validation", (DECISION, REASON)),
-        Step("attest", ("VERIFIER",), "POST", "/applications/{}/attestation", (Field("report"), Field("attested_t", "decimal"))),
-    ],
-    "VALIDATED": [Step("file", ("EEB",), "POST", "/applications/{}/filing", (
-        Field("decision", "choice", ("file", "reject")), Field("filing_number", required=False), REASON))],
-    "FILED": [Step("mint", ("GOV",), "POST", "/applications/{}/mint")],
-}
-
-FREEZE = Step("freeze", SUPERVISORS, "POST", "/coupons/{}/freeze", (Field("reason", "textarea"),))
-# The department's step after an owner's consent (附件5, 附件8, §12, §14).
-CONSENT_STEPS = {
-    "LIST": Step("list", ("CENTER",), "POST", "/coupons/{}/listing", (
-        Field("price_yuan_per_t", "decimal"), Field("notice_days", "integer"), Field("project_area_mu", "decimal"),
-        Field("location"), Field("remarks", "textarea", required=False))),
-    "TRANSFER": Step("transfer", ("CENTER",), "POST", "/coupons/{}/transfer"),
-    "PLEDGE": Step("pledge", ("FINANCE",), "POST", "/coupons/{}/pledge", (Field("secured_yuan", "decimal"), Field("term_end", "date"))),
-    "OFFSET": Step("offset", ("EEB",), "POST", "/coupons/{}/offset", (
-        Field("purpose", "choice", ("ECO_COMPENSATION", "EVENT_NEUTRALITY", "GREEN_POINTS"), labels="purpose."), Field("beneficiary"), Field("case_reference"))),
-    "LOSS": Step("loss", ("CENTER",), "POST", "/coupons/{}/loss"),
-}
-STATE_STEPS = {
-    "ACTIVE": [FREEZE, Step("request", (HOLDER,), "POST", "/coupons/{}/requests", (
-        Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS"), labels="request."), Field("amount_t", "decimal", required=False),
-        Field("counterparty", required=False)))],
-    "LISTED": [
-        Step("settle", ("CENTER",), "POST", "/trades", (  # 附件7: the trade agreement, settled with its service fee
-            Field("coupon", "item"), Field("purchase_id", "integer"), Field("amount_t", "decimal"),
-            Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement"))),
-        Step("withdraw_listing", ("CENTER",), "DELETE", "/coupons/{}/listing"),
-        FREEZE,
-    ],
-    "PLEDGED": [FREEZE, Step("release", ("FINANCE", HOLDER), "POST", "/coupons/{}/pledge/release"),
-                Step("enforce", ("FINANCE",), "POST", "/coupons/{}/pledge/enforce")],
-    "FROZEN": [Step("unfreeze", SUPERVISORS, "POST", "/coupons/{}/unfreeze")],
-    "LOST_REPORTED": [Step("reissue_filing", ("EEB",), "POST", "/coupons/{}/reissue-filing", (Field("filing_number"),)),
-                      Step("reissue", ("GOV",), "POST", "/coupons/{}/reissue")],
-}
-CANCEL_REQUEST = Step("cancel_request", (HOLDER,), "DELETE", "/coupons/{}/requests")
-
-
-def _for(role: str, steps: list[Step], key) -> list[dict]:
-    return [{"step": s, "path": "/api/v1" + s.path.format(key), "key": key} for s in steps if role in s.roles]
+def home_steps(role: str) -> list[dict]:
+    """Steps that act on no existing object: an application, a purchase, a parcel list entry, an official."""
+    return _forms(steps.offered(role, "home"), None)
 
 
 def application_steps(role: str, detail: dict) -> list[dict]:
-    steps = list(APPLICATION_STEPS.get(detail["status"], []))
-    paused = detail["field_survey_paused"]
-    steps = [s for s in steps if not (s.key == "pause_survey" and paused) and not (s.key == "resume_survey" and not paused)]
+    offered = steps.offered(role, "application", detail["status"])
+    hidden = set()
+    hidden.add(steps.SURVEY_RESUME if not detail["field_survey_paused"] else steps.SURVEY_PAUSE)
     if detail["attested_t"] is not None:
-        steps = [s for s in steps if s.key != "attest"]
+        hidden.add(steps.ATTEST)
     if detail["status"] == "PRELIM_OK" and detail["validation"].get(role):
-        steps = [s for s in steps if s.key != "validate"]
-    return _for(role, steps, detail["id"])
+        hidden.add(steps.VALIDATE)
+    return _forms([s for s in offered if s not in hidden], detail["id"])
 
 
-def coupon_steps(user: User, row: CouponRow) -> list[dict]:
-    if user.role == HOLDER and row.owner != user.address and row.pledgee != user.address:
+def coupon_steps(user: User, row) -> list[dict]:
+    """The steps the coupon's state admits for the caller: a department's step after an owner's
+    consent only while that consent stands, the owner's request only while none does."""
+    is_owner, is_pledgee = row.owner == user.address, row.pledgee == user.address
+    if user.role == HOLDER and not (is_owner or is_pledgee):
         return []
-    steps = list(STATE_STEPS.get(row.state, []))
-    if row.pending_action:
-        steps = [s for s in steps if s.key != "request"] + [CONSENT_STEPS[row.pending_action], CANCEL_REQUEST]
-    if user.role == HOLDER and row.owner != user.address:  # the pledgee may only release
-        steps = [s for s in steps if s.key == "release"]
-    return _for(user.role, steps, row.number)
+    offered = [
+        s for s in steps.offered(user.role, "coupon", row.state)
+        if s.consent in (None, row.pending_action)
+        and (s is not steps.REQUEST or not row.pending_action)
+        and (s is not steps.CANCEL_REQUEST or row.pending_action)
+    ]
+    if user.role == HOLDER:  # the pledgee may only release, and only the pledgee may
+        offered = [s for s in offered if (s is steps.RELEASE_PLEDGE) == is_pledgee]
+    return _forms(offered, row.number)
 
 
 def _login_redirect() -> RedirectResponse:
@@ -158,15 +95,15 @@ def logout(request: Request, gateway: GatewayDep):
 
 
 @router.get("")
-def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
+def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     if user is None:
         return _login_redirect()
+    forms = home_steps(user.role)
     if user.role == HOLDER:
-        return render(request, "console/holder.html", user=user,
+        return render(request, "console/holder.html", user=user, steps=forms, done=done,
                       coupons=_rows(gateway, coupons.holdings(gateway, owner=user.address)))
-    if user.role == "ENFORCEMENT":
-        return render(request, "console/queue.html", user=user, items=[])
-    return render(request, "console/queue.html", user=user, items=queues.department_queue(gateway, db, role=user.role))
+    items = [] if user.role == ENFORCEMENT else queues.department_queue(gateway, db, role=user.role)
+    return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done)
 
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:

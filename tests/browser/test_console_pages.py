@@ -40,7 +40,7 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
     shot(page, "queue")
     row.get_by_role("link").click()
 
-    form = page.locator("form.step[data-step=formal_review]")
+    form = page.locator("form.step[data-step="application.formal_review"]")
     form.locator("select[name=decision]").select_option("pass")
     shot(page, "application")
     form.locator("button").click()
@@ -60,7 +60,7 @@ def test_console__supplement_without_missing_items__api_error_shown_and_nothing_
     page.goto(f"/console/applications/{application}")
     steps_shown = page.locator("#history tr.step").count()
 
-    form = page.locator("form.step[data-step=formal_review]")
+    form = page.locator("form.step[data-step="application.formal_review"]")
     form.locator("select[name=decision]").select_option("supplement")  # 一次性告知, but nothing listed
     form.locator("button").click()
 
@@ -118,7 +118,7 @@ def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, s
 
     page.locator("#holdings tr", has_text=waiting).get_by_role("link", name="办理").click()
     expect(page.locator("#pending")).to_be_visible()
-    page.locator("form.step[data-step=cancel_request] button").click()
+    page.locator("form.step[data-step="coupon.cancel_request"] button").click()
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
     expect(page.locator("#pending")).to_have_count(0)
     expect(page.locator("tr.step[data-event=RequestCancelled]")).to_have_count(1)
@@ -135,16 +135,16 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
     site.post(f"/api/v1/coupons/{number}/listing", center, json={
         "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "300", "location": "龙光桥街道"})
     purchase = site.post("/api/v1/purchases", buyer, json={"amount_t": "120.5", "reason": "自愿减排"})["purchase"]
-    agreement = site.post("/api/v1/documents", center, files={"file": ("附件7.pdf", b"%PDF agreement", "application/pdf")})["sha256"]
 
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
-    form = page.locator("form.step[data-step=settle]")
+    form = page.locator("form.step[data-step="market.trade"]")
     form.locator("input[name=purchase_id]").fill(str(purchase))
     form.locator("input[name=amount_t]").fill("120.5")
     form.locator("input[name=price_yuan_per_t]").fill("60")
     form.locator("input[name=service_fee_yuan]").fill("72.30")
-    form.locator("input[name=agreement]").fill(agreement)
+    form.locator("input[name=agreement]").set_input_files(  # the signed trade agreement (附件7), uploaded by the form
+        files=[{"name": "附件7.pdf", "mimeType": "application/pdf", "buffer": b"%PDF agreement"}])
     form.locator("button").click()
 
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))

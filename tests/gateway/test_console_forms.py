@@ -8,16 +8,13 @@ from fastapi.testclient import TestClient
 
 from gateway.api.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.web.console import APPLICATION_STEPS, CANCEL_REQUEST, CONSENT_STEPS, STATE_STEPS
+from gateway.steps import CATALOGUE
 from http_helpers import ok
 
-STEPS = {s for steps in (*APPLICATION_STEPS.values(), *STATE_STEPS.values()) for s in steps} | {
-    *CONSENT_STEPS.values(), CANCEL_REQUEST}
 
-
-@pytest.mark.parametrize("step", sorted(STEPS, key=lambda s: s.key), ids=lambda s: s.key)
+@pytest.mark.parametrize("step", CATALOGUE, ids=lambda s: s.id)
 def test_console_step__its_api_route__exists_and_asks_for_a_login(client, step):
-    response = client.request(step.method, "/api/v1" + step.path.format(1))
+    response = client.request(step.method, step.url(1))
     assert response.status_code == 401, (step.path, response.status_code, response.text)
 
 
@@ -36,10 +33,10 @@ def test_console_coupon__pending_listing__offered_to_center_only(client, officia
     ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LIST"}))
     path = f"/console/coupons/{number}"
 
-    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"list"}
+    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"coupon.list"}
     assert _page_steps(client, path, OFFICIALS["FINANCE"]) == set()
-    assert _page_steps(client, path, OFFICIALS["NRB"]) == {"freeze"}
-    assert _page_steps(client, path, holder.username) == {"cancel_request"}
+    assert _page_steps(client, path, OFFICIALS["NRB"]) == {"coupon.freeze"}
+    assert _page_steps(client, path, holder.username) == {"coupon.cancel_request"}
 
 
 def test_console_coupon__someone_elses_coupon__holder_offered_nothing(client, new_holder, mint):
@@ -85,4 +82,4 @@ def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client
     ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json={
         "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "100", "location": "泉交河镇"}))
 
-    assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {"settle", "withdraw_listing"}
+    assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {"market.trade", "coupon.withdraw_listing"}

@@ -1,11 +1,10 @@
-from typing import Annotated
-
 from fastapi import APIRouter
 
-from ...db import User
+from ... import steps
 from ...schemas import HolderCreate, LoginCreate, OfficialCreate, TokenPublic, UserPublic
 from ...services import users
-from ..deps import CurrentUser, DbSession, GatewayDep, require_reader
+from . import step_route
+from ..deps import CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 
@@ -43,8 +42,8 @@ def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     return _public(user)
 
 
-@router.post("/officials", response_model=UserPublic, status_code=201)
-def create_official(form: OfficialCreate, gateway: GatewayDep, db: DbSession, drc: Annotated[User, require_reader("DRC")]):
+@step_route(router, steps.CREATE_OFFICIAL, response_model=UserPublic)
+def create_official(form: OfficialCreate, drc: CurrentUser, gateway: GatewayDep, db: DbSession):
     """DRC (综合协调) creates department officials; each signs with its department's key."""
     user = users.create_official(db, form)
     gateway.audit(drc, "auth.create_official", {"username": user.username, "role": user.role}, None, "ok")

@@ -1,15 +1,13 @@
-from typing import Annotated
-
 from fastapi import APIRouter
 
-from ...runtime import HOLDER, Actor
+from ...runtime import HOLDER
+from ... import steps
 from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
 from ...services import coupons as service
-from . import tx_result as _tx
-from ..deps import CurrentUser, DbSession, GatewayDep, require
+from . import step_route, tx_result as _tx
+from ..deps import ActorDep, CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
-SUPERVISORS = ("NRB", "FORESTRY", "EEB")
 
 
 
@@ -24,91 +22,91 @@ def holdings(user: CurrentUser, gateway: GatewayDep) -> list[dict]:
     return service.holdings(gateway, owner=user.address if user.role == HOLDER else None)
 
 
-@router.post("/{number}/requests")
+@step_route(router, steps.REQUEST)
 def request(number: str, consent: OwnerRequest, gateway: GatewayDep, db: DbSession,
-            actor: Annotated[Actor, require(HOLDER)]) -> dict:
+            actor: ActorDep) -> dict:
     """The owner's consent to list, transfer, pledge, offset or report a loss (附件5, 附件8)."""
     return _tx(service.request(gateway, db, actor=actor, number=number, consent=consent))
 
 
-@router.delete("/{number}/requests")
-def cancel_request(number: str, gateway: GatewayDep, actor: Annotated[Actor, require(HOLDER)]) -> dict:
+@step_route(router, steps.CANCEL_REQUEST)
+def cancel_request(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.cancel_request(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/listing")
+@step_route(router, steps.LIST)
 def list_coupon(number: str, listing: ListingCreate, gateway: GatewayDep, db: DbSession,
-                actor: Annotated[Actor, require("CENTER")]) -> dict:
+                actor: ActorDep) -> dict:
     """挂牌: publish the disclosure form (附件5) on the board."""
     return _tx(service.list_coupon(gateway, db, actor=actor, number=number, listing=listing))
 
 
-@router.delete("/{number}/listing")
-def withdraw_listing(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+@step_route(router, steps.WITHDRAW_LISTING)
+def withdraw_listing(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.withdraw_listing(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/transfer")
-def register_transfer(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+@step_route(router, steps.TRANSFER)
+def register_transfer(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """流转登记 of ownership the owner consented to (附件8)."""
     receipt = service.register_transfer(gateway, actor=actor, number=number)
     return _tx(receipt, coupon=_coupon(gateway, receipt, "CouponTransferred"))
 
 
-@router.post("/{number}/pledge")
+@step_route(router, steps.PLEDGE)
 def register_pledge(number: str, pledge: PledgeCreate, gateway: GatewayDep,
-                    actor: Annotated[Actor, require("FINANCE")]) -> dict:
+                    actor: ActorDep) -> dict:
     receipt = service.register_pledge(gateway, actor=actor, number=number, pledge=pledge)
     return _tx(receipt, coupon=_coupon(gateway, receipt, "CouponPledged"))
 
 
-@router.post("/{number}/pledge/release")
-def release_pledge(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("FINANCE", HOLDER)]) -> dict:
+@step_route(router, steps.RELEASE_PLEDGE)
+def release_pledge(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """The pledgee (a holder account) or FINANCE releases; the contract checks which pledgee."""
     return _tx(service.release_pledge(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/pledge/enforce")
-def enforce_pledge(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("FINANCE")]) -> dict:
+@step_route(router, steps.ENFORCE_PLEDGE)
+def enforce_pledge(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.enforce_pledge(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/freeze")
-def freeze(number: str, body: Reason, gateway: GatewayDep, actor: Annotated[Actor, require(*SUPERVISORS)]) -> dict:
+@step_route(router, steps.FREEZE)
+def freeze(number: str, body: Reason, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.freeze(gateway, actor=actor, number=number, reason=body.reason))
 
 
-@router.post("/{number}/unfreeze")
-def unfreeze(number: str, gateway: GatewayDep, actor: Annotated[Actor, require(*SUPERVISORS)]) -> dict:
+@step_route(router, steps.UNFREEZE)
+def unfreeze(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.unfreeze(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/loss")
-def report_loss(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+@step_route(router, steps.REPORT_LOSS)
+def report_loss(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """挂失: the owner's loss report is recorded and the public notice starts (§12)."""
     return _tx(service.report_loss(gateway, actor=actor, number=number))
 
 
-@router.delete("/{number}/loss")
-def withdraw_loss(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("CENTER")]) -> dict:
+@step_route(router, steps.WITHDRAW_LOSS)
+def withdraw_loss(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.withdraw_loss(gateway, actor=actor, number=number))
 
 
-@router.post("/{number}/reissue-filing")
-def file_reissue(number: str, filing: ReissueFiling, gateway: GatewayDep, actor: Annotated[Actor, require("EEB")]) -> dict:
+@step_route(router, steps.FILE_REISSUE)
+def file_reissue(number: str, filing: ReissueFiling, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.file_reissue(gateway, actor=actor, number=number, filing_number=filing.filing_number))
 
 
-@router.post("/{number}/reissue")
-def reissue(number: str, gateway: GatewayDep, actor: Annotated[Actor, require("GOV")]) -> dict:
+@step_route(router, steps.REISSUE)
+def reissue(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """补发 (附件1 二(五)): the old number verifies as voided, replaced by the new one."""
     receipt = service.reissue(gateway, actor=actor, number=number)
     replaced_by = receipt.event("CouponVoided").args["replaced_by"]
     return _tx(receipt, coupon=gateway.number_of(replaced_by))
 
 
-@router.post("/{number}/offset")
-def offset(number: str, body: OffsetCreate, gateway: GatewayDep, actor: Annotated[Actor, require("EEB")]) -> dict:
+@step_route(router, steps.OFFSET)
+def offset(number: str, body: OffsetCreate, gateway: GatewayDep, actor: ActorDep) -> dict:
     """抵销凭证 (§14-15): the transaction hash is the certificate id."""
     receipt = service.retire(gateway, actor=actor, number=number, offset=body)
     return _tx(receipt, certificate=receipt.tx_hash, coupon=_coupon(gateway, receipt, "CouponRetired"))

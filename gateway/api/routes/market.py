@@ -1,16 +1,15 @@
-from typing import Annotated
-
 from fastapi import APIRouter
 
-from ...runtime import HOLDER, Actor
+from ... import steps
 from ...schemas import PurchaseCreate, TradeCreate
 from ...services import coupons as service
-from ..deps import CurrentUser, DbSession, GatewayDep, require, require_reader
+from . import step_route
+from ..deps import ActorDep, CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(tags=["market 交易"])
 
 
-@router.post("/purchases", status_code=201, dependencies=[require_reader(HOLDER)])
+@step_route(router, steps.PURCHASE)
 def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """购买申请书 (附件6)."""
     row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
@@ -18,8 +17,8 @@ def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: Gate
     return {"purchase": row.id, "status": row.status}
 
 
-@router.post("/trades")
-def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: Annotated[Actor, require("CENTER")]) -> dict:
+@step_route(router, steps.SETTLE)
+def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """交易结算 (附件7); the settlement transaction is the 交易凭证. A partial amount leaves the rest listed."""
     receipt = service.settle_trade(gateway, db, actor=actor, trade=trade)
     sold = receipt.event("TradeSettled").args["coupon"]

@@ -1,0 +1,160 @@
+"""The step catalogue: every write a party can make, once.
+
+A step of the Measures is named here with its article, the roles that may take
+it, its HTTP route under /api/v1, its request schema, the form a console shows
+for it and the object states the contracts admit it in. Routes, console forms,
+queue titles and the authorization tests all read this table; a step's title is
+`action.<id>` in the pages' word catalogue (gateway/web/i18n.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from . import schemas
+
+HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
+ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
+DEPARTMENTS = ("DRC", "CENTER", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE", "VERIFIER")
+SUPERVISORS = ("NRB", "FORESTRY", "EEB")  # §6
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a console form; `name` may be dotted (documents.report) to nest the JSON."""
+
+    name: str
+    kind: str = "text"  # text | decimal | integer | date | lines | choice | textarea | file | parcels | bool | item
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    labels: str = "choice."  # the word-catalogue prefix naming each choice
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str  # also the route's name; the page title is `action.<id>`
+    article: str  # where the Measures put it
+    roles: tuple[str, ...]
+    method: str
+    path: str  # under /api/v1, FastAPI-style: {application_id} or {number}
+    schema: type[BaseModel] | None = None
+    fields: tuple[Field, ...] = ()
+    on: str = "home"  # where a console offers it: home | application | coupon
+    states: tuple[str, ...] = ()  # the application statuses or coupon states the contracts admit it in
+    consent: str | None = None  # the owner's request (Action) a department step completes
+    status_code: int = 200
+
+    @property
+    def title_key(self) -> str:
+        return f"action.{self.id}"
+
+    def url(self, key: object) -> str:
+        """The step's address for one application id or coupon number."""
+        return "/api/v1" + re.sub(r"\{[^}]+\}", str(key), self.path)
+
+
+DECISION = Field("decision", "choice", ("pass", "reject"))
+REASON = Field("reason", "textarea", required=False)
+REPORT = Field("documents.report", "file")
+DOCUMENTS = (
+    Field("documents.application_form", "file", required=False), Field("documents.licence", "file", required=False),
+    REPORT, Field("documents.agreement", "file", required=False),
+)
+ATTESTATION = (Field("report"), Field("attested_t", "decimal"))
+APPLICATION = "/applications/{application_id}"
+COUPON = "/coupons/{number}"
+
+# -- 附件1 一: registration, review, validation, filing, issuing
+SUBMIT = Step(
+    "application.submit", "§8, 附件1 一(一), 附件2", (HOLDER,), "POST", "/applications", schemas.ApplicationCreate, (
+        Field("project_name"), Field("methodology"), Field("claimed_t", "decimal"),
+        Field("monitoring_period.start", "date"), Field("monitoring_period.end", "date"),
+        Field("parcels", "parcels"), *DOCUMENTS,
+    ), status_code=201)
+RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
+                schemas.Resubmission, DOCUMENTS, "application", ("SUPPLEMENT_REQUIRED",))
+FORMAL_REVIEW = Step(
+    "application.formal_review", "附件1 一(二)", ("CENTER",), "POST", APPLICATION + "/formal-review",
+    schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement", "reject")),
+                           Field("missing_items", "lines", required=False), REASON),
+    "application", ("SUBMITTED",))
+SURVEY_PAUSE = Step("application.survey_pause", "附件1 一(二)", ("CENTER",), "POST",
+                    APPLICATION + "/field-survey/pause", on="application", states=("FORMAL_OK",))
+SURVEY_RESUME = Step("application.survey_resume", "附件1 一(二)", ("CENTER",), "POST",
+                     APPLICATION + "/field-survey/resume", on="application", states=("FORMAL_OK",))
+PRELIMINARY_REVIEW = Step("application.preliminary_review", "附件1 一(二)", ("CENTER",), "POST",
+                          APPLICATION + "/preliminary-review", schemas.Decision, (DECISION, REASON),
+                          "application", ("FORMAL_OK",))
+ATTEST = Step("application.attestation", "附件1 一(一)", ("VERIFIER",), "POST", APPLICATION + "/attestation",
+              schemas.Attestation, ATTESTATION, "application", ("FORMAL_OK", "PRELIM_OK"))
+VALIDATE = Step("application.validation", "§2, §4, 附件1 一(三)", ("NRB", "FORESTRY"), "POST",
+                APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application", ("PRELIM_OK",))
+FILE = Step("application.filing", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/filing", schemas.Filing, (
+    Field("decision", "choice", ("file", "reject")), Field("filing_number", required=False), REASON),
+    "application", ("VALIDATED",))
+MINT = Step("application.mint", "§10, 附件1 一(五)", ("GOV",), "POST", APPLICATION + "/mint",
+            on="application", states=("FILED",))
+
+# -- parcels: the CCER list (§2) and harvest plans (§9)
+CCER = Step("parcel.ccer", "§2", ("EEB",), "POST", "/parcels/ccer", schemas.CcerListing,
+            (Field("parcel_number"), Field("listed", "bool")))
+HARVEST_PLAN = Step("parcel.harvest_plan", "§9", ("FORESTRY",), "POST", "/parcels/harvest-plans", schemas.HarvestPlan,
+                    (Field("parcel_number"), Field("start", "date"), Field("end", "date"), Field("tending", "bool")))
+
+# -- coupons: the owner's consent, then the department's step (附件5, 附件8, §12, §14)
+REQUEST = Step("coupon.request", "§13, 附件5, 附件8", (HOLDER,), "POST", COUPON + "/requests", schemas.OwnerRequest, (
+    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS"), labels="request."),
+    Field("amount_t", "decimal", required=False), Field("counterparty", required=False)), "coupon", ("ACTIVE",))
+CANCEL_REQUEST = Step("coupon.cancel_request", "§13", (HOLDER,), "DELETE", COUPON + "/requests",
+                      on="coupon", states=("ACTIVE",))
+LIST = Step("coupon.list", "§13, 附件1 三, 附件5", ("CENTER",), "POST", COUPON + "/listing", schemas.ListingCreate, (
+    Field("price_yuan_per_t", "decimal"), Field("notice_days", "integer"), Field("project_area_mu", "decimal"),
+    Field("location"), Field("remarks", "textarea", required=False)), "coupon", ("ACTIVE",), "LIST")
+WITHDRAW_LISTING = Step("coupon.withdraw_listing", "附件1 三", ("CENTER",), "DELETE", COUPON + "/listing",
+                        on="coupon", states=("LISTED",))
+TRANSFER = Step("coupon.transfer", "附件1 三(四), 附件8", ("CENTER",), "POST", COUPON + "/transfer",
+                on="coupon", states=("ACTIVE",), consent="TRANSFER")
+PLEDGE = Step("coupon.pledge", "§2, §4", ("FINANCE",), "POST", COUPON + "/pledge", schemas.PledgeCreate,
+              (Field("secured_yuan", "decimal"), Field("term_end", "date")), "coupon", ("ACTIVE",), "PLEDGE")
+RELEASE_PLEDGE = Step("coupon.release_pledge", "§2, §4", ("FINANCE", HOLDER), "POST", COUPON + "/pledge/release",
+                      on="coupon", states=("PLEDGED",))
+ENFORCE_PLEDGE = Step("coupon.enforce_pledge", "§2, §4", ("FINANCE",), "POST", COUPON + "/pledge/enforce",
+                      on="coupon", states=("PLEDGED",))
+FREEZE = Step("coupon.freeze", "§6", SUPERVISORS, "POST", COUPON + "/freeze", schemas.Reason,
+              (Field("reason", "textarea"),), "coupon", ("ACTIVE",))
+UNFREEZE = Step("coupon.unfreeze", "§6", SUPERVISORS, "POST", COUPON + "/unfreeze", on="coupon", states=("FROZEN",))
+REPORT_LOSS = Step("coupon.report_loss", "§12, 附件1 二(一)", ("CENTER",), "POST", COUPON + "/loss",
+                   on="coupon", states=("ACTIVE",), consent="LOSS")
+WITHDRAW_LOSS = Step("coupon.withdraw_loss", "§12", ("CENTER",), "DELETE", COUPON + "/loss",
+                     on="coupon", states=("LOST_REPORTED",))
+FILE_REISSUE = Step("coupon.file_reissue", "附件1 二(四)", ("EEB",), "POST", COUPON + "/reissue-filing",
+                    schemas.ReissueFiling, (Field("filing_number"),), "coupon", ("LOST_REPORTED",))
+REISSUE = Step("coupon.reissue", "§12, 附件1 二(五)", ("GOV",), "POST", COUPON + "/reissue",
+               on="coupon", states=("LOST_REPORTED",))
+OFFSET = Step("coupon.offset", "§14, §15, 附件1 三(三)", ("EEB",), "POST", COUPON + "/offset", schemas.OffsetCreate, (
+    Field("purpose", "choice", ("ECO_COMPENSATION", "EVENT_NEUTRALITY", "GREEN_POINTS"), labels="purpose."),
+    Field("beneficiary"), Field("case_reference")), "coupon", ("ACTIVE",), "OFFSET")
+
+# -- the market (附件6, 附件7)
+PURCHASE = Step("market.purchase", "附件1 三(一)2, 附件6", (HOLDER,), "POST", "/purchases", schemas.PurchaseCreate, (
+    Field("amount_t", "decimal"), Field("reason"), Field("liable_for_damage", "bool"),
+    Field("authority_document", "file", required=False)), status_code=201)
+SETTLE = Step("market.trade", "附件1 三(二), 附件7", ("CENTER",), "POST", "/trades", schemas.TradeCreate, (
+    Field("coupon", "item"), Field("purchase_id", "integer"), Field("amount_t", "decimal"),
+    Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement", "file")),
+    "coupon", ("LISTED",))
+
+# -- role administration (DESIGN §2)
+CREATE_OFFICIAL = Step("auth.create_official", "§4, §5", ("DRC",), "POST", "/auth/officials", schemas.OfficialCreate, (
+    Field("username"), Field("password"), Field("display_name"),
+    Field("role", "choice", (*DEPARTMENTS, ENFORCEMENT), labels="role.")), status_code=201)
+
+CATALOGUE: tuple[Step, ...] = tuple(value for value in globals().values() if isinstance(value, Step))
+BY_ID = {step.id: step for step in CATALOGUE}
+
+
+def offered(role: str, on: str, state: str | None = None) -> list[Step]:
+    """The steps a console offers `role` on one kind of page, for an object in `state`."""
+    return [s for s in CATALOGUE if s.on == on and role in s.roles and (state is None or state in s.states)]
