@@ -29,7 +29,9 @@ from chain.index import CouponRow
 from gateway.db import AuditEntry, Purchase, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
+from gateway import steps
 from gateway.runtime import Actor
+from gateway.steps import Step
 from gateway.services.applications import day_start, parcel_id
 from gateway.services.coupons import coupon_id
 from http_helpers import login, ok
@@ -126,6 +128,18 @@ class Stages:
         self._post(f"{path}/attestation", self._as("VERIFIER"), {"report": target.report, "attested_t": COUPON_T})
         return target
 
+    def prelim_ok_unattested(self) -> Target:
+        """Preliminary review passed while the verifier has not attested yet (the verifier's wait)."""
+        target = self.formal_ok()
+        self._post(f"/applications/{target.application}/preliminary-review", self._as("CENTER"), {"decision": "pass"})
+        return target
+
+    def rejected(self) -> Target:
+        target = self.submitted()
+        self._post(f"/applications/{target.application}/formal-review", self._as("CENTER"),
+                   {"decision": "reject", "reason": "不属于自然生态系统碳汇"})
+        return target
+
     def validated(self) -> Target:
         target = self.prelim_ok()
         for role in ("NRB", "FORESTRY"):
@@ -136,6 +150,11 @@ class Stages:
         target = self.validated()
         self._post(f"/applications/{target.application}/filing", self._as("EEB"),
                    {"decision": "file", "filing_number": f"赫环备〔2026〕{target.application}号"})
+        return target
+
+    def issued(self) -> Target:
+        target = self.filed()
+        self._post(f"/applications/{target.application}/mint", self._as("GOV"))
         return target
 
     # -- coupons
@@ -254,74 +273,70 @@ PASS = {"decision": "pass"}
 
 @dataclass(frozen=True)
 class Route:
-    id: str
-    method: str
-    path: str  # placeholders: {application}, {coupon}
-    allowed: tuple[str, ...]
+    """A catalogue step (gateway/steps.py) and how to make a target on which it succeeds."""
+
+    step: Step
     stage: str  # the Stages method that builds a target on which the step succeeds
     body: Callable[[Target], dict] | None = None
 
+    @property
+    def id(self) -> str:
+        return self.step.id
+
+    @property
+    def method(self) -> str:
+        return self.step.method
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return self.step.roles
+
     def url(self, target: Target) -> str:
-        return API + self.path.format(application=target.application, coupon=target.coupon)
+        return self.step.url(target.application if self.step.on == "application" else target.coupon)
 
 
 ROUTES = [
     # applications, 附件1 一
-    Route("application.submit", "POST", "/applications", (HOLDER,), "report_uploaded", application_form),
-    Route("application.resubmit", "POST", "/applications/{application}/resubmit", (HOLDER,), "supplement_required",
-          lambda t: {"documents": {"report": t.report}}),
-    Route("application.formal_review", "POST", "/applications/{application}/formal-review", ("CENTER",), "submitted",
-          lambda t: PASS),
-    Route("application.survey_pause", "POST", "/applications/{application}/field-survey/pause", ("CENTER",),
-          "formal_ok"),
-    Route("application.survey_resume", "POST", "/applications/{application}/field-survey/resume", ("CENTER",),
-          "survey_paused"),
-    Route("application.preliminary_review", "POST", "/applications/{application}/preliminary-review", ("CENTER",),
-          "formal_ok", lambda t: PASS),
-    Route("application.attestation", "POST", "/applications/{application}/attestation", ("VERIFIER",), "formal_ok",
-          lambda t: {"report": t.report, "attested_t": COUPON_T}),
-    Route("application.validation", "POST", "/applications/{application}/validation", ("NRB", "FORESTRY"), "prelim_ok",
-          lambda t: PASS),
-    Route("application.filing", "POST", "/applications/{application}/filing", ("EEB",), "validated",
-          lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),
-    Route("application.mint", "POST", "/applications/{application}/mint", ("GOV",), "filed"),
+    Route(steps.SUBMIT, "report_uploaded", application_form),
+    Route(steps.RESUBMIT, "supplement_required", lambda t: {"documents": {"report": t.report}}),
+    Route(steps.FORMAL_REVIEW, "submitted", lambda t: PASS),
+    Route(steps.SURVEY_PAUSE, "formal_ok"),
+    Route(steps.SURVEY_RESUME, "survey_paused"),
+    Route(steps.PRELIMINARY_REVIEW, "formal_ok", lambda t: PASS),
+    Route(steps.ATTEST, "formal_ok", lambda t: {"report": t.report, "attested_t": COUPON_T}),
+    Route(steps.VALIDATE, "prelim_ok", lambda t: PASS),
+    Route(steps.FILE, "validated", lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),
+    Route(steps.MINT, "filed"),
     # parcels, §2 and §9
-    Route("parcel.ccer", "POST", "/parcels/ccer", ("EEB",), "fresh_parcel",
-          lambda t: {"parcel_number": t.parcel, "listed": True}),
-    Route("parcel.harvest_plan", "POST", "/parcels/harvest-plans", ("FORESTRY",), "fresh_parcel",
-          lambda t: {"parcel_number": t.parcel, "start": "2025-01-01", "end": "2025-06-30", "tending": True}),
+    Route(steps.CCER, "fresh_parcel", lambda t: {"parcel_number": t.parcel, "listed": True}),
+    Route(steps.HARVEST_PLAN, "fresh_parcel",
+           lambda t: {"parcel_number": t.parcel, "start": "2025-01-01", "end": "2025-06-30", "tending": True}),
     # coupons: owner consent, market, pledge, supervision, loss and reissue, offset
-    Route("coupon.request", "POST", "/coupons/{coupon}/requests", (HOLDER,), "active", lambda t: {"action": "LIST"}),
-    Route("coupon.cancel_request", "DELETE", "/coupons/{coupon}/requests", (HOLDER,), "list_requested"),
-    Route("coupon.list", "POST", "/coupons/{coupon}/listing", ("CENTER",), "list_requested", listing_form),
-    Route("coupon.withdraw_listing", "DELETE", "/coupons/{coupon}/listing", ("CENTER",), "listed"),
-    Route("coupon.transfer", "POST", "/coupons/{coupon}/transfer", ("CENTER",), "transfer_requested"),
-    Route("coupon.pledge", "POST", "/coupons/{coupon}/pledge", ("FINANCE",), "pledge_requested", pledge_form),
-    Route("coupon.release_pledge", "POST", "/coupons/{coupon}/pledge/release", ("FINANCE", HOLDER), "pledged"),
-    Route("coupon.enforce_pledge", "POST", "/coupons/{coupon}/pledge/enforce", ("FINANCE",), "pledged"),
-    Route("coupon.freeze", "POST", "/coupons/{coupon}/freeze", ("NRB", "FORESTRY", "EEB"), "active", reason_form),
-    Route("coupon.unfreeze", "POST", "/coupons/{coupon}/unfreeze", ("NRB", "FORESTRY", "EEB"), "frozen"),
-    Route("coupon.report_loss", "POST", "/coupons/{coupon}/loss", ("CENTER",), "loss_requested"),
-    Route("coupon.withdraw_loss", "DELETE", "/coupons/{coupon}/loss", ("CENTER",), "lost"),
-    Route("coupon.file_reissue", "POST", "/coupons/{coupon}/reissue-filing", ("EEB",), "lost", reissue_filing_form),
-    Route("coupon.reissue", "POST", "/coupons/{coupon}/reissue", ("GOV",), "lost_and_filed"),
-    Route("coupon.offset", "POST", "/coupons/{coupon}/offset", ("EEB",), "offset_requested",
-          lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
+    Route(steps.REQUEST, "active", lambda t: {"action": "LIST"}),
+    Route(steps.CANCEL_REQUEST, "list_requested"),
+    Route(steps.LIST, "list_requested", listing_form),
+    Route(steps.WITHDRAW_LISTING, "listed"),
+    Route(steps.TRANSFER, "transfer_requested"),
+    Route(steps.PLEDGE, "pledge_requested", pledge_form),
+    Route(steps.RELEASE_PLEDGE, "pledged"),
+    Route(steps.ENFORCE_PLEDGE, "pledged"),
+    Route(steps.FREEZE, "active", reason_form),
+    Route(steps.UNFREEZE, "frozen"),
+    Route(steps.REPORT_LOSS, "loss_requested"),
+    Route(steps.WITHDRAW_LOSS, "lost"),
+    Route(steps.FILE_REISSUE, "lost", reissue_filing_form),
+    Route(steps.REISSUE, "lost_and_filed"),
+    Route(steps.OFFSET, "offset_requested",
+           lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
     # market, 附件6-7
-    Route("market.purchase", "POST", "/purchases", (HOLDER,), "buyer", purchase_form),
-    Route("market.trade", "POST", "/trades", ("CENTER",), "listed_with_purchase",
-          lambda t: {"coupon": t.coupon, "purchase_id": t.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
-                     "service_fee_yuan": "5.00", "agreement": t.report}),
+    Route(steps.PURCHASE, "buyer", purchase_form),
+    Route(steps.SETTLE, "listed_with_purchase",
+           lambda t: {"coupon": t.coupon, "purchase_id": t.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
+                      "service_fee_yuan": "5.00", "agreement": t.report}),
     # role administration
-    Route("auth.create_official", "POST", "/auth/officials", ("DRC",), "nothing", official_form),
+    Route(steps.CREATE_OFFICIAL, "nothing", official_form),
 ]
 ROUTE = {route.id: route for route in ROUTES}
-# Writes open to anyone, or to any logged-in account: no role to check.
-OPEN_WRITES = {
-    ("POST", "/auth/login"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"), ("POST", "/documents"),
-    ("POST", "/public/calculator/eco-compensation"),
-}
-
 FORBIDDEN = [
     pytest.param(route, caller, id=f"{route.id}-{caller}")
     for route in ROUTES for caller in LOGGED_IN_CALLERS if caller not in route.allowed
@@ -447,18 +462,8 @@ def _snapshot(gateway, target: Target) -> dict:
 # ---------------------------------------------------------------- part 1: the gateway
 
 
-def test_matrix__write_routes_of_the_app__each_listed_once_with_its_roles(client):
-    served = {
-        (method.upper(), path.removeprefix(API))
-        for path, operations in client.app.openapi()["paths"].items()
-        for method in operations if method in {"post", "put", "patch", "delete"}
-    }
-    listed = [
-        (r.method, r.path.replace("{application}", "{application_id}").replace("{coupon}", "{number}")) for r in ROUTES
-    ]
-
-    assert len(listed) == len(set(listed))
-    assert set(listed) == served - OPEN_WRITES
+def test_matrix__every_step_of_the_catalogue__has_one_route_here():
+    assert len(ROUTES) == len(steps.CATALOGUE) and {route.step for route in ROUTES} == set(steps.CATALOGUE)
 
 
 @pytest.mark.parametrize(("route", "caller"), FORBIDDEN)
@@ -558,6 +563,90 @@ def test_application_detail__holder_who_is_not_the_applicant__403(client, ready,
 
     assert response.status_code == 403
     assert response.json()["code"] == "ROLE_REQUIRED"
+
+
+# ---------------------------------------------------------------- the catalogue's states are the contracts'
+
+# A target in each state an application or coupon can be in (the Stages method that builds it).
+IN_STATE = {
+    "application": {"SUBMITTED": "submitted", "SUPPLEMENT_REQUIRED": "supplement_required", "FORMAL_OK": "formal_ok",
+                    "PRELIM_OK": "prelim_ok", "VALIDATED": "validated", "FILED": "filed", "ISSUED": "issued",
+                    "REJECTED": "rejected"},
+    "coupon": {"ACTIVE": "active", "LISTED": "listed", "PLEDGED": "pledged", "FROZEN": "frozen",
+               "LOST_REPORTED": "lost"},
+}
+# Admitted states the matrix's own target does not show: each gets a permitted call of its own.
+ALSO_ADMITTED = {("application.attestation", "PRELIM_OK"): "prelim_ok_unattested"}
+# What the contracts say when a step meets an object in a state it does not admit.
+STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
+                  "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING"}
+ON_OBJECTS = [route for route in ROUTES if route.step.on != "home"]
+REFUSED_STATES = [
+    pytest.param(route, state, id=f"{route.id}-{state}")
+    for route in ON_OBJECTS for state in IN_STATE[route.step.on] if state not in route.step.states
+]
+
+
+def _state_of(gateway, target: Target) -> str:
+    return (gateway.registry.coupon(target.coupon_id).state if target.coupon_id is not None
+            else gateway.registry.application(target.application).status).name
+
+
+@pytest.fixture(scope="module")
+def in_state(stages, gateway) -> Callable[[str, str], Target]:
+    """One target per state, shared: every call aimed at it is refused and leaves it as it was."""
+    built: dict[str, Target] = {}
+
+    def target_for(kind: str, state: str) -> Target:
+        stage = IN_STATE[kind][state]
+        if stage not in built:
+            built[stage] = getattr(stages, stage)()
+            assert _state_of(gateway, built[stage]) == state
+        return built[stage]
+
+    return target_for
+
+
+@pytest.mark.parametrize("route", [pytest.param(r, id=r.id) for r in ON_OBJECTS])
+def test_catalogue_states__every_state_a_step_is_offered_in__is_one_where_it_succeeds(route, gateway, stages):
+    """The matrix's permitted calls succeed on the route's own target; that target's state and the
+    ALSO_ADMITTED ones must be exactly the states the console offers the step in."""
+    state = _state_of(gateway, getattr(stages, route.stage)())
+    also = {admitted for (step_id, admitted) in ALSO_ADMITTED if step_id == route.id}
+
+    assert {state} | also == set(route.step.states)
+
+
+@pytest.mark.parametrize(("route", "state"), [pytest.param(ROUTE[i], s, id=f"{i}-{s}") for i, s in ALSO_ADMITTED])
+def test_catalogue_states__other_admitted_state__the_step_succeeds(route, state, client, gateway, stages, headers_of):
+    target = getattr(stages, ALSO_ADMITTED[route.id, state])()
+    assert _state_of(gateway, target) == state
+
+    response = client.request(route.method, route.url(target), headers=headers_of(route.allowed[0], target),
+                              json=route.body(target) if route.body else None)
+
+    assert response.status_code in (200, 201), response.text
+
+
+@pytest.mark.parametrize(("route", "state"), REFUSED_STATES)
+def test_catalogue_states__state_the_console_does_not_offer_the_step_in__the_contract_refuses_it(
+    route, state, client, gateway, in_state, stages, upload, headers_of
+):
+    target = in_state(route.step.on, state)
+    target.report = target.report or upload(target.owner.headers)
+    if route.step is steps.SETTLE and target.purchase is None:
+        target.purchase = stages._post("/purchases", stages.counterparty.headers, purchase_form(target))["purchase"]
+    caller = route.allowed[0]
+    headers = target.owner.headers if caller == HOLDER else headers_of(caller, target)  # the owner's own step
+    before, last_audit = _target_state(gateway, target), _last_audit_id(gateway)
+
+    response = client.request(route.method, route.url(target), headers=headers,
+                              json=route.body(target) if route.body else None)
+
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] in STATE_REFUSALS
+    assert _target_state(gateway, target) == before
+    assert [e.outcome for e in _audit_since(gateway, last_audit) if e.outcome == "ok"] == []
 
 
 # ---------------------------------------------------------------- part 2: the contracts, gateway check bypassed
