@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chain.index import CouponRow
 
-from ..api.deps import SESSION_COOKIE, DbSession, GatewayDep, OptionalUser
+from ..deps import SESSION_COOKIE, DbSession, GatewayDep, OptionalUser
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .. import certificates
-from ..api.deps import DbSession, GatewayDep, OptionalUser
+from ..deps import DbSession, GatewayDep, OptionalUser
 from ..errors import DomainError, NotFound
 from ..services import public
 from . import charts

@@ -3,8 +3,6 @@ and the filters every page uses (China time, tonnes, short hashes)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,26 +10,19 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from ..services.applications import CST
+from ..units import china_time, tonnes_display
 from .i18n import LANGUAGE_COOKIE, language_of, translator
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def _time(timestamp: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return dt.datetime.fromtimestamp(timestamp, CST).strftime(fmt) if timestamp else ""
-
-
-def _tonnes(kg: int | None) -> str:
-    return "" if kg is None else f"{Decimal(kg) / 1000:,.3f}".rstrip("0").rstrip(".")
-
-
 def _short(value: str | None, keep: int = 10) -> str:
     return value if not value or len(value) <= 2 * keep + 1 else f"{value[:keep]}…{value[-6:]}"
 
 
-templates.env.filters.update(cst=_time, date=lambda ts: _time(ts, "%Y-%m-%d"), tonnes=_tonnes, short=_short)
+templates.env.filters.update(cst=china_time, date=lambda ts: china_time(ts, "%Y-%m-%d"), tonnes=tonnes_display,
+                             short=_short)
 
 
 def language(request: Request) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from gateway.api.deps import SESSION_COOKIE
+from gateway.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.steps import CATALOGUE
 from http_helpers import ok

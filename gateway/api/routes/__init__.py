@@ -4,7 +4,7 @@ catalogue (gateway/steps.py): its method, path, name and article come from there
 from fastapi import APIRouter
 
 from ...steps import Step
-from ..deps import require_reader
+from ...deps import require_reader
 
 
 def step_route(router: APIRouter, step: Step, **options):

@@ -8,7 +8,7 @@ from ... import steps
 from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
 from ...services import applications as service
 from . import step_route, tx_result as _tx
-from ..deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(prefix="/applications", tags=["applications 制发"])
 parcels = APIRouter(prefix="/parcels", tags=["parcels 宗地"])

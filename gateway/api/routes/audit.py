@@ -6,7 +6,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
 from ...db import AuditEntry
-from ..deps import DbSession, require_reader
+from ...deps import DbSession, require_reader
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB")])
 

@@ -4,7 +4,7 @@ from ... import steps
 from ...schemas import HolderCreate, LoginCreate, OfficialCreate, TokenPublic, UserPublic
 from ...services import users
 from . import step_route
-from ..deps import CurrentUser, DbSession, GatewayDep
+from ...deps import CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 

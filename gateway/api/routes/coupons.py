@@ -5,7 +5,7 @@ from ... import steps
 from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
 from ...services import coupons as service
 from . import step_route, tx_result as _tx
-from ..deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
 

@@ -5,7 +5,7 @@ from fastapi.responses import FileResponse
 
 from ...db import Document
 from ...errors import Forbidden, Invalid, NotFound
-from ..deps import CurrentUser, DbSession, GatewayDep
+from ...deps import CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/documents", tags=["documents 材料"])
 MAX_BYTES = 20 * 1024 * 1024

@@ -4,7 +4,7 @@ from ... import steps
 from ...schemas import PurchaseCreate, TradeCreate
 from ...services import coupons as service
 from . import step_route
-from ..deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(tags=["market 交易"])
 

@@ -4,7 +4,7 @@ from fastapi.responses import PlainTextResponse
 from ...schemas import EcoCompensationCreate
 from ...services import calculator
 from ...services import public as service
-from ..deps import DbSession, GatewayDep
+from ...deps import DbSession, GatewayDep
 
 router = APIRouter(prefix="/public", tags=["public 公示"])
 

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from ... import steps
 from ...services import queues
-from ..deps import CurrentUser, DbSession, GatewayDep, require_reader
+from ...deps import CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(tags=["queue 待办"])
 

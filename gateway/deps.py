@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from ..db import User
-from ..errors import Forbidden, Unauthorized
-from ..runtime import Actor, Gateway
-from ..services import users
+from .db import User
+from .errors import Forbidden, Unauthorized
+from .runtime import Actor, Gateway
+from .services import users
 
 SESSION_COOKIE = "tanquan_session"
 
