@@ -5,7 +5,7 @@ Nothing outside this package imports web3, eth-tester or py-evm.
 
 from .client import Chain, Event, Receipt
 from .errors import ChainError, ChainRevert
-from .registry import Application, Coupon, Issuance, Registry, Request
+from .registry import Application, Coupon, CouponWritten, Issuance, Registry, Request, Submitted, Written
 from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ChainRevert",
     "Coupon",
     "CouponState",
+    "CouponWritten",
     "Event",
     "Issuance",
     "OffsetPurpose",
@@ -24,4 +25,6 @@ __all__ = [
     "Registry",
     "Request",
     "Role",
+    "Submitted",
+    "Written",
 ]

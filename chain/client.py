@@ -139,9 +139,9 @@ class Chain:
         """Sign and send `contract.function(*args)` as `sender`; raise ChainRevert on revert."""
         return self.submit(sender, contract, function, *args, gas=gas).receipt()
 
-    def call(self, contract, function: str, *args: Any) -> Any:
+    def call(self, contract, function: str, *args: Any, block: int | str = "latest") -> Any:
         try:
-            return contract.functions[function](*args).call()
+            return contract.functions[function](*args).call(block_identifier=block)
         except Exception as exc:
             reason = _reason(exc)
             if reason is None:

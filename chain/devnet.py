@@ -62,23 +62,24 @@ def issue_coupon(
 ) -> int:
     """Walk one application from submission to mint, each step by its department;
     returns the coupon id. `receipts`, when given, collects each step's receipt."""
-    steps = []
-
-    def send(name: str, sender: LocalAccount, function: str, *args):
-        receipt = registry.send(sender, function, *args)
-        steps.append((name, receipt))
-        return receipt
-
-    app = send("submit", holder, "submit", parcels, *period, amount_kg, REPORT_HASH, REPORT_HASH).event(
-        "ApplicationSubmitted"
-    ).args["application"]
-    send("formal_review", departments[Role.CENTER], "pass_formal_review", app)
-    send("preliminary_review", departments[Role.CENTER], "pass_preliminary_review", app)
-    send("attestation", departments[Role.VERIFIER], "attest_report", app, REPORT_HASH, amount_kg)
-    send("validation_first", departments[Role.NRB], "sign_validation", app)
-    send("validation", departments[Role.FORESTRY], "sign_validation", app)
-    send("filing", departments[Role.EEB], "file", app, f"赫环碳备〔2026〕{app}号")
-    coupon = send("mint", departments[Role.GOV], "mint", app).event("CouponCreated").args["coupon"]
+    center, nrb, forestry = departments[Role.CENTER], departments[Role.NRB], departments[Role.FORESTRY]
+    submitted = registry.submit(
+        holder, parcels=parcels, period_start=period[0], period_end=period[1], claimed_kg=amount_kg,
+        documents_hash=REPORT_HASH, report_hash=REPORT_HASH,
+    )
+    app = submitted.application
+    steps = {  # in order: a dict display evaluates its values left to right
+        "submit": submitted.receipt,
+        "formal_review": registry.pass_formal_review(center, application=app),
+        "preliminary_review": registry.pass_preliminary_review(center, application=app),
+        "attestation": registry.attest_report(
+            departments[Role.VERIFIER], application=app, report_hash=REPORT_HASH, attested_kg=amount_kg
+        ),
+        "validation_first": registry.sign_validation(nrb, application=app),
+        "validation": registry.sign_validation(forestry, application=app),
+        "filing": registry.file(departments[Role.EEB], application=app, filing_number=f"赫环碳备〔2026〕{app}号"),
+    }
+    minted = registry.mint(departments[Role.GOV], application=app)
     if receipts is not None:
-        receipts.update(steps)
-    return coupon
+        receipts.update(steps, mint=minted.receipt)
+    return minted.coupon

@@ -1,4 +1,9 @@
-"""The deployed Tanquan registry: the application registry and the coupon ledger."""
+"""The deployed Tanquan registry: the application registry and the coupon ledger.
+
+One typed method per contract step (keyword arguments, a typed result) and typed
+records for its reads. Underneath, `send` and `call` reach any function by name:
+the raw layer the typed methods use, and that contract tests call directly.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,15 @@ from eth_account.signers.local import LocalAccount
 
 from . import compile as compiler
 from .client import DEFAULT_GAS, Chain, Receipt
-from .states import Action, ApplicationStatus, CouponState, Role
-
-SHARED_FUNCTIONS = {"grant_role", "revoke_role", "hasRole", "department_of"}
+from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
 
 
 def coupon_number(year: int, issuance: int, seq: int) -> str:
     """DESIGN §3: HSTQ-<year>-<issuance, 4 digits>-<coupon, 4 digits>."""
     return f"HSTQ-{year}-{issuance:04d}-{seq:04d}"
+
+
+# -- records: a contract's structs, by field name
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,11 @@ class Coupon:
     last_serial: int
     amount_kg: int
     parent: int
+
+    @classmethod
+    def read(cls, chain: Chain, ledger, coupon_id: int) -> Coupon:
+        c = chain.call(ledger, "coupon", coupon_id)
+        return cls(coupon_id, c[0], CouponState(c[1]), *c[2:])
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,11 @@ class Application:
     survey_paused: bool
     updated_at: int
 
+    @classmethod
+    def read(cls, chain: Chain, applications, application_id: int) -> Application:
+        a = chain.call(applications, "application", application_id)
+        return cls(application_id, a[0], a[1], ApplicationStatus(a[2]), *a[3:])
+
 
 @dataclass(frozen=True)
 class Issuance:
@@ -58,6 +74,10 @@ class Issuance:
     amount_kg: int
     coupon_count: int
 
+    @classmethod
+    def read(cls, chain: Chain, ledger, issuance_id: int) -> Issuance:
+        return cls(issuance_id, *chain.call(ledger, "issuance", issuance_id))
+
 
 @dataclass(frozen=True)
 class Request:
@@ -66,19 +86,53 @@ class Request:
     amount_kg: int
 
 
+def read_number(chain: Chain, ledger, coupon_id: int) -> str:
+    """A coupon's number, from the ledger alone."""
+    coupon = Coupon.read(chain, ledger, coupon_id)
+    return coupon_number(Issuance.read(chain, ledger, coupon.issuance).year, coupon.issuance, coupon.seq)
+
+
+# -- results: what a step produced, beside its receipt
+
+
+@dataclass(frozen=True)
+class Written:
+    receipt: Receipt
+
+    @property
+    def tx_hash(self) -> str:
+        return self.receipt.tx_hash
+
+    @property
+    def block_number(self) -> int:
+        return self.receipt.block_number
+
+
+@dataclass(frozen=True)
+class Submitted(Written):
+    application: int  # the new application's id
+
+
+@dataclass(frozen=True)
+class CouponWritten(Written):
+    # Where the step left the amount it moved: the minted coupon, the part bought,
+    # transferred, pledged or retired (the whole coupon when not split), or a reissue's replacement.
+    coupon: int
+
+
 class Registry:
-    """Both contracts behind one API: send a step as a key, read typed records."""
+    """Both contracts behind one API: each step as a typed method sent with a key, typed records read."""
 
     def __init__(self, chain: Chain, applications, ledger):
         self.chain = chain
         self.applications = applications
         self.ledger = ledger
-        self._home = {
-            item["name"]: contract
+        functions = {
+            contract: {item["name"] for item in contract.abi if item["type"] == "function"}
             for contract in (applications, ledger)
-            for item in contract.abi
-            if item["type"] == "function" and item["name"] not in SHARED_FUNCTIONS
         }
+        shared = functions[applications] & functions[ledger]  # roles, mirrored in both: never sent to one alone
+        self._home = {name: contract for contract, names in functions.items() for name in names - shared}
 
     @classmethod
     def deploy(cls, chain: Chain, drc: LocalAccount, *, loss_notice_seconds: int) -> Registry:
@@ -103,6 +157,15 @@ class Registry:
             chain.contract(compiler.load("CouponLedger"), ledger_address),
         )
 
+    # -- the raw layer: any function by name
+
+    def send(self, sender: LocalAccount, function: str, *args: Any, gas: int = DEFAULT_GAS) -> Receipt:
+        """Send `function(*args)` as `sender` to whichever contract defines it."""
+        return self.chain.send(sender, self._home[function], function, *args, gas=gas)
+
+    def call(self, function: str, *args: Any) -> Any:
+        return self.chain.call(self._home[function], function, *args)
+
     # -- roles: mirrored in both contracts
 
     def grant(self, drc: LocalAccount, role: Role, account: str) -> list[Receipt]:
@@ -123,35 +186,140 @@ class Registry:
     def has_role(self, role: Role, account: str) -> bool:
         return self.chain.call(self.ledger, "hasRole", role.id, account)
 
-    # -- steps
+    # -- application steps (附件1 一)
 
-    def send(self, sender: LocalAccount, function: str, *args: Any, gas: int = DEFAULT_GAS) -> Receipt:
-        """Send one lifecycle step as `sender` to whichever contract defines it."""
-        return self.chain.send(sender, self._home[function], function, *args, gas=gas)
+    def submit(
+        self, signer: LocalAccount, *, parcels: list[bytes], period_start: int, period_end: int, claimed_kg: int,
+        documents_hash: bytes, report_hash: bytes,
+    ) -> Submitted:
+        receipt = self.send(signer, "submit", parcels, period_start, period_end, claimed_kg, documents_hash, report_hash)
+        return Submitted(receipt, receipt.event("ApplicationSubmitted").args["application"])
 
-    def call(self, function: str, *args: Any) -> Any:
-        return self.chain.call(self._home[function], function, *args)
+    def resubmit(self, signer: LocalAccount, *, application: int, documents_hash: bytes, report_hash: bytes) -> Receipt:
+        return self.send(signer, "resubmit", application, documents_hash, report_hash)
+
+    def pass_formal_review(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "pass_formal_review", application)
+
+    def require_supplement(self, signer: LocalAccount, *, application: int, missing_items: list[str]) -> Receipt:
+        return self.send(signer, "require_supplement", application, missing_items)
+
+    def pause_field_survey(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "pause_field_survey", application)
+
+    def resume_field_survey(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "resume_field_survey", application)
+
+    def pass_preliminary_review(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "pass_preliminary_review", application)
+
+    def attest_report(self, signer: LocalAccount, *, application: int, report_hash: bytes, attested_kg: int) -> Receipt:
+        return self.send(signer, "attest_report", application, report_hash, attested_kg)
+
+    def sign_validation(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "sign_validation", application)
+
+    def file(self, signer: LocalAccount, *, application: int, filing_number: str) -> Receipt:
+        return self.send(signer, "file", application, filing_number)
+
+    def reject(self, signer: LocalAccount, *, application: int, reason: str) -> Receipt:
+        return self.send(signer, "reject", application, reason)
+
+    def mint(self, signer: LocalAccount, *, application: int) -> CouponWritten:
+        receipt = self.send(signer, "mint", application)
+        return CouponWritten(receipt, receipt.event("CouponCreated").args["coupon"])
+
+    # -- parcels (§2, §9)
+
+    def set_ccer_listed(self, signer: LocalAccount, *, parcel: bytes, listed: bool) -> Receipt:
+        return self.send(signer, "set_ccer_listed", parcel, listed)
+
+    def record_harvest_plan(self, signer: LocalAccount, *, parcel: bytes, start: int, end: int, tending: bool) -> Receipt:
+        return self.send(signer, "record_harvest_plan", parcel, start, end, tending)
+
+    # -- coupon steps: the owner's consent, then the department's step
+
+    def request(
+        self, signer: LocalAccount, *, coupon: int, action: Action, counterparty: str, amount_kg: int
+    ) -> Receipt:
+        return self.send(signer, "request", coupon, int(action), counterparty, amount_kg)
+
+    def cancel_request(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "cancel_request", coupon)
+
+    def list_coupon(
+        self, signer: LocalAccount, *, coupon: int, price_fen_per_tonne: int, notice_end: int, disclosure_hash: bytes
+    ) -> Receipt:
+        return self.send(signer, "list_coupon", coupon, price_fen_per_tonne, notice_end, disclosure_hash)
+
+    def withdraw_listing(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "withdraw_listing", coupon)
+
+    def settle_trade(
+        self, signer: LocalAccount, *, coupon: int, buyer: str, amount_kg: int, price_fen_per_tonne: int,
+        service_fee_fen: int, agreement_hash: bytes,
+    ) -> CouponWritten:
+        receipt = self.send(
+            signer, "settle_trade", coupon, buyer, amount_kg, price_fen_per_tonne, service_fee_fen, agreement_hash
+        )
+        return CouponWritten(receipt, receipt.event("TradeSettled").args["coupon"])
+
+    def register_transfer(self, signer: LocalAccount, *, coupon: int) -> CouponWritten:
+        receipt = self.send(signer, "register_transfer", coupon)
+        return CouponWritten(receipt, receipt.event("CouponTransferred").args["coupon"])
+
+    def register_pledge(self, signer: LocalAccount, *, coupon: int, secured_fen: int, term_end: int) -> CouponWritten:
+        receipt = self.send(signer, "register_pledge", coupon, secured_fen, term_end)
+        return CouponWritten(receipt, receipt.event("CouponPledged").args["coupon"])
+
+    def release_pledge(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "release_pledge", coupon)
+
+    def enforce_pledge(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "enforce_pledge", coupon)
+
+    def freeze(self, signer: LocalAccount, *, coupon: int, reason: str) -> Receipt:
+        return self.send(signer, "freeze", coupon, reason)
+
+    def unfreeze(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "unfreeze", coupon)
+
+    def report_loss(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "report_loss", coupon)
+
+    def withdraw_loss(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "withdraw_loss", coupon)
+
+    def file_reissue(self, signer: LocalAccount, *, coupon: int, filing_number: str) -> Receipt:
+        return self.send(signer, "file_reissue", coupon, filing_number)
+
+    def reissue(self, signer: LocalAccount, *, coupon: int) -> CouponWritten:
+        receipt = self.send(signer, "reissue", coupon)
+        return CouponWritten(receipt, receipt.event("CouponVoided").args["replaced_by"])
+
+    def retire(
+        self, signer: LocalAccount, *, coupon: int, purpose: OffsetPurpose, beneficiary: str, case_reference: str
+    ) -> CouponWritten:
+        receipt = self.send(signer, "retire", coupon, int(purpose), beneficiary, case_reference)
+        return CouponWritten(receipt, receipt.event("CouponRetired").args["coupon"])
 
     # -- typed reads
 
     def coupon(self, coupon_id: int) -> Coupon:
-        c = self.call("coupon", coupon_id)
-        return Coupon(coupon_id, c[0], CouponState(c[1]), *c[2:])
+        return Coupon.read(self.chain, self.ledger, coupon_id)
 
     def number_of(self, coupon_id: int) -> str:
-        coupon = self.coupon(coupon_id)
-        return coupon_number(self.issuance(coupon.issuance).year, coupon.issuance, coupon.seq)
+        return read_number(self.chain, self.ledger, coupon_id)
 
     def coupon_count(self) -> int:
         return self.call("coupon_count")
 
-    def application(self, application_id: int) -> Application:
-        a = self.call("application", application_id)
-        return Application(application_id, a[0], a[1], ApplicationStatus(a[2]), *a[3:])
-
     def issuance(self, issuance_id: int) -> Issuance:
-        return Issuance(issuance_id, *self.call("issuance", issuance_id))
+        return Issuance.read(self.chain, self.ledger, issuance_id)
 
     def request_of(self, coupon_id: int) -> Request:
         r = self.call("request_of", coupon_id)
         return Request(Action(r[0]), r[1], r[2])
+
+    def application(self, application_id: int) -> Application:
+        return Application.read(self.chain, self.applications, application_id)

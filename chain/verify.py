@@ -18,7 +18,7 @@ from web3.exceptions import TransactionNotFound
 
 from . import compile as compiler
 from .client import Chain
-from .registry import coupon_number
+from .registry import Coupon, Issuance, coupon_number, read_number
 from .states import CouponState, OffsetPurpose, Role
 
 STATEMENT_16 = (
@@ -97,27 +97,28 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
     ledger = chain.contract(artifact, emitter)
     if not retired:
         coupon_id = events[-1].args["coupon"]
-        replaced_by = ledger.functions.replaced_by(coupon_id).call()
+        replaced_by = chain.call(ledger, "replaced_by", coupon_id)
         if replaced_by:
             return Verification(Verdict.VOIDED, "VOIDED", tx_hash, params={
-                "coupon": _number(ledger, coupon_id), "replacement": _number(ledger, replaced_by)})
+                "coupon": read_number(chain, ledger, coupon_id), "replacement": read_number(chain, ledger, replaced_by)})
         return Verification(Verdict.INVALID, "NOT_OFFSET", tx_hash)
 
     args = retired[0].args
     signer = w3.eth.get_transaction(tx_hash)["from"]
-    signer_role = ledger.functions.department_of(signer).call(block_identifier=receipt["blockNumber"])
+    signer_role = chain.call(ledger, "department_of", signer, block=receipt["blockNumber"])
     if signer_role != Role.EEB.id:
         return Verification(Verdict.INVALID, "SIGNER_NOT_EEB", tx_hash)
-    state = CouponState(ledger.functions.coupon(args["coupon"]).call()[1])
+    state = Coupon.read(chain, ledger, args["coupon"]).state
     if state != CouponState.RETIRED:
         return Verification(Verdict.INVALID, "NOT_RETIRED", tx_hash, params={"state": state.name})
     block = w3.eth.get_block(receipt["blockNumber"])
+    year = Issuance.read(chain, ledger, args["issuance"]).year
     certificate = {
         "certificate_id": tx_hash,
         "block": receipt["blockNumber"],
         "timestamp": block["timestamp"],
         "ledger": emitter,
-        "coupon": coupon_number(ledger.functions.issuance(args["issuance"]).call()[1], args["issuance"], args["seq"]),
+        "coupon": coupon_number(year, args["issuance"], args["seq"]),
         "serials": [args["first_serial"], args["last_serial"]],
         "amount_kg": args["amount_kg"],
         "beneficiary": args["beneficiary"],
@@ -129,9 +130,3 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         "statement": STATEMENT_16,
     }
     return Verification(Verdict.VALID, "RETIRED", tx_hash, certificate)
-
-
-def _number(ledger, coupon_id: int) -> str:
-    coupon = ledger.functions.coupon(coupon_id).call()
-    year = ledger.functions.issuance(coupon[2]).call()[1]
-    return coupon_number(year, coupon[2], coupon[3])

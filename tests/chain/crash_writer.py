@@ -58,10 +58,11 @@ def stream(node) -> None:
         while node.registry.coupon(coupon).owner != holder.address:
             coupon -= 1
         while True:
-            ack("request", reg.send(holder, "request", coupon, int(Action.TRANSFER), buyer.address, 1).tx_hash)
-            receipt = reg.send(center, "register_transfer", coupon)
-            ack("transfer", receipt.tx_hash)
-            coupon = receipt.event("CouponSplit").args["rest"]
+            requested = reg.request(holder, coupon=coupon, action=Action.TRANSFER, counterparty=buyer.address, amount_kg=1)
+            ack("request", requested.tx_hash)
+            moved = reg.register_transfer(center, coupon=coupon)
+            ack("transfer", moved.tx_hash)
+            coupon = moved.receipt.event("CouponSplit").args["rest"]
 
     threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in range(WORKERS)]
     for t in threads:

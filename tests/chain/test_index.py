@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import create_engine
 
-from chain import Action, CouponState, Role, devnet
+from chain import Action, CouponState, OffsetPurpose, Role, devnet
 from chain.index import EventIndex
 import chain_story
 
@@ -39,13 +39,13 @@ def test_sync__after_restart__applies_only_new_events(story, tmp_path):
     # New events after the first sync: freeze a coupon the holder still has.
     active = next(c for c in result.coupons if c["state"] == "ACTIVE")
     coupon_id = next(i for i in range(1, net.registry.coupon_count() + 1) if net.registry.number_of(i) == active["number"])
-    net.registry.send(net.departments[Role.NRB], "freeze", coupon_id, "抽查")
+    net.registry.freeze(net.departments[Role.NRB], coupon=coupon_id, reason="抽查")
 
     reopened = EventIndex(create_engine(url))  # a restarted gateway: the cursor is on disk
     assert reopened.sync(net.registry) == 1
     assert reopened.provenance(active["number"])["coupon"]["state"] == "FROZEN"
     _assert_index_equals_chain(reopened, net.registry)
-    net.registry.send(net.departments[Role.NRB], "unfreeze", coupon_id)
+    net.registry.unfreeze(net.departments[Role.NRB], coupon=coupon_id)
 
 
 def test_rebuild__from_events__same_projection(story, tmp_path):
@@ -99,8 +99,9 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
     holder = net.new_account()
     coupon = devnet.issue_coupon(registry, net.departments, holder, parcels=[b"\x55" * 32], amount_kg=5_000)
     dep = net.departments
-    registry.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1)
-    retired = registry.send(dep[Role.EEB], "retire", coupon, 4, "积分用户", "GP-1").event("CouponRetired").args["coupon"]
+    registry.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1)
+    retired = registry.retire(dep[Role.EEB], coupon=coupon, purpose=OffsetPurpose.GREEN_POINTS,
+                              beneficiary="积分用户", case_reference="GP-1").coupon
 
     index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     index.sync(registry)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from vyper import compile_code
 
-from chain import ChainRevert, OffsetPurpose, Registry, Role, devnet
+from chain import Action, ChainRevert, OffsetPurpose, Registry, Role, devnet
 from chain.compile import Artifact
 from chain.verify import STATEMENT_16, Verdict, verify_offset
 import chain_story
@@ -73,7 +73,8 @@ def test_verify__unknown_hash__unknown(story):
 def test_verify__failed_tx__invalid(story):
     net, _, _ = story
     with pytest.raises(ChainRevert) as caught:
-        net.registry.send(net.departments[Role.CENTER], "retire", 1, 2, "x", "y")
+        net.registry.retire(net.departments[Role.CENTER], coupon=1, purpose=OffsetPurpose.EVENT_NEUTRALITY,
+                            beneficiary="x", case_reference="y")
     verdict = verify_offset(net.evm.chain, caught.value.tx_hash)
     assert verdict.verdict == Verdict.INVALID
     assert "failed" in verdict.reason
@@ -110,8 +111,9 @@ def test_verify__genuine_code_other_registry__invalid_when_ledger_pinned(story):
     impostor.grant_all(impostor_drc, {role: a.address for role, a in staff.items()})
     staff[Role.EEB] = impostor_eeb
     coupon = devnet.issue_coupon(impostor, staff, holder, parcels=[b"\x66" * 32], amount_kg=1000)
-    impostor.send(holder, "request", coupon, 8, "0x" + "00" * 20, 1000)
-    tx_hash = impostor.send(impostor_eeb, "retire", coupon, 2, "伪造单位", "FAKE").tx_hash
+    impostor.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1000)
+    tx_hash = impostor.retire(impostor_eeb, coupon=coupon, purpose=OffsetPurpose.EVENT_NEUTRALITY,
+                              beneficiary="伪造单位", case_reference="FAKE").tx_hash
 
     pinned = verify_offset(net.evm.chain, tx_hash, ledger_address=net.registry.ledger.address)
     assert pinned.verdict == Verdict.INVALID and "not by the registry's ledger" in pinned.reason
@@ -130,7 +132,6 @@ def test_verify__lookalike_contract__invalid_code(story):
 
 
 def test_cli_verify__embedded_data_dir__valid_then_unknown(tmp_path):
-    from chain import Action
     from chain.node import open_node
 
     env = {"TANQUAN_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
@@ -139,8 +140,9 @@ def test_cli_verify__embedded_data_dir__valid_then_unknown(tmp_path):
     holder = node.custodial("holder")
     departments = {role: node.department(role) for role in Role}
     coupon = devnet.issue_coupon(reg, departments, holder, parcels=[b"\x77" * 32], amount_kg=1000)
-    reg.send(holder, "request", coupon, int(Action.OFFSET), "0x" + "00" * 20, 1000)
-    tx_hash = reg.send(node.department(Role.EEB), "retire", coupon, 2, "某会议", "M-1").tx_hash
+    reg.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1000)
+    tx_hash = reg.retire(node.department(Role.EEB), coupon=coupon, purpose=OffsetPurpose.EVENT_NEUTRALITY,
+                         beneficiary="某会议", case_reference="M-1").tx_hash
     node.close()
 
     def verify(h):
