@@ -8,10 +8,10 @@ size. Three rooms: `schema` (tables), `projector` (events → rows), `queries`
 from __future__ import annotations
 
 from .projector import Projector
-from .queries import Queries
-from .schema import CouponRow, IssuanceRow, OffsetRow, StepRow, create_tables
+from .queries import ListedCoupon, Queries
+from .schema import ApplicationRow, CouponRow, IssuanceRow, OffsetRow, StepRow, create_tables
 
-__all__ = ["CouponRow", "EventIndex", "IssuanceRow", "OffsetRow", "StepRow"]
+__all__ = ["ApplicationRow", "CouponRow", "EventIndex", "IssuanceRow", "ListedCoupon", "OffsetRow", "StepRow"]
 
 
 class EventIndex(Projector, Queries):

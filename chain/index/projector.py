@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..client import Event
 from ..registry import Registry, coupon_number
-from ..states import Action, CouponState, OffsetPurpose, Role
-from .schema import CouponRow, Cursor, IssuanceRow, OffsetRow, RoleHolder, StepRow, create_tables, drop_tables
+from ..states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
+from .schema import (
+    ApplicationRow, CouponRow, Cursor, IssuanceRow, OffsetRow, RoleHolder, StepRow, create_tables, drop_tables,
+)
 
 LOG_CHUNK_BLOCKS = 2_000
 ROLE_NAMES = {role.id: role.value for role in Role}
@@ -43,6 +45,18 @@ MOVES: dict[str, tuple[str, CouponState | None, str | None]] = {
     "ReissueFiled": ("coupon", None, None),
 }
 
+# Event name → an application's status afterwards; each such step restarts its review clock (updated_at).
+APPLICATION_MOVES: dict[str, ApplicationStatus] = {
+    "FormalReviewPassed": ApplicationStatus.FORMAL_OK,
+    "SupplementRequired": ApplicationStatus.SUPPLEMENT_REQUIRED,
+    "ApplicationResubmitted": ApplicationStatus.SUBMITTED,
+    "PreliminaryReviewPassed": ApplicationStatus.PRELIM_OK,
+    "ApplicationValidated": ApplicationStatus.VALIDATED,
+    "ApplicationFiled": ApplicationStatus.FILED,
+    "ApplicationRejected": ApplicationStatus.REJECTED,
+    "ApplicationIssued": ApplicationStatus.ISSUED,
+}
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
@@ -61,21 +75,25 @@ class _Rows:
     roles: dict[str, RoleHolder]
     issuances: dict[int, IssuanceRow]
     coupons: dict[int, CouponRow]
+    applications: dict[int, ApplicationRow]
 
     @classmethod
     def load(cls, session: Session, events: list[Event]) -> _Rows:
         coupons = {e.args[MOVES[e.name][0]] for e in events if e.name in MOVES}
         issuances = {e.args["issuance"] for e in events if e.name == "CouponCreated"}
+        applications = {e.args["application"] for e in events if "application" in e.args}
         return cls(
             session,
             roles={row.address: row for row in session.scalars(select(RoleHolder))},
             issuances=_by_id(session, IssuanceRow, issuances),
             coupons=_by_id(session, CouponRow, coupons),
+            applications=_by_id(session, ApplicationRow, applications),
         )
 
-    def add(self, row: IssuanceRow | CouponRow) -> None:
+    def add(self, row: IssuanceRow | CouponRow | ApplicationRow) -> None:
         self.session.add(row)
-        (self.issuances if isinstance(row, IssuanceRow) else self.coupons)[row.id] = row
+        table = {IssuanceRow: self.issuances, CouponRow: self.coupons, ApplicationRow: self.applications}[type(row)]
+        table[row.id] = row
 
 
 def _by_id(session: Session, table, ids: set[int]) -> dict:
@@ -152,6 +170,7 @@ class Projector:
                 session.delete(row)
             return
         if "application" in args and e.name != "IssuanceCreated":
+            self._move_application(rows, e, timestamp)
             step.application_id = args["application"]
             session.add(step)
             return
@@ -195,6 +214,33 @@ class Projector:
                     )
                 )
         session.add(step)
+
+    @staticmethod
+    def _move_application(rows: _Rows, e: Event, timestamp: int) -> None:
+        args = e.args
+        if e.name == "ApplicationSubmitted":
+            rows.add(
+                ApplicationRow(
+                    id=args["application"], applicant=args["applicant"], status=ApplicationStatus.SUBMITTED.name,
+                    period_start=args["period_start"], period_end=args["period_end"], claimed_kg=args["claimed_kg"],
+                    attested_kg=0, nrb_signed=False, forestry_signed=False, survey_paused=False, updated_at=timestamp,
+                )
+            )
+            return
+        application = rows.applications[args["application"]]
+        if (status := APPLICATION_MOVES.get(e.name)) is not None:
+            application.status, application.updated_at = status.name, timestamp
+        if e.name in ("FieldSurveyPaused", "FieldSurveyResumed"):
+            application.survey_paused = e.name == "FieldSurveyPaused"
+        elif e.name == "ReportAttested":
+            application.attested_kg = args["attested_kg"]
+        elif e.name == "ValidationSigned":
+            if args["department"] == Role.NRB.id:
+                application.nrb_signed = True
+            else:
+                application.forestry_signed = True
+        elif e.name == "ApplicationFiled":
+            application.filing_number = args["filing_number"]
 
     @staticmethod
     def _create_coupon(rows: _Rows, args: dict, timestamp: int) -> None:

@@ -3,12 +3,14 @@ the lists services page through. No EVM calls: rows only."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .schema import CouponRow, IssuanceRow, OffsetRow, StepRow
+from .schema import ApplicationRow, CouponRow, IssuanceRow, OffsetRow, StepRow
 
 
 class CouponNumbers:
@@ -36,7 +38,20 @@ class CouponNumbers:
             self._ids[row.number], self._numbers[row.id] = row.id, row.number
 
 
+@dataclass(frozen=True)
+class ListedCoupon:
+    """A listed coupon and what the disclosure board shows of where it came from."""
+
+    coupon: CouponRow
+    origins: list[int]  # its id, then its parent's and so on: a remainder's listing form is its origin's
+    issuance: IssuanceRow
+    issued_at: int  # the issuance's first coupon's creation
+    application: ApplicationRow | None
+
+
 class Queries:
+    """Rows come back detached: readable after their session has closed."""
+
     def __init__(self, engine):
         self.engine = engine
         self.numbers = CouponNumbers(engine)
@@ -99,9 +114,117 @@ class Queries:
             row = session.get(OffsetRow, tx_hash.lower())
             return None if row is None else {c.name: getattr(row, c.name) for c in OffsetRow.__table__.columns}
 
-    def coupons(self) -> Iterable[CouponRow]:
+    # -- coupons
+
+    def coupons(self, *, owner: str | None = None, states: Iterable[str] | None = None) -> list[CouponRow]:
+        query = select(CouponRow).order_by(CouponRow.id)
+        if owner is not None:
+            query = query.where(CouponRow.owner == owner)
+        if states is not None:
+            query = query.where(CouponRow.state.in_(list(states)))
         with Session(self.engine) as session:
-            return session.scalars(select(CouponRow).order_by(CouponRow.id)).all()
+            return list(session.scalars(query).all())
+
+    def coupon(self, number: str) -> CouponRow | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(CouponRow).where(CouponRow.number == number))
+
+    def pending_actions(self) -> dict[str, str]:
+        """Coupon number → the owner's open consent (an Action name), for every coupon that has one."""
+        with Session(self.engine) as session:
+            return dict(session.execute(
+                select(CouponRow.number, CouponRow.pending_action).where(CouponRow.pending_action.is_not(None))
+            ).all())
+
+    def listed(self) -> list[ListedCoupon]:
+        with Session(self.engine) as session:
+            coupons = session.scalars(select(CouponRow).where(CouponRow.state == "LISTED").order_by(CouponRow.id)).all()
+            issuance_ids = {c.issuance for c in coupons}
+            issuances = {i.id: i for i in session.scalars(select(IssuanceRow).where(IssuanceRow.id.in_(issuance_ids)))}
+            issued_at = dict(session.execute(
+                select(CouponRow.issuance, func.min(CouponRow.created_at))
+                .where(CouponRow.issuance.in_(issuance_ids)).group_by(CouponRow.issuance)
+            ).all())
+            parents = dict(session.execute(
+                select(CouponRow.id, CouponRow.parent).where(CouponRow.issuance.in_(issuance_ids))
+            ).all())
+            applications = {a.id: a for a in session.scalars(
+                select(ApplicationRow).where(ApplicationRow.id.in_({i.application for i in issuances.values()}))
+            )}
+        board = []
+        for c in coupons:
+            origins = [c.id]
+            while parents.get(origins[-1]):
+                origins.append(parents[origins[-1]])
+            issuance = issuances[c.issuance]
+            board.append(ListedCoupon(c, origins, issuance, issued_at[c.issuance], applications.get(issuance.application)))
+        return board
+
+    def amounts(self) -> dict:
+        """Kilograms by state, issued in all, and retired by offset purpose; the number of offsets."""
+        with Session(self.engine) as session:
+            by_state: Counter = Counter()
+            for state, amount in session.execute(select(CouponRow.state, CouponRow.amount_kg)).all():
+                by_state[state] += amount
+            issued = session.scalar(  # a coupon with neither parent nor predecessor was newly issued
+                select(func.coalesce(func.sum(CouponRow.amount_kg), 0))
+                .where(CouponRow.parent.is_(None), CouponRow.replaces.is_(None))
+            )
+            by_purpose: dict[str, int] = defaultdict(int)
+            offsets = 0
+            for purpose, amount in session.execute(select(OffsetRow.purpose, OffsetRow.amount_kg)).all():
+                by_purpose[purpose] += amount
+                offsets += 1
+        return {"issued_kg": issued, "by_state_kg": dict(by_state), "offsets": offsets,
+                "retired_by_purpose_kg": dict(by_purpose)}
+
+    def steps(self, events: Iterable[str]) -> list[StepRow]:
+        """Every step of these kinds, in the order they were indexed."""
+        with Session(self.engine) as session:
+            return list(session.scalars(select(StepRow).where(StepRow.event.in_(list(events))).order_by(StepRow.id)).all())
+
+    def issuance_applications(self) -> dict[int, int]:
+        """Issuance id → the application it issued."""
+        with Session(self.engine) as session:
+            return dict(session.execute(select(IssuanceRow.id, IssuanceRow.application)).all())
+
+    # -- applications
+
+    def application(self, application_id: int) -> ApplicationRow | None:
+        with Session(self.engine) as session:
+            return session.get(ApplicationRow, application_id)
+
+    def applications(self, *, statuses: Iterable[str]) -> list[ApplicationRow]:
+        with Session(self.engine) as session:
+            return list(session.scalars(
+                select(ApplicationRow).where(ApplicationRow.status.in_(list(statuses))).order_by(ApplicationRow.id)
+            ).all())
+
+    def application_history(self, application_id: int) -> list[dict]:
+        """An application's steps, each with its tx hash, block, time and signing department."""
+        with Session(self.engine) as session:
+            steps = session.scalars(
+                select(StepRow).where(StepRow.application_id == application_id)
+                .order_by(StepRow.block_number, StepRow.log_index)
+            ).all()
+        return [
+            {"event": s.event, "tx_hash": s.tx_hash, "block": s.block_number, "timestamp": s.timestamp,
+             "department": s.signer_role, "details": s.details}
+            for s in steps
+        ]
+
+    def survey_pauses(self, application_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
+        """Application id → its field-survey steps in order: (FieldSurveyPaused or FieldSurveyResumed, timestamp)."""
+        found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        with Session(self.engine) as session:
+            for application, event, timestamp in session.execute(
+                select(StepRow.application_id, StepRow.event, StepRow.timestamp).where(
+                    StepRow.application_id.in_(list(application_ids)),
+                    StepRow.event.in_(["FieldSurveyPaused", "FieldSurveyResumed"]),
+                ).order_by(StepRow.block_number, StepRow.log_index)
+            ).all():
+                found[application].append((event, timestamp))
+        return found
 
 
 def _coupon_public(c: CouponRow) -> dict:

@@ -6,7 +6,7 @@ fills these tables from its events alone.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -24,6 +24,24 @@ class RoleHolder(Base):
     __tablename__ = "role_holders"
     address: Mapped[str] = mapped_column(String(42), primary_key=True)
     role: Mapped[str] = mapped_column(String(16))
+
+
+class ApplicationRow(Base):
+    """A registration application's on-chain record, as its events left it."""
+
+    __tablename__ = "applications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant: Mapped[str] = mapped_column(String(42), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    period_start: Mapped[int] = mapped_column(BigInteger)
+    period_end: Mapped[int] = mapped_column(BigInteger)
+    claimed_kg: Mapped[int] = mapped_column(BigInteger)
+    attested_kg: Mapped[int] = mapped_column(BigInteger, default=0)
+    nrb_signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    forestry_signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    survey_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    filing_number: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[int] = mapped_column(BigInteger)  # when its status last changed (the review clock)
 
 
 class IssuanceRow(Base):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import create_engine
 
-from chain import Action, CouponState, OffsetPurpose, Role, devnet
+from chain import Action, ApplicationStatus, CouponState, OffsetPurpose, Role, devnet
 from chain.index import EventIndex
 import chain_story
 
@@ -25,11 +25,54 @@ def _assert_index_equals_chain(index: EventIndex, registry) -> None:
         assert row.number == registry.number_of(row.id)
 
 
+def _assert_applications_equal_chain(index: EventIndex, registry) -> None:
+    statuses = [status.name for status in ApplicationStatus]
+    rows = index.applications(statuses=statuses)
+    assert [row.id for row in rows] == list(range(1, registry.call("application_count") + 1))
+    for row in rows:
+        a = registry.application(row.id)
+        assert (row.status, row.applicant, row.claimed_kg, row.attested_kg, row.period_start, row.period_end) == (
+            a.status.name, a.applicant, a.claimed_kg, a.attested_kg, a.period_start, a.period_end)
+        assert (row.nrb_signed, row.forestry_signed, row.survey_paused, row.updated_at) == (
+            a.nrb_signed, a.forestry_signed, a.survey_paused, a.updated_at)
+        assert row.filing_number == (registry.call("filing_numbers", row.id) or None)
+
+
 def test_sync__demo_story__index_equals_chain(story, tmp_path):
     net, _ = story
     index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
     assert index.sync(net.registry) > 0
     _assert_index_equals_chain(index, net.registry)
+    _assert_applications_equal_chain(index, net.registry)
+
+
+def test_sync__applications_at_every_review_step__rows_equal_chain(story, tmp_path):
+    net, _ = story
+    registry, dep = net.registry, net.departments
+    center, holder = dep[Role.CENTER], net.new_account()
+
+    def submit(parcel: bytes) -> int:
+        return registry.submit(holder, parcels=[parcel], period_start=1_640_966_400, period_end=1_704_038_400,
+                               claimed_kg=4_000, documents_hash=b"\x01" * 32, report_hash=b"\x02" * 32).application
+
+    supplemented, rejected, surveyed, half_validated = (submit(bytes([0x60 + i]) * 32) for i in range(4))
+    registry.require_supplement(center, application=supplemented, missing_items=["合作开发协议"])
+    registry.resubmit(holder, application=supplemented, documents_hash=b"\x03" * 32, report_hash=b"\x02" * 32)
+    registry.reject(center, application=rejected, reason="材料不实")
+    for application in (surveyed, half_validated):
+        registry.pass_formal_review(center, application=application)
+    registry.pause_field_survey(center, application=surveyed)
+    registry.pass_preliminary_review(center, application=half_validated)
+    registry.attest_report(dep[Role.VERIFIER], application=half_validated, report_hash=b"\x02" * 32, attested_kg=3_500)
+    registry.sign_validation(dep[Role.FORESTRY], application=half_validated)
+
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index.sync(registry)
+
+    _assert_applications_equal_chain(index, registry)
+    assert [e for e, _ in index.survey_pauses([surveyed])[surveyed]] == ["FieldSurveyPaused"]
+    history = [step["event"] for step in index.application_history(supplemented)]
+    assert history == ["ApplicationSubmitted", "SupplementRequired", "ApplicationResubmitted"]
 
 
 def test_sync__after_restart__applies_only_new_events(story, tmp_path):
