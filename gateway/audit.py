@@ -14,7 +14,7 @@ from concurrent.futures import Future
 
 from sqlalchemy import insert
 
-from .db import AuditEntry, Database
+from .db import AuditEntry, Database, User
 
 
 class AuditLog:
@@ -24,8 +24,11 @@ class AuditLog:
         self._thread = threading.Thread(target=self._run, name="tanquan-audit-writer", daemon=True)
         self._thread.start()
 
-    def record(self, entry: dict) -> None:
-        """Return once the entry (AuditEntry's columns) is committed; raise what the commit raised."""
+    def record(self, user: User, action: str, request: dict, tx_hash: str | None = None, outcome: str = "ok") -> None:
+        """Every write, on-chain or not, with who, which department, what was asked and how
+        it ended (§6). Returns once the entry is committed; raises what the commit raised."""
+        entry = dict(username=user.username, department=user.role, action=action, request=request,
+                     tx_hash=tx_hash, outcome=outcome)
         done: Future = Future()
         self._queue.put((entry, done))
         done.result()

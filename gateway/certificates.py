@@ -5,10 +5,8 @@ that verifies it: a PDF alone proves nothing, the chain does."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
-from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -22,9 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from chain.verify import STATEMENT_16
-
-from .services.applications import CST
+from .services.public import STATEMENT_16
+from .units import china_time, tonnes_display
 
 FONT = "WenQuanYi"
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -71,11 +68,11 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _day(timestamp: int) -> str:
-    return dt.datetime.fromtimestamp(timestamp, CST).strftime("%Y-%m-%d")
+    return china_time(timestamp, "%Y-%m-%d")
 
 
 def _tonnes(kg: int) -> str:
-    return f"{Decimal(kg) / 1000:,.3f}".rstrip("0").rstrip(".") + " 吨二氧化碳当量 t CO2e"
+    return tonnes_display(kg) + " 吨二氧化碳当量 t CO2e"
 
 
 def _qr(url: str, size: float = 34 * mm) -> Drawing:
@@ -163,7 +160,7 @@ def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
     c = verification["certificate"]
     rows = [
         ("凭证编号 Certificate id", c["certificate_id"], True),
-        ("区块 Block", f"{c['block']}（{dt.datetime.fromtimestamp(c['timestamp'], CST):%Y-%m-%d %H:%M} 北京时间）", False),
+        ("区块 Block", f"{c['block']}（{china_time(c['timestamp'])} 北京时间）", False),
         ("注销的碳券 Retired coupon", c["coupon"], False),
         ("序号区间 Serial block", f"{c['serials'][0]}–{c['serials'][1]}", False),
         ("抵销量 Amount", _tonnes(c["amount_kg"]), False),

@@ -18,15 +18,6 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _open_node():
-    from chain.node import open_node
-
-    settings = get_settings()
-    return open_node(
-        settings.data_dir, chain_url=settings.chain_url, loss_notice_seconds=round(settings.loss_notice_days * 86400)
-    )
-
-
 def _print_story(result) -> None:
     print("\n碳券 coupons")
     for number in result.coupons:
@@ -120,66 +111,49 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _keys(args: argparse.Namespace) -> None:
-    from chain import Role
+    from .runtime import open_node_for, signing_addresses
 
-    node = _open_node()
+    node = open_node_for(get_settings())
     try:
         print(f"{'role':<10} address")
-        for role in Role:
-            print(f"{role.value:<10} {node.department(role).address}")
-        print(f"{'faucet':<10} {node.keys.address_of('faucet')}")
+        for name, address in signing_addresses(node).items():
+            print(f"{name:<10} {address}")
     finally:
         node.close()
 
 
 def _index_rebuild(args: argparse.Namespace) -> None:
-    from chain.index import EventIndex
+    from .runtime import open_node_for, rebuild_index
 
-    from .db import make_engine
-
-    node = _open_node()
+    settings = get_settings()
+    node = open_node_for(settings)
     try:
-        index = EventIndex(make_engine(get_settings().index_url))
-        applied = index.rebuild(node.registry, from_block=node.deployed_block, progress=_progress)
-        print(f"rebuilt the index from {applied} events up to block {index.cursor()}")
+        applied, cursor = rebuild_index(settings, node, _progress)
+        print(f"rebuilt the index from {applied} events up to block {cursor}")
     finally:
         node.close()
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from chain.backends import connect, open_embedded
-    from chain.errors import ChainError
-    from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
-    from chain.verify import Verdict, verify_offset
+    from .errors import DomainError
+    from .services import public
 
-    embedded = None
-    if args.rpc:
-        chain = connect(args.rpc)
-    else:
-        try:
-            embedded = open_embedded(get_settings().data_dir / CHAIN_FILE)
-        except ChainError as exc:
-            print(f"tanquan verify: {exc}; give --rpc URL", file=sys.stderr)
-            return 2
-        chain = embedded.chain
-    ledger = args.ledger
-    deployment = get_settings().data_dir / DEPLOYMENT_FILE
-    if ledger is None and not args.rpc and deployment.exists():
-        ledger = json.loads(deployment.read_text())["ledger"]
     try:
-        result = verify_offset(chain, args.tx_hash, ledger_address=ledger)
-    finally:
-        if embedded is not None:
-            embedded.close()
+        result = public.verification_without_gateway(
+            get_settings().data_dir, args.tx_hash, rpc=args.rpc, ledger=args.ledger
+        )
+    except DomainError as exc:
+        print(f"tanquan verify: {exc.message}", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps({"verdict": result.verdict.value, "reason": result.reason, "tx_hash": result.tx_hash,
-                          "certificate": result.certificate}, ensure_ascii=False, indent=2))
+        print(json.dumps({key: result[key] for key in ("verdict", "reason", "tx_hash", "certificate")},
+                         ensure_ascii=False, indent=2))
     else:
         label = {"valid": "有效 VALID", "invalid": "无效 INVALID", "voided": "已作废 VOIDED", "unknown": "未找到 UNKNOWN"}
-        print(f"{label[result.verdict.value]}: {result.reason}")
-        for key, value in result.certificate.items():
+        print(f"{label[result['verdict']]}: {result['reason']}")
+        for key, value in result["certificate"].items():
             print(f"  {key:<18} {value}")
-    return {Verdict.VALID: 0, Verdict.UNKNOWN: 2}.get(result.verdict, 1)
+    return {"valid": 0, "unknown": 2}.get(result["verdict"], 1)
 
 
 def main(argv: list[str] | None = None) -> None:

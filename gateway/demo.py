@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from chain import Role
-
 from .db import User
 from .runtime import Gateway
 from .schemas import OfficialCreate
 from .services import users
+from .steps import DEPARTMENTS
 
 DEMO_PASSWORD = "tanquan-demo-2026"
 DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue
-OFFICIALS = {role.value: f"{role.value.lower()}_officer" for role in Role}
+OFFICIALS = {role: f"{role.lower()}_officer" for role in DEPARTMENTS}
 OFFICIAL_NAMES = {
     "DRC": "区发改局", "CENTER": "碳汇交易综合服务中心", "NRB": "区自然资源局", "FORESTRY": "区林业局",
     "EEB": "区生态环境分局", "GOV": "区人民政府", "FINANCE": "区金融办", "VERIFIER": "第三方监测机构",

@@ -1,6 +1,7 @@
-"""What a running gateway holds: the node (keys, chain, registry), the event
-index, its own database and the working-day calendar, and the one path every
-write takes: sign as the caller's department, audit, follow the index."""
+"""What a running gateway holds, wired in one place: the node (keys, chain,
+registry), the database engine its event index and its own records share, the
+audit log, the one path every write takes, the index follower, the memories
+that spare a read per request, and the working-day calendar."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from eth_account.signers.local import LocalAccount
 
-from chain import ChainError, ChainRevert, Receipt, Role
+from chain import ChainError, ChainRevert, Registry, Role
 from chain.index import EventIndex
-from chain.node import Node, open_node
+from chain.node import FAUCET_KEY, Node, open_node
 
 from .audit import AuditLog
 from .db import Database, User, make_engine
@@ -23,8 +24,14 @@ from .errors import DomainError, from_revert
 from .settings import Settings
 from .workdays import WorkCalendar
 
+if TYPE_CHECKING:
+    from .services.users import Login
+
 HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
 ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -43,96 +50,62 @@ class Actor:
         return self.user.role
 
 
-class Gateway:
-    def __init__(self, settings: Settings, node: Node):
-        self.settings = settings
-        self.node = node
-        engine = make_engine(settings.index_url)  # one pool for the index and the gateway's records
-        self.index = EventIndex(engine)
-        self.db = Database(engine)
-        self.audit_log = AuditLog(self.db)
-        self.logins: dict = {}  # token hash → users.Login: services.users.authenticate
-        self.holder_addresses: dict[str, str] = {}  # username → custodial address: services.coupons
-        self.calendar = WorkCalendar(settings.data_dir)
-        self._index_lock = threading.Lock()
+class Memory(Generic[K, V]):
+    """What the gateway remembers instead of reading it again on every request.
+    Bounded: when full it forgets everything at once and reads again."""
+
+    def __init__(self, limit: int = 10_000):
+        self._limit = limit
+        self._values: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        return self._values.get(key)
+
+    def remember(self, key: K, value: V) -> V:
+        if len(self._values) >= self._limit:
+            self._values.clear()
+        self._values[key] = value
+        return value
+
+    def forget(self, key: K) -> None:
+        self._values.pop(key, None)
+
+
+class IndexFollower:
+    """Keeps the event index on the chain head, in a thread of its own: at once when a
+    writer waits for its block, else every second (a JSON-RPC network has other writers too)."""
+
+    def __init__(self, index: EventIndex, node: Node):
+        self._index = index
+        self._node = node
+        self._lock = threading.Lock()
         self._indexed = threading.Condition()
         self._wanted_block = 0
         self._indexed_block = 0  # the index's cursor, kept here: waiters check it without a query
         self._stop = threading.Event()
-        self._follower = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
-        self.sync_index()
-        self._follower.start()
+        self._thread = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
 
-    @classmethod
-    def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
-        node = open_node(
-            settings.data_dir,
-            chain_url=settings.chain_url,
-            served=served,
-            passphrase=passphrase,
-            loss_notice_seconds=round(settings.loss_notice_days * 86400),
-        )
-        return cls(settings, node)
+    def start(self) -> None:
+        self.sync()
+        self._thread.start()
 
     def close(self) -> None:
         self._stop.set()
         with self._indexed:
             self._indexed.notify_all()
-        self._follower.join(timeout=5)
-        self.audit_log.close()
-        self.node.close()
+        self._thread.join(timeout=5)
 
-    @property
-    def registry(self):
-        return self.node.registry
-
-    def number_of(self, coupon_id: int) -> str:
-        """A coupon's number from the index (no EVM calls); the caller's block is indexed already."""
-        return self.index.numbers.number_of(coupon_id)
-
-    # -- keys
-
-    def signer_for(self, user: User) -> LocalAccount:
-        if user.role in Role.__members__:
-            return self.node.department(Role[user.role])
-        if user.role == HOLDER:
-            return self.node.custodial(user.username)
-        raise DomainError("ROLE_REQUIRED", "this account cannot sign transactions", status=403)
-
-    # -- the write path
-
-    def transact(self, actor: Actor, action: str, request: dict, function: str, *args: Any) -> Receipt:
-        """Send one step as the actor's key; audit it whatever the outcome; follow the index."""
-        try:
-            receipt = self.registry.send(actor.signer, function, *args)
-        except ChainRevert as exc:
-            self.audit(actor.user, action, request, exc.tx_hash, f"reverted: {exc.reason}")
-            raise from_revert(exc.reason) from exc
-        except ChainError as exc:
-            self.audit(actor.user, action, request, None, f"rejected: {exc}")
-            raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
-        self.audit(actor.user, action, request, receipt.tx_hash, "ok")
-        self.wait_indexed(receipt.block_number)
-        return receipt
-
-    def audit(self, user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> None:
-        """Every write, on-chain or not, with who, which department, what was asked and how it ended (§6)."""
-        self.audit_log.record(dict(username=user.username, department=user.role, action=action,
-                                   request=request, tx_hash=tx_hash, outcome=outcome))
-
-    # -- the index
-
-    def sync_index(self) -> None:
-        with self._index_lock:
-            self.index.sync(self.registry, from_block=self.node.deployed_block)
-            cursor = self.index.cursor() or 0
+    def sync(self) -> None:
+        with self._lock:
+            self._index.sync(self._node.registry, from_block=self._node.deployed_block)
+            cursor = self._index.cursor() or 0
         with self._indexed:
             self._indexed_block = cursor
             self._indexed.notify_all()
 
-    def wait_indexed(self, block_number: int, timeout: float = 30.0) -> None:
-        """Read-your-writes: wait until the follower has indexed `block_number`.
-        One sync per block serves every caller whose transaction it holds."""
+    def wait_for(self, block_number: int, timeout: float = 30.0) -> None:
+        """Read-your-writes: wait until `block_number` is indexed. One sync per block
+        serves every caller whose transaction it holds."""
         with self._indexed:
             if self._indexed_block >= block_number:
                 return
@@ -142,8 +115,6 @@ class Gateway:
             self._indexed.wait_for(lambda: self._indexed_block >= block_number, timeout=timeout)
 
     def _follow(self) -> None:
-        """Keep the index on the chain head: at once when a writer waits, else every
-        second (a JSON-RPC network has other writers too)."""
         while not self._stop.is_set():
             with self._indexed:
                 self._indexed.wait_for(
@@ -152,6 +123,105 @@ class Gateway:
             if self._stop.is_set():
                 return
             try:
-                self.sync_index()
+                self.sync()
             except Exception:  # noqa: BLE001 - the next round retries; a follower must not die
                 time.sleep(0.2)
+
+
+class Sent(Protocol):
+    """What a registry step returns: its receipt, or a result carrying it."""
+
+    @property
+    def tx_hash(self) -> str: ...
+
+    @property
+    def block_number(self) -> int: ...
+
+
+S = TypeVar("S", bound=Sent)
+
+
+class WritePath:
+    """The one path of every on-chain write: sign as the actor's key, send and await
+    the receipt, audit it whatever the outcome, then wait until the index holds it."""
+
+    def __init__(self, audit: AuditLog, follower: IndexFollower):
+        self._audit = audit
+        self._follower = follower
+
+    def send(self, actor: Actor, action: str, request: dict, step: Callable[[LocalAccount], S]) -> S:
+        """`step` is one typed registry step awaiting its signer, e.g.
+        `functools.partial(registry.freeze, coupon=7, reason="…")`."""
+        try:
+            written = step(actor.signer)
+        except ChainRevert as exc:
+            self._audit.record(actor.user, action, request, exc.tx_hash, f"reverted: {exc.reason}")
+            raise from_revert(exc.reason) from exc
+        except ChainError as exc:
+            self._audit.record(actor.user, action, request, None, f"rejected: {exc}")
+            raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
+        self._audit.record(actor.user, action, request, written.tx_hash)
+        self._follower.wait_for(written.block_number)
+        return written
+
+
+class Gateway:
+    def __init__(self, settings: Settings, node: Node):
+        self.settings = settings
+        self.node = node
+        engine = make_engine(settings.index_url)  # one pool for the index and the gateway's records
+        self.index = EventIndex(engine)
+        self.db = Database(engine)
+        self.audit = AuditLog(self.db)
+        self.follower = IndexFollower(self.index, node)
+        self.writes = WritePath(self.audit, self.follower)
+        self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
+        self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
+        self.calendar = WorkCalendar(settings.data_dir)
+        self.follower.start()
+
+    @classmethod
+    def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
+        return cls(settings, open_node_for(settings, served=served, passphrase=passphrase))
+
+    def close(self) -> None:
+        self.follower.close()
+        self.audit.close()
+        self.node.close()
+
+    @property
+    def registry(self) -> Registry:
+        return self.node.registry
+
+    def signer_for(self, user: User) -> LocalAccount:
+        if user.role in Role.__members__:
+            return self.node.department(Role[user.role])
+        if user.role == HOLDER:
+            return self.node.custodial(user.username)
+        raise DomainError("ROLE_REQUIRED", "this account cannot sign transactions", status=403)
+
+
+# -- what the `tanquan` command does without a running gateway
+
+
+def open_node_for(settings: Settings, *, served: bool = False, passphrase: str | None = None) -> Node:
+    """The data directory's node: its keys, its chain and the registry, deployed on first use."""
+    return open_node(
+        settings.data_dir,
+        chain_url=settings.chain_url,
+        served=served,
+        passphrase=passphrase,
+        loss_notice_seconds=round(settings.loss_notice_days * 86400),
+    )
+
+
+def signing_addresses(node: Node) -> dict[str, str]:
+    """Each department's signing address, and the faucet's that funds them (keys are created on first use)."""
+    return {**{role.value: node.department(role).address for role in Role}, "faucet": node.keys.address_of(FAUCET_KEY)}
+
+
+def rebuild_index(settings: Settings, node: Node, progress: Callable[[int, int], None]) -> tuple[int, int | None]:
+    """Drop the event index and project every event again; returns the events applied and the block reached."""
+    index = EventIndex(make_engine(settings.index_url))
+    applied = index.rebuild(node.registry, from_block=node.deployed_block, progress=progress)
+    return applied, index.cursor()

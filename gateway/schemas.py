@@ -10,6 +10,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from .units import to_fen as to_fen  # callers import the conversions with the schemas
+from .units import to_kg as to_kg
+
 Tonnes = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
@@ -33,14 +36,6 @@ def fits_on_chain(max_bytes: int) -> AfterValidator:
 ReasonText = Annotated[str, Field(max_length=256), fits_on_chain(256)]
 FilingNumber = Annotated[str, Field(min_length=1, max_length=64), fits_on_chain(64)]
 MissingItem = Annotated[str, Field(min_length=1, max_length=100), fits_on_chain(100)]
-
-
-def to_kg(tonnes: Decimal) -> int:
-    return int(tonnes * 1000)
-
-
-def to_fen(yuan: Decimal) -> int:
-    return int(yuan * 100)
 
 
 class LandType(str, enum.Enum):
@@ -206,8 +201,3 @@ class OffsetCreate(BaseModel):
 class EcoCompensationCreate(BaseModel):
     parcels: list[Parcel] = Field(min_length=1, max_length=100)
     years: Decimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
-
-
-class TxPublic(BaseModel):
-    tx_hash: str
-    block: int

@@ -783,10 +783,10 @@ class PySpy:
             workers = [t for t in threads if "AnyIO worker thread" in t]
             out["py_spy_anyio_workers"] = len(workers)
             out["py_spy_anyio_workers_awaiting_receipt"] = sum("Chain._await" in t for t in workers)
-            out["py_spy_anyio_workers_in_sync_index"] = sum("sync_index" in t for t in workers)
+            out["py_spy_anyio_workers_in_sync_index"] = sum("IndexFollower.sync" in t for t in workers)
             out["py_spy_anyio_workers_waiting_for_db_connection"] = sum("QueuePool._do_get" in t for t in workers)
             out["py_spy_anyio_workers_waiting_for_db_connection_in_audit"] = sum(
-                "QueuePool._do_get" in t and "Gateway.audit" in t for t in workers)
+                "QueuePool._do_get" in t and "AuditLog.record" in t for t in workers)
             out["py_spy_anyio_workers_idle"] = sum("Queue.get (queue.py" in t for t in workers)
         return out
 

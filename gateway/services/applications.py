@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from functools import partial
 
 from eth_utils import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain import ApplicationStatus, Receipt, Role
-from chain.index import StepRow
+from chain import ApplicationStatus, CouponWritten, Receipt, Role, Submitted
+from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, Document
 from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
+from ..schemas import (
+    ApplicationCreate, ApplicationDocuments, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan,
+)
+from .. import units
+from ..units import china_date, day_start, to_kg, tonnes_text
 from ..workdays import UnknownCalendarYear
-from ..schemas import ApplicationCreate, ApplicationDocuments, Attestation, Decision, Filing, FormalReview, to_kg
-
-CST = ZoneInfo("Asia/Shanghai")
 
 # DESIGN §5: working days each department has for the step an application waits on.
 STEP_LIMITS = {
@@ -42,10 +43,6 @@ def parcel_id(number: str) -> bytes:
     return keccak(text=number.strip())
 
 
-def day_start(day: dt.date) -> int:
-    return int(dt.datetime.combine(day, dt.time(), CST).timestamp())
-
-
 def documents_hash(documents: ApplicationDocuments) -> bytes:
     """One hash over the document manifest: what the chain records of the files."""
     manifest = "\n".join(f"{k}={v}" for k, v in sorted(documents.model_dump().items()))
@@ -62,28 +59,27 @@ def missing_documents(documents: ApplicationDocuments) -> list[str]:
     return [label for field, label in REQUIRED_DOCUMENTS.items() if getattr(documents, field) is None]
 
 
-def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> tuple[int, Receipt]:
+def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
     if form.documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
     _check_documents(db, form.documents)
-    receipt = gw.transact(
-        actor, "application.submit", form.model_dump(mode="json"), "submit",
-        [parcel_id(p.number) for p in form.parcels],
-        day_start(form.monitoring_period.start), day_start(form.monitoring_period.end),
-        to_kg(form.claimed_t), documents_hash(form.documents), bytes.fromhex(form.documents.report),
-    )
-    application_id = receipt.event("ApplicationSubmitted").args["application"]
+    submitted = gw.writes.send(actor, "application.submit", form.model_dump(mode="json"), partial(
+        gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
+        period_start=day_start(form.monitoring_period.start), period_end=day_start(form.monitoring_period.end),
+        claimed_kg=to_kg(form.claimed_t), documents_hash=documents_hash(form.documents),
+        report_hash=bytes.fromhex(form.documents.report),
+    ))
     db.add(
         ApplicationRecord(
-            application_id=application_id, project_name=form.project_name,
+            application_id=submitted.application, project_name=form.project_name,
             parcels=[p.model_dump(mode="json") for p in form.parcels], methodology=form.methodology,
-            documents=form.documents.model_dump(), submitted_by=actor.user.id, tx_hash=receipt.tx_hash,
+            documents=form.documents.model_dump(), submitted_by=actor.user.id, tx_hash=submitted.tx_hash,
         )
     )
     db.commit()
-    return application_id, receipt
+    return submitted
 
 
 def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, documents: ApplicationDocuments) -> Receipt:
@@ -91,9 +87,10 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     if documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
     _check_documents(db, documents)
-    receipt = gw.transact(
-        actor, "application.resubmit", {"application": application_id, **documents.model_dump()}, "resubmit",
-        application_id, documents_hash(documents), bytes.fromhex(documents.report),
+    receipt = gw.writes.send(
+        actor, "application.resubmit", {"application": application_id, **documents.model_dump()},
+        partial(gw.registry.resubmit, application=application_id, documents_hash=documents_hash(documents),
+                report_hash=bytes.fromhex(documents.report)),
     )
     record.documents = documents.model_dump()
     db.commit()
@@ -103,37 +100,44 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
 def formal_review(gw: Gateway, *, actor: Actor, application_id: int, review: FormalReview) -> Receipt:
     request = {"application": application_id, **review.model_dump()}
     if review.decision == "pass":
-        return gw.transact(actor, "application.formal_review", request, "pass_formal_review", application_id)
+        return gw.writes.send(actor, "application.formal_review", request,
+                              partial(gw.registry.pass_formal_review, application=application_id))
     if review.decision == "supplement":
         if not review.missing_items:
             raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)", detail={"field": "missing_items"})
-        return gw.transact(actor, "application.supplement", request, "require_supplement", application_id, review.missing_items)
+        return gw.writes.send(actor, "application.supplement", request, partial(
+            gw.registry.require_supplement, application=application_id, missing_items=review.missing_items))
     return reject(gw, actor=actor, application_id=application_id, reason=review.reason)
 
 
 def preliminary_review(gw: Gateway, *, actor: Actor, application_id: int, decision: Decision) -> Receipt:
     if decision.decision == "pass":
-        return gw.transact(
-            actor, "application.preliminary_review", {"application": application_id}, "pass_preliminary_review", application_id
-        )
+        return gw.writes.send(actor, "application.preliminary_review", {"application": application_id},
+                              partial(gw.registry.pass_preliminary_review, application=application_id))
     return reject(gw, actor=actor, application_id=application_id, reason=decision.reason)
 
 
 def field_survey(gw: Gateway, *, actor: Actor, application_id: int, pause: bool) -> Receipt:
-    function = "pause_field_survey" if pause else "resume_field_survey"
-    return gw.transact(actor, f"application.{function}", {"application": application_id}, function, application_id)
+    request = {"application": application_id}
+    if pause:
+        return gw.writes.send(actor, "application.pause_field_survey", request,
+                              partial(gw.registry.pause_field_survey, application=application_id))
+    return gw.writes.send(actor, "application.resume_field_survey", request,
+                          partial(gw.registry.resume_field_survey, application=application_id))
 
 
 def attest(gw: Gateway, *, actor: Actor, application_id: int, attestation: Attestation) -> Receipt:
-    return gw.transact(
+    return gw.writes.send(
         actor, "application.attest", {"application": application_id, **attestation.model_dump(mode="json")},
-        "attest_report", application_id, bytes.fromhex(attestation.report), to_kg(attestation.attested_t),
+        partial(gw.registry.attest_report, application=application_id, report_hash=bytes.fromhex(attestation.report),
+                attested_kg=to_kg(attestation.attested_t)),
     )
 
 
 def validate(gw: Gateway, *, actor: Actor, application_id: int, decision: Decision) -> Receipt:
     if decision.decision == "pass":
-        return gw.transact(actor, "application.validate", {"application": application_id}, "sign_validation", application_id)
+        return gw.writes.send(actor, "application.validate", {"application": application_id},
+                              partial(gw.registry.sign_validation, application=application_id))
     return reject(gw, actor=actor, application_id=application_id, reason=decision.reason)
 
 
@@ -142,97 +146,94 @@ def file(gw: Gateway, *, actor: Actor, application_id: int, filing: Filing) -> R
         return reject(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if not filing.filing_number:
         raise Invalid("EMPTY_FILING_NUMBER", "give the filing number (备案文号)", detail={"field": "filing_number"})
-    return gw.transact(
-        actor, "application.file", {"application": application_id, **filing.model_dump()}, "file",
-        application_id, filing.filing_number,
+    return gw.writes.send(
+        actor, "application.file", {"application": application_id, **filing.model_dump()},
+        partial(gw.registry.file, application=application_id, filing_number=filing.filing_number),
     )
 
 
 def reject(gw: Gateway, *, actor: Actor, application_id: int, reason: str | None) -> Receipt:
     if not reason:
         raise Invalid("EMPTY_REASON", "a rejection must give its reason", detail={"field": "reason"})
-    return gw.transact(actor, "application.reject", {"application": application_id, "reason": reason}, "reject", application_id, reason)
+    return gw.writes.send(actor, "application.reject", {"application": application_id, "reason": reason},
+                          partial(gw.registry.reject, application=application_id, reason=reason))
 
 
-def mint(gw: Gateway, *, actor: Actor, application_id: int) -> Receipt:
-    return gw.transact(actor, "application.mint", {"application": application_id}, "mint", application_id)
+def mint(gw: Gateway, *, actor: Actor, application_id: int) -> CouponWritten:
+    return gw.writes.send(actor, "application.mint", {"application": application_id},
+                          partial(gw.registry.mint, application=application_id))
 
 
 def detail(gw: Gateway, db: Session, application_id: int) -> dict:
     record = _record(db, application_id)
-    application = gw.registry.application(application_id)
-    with Session(gw.index.engine) as index_db:
-        steps = index_db.scalars(
-            select(StepRow).where(StepRow.application_id == application_id).order_by(StepRow.block_number, StepRow.log_index)
-        ).all()
+    application = _indexed(gw, application_id)
     return {
         "id": application_id,
-        "status": application.status.name,
+        "status": application.status,
         "project_name": record.project_name,
         "parcels": record.parcels,
         "methodology": record.methodology,
         "documents": record.documents,
         "missing_documents": missing_documents(ApplicationDocuments(**record.documents)),
-        "claimed_t": str(_tonnes(application.claimed_kg)),
-        "attested_t": str(_tonnes(application.attested_kg)) if application.attested_kg else None,
+        "claimed_t": tonnes_text(application.claimed_kg),
+        "attested_t": tonnes_text(application.attested_kg) if application.attested_kg else None,
         "monitoring_period": [application.period_start, application.period_end],
         "validation": {"NRB": application.nrb_signed, "FORESTRY": application.forestry_signed},
         "field_survey_paused": application.survey_paused,
-        "filing_number": gw.registry.call("filing_numbers", application_id) or None,
-        "history": [
-            {"event": s.event, "tx_hash": s.tx_hash, "block": s.block_number, "timestamp": s.timestamp,
-             "department": s.signer_role, "details": s.details}
-            for s in steps
-        ],
+        "filing_number": application.filing_number,
+        "history": gw.index.application_history(application_id),
     }
+
+
+def applicant_of(gw: Gateway, application_id: int) -> str:
+    """The applicant's address: holders see their own applications only."""
+    return _indexed(gw, application_id).applicant
 
 
 def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
     """What awaits a department, with due dates in working days, overdue first."""
-    today = today or dt.datetime.now(CST).date()
+    today = today or units.today()
+    waiting = gw.index.applications(statuses=[status.name for status in STEP_LIMITS])
+    records = {r.application_id: r for r in db.scalars(
+        select(ApplicationRecord).where(ApplicationRecord.application_id.in_([a.id for a in waiting]))
+    )}
+    surveys = gw.index.survey_pauses([a.id for a in waiting if a.id in records])
     items = []
-    for record in db.scalars(select(ApplicationRecord)).all():
-        application = gw.registry.application(record.application_id)
-        step = STEP_LIMITS.get(application.status)
-        if step is None:
+    for application in waiting:
+        record = records.get(application.id)
+        if record is None:  # submitted to the contract directly, not through the gateway
             continue
-        department, title, limit = step
+        status = ApplicationStatus[application.status]
+        department, title, limit = STEP_LIMITS[status]
         waiting_on = {department.value}
-        if application.status == ApplicationStatus.PRELIM_OK:
+        if status == ApplicationStatus.PRELIM_OK:
             waiting_on = {r for r, signed in (("NRB", application.nrb_signed), ("FORESTRY", application.forestry_signed)) if not signed}
-        if application.status in (ApplicationStatus.FORMAL_OK, ApplicationStatus.PRELIM_OK):
+        if status in (ApplicationStatus.FORMAL_OK, ApplicationStatus.PRELIM_OK):
             waiting_on |= {"VERIFIER"} if application.attested_kg == 0 else set()
         if role not in waiting_on and role != "DRC":
             continue
-        since = dt.datetime.fromtimestamp(application.updated_at, CST).date()
+        since = china_date(application.updated_at)
         try:
-            paused = _paused_workdays(gw, record.application_id, application.survey_paused, today)
+            paused = _paused_workdays(gw, surveys.get(application.id, []), application.survey_paused, today)
             due, unknown_year = gw.calendar.add_workdays(since, limit + paused), None
         except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
             due, unknown_year = None, exc.year
         items.append({
-            "application": record.application_id, "project_name": record.project_name, "step": title,
+            "application": application.id, "project_name": record.project_name, "step": title,
             "department": role if role in waiting_on else sorted(waiting_on)[0],
-            "status": application.status.name, "since": since.isoformat(), "due": due.isoformat() if due else None,
+            "status": application.status, "since": since.isoformat(), "due": due.isoformat() if due else None,
             "overdue": bool(due and due < today), "calendar_year_unknown": unknown_year,
             "field_survey_paused": application.survey_paused,
         })
     return sorted(items, key=lambda item: (not item["overdue"], item["due"]))
 
 
-def _paused_workdays(gw: Gateway, application_id: int, paused_now: bool, today: dt.date) -> int:
+def _paused_workdays(gw: Gateway, surveys: list[tuple[str, int]], paused_now: bool, today: dt.date) -> int:
     """Working days spent in field surveys: the preliminary-review clock stops for them (附件1 一(二))."""
-    with Session(gw.index.engine) as index_db:
-        steps = index_db.scalars(
-            select(StepRow).where(
-                StepRow.application_id == application_id,
-                StepRow.event.in_(["FieldSurveyPaused", "FieldSurveyResumed"]),
-            ).order_by(StepRow.block_number, StepRow.log_index)
-        ).all()
     total, started = 0, None
-    for step in steps:
-        day = dt.datetime.fromtimestamp(step.timestamp, CST).date()
-        if step.event == "FieldSurveyPaused":
+    for event, timestamp in surveys:
+        day = china_date(timestamp)
+        if event == "FieldSurveyPaused":
             started = day
         elif started is not None:
             total += gw.calendar.workdays_between(started, day)
@@ -249,5 +250,23 @@ def _record(db: Session, application_id: int) -> ApplicationRecord:
     return record
 
 
-def _tonnes(kg: int) -> Decimal:
-    return Decimal(kg) / 1000
+def _indexed(gw: Gateway, application_id: int) -> ApplicationRow:
+    application = gw.index.application(application_id)
+    if application is None:
+        raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id}")
+    return application
+
+
+def set_ccer_listed(gw: Gateway, *, actor: Actor, listing: CcerListing) -> Receipt:
+    """The EEB's list of parcels filed or planned for CCER (§2): a listed parcel cannot be issued."""
+    return gw.writes.send(actor, "parcel.ccer", listing.model_dump(), partial(
+        gw.registry.set_ccer_listed, parcel=parcel_id(listing.parcel_number), listed=listing.listed))
+
+
+def record_harvest_plan(gw: Gateway, *, actor: Actor, plan: HarvestPlan) -> Receipt:
+    """A forest parcel's planned harvest (§9): only tending thinning keeps it eligible in that period."""
+    if plan.end <= plan.start:
+        raise Invalid("EMPTY_PERIOD", "the harvest must end after it starts", detail={"field": "end"})
+    return gw.writes.send(actor, "parcel.harvest_plan", plan.model_dump(mode="json"), partial(
+        gw.registry.record_harvest_plan, parcel=parcel_id(plan.parcel_number), start=day_start(plan.start),
+        end=day_start(plan.end), tending=plan.tending))

@@ -3,27 +3,22 @@ supervision (§6), loss and reissue (§12), offsets (§14-15)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import time
-from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain import Action, OffsetPurpose, Receipt
+from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
 from ..db import Document, ListingRecord, Purchase, User
 from ..errors import Conflict, Invalid, NotFound
 from ..runtime import Actor, Gateway
-from ..schemas import (
-    ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, PurchaseCreate, TradeCreate, to_fen, to_kg,
-)
-from .applications import CST
-
-ZERO_ADDRESS = "0x" + "00" * 20
+from ..schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, PurchaseCreate, TradeCreate
+from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
 
 
 def coupon_id(gw: Gateway, number: str) -> int:
@@ -32,13 +27,30 @@ def coupon_id(gw: Gateway, number: str) -> int:
     return found
 
 
+def number_of(gw: Gateway, written: CouponWritten) -> str:
+    """The number of the coupon a step produced (its block is indexed already)."""
+    return gw.index.numbers.number_of(written.coupon)
+
+
+def coupon_row(gw: Gateway, number: str) -> CouponRow:
+    """A coupon as the index holds it: state, owner, pledgee, the owner's open consent."""
+    if (row := gw.index.coupon(number)) is None:
+        raise NotFound("COUPON_NOT_FOUND", f"no coupon {number}")
+    return row
+
+
+def pending_actions(gw: Gateway) -> dict[str, str]:
+    """Coupon number → the owner's open consent (LIST, TRANSFER, PLEDGE, OFFSET or LOSS) awaiting a department."""
+    return gw.index.pending_actions()
+
+
 def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) -> str:
     """A holder account's address (accounts are never edited: one found is remembered)."""
     if (address := gw.holder_addresses.get(username)) is None:
         user = db.scalar(select(User).where(User.username == username)) if username else None
         if user is None or user.address is None:
             raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {username!r}", detail={"field": field})
-        address = gw.holder_addresses[username] = user.address
+        address = gw.holder_addresses.remember(username, user.address)
     return address
 
 
@@ -49,15 +61,16 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
     counterparty = ZERO_ADDRESS
     if action in (Action.TRANSFER, Action.PLEDGE):
         counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")
-    amount = to_kg(consent.amount_t) if consent.amount_t is not None else gw.registry.coupon(cid).amount_kg
-    return gw.transact(
+    amount = to_kg(consent.amount_t) if consent.amount_t is not None else coupon_row(gw, number).amount_kg
+    return gw.writes.send(
         actor, f"coupon.request.{action.name.lower()}", {"coupon": number, **consent.model_dump(mode="json")},
-        "request", cid, int(action), counterparty, amount,
+        partial(gw.registry.request, coupon=cid, action=action, counterparty=counterparty, amount_kg=amount),
     )
 
 
 def cancel_request(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.request.cancel", {"coupon": number}, "cancel_request", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.request.cancel", {"coupon": number},
+                          partial(gw.registry.cancel_request, coupon=coupon_id(gw, number)))
 
 
 def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing: ListingCreate) -> Receipt:
@@ -65,18 +78,20 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
     notice_end = int(time.time()) + listing.notice_days * 86400
     disclosure = listing.model_dump(mode="json")
     disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()
-    receipt = gw.transact(
-        actor, "coupon.list", {"coupon": number, **disclosure}, "list_coupon",
-        cid, to_fen(listing.price_yuan_per_t), notice_end, disclosure_hash,
-    )
-    db.merge(ListingRecord(coupon_id=cid, price_fen_per_tonne=to_fen(listing.price_yuan_per_t), notice_end=notice_end,
-                           disclosure=disclosure, tx_hash=receipt.tx_hash))
+    price = to_fen(listing.price_yuan_per_t)
+    receipt = gw.writes.send(actor, "coupon.list", {"coupon": number, **disclosure}, partial(
+        gw.registry.list_coupon, coupon=cid, price_fen_per_tonne=price, notice_end=notice_end,
+        disclosure_hash=disclosure_hash,
+    ))
+    db.merge(ListingRecord(coupon_id=cid, price_fen_per_tonne=price, notice_end=notice_end, disclosure=disclosure,
+                           tx_hash=receipt.tx_hash))
     db.commit()
     return receipt
 
 
 def withdraw_listing(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.withdraw_listing", {"coupon": number}, "withdraw_listing", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.withdraw_listing", {"coupon": number},
+                          partial(gw.registry.withdraw_listing, coupon=coupon_id(gw, number)))
 
 
 def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> Purchase:
@@ -96,84 +111,90 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
     return row
 
 
-def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) -> Receipt:
+def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) -> CouponWritten:
+    """The settlement is the 交易凭证; its result names the buyer's coupon."""
     purchase = db.get(Purchase, trade.purchase_id)
     if purchase is None:
         raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {trade.purchase_id}")
     if purchase.status != "OPEN":
         raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": purchase.settlement_tx})
     buyer = db.get(User, purchase.buyer_id)
-    receipt = gw.transact(
-        actor, "coupon.settle_trade", trade.model_dump(mode="json"), "settle_trade",
-        coupon_id(gw, trade.coupon), buyer.address, to_kg(trade.amount_t), to_fen(trade.price_yuan_per_t),
-        to_fen(trade.service_fee_yuan), bytes.fromhex(trade.agreement),
-    )
-    purchase.status, purchase.settlement_tx = "SETTLED", receipt.tx_hash
+    sold = gw.writes.send(actor, "coupon.settle_trade", trade.model_dump(mode="json"), partial(
+        gw.registry.settle_trade, coupon=coupon_id(gw, trade.coupon), buyer=buyer.address,
+        amount_kg=to_kg(trade.amount_t), price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
+        service_fee_fen=to_fen(trade.service_fee_yuan), agreement_hash=bytes.fromhex(trade.agreement),
+    ))
+    purchase.status, purchase.settlement_tx = "SETTLED", sold.tx_hash
     db.commit()
-    return receipt
+    return sold
 
 
-def register_transfer(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.transfer", {"coupon": number}, "register_transfer", coupon_id(gw, number))
+def register_transfer(gw: Gateway, *, actor: Actor, number: str) -> CouponWritten:
+    return gw.writes.send(actor, "coupon.transfer", {"coupon": number},
+                          partial(gw.registry.register_transfer, coupon=coupon_id(gw, number)))
 
 
-def register_pledge(gw: Gateway, *, actor: Actor, number: str, pledge: PledgeCreate) -> Receipt:
-    term_end = int(dt.datetime.combine(pledge.term_end, dt.time(), CST).timestamp())
-    return gw.transact(
-        actor, "coupon.pledge", {"coupon": number, **pledge.model_dump(mode="json")}, "register_pledge",
-        coupon_id(gw, number), to_fen(pledge.secured_yuan), term_end,
-    )
+def register_pledge(gw: Gateway, *, actor: Actor, number: str, pledge: PledgeCreate) -> CouponWritten:
+    return gw.writes.send(actor, "coupon.pledge", {"coupon": number, **pledge.model_dump(mode="json")}, partial(
+        gw.registry.register_pledge, coupon=coupon_id(gw, number), secured_fen=to_fen(pledge.secured_yuan),
+        term_end=day_start(pledge.term_end),
+    ))
 
 
 def release_pledge(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.release_pledge", {"coupon": number}, "release_pledge", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.release_pledge", {"coupon": number},
+                          partial(gw.registry.release_pledge, coupon=coupon_id(gw, number)))
 
 
 def enforce_pledge(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.enforce_pledge", {"coupon": number}, "enforce_pledge", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.enforce_pledge", {"coupon": number},
+                          partial(gw.registry.enforce_pledge, coupon=coupon_id(gw, number)))
 
 
 def freeze(gw: Gateway, *, actor: Actor, number: str, reason: str) -> Receipt:
-    return gw.transact(actor, "coupon.freeze", {"coupon": number, "reason": reason}, "freeze", coupon_id(gw, number), reason)
+    return gw.writes.send(actor, "coupon.freeze", {"coupon": number, "reason": reason},
+                          partial(gw.registry.freeze, coupon=coupon_id(gw, number), reason=reason))
 
 
 def unfreeze(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.unfreeze", {"coupon": number}, "unfreeze", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.unfreeze", {"coupon": number},
+                          partial(gw.registry.unfreeze, coupon=coupon_id(gw, number)))
 
 
 def report_loss(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.report_loss", {"coupon": number}, "report_loss", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.report_loss", {"coupon": number},
+                          partial(gw.registry.report_loss, coupon=coupon_id(gw, number)))
 
 
 def withdraw_loss(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.withdraw_loss", {"coupon": number}, "withdraw_loss", coupon_id(gw, number))
+    return gw.writes.send(actor, "coupon.withdraw_loss", {"coupon": number},
+                          partial(gw.registry.withdraw_loss, coupon=coupon_id(gw, number)))
 
 
 def file_reissue(gw: Gateway, *, actor: Actor, number: str, filing_number: str) -> Receipt:
-    return gw.transact(
-        actor, "coupon.file_reissue", {"coupon": number, "filing_number": filing_number}, "file_reissue",
-        coupon_id(gw, number), filing_number,
+    return gw.writes.send(
+        actor, "coupon.file_reissue", {"coupon": number, "filing_number": filing_number},
+        partial(gw.registry.file_reissue, coupon=coupon_id(gw, number), filing_number=filing_number),
     )
 
 
-def reissue(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.transact(actor, "coupon.reissue", {"coupon": number}, "reissue", coupon_id(gw, number))
+def reissue(gw: Gateway, *, actor: Actor, number: str) -> CouponWritten:
+    """补发: the result names the replacement; the old number verifies as voided, replaced by it."""
+    return gw.writes.send(actor, "coupon.reissue", {"coupon": number},
+                          partial(gw.registry.reissue, coupon=coupon_id(gw, number)))
 
 
-def retire(gw: Gateway, *, actor: Actor, number: str, offset: OffsetCreate) -> Receipt:
-    return gw.transact(
-        actor, "coupon.offset", {"coupon": number, **offset.model_dump()}, "retire",
-        coupon_id(gw, number), int(OffsetPurpose[offset.purpose]), offset.beneficiary, offset.case_reference,
-    )
+def retire(gw: Gateway, *, actor: Actor, number: str, offset: OffsetCreate) -> CouponWritten:
+    """抵销: the transaction hash is the certificate id; the result names the retired coupon."""
+    return gw.writes.send(actor, "coupon.offset", {"coupon": number, **offset.model_dump()}, partial(
+        gw.registry.retire, coupon=coupon_id(gw, number), purpose=OffsetPurpose[offset.purpose],
+        beneficiary=offset.beneficiary, case_reference=offset.case_reference,
+    ))
 
 
 def holdings(gw: Gateway, *, owner: str | None) -> list[dict]:
-    with Session(gw.index.engine) as session:
-        query = select(CouponRow).order_by(CouponRow.id)
-        if owner is not None:
-            query = query.where(CouponRow.owner == owner)
-        return [
-            {"number": c.number, "state": c.state, "amount_t": str(Decimal(c.amount_kg) / 1000), "serials": [c.first_serial, c.last_serial],
-             "owner": c.owner}
-            for c in session.scalars(query).all()
-        ]
+    return [
+        {"number": c.number, "state": c.state, "amount_t": tonnes_text(c.amount_kg),
+         "serials": [c.first_serial, c.last_serial], "owner": c.owner}
+        for c in gw.index.coupons(owner=owner)
+    ]

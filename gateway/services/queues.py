@@ -14,8 +14,8 @@ from chain.index import CouponRow, StepRow
 from .. import steps
 from ..runtime import Gateway
 from ..workdays import UnknownCalendarYear
+from ..units import CST
 from . import applications
-from .applications import CST
 
 # The department's step after each owner consent (the catalogue's `consent`).
 AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent}

@@ -93,10 +93,7 @@ def _read_login(gw: Gateway, digest: str) -> Login | None:
     expires = row.expires_at
     if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
         expires = expires.replace(tzinfo=dt.timezone.utc)
-    if len(gw.logins) > 10_000:
-        gw.logins.clear()
-    login = gw.logins[digest] = Login(user, expires, time.monotonic())
-    return login
+    return gw.logins.remember(digest, Login(user, expires, time.monotonic()))
 
 
 def log_out(gw: Gateway, token: str) -> None:
@@ -104,7 +101,7 @@ def log_out(gw: Gateway, token: str) -> None:
     digest = token_hash(token)
     with gw.db.sessions() as db, db.begin():
         db.execute(delete(Token).where(Token.token_hash == digest, Token.kind == "session"))
-    gw.logins.pop(digest, None)
+    gw.logins.forget(digest)
 
 
 def new_api_key(db: Session, user: User) -> str:

@@ -7,7 +7,7 @@ built, so the chain does not move, the target keeps its state and no write is
 audited as done.
 
 Part 2, on-chain with the gateway's check bypassed: each department step sent
-straight through `Gateway.transact` with a key of the wrong department (or a
+straight through the gateway's write path with a key of the wrong department (or a
 holder's key) reverts in the contract itself, and the revert maps to a stable
 code. A department key on an owner's step is refused as not the owner.
 """
@@ -18,6 +18,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -32,8 +33,9 @@ from gateway.errors import DomainError
 from gateway import steps
 from gateway.runtime import Actor
 from gateway.steps import Step
-from gateway.services.applications import day_start, parcel_id
+from gateway.services.applications import parcel_id
 from gateway.services.coupons import coupon_id
+from gateway.units import day_start
 from http_helpers import login, ok
 
 API = "/api/v1"
@@ -756,7 +758,8 @@ def test_contract_step__wrong_key_with_gateway_check_bypassed__reverts_with_stab
     before, last_audit = _primary_state(gateway, target), _last_audit_id(gateway)
 
     with pytest.raises(DomainError) as refused:
-        gateway.transact(actor, f"bypass.{step.function}", {"key": key}, step.function, *args)
+        gateway.writes.send(actor, f"bypass.{step.function}", {"key": key},
+                            lambda signer: gateway.registry.send(signer, step.function, *args))
 
     assert (refused.value.status, refused.value.code, refused.value.detail) == (403, step.code, {"revert": step.revert})
     assert _primary_state(gateway, target) == before
@@ -770,14 +773,15 @@ def test_contract_review__department_reviews_an_application_its_own_key_submitte
 ):
     center_officer = actor_for("CENTER")
     # The contract lets any key submit; the gateway lets only holders. Bypass it.
-    receipt = gateway.transact(
-        center_officer, "bypass.submit", {}, "submit", [parcel_id(f"AUTHZ-OWN-{next(_serial)}")],
-        day_start(dt.date(2022, 1, 1)), day_start(dt.date(2024, 1, 1)), 1_000_000, b"\x04" * 32, b"\x05" * 32,
-    )
-    application = receipt.event("ApplicationSubmitted").args["application"]
+    application = gateway.writes.send(center_officer, "bypass.submit", {}, partial(
+        gateway.registry.submit, parcels=[parcel_id(f"AUTHZ-OWN-{next(_serial)}")],
+        period_start=day_start(dt.date(2022, 1, 1)), period_end=day_start(dt.date(2024, 1, 1)), claimed_kg=1_000_000,
+        documents_hash=b"\x04" * 32, report_hash=b"\x05" * 32,
+    )).application
 
     with pytest.raises(DomainError) as refused:
-        gateway.transact(center_officer, "bypass.pass_formal_review", {}, "pass_formal_review", application)
+        gateway.writes.send(center_officer, "bypass.pass_formal_review", {},
+                            partial(gateway.registry.pass_formal_review, application=application))
 
     assert (refused.value.status, refused.value.code) == (403, "OWN_APPLICATION")
     assert gateway.registry.application(application).status.name == "SUBMITTED"

@@ -4,7 +4,7 @@ import datetime as dt
 
 from http_helpers import ok
 
-from gateway.services.applications import CST
+from gateway.units import CST
 
 
 def _queue(client, headers) -> list[dict]:

@@ -15,7 +15,7 @@ import pytest
 
 from gateway.schemas import EcoCompensationCreate
 from gateway.services import applications, calculator
-from gateway.services.applications import CST
+from gateway.units import CST
 from gateway.workdays import UnknownCalendarYear, WorkCalendar
 from http_helpers import ok
 

@@ -2,11 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from ...errors import Forbidden, Invalid
+from ...errors import Forbidden
 from ...runtime import HOLDER
 from ... import steps
 from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
 from ...services import applications as service
+from ...services import coupons
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
@@ -20,8 +21,8 @@ ApplicationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 @step_route(router, steps.SUBMIT)
 def submit(form: ApplicationCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """登记申请 (附件1 一(一), 附件2)."""
-    application_id, receipt = service.submit(gateway, db, actor=actor, form=form)
-    return _tx(receipt, application=application_id)
+    submitted = service.submit(gateway, db, actor=actor, form=form)
+    return _tx(submitted, application=submitted.application)
 
 
 @router.get("/queue", dependencies=[require_reader(*steps.DEPARTMENTS)])
@@ -33,7 +34,7 @@ def queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
 @router.get("/{application_id}")
 def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     result = service.detail(gateway, db, application_id)
-    if user.role == HOLDER and gateway.registry.application(application_id).applicant != user.address:
+    if user.role == HOLDER and service.applicant_of(gateway, application_id) != user.address:
         raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
     return result
 
@@ -90,25 +91,19 @@ def file(application_id: ApplicationId, filing: Filing, gateway: GatewayDep,
 
 @step_route(router, steps.MINT)
 def mint(application_id: ApplicationId, gateway: GatewayDep, actor: ActorDep) -> dict:
-    receipt = service.mint(gateway, actor=actor, application_id=application_id)
-    coupon = receipt.event("CouponCreated").args["coupon"]
-    return _tx(receipt, coupon=gateway.number_of(coupon))
+    minted = service.mint(gateway, actor=actor, application_id=application_id)
+    return _tx(minted, coupon=coupons.number_of(gateway, minted))
 
 
 @step_route(parcels, steps.CCER)
 def ccer(listing: CcerListing, gateway: GatewayDep, actor: ActorDep) -> dict:
     """The EEB's list of parcels filed or planned for CCER (§2)."""
-    return _tx(gateway.transact(actor, "parcel.ccer", listing.model_dump(), "set_ccer_listed",
-                                service.parcel_id(listing.parcel_number), listing.listed))
+    return _tx(service.set_ccer_listed(gateway, actor=actor, listing=listing))
 
 
 @step_route(parcels, steps.HARVEST_PLAN)
 def harvest_plan(plan: HarvestPlan, gateway: GatewayDep, actor: ActorDep) -> dict:
     """A forest parcel's planned harvest (§9)."""
-    if plan.end <= plan.start:
-        raise Invalid("EMPTY_PERIOD", "the harvest must end after it starts", detail={"field": "end"})
-    return _tx(gateway.transact(actor, "parcel.harvest_plan", plan.model_dump(mode="json"), "record_harvest_plan",
-                                service.parcel_id(plan.parcel_number), service.day_start(plan.start),
-                                service.day_start(plan.end), plan.tending))
+    return _tx(service.record_harvest_plan(gateway, actor=actor, plan=plan))
 
 

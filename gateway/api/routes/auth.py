@@ -30,7 +30,7 @@ def me(user: CurrentUser):
 def create_api_key(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """A long-lived key for scripts (X-API-Key header); shown once."""
     key = users.new_api_key(db, user)
-    gateway.audit(user, "auth.api_key", {}, None, "ok")
+    gateway.audit.record(user, "auth.api_key", {})
     return {"api_key": key}
 
 
@@ -38,7 +38,7 @@ def create_api_key(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dic
 def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     """Anyone may open a custodial holder account (权利人, buyer, pledgee)."""
     user = users.register_holder(gateway, db, form)
-    gateway.audit(user, "auth.register_holder", {"username": user.username, "organisation": user.organisation}, None, "ok")
+    gateway.audit.record(user, "auth.register_holder", {"username": user.username, "organisation": user.organisation})
     return _public(user)
 
 
@@ -46,7 +46,7 @@ def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
 def create_official(form: OfficialCreate, drc: CurrentUser, gateway: GatewayDep, db: DbSession):
     """DRC (综合协调) creates department officials; each signs with its department's key."""
     user = users.create_official(db, form)
-    gateway.audit(drc, "auth.create_official", {"username": user.username, "role": user.role}, None, "ok")
+    gateway.audit.record(drc, "auth.create_official", {"username": user.username, "role": user.role})
     return _public(user)
 
 

@@ -10,12 +10,6 @@ from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
 
 
-
-def _coupon(gateway, receipt, event: str) -> str | None:
-    found = receipt.named(event)
-    return gateway.number_of(found[0].args["coupon"]) if found else None
-
-
 @router.get("")
 def holdings(user: CurrentUser, gateway: GatewayDep) -> list[dict]:
     """A holder's own coupons; every coupon for departments."""
@@ -49,15 +43,15 @@ def withdraw_listing(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
 @step_route(router, steps.TRANSFER)
 def register_transfer(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """流转登记 of ownership the owner consented to (附件8)."""
-    receipt = service.register_transfer(gateway, actor=actor, number=number)
-    return _tx(receipt, coupon=_coupon(gateway, receipt, "CouponTransferred"))
+    moved = service.register_transfer(gateway, actor=actor, number=number)
+    return _tx(moved, coupon=service.number_of(gateway, moved))
 
 
 @step_route(router, steps.PLEDGE)
 def register_pledge(number: str, pledge: PledgeCreate, gateway: GatewayDep,
                     actor: ActorDep) -> dict:
-    receipt = service.register_pledge(gateway, actor=actor, number=number, pledge=pledge)
-    return _tx(receipt, coupon=_coupon(gateway, receipt, "CouponPledged"))
+    pledged = service.register_pledge(gateway, actor=actor, number=number, pledge=pledge)
+    return _tx(pledged, coupon=service.number_of(gateway, pledged))
 
 
 @step_route(router, steps.RELEASE_PLEDGE)
@@ -100,13 +94,12 @@ def file_reissue(number: str, filing: ReissueFiling, gateway: GatewayDep, actor:
 @step_route(router, steps.REISSUE)
 def reissue(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     """补发 (附件1 二(五)): the old number verifies as voided, replaced by the new one."""
-    receipt = service.reissue(gateway, actor=actor, number=number)
-    replaced_by = receipt.event("CouponVoided").args["replaced_by"]
-    return _tx(receipt, coupon=gateway.number_of(replaced_by))
+    reissued = service.reissue(gateway, actor=actor, number=number)
+    return _tx(reissued, coupon=service.number_of(gateway, reissued))
 
 
 @step_route(router, steps.OFFSET)
 def offset(number: str, body: OffsetCreate, gateway: GatewayDep, actor: ActorDep) -> dict:
     """抵销凭证 (§14-15): the transaction hash is the certificate id."""
-    receipt = service.retire(gateway, actor=actor, number=number, offset=body)
-    return _tx(receipt, certificate=receipt.tx_hash, coupon=_coupon(gateway, receipt, "CouponRetired"))
+    retired = service.retire(gateway, actor=actor, number=number, offset=body)
+    return _tx(retired, certificate=retired.tx_hash, coupon=service.number_of(gateway, retired))

@@ -31,7 +31,7 @@ async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: D
         db.add(Document(sha256=digest, filename=file.filename or digest, content_type=file.content_type or "application/octet-stream",
                         size=len(content), uploaded_by=user.id))
         db.commit()
-    gateway.audit(user, "document.upload", {"sha256": digest, "filename": file.filename, "size": len(content)}, None, "ok")
+    gateway.audit.record(user, "document.upload", {"sha256": digest, "filename": file.filename, "size": len(content)})
     return {"sha256": digest, "size": len(content)}
 
 

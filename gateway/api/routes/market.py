@@ -13,14 +13,13 @@ router = APIRouter(tags=["market 交易"])
 def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """购买申请书 (附件6)."""
     row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
-    gateway.audit(user, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")}, None, "ok")
+    gateway.audit.record(user, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
     return {"purchase": row.id, "status": row.status}
 
 
 @step_route(router, steps.SETTLE)
 def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """交易结算 (附件7); the settlement transaction is the 交易凭证. A partial amount leaves the rest listed."""
-    receipt = service.settle_trade(gateway, db, actor=actor, trade=trade)
-    sold = receipt.event("TradeSettled").args["coupon"]
-    return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, "voucher": receipt.tx_hash,
-            "coupon": gateway.number_of(sold)}
+    sold = service.settle_trade(gateway, db, actor=actor, trade=trade)
+    return {"tx_hash": sold.tx_hash, "block": sold.block_number, "voucher": sold.tx_hash,
+            "coupon": service.number_of(gateway, sold)}
