@@ -3,6 +3,8 @@
 Department keys are named after their role (`CENTER`, `EEB`, …); custodial
 keys of holders and buyers are named by the gateway. The passphrase comes from
 the environment and never leaves the process; no key is ever returned by an API.
+A new file is encrypted at the store's scrypt cost (the gateway's `key_scrypt_n`
+setting); a file is always unlocked at the cost it records.
 """
 
 from __future__ import annotations

@@ -211,6 +211,7 @@ def open_node_for(settings: Settings, *, served: bool = False, passphrase: str |
         chain_url=settings.chain_url,
         served=served,
         passphrase=passphrase,
+        scrypt_n=settings.key_scrypt_n,
         loss_notice_seconds=round(settings.loss_notice_days * 86400),
     )
 

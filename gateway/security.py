@@ -6,21 +6,30 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-_hasher = PasswordHasher()
+from .settings import get_settings
+
 SESSION_HOURS = 12
 
 
+@lru_cache
+def _hasher() -> PasswordHasher:
+    """New hashes take the settings' cost; a stored hash is verified at the cost it records."""
+    settings = get_settings()
+    return PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except VerificationError:
         return False
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chain.keys import DEFAULT_SCRYPT_N
 
 
 class Settings(BaseSettings):
@@ -18,6 +21,11 @@ class Settings(BaseSettings):
     public_requests_per_minute: int = 240  # per client address, on /api/v1/public (DESIGN §9)
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str | None = None  # where certificates' QR codes point; unset = the address a page was asked at
+    # Costs of the secrets at rest, for keys and passwords made from now on (each one records its own cost).
+    # Lowered only by the test suite, which makes hundreds of both.
+    key_scrypt_n: int = DEFAULT_SCRYPT_N  # scrypt N of a new key store file
+    password_time_cost: int = RFC_9106_LOW_MEMORY.time_cost  # argon2id passes
+    password_memory_kib: int = RFC_9106_LOW_MEMORY.memory_cost  # argon2id memory, KiB
 
     @property
     def index_url(self) -> str:

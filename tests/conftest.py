@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -11,6 +12,10 @@ from eth_account.signers.local import LocalAccount
 
 from chain import ChainRevert, Registry, Role
 from chain.backends import EphemeralChain, ephemeral
+from support import costs
+
+# Before any Settings() is read: every gateway, CLI run and subprocess of the suite makes cheap secrets.
+os.environ.update(costs.ENVIRONMENT)
 
 LOSS_NOTICE_SECONDS = 30 * 86400
 

@@ -1,0 +1,11 @@
+"""Cheap costs for the secrets the suite makes by the hundred: key store files
+(scrypt, ~0.35 s each at the production cost) and passwords (argon2id, ~0.18 s
+a hash or a login). Production keeps the settings' defaults; tests/chain/test_keys.py
+covers the key store at a real cost."""
+
+KEY_SCRYPT_N = 2**4
+ENVIRONMENT = {
+    "TANQUAN_KEY_SCRYPT_N": str(KEY_SCRYPT_N),
+    "TANQUAN_PASSWORD_TIME_COST": "1",
+    "TANQUAN_PASSWORD_MEMORY_KIB": "32",  # argon2's least for its 4 lanes
+}
