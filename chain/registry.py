@@ -192,7 +192,9 @@ class Registry:
         self, signer: LocalAccount, *, parcels: list[bytes], period_start: int, period_end: int, claimed_kg: int,
         documents_hash: bytes, report_hash: bytes,
     ) -> Submitted:
-        receipt = self.send(signer, "submit", parcels, period_start, period_end, claimed_kg, documents_hash, report_hash)
+        receipt = self.send(
+            signer, "submit", parcels, period_start, period_end, claimed_kg, documents_hash, report_hash
+        )
         return Submitted(receipt, receipt.event("ApplicationSubmitted").args["application"])
 
     def resubmit(self, signer: LocalAccount, *, application: int, documents_hash: bytes, report_hash: bytes) -> Receipt:
@@ -234,7 +236,9 @@ class Registry:
     def set_ccer_listed(self, signer: LocalAccount, *, parcel: bytes, listed: bool) -> Receipt:
         return self.send(signer, "set_ccer_listed", parcel, listed)
 
-    def record_harvest_plan(self, signer: LocalAccount, *, parcel: bytes, start: int, end: int, tending: bool) -> Receipt:
+    def record_harvest_plan(
+        self, signer: LocalAccount, *, parcel: bytes, start: int, end: int, tending: bool
+    ) -> Receipt:
         return self.send(signer, "record_harvest_plan", parcel, start, end, tending)
 
     # -- coupon steps: the owner's consent, then the department's step

@@ -116,12 +116,17 @@ class Queries:
 
     # -- coupons
 
-    def coupons(self, *, owner: str | None = None, states: Iterable[str] | None = None) -> list[CouponRow]:
+    def coupons(
+        self, *, owner: str | None = None, states: Iterable[str] | None = None, pending: bool = False
+    ) -> list[CouponRow]:
+        """Coupons by id; only the owner's, only in these states, only those with an owner's open consent."""
         query = select(CouponRow).order_by(CouponRow.id)
         if owner is not None:
             query = query.where(CouponRow.owner == owner)
         if states is not None:
             query = query.where(CouponRow.state.in_(list(states)))
+        if pending:
+            query = query.where(CouponRow.pending_action.is_not(None))
         with Session(self.engine) as session:
             return list(session.scalars(query).all())
 
@@ -129,11 +134,13 @@ class Queries:
         with Session(self.engine) as session:
             return session.scalar(select(CouponRow).where(CouponRow.number == number))
 
-    def pending_actions(self) -> dict[str, str]:
-        """Coupon number → the owner's open consent (an Action name), for every coupon that has one."""
+    def reissues_filed(self, coupon_ids: Iterable[int]) -> dict[int, int]:
+        """Coupon id → when the EEB last filed its reissue (附件1 二(四)), for those filed."""
         with Session(self.engine) as session:
             return dict(session.execute(
-                select(CouponRow.number, CouponRow.pending_action).where(CouponRow.pending_action.is_not(None))
+                select(StepRow.coupon_id, func.max(StepRow.timestamp))
+                .where(StepRow.coupon_id.in_(list(coupon_ids)), StepRow.event == "ReissueFiled")
+                .group_by(StepRow.coupon_id)
             ).all())
 
     def listed(self) -> list[ListedCoupon]:
@@ -157,7 +164,8 @@ class Queries:
             while parents.get(origins[-1]):
                 origins.append(parents[origins[-1]])
             issuance = issuances[c.issuance]
-            board.append(ListedCoupon(c, origins, issuance, issued_at[c.issuance], applications.get(issuance.application)))
+            application = applications.get(issuance.application)
+            board.append(ListedCoupon(c, origins, issuance, issued_at[c.issuance], application))
         return board
 
     def amounts(self) -> dict:
@@ -181,7 +189,8 @@ class Queries:
     def steps(self, events: Iterable[str]) -> list[StepRow]:
         """Every step of these kinds, in the order they were indexed."""
         with Session(self.engine) as session:
-            return list(session.scalars(select(StepRow).where(StepRow.event.in_(list(events))).order_by(StepRow.id)).all())
+            query = select(StepRow).where(StepRow.event.in_(list(events))).order_by(StepRow.id)
+            return list(session.scalars(query).all())
 
     def issuance_applications(self) -> dict[int, int]:
         """Issuance id → the application it issued."""

@@ -59,6 +59,14 @@ def missing_documents(documents: ApplicationDocuments) -> list[str]:
     return [label for field, label in REQUIRED_DOCUMENTS.items() if getattr(documents, field) is None]
 
 
+def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: int, step,
+                    request: dict | None = None, **arguments):
+    """Send one registry step on an application; audited as `audited_as` with its id and the arguments
+    (or `request`, what the caller asked in full)."""
+    return gw.writes.send(actor, audited_as, request or {"application": application_id, **arguments},
+                          partial(step, application=application_id, **arguments))
+
+
 def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
@@ -87,10 +95,10 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     if documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
     _check_documents(db, documents)
-    receipt = gw.writes.send(
-        actor, "application.resubmit", {"application": application_id, **documents.model_dump()},
-        partial(gw.registry.resubmit, application=application_id, documents_hash=documents_hash(documents),
-                report_hash=bytes.fromhex(documents.report)),
+    receipt = _on_application(
+        gw, actor, "application.resubmit", application_id, gw.registry.resubmit,
+        {"application": application_id, **documents.model_dump()},
+        documents_hash=documents_hash(documents), report_hash=bytes.fromhex(documents.report),
     )
     record.documents = documents.model_dump()
     db.commit()
@@ -100,44 +108,40 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
 def formal_review(gw: Gateway, *, actor: Actor, application_id: int, review: FormalReview) -> Receipt:
     request = {"application": application_id, **review.model_dump()}
     if review.decision == "pass":
-        return gw.writes.send(actor, "application.formal_review", request,
-                              partial(gw.registry.pass_formal_review, application=application_id))
+        return _on_application(gw, actor, "application.formal_review", application_id, gw.registry.pass_formal_review,
+                               request)
     if review.decision == "supplement":
         if not review.missing_items:
             raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)", detail={"field": "missing_items"})
-        return gw.writes.send(actor, "application.supplement", request, partial(
-            gw.registry.require_supplement, application=application_id, missing_items=review.missing_items))
+        return _on_application(gw, actor, "application.supplement", application_id, gw.registry.require_supplement,
+                               request, missing_items=review.missing_items)
     return reject(gw, actor=actor, application_id=application_id, reason=review.reason)
 
 
 def preliminary_review(gw: Gateway, *, actor: Actor, application_id: int, decision: Decision) -> Receipt:
     if decision.decision == "pass":
-        return gw.writes.send(actor, "application.preliminary_review", {"application": application_id},
-                              partial(gw.registry.pass_preliminary_review, application=application_id))
+        return _on_application(gw, actor, "application.preliminary_review", application_id,
+                               gw.registry.pass_preliminary_review)
     return reject(gw, actor=actor, application_id=application_id, reason=decision.reason)
 
 
 def field_survey(gw: Gateway, *, actor: Actor, application_id: int, pause: bool) -> Receipt:
-    request = {"application": application_id}
     if pause:
-        return gw.writes.send(actor, "application.pause_field_survey", request,
-                              partial(gw.registry.pause_field_survey, application=application_id))
-    return gw.writes.send(actor, "application.resume_field_survey", request,
-                          partial(gw.registry.resume_field_survey, application=application_id))
+        return _on_application(gw, actor, "application.pause_field_survey", application_id, gw.registry.pause_field_survey)
+    return _on_application(gw, actor, "application.resume_field_survey", application_id, gw.registry.resume_field_survey)
 
 
 def attest(gw: Gateway, *, actor: Actor, application_id: int, attestation: Attestation) -> Receipt:
-    return gw.writes.send(
-        actor, "application.attest", {"application": application_id, **attestation.model_dump(mode="json")},
-        partial(gw.registry.attest_report, application=application_id, report_hash=bytes.fromhex(attestation.report),
-                attested_kg=to_kg(attestation.attested_t)),
+    return _on_application(
+        gw, actor, "application.attest", application_id, gw.registry.attest_report,
+        {"application": application_id, **attestation.model_dump(mode="json")},
+        report_hash=bytes.fromhex(attestation.report), attested_kg=to_kg(attestation.attested_t),
     )
 
 
 def validate(gw: Gateway, *, actor: Actor, application_id: int, decision: Decision) -> Receipt:
     if decision.decision == "pass":
-        return gw.writes.send(actor, "application.validate", {"application": application_id},
-                              partial(gw.registry.sign_validation, application=application_id))
+        return _on_application(gw, actor, "application.validate", application_id, gw.registry.sign_validation)
     return reject(gw, actor=actor, application_id=application_id, reason=decision.reason)
 
 
@@ -146,22 +150,18 @@ def file(gw: Gateway, *, actor: Actor, application_id: int, filing: Filing) -> R
         return reject(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if not filing.filing_number:
         raise Invalid("EMPTY_FILING_NUMBER", "give the filing number (备案文号)", detail={"field": "filing_number"})
-    return gw.writes.send(
-        actor, "application.file", {"application": application_id, **filing.model_dump()},
-        partial(gw.registry.file, application=application_id, filing_number=filing.filing_number),
-    )
+    return _on_application(gw, actor, "application.file", application_id, gw.registry.file,
+                           {"application": application_id, **filing.model_dump()}, filing_number=filing.filing_number)
 
 
 def reject(gw: Gateway, *, actor: Actor, application_id: int, reason: str | None) -> Receipt:
     if not reason:
         raise Invalid("EMPTY_REASON", "a rejection must give its reason", detail={"field": "reason"})
-    return gw.writes.send(actor, "application.reject", {"application": application_id, "reason": reason},
-                          partial(gw.registry.reject, application=application_id, reason=reason))
+    return _on_application(gw, actor, "application.reject", application_id, gw.registry.reject, reason=reason)
 
 
 def mint(gw: Gateway, *, actor: Actor, application_id: int) -> CouponWritten:
-    return gw.writes.send(actor, "application.mint", {"application": application_id},
-                          partial(gw.registry.mint, application=application_id))
+    return _on_application(gw, actor, "application.mint", application_id, gw.registry.mint)
 
 
 def detail(gw: Gateway, db: Session, application_id: int) -> dict:

@@ -41,7 +41,14 @@ def coupon_row(gw: Gateway, number: str) -> CouponRow:
 
 def pending_actions(gw: Gateway) -> dict[str, str]:
     """Coupon number → the owner's open consent (LIST, TRANSFER, PLEDGE, OFFSET or LOSS) awaiting a department."""
-    return gw.index.pending_actions()
+    return {c.number: c.pending_action for c in gw.index.coupons(pending=True)}
+
+
+def _on_coupon(gw: Gateway, actor: Actor, audited_as: str, number: str, step, request: dict | None = None, **arguments):
+    """Send one registry step on the coupon `number` names; audited as `audited_as` with the number and the
+    arguments (or `request`, what the caller asked in full)."""
+    return gw.writes.send(actor, audited_as, request or {"coupon": number, **arguments},
+                          partial(step, coupon=coupon_id(gw, number), **arguments))
 
 
 def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) -> str:
@@ -56,42 +63,38 @@ def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) 
 
 def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: OwnerRequest) -> Receipt:
     """The owner's own transaction: consent to one step a department then completes."""
-    cid = coupon_id(gw, number)
+    coupon_id(gw, number)  # an unknown coupon is refused before its counterparty
     action = Action[consent.action]
     counterparty = ZERO_ADDRESS
     if action in (Action.TRANSFER, Action.PLEDGE):
         counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")
     amount = to_kg(consent.amount_t) if consent.amount_t is not None else coupon_row(gw, number).amount_kg
-    return gw.writes.send(
-        actor, f"coupon.request.{action.name.lower()}", {"coupon": number, **consent.model_dump(mode="json")},
-        partial(gw.registry.request, coupon=cid, action=action, counterparty=counterparty, amount_kg=amount),
+    return _on_coupon(
+        gw, actor, f"coupon.request.{action.name.lower()}", number, gw.registry.request,
+        {"coupon": number, **consent.model_dump(mode="json")},
+        action=action, counterparty=counterparty, amount_kg=amount,
     )
 
 
 def cancel_request(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.request.cancel", {"coupon": number},
-                          partial(gw.registry.cancel_request, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.request.cancel", number, gw.registry.cancel_request)
 
 
 def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing: ListingCreate) -> Receipt:
-    cid = coupon_id(gw, number)
     notice_end = int(time.time()) + listing.notice_days * 86400
     disclosure = listing.model_dump(mode="json")
     disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()
     price = to_fen(listing.price_yuan_per_t)
-    receipt = gw.writes.send(actor, "coupon.list", {"coupon": number, **disclosure}, partial(
-        gw.registry.list_coupon, coupon=cid, price_fen_per_tonne=price, notice_end=notice_end,
-        disclosure_hash=disclosure_hash,
-    ))
-    db.merge(ListingRecord(coupon_id=cid, price_fen_per_tonne=price, notice_end=notice_end, disclosure=disclosure,
-                           tx_hash=receipt.tx_hash))
+    receipt = _on_coupon(gw, actor, "coupon.list", number, gw.registry.list_coupon, {"coupon": number, **disclosure},
+                         price_fen_per_tonne=price, notice_end=notice_end, disclosure_hash=disclosure_hash)
+    db.merge(ListingRecord(coupon_id=coupon_id(gw, number), price_fen_per_tonne=price, notice_end=notice_end,
+                           disclosure=disclosure, tx_hash=receipt.tx_hash))
     db.commit()
     return receipt
 
 
 def withdraw_listing(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.withdraw_listing", {"coupon": number},
-                          partial(gw.registry.withdraw_listing, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.withdraw_listing", number, gw.registry.withdraw_listing)
 
 
 def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> Purchase:
@@ -119,77 +122,65 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
     if purchase.status != "OPEN":
         raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": purchase.settlement_tx})
     buyer = db.get(User, purchase.buyer_id)
-    sold = gw.writes.send(actor, "coupon.settle_trade", trade.model_dump(mode="json"), partial(
-        gw.registry.settle_trade, coupon=coupon_id(gw, trade.coupon), buyer=buyer.address,
-        amount_kg=to_kg(trade.amount_t), price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
+    sold = _on_coupon(
+        gw, actor, "coupon.settle_trade", trade.coupon, gw.registry.settle_trade, trade.model_dump(mode="json"),
+        buyer=buyer.address, amount_kg=to_kg(trade.amount_t), price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
         service_fee_fen=to_fen(trade.service_fee_yuan), agreement_hash=bytes.fromhex(trade.agreement),
-    ))
+    )
     purchase.status, purchase.settlement_tx = "SETTLED", sold.tx_hash
     db.commit()
     return sold
 
 
 def register_transfer(gw: Gateway, *, actor: Actor, number: str) -> CouponWritten:
-    return gw.writes.send(actor, "coupon.transfer", {"coupon": number},
-                          partial(gw.registry.register_transfer, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.transfer", number, gw.registry.register_transfer)
 
 
 def register_pledge(gw: Gateway, *, actor: Actor, number: str, pledge: PledgeCreate) -> CouponWritten:
-    return gw.writes.send(actor, "coupon.pledge", {"coupon": number, **pledge.model_dump(mode="json")}, partial(
-        gw.registry.register_pledge, coupon=coupon_id(gw, number), secured_fen=to_fen(pledge.secured_yuan),
-        term_end=day_start(pledge.term_end),
-    ))
+    return _on_coupon(gw, actor, "coupon.pledge", number, gw.registry.register_pledge,
+                      {"coupon": number, **pledge.model_dump(mode="json")},
+                      secured_fen=to_fen(pledge.secured_yuan), term_end=day_start(pledge.term_end))
 
 
 def release_pledge(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.release_pledge", {"coupon": number},
-                          partial(gw.registry.release_pledge, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.release_pledge", number, gw.registry.release_pledge)
 
 
 def enforce_pledge(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.enforce_pledge", {"coupon": number},
-                          partial(gw.registry.enforce_pledge, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.enforce_pledge", number, gw.registry.enforce_pledge)
 
 
 def freeze(gw: Gateway, *, actor: Actor, number: str, reason: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.freeze", {"coupon": number, "reason": reason},
-                          partial(gw.registry.freeze, coupon=coupon_id(gw, number), reason=reason))
+    return _on_coupon(gw, actor, "coupon.freeze", number, gw.registry.freeze, reason=reason)
 
 
 def unfreeze(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.unfreeze", {"coupon": number},
-                          partial(gw.registry.unfreeze, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.unfreeze", number, gw.registry.unfreeze)
 
 
 def report_loss(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.report_loss", {"coupon": number},
-                          partial(gw.registry.report_loss, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.report_loss", number, gw.registry.report_loss)
 
 
 def withdraw_loss(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
-    return gw.writes.send(actor, "coupon.withdraw_loss", {"coupon": number},
-                          partial(gw.registry.withdraw_loss, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.withdraw_loss", number, gw.registry.withdraw_loss)
 
 
 def file_reissue(gw: Gateway, *, actor: Actor, number: str, filing_number: str) -> Receipt:
-    return gw.writes.send(
-        actor, "coupon.file_reissue", {"coupon": number, "filing_number": filing_number},
-        partial(gw.registry.file_reissue, coupon=coupon_id(gw, number), filing_number=filing_number),
-    )
+    return _on_coupon(gw, actor, "coupon.file_reissue", number, gw.registry.file_reissue, filing_number=filing_number)
 
 
 def reissue(gw: Gateway, *, actor: Actor, number: str) -> CouponWritten:
     """补发: the result names the replacement; the old number verifies as voided, replaced by it."""
-    return gw.writes.send(actor, "coupon.reissue", {"coupon": number},
-                          partial(gw.registry.reissue, coupon=coupon_id(gw, number)))
+    return _on_coupon(gw, actor, "coupon.reissue", number, gw.registry.reissue)
 
 
 def retire(gw: Gateway, *, actor: Actor, number: str, offset: OffsetCreate) -> CouponWritten:
     """抵销: the transaction hash is the certificate id; the result names the retired coupon."""
-    return gw.writes.send(actor, "coupon.offset", {"coupon": number, **offset.model_dump()}, partial(
-        gw.registry.retire, coupon=coupon_id(gw, number), purpose=OffsetPurpose[offset.purpose],
-        beneficiary=offset.beneficiary, case_reference=offset.case_reference,
-    ))
+    return _on_coupon(
+        gw, actor, "coupon.offset", number, gw.registry.retire, {"coupon": number, **offset.model_dump()},
+        purpose=OffsetPurpose[offset.purpose], beneficiary=offset.beneficiary, case_reference=offset.case_reference,
+    )
 
 
 def holdings(gw: Gateway, *, owner: str | None) -> list[dict]:

@@ -154,3 +154,20 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
         registry.number_of(retired), registry.number_of(retired + 1)
     }
     _assert_index_equals_chain(index, registry)
+
+
+
+def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, tmp_path):
+    net, result = story
+    registry, holder = net.registry, net.new_account()
+    coupon = devnet.issue_coupon(registry, net.departments, holder, parcels=[b"\x56" * 32], amount_kg=2_000)
+    registry.request(holder, coupon=coupon, action=Action.LOSS, counterparty="0x" + "00" * 20, amount_kg=2_000)
+
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index.sync(registry)
+
+    assert [(c.id, c.pending_action) for c in index.coupons(pending=True)] == [(coupon, "LOSS")]
+    voided = index.numbers.id_of(next(c for c in result.coupons if c["state"] == "VOIDED")["number"])
+    filed = index.reissues_filed([voided, coupon])
+    assert list(filed) == [voided] and filed[voided] > 0
+    registry.cancel_request(holder, coupon=coupon)

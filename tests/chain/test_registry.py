@@ -39,20 +39,23 @@ def test_coupon_steps__partial_amounts__each_result_names_the_part_it_moved(regi
     registry.request(holder, coupon=rest, action=Action.TRANSFER, counterparty=actors.pledgee.address, amount_kg=2_000)
     moved = registry.register_transfer(center, coupon=rest)
     assert moved.coupon == moved.receipt.event("CouponTransferred").args["coupon"]
-    assert (registry.coupon(moved.coupon).owner, registry.coupon(moved.coupon).amount_kg) == (actors.pledgee.address, 2_000)
+    transferred = registry.coupon(moved.coupon)
+    assert (transferred.owner, transferred.amount_kg) == (actors.pledgee.address, 2_000)
     rest = moved.receipt.event("CouponSplit").args["rest"]
 
     registry.request(holder, coupon=rest, action=Action.PLEDGE, counterparty=actors.pledgee.address, amount_kg=3_000)
     pledged = registry.register_pledge(actors.finance_officer, coupon=rest, secured_fen=100, term_end=1_893_427_200)
     assert pledged.coupon == pledged.receipt.event("CouponPledged").args["coupon"]
-    assert (registry.coupon(pledged.coupon).state, registry.coupon(pledged.coupon).amount_kg) == (CouponState.PLEDGED, 3_000)
+    assert (registry.coupon(pledged.coupon).state, registry.coupon(pledged.coupon).amount_kg) == (
+        CouponState.PLEDGED, 3_000)
     rest = pledged.receipt.event("CouponSplit").args["rest"]
 
     registry.request(holder, coupon=rest, action=Action.OFFSET, counterparty=ZERO, amount_kg=500)
     retired = registry.retire(actors.eeb_officer, coupon=rest, purpose=OffsetPurpose.GREEN_POINTS,
                               beneficiary="积分用户", case_reference="GP-1")
     assert retired.coupon == retired.receipt.event("CouponRetired").args["coupon"]
-    assert (registry.coupon(retired.coupon).state, registry.coupon(retired.coupon).amount_kg) == (CouponState.RETIRED, 500)
+    assert (registry.coupon(retired.coupon).state, registry.coupon(retired.coupon).amount_kg) == (
+        CouponState.RETIRED, 500)
 
 
 def test_reissue__typed_step__returns_the_replacement(registry, actors, evm):
@@ -67,4 +70,5 @@ def test_reissue__typed_step__returns_the_replacement(registry, actors, evm):
     assert reissued.coupon == reissued.receipt.event("CouponVoided").args["replaced_by"]
     assert registry.coupon(coupon).state == CouponState.VOIDED
     replacement = registry.coupon(reissued.coupon)
-    assert (replacement.state, replacement.owner, replacement.amount_kg) == (CouponState.ACTIVE, actors.holder.address, 1_000)
+    assert (replacement.state, replacement.owner, replacement.amount_kg) == (
+        CouponState.ACTIVE, actors.holder.address, 1_000)
