@@ -4,27 +4,26 @@ driven by Playwright. Screenshots of every page land in tests/artifacts/browser.
 
 from __future__ import annotations
 
-import itertools
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from serving import serve
 
 from gateway import demo
 from gateway.api.app import create_app
 from gateway.runtime import Gateway
 from gateway.settings import Settings
+from support.api import Application, Holder, application_form, register_holder, submit, upload, walk
+from support.http import login, ok
+from support.serving import serve
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless as root, and no calls home: this machine's network is closed.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
-_serial = itertools.count(1)
 
 
 @dataclass
@@ -33,45 +32,22 @@ class Site:
     gateway: Gateway
     story: demo.DemoResult
     api: httpx.Client
-
-    def login(self, username: str, password: str = demo.DEMO_PASSWORD) -> dict:
-        response = self.api.post("/api/v1/auth/login", json={"username": username, "password": password})
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['token']}"}
+    officials: dict[str, dict]  # department → its official's Authorization header
 
     def post(self, path: str, headers: dict, **kwargs) -> dict:
-        response = self.api.post(path, headers=headers, **kwargs)
-        assert response.status_code < 400, f"{path}: {response.status_code} {response.text}"
-        return response.json()
+        return ok(self.api.post(path, headers=headers, **kwargs))
 
-    def new_holder(self) -> tuple[str, dict]:
-        username = f"webholder{next(_serial)}"
-        self.post("/api/v1/auth/holders", {}, json={
-            "username": username, "password": demo.DEMO_PASSWORD, "display_name": username,
-            "organisation": "赫山区某林场", "identity": f"91430900{next(_serial):010d}"})
-        return username, self.login(username)
+    def new_holder(self) -> Holder:
+        return register_holder(self.api, organisation="赫山区某林场")
 
-    def submit_application(self, holder: dict) -> tuple[str, int]:
-        """A new application with its monitoring report: (report sha256, application id)."""
-        report = self.post("/api/v1/documents", holder, files={"file": ("report.pdf", f"%PDF {time.time()}".encode(), "application/pdf")})["sha256"]
-        return report, self.post("/api/v1/applications", holder, json={
-            "project_name": "浏览器测试林地项目", "methodology": "HS-01", "claimed_t": "500",
-            "parcels": [{"number": f"W-{next(_serial)}", "location": "龙光桥街道", "land_type": "FOREST", "area_mu": "300"}],
-            "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"}, "documents": {"report": report},
-        })["application"]
+    def submit_application(self, holder: Holder) -> Application:
+        """A new application of 500 t with its monitoring report."""
+        report = upload(self.api, holder.headers, name="report.pdf")
+        return submit(self.api, holder, application_form(report, claimed_t="500"))
 
-    def mint(self, holder: dict) -> str:
+    def mint(self, holder: Holder) -> str:
         """Take a new application of `holder` through every review step to a minted coupon."""
-        report, application = self.submit_application(holder)
-        officials = {role: self.login(name) for role, name in demo.OFFICIALS.items()}
-        path = f"/api/v1/applications/{application}"
-        self.post(f"{path}/formal-review", officials["CENTER"], json={"decision": "pass"})
-        self.post(f"{path}/preliminary-review", officials["CENTER"], json={"decision": "pass"})
-        self.post(f"{path}/attestation", officials["VERIFIER"], json={"report": report, "attested_t": "500"})
-        self.post(f"{path}/validation", officials["NRB"], json={"decision": "pass"})
-        self.post(f"{path}/validation", officials["FORESTRY"], json={"decision": "pass"})
-        self.post(f"{path}/filing", officials["EEB"], json={"decision": "file", "filing_number": f"赫环碳备〔2026〕W{application}号"})
-        return self.post(f"{path}/mint", officials["GOV"])["coupon"]
+        return walk(self.api, self.officials, self.submit_application(holder))
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +60,7 @@ def site(tmp_path_factory) -> Site:
         with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=60) as api:
             settings.public_base_url = url  # where certificates' QR codes point, whatever host a PDF is asked at
             story = demo.run(api, progress=lambda line: None)
-            yield Site(url, gateway, story, api)
+            yield Site(url, gateway, story, api, {role: login(api, name) for role, name in demo.OFFICIALS.items()})
     finally:
         gateway.close()
 

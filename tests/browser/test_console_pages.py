@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from chain import ApplicationStatus
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from support.api import list_coupon, owner_request
+from support.http import ok
 
 
 def _log_in(page, username: str, password: str = DEMO_PASSWORD):
@@ -29,8 +31,7 @@ def _coupon_id(site, number: str) -> int:
 
 
 def test_console__center_official_passes_formal_review__recorded_on_chain_and_shown(page, site, shot):
-    _, holder = site.new_holder()
-    _, application = site.submit_application(holder)
+    application = site.submit_application(site.new_holder()).id
 
     _log_in(page, OFFICIALS["CENTER"])
     expect(page).to_have_url(re.compile(r"/console$"))
@@ -40,7 +41,7 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
     shot(page, "queue")
     row.get_by_role("link").click()
 
-    form = page.locator("form.step[data-step="application.formal_review"]")
+    form = page.locator('form.step[data-step="application.formal_review"]')
     form.locator("select[name=decision]").select_option("pass")
     shot(page, "application")
     form.locator("button").click()
@@ -53,14 +54,13 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
 
 
 def test_console__supplement_without_missing_items__api_error_shown_and_nothing_changed(page, site, shot):
-    _, holder = site.new_holder()
-    _, application = site.submit_application(holder)
+    application = site.submit_application(site.new_holder()).id
     on_chain = site.gateway.registry.application(application)
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/applications/{application}")
     steps_shown = page.locator("#history tr.step").count()
 
-    form = page.locator("form.step[data-step="application.formal_review"]")
+    form = page.locator('form.step[data-step="application.formal_review"]')
     form.locator("select[name=decision]").select_option("supplement")  # 一次性告知, but nothing listed
     form.locator("button").click()
 
@@ -86,8 +86,7 @@ def test_console__wrong_password__login_refused(page, site, shot):
 
 
 def test_console__other_department__offered_no_formal_review(page, site):
-    _, holder = site.new_holder()
-    _, application = site.submit_application(holder)
+    application = site.submit_application(site.new_holder()).id
     _log_in(page, OFFICIALS["NRB"])
     page.goto(f"/console/applications/{application}")
     expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
@@ -95,19 +94,18 @@ def test_console__other_department__offered_no_formal_review(page, site):
 
 
 def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, shot):
-    username, holder = site.new_holder()
+    holder = site.new_holder()
     listed, waiting = site.mint(holder), site.mint(holder)
-    site.post(f"/api/v1/coupons/{listed}/requests", holder, json={"action": "LIST"})
-    site.post(f"/api/v1/coupons/{listed}/listing", site.login(OFFICIALS["CENTER"]), json={
-        "price_yuan_per_t": "45", "notice_days": 10, "project_area_mu": "300", "location": "龙光桥街道"})
-    site.post(f"/api/v1/coupons/{waiting}/requests", holder, json={"action": "OFFSET"})
+    list_coupon(site.api, site.officials, holder, listed,
+                price_yuan_per_t="45", notice_days=10, project_area_mu="300", location="龙光桥街道")
+    ok(owner_request(site.api, holder, waiting, "OFFSET"))
 
-    _log_in(page, username)
+    _log_in(page, holder.username)
     expect(page).to_have_url(re.compile(r"/console$"))
     rows = page.locator("#holdings tbody tr").evaluate_all(
         "rows => rows.map(r => [r.cells[0].innerText.trim(), r.cells[1].querySelector('.badge').className,"
         " r.cells[1].innerText.trim(), r.cells[4].innerText.trim()])")
-    api = site.api.get("/api/v1/coupons", headers=holder).json()
+    api = site.api.get("/api/v1/coupons", headers=holder.headers).json()
     assert {c["number"]: c["state"] for c in api} == {listed: "LISTED", waiting: "ACTIVE"}
     assert rows == [
         [c["number"], f"badge state-{c['state'].lower()}", {"LISTED": "挂牌中", "ACTIVE": "有效"}[c["state"]],
@@ -118,7 +116,7 @@ def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, s
 
     page.locator("#holdings tr", has_text=waiting).get_by_role("link", name="办理").click()
     expect(page.locator("#pending")).to_be_visible()
-    page.locator("form.step[data-step="coupon.cancel_request"] button").click()
+    page.locator('form.step[data-step="coupon.cancel_request"] button').click()
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
     expect(page.locator("#pending")).to_have_count(0)
     expect(page.locator("tr.step[data-event=RequestCancelled]")).to_have_count(1)
@@ -127,18 +125,16 @@ def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, s
 
 
 def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(page, site, shot):
-    _, seller = site.new_holder()
-    _, buyer = site.new_holder()
+    seller, buyer = site.new_holder(), site.new_holder()
     number = site.mint(seller)
-    center = site.login(OFFICIALS["CENTER"])
-    site.post(f"/api/v1/coupons/{number}/requests", seller, json={"action": "LIST"})
-    site.post(f"/api/v1/coupons/{number}/listing", center, json={
-        "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "300", "location": "龙光桥街道"})
-    purchase = site.post("/api/v1/purchases", buyer, json={"amount_t": "120.5", "reason": "自愿减排"})["purchase"]
+    list_coupon(site.api, site.officials, seller, number,
+                price_yuan_per_t="60", notice_days=5, project_area_mu="300", location="龙光桥街道")
+    purchase = site.post("/api/v1/purchases", buyer.headers,
+                         json={"amount_t": "120.5", "reason": "自愿减排"})["purchase"]
 
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
-    form = page.locator("form.step[data-step="market.trade"]")
+    form = page.locator('form.step[data-step="market.trade"]')
     form.locator("input[name=purchase_id]").fill(str(purchase))
     form.locator("input[name=amount_t]").fill("120.5")
     form.locator("input[name=price_yuan_per_t]").fill("60")
@@ -150,5 +146,5 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
     expect(page.locator("#parts a")).to_have_count(2)  # the part sold and the remainder still listed
     shot(page, "settled")
-    holdings = site.api.get("/api/v1/coupons", headers=buyer).json()
+    holdings = site.api.get("/api/v1/coupons", headers=buyer.headers).json()
     assert [(c["amount_t"], c["state"]) for c in holdings] == [("120.5", "ACTIVE")]

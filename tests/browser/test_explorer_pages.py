@@ -7,8 +7,10 @@ import datetime as dt
 import re
 
 import httpx
-from pdf_qr import decode_qr, pdf_pages
 from playwright.sync_api import expect
+
+from support.api import list_coupon
+from support.pdf_qr import decode_qr, pdf_pages
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -171,12 +173,10 @@ def test_coupon_certificate__reissued_coupon__its_qr_page_says_void(page, site, 
 
 
 def test_listings_and_stats__board_shows_a_listing_and_charts_match_the_api(page, site, shot):
-    _, holder = site.new_holder()
-    center = site.login("center_officer")
+    holder = site.new_holder()
     number = site.mint(holder)
-    site.post(f"/api/v1/coupons/{number}/requests", holder, json={"action": "LIST"})
-    site.post(f"/api/v1/coupons/{number}/listing", center, json={
-        "price_yuan_per_t": "58.50", "notice_days": 10, "project_area_mu": "300", "location": "龙光桥街道", "remarks": "整券挂牌"})
+    list_coupon(site.api, site.officials, holder, number, price_yuan_per_t="58.50", notice_days=10,
+                project_area_mu="300", location="龙光桥街道", remarks="整券挂牌")
 
     page.goto("/listings")
     row = page.locator("#board tr", has_text=number)

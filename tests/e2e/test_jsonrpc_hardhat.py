@@ -26,12 +26,15 @@ from eth_account import Account
 from eth_utils import keccak
 from sqlalchemy import create_engine
 
-from chain import Action, ApplicationStatus, ChainError, ChainRevert, CouponState, OffsetPurpose, Receipt, Role
+from chain import (
+    Action, ApplicationStatus, ChainError, ChainRevert, CouponState, OffsetPurpose, Receipt, Role, devnet,
+)
 from chain.backends import connect
 from chain.index import EventIndex
 from chain.keys import KeyStore
 from chain.node import DEPLOYMENT_FILE, FAUCET_KEY, Node, open_node
 from chain.verify import Verdict, verify_offset
+from support.costs import KEY_SCRYPT_N
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDHAT_DIR = Path(__file__).resolve().parent / "hardhat"
@@ -41,7 +44,6 @@ STOP_SECONDS = 10
 # hardhat's well-known account #0 (default mnemonic); public, funded on every hardhat node.
 HARDHAT_ACCOUNT_0 = Account.from_key("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
 PASSPHRASE = "e2e-hardhat-passphrase"
-SCRYPT_N = 2**14
 FAUCET_WEI = 100 * 10**18
 ZERO = "0x" + "00" * 20
 TONNE = 1000
@@ -135,13 +137,13 @@ def hardhat_url(tmp_path_factory) -> str:
 
 def fund_faucet(url: str, data_dir: Path) -> str:
     """Create the data directory's faucet key and send it ETH from hardhat's account #0."""
-    faucet = KeyStore(data_dir / "keys", PASSPHRASE, scrypt_n=SCRYPT_N).load_or_create(FAUCET_KEY)
+    faucet = KeyStore(data_dir / "keys", PASSPHRASE, scrypt_n=KEY_SCRYPT_N).load_or_create(FAUCET_KEY)
     connect(url).transfer_value(HARDHAT_ACCOUNT_0, faucet.address, FAUCET_WEI)
     return faucet.address
 
 
 def open_tanquan(url: str, data_dir: Path) -> Node:
-    return open_node(data_dir, chain_url=url, passphrase=PASSPHRASE, scrypt_n=SCRYPT_N)
+    return open_node(data_dir, chain_url=url, passphrase=PASSPHRASE, scrypt_n=KEY_SCRYPT_N)
 
 
 @dataclass
@@ -175,18 +177,11 @@ def story(hardhat_url, tmp_path_factory) -> Story:
         s.steps[name] = reg.send(sender, function, *args)
         return s.steps[name]
 
-    report = bytes.fromhex("ab" * 32)
-    s.application = step(
-        "submit", holder, "submit", [keccak(text="430903-108-0012"), keccak(text="430903-108-0013")],
-        1_640_966_400, 1_704_038_400, CLAIMED_KG, bytes.fromhex("cd" * 32), report,
-    ).event("ApplicationSubmitted").args["application"]
-    step("formal_review", dept(Role.CENTER), "pass_formal_review", s.application)
-    step("preliminary_review", dept(Role.CENTER), "pass_preliminary_review", s.application)
-    step("attest", dept(Role.VERIFIER), "attest_report", s.application, report, CLAIMED_KG)
-    step("nrb_validation", dept(Role.NRB), "sign_validation", s.application)
-    step("forestry_validation", dept(Role.FORESTRY), "sign_validation", s.application)
-    step("filing", dept(Role.EEB), "file", s.application, "赫环碳备〔2026〕1号")
-    s.minted = step("mint", dept(Role.GOV), "mint", s.application).event("CouponCreated").args["coupon"]
+    s.minted = devnet.issue_coupon(
+        reg, {role: dept(role) for role in Role}, holder, amount_kg=CLAIMED_KG, receipts=s.steps,
+        parcels=[keccak(text="430903-108-0012"), keccak(text="430903-108-0013")],
+    )
+    s.application = s.steps["submit"].event("ApplicationSubmitted").args["application"]
     step("list_request", holder, "request", s.minted, int(Action.LIST), ZERO, CLAIMED_KG)
     step("list", dept(Role.CENTER), "list_coupon", s.minted, 3_000, 0, bytes.fromhex("ef" * 32))
     split = step(
@@ -250,10 +245,10 @@ def test_coupon_lifecycle__submit_to_partial_offset_on_hardhat__states_and_event
     assert steps["submit"].event("ApplicationSubmitted").args["applicant"] == holder
     assert steps["formal_review"].event("FormalReviewPassed").args["application"] == story.application
     assert steps["preliminary_review"].event("PreliminaryReviewPassed").args["application"] == story.application
-    assert steps["attest"].event("ReportAttested").args["attested_kg"] == CLAIMED_KG
-    assert steps["nrb_validation"].event("ValidationSigned").args["department"] == Role.NRB.id
-    assert steps["forestry_validation"].event("ValidationSigned").args["department"] == Role.FORESTRY.id
-    assert steps["forestry_validation"].event("ApplicationValidated").args["amount_kg"] == CLAIMED_KG
+    assert steps["attestation"].event("ReportAttested").args["attested_kg"] == CLAIMED_KG
+    assert steps["validation_first"].event("ValidationSigned").args["department"] == Role.NRB.id
+    assert steps["validation"].event("ValidationSigned").args["department"] == Role.FORESTRY.id
+    assert steps["validation"].event("ApplicationValidated").args["amount_kg"] == CLAIMED_KG
     assert steps["filing"].event("ApplicationFiled").args["filing_number"] == "赫环碳备〔2026〕1号"
     assert steps["mint"].event("IssuanceCreated").args["amount_kg"] == CLAIMED_KG
     assert steps["mint"].event("ApplicationIssued").args["application"] == story.application

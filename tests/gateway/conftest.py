@@ -3,27 +3,18 @@ the FastAPI app → logged-in officials and holders → coupons minted through H
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 
 from gateway.api.app import create_app
-from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
+from gateway.demo import OFFICIALS, seed_officials
 from gateway.runtime import Gateway
 from gateway.settings import Settings
-from http_helpers import login, ok
-
-_serial = itertools.count(1)
-
-
-@dataclass
-class Holder:
-    username: str
-    headers: dict
-    address: str
+from support import api
+from support.api import Holder
+from support.http import login
 
 
 @pytest.fixture(scope="session")
@@ -57,43 +48,17 @@ def officials(client) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def new_holder(client) -> Callable[..., Holder]:
-    def make(organisation: str | None = "赫山区某村股份经济合作社") -> Holder:
-        username = f"holder{next(_serial)}"
-        response = client.post("/api/v1/auth/holders", json={
-            "username": username, "password": DEMO_PASSWORD, "display_name": username,
-            "organisation": organisation, "identity": f"9143090{next(_serial):011d}"})
-        assert response.status_code == 201, response.text
-        return Holder(username, login(client, username), response.json()["address"])
-
-    return make
+    """new_holder(organisation) registers and logs in a holder; `None` is a person."""
+    return lambda organisation=api.COOPERATIVE: api.register_holder(client, organisation=organisation)
 
 
 @pytest.fixture(scope="session")
-def upload(client) -> Callable[[dict, bytes], str]:
-    def do(headers: dict, content: bytes | None = None) -> str:
-        content = content or f"%PDF document {next(_serial)}".encode()
-        return ok(client.post("/api/v1/documents", headers=headers, files={"file": ("doc.pdf", content, "application/pdf")}))["sha256"]
-
-    return do
+def upload(client) -> Callable[..., str]:
+    """upload(headers, content=None) → the document's sha256; a new document unless `content` is given."""
+    return lambda headers, content=None: api.upload(client, headers, content)
 
 
 @pytest.fixture(scope="session")
-def mint(client, officials, upload) -> Callable[..., str]:
-    """Drive an application from submission to mint through HTTP; returns the coupon number."""
-
-    def do(holder: Holder, claimed_t: str = "1000", land_type: str = "FOREST") -> str:
-        report = upload(holder.headers)
-        application = ok(client.post("/api/v1/applications", headers=holder.headers, json={
-            "project_name": "测试项目", "methodology": "HS-01", "claimed_t": claimed_t,
-            "parcels": [{"number": f"T-{next(_serial)}", "location": "泉交河镇", "land_type": land_type, "area_mu": "100"}],
-            "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"}, "documents": {"report": report}}))["application"]
-        path = f"/api/v1/applications/{application}"
-        ok(client.post(f"{path}/formal-review", headers=officials["CENTER"], json={"decision": "pass"}))
-        ok(client.post(f"{path}/preliminary-review", headers=officials["CENTER"], json={"decision": "pass"}))
-        ok(client.post(f"{path}/attestation", headers=officials["VERIFIER"], json={"report": report, "attested_t": claimed_t}))
-        ok(client.post(f"{path}/validation", headers=officials["NRB"], json={"decision": "pass"}))
-        ok(client.post(f"{path}/validation", headers=officials["FORESTRY"], json={"decision": "pass"}))
-        ok(client.post(f"{path}/filing", headers=officials["EEB"], json={"decision": "file", "filing_number": f"F-{application}"}))
-        return ok(client.post(f"{path}/mint", headers=officials["GOV"]))["coupon"]
-
-    return do
+def mint(client, officials) -> Callable[..., str]:
+    """mint(holder, claimed_t="1000", **form): a new application of the holder walked to its coupon; its number."""
+    return lambda holder, **form: api.mint(client, officials, holder, **form)

@@ -1,14 +1,6 @@
-"""Small helpers shared by the gateway tests."""
+"""The gateway tests' old import path of support.http, still used by test_authorization.py
+and test_console_forms.py; new tests import support.http."""
 
-from gateway.demo import DEMO_PASSWORD
+from support.http import login, ok
 
-
-def ok(response) -> dict:
-    assert response.status_code < 400, f"{response.status_code} {response.text}"
-    return response.json()
-
-
-def login(client, username: str, password: str = DEMO_PASSWORD) -> dict:
-    response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+__all__ = ["login", "ok"]

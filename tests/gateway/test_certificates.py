@@ -9,8 +9,8 @@ import pytest
 
 from chain.verify import STATEMENT_16
 from gateway import certificates, demo
-from http_helpers import ok
-from pdf_qr import decode_qr, pdf_fonts, pdf_pages, pdf_text
+from support.http import ok
+from support.pdf_qr import decode_qr, pdf_fonts, pdf_pages, pdf_text
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "certificates"
 BASE = "http://testserver"

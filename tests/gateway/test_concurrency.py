@@ -16,16 +16,16 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from chain.node import open_node
 from gateway.api.app import create_app
-from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
+from gateway.demo import OFFICIALS, seed_officials
 from gateway.runtime import Gateway
 from gateway.settings import Settings
-from http_helpers import login, ok
-from serving import serve
+from support import api
+from support.api import Holder
+from support.http import API, login, ok
+from support.serving import serve
 
 RACERS = 32
-API = "/api/v1"
 # The on-chain refusal each loser should get (DESIGN §7: a revert maps to a stable code).
 TRADE_LOSER_CODES = {"COUPON_NOT_LISTED", "PURCHASE_SETTLED", "AMOUNT_EXCEEDS_COUPON"}
 OFFSET_LOSER_CODES = {"OWNER_CONSENT_MISSING", "COUPON_NOT_ACTIVE"}
@@ -39,13 +39,6 @@ class Served:
 
 
 @dataclass
-class Buyer:
-    username: str
-    headers: dict
-    address: str
-
-
-@dataclass
 class Race:
     number: str
     responses: list[httpx.Response]
@@ -55,11 +48,8 @@ class Race:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Served:
-    data_dir = tmp_path_factory.mktemp("served")
-    settings = Settings(data_dir=data_dir)
-    # A cheap scrypt cost: 33 custodial keys are created here; the key store itself is tested in tests/chain.
-    node = open_node(data_dir, served=True, passphrase="served-gateway-tests", scrypt_n=2**4)
-    gateway = Gateway(settings, node)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("served"))
+    gateway = Gateway.open(settings, served=True, passphrase="served-gateway-tests")
     seed_officials(gateway)
     try:
         with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=120) as http:
@@ -68,49 +58,18 @@ def served(tmp_path_factory) -> Served:
         gateway.close()
 
 
-def _register(http: httpx.Client, username: str, organisation: str) -> Buyer:
-    response = http.post(f"{API}/auth/holders", json={
-        "username": username, "password": DEMO_PASSWORD, "display_name": username, "organisation": organisation,
-        "identity": f"91430903MA{username[-6:]:0>6}"})
-    assert response.status_code == 201, response.text
-    return Buyer(username, login(http, username), response.json()["address"])
+@pytest.fixture(scope="module")
+def seller(served) -> Holder:
+    return api.register_holder(served.http, "seller-coop", organisation="泉交河镇某村股份经济合作社")
 
 
 @pytest.fixture(scope="module")
-def seller(served) -> Buyer:
-    return _register(served.http, "seller-coop", "泉交河镇某村股份经济合作社")
+def buyers(served) -> list[Holder]:
+    def register(i: int) -> Holder:
+        return api.register_holder(served.http, f"buyer-{i:06d}", organisation=f"购买单位{i}")
 
-
-@pytest.fixture(scope="module")
-def buyers(served) -> list[Buyer]:
     with ThreadPoolExecutor(8) as pool:
-        return list(pool.map(lambda i: _register(served.http, f"buyer-{i:06d}", f"购买单位{i}"), range(RACERS)))
-
-
-def _upload(http: httpx.Client, headers: dict) -> str:
-    return ok(http.post(f"{API}/documents", headers=headers,
-                        files={"file": ("doc.pdf", f"%PDF {time.time_ns()}".encode(), "application/pdf")}))["sha256"]
-
-
-def _mint(served: Served, holder: Buyer, claimed_t: str) -> str:
-    http, officials = served.http, served.officials
-    report = _upload(http, holder.headers)
-    application = ok(http.post(f"{API}/applications", headers=holder.headers, json={
-        "project_name": "并发测试项目", "methodology": "HS-01", "claimed_t": claimed_t,
-        "parcels": [{"number": f"RACE-{time.time_ns()}", "location": "泉交河镇", "land_type": "FOREST",
-                     "area_mu": "100"}],
-        "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"}, "documents": {"report": report},
-    }))["application"]
-    path = f"{API}/applications/{application}"
-    ok(http.post(f"{path}/formal-review", headers=officials["CENTER"], json={"decision": "pass"}))
-    ok(http.post(f"{path}/preliminary-review", headers=officials["CENTER"], json={"decision": "pass"}))
-    ok(http.post(f"{path}/attestation", headers=officials["VERIFIER"],
-                 json={"report": report, "attested_t": claimed_t}))
-    ok(http.post(f"{path}/validation", headers=officials["NRB"], json={"decision": "pass"}))
-    ok(http.post(f"{path}/validation", headers=officials["FORESTRY"], json={"decision": "pass"}))
-    ok(http.post(f"{path}/filing", headers=officials["EEB"],
-                 json={"decision": "file", "filing_number": f"F-{application}"}))
-    return ok(http.post(f"{path}/mint", headers=officials["GOV"]))["coupon"]
+        return list(pool.map(register, range(RACERS)))
 
 
 @contextmanager
@@ -156,13 +115,11 @@ def _block_of(served: Served, tx_hash: str) -> int:
 @pytest.fixture(scope="module")
 def trade_race(served, seller, buyers) -> Race:
     http, center = served.http, served.officials["CENTER"]
-    number = _mint(served, seller, "100")
-    ok(http.post(f"{API}/coupons/{number}/requests", headers=seller.headers, json={"action": "LIST"}))
-    ok(http.post(f"{API}/coupons/{number}/listing", headers=center, json={
-        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}))
+    number = api.mint(http, served.officials, seller, claimed_t="100")
+    api.list_coupon(http, served.officials, seller, number)
     purchases = [ok(http.post(f"{API}/purchases", headers=b.headers,
                               json={"amount_t": "100", "reason": "赛事碳中和"}))["purchase"] for b in buyers]
-    agreement = _upload(http, center)
+    agreement = api.upload(http, center)
 
     def sell(purchase: int) -> Callable[[], httpx.Response]:
         return lambda: http.post(f"{API}/trades", headers=center, json={
@@ -178,7 +135,7 @@ def offset_race(served, buyers, trade_race) -> Race:
     """The trade's winner asks once to offset its coupon; the EEB is asked 32 times at once."""
     http, number = served.http, trade_race.number
     owner = next(b for b in buyers if ok(http.get(f"{API}/public/coupons/{number}"))["coupon"]["owner"] == b.address)
-    ok(http.post(f"{API}/coupons/{number}/requests", headers=owner.headers, json={"action": "OFFSET"}))
+    ok(api.owner_request(http, owner, number, "OFFSET"))
 
     def retire() -> httpx.Response:
         return http.post(f"{API}/coupons/{number}/offset", headers=served.officials["EEB"], json={

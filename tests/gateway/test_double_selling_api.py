@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from http_helpers import ok
+from support.api import LISTING, Application, application_form, list_coupon, owner_request, submit, walk
+from support.fixtures import holder_fixture
+from support.http import API, error_of, ok
 
-API = "/api/v1"
-LISTING = {"price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
 OFFSET = {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山马拉松组委会", "case_reference": "HS-EV-1"}
 _parcels = itertools.count(1)
 
@@ -47,17 +47,7 @@ def nothing_changes(client, gateway, *numbers: str):
 
 
 def assert_conflict(response, code: str) -> None:
-    assert response.status_code == 409, response.text
-    assert response.json()["code"] == code, response.text
-
-
-def owner_request(client, holder, number: str, action: str, **extra):
-    return client.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra})
-
-
-def list_coupon(client, officials, holder, number: str) -> None:
-    ok(owner_request(client, holder, number, "LIST"))
-    ok(client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
+    error_of(response, 409, code)
 
 
 def offset(client, officials, number: str):
@@ -97,27 +87,23 @@ def reissue_after_notice(client, officials, number: str) -> str:
     raise AssertionError(f"the loss notice of {number} never ended")
 
 
-def submit(client, holder, upload, parcel: str, start: str = "2022-01-01", end: str = "2024-01-01"):
-    report = upload(holder.headers)
-    return client.post(f"{API}/applications", headers=holder.headers, json={
-        "project_name": "重复签发测试", "methodology": "HS-01", "claimed_t": "500",
-        "parcels": [{"number": parcel, "location": "泉交河镇", "land_type": "FOREST", "area_mu": "50"}],
-        "monitoring_period": {"start": start, "end": end}, "documents": {"report": report}}), report
+def parcel_form(holder, upload, parcel: str, start: str = "2022-01-01", end: str = "2024-01-01") -> dict:
+    """An application of `holder` for `parcel` over the period, with its own report."""
+    return application_form(upload(holder.headers), claimed_t="500", parcel=parcel, start=start, end=end)
 
 
-def validate(client, officials, application: int, report: str) -> None:
+def post_application(client, holder, form: dict):
+    return client.post(f"{API}/applications", headers=holder.headers, json=form)
+
+
+def validate(client, officials, application: Application) -> None:
     """Formal review → preliminary review → attestation → joint NRB + FORESTRY validation."""
-    path = f"{API}/applications/{application}"
-    ok(client.post(f"{path}/formal-review", headers=officials["CENTER"], json={"decision": "pass"}))
-    ok(client.post(f"{path}/preliminary-review", headers=officials["CENTER"], json={"decision": "pass"}))
-    ok(client.post(f"{path}/attestation", headers=officials["VERIFIER"], json={"report": report, "attested_t": "500"}))
-    ok(client.post(f"{path}/validation", headers=officials["NRB"], json={"decision": "pass"}))
-    ok(client.post(f"{path}/validation", headers=officials["FORESTRY"], json={"decision": "pass"}))
+    walk(client, officials, application, through="forestry_validation")
 
 
-def file(client, officials, application: int):
-    return client.post(f"{API}/applications/{application}/filing", headers=officials["EEB"],
-                       json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application}号"})
+def file(client, officials, application: Application):
+    return client.post(f"{API}/applications/{application.id}/filing", headers=officials["EEB"],
+                       json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application.id}号"})
 
 
 def application_status(client, officials, application: int) -> str:
@@ -127,19 +113,9 @@ def application_status(client, officials, application: int) -> str:
 # -- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def holder(new_holder):
-    return new_holder()
-
-
-@pytest.fixture(scope="module")
-def buyer(new_holder):
-    return new_holder("某建设单位")
-
-
-@pytest.fixture(scope="module")
-def bank(new_holder):
-    return new_holder("某农商银行")
+holder = holder_fixture()
+buyer = holder_fixture("某建设单位")
+bank = holder_fixture("某农商银行")
 
 
 @pytest.fixture
@@ -216,16 +192,21 @@ def test_settle_trade__purchase_already_settled__409_purchase_settled(
 # -- transfer while listed or pledged ----------------------------------------------------------
 
 
+def assert_transfer_refused(client, officials, holder, buyer, coupon: str) -> None:
+    """Neither the owner's consent to transfer to `buyer` nor CENTER's registration gets through."""
+    consent = owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username)
+    assert_conflict(consent, "COUPON_NOT_ACTIVE")
+    registration = client.post(f"{API}/coupons/{coupon}/transfer", headers=officials["CENTER"])
+    assert_conflict(registration, "COUPON_NOT_ACTIVE")
+
+
 def test_register_transfer__consented_then_listed__409_coupon_not_active(
     client, gateway, officials, holder, buyer, coupon
 ):
     ok(owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username))
     list_coupon(client, officials, holder, coupon)  # a later consent replaces the transfer consent
     with nothing_changes(client, gateway, coupon):
-        consent = owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username)
-        assert_conflict(consent, "COUPON_NOT_ACTIVE")
-        registration = client.post(f"{API}/coupons/{coupon}/transfer", headers=officials["CENTER"])
-        assert_conflict(registration, "COUPON_NOT_ACTIVE")
+        assert_transfer_refused(client, officials, holder, buyer, coupon)
     assert record(client, coupon)["coupon"]["owner"] == holder.address
 
 
@@ -234,10 +215,7 @@ def test_register_transfer__coupon_pledged__409_coupon_not_active(
 ):
     pledge(client, officials, holder, coupon, bank)
     with nothing_changes(client, gateway, coupon):
-        consent = owner_request(client, holder, coupon, "TRANSFER", counterparty=buyer.username)
-        assert_conflict(consent, "COUPON_NOT_ACTIVE")
-        registration = client.post(f"{API}/coupons/{coupon}/transfer", headers=officials["CENTER"])
-        assert_conflict(registration, "COUPON_NOT_ACTIVE")
+        assert_transfer_refused(client, officials, holder, buyer, coupon)
     assert record(client, coupon)["coupon"]["state"] == "PLEDGED"
 
 
@@ -342,31 +320,29 @@ def test_file__same_parcel_and_period_filed_first__409_parcel_period_overlaps(
 ):
     parcel = f"430903-DUP-{next(_parcels)}-{time.time_ns()}"
     first_holder, second_holder = new_holder(), new_holder("另一合作社")
-    first, first_report = submit(client, first_holder, upload, parcel)
-    second, second_report = submit(client, second_holder, upload, parcel, start="2023-01-01", end="2025-01-01")
-    first, second = ok(first)["application"], ok(second)["application"]
-    validate(client, officials, first, first_report)
-    validate(client, officials, second, second_report)
+    first = submit(client, first_holder, parcel_form(first_holder, upload, parcel))
+    second = submit(client, second_holder, parcel_form(second_holder, upload, parcel, "2023-01-01", "2025-01-01"))
+    validate(client, officials, first)
+    validate(client, officials, second)
     ok(file(client, officials, first))
     head = gateway.registry.chain.w3.eth.block_number
     assert_conflict(file(client, officials, second), "PARCEL_PERIOD_OVERLAPS")
     assert ledger_events_since(gateway, head) == []
-    assert application_status(client, officials, second) == "VALIDATED"
-    premature_mint = client.post(f"{API}/applications/{second}/mint", headers=officials["GOV"])
+    assert application_status(client, officials, second.id) == "VALIDATED"
+    premature_mint = client.post(f"{API}/applications/{second.id}/mint", headers=officials["GOV"])
     assert_conflict(premature_mint, "APPLICATION_WRONG_STATUS")
-    third, _ = submit(client, second_holder, upload, parcel, start="2023-06-01", end="2023-07-01")
-    assert_conflict(third, "PARCEL_PERIOD_OVERLAPS")
+    inside_first = parcel_form(second_holder, upload, parcel, "2023-06-01", "2023-07-01")
+    assert_conflict(post_application(client, second_holder, inside_first), "PARCEL_PERIOD_OVERLAPS")
     assert ledger_events_since(gateway, head) == []
 
 
 def test_submit__same_parcel_next_period__accepted(client, officials, upload, new_holder):
     parcel = f"430903-NEXT-{next(_parcels)}-{time.time_ns()}"
     holder = new_holder()
-    first, report = submit(client, holder, upload, parcel)
-    first = ok(first)["application"]
-    validate(client, officials, first, report)
+    first = submit(client, holder, parcel_form(holder, upload, parcel))
+    validate(client, officials, first)
     ok(file(client, officials, first))
-    following, _ = submit(client, holder, upload, parcel, start="2024-01-01", end="2026-01-01")
+    following = post_application(client, holder, parcel_form(holder, upload, parcel, "2024-01-01", "2026-01-01"))
     assert following.status_code == 201, following.text
 
 
@@ -374,7 +350,7 @@ def test_submit__parcel_on_ccer_list__409_parcel_on_ccer_list(client, gateway, o
     parcel = f"430903-CCER-{next(_parcels)}-{time.time_ns()}"
     ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json={"parcel_number": parcel, "listed": True}))
     head = gateway.registry.chain.w3.eth.block_number
-    response, _ = submit(client, holder, upload, parcel)
+    response = post_application(client, holder, parcel_form(holder, upload, parcel))
     assert_conflict(response, "PARCEL_ON_CCER_LIST")
     assert ledger_events_since(gateway, head) == []
 
@@ -383,15 +359,14 @@ def test_mint__parcel_put_on_ccer_list_after_filing__409_parcel_on_ccer_list(
     client, gateway, officials, upload, holder
 ):
     parcel = f"430903-CCER-{next(_parcels)}-{time.time_ns()}"
-    response, report = submit(client, holder, upload, parcel)
-    application = ok(response)["application"]
-    validate(client, officials, application, report)
+    application = submit(client, holder, parcel_form(holder, upload, parcel))
+    validate(client, officials, application)
     ok(file(client, officials, application))
     ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json={"parcel_number": parcel, "listed": True}))
     holdings = ok(client.get(f"{API}/coupons", headers=holder.headers))
     head = gateway.registry.chain.w3.eth.block_number
-    minted = client.post(f"{API}/applications/{application}/mint", headers=officials["GOV"])
+    minted = client.post(f"{API}/applications/{application.id}/mint", headers=officials["GOV"])
     assert_conflict(minted, "PARCEL_ON_CCER_LIST")
     assert ledger_events_since(gateway, head) == []
-    assert application_status(client, officials, application) == "FILED"
+    assert application_status(client, officials, application.id) == "FILED"
     assert ok(client.get(f"{API}/coupons", headers=holder.headers)) == holdings

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 from dataclasses import dataclass
 
 import pytest
@@ -20,22 +19,14 @@ from gateway.db import AuditEntry, Token, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.security import token_hash
 from gateway.services.coupons import coupon_id
-from http_helpers import login, ok
+from support import api
+from support.api import PASS
+from support.fixtures import holder_fixture
+from support.http import API, error_of, login, ok
 
-API = "/api/v1"
-ERROR_KEYS = {"code", "message", "detail"}
 NEVER_UPLOADED = hashlib.sha256(b"never uploaded").hexdigest()
 REPORT_CONTENT = b"%PDF third-party monitoring and accounting report, errors module"
 REPORT = hashlib.sha256(REPORT_CONTENT).hexdigest()  # documents are content-addressed
-_serial = itertools.count(1)
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == ERROR_KEYS
-    assert body["code"] == code
-    return body
 
 
 def fields_of(body: dict) -> set[str]:
@@ -45,13 +36,8 @@ def fields_of(body: dict) -> set[str]:
 
 
 def application_form(report: str | None, **changes) -> dict:
-    form = {
-        "project_name": "错误处理测试项目", "methodology": "HS-01", "claimed_t": "100",
-        "parcels": [{"number": f"ERR-{next(_serial)}", "location": "泉交河镇", "land_type": "FOREST", "area_mu": "20"}],
-        "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
-        "documents": {"report": report},
-    }
-    return {**form, **changes}
+    """A claim of 100 t unless changed: the amounts refused below are just over it."""
+    return api.application_form(report, **{"claimed_t": "100", **changes})
 
 
 # ---------------------------------------------------------------- what "nothing changed" means
@@ -103,14 +89,8 @@ def untouched(ledger):
 # ---------------------------------------------------------------- actors and targets
 
 
-@pytest.fixture(scope="module")
-def applicant(new_holder):
-    return new_holder("赫山区某林场")
-
-
-@pytest.fixture(scope="module")
-def buyer(new_holder):
-    return new_holder("益阳某建设工程有限公司")
+applicant = holder_fixture("赫山区某林场")
+buyer = holder_fixture("益阳某建设工程有限公司")
 
 
 @pytest.fixture(scope="module")
@@ -120,56 +100,37 @@ def report(applicant, upload) -> str:
     return REPORT
 
 
-def _submit(client, applicant) -> int:
-    response = client.post(f"{API}/applications", headers=applicant.headers, json=application_form(REPORT))
-    return ok(response)["application"]
-
-
-def _step(client, officials, application: int, step: str, role: str, body: dict | None = None) -> None:
-    ok(client.post(f"{API}/applications/{application}/{step}", headers=officials[role], json=body))
-
-
-PASS = {"decision": "pass"}
+def _walked(client, officials, applicant, through: str | None) -> int:
+    """A new application of the module's report, walked through `through` (api.WALK); its id."""
+    application = api.submit(client, applicant, application_form(REPORT))
+    if through:
+        api.walk(client, officials, application, through=through)
+    return application.id
 
 
 # Module-scoped targets are shared by refused requests only: a refusal leaves them as they were.
 
 
-@pytest.fixture(scope="module")
-def submitted(client, applicant, report) -> int:
-    return _submit(client, applicant)
+def walked_fixture(through: str | None):
+    """A module fixture: the id of an application walked through `through` (None: just submitted)."""
 
+    @pytest.fixture(scope="module")
+    def application(client, officials, applicant, report) -> int:
+        return _walked(client, officials, applicant, through)
 
-@pytest.fixture(scope="module")
-def formal_ok(client, officials, applicant, report) -> int:
-    application = _submit(client, applicant)
-    _step(client, officials, application, "formal-review", "CENTER", PASS)
     return application
+
+
+submitted = walked_fixture(None)
+formal_ok = walked_fixture("formal_review")
+prelim_ok_unattested = walked_fixture("preliminary_review")
+nrb_signed = walked_fixture("nrb_validation")
 
 
 @pytest.fixture(scope="module")
 def survey_paused(client, officials, applicant, report) -> int:
-    application = _submit(client, applicant)
-    _step(client, officials, application, "formal-review", "CENTER", PASS)
-    _step(client, officials, application, "field-survey/pause", "CENTER")
-    return application
-
-
-@pytest.fixture(scope="module")
-def prelim_ok_unattested(client, officials, applicant, report) -> int:
-    application = _submit(client, applicant)
-    _step(client, officials, application, "formal-review", "CENTER", PASS)
-    _step(client, officials, application, "preliminary-review", "CENTER", PASS)
-    return application
-
-
-@pytest.fixture(scope="module")
-def nrb_signed(client, officials, applicant, report) -> int:
-    application = _submit(client, applicant)
-    _step(client, officials, application, "formal-review", "CENTER", PASS)
-    _step(client, officials, application, "preliminary-review", "CENTER", PASS)
-    _step(client, officials, application, "attestation", "VERIFIER", {"report": REPORT, "attested_t": "100"})
-    _step(client, officials, application, "validation", "NRB", PASS)
+    application = _walked(client, officials, applicant, "formal_review")
+    ok(client.post(f"{API}/applications/{application}/field-survey/pause", headers=officials["CENTER"]))
     return application
 
 
@@ -181,8 +142,7 @@ def active_coupon(applicant, mint) -> str:
 
 def _listed(client, officials, applicant, mint) -> str:
     number = mint(applicant, claimed_t="100")
-    ok(client.post(f"{API}/coupons/{number}/requests", headers=applicant.headers, json={"action": "LIST"}))
-    ok(client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
+    api.list_coupon(client, officials, applicant, number, **LISTING)
     return number
 
 
@@ -194,7 +154,7 @@ def listed_coupon(client, officials, applicant, mint) -> str:
 @pytest.fixture(scope="module")
 def lost_coupon(client, officials, applicant, mint) -> str:
     number = mint(applicant, claimed_t="100")
-    ok(client.post(f"{API}/coupons/{number}/requests", headers=applicant.headers, json={"action": "LOSS"}))
+    ok(api.owner_request(client, applicant, number, "LOSS"))
     ok(client.post(f"{API}/coupons/{number}/loss", headers=officials["CENTER"]))
     return number
 

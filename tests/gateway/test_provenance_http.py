@@ -1,4 +1,4 @@
-from http_helpers import ok
+from support.http import ok
 
 
 def test_mint_then_provenance__through_http__public_record(client, new_holder, mint):

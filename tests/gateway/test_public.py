@@ -6,37 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from gateway.db import User
-from gateway.demo import DEMO_PASSWORD
-from http_helpers import login, ok
+from support.api import list_coupon, owner_request, register_holder
+from support.http import API, ok
 
-API = "/api/v1"
 LIVE = ("ACTIVE", "LISTED", "PLEDGED", "FROZEN", "LOST_REPORTED")
-_serial = itertools.count(1)
-
-
-@dataclass
-class Registered:
-    username: str
-    headers: dict
-    address: str
-
-
-def register(client, *, display_name: str, organisation: str | None, identity: str):
-    username = f"public-{next(_serial)}-{time.time_ns() % 10**9}"
-    response = client.post(f"{API}/auth/holders", json={
-        "username": username, "password": DEMO_PASSWORD, "display_name": display_name,
-        "organisation": organisation, "identity": identity})
-    assert response.status_code == 201, response.text
-    return Registered(username, login(client, username), response.json()["address"])
+LISTING = {"price_yuan_per_t": "30.50", "notice_days": 15, "project_area_mu": "9700.50",
+           "location": "泉交河镇某村"}
 
 
 def identity_hash(gateway, username: str) -> str:
@@ -64,19 +46,8 @@ def registrations(client) -> list[dict]:
     return list(csv.DictReader(io.StringIO(public_get(client, "exports/registrations.csv").text)))
 
 
-def request(client, holder, number: str, action: str, **extra) -> None:
-    ok(client.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra}))
-
-
-def list_coupon(client, officials, holder, number: str, **listing) -> dict:
-    request(client, holder, number, "LIST")
-    return ok(client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json={
-        "price_yuan_per_t": "30.50", "notice_days": 15, "project_area_mu": "9700.50", "location": "泉交河镇某村",
-        **listing}))
-
-
 def retire(client, officials, holder, number: str, amount_t: str | None = None) -> dict:
-    request(client, holder, number, "OFFSET", **({"amount_t": amount_t} if amount_t else {}))
+    ok(owner_request(client, holder, number, "OFFSET", **({"amount_t": amount_t} if amount_t else {})))
     return ok(client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json={
         "purpose": "GREEN_POINTS", "beneficiary": "绿色积分平台", "case_reference": "GP-2026-7"}))
 
@@ -106,10 +77,10 @@ def test_get_public_endpoints__no_login__served(client, officials, new_holder, m
 
 def test_get_provenance__organisation_holder__named_by_organisation_only(client, gateway, officials, mint):
     identity = "91430903MA4L0X1234"
-    holder = register(client, display_name="李四 13907371234", organisation="泉交河镇某村股份经济合作社",
-                      identity=identity)
+    holder = register_holder(client, display_name="李四 13907371234", organisation="泉交河镇某村股份经济合作社",
+                             identity=identity)
     number = mint(holder)
-    list_coupon(client, officials, holder, number)
+    list_coupon(client, officials, holder, number, **LISTING)
     hashed = identity_hash(gateway, holder.username)
     assert hashed
     record = public_get(client, f"coupons/{number}")
@@ -124,9 +95,9 @@ def test_get_provenance__organisation_holder__named_by_organisation_only(client,
 
 def test_get_provenance__person_holder__not_named(client, gateway, officials, mint):
     identity = "430903198502023456"
-    person = register(client, display_name="王五", organisation=None, identity=identity)
+    person = register_holder(client, display_name="王五", organisation=None, identity=identity)
     number = mint(person)
-    list_coupon(client, officials, person, number)
+    list_coupon(client, officials, person, number, **LISTING)
     hashed = identity_hash(gateway, person.username)
     record = public_get(client, f"coupons/{number}")
     assert record.json()["coupon"]["holder"] is None
@@ -171,7 +142,7 @@ def test_get_stats__after_mint_and_partial_offset__sums_match_the_coupons(client
 def listed(client, officials, new_holder, mint):
     holder = new_holder("赫山区泉交河镇某村股份经济合作社")
     number = mint(holder)
-    listing = list_coupon(client, officials, holder, number, remarks="林地碳汇")
+    listing = list_coupon(client, officials, holder, number, **LISTING, remarks="林地碳汇")
     return holder, number, listing
 
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from http_helpers import ok
-
 from gateway.units import CST
+from support.api import LISTING, owner_request
+from support.http import ok
 
 
 def _queue(client, headers) -> list[dict]:
@@ -20,7 +20,7 @@ def test_queue__owner_consents_then_loss_path__each_department_sees_its_step(cli
     number = mint(holder)
     today = dt.datetime.now(CST).date()
 
-    ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LOSS"}))
+    ok(owner_request(client, holder, number, "LOSS"))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
     assert item["step"] == "挂失审查 loss report review"
     # The chain's clock may run ahead in instant mode; the due date counts 2 working days from the request.
@@ -43,11 +43,10 @@ def test_queue__owner_consents_then_loss_path__each_department_sees_its_step(cli
 def test_queue__listing_request__center_sees_it_until_listed(client, officials, new_holder, mint):
     holder = new_holder()
     number = mint(holder)
-    ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LIST"}))
+    ok(owner_request(client, holder, number, "LIST"))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
     assert item["step"] == "挂牌披露 listing" and item["due"] is None and item["overdue"] is False
-    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json={
-        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}))
+    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
     assert not _coupon_items(_queue(client, officials["CENTER"]), number)
 
 

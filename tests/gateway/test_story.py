@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from gateway import demo
-from http_helpers import ok
+from support import costs
+from support.http import ok
 
 ROOT = Path(__file__).resolve().parents[2]
 TX_HASH = re.compile(r"^0x[0-9a-f]{64}$")
@@ -62,7 +63,8 @@ def demo_process():
     """`tanquan demo --json` starts its own served gateway (a block a second, about a
     minute of blocks); started first so it runs while the in-process story is told."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "demo", "--json"], cwd=ROOT, env={"PATH": os.environ["PATH"]},
+        [sys.executable, "-m", "gateway.cli", "demo", "--json"], cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **costs.ENVIRONMENT},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     yield process

@@ -17,9 +17,10 @@ from gateway.schemas import EcoCompensationCreate
 from gateway.services import applications, calculator
 from gateway.units import CST
 from gateway.workdays import UnknownCalendarYear, WorkCalendar
-from http_helpers import ok
+from support import api
+from support.fixtures import holder_fixture
+from support.http import API, ok
 
-API = "/api/v1"
 D = dt.date
 # An operator's schedule for 2027, written before the library knew the year (illustrative dates).
 SCHEDULE_2027 = {
@@ -138,25 +139,19 @@ def queue_calendar(gateway, operator_calendar, monkeypatch) -> WorkCalendar:
     return operator_calendar
 
 
-@pytest.fixture(scope="module")
-def applicant(new_holder):
-    return new_holder("赫山区某湿地合作社")
+applicant = holder_fixture("赫山区某湿地合作社")
 
 
-def _submit(client, applicant, upload) -> int:
-    report = upload(applicant.headers)
-    return ok(client.post(f"{API}/applications", headers=applicant.headers, json={
-        "project_name": "时限测试项目", "methodology": "HS-01", "claimed_t": "50",
-        "parcels": [{"number": f"WD-{report[:12]}", "location": "兰溪镇", "land_type": "WETLAND", "area_mu": "30"}],
-        "monitoring_period": {"start": "2023-01-01", "end": "2025-01-01"},
-        "documents": {"report": report}}))["application"]
+def _submit(client, applicant) -> api.Application:
+    form = api.application_form(api.upload(client, applicant.headers), claimed_t="50", land_type="WETLAND",
+                                start="2023-01-01", end="2025-01-01")
+    return api.submit(client, applicant, form)
 
 
-def _formal_ok(client, officials, applicant, upload) -> int:
-    application = _submit(client, applicant, upload)
-    ok(client.post(f"{API}/applications/{application}/formal-review", headers=officials["CENTER"],
-                   json={"decision": "pass"}))
-    return application
+def _formal_ok(client, officials, applicant) -> int:
+    application = _submit(client, applicant)
+    api.walk(client, officials, application, through="formal_review")
+    return application.id
 
 
 def _queue_item(client, headers, application: int) -> dict | None:
@@ -170,9 +165,9 @@ def _chain_day(timestamp: int) -> dt.date:
 
 
 def test_queue__fresh_application__center_sees_it_due_in_two_working_days(
-    client, officials, applicant, upload, gateway, queue_calendar
+    client, officials, applicant, gateway, queue_calendar
 ):
-    application = _submit(client, applicant, upload)
+    application = _submit(client, applicant).id
 
     item = _queue_item(client, officials["CENTER"], application)
 
@@ -184,17 +179,17 @@ def test_queue__fresh_application__center_sees_it_due_in_two_working_days(
     assert item["overdue"] is False
 
 
-def test_queue__fresh_application__not_shown_to_gov_but_to_drc(client, officials, applicant, upload, queue_calendar):
-    application = _submit(client, applicant, upload)
+def test_queue__fresh_application__not_shown_to_gov_but_to_drc(client, officials, applicant, queue_calendar):
+    application = _submit(client, applicant).id
 
     assert _queue_item(client, officials["GOV"], application) is None
     assert _queue_item(client, officials["DRC"], application) is not None
 
 
 def test_queue__field_survey_paused_and_resumed_the_same_day__due_date_unchanged(
-    client, officials, applicant, upload, queue_calendar
+    client, officials, applicant, queue_calendar
 ):
-    application = _formal_ok(client, officials, applicant, upload)
+    application = _formal_ok(client, officials, applicant)
     path = f"{API}/applications/{application}/field-survey"
     before = _queue_item(client, officials["CENTER"], application)
 
@@ -210,10 +205,10 @@ def test_queue__field_survey_paused_and_resumed_the_same_day__due_date_unchanged
 
 
 def test_queue__field_survey_in_progress__clock_stops_so_not_overdue_weeks_later(
-    client, officials, applicant, upload, gateway, queue_calendar
+    client, officials, applicant, gateway, queue_calendar
 ):
-    running = _formal_ok(client, officials, applicant, upload)
-    surveyed = _formal_ok(client, officials, applicant, upload)
+    running = _formal_ok(client, officials, applicant)
+    surveyed = _formal_ok(client, officials, applicant)
     paused = ok(client.post(f"{API}/applications/{surveyed}/field-survey/pause", headers=officials["CENTER"]))
     paused_on = _chain_day(gateway.registry.chain.w3.eth.get_block(paused["block"])["timestamp"])
     three_weeks_on = paused_on + dt.timedelta(days=21)

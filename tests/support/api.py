@@ -1,0 +1,116 @@
+"""The registry's users through the HTTP API: a holder registers, uploads its
+monitoring report and applies; the departments walk the application to its
+coupon (附件1 一); an owner consents to a step on its coupon and CENTER lists it.
+`http` is a FastAPI TestClient or an httpx.Client on a served gateway;
+`officials` maps each department to its official's Authorization header."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from gateway.demo import DEMO_PASSWORD
+from .http import API, login, ok
+
+_serial = itertools.count(1)  # one per process: usernames, parcels and documents never repeat
+COOPERATIVE = "赫山区某村股份经济合作社"  # a holder's organisation unless a test names another
+PASS = {"decision": "pass"}
+LISTING = {"price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A logged-in custodial account: applicant, owner, buyer or pledgee."""
+
+    username: str
+    headers: dict
+    address: str
+
+
+@dataclass(frozen=True)
+class Application:
+    id: int
+    report: str  # sha256 of the monitoring report it cites: what the verifier attests
+    claimed_t: str
+
+
+def register_holder(
+    http, username: str | None = None, *, organisation: str | None = COOPERATIVE,
+    identity: str | None = None, display_name: str | None = None,
+) -> Holder:
+    """A new holder account, logged in; `organisation=None` is a person."""
+    username = username or f"holder{next(_serial)}"
+    response = http.post(f"{API}/auth/holders", json={
+        "username": username, "password": DEMO_PASSWORD, "display_name": display_name or username,
+        "organisation": organisation, "identity": identity or f"91430903{next(_serial):010d}"})
+    assert response.status_code == 201, response.text
+    return Holder(username, login(http, username), response.json()["address"])
+
+
+def upload(http, headers: dict, content: bytes | None = None, name: str = "doc.pdf") -> str:
+    """Uploads a PDF (a new one unless `content` is given); returns its sha256."""
+    content = content or f"%PDF document {next(_serial)}".encode()
+    response = http.post(f"{API}/documents", headers=headers, files={"file": (name, content, "application/pdf")})
+    return ok(response)["sha256"]
+
+
+def application_form(
+    report: str | None, *, claimed_t: str = "1000", parcel: str | None = None, land_type: str = "FOREST",
+    start: str = "2022-01-01", end: str = "2024-01-01", **changes,
+) -> dict:
+    """An application for one parcel (a new one unless named) citing `report`; `changes` replace whole fields."""
+    form = {
+        "project_name": "测试项目", "methodology": "HS-01", "claimed_t": claimed_t,
+        "parcels": [{"number": parcel or f"T-{next(_serial)}", "location": "泉交河镇", "land_type": land_type,
+                     "area_mu": "100"}],
+        "monitoring_period": {"start": start, "end": end}, "documents": {"report": report},
+    }
+    return {**form, **changes}
+
+
+def submit(http, holder: Holder, form: dict) -> Application:
+    answer = ok(http.post(f"{API}/applications", headers=holder.headers, json=form))
+    return Application(answer["application"], form["documents"]["report"], form["claimed_t"])
+
+
+# The departments' steps from a submitted application to its coupon, in order.
+WALK = ("formal_review", "preliminary_review", "attestation", "nrb_validation", "forestry_validation", "filing", "mint")
+
+
+def walk(
+    http, officials: dict, application: Application, *, through: str = "mint", filing_number: str | None = None
+) -> str | None:
+    """Take the application through the steps of WALK up to and including `through`, each passed by
+    its department; the verifier attests the claim in full. Returns the coupon number after the mint."""
+    calls = {
+        "formal_review": ("formal-review", "CENTER", PASS),
+        "preliminary_review": ("preliminary-review", "CENTER", PASS),
+        "attestation": ("attestation", "VERIFIER", {"report": application.report, "attested_t": application.claimed_t}),
+        "nrb_validation": ("validation", "NRB", PASS),
+        "forestry_validation": ("validation", "FORESTRY", PASS),
+        "filing": ("filing", "EEB",
+                   {"decision": "file", "filing_number": filing_number or f"赫环碳备〔2026〕{application.id}号"}),
+        "mint": ("mint", "GOV", None),
+    }
+    path = f"{API}/applications/{application.id}"
+    for step in WALK[: WALK.index(through) + 1]:
+        route, department, body = calls[step]
+        answer = ok(http.post(f"{path}/{route}", headers=officials[department], json=body))
+    return answer["coupon"] if through == "mint" else None
+
+
+def mint(http, officials: dict, holder: Holder, *, claimed_t: str = "1000", **form) -> str:
+    """A new application of `holder` walked to its coupon; returns the coupon number."""
+    application = submit(http, holder, application_form(upload(http, holder.headers), claimed_t=claimed_t, **form))
+    return walk(http, officials, application)
+
+
+def owner_request(http, holder: Holder, number: str, action: str, **extra):
+    """The owner's consent (RequestMade) to a step on its coupon; the raw response."""
+    return http.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra})
+
+
+def list_coupon(http, officials: dict, holder: Holder, number: str, **listing) -> dict:
+    """The owner asks for the listing and CENTER lists with its disclosure (附件5); returns CENTER's answer."""
+    ok(owner_request(http, holder, number, "LIST"))
+    return ok(http.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json={**LISTING, **listing}))
