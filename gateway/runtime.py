@@ -22,13 +22,12 @@ from .audit import AuditLog
 from .db import Database, User, make_engine
 from .errors import DomainError, from_revert
 from .settings import Settings
+from .steps import HOLDER
 from .workdays import WorkCalendar
 
 if TYPE_CHECKING:
     from .services.users import Login
 
-HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
-ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
 
 K = TypeVar("K")
 V = TypeVar("V")

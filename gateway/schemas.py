@@ -10,9 +10,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from .units import to_fen as to_fen  # callers import the conversions with the schemas
-from .units import to_kg as to_kg
-
 Tonnes = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]

@@ -10,7 +10,7 @@ from eth_utils import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain import ApplicationStatus, CouponWritten, Receipt, Role, Submitted
+from chain import ApplicationStatus, CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, Document
@@ -19,17 +19,17 @@ from ..runtime import Actor, Gateway
 from ..schemas import (
     ApplicationCreate, ApplicationDocuments, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan,
 )
-from .. import units
+from .. import steps, units
 from ..units import china_date, day_start, to_kg, tonnes_text
 from ..workdays import UnknownCalendarYear
 
 # DESIGN §5: working days each department has for the step an application waits on.
 STEP_LIMITS = {
-    ApplicationStatus.SUBMITTED: (Role.CENTER, "形式审查 formal review", 2),
-    ApplicationStatus.FORMAL_OK: (Role.CENTER, "初审 preliminary review", 7),
-    ApplicationStatus.PRELIM_OK: (Role.NRB, "审定 validation", 7),
-    ApplicationStatus.VALIDATED: (Role.EEB, "备案签发 filing", 7),
-    ApplicationStatus.FILED: (Role.GOV, "制发 mint", 7),
+    ApplicationStatus.SUBMITTED: (steps.FORMAL_REVIEW, 2),
+    ApplicationStatus.FORMAL_OK: (steps.PRELIMINARY_REVIEW, 7),
+    ApplicationStatus.PRELIM_OK: (steps.VALIDATE, 7),
+    ApplicationStatus.VALIDATED: (steps.FILE, 7),
+    ApplicationStatus.FILED: (steps.MINT, 7),
 }
 REQUIRED_DOCUMENTS = {
     "application_form": "登记申请表 (附件2)",
@@ -204,8 +204,8 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) 
         if record is None:  # submitted to the contract directly, not through the gateway
             continue
         status = ApplicationStatus[application.status]
-        department, title, limit = STEP_LIMITS[status]
-        waiting_on = {department.value}
+        step, limit = STEP_LIMITS[status]
+        waiting_on = {step.roles[0]}
         if status == ApplicationStatus.PRELIM_OK:
             waiting_on = {r for r, signed in (("NRB", application.nrb_signed), ("FORESTRY", application.forestry_signed)) if not signed}
         if status in (ApplicationStatus.FORMAL_OK, ApplicationStatus.PRELIM_OK):
@@ -219,7 +219,7 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) 
         except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
             due, unknown_year = None, exc.year
         items.append({
-            "application": application.id, "project_name": record.project_name, "step": title,
+            "application": application.id, "project_name": record.project_name, "step": step.id,
             "department": role if role in waiting_on else sorted(waiting_on)[0],
             "status": application.status, "since": since.isoformat(), "due": due.isoformat() if due else None,
             "overdue": bool(due and due < today), "calendar_year_unknown": unknown_year,

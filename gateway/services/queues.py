@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain.index import CouponRow, StepRow
-
-from .. import steps
+from .. import steps, units
 from ..runtime import Gateway
 from ..workdays import UnknownCalendarYear
-from ..units import CST
 from . import applications
 
 # The department's step after each owner consent (the catalogue's `consent`).
@@ -24,25 +20,22 @@ LIMITS = {steps.REPORT_LOSS: 2, steps.FILE_REISSUE: 2, steps.REISSUE: 7}  # é™„ä
 
 
 def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
-    today = today or dt.datetime.now(CST).date()
+    today = today or units.today()
     items = [{"kind": "application", **item} for item in applications.queue(gw, db, role=role, today=today)]
-    with Session(gw.index.engine) as index_db:
-        for coupon in index_db.scalars(select(CouponRow).where(CouponRow.pending_action.is_not(None))).all():
-            items.append(_item(gw, coupon, AFTER_CONSENT[coupon.pending_action], coupon.pending_since, today))
-        for coupon in index_db.scalars(select(CouponRow).where(CouponRow.state == "LOST_REPORTED")).all():
-            filed = index_db.scalar(
-                select(StepRow).where(StepRow.coupon_id == coupon.id, StepRow.event == "ReissueFiled")
-                .order_by(StepRow.id.desc())
-            )
-            step, since = (steps.REISSUE, filed.timestamp) if filed else (steps.FILE_REISSUE, coupon.updated_at)
-            items.append(_item(gw, coupon, step, since, today))
+    for coupon in gw.index.coupons(pending=True):
+        items.append(_item(gw, coupon, AFTER_CONSENT[coupon.pending_action], coupon.pending_since, today))
+    lost = gw.index.coupons(states=["LOST_REPORTED"])
+    filed = gw.index.reissues_filed([coupon.id for coupon in lost])
+    for coupon in lost:
+        step, since = (steps.REISSUE, filed[coupon.id]) if coupon.id in filed else (steps.FILE_REISSUE, coupon.updated_at)
+        items.append(_item(gw, coupon, step, since, today))
     mine = [item for item in items if role in (item["department"], "DRC")]
     return sorted(mine, key=lambda item: (not item["overdue"], item["due"] or "9999"))
 
 
-def _item(gw: Gateway, coupon: CouponRow, step: steps.Step, since_ts: int, today: dt.date) -> dict:
+def _item(gw: Gateway, coupon, step: steps.Step, since_ts: int, today: dt.date) -> dict:
     limit = LIMITS.get(step)
-    since = dt.datetime.fromtimestamp(since_ts, CST).date()
+    since = units.china_date(since_ts)
     due, unknown_year = None, None
     if limit is not None:
         try:

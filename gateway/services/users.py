@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..db import Token, User
 from ..errors import Conflict, Unauthorized
-from ..runtime import HOLDER, Gateway
+from ..runtime import Gateway
+from ..steps import HOLDER
 from ..schemas import HolderCreate, OfficialCreate
 from ..security import hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password
 

@@ -12,11 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from chain.index import CouponRow
-
 from ..deps import SESSION_COOKIE, DbSession, GatewayDep, OptionalUser
 from ..db import User
 from ..errors import DomainError, NotFound
@@ -107,10 +102,7 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
 
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:
-    with Session(gateway.index.engine) as index_db:
-        pending = dict(index_db.execute(
-            select(CouponRow.number, CouponRow.pending_action).where(CouponRow.pending_action.is_not(None))
-        ).all())
+    pending = coupons.pending_actions(gateway)
     return [{**c, "pending": pending.get(c["number"])} for c in holdings]
 
 
@@ -120,7 +112,7 @@ def application(application_id: int, request: Request, gateway: GatewayDep, db: 
     if user is None:
         return _login_redirect()
     detail = applications.detail(gateway, db, application_id)
-    if user.role == HOLDER and gateway.registry.application(application_id).applicant != user.address:
+    if user.role == HOLDER and applications.applicant_of(gateway, application_id) != user.address:
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id} of yours")
     return render(request, "console/application.html", user=user, app=detail, done=done,
                   steps=application_steps(user.role, detail))
@@ -131,8 +123,6 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     if user is None:
         return _login_redirect()
     record = public.provenance(gateway, db, number)
-    with Session(gateway.index.engine) as index_db:
-        row = index_db.scalar(select(CouponRow).where(CouponRow.number == number))
-        index_db.expunge(row)
+    row = coupons.coupon_row(gateway, number)
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done,
                   steps=coupon_steps(user, row))

@@ -40,10 +40,10 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
     q = q.strip()
     if TX_HASH.match(q):
         tx_hash = q.lower()
-        if gateway.index.offset(tx_hash) is None and (number := gateway.index.coupon_of_tx(tx_hash)):
+        if number := public.coupon_touched_by(gateway, tx_hash):
             return RedirectResponse(f"/coupons/{quote(number)}", status_code=303)
         return RedirectResponse(f"/verify/{tx_hash}", status_code=303)
-    if q and gateway.index.provenance(q.upper()) is not None:
+    if q and public.coupon_exists(gateway, q.upper()):
         return RedirectResponse(f"/coupons/{quote(q.upper())}", status_code=303)
     return render(request, "home.html", status_code=404 if q else 200, user=user, q=q, not_found=bool(q),
                   stats=public.stats(gateway))
@@ -53,7 +53,7 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
 def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     record = public.provenance(gateway, db, number)
     return render(request, "coupon.html", user=user, record=record,
-                  tree=lineage_tree(gateway.index.family(record["issuance"]["id"])))
+                  tree=lineage_tree(public.family(gateway, record["issuance"]["id"])))
 
 
 def lineage_tree(family: list[dict]) -> list[dict]:

@@ -22,7 +22,7 @@ def test_queue__owner_consents_then_loss_path__each_department_sees_its_step(cli
 
     ok(owner_request(client, holder, number, "LOSS"))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
-    assert item["step"] == "挂失审查 loss report review"
+    assert item["step"] == "coupon.report_loss"
     # The chain's clock may run ahead in instant mode; the due date counts 2 working days from the request.
     since = dt.date.fromisoformat(item["since"])
     assert item["due"] == gateway.calendar.add_workdays(since, 2).isoformat()
@@ -31,12 +31,12 @@ def test_queue__owner_consents_then_loss_path__each_department_sees_its_step(cli
     ok(client.post(f"/api/v1/coupons/{number}/loss", headers=officials["CENTER"]))
     assert not _coupon_items(_queue(client, officials["CENTER"]), number)
     [item] = _coupon_items(_queue(client, officials["EEB"]), number)
-    assert item["step"] == "补发备案 reissue filing" and item["status"] == "LOST_REPORTED"
+    assert item["step"] == "coupon.file_reissue" and item["status"] == "LOST_REPORTED"
 
     ok(client.post(f"/api/v1/coupons/{number}/reissue-filing", headers=officials["EEB"], json={"filing_number": "R-1"}))
     assert not _coupon_items(_queue(client, officials["EEB"]), number)
     [item] = _coupon_items(_queue(client, officials["GOV"]), number)
-    assert item["step"] == "补发 reissue"
+    assert item["step"] == "coupon.reissue"
     assert item["overdue"] is (dt.date.fromisoformat(item["due"]) < today)
 
 
@@ -45,7 +45,7 @@ def test_queue__listing_request__center_sees_it_until_listed(client, officials, 
     number = mint(holder)
     ok(owner_request(client, holder, number, "LIST"))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
-    assert item["step"] == "挂牌披露 listing" and item["due"] is None and item["overdue"] is False
+    assert item["step"] == "coupon.list" and item["due"] is None and item["overdue"] is False
     ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
     assert not _coupon_items(_queue(client, officials["CENTER"]), number)
 

@@ -173,7 +173,7 @@ def test_queue__fresh_application__center_sees_it_due_in_two_working_days(
 
     submitted_on = _chain_day(gateway.registry.application(application).updated_at)
     due = D.fromisoformat(item["due"])
-    assert (item["status"], item["step"]) == ("SUBMITTED", "形式审查 formal review")
+    assert (item["status"], item["step"]) == ("SUBMITTED", "application.formal_review")
     assert item["since"] == submitted_on.isoformat()
     assert queue_calendar.workdays_between(submitted_on, due) == 2 and queue_calendar.is_workday(due)
     assert item["overdue"] is False

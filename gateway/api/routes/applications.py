@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from ...errors import Forbidden
-from ...runtime import HOLDER
+from ...steps import HOLDER
 from ... import steps
 from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
 from ...services import applications as service

@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from ...runtime import HOLDER
+from ...steps import HOLDER
 from ... import steps
 from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
 from ...services import coupons as service
