@@ -53,6 +53,9 @@ class OffsetPurpose(enum.IntFlag):
 
 
 class Role(str, enum.Enum):
+    """Department roles (contracts/modules/roles.vy). Both contracts export each id as a getter
+    of the role's name (`CENTER()` …); tests/contracts/test_roles.py checks they agree with `id`."""
+
     DRC = "DRC"
     CENTER = "CENTER"
     NRB = "NRB"

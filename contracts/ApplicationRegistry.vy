@@ -15,11 +15,11 @@ from .modules import roles
 initializes: access_control
 initializes: roles[access_control := access_control]
 
+# The roles module's whole interface: grant_role, revoke_role, department_of and
+# the role ids (CENTER() …), so clients read the ids from the ABI.
 exports: (
     access_control.hasRole,
-    roles.grant_role,
-    roles.revoke_role,
-    roles.department_of,
+    roles.__interface__,
 )
 
 

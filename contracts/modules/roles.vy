@@ -12,14 +12,15 @@ from snekmate.auth import access_control
 uses: access_control
 
 
-DRC: constant(bytes32) = keccak256("DRC")
-CENTER: constant(bytes32) = keccak256("CENTER")
-NRB: constant(bytes32) = keccak256("NRB")
-FORESTRY: constant(bytes32) = keccak256("FORESTRY")
-EEB: constant(bytes32) = keccak256("EEB")
-GOV: constant(bytes32) = keccak256("GOV")
-FINANCE: constant(bytes32) = keccak256("FINANCE")
-VERIFIER: constant(bytes32) = keccak256("VERIFIER")
+# @dev Role ids, keccak256 of the role name; public so that clients read them from the ABI.
+DRC: public(constant(bytes32)) = keccak256("DRC")
+CENTER: public(constant(bytes32)) = keccak256("CENTER")
+NRB: public(constant(bytes32)) = keccak256("NRB")
+FORESTRY: public(constant(bytes32)) = keccak256("FORESTRY")
+EEB: public(constant(bytes32)) = keccak256("EEB")
+GOV: public(constant(bytes32)) = keccak256("GOV")
+FINANCE: public(constant(bytes32)) = keccak256("FINANCE")
+VERIFIER: public(constant(bytes32)) = keccak256("VERIFIER")
 
 
 # @dev The one department role an account holds, empty for holders and buyers.
@@ -67,6 +68,11 @@ def revoke_role(role: bytes32, account: address):
 
 @internal
 def _grant(role: bytes32, account: address):
+    """
+    @dev Grants `role` unless the account already signs for another department.
+    @param role The role id.
+    @param account The address gaining the role.
+    """
     held: bytes32 = self.department_of[account]
     assert held == empty(bytes32) or held == role, "roles: account holds another role"
     self.department_of[account] = role

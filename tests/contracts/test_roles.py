@@ -91,6 +91,30 @@ def test_abi__snekmate_role_admin_functions__not_exported(registry, contract):
     assert {"grant_role", "revoke_role", "department_of", "hasRole"} <= names
 
 
+def abi_role_getters(contract) -> set[str]:
+    """The ABI's role-id getters: constant, no arguments, one bytes32, named in capitals."""
+    return {
+        item["name"]
+        for item in contract.abi
+        if item["type"] == "function"
+        and item["name"].isupper()
+        and item["stateMutability"] in ("pure", "view")
+        and not item["inputs"]
+        and [output["type"] for output in item["outputs"]] == ["bytes32"]
+    }
+
+
+@pytest.mark.parametrize("contract", CONTRACTS)
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.value)
+def test_abi__role_getter__equals_python_role_id(registry, contract, role):
+    assert registry.chain.call(getattr(registry, contract), role.value) == role.id
+
+
+@pytest.mark.parametrize("contract", CONTRACTS)
+def test_abi__role_getters__exactly_the_python_roles(registry, contract):
+    assert abi_role_getters(getattr(registry, contract)) == {role.value for role in Role}
+
+
 # ---------------------------------------------------------------- department_of
 
 
