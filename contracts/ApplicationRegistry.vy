@@ -62,6 +62,7 @@ MAX_ITEMS: constant(uint256) = 16
 MAX_HARVEST_PLANS: constant(uint256) = 16
 
 
+# @dev An applicant submitted a registration application (附件2); status SUBMITTED.
 event ApplicationSubmitted:
     application: indexed(uint256)
     applicant: indexed(address)
@@ -72,60 +73,76 @@ event ApplicationSubmitted:
     documents_hash: bytes32
     report_hash: bytes32
 
+# @dev CENTER passed the formal review (形式审查); status FORMAL_OK.
 event FormalReviewPassed:
     application: indexed(uint256)
 
+# @dev CENTER returned the application naming every missing item at once (一次性告知);
+#      status SUPPLEMENT_REQUIRED.
 event SupplementRequired:
     application: indexed(uint256)
     missing_items: DynArray[String[100], MAX_ITEMS]
 
+# @dev The applicant resubmitted with supplemented documents; status SUBMITTED.
 event ApplicationResubmitted:
     application: indexed(uint256)
     documents_hash: bytes32
     report_hash: bytes32
 
+# @dev CENTER stopped the preliminary-review clock for a field survey.
 event FieldSurveyPaused:
     application: indexed(uint256)
 
+# @dev CENTER restarted the preliminary-review clock after the field survey.
 event FieldSurveyResumed:
     application: indexed(uint256)
 
+# @dev CENTER passed the preliminary review (初审); status PRELIM_OK.
 event PreliminaryReviewPassed:
     application: indexed(uint256)
 
+# @dev The accredited `verifier` attested its report and the amount it accounted.
 event ReportAttested:
     application: indexed(uint256)
     verifier: indexed(address)
     report_hash: bytes32
     attested_kg: uint256
 
+# @dev NRB or FORESTRY (`department`) signed the joint validation (审定).
 event ValidationSigned:
     application: indexed(uint256)
     department: indexed(bytes32)
 
+# @dev Both NRB and FORESTRY signed; status VALIDATED for the attested `amount_kg`.
 event ApplicationValidated:
     application: indexed(uint256)
     amount_kg: uint256
 
+# @dev EEB filed the application (备案签发) with its filing number; status FILED.
 event ApplicationFiled:
     application: indexed(uint256)
     filing_number: String[64]
 
+# @dev `department` rejected the application at its review step; status REJECTED.
 event ApplicationRejected:
     application: indexed(uint256)
     department: indexed(bytes32)
     reason: String[256]
 
+# @dev The ledger minted the filed application (制发); status ISSUED.
 event ApplicationIssued:
     application: indexed(uint256)
 
+# @dev DRC named the coupon ledger that may mint filed applications (once).
 event LedgerSet:
     ledger: indexed(address)
 
+# @dev EEB put a parcel on, or took it off, the CCER list (§2).
 event CcerListChanged:
     parcel: indexed(bytes32)
     listed: bool
 
+# @dev FORESTRY recorded a parcel's planned harvest (§9); `tending` for 抚育采伐.
 event HarvestPlanRecorded:
     parcel: indexed(bytes32)
     start: uint256
@@ -321,7 +338,9 @@ def attest_report(application_id: uint256, report_hash: bytes32, attested_kg: ui
     # A signature approves the amount attested when it was given.
     assert not (app.nrb_signed or app.forestry_signed), "applications: validation already signed"
     self.applications[application_id].attested_kg = attested_kg
-    log ReportAttested(application=application_id, verifier=msg.sender, report_hash=report_hash, attested_kg=attested_kg)
+    log ReportAttested(
+        application=application_id, verifier=msg.sender, report_hash=report_hash, attested_kg=attested_kg
+    )
 
 
 @external
@@ -481,6 +500,13 @@ def parcels_of(application_id: uint256) -> DynArray[bytes32, MAX_PARCELS]:
 @internal
 @view
 def _review(application_id: uint256, expected: Status) -> Application:
+    """
+    @dev A review step's preconditions: the application is in one of `expected`,
+         and the caller's department did not submit it.
+    @param application_id The application.
+    @param expected The statuses the step acts on (a set of flags).
+    @return Application The application's record.
+    """
     app: Application = self.applications[application_id]
     self._expect(app.status, expected)
     self._check_not_own(app.applicant, app.applicant_department, msg.sender)
@@ -493,6 +519,9 @@ def _check_not_own(applicant: address, applicant_department: bytes32, reviewer: 
     """
     @dev No department acts on an application it submitted (DESIGN §2): not
          the submitting key, nor another key of the submitting department.
+    @param applicant The submitting address.
+    @param applicant_department The submitter's role id when it submitted, or empty.
+    @param reviewer The account taking the step.
     """
     assert applicant != reviewer, "applications: own application"
     if applicant_department != empty(bytes32):
@@ -502,6 +531,11 @@ def _check_not_own(applicant: address, applicant_department: bytes32, reviewer: 
 @internal
 @pure
 def _expect(status: Status, expected: Status):
+    """
+    @dev Reverts unless `status` is one of `expected`.
+    @param status The application's status (empty for an unknown application).
+    @param expected The statuses the step acts on.
+    """
     if status in expected:
         return
     assert status != empty(Status), "applications: unknown application"
@@ -511,6 +545,14 @@ def _expect(status: Status, expected: Status):
 @internal
 @view
 def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
+    """
+    @dev The parcel guard (DESIGN §4 invariant 4): the parcel is not on the CCER
+         list (§2), has no non-tending harvest planned in the period (§9), and is
+         not filed for an overlapping period.
+    @param parcel keccak256 of the parcel number.
+    @param start Monitoring period start (inclusive).
+    @param end Monitoring period end (exclusive).
+    """
     assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
     for plan: HarvestPlan in self.harvest_plans[parcel]:
         if plan.end > start and plan.start < end:
@@ -523,6 +565,12 @@ def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
 
 @internal
 def _transition(application_id: uint256, to: Status):
+    """
+    @dev The one place an application's status changes; asserts the allowed
+         transitions of DESIGN §4 and stamps the time.
+    @param application_id The application.
+    @param to The status afterwards.
+    """
     allowed: Status = empty(Status)
     status: Status = self.applications[application_id].status
     if status == Status.SUBMITTED:

@@ -77,12 +77,32 @@ struct Request:
     amount_kg: uint256
 
 
+# @dev The `holders` word of a coupon, unpacked.
+struct Holding:
+    owner: address
+    state: CouponState
+
+
+# @dev The `blocks` word of a coupon, unpacked.
+struct SerialBlock:
+    issuance: uint256
+    seq: uint256
+    first_serial: uint256
+    last_serial: uint256
+    parent: uint256
+
+
+# @dev GOV minted a filed application: a new issuance (batch) of `amount_kg`,
+#      numbered within `year` (UTC+8) for the coupon number HSTQ-<year>-….
 event IssuanceCreated:
     issuance: indexed(uint256)
     application: indexed(uint256)
     year: uint256
     amount_kg: uint256
 
+# @dev A coupon came into being with its first owner and state: by mint (parent
+#      and replaces 0), as one of the two children of a split (`parent`, in the
+#      parent's owner and state), or by reissue (`replaces` the voided coupon).
 event CouponCreated:
     coupon: indexed(uint256)
     issuance: indexed(uint256)
@@ -94,11 +114,14 @@ event CouponCreated:
     parent: uint256
     replaces: uint256
 
+# @dev A partial step split `parent` into `part` (the first sub-block, the amount
+#      the step acts on) and `rest`; the parent's CouponMoved says SPLIT.
 event CouponSplit:
     parent: indexed(uint256)
     part: uint256
     rest: uint256
 
+# @dev The owner consented to one step (`action`); it replaces any earlier consent.
 event RequestMade:
     coupon: indexed(uint256)
     owner: indexed(address)
@@ -106,18 +129,22 @@ event RequestMade:
     counterparty: address
     amount_kg: uint256
 
+# @dev The owner withdrew a consent not yet acted on.
 event RequestCancelled:
     coupon: indexed(uint256)
 
+# @dev CENTER published the coupon on the disclosure board (附件5).
 event CouponListed:
     coupon: indexed(uint256)
     price_fen_per_tonne: uint256
     notice_end: uint256
     disclosure_hash: bytes32
 
+# @dev CENTER took the listing down; the coupon is ACTIVE again.
 event ListingWithdrawn:
     coupon: indexed(uint256)
 
+# @dev CENTER settled a trade (附件7): `coupon` is the buyer's, of `amount_kg`.
 event TradeSettled:
     coupon: indexed(uint256)
     seller: indexed(address)
@@ -127,12 +154,14 @@ event TradeSettled:
     service_fee_fen: uint256
     agreement_hash: bytes32
 
+# @dev CENTER registered a transfer (流转登记, 附件8): `coupon` is the receiver's.
 event CouponTransferred:
     coupon: indexed(uint256)
     sender: indexed(address)
     receiver: indexed(address)
     amount_kg: uint256
 
+# @dev FINANCE registered a pledge of `coupon` to `pledgee`.
 event CouponPledged:
     coupon: indexed(uint256)
     owner: indexed(address)
@@ -141,39 +170,49 @@ event CouponPledged:
     secured_fen: uint256
     term_end: uint256
 
+# @dev The pledgee or FINANCE released the pledge; the owner holds the coupon free.
 event PledgeReleased:
     coupon: indexed(uint256)
     pledgee: indexed(address)
 
+# @dev FINANCE enforced the pledge: the coupon passed from `owner` to `pledgee`.
 event PledgeEnforced:
     coupon: indexed(uint256)
     owner: indexed(address)
     pledgee: indexed(address)
 
+# @dev A supervising `department` (NRB, FORESTRY or EEB) froze the coupon (§6).
 event CouponFrozen:
     coupon: indexed(uint256)
     department: indexed(bytes32)
     reason: String[256]
 
+# @dev A supervising `department` lifted the freeze.
 event CouponUnfrozen:
     coupon: indexed(uint256)
     department: indexed(bytes32)
 
+# @dev CENTER recorded the owner's loss report; the public notice runs to `notice_end`.
 event LossReported:
     coupon: indexed(uint256)
     notice_end: uint256
 
+# @dev CENTER withdrew the loss report (the certificate was found).
 event LossWithdrawn:
     coupon: indexed(uint256)
 
+# @dev EEB filed the reissue of a lost coupon (附件1 二(四)).
 event ReissueFiled:
     coupon: indexed(uint256)
     filing_number: String[64]
 
+# @dev GOV reissued a lost coupon: `coupon` is void, `replaced_by` takes its serial block.
 event CouponVoided:
     coupon: indexed(uint256)
     replaced_by: indexed(uint256)
 
+# @dev EEB retired the coupon for an offset (抵销凭证, §14-15); the transaction
+#      hash is the certificate id, and the event carries everything it shows.
 event CouponRetired:
     coupon: indexed(uint256)
     owner: indexed(address)
@@ -186,16 +225,24 @@ event CouponRetired:
     beneficiary: String[128]
     case_reference: String[128]
 
+# @dev A coupon's owner or state changed: emitted by `_move`, the one place that
+#      changes them, so that replaying CouponCreated and CouponMoved gives every
+#      coupon's owner and state without a copy of the transition table.
+# @param coupon The coupon id.
+# @param owner Its owner afterwards.
+# @param state Its state afterwards.
+event CouponMoved:
+    coupon: indexed(uint256)
+    owner: indexed(address)
+    state: CouponState
 
-# @dev Coupons are packed into two words to keep a transfer under the cost of
-# an ERC-721 transfer. holders: owner (bits 0-159) | state (160-167);
-# blocks: issuance (0-31) | seq (32-63) | first (64-127) | last (128-191) |
-# parent (192-255).
+
+# @dev Coupons are packed into two words to keep a transfer under the cost of an
+#      ERC-721 transfer. Each word has one pack and one unpack function below
+#      (`_pack_holding` … `_unpack_request`), the only code that knows its layout.
 holders: HashMap[uint256, uint256]
 blocks: HashMap[uint256, uint256]
-# @dev application (0-63) | year (64-79) | amount (80-143) | coupon count (144-175)
 issuances: HashMap[uint256, uint256]
-# @dev action (0-7) | counterparty (8-167) | amount (168-231)
 requests: HashMap[uint256, uint256]
 
 coupon_count: public(uint256)
@@ -208,6 +255,7 @@ replaced_by: public(HashMap[uint256, uint256])
 applications: public(immutable(IApplicationRegistry))
 loss_notice_seconds: public(immutable(uint256))
 
+MASK_16: constant(uint256) = 2**16 - 1
 MASK_32: constant(uint256) = 2**32 - 1
 MASK_64: constant(uint256) = 2**64 - 1
 MASK_160: constant(uint256) = 2**160 - 1
@@ -243,7 +291,9 @@ def mint(application_id: uint256) -> uint256:
     issuance: uint256 = self.issuance_count + 1
     self.issuance_count = issuance
     year: uint256 = self._year(block.timestamp)
-    self.issuances[issuance] = application_id | (year << 64) | (amount << 80)
+    self.issuances[issuance] = self._pack_issuance(
+        Issuance(application=application_id, year=year, amount_kg=amount, coupon_count=0)
+    )
     log IssuanceCreated(issuance=issuance, application=application_id, year=year, amount_kg=amount)
     return self._create(issuance, 1, amount, holder, CouponState.ACTIVE, 0, 0)
 
@@ -275,7 +325,7 @@ def request(coupon_id: uint256, action: uint256, counterparty: address, amount_k
         assert counterparty == empty(address), "ledger: bad counterparty"
     if step in Action.LIST | Action.LOSS:
         assert amount_kg == coupon.amount_kg, "ledger: whole coupon only"
-    self.requests[coupon_id] = action | (convert(counterparty, uint256) << 8) | (amount_kg << 168)
+    self.requests[coupon_id] = self._pack_request(Request(action=step, counterparty=counterparty, amount_kg=amount_kg))
     log RequestMade(coupon=coupon_id, owner=msg.sender, action=step, counterparty=counterparty, amount_kg=amount_kg)
 
 
@@ -295,7 +345,9 @@ def cancel_request(coupon_id: uint256):
 # ---------------------------------------------------------------- market (§13, 附件1 三)
 
 @external
-def list_coupon(coupon_id: uint256, price_fen_per_tonne: uint256, notice_end: uint256, disclosure_hash: bytes32):
+def list_coupon(
+    coupon_id: uint256, price_fen_per_tonne: uint256, notice_end: uint256, disclosure_hash: bytes32
+):
     """
     @notice CENTER publishes the owner's coupon on the disclosure board (附件5).
     @param coupon_id An ACTIVE coupon whose owner requested listing.
@@ -307,7 +359,12 @@ def list_coupon(coupon_id: uint256, price_fen_per_tonne: uint256, notice_end: ui
     self._expect(self._state(coupon_id), CouponState.ACTIVE)
     self._take_request(coupon_id, Action.LIST)
     self._move(coupon_id, self._owner(coupon_id), CouponState.LISTED)
-    log CouponListed(coupon=coupon_id, price_fen_per_tonne=price_fen_per_tonne, notice_end=notice_end, disclosure_hash=disclosure_hash)
+    log CouponListed(
+        coupon=coupon_id,
+        price_fen_per_tonne=price_fen_per_tonne,
+        notice_end=notice_end,
+        disclosure_hash=disclosure_hash,
+    )
 
 
 @external
@@ -400,7 +457,9 @@ def register_pledge(coupon_id: uint256, secured_fen: uint256, term_end: uint256)
     pledged: uint256 = self._split_off(coupon_id, amount)
     self._move(pledged, owner, CouponState.PLEDGED)
     self.pledgee_of[pledged] = pledgee
-    log CouponPledged(coupon=pledged, owner=owner, pledgee=pledgee, amount_kg=amount, secured_fen=secured_fen, term_end=term_end)
+    log CouponPledged(
+        coupon=pledged, owner=owner, pledgee=pledgee, amount_kg=amount, secured_fen=secured_fen, term_end=term_end
+    )
     return pledged
 
 
@@ -533,7 +592,9 @@ def reissue(coupon_id: uint256) -> uint256:
 # ---------------------------------------------------------------- offset (§14, §15)
 
 @external
-def retire(coupon_id: uint256, purpose: uint256, beneficiary: String[128], case_reference: String[128]) -> uint256:
+def retire(
+    coupon_id: uint256, purpose: uint256, beneficiary: String[128], case_reference: String[128]
+) -> uint256:
     """
     @notice EEB issues the offset certificate (抵销凭证); the transaction hash
             is the certificate id. A retired coupon never circulates again (§14).
@@ -588,13 +649,7 @@ def issuance(issuance_id: uint256) -> Issuance:
     @param issuance_id The issuance id.
     @return Issuance Application, year (UTC+8), amount and coupons numbered so far.
     """
-    word: uint256 = self.issuances[issuance_id]
-    return Issuance(
-        application=word & MASK_64,
-        year=(word >> 64) & 65535,
-        amount_kg=(word >> 80) & MASK_64,
-        coupon_count=(word >> 144) & MASK_32,
-    )
+    return self._unpack_issuance(self.issuances[issuance_id])
 
 
 @external
@@ -605,12 +660,7 @@ def request_of(coupon_id: uint256) -> Request:
     @param coupon_id The coupon id.
     @return Request Action (empty for none), counterparty and amount.
     """
-    word: uint256 = self.requests[coupon_id]
-    return Request(
-        action=convert(word & 255, Action),
-        counterparty=convert(convert((word >> 8) & MASK_160, uint160), address),
-        amount_kg=word >> 168,
-    )
+    return self._unpack_request(self.requests[coupon_id])
 
 
 # ---------------------------------------------------------------- internals
@@ -618,37 +668,56 @@ def request_of(coupon_id: uint256) -> Request:
 @internal
 @view
 def _load(coupon_id: uint256) -> Coupon:
+    """
+    @dev Reads a coupon from its two words; an unknown id reads as all zero.
+    @param coupon_id The coupon id.
+    @return Coupon The coupon, its amount derived from its serial block.
+    """
     held: uint256 = self.holders[coupon_id]
-    serials: uint256 = self.blocks[coupon_id]
-    first: uint256 = (serials >> 64) & MASK_64
-    last: uint256 = (serials >> 128) & MASK_64
+    holding: Holding = self._unpack_holding(held)
+    serials: SerialBlock = self._unpack_block(self.blocks[coupon_id])
     return Coupon(
-        owner=convert(convert(held & MASK_160, uint160), address),
-        state=convert(held >> 160, CouponState),
-        issuance=serials & MASK_32,
-        seq=(serials >> 32) & MASK_32,
-        first_serial=first,
-        last_serial=last,
-        amount_kg=last - first + 1 if held != 0 else 0,
-        parent=serials >> 192,
+        owner=holding.owner,
+        state=holding.state,
+        issuance=serials.issuance,
+        seq=serials.seq,
+        first_serial=serials.first_serial,
+        last_serial=serials.last_serial,
+        amount_kg=serials.last_serial - serials.first_serial + 1 if held != 0 else 0,
+        parent=serials.parent,
     )
 
 
 @internal
 @view
 def _owner(coupon_id: uint256) -> address:
-    return convert(convert(self.holders[coupon_id] & MASK_160, uint160), address)
+    """
+    @dev A coupon's owner.
+    @param coupon_id The coupon id.
+    @return address The owner, empty for an unknown coupon.
+    """
+    return self._unpack_holding(self.holders[coupon_id]).owner
 
 
 @internal
 @view
 def _state(coupon_id: uint256) -> CouponState:
-    return convert(self.holders[coupon_id] >> 160, CouponState)
+    """
+    @dev A coupon's state.
+    @param coupon_id The coupon id.
+    @return CouponState The state, empty for an unknown coupon.
+    """
+    return self._unpack_holding(self.holders[coupon_id]).state
 
 
 @internal
 @view
 def _expect(state: CouponState, expected: CouponState):
+    """
+    @dev Reverts unless `state` is `expected`, naming the state a step needs.
+    @param state The coupon's state (empty for an unknown coupon).
+    @param expected The state the step acts on.
+    """
     if state == expected:
         return
     assert state != empty(CouponState), "ledger: unknown coupon"
@@ -666,6 +735,10 @@ def _expect(state: CouponState, expected: CouponState):
 @internal
 @view
 def _supervisor() -> bytes32:
+    """
+    @dev Reverts unless the caller signs for a supervising department (§6).
+    @return bytes32 The caller's role id: NRB, FORESTRY or EEB.
+    """
     department: bytes32 = roles.department_of[msg.sender]
     assert department in [roles.NRB, roles.FORESTRY, roles.EEB], "access_control: account is missing role"
     return department
@@ -673,22 +746,40 @@ def _supervisor() -> bytes32:
 
 @internal
 def _take_request(coupon_id: uint256, action: Action) -> (address, uint256):
-    word: uint256 = self.requests[coupon_id]
-    assert word & 255 == convert(action, uint256), "ledger: no owner request"
+    """
+    @dev Consumes the owner's consent to `action`; reverts if there is none.
+    @param coupon_id The coupon id.
+    @param action The step the department is taking.
+    @return address The counterparty the owner named (transferee or pledgee).
+    @return uint256 The amount the owner consented to, kg.
+    """
+    pending: Request = self._unpack_request(self.requests[coupon_id])
+    assert pending.action == action, "ledger: no owner request"
     self.requests[coupon_id] = 0
-    return convert(convert((word >> 8) & MASK_160, uint160), address), word >> 168
+    return pending.counterparty, pending.amount_kg
 
 
 @internal
 def _move(coupon_id: uint256, owner: address, to: CouponState):
     """
     @dev The one place a coupon's owner or state changes; asserts the
-         transition table of DESIGN §4.
+         transition table of DESIGN §4 and logs CouponMoved.
+    @param coupon_id The coupon id.
+    @param owner The owner afterwards.
+    @param to The state afterwards.
     """
     state: CouponState = self._state(coupon_id)
     allowed: CouponState = empty(CouponState)
     if state == CouponState.ACTIVE:
-        allowed = CouponState.ACTIVE | CouponState.LISTED | CouponState.PLEDGED | CouponState.FROZEN | CouponState.LOST_REPORTED | CouponState.RETIRED | CouponState.SPLIT
+        allowed = (
+            CouponState.ACTIVE
+            | CouponState.LISTED
+            | CouponState.PLEDGED
+            | CouponState.FROZEN
+            | CouponState.LOST_REPORTED
+            | CouponState.RETIRED
+            | CouponState.SPLIT
+        )
     elif state == CouponState.LISTED:
         allowed = CouponState.ACTIVE | CouponState.SPLIT
     elif state == CouponState.PLEDGED or state == CouponState.FROZEN:
@@ -696,7 +787,8 @@ def _move(coupon_id: uint256, owner: address, to: CouponState):
     elif state == CouponState.LOST_REPORTED:
         allowed = CouponState.ACTIVE | CouponState.VOIDED
     assert to in allowed, "ledger: transition not allowed"
-    self.holders[coupon_id] = convert(owner, uint256) | (convert(to, uint256) << 160)
+    self.holders[coupon_id] = self._pack_holding(Holding(owner=owner, state=to))
+    log CouponMoved(coupon=coupon_id, owner=owner, state=to)
 
 
 @internal
@@ -705,6 +797,9 @@ def _split_off(coupon_id: uint256, amount: uint256) -> uint256:
     @dev Returns a coupon of exactly `amount`: the coupon itself when whole,
          else the first child of a split whose second child keeps the rest
          in the parent's owner and state.
+    @param coupon_id The coupon to take the amount from.
+    @param amount The amount, kg.
+    @return uint256 The coupon of exactly `amount`.
     """
     coupon: Coupon = self._load(coupon_id)
     assert amount > 0, "ledger: zero amount"
@@ -712,7 +807,9 @@ def _split_off(coupon_id: uint256, amount: uint256) -> uint256:
     if amount == coupon.amount_kg:
         return coupon_id
     cut: uint256 = coupon.first_serial + amount
-    part: uint256 = self._create(coupon.issuance, coupon.first_serial, cut - 1, coupon.owner, coupon.state, coupon_id, 0)
+    part: uint256 = self._create(
+        coupon.issuance, coupon.first_serial, cut - 1, coupon.owner, coupon.state, coupon_id, 0
+    )
     rest: uint256 = self._create(coupon.issuance, cut, coupon.last_serial, coupon.owner, coupon.state, coupon_id, 0)
     self._move(coupon_id, coupon.owner, CouponState.SPLIT)
     log CouponSplit(parent=coupon_id, part=part, rest=rest)
@@ -721,20 +818,39 @@ def _split_off(coupon_id: uint256, amount: uint256) -> uint256:
 
 @internal
 def _create(
-    issuance: uint256, first: uint256, last: uint256, owner: address, state: CouponState, parent: uint256, replaces: uint256
+    issuance: uint256,
+    first: uint256,
+    last: uint256,
+    owner: address,
+    state: CouponState,
+    parent: uint256,
+    replaces: uint256,
 ) -> uint256:
+    """
+    @dev Creates the next coupon, numbered next within its issuance, and logs CouponCreated.
+    @param issuance The issuance the serial block belongs to.
+    @param first The block's first serial.
+    @param last The block's last serial.
+    @param owner The first owner.
+    @param state The first state.
+    @param parent The coupon it was split from, or 0.
+    @param replaces The voided coupon it reissues, or 0.
+    @return uint256 The new coupon id.
+    """
     coupon_id: uint256 = self.coupon_count + 1
     self.coupon_count = coupon_id
-    word: uint256 = self.issuances[issuance]
-    seq: uint256 = ((word >> 144) & MASK_32) + 1
-    self.issuances[issuance] = (word & ~(MASK_32 << 144)) | (seq << 144)
-    self.holders[coupon_id] = convert(owner, uint256) | (convert(state, uint256) << 160)
-    self.blocks[coupon_id] = issuance | (seq << 32) | (first << 64) | (last << 128) | (parent << 192)
+    batch: Issuance = self._unpack_issuance(self.issuances[issuance])
+    batch.coupon_count += 1
+    self.issuances[issuance] = self._pack_issuance(batch)
+    self.holders[coupon_id] = self._pack_holding(Holding(owner=owner, state=state))
+    self.blocks[coupon_id] = self._pack_block(
+        SerialBlock(issuance=issuance, seq=batch.coupon_count, first_serial=first, last_serial=last, parent=parent)
+    )
     log CouponCreated(
         coupon=coupon_id,
         issuance=issuance,
         owner=owner,
-        seq=seq,
+        seq=batch.coupon_count,
         first_serial=first,
         last_serial=last,
         state=state,
@@ -744,12 +860,131 @@ def _create(
     return coupon_id
 
 
+# ---------------------------------------------------------------- storage words
+
+@internal
+@pure
+def _pack_holding(holding: Holding) -> uint256:
+    """
+    @dev The `holders` word: owner (bits 0-159) | state (160-167).
+    @param holding Owner and state.
+    @return uint256 The word.
+    """
+    return convert(holding.owner, uint256) | (convert(holding.state, uint256) << 160)
+
+
+@internal
+@pure
+def _unpack_holding(word: uint256) -> Holding:
+    """
+    @dev Reverses `_pack_holding`; an unwritten word reads as empty owner and state.
+    @param word A `holders` word.
+    @return Holding Owner and state.
+    """
+    return Holding(owner=convert(convert(word & MASK_160, uint160), address), state=convert(word >> 160, CouponState))
+
+
+@internal
+@pure
+def _pack_block(serials: SerialBlock) -> uint256:
+    """
+    @dev The `blocks` word: issuance (bits 0-31) | seq (32-63) | first serial (64-127) |
+         last serial (128-191) | parent (192-255).
+    @param serials The coupon's issuance, number and serial block.
+    @return uint256 The word.
+    """
+    return (
+        serials.issuance
+        | (serials.seq << 32)
+        | (serials.first_serial << 64)
+        | (serials.last_serial << 128)
+        | (serials.parent << 192)
+    )
+
+
+@internal
+@pure
+def _unpack_block(word: uint256) -> SerialBlock:
+    """
+    @dev Reverses `_pack_block`.
+    @param word A `blocks` word.
+    @return SerialBlock The coupon's issuance, number and serial block.
+    """
+    return SerialBlock(
+        issuance=word & MASK_32,
+        seq=(word >> 32) & MASK_32,
+        first_serial=(word >> 64) & MASK_64,
+        last_serial=(word >> 128) & MASK_64,
+        parent=word >> 192,
+    )
+
+
+@internal
+@pure
+def _pack_issuance(batch: Issuance) -> uint256:
+    """
+    @dev The `issuances` word: application (bits 0-63) | year (64-79) | amount (80-143) |
+         coupon count (144-175).
+    @param batch The issuance.
+    @return uint256 The word.
+    """
+    return batch.application | (batch.year << 64) | (batch.amount_kg << 80) | (batch.coupon_count << 144)
+
+
+@internal
+@pure
+def _unpack_issuance(word: uint256) -> Issuance:
+    """
+    @dev Reverses `_pack_issuance`.
+    @param word An `issuances` word.
+    @return Issuance The issuance.
+    """
+    return Issuance(
+        application=word & MASK_64,
+        year=(word >> 64) & MASK_16,
+        amount_kg=(word >> 80) & MASK_64,
+        coupon_count=(word >> 144) & MASK_32,
+    )
+
+
+@internal
+@pure
+def _pack_request(pending: Request) -> uint256:
+    """
+    @dev The `requests` word: action (bits 0-7) | counterparty (8-167) | amount (168-231).
+    @param pending The owner's consent.
+    @return uint256 The word.
+    """
+    return (
+        convert(pending.action, uint256)
+        | (convert(pending.counterparty, uint256) << 8)
+        | (pending.amount_kg << 168)
+    )
+
+
+@internal
+@pure
+def _unpack_request(word: uint256) -> Request:
+    """
+    @dev Reverses `_pack_request`; an unwritten word reads as no consent.
+    @param word A `requests` word.
+    @return Request The owner's consent.
+    """
+    return Request(
+        action=convert(word & 255, Action),
+        counterparty=convert(convert((word >> 8) & MASK_160, uint160), address),
+        amount_kg=word >> 168,
+    )
+
+
 @internal
 @pure
 def _year(timestamp: uint256) -> uint256:
     """
     @dev Calendar year in China Standard Time (UTC+8), for the coupon number
          HSTQ-<year>-…; H. Hinnant's civil_from_days.
+    @param timestamp Unix seconds.
+    @return uint256 The year.
     """
     z: uint256 = (timestamp + UTC8) // 86400 + 719468
     era: uint256 = z // 146097
