@@ -12,19 +12,23 @@ parametrized over every department actor that must fail, plus a non-member.
 from __future__ import annotations
 
 import pytest
+from contract_story import (
+    DOCUMENTS_HASH,
+    MISSING_ROLE,
+    PERIOD_END,
+    PERIOD_START,
+    REPORT_HASH,
+    UNKNOWN_APPLICATION,
+    departments_but,
+    parcel,
+)
+from contract_story import AMOUNT as CLAIMED_KG
 from eth_account import Account
-from eth_utils import keccak
 
 from chain import Application, ApplicationStatus, Role
 from chain import compile as compiler
 
-# The story fixture submits with these values (tests/contracts/conftest.py).
-PERIOD_START = 1_640_966_400  # 2022-01-01 UTC+8, inclusive
-PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8, exclusive
-DOCUMENTS_HASH = bytes.fromhex("11" * 32)
-REPORT_HASH = bytes.fromhex("22" * 32)
-CLAIMED_KG = 12_723_000
-ATTESTED_KG = 12_723_000
+ATTESTED_KG = CLAIMED_KG  # the story's verifier attests the whole claim
 
 NEW_DOCUMENTS_HASH = bytes.fromhex("33" * 32)
 NEW_REPORT_HASH = bytes.fromhex("44" * 32)
@@ -34,9 +38,7 @@ REASON = "监测报告与宗地四至不符"
 MISSING_ITEMS = ["林权证或土地承包经营权证", "第三方监测核算报告签章页", "村集体经济组织合作协议"]
 DAY = 86_400
 UINT64_MAX = 2**64 - 1
-UNKNOWN_APPLICATION = 999
 
-MISSING_ROLE = "access_control: account is missing role"
 WRONG_STATUS = "applications: wrong status"
 OVERLAPS = "applications: parcel period overlaps"
 HARVEST = "applications: harvest planned in period"
@@ -52,27 +54,12 @@ FILED = ApplicationStatus.FILED
 ISSUED = ApplicationStatus.ISSUED
 REJECTED = ApplicationStatus.REJECTED
 
-DEPARTMENT_ACTORS = (
-    "drc",
-    "center_officer",
-    "nrb_officer",
-    "forestry_officer",
-    "eeb_officer",
-    "gov_officer",
-    "finance_officer",
-    "verifier",
-)
 REVIEWERS = {
     "center_officer": Role.CENTER,
     "nrb_officer": Role.NRB,
     "forestry_officer": Role.FORESTRY,
     "eeb_officer": Role.EEB,
 }
-
-
-def others(*allowed: str) -> list[str]:
-    """Every department actor not in `allowed`, plus a non-member."""
-    return [name for name in DEPARTMENT_ACTORS if name not in allowed] + ["non_member"]
 
 
 def step_args(function: str, application_id: int) -> tuple:
@@ -110,22 +97,22 @@ def reviewed(story, application_id: int) -> int:
 
 # ---------------------------------------------------------------- prepared starting points
 #
-# Each starting point is built once on the freshly deployed registry, snapshotted,
-# and restored from that snapshot; the `registry` fixture rolls back after the test.
+# Each starting point (one application, submitted by the holder for PREPARED_PARCEL)
+# is built once (conftest `prepared`).
 
-PREPARED_PARCEL = keccak(text="430903-HS-APPLICATION-PREPARED")
+PREPARED_PARCEL = parcel("430903-HS-APPLICATION-PREPARED")
 
 
 def _at(status: ApplicationStatus, **advance_args):
-    def build(story) -> int:
+    def build(story, evm) -> int:
         return story.advance(story.submit(parcels=[PREPARED_PARCEL]), status, **advance_args)
 
     return build
 
 
 def _then(base, *steps: tuple[str, str]):
-    def build(story) -> int:
-        application_id = base(story)
+    def build(story, evm) -> int:
+        application_id = base(story, evm)
         for actor, function in steps:
             story.send(getattr(story.actors, actor), function, *step_args(function, application_id))
         return application_id
@@ -133,41 +120,18 @@ def _then(base, *steps: tuple[str, str]):
     return build
 
 
-def _reviewed(story) -> int:
-    return reviewed(story, story.submit(parcels=[PREPARED_PARCEL]))
-
-
 BUILDERS = {
     "submitted": _at(SUBMITTED),
     "supplement_required": _then(_at(SUBMITTED), ("center_officer", "require_supplement")),
     "formal_ok": _at(FORMAL_OK),
     "paused": _then(_at(FORMAL_OK), ("center_officer", "pause_field_survey")),
-    "reviewed": _reviewed,
+    "reviewed": lambda story, evm: reviewed(story, story.submit(parcels=[PREPARED_PARCEL])),
     "prelim_ok": _at(PRELIM_OK, attested_kg=PART_KG),
     "validated": _at(VALIDATED, attested_kg=PART_KG),
     "filed": _at(FILED, attested_kg=PART_KG),
     "issued": _then(_at(FILED, attested_kg=PART_KG), ("gov_officer", "mint")),
     "rejected": _then(_at(SUBMITTED), ("center_officer", "reject")),
 }
-_SNAPSHOTS: dict[tuple[bytes, str], tuple[int, int]] = {}
-
-
-@pytest.fixture
-def prepared(registry, story, evm):
-    """`prepared(name)` puts the chain in the named starting point (one application,
-    submitted by the holder for PREPARED_PARCEL) and returns the application id."""
-
-    def restore(name: str) -> int:
-        key = (bytes(registry.chain.w3.eth.get_block("latest")["hash"]), name)
-        if key in _SNAPSHOTS:
-            snapshot, application_id = _SNAPSHOTS[key]
-            evm.revert(snapshot)
-            return application_id
-        application_id = BUILDERS[name](story)
-        _SNAPSHOTS[key] = (evm.snapshot(), application_id)
-        return application_id
-
-    return restore
 
 
 # ---------------------------------------------------------------- submit (附件1 一(一), 附件2)
@@ -294,7 +258,7 @@ def test_attest_report__old_hash_after_resubmit__reverts(prepared, registry, act
         registry.send(actors.verifier, "attest_report", application_id, REPORT_HASH, ATTESTED_KG)
 
 
-@pytest.mark.parametrize("name", others() + ["buyer"])
+@pytest.mark.parametrize("name", departments_but() + ["buyer"])
 def test_resubmit__not_the_applicant__reverts(prepared, registry, actors, expect_revert, name):
     application_id = prepared("supplement_required")
     with expect_revert("applications: not applicant"):
@@ -514,7 +478,7 @@ def test_set_ledger__deployed_registry__second_call_reverts(registry, actors, ex
     assert registry.call("ledger") == registry.ledger.address
 
 
-@pytest.mark.parametrize("name", others("drc"))
+@pytest.mark.parametrize("name", departments_but("drc"))
 def test_set_ledger__not_drc__reverts(registry, actors, expect_revert, name):
     with expect_revert(MISSING_ROLE):
         registry.send(getattr(actors, name), "set_ledger", actors.non_member.address)
@@ -565,7 +529,7 @@ def test_reject__department_not_at_its_step__reverts(prepared, registry, actors,
         registry.send(getattr(actors, name), "reject", application_id, REASON)
 
 
-@pytest.mark.parametrize("name", others(*REVIEWERS))
+@pytest.mark.parametrize("name", departments_but(*REVIEWERS))
 def test_reject__not_a_reviewing_department__reverts(prepared, registry, actors, expect_revert, name):
     application_id = prepared("submitted")
     with expect_revert(MISSING_ROLE):
@@ -595,7 +559,8 @@ ROLE_STEPS = {
 
 
 @pytest.mark.parametrize(
-    "function, name", [(function, name) for function, (_, allowed) in ROLE_STEPS.items() for name in others(*allowed)]
+    "function, name",
+    [(function, name) for function, (_, allowed) in ROLE_STEPS.items() for name in departments_but(*allowed)],
 )
 def test_step__wrong_role__reverts(prepared, registry, actors, expect_revert, function, name):
     start, _ = ROLE_STEPS[function]
@@ -734,7 +699,7 @@ def test_set_ccer_listed__delisted__unlisted_event_and_submit_accepted(story, re
     assert registry.application(application_id).status == SUBMITTED
 
 
-@pytest.mark.parametrize("name", others("eeb_officer"))
+@pytest.mark.parametrize("name", departments_but("eeb_officer"))
 def test_set_ccer_listed__not_eeb__reverts(story, registry, actors, expect_revert, name):
     parcel = story.fresh_parcel()
     with expect_revert(MISSING_ROLE):
@@ -787,7 +752,7 @@ def test_record_harvest_plan__empty_period__reverts(story, registry, actors, exp
     assert registry.call("harvest_plans_of", parcel) == []
 
 
-@pytest.mark.parametrize("name", others("forestry_officer"))
+@pytest.mark.parametrize("name", departments_but("forestry_officer"))
 def test_record_harvest_plan__not_forestry__reverts(story, registry, actors, expect_revert, name):
     parcel = story.fresh_parcel()
     with expect_revert(MISSING_ROLE):

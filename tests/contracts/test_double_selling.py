@@ -8,51 +8,37 @@ asserts the exact revert reason and that nothing changed (`expect_revert`).
 from __future__ import annotations
 
 import pytest
+from contract_story import (
+    AMOUNT,
+    CONSUMED_BY,
+    LEDGER_STEPS,
+    NOT_IN_STATE,
+    PART,
+    PERIOD_END,
+    PERIOD_START,
+    ZERO_ADDRESS,
+)
 from eth_utils import keccak
 
-from chain import Action, ApplicationStatus, CouponState, OffsetPurpose
+from chain import Action, ApplicationStatus, CouponState
 
-ZERO_ADDRESS = "0x" + "00" * 20
-AMOUNT = 12_723_000  # kg, the whole coupon minted by `story.mint()`
-PART = 2_723_000
-PERIOD_START = 1_640_966_400  # 2022-01-01 UTC+8, the story's default monitoring period
-PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8 (exclusive)
 YEAR = 365 * 86400
-DISCLOSURE_HASH = bytes.fromhex("44" * 32)
-AGREEMENT_HASH = bytes.fromhex("55" * 32)
-FILING_NUMBER = "赫环碳补〔2026〕1号"
+NOT_ACTIVE = NOT_IN_STATE[CouponState.ACTIVE]
+NOT_LISTED = NOT_IN_STATE[CouponState.LISTED]
 
 
-def settle(registry, actors, coupon_id: int, amount_kg: int, buyer=None):
-    buyer = buyer or actors.buyer
-    return registry.send(
-        actors.center_officer, "settle_trade", coupon_id, buyer.address, amount_kg, 3_000, 12_000, AGREEMENT_HASH
-    )
-
-
-def list_coupon(registry, actors, coupon_id: int):
-    return registry.send(actors.center_officer, "list_coupon", coupon_id, 3_000, 0, DISCLOSURE_HASH)
-
-
-def retire(registry, actors, coupon_id: int):
-    return registry.send(
-        actors.eeb_officer,
-        "retire",
-        coupon_id,
-        int(OffsetPurpose.EVENT_NEUTRALITY),
-        "赫山马拉松组委会",
-        "HS-2026-EV-01",
-    )
-
-
-def request(registry, owner, coupon_id: int, action: Action, amount_kg: int, counterparty: str = ZERO_ADDRESS):
-    return registry.send(owner, "request", coupon_id, int(action), counterparty, amount_kg)
+def assert_consent_and_step_refused(story, expect_revert, coupon_id: int, action: Action, reason: str = NOT_ACTIVE):
+    """Neither the holder's consent to `action` nor the department step that would consume it goes through."""
+    counterparty = story.actors.non_member.address if action in (Action.TRANSFER, Action.PLEDGE) else None
+    with expect_revert(reason):
+        story.request(coupon_id, action, counterparty=counterparty, owner=story.actors.holder)
+    with expect_revert(reason):
+        story.take(CONSUMED_BY[action], coupon_id)
 
 
 # ---------------------------------------------------------------- prepared starting points
 #
-# Parametrized tests share a starting point: it is built once on top of the
-# freshly deployed registry, snapshotted, and restored from the snapshot.
+# Parametrized tests share a starting point, built once (conftest `prepared`).
 
 PREPARED_PARCEL = keccak(text="430903-HS-PREPARED")
 
@@ -73,29 +59,34 @@ def pledged(story, evm) -> int:
     return coupon_id
 
 
+def lost_reported(story, evm) -> int:
+    coupon_id = minted(story, evm)
+    story.report_loss(coupon_id)
+    return coupon_id
+
+
 def sold_whole(story, evm) -> int:
     coupon_id = listed(story, evm)
-    settle(story.registry, story.actors, coupon_id, AMOUNT)
+    story.settle(coupon_id, AMOUNT)
     return coupon_id
 
 
 def sold_part(story, evm) -> int:
     """The parent; its children are the buyer's PART (ACTIVE) and the holder's rest (LISTED)."""
     coupon_id = listed(story, evm)
-    settle(story.registry, story.actors, coupon_id, PART)
+    story.settle(coupon_id, PART)
     return coupon_id
 
 
 def transferred_whole(story, evm) -> int:
     coupon_id = minted(story, evm)
-    story.request(coupon_id, Action.TRANSFER, counterparty=story.actors.buyer.address)
-    story.send(story.actors.center_officer, "register_transfer", coupon_id)
+    story.consented(Action.TRANSFER, coupon_id)  # to the buyer
     return coupon_id
 
 
 def pledge_enforced(story, evm) -> int:
     coupon_id = pledged(story, evm)
-    story.send(story.actors.finance_officer, "enforce_pledge", coupon_id)
+    story.take("enforce_pledge", coupon_id)
     return coupon_id
 
 
@@ -109,159 +100,86 @@ def retired_part(story, evm) -> int:
 
 def voided(story, evm) -> int:
     coupon_id = minted(story, evm)
-    story.report_loss(coupon_id)
-    story.send(story.actors.eeb_officer, "file_reissue", coupon_id, FILING_NUMBER)
+    story.file_reissue(coupon_id)
     evm.time_travel(story.registry.call("loss_notice_end", coupon_id))
-    story.send(story.actors.gov_officer, "reissue", coupon_id)
+    story.take("reissue", coupon_id)
     return coupon_id
-
-
-_SNAPSHOTS: dict = {}
-
-
-@pytest.fixture
-def prepared(registry, story, evm):
-    """`prepared(build)` puts the chain where `build(story, evm)` leaves it and returns
-    what it returned; the `registry` fixture rolls it back after the test."""
-
-    def restore(build) -> int:
-        key = (bytes(registry.chain.w3.eth.get_block("latest")["hash"]), build)
-        if key in _SNAPSHOTS:
-            snapshot, result = _SNAPSHOTS[key]
-            evm.revert(snapshot)
-            return result
-        result = build(story, evm)
-        _SNAPSHOTS[key] = (evm.snapshot(), result)
-        return result
-
-    return restore
 
 
 # ---------------------------------------------------------------- the market
 
 
-def test_list__twice__reverts_not_active(prepared, registry, actors, expect_revert):
-    coupon_id = prepared(listed)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, coupon_id, Action.LIST, AMOUNT)
-    with expect_revert("ledger: coupon not active"):
-        list_coupon(registry, actors, coupon_id)
-
-
-@pytest.mark.parametrize("build", [retired_whole, retired_part], ids=["whole", "part"])
-def test_settle_trade__retired_coupon__reverts_not_listed(prepared, registry, actors, expect_revert, build):
-    retired = prepared(build)
-    assert registry.coupon(retired).state == CouponState.RETIRED
-    with expect_revert("ledger: coupon not listed"):
-        settle(registry, actors, retired, 1, buyer=actors.non_member)
+def test_list__twice__reverts_not_active(prepared, story, expect_revert):
+    assert_consent_and_step_refused(story, expect_revert, prepared(listed), Action.LIST)
 
 
 @pytest.mark.parametrize(("build", "child"), [(sold_whole, 0), (sold_part, 1)], ids=["whole", "part"])
-def test_settle_trade__coupon_already_sold__reverts_not_listed(prepared, registry, actors, expect_revert, build, child):
+def test_settle_trade__coupon_already_sold__reverts_not_listed(
+    prepared, story, registry, actors, expect_revert, build, child
+):
     sold = prepared(build) + child  # the whole coupon, or the part split off for the buyer
     assert registry.coupon(sold).owner == actors.buyer.address
     assert registry.coupon(sold).state == CouponState.ACTIVE
-    with expect_revert("ledger: coupon not listed"):
-        settle(registry, actors, sold, 1, buyer=actors.non_member)
+    with expect_revert(NOT_LISTED):
+        story.settle(sold, 1, buyer=actors.non_member.address)
 
 
-def test_register_transfer__coupon_listed__reverts_not_active(prepared, registry, actors, expect_revert):
-    coupon_id = prepared(listed)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, coupon_id, Action.TRANSFER, AMOUNT, actors.non_member.address)
-    with expect_revert("ledger: coupon not active"):
-        registry.send(actors.center_officer, "register_transfer", coupon_id)
+@pytest.mark.parametrize("build", [listed, pledged], ids=["listed", "pledged"])
+def test_register_transfer__coupon_listed_or_pledged__reverts_not_active(prepared, story, expect_revert, build):
+    assert_consent_and_step_refused(story, expect_revert, prepared(build), Action.TRANSFER)
 
 
-def test_register_transfer__coupon_pledged__reverts_not_active(prepared, registry, actors, expect_revert):
+def test_settle_trade__coupon_pledged__reverts_not_listed(prepared, story, expect_revert):
     coupon_id = prepared(pledged)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, coupon_id, Action.TRANSFER, AMOUNT, actors.buyer.address)
-    with expect_revert("ledger: coupon not active"):
-        registry.send(actors.center_officer, "register_transfer", coupon_id)
-
-
-def test_settle_trade__coupon_pledged__reverts_not_listed(prepared, registry, actors, expect_revert):
-    coupon_id = prepared(pledged)
-    with expect_revert("ledger: coupon not listed"):
-        settle(registry, actors, coupon_id, AMOUNT)
+    with expect_revert(NOT_LISTED):
+        story.settle(coupon_id, AMOUNT)
 
 
 # ---------------------------------------------------------------- offsets
 
 
-def test_retire__coupon_pledged__reverts_not_active(prepared, registry, actors, expect_revert):
-    coupon_id = prepared(pledged)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, coupon_id, Action.OFFSET, AMOUNT)
-    with expect_revert("ledger: coupon not active"):
-        retire(registry, actors, coupon_id)
+@pytest.mark.parametrize("build", [pledged, lost_reported], ids=["pledged", "lost_reported"])
+def test_retire__coupon_pledged_or_lost_reported__reverts_not_active(prepared, story, expect_revert, build):
+    assert_consent_and_step_refused(story, expect_revert, prepared(build), Action.OFFSET)
 
 
-def test_retire__coupon_frozen_after_offset_request__reverts_not_active(
-    prepared, story, registry, actors, expect_revert
-):
+def test_retire__coupon_frozen_after_offset_request__reverts_not_active(prepared, story, expect_revert):
     coupon_id = prepared(minted)
     story.request(coupon_id, Action.OFFSET)
     story.freeze(coupon_id)
-    with expect_revert("ledger: coupon not active"):
-        retire(registry, actors, coupon_id)
+    with expect_revert(NOT_ACTIVE):
+        story.take("retire", coupon_id)
 
 
-def test_retire__coupon_lost_reported__reverts_not_active(prepared, story, registry, actors, expect_revert):
-    coupon_id = prepared(minted)
-    story.report_loss(coupon_id)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, coupon_id, Action.OFFSET, AMOUNT)
-    with expect_revert("ledger: coupon not active"):
-        retire(registry, actors, coupon_id)
+# ---------------------------------------------------------------- retired, voided and split coupons never move again
+
+SUPERSEDED = {"retired_whole": retired_whole, "retired_part": retired_part, "voided": voided, "split": sold_part}
+SUPERSEDED_STATE = {
+    "retired_whole": CouponState.RETIRED,
+    "retired_part": CouponState.RETIRED,
+    "voided": CouponState.VOIDED,
+    "split": CouponState.SPLIT,
+}
+
+
+@pytest.mark.parametrize("function", LEDGER_STEPS)
+@pytest.mark.parametrize("coupon", SUPERSEDED)
+def test_any_step__retired_voided_or_split_coupon__reverts(prepared, story, registry, expect_revert, coupon, function):
+    """Every step: a second sale, transfer, pledge or offset, and a consent to any of them (§12, §14)."""
+    coupon_id = prepared(SUPERSEDED[coupon])
+    assert registry.coupon(coupon_id).state == SUPERSEDED_STATE[coupon]
+    state = LEDGER_STEPS[function].state
+    with expect_revert(NOT_IN_STATE[state] if state else "ledger: no owner request"):
+        story.take(function, coupon_id)
 
 
 @pytest.mark.parametrize(
     ("build", "retired_kg"), [(retired_whole, AMOUNT), (retired_part, PART)], ids=["whole", "part"]
 )
-def test_retire__twice__reverts_not_active(prepared, registry, actors, expect_revert, build, retired_kg):
+def test_retire__twice__reverts_not_active(prepared, story, expect_revert, build, retired_kg):
     retired = prepared(build)
-    with expect_revert("ledger: coupon not active"):
-        request(registry, actors.holder, retired, Action.OFFSET, retired_kg)
-    with expect_revert("ledger: coupon not active"):
-        retire(registry, actors, retired)
-
-
-# ---------------------------------------------------------------- voided coupons (§12)
-
-
-VOIDED_COUPON_STEPS = {
-    "request": (
-        "holder",
-        "request",
-        lambda c, a: (c, int(Action.OFFSET), ZERO_ADDRESS, AMOUNT),
-        "ledger: coupon not active",
-    ),
-    "list_coupon": (
-        "center_officer",
-        "list_coupon",
-        lambda c, a: (c, 3_000, 0, DISCLOSURE_HASH),
-        "ledger: coupon not active",
-    ),
-    "retire": (
-        "eeb_officer",
-        "retire",
-        lambda c, a: (c, 2, "赫山马拉松组委会", "HS-2026-EV-01"),
-        "ledger: coupon not active",
-    ),
-    "withdraw_loss": ("center_officer", "withdraw_loss", lambda c, a: (c,), "ledger: coupon not lost reported"),
-    "reissue": ("gov_officer", "reissue", lambda c, a: (c,), "ledger: coupon not lost reported"),
-}
-
-
-@pytest.mark.parametrize("step", VOIDED_COUPON_STEPS)
-def test_any_step__voided_coupon__reverts(prepared, registry, actors, expect_revert, step):
-    coupon_id = prepared(voided)
-    assert registry.coupon(coupon_id).state == CouponState.VOIDED
-    actor, function, arguments, reason = VOIDED_COUPON_STEPS[step]
-    with expect_revert(reason):
-        registry.send(getattr(actors, actor), function, *arguments(coupon_id, actors))
+    assert story.registry.coupon(retired).amount_kg == retired_kg
+    assert_consent_and_step_refused(story, expect_revert, retired, Action.OFFSET)
 
 
 # ---------------------------------------------------------------- stale consent
@@ -271,56 +189,41 @@ def test_any_step__voided_coupon__reverts(prepared, registry, actors, expect_rev
     "build", [sold_whole, transferred_whole, pledge_enforced], ids=["trade", "transfer", "enforced_pledge"]
 )
 def test_request__former_owner_after_change_of_hands__reverts_not_owner(
-    prepared, registry, actors, expect_revert, build
+    prepared, story, registry, actors, expect_revert, build
 ):
     coupon_id = prepared(build)
     assert registry.coupon(coupon_id).owner != actors.holder.address
     with expect_revert("ledger: not owner"):
-        request(registry, actors.holder, coupon_id, Action.TRANSFER, AMOUNT, actors.non_member.address)
+        story.request(coupon_id, Action.TRANSFER, counterparty=actors.non_member.address, owner=actors.holder)
 
 
 def test_register_transfer__consent_already_consumed__reverts_no_owner_request(
-    prepared, registry, actors, expect_revert
+    prepared, story, registry, actors, expect_revert
 ):
     coupon_id = prepared(transferred_whole)
     assert registry.coupon(coupon_id).owner == actors.buyer.address
     with expect_revert("ledger: no owner request"):
-        registry.send(actors.center_officer, "register_transfer", coupon_id)
+        story.take("register_transfer", coupon_id)
 
 
 def test_register_transfer__remainder_of_partial_transfer__reverts_no_owner_request(
     prepared, story, registry, actors, expect_revert
 ):
     coupon_id = prepared(minted)
-    story.request(coupon_id, Action.TRANSFER, counterparty=actors.buyer.address, amount_kg=PART)
-    registry.send(actors.center_officer, "register_transfer", coupon_id)
+    story.consented(Action.TRANSFER, coupon_id, amount_kg=PART)
     rest = coupon_id + 2
     assert registry.coupon(rest).owner == actors.holder.address
     with expect_revert("ledger: no owner request"):
-        registry.send(actors.center_officer, "register_transfer", rest)
+        story.take("register_transfer", rest)
 
 
-DEPARTMENT_STEPS = {
-    Action.LIST: ("center_officer", "list_coupon", lambda c: (c, 3_000, 0, DISCLOSURE_HASH)),
-    Action.TRANSFER: ("center_officer", "register_transfer", lambda c: (c,)),
-    Action.PLEDGE: ("finance_officer", "register_pledge", lambda c: (c, 50_000_000, 1_900_000_000)),
-    Action.OFFSET: ("eeb_officer", "retire", lambda c: (c, 2, "赫山马拉松组委会", "HS-2026-EV-01")),
-    Action.LOSS: ("center_officer", "report_loss", lambda c: (c,)),
-}
-COUNTERPARTY = {Action.TRANSFER: "buyer", Action.PLEDGE: "pledgee"}
-
-
-@pytest.mark.parametrize("action", list(DEPARTMENT_STEPS), ids=lambda action: action.name.lower())
-def test_department_step__request_cancelled__reverts_no_owner_request(
-    prepared, story, registry, actors, expect_revert, action
-):
+@pytest.mark.parametrize("action", list(CONSUMED_BY), ids=lambda action: action.name.lower())
+def test_department_step__request_cancelled__reverts_no_owner_request(prepared, story, actors, expect_revert, action):
     coupon_id = prepared(minted)
-    counterparty = getattr(actors, COUNTERPARTY[action]).address if action in COUNTERPARTY else ZERO_ADDRESS
-    story.request(coupon_id, action, counterparty=counterparty)
-    registry.send(actors.holder, "cancel_request", coupon_id)
-    actor, function, arguments = DEPARTMENT_STEPS[action]
+    story.request(coupon_id, action)  # a transferee or pledgee: the buyer or the pledgee
+    story.send(actors.holder, "cancel_request", coupon_id)
     with expect_revert("ledger: no owner request"):
-        registry.send(getattr(actors, actor), function, *arguments(coupon_id))
+        story.take(CONSUMED_BY[action], coupon_id)
 
 
 def test_retire__offset_request_replaced_by_pledge__reverts_no_owner_request(
@@ -329,10 +232,10 @@ def test_retire__offset_request_replaced_by_pledge__reverts_no_owner_request(
     coupon_id = prepared(minted)
     story.request(coupon_id, Action.OFFSET)
     story.pledge(coupon_id)
-    registry.send(actors.pledgee, "release_pledge", coupon_id)
+    story.take("release_pledge", coupon_id, sender=actors.pledgee)
     assert registry.coupon(coupon_id).state == CouponState.ACTIVE
     with expect_revert("ledger: no owner request"):
-        retire(registry, actors, coupon_id)
+        story.take("retire", coupon_id)
 
 
 # ---------------------------------------------------------------- splitting more than is held
@@ -344,48 +247,16 @@ def test_retire__offset_request_replaced_by_pledge__reverts_no_owner_request(
     ids=["trade", "transfer", "pledge", "offset"],
 )
 def test_split__one_kg_more_than_the_child_holds__reverts_amount_exceeds(
-    prepared, registry, actors, expect_revert, way, counterparty
+    prepared, story, actors, expect_revert, way, counterparty
 ):
     parent = prepared(sold_part)
     bought, listed_rest = parent + 1, parent + 2  # PART (buyer, ACTIVE) and AMOUNT - PART (holder, LISTED)
     address = getattr(actors, counterparty).address if counterparty else ZERO_ADDRESS
     with expect_revert("ledger: amount exceeds coupon"):
         if way == "trade":
-            settle(registry, actors, listed_rest, AMOUNT - PART + 1, buyer=actors.non_member)
+            story.settle(listed_rest, AMOUNT - PART + 1, buyer=actors.non_member.address)
         else:
-            request(registry, actors.buyer, bought, way, PART + 1, address)
-
-
-SPLIT_PARENT_STEPS = {
-    "trade": (
-        "center_officer",
-        "settle_trade",
-        lambda c, a: (c, a.non_member.address, 1, 3_000, 0, AGREEMENT_HASH),
-        "ledger: coupon not listed",
-    ),
-    "transfer_request": (
-        "holder",
-        "request",
-        lambda c, a: (c, int(Action.TRANSFER), a.non_member.address, 1),
-        "ledger: coupon not active",
-    ),
-    "transfer": ("center_officer", "register_transfer", lambda c, a: (c,), "ledger: coupon not active"),
-    "retire": (
-        "eeb_officer",
-        "retire",
-        lambda c, a: (c, 2, "赫山马拉松组委会", "HS-2026-EV-01"),
-        "ledger: coupon not active",
-    ),
-}
-
-
-@pytest.mark.parametrize("step", SPLIT_PARENT_STEPS)
-def test_any_step__split_parent__reverts(prepared, registry, actors, expect_revert, step):
-    parent = prepared(sold_part)
-    assert registry.coupon(parent).state == CouponState.SPLIT
-    actor, function, arguments, reason = SPLIT_PARENT_STEPS[step]
-    with expect_revert(reason):
-        registry.send(getattr(actors, actor), function, *arguments(parent, actors))
+            story.request(bought, way, counterparty=address, amount_kg=PART + 1, owner=actors.buyer)
 
 
 # ---------------------------------------------------------------- issuing the same carbon twice

@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
@@ -34,8 +34,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Registry, Role
+from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Receipt, Registry, Role
 from chain.backends import EphemeralChain
+from chain.states import LIVE_STATES
 from ledger_checks import assert_ledger_invariants
 
 # CI runs at least this many examples; TANQUAN_HYPOTHESIS_EXAMPLES may only raise it.
@@ -58,6 +59,7 @@ DOCUMENTS_HASH = keccak(text="documents")
 REPORT_HASH = keccak(text="monitoring report")
 DISCLOSURE_HASH = keccak(text="disclosure form")
 AGREEMENT_HASH = keccak(text="trade agreement")
+REISSUE_FILING_NUMBER = "赫环碳补〔2026〕1号"
 
 ACTIONS = (Action.LIST, Action.TRANSFER, Action.PLEDGE, Action.OFFSET, Action.LOSS)
 PURPOSES = (OffsetPurpose.ECO_COMPENSATION, OffsetPurpose.EVENT_NEUTRALITY, OffsetPurpose.GREEN_POINTS)
@@ -71,27 +73,14 @@ HOLDERS = ("holder", "buyer", "pledgee", "non_member")
 NO_REQUEST = (0, ZERO_ADDRESS, 0)
 
 # Invariant 1 counts these; invariant 2 partitions the blocks of all but SPLIT and VOIDED.
-COUNTED = {
-    CouponState.ACTIVE,
-    CouponState.LISTED,
-    CouponState.PLEDGED,
-    CouponState.FROZEN,
-    CouponState.LOST_REPORTED,
-    CouponState.RETIRED,
-}
+COUNTED = {state for state in CouponState if state in LIVE_STATES | CouponState.RETIRED}
 SUPERSEDED = {CouponState.SPLIT, CouponState.VOIDED}
+# What CouponCreated announces of a new coupon, as the model checks it.
+ANNOUNCED = ("coupon", "issuance", "owner", "seq", "first_serial", "last_serial", "state", "parent")
 
 # Invariant 3, "only the listed transitions exist" (DESIGN §4 table): from → allowed to.
 TRANSITIONS = {
-    CouponState.ACTIVE: {
-        CouponState.ACTIVE,
-        CouponState.LISTED,
-        CouponState.PLEDGED,
-        CouponState.FROZEN,
-        CouponState.LOST_REPORTED,
-        CouponState.RETIRED,
-        CouponState.SPLIT,
-    },
+    CouponState.ACTIVE: COUNTED | {CouponState.SPLIT},  # itself (a transfer), any other live state, retired, split
     CouponState.LISTED: {CouponState.ACTIVE, CouponState.SPLIT},
     CouponState.PLEDGED: {CouponState.ACTIVE},
     CouponState.FROZEN: {CouponState.ACTIVE},
@@ -114,22 +103,20 @@ NOT_IN_STATE = {
 
 @dataclass
 class ModelCoupon:
-    owner: str
-    state: CouponState
-    issuance: int
-    seq: int
-    first_serial: int
-    last_serial: int
-    parent: int
+    """What the chain must hold for one coupon: the record `Registry.coupon` reads, and the records beside it."""
+
+    record: Coupon  # changed only through LedgerMachine._move, as the contract changes it only in `_move`
     request: tuple[int, str, int] = NO_REQUEST  # (action, counterparty, amount_kg) as request_of reads it
     pledgee: str = ZERO_ADDRESS
     loss_notice_end: int = 0
     reissue_filing: str = ""
     replaced_by: int = 0
 
-    @property
-    def amount_kg(self) -> int:
-        return self.last_serial - self.first_serial + 1
+    def __getattr__(self, name: str):
+        """The record's fields (owner, state, serial block …) read as the model's own."""
+        if name == "record":  # not set yet (copying)
+            raise AttributeError(name)
+        return getattr(self.record, name)
 
 
 @dataclass
@@ -190,7 +177,13 @@ class LedgerMachine(RuleBasedStateMachine):
         self.minted: set[int] = set()
         self.next_coupon = self.registry.coupon_count() + 1
         self.next_issuance = self.registry.call("issuance_count") + 1
-        self.created: list[int] = []
+        # The last successful step's receipt, and the coupons the model created and moved since
+        # it was sent: its CouponCreated and CouponMoved events must announce exactly those.
+        self.receipt = None
+        self.created: list[tuple] = []  # each created coupon's ANNOUNCED fields, as it was created
+        self.moved: list[tuple[int, str, CouponState]] = []
+        # Every coupon's (owner, state) as an indexer knows them: from CouponCreated and CouponMoved alone.
+        self.from_events: dict[int, tuple[str, CouponState]] = {}
         # Chain reads: the latest of every coupon and issuance, and what changed since.
         self.seen: dict[int, Coupon] = {}
         self.seen_issuances: dict = {}
@@ -255,7 +248,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         receipt = self._attempt(sender, "cancel_request", coupon_id, expect=expect)
         if receipt:
-            coupon.request = NO_REQUEST
+            self._take_request(coupon_id)
             assert receipt.event("RequestCancelled").args["coupon"] == coupon_id
 
     # ------------------------------------------------------------ market
@@ -263,33 +256,20 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
     def list_coupon(self, data):
-        coupon_id = self._coupon_for(data, Action.LIST)
-        sender = self._signer(data, self.center_officer)
-        self._consent(data, coupon_id, Action.LIST)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.CENTER),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            lambda: self._request_error(coupon_id, Action.LIST),
+        coupon_id, receipt = self._consented_step(
+            data, Action.LIST, "list_coupon", self.center_officer, 3_000, 0, DISCLOSURE_HASH
         )
-        receipt = self._attempt(sender, "list_coupon", coupon_id, 3_000, 0, DISCLOSURE_HASH, expect=expect)
         if receipt:
-            coupon = self.coupons[coupon_id]
-            coupon.request = NO_REQUEST
-            coupon.state = CouponState.LISTED
+            self._take_request(coupon_id)
+            self._move(coupon_id, CouponState.LISTED)
             assert receipt.event("CouponListed").args["coupon"] == coupon_id
 
     @precondition(lambda self: self._any(CouponState.LISTED))
     @rule(data=st.data())
     def withdraw_listing(self, data):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LISTED)
-        sender = self._signer(data, self.center_officer)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.CENTER),
-            lambda: self._state_error(coupon_id, CouponState.LISTED),
-        )
-        receipt = self._attempt(sender, "withdraw_listing", coupon_id, expect=expect)
+        coupon_id, _, receipt = self._department_step(data, "withdraw_listing", CouponState.LISTED, self.center_officer)
         if receipt:
-            self.coupons[coupon_id].state = CouponState.ACTIVE
+            self._move(coupon_id, CouponState.ACTIVE)
             assert receipt.event("ListingWithdrawn").args["coupon"] == coupon_id
 
     @precondition(lambda self: self._any(CouponState.LISTED))
@@ -316,8 +296,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if receipt:
             sold = self._split_off(coupon_id, amount_kg)
-            self.coupons[sold].owner = buyer
-            self.coupons[sold].state = CouponState.ACTIVE
+            self._move(sold, CouponState.ACTIVE, owner=buyer)
             settled = receipt.event("TradeSettled").args
             assert (settled["coupon"], settled["seller"], settled["buyer"], settled["amount_kg"]) == (
                 sold,
@@ -325,27 +304,16 @@ class LedgerMachine(RuleBasedStateMachine):
                 buyer,
                 amount_kg,
             )
-            self._check_created(receipt)
 
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
     def register_transfer(self, data):
-        coupon_id = self._coupon_for(data, Action.TRANSFER)
-        sender = self._signer(data, self.center_officer)
-        self._consent(data, coupon_id, Action.TRANSFER)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.CENTER),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            lambda: self._request_error(coupon_id, Action.TRANSFER),
-        )
-        receipt = self._attempt(sender, "register_transfer", coupon_id, expect=expect)
+        coupon_id, receipt = self._consented_step(data, Action.TRANSFER, "register_transfer", self.center_officer)
         if receipt:
-            coupon = self.coupons[coupon_id]
-            _, receiver, amount_kg = coupon.request
-            coupon.request = NO_REQUEST
-            sender_address = coupon.owner
+            sender_address = self.coupons[coupon_id].owner
+            receiver, amount_kg = self._take_request(coupon_id)
             moved = self._split_off(coupon_id, amount_kg)
-            self.coupons[moved].owner = receiver
+            self._move(moved, CouponState.ACTIVE, owner=receiver)
             transferred = receipt.event("CouponTransferred").args
             assert (transferred["coupon"], transferred["sender"], transferred["receiver"]) == (
                 moved,
@@ -353,32 +321,22 @@ class LedgerMachine(RuleBasedStateMachine):
                 receiver,
             )
             assert transferred["amount_kg"] == amount_kg
-            self._check_created(receipt)
 
     # ------------------------------------------------------------ pledge
 
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
     def register_pledge(self, data):
-        coupon_id = self._coupon_for(data, Action.PLEDGE)
-        sender = self._signer(data, self.finance_officer)
-        self._consent(data, coupon_id, Action.PLEDGE)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.FINANCE),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            lambda: self._request_error(coupon_id, Action.PLEDGE),
+        coupon_id, receipt = self._consented_step(
+            data, Action.PLEDGE, "register_pledge", self.finance_officer, 50_000_000, PERIOD_END
         )
-        receipt = self._attempt(sender, "register_pledge", coupon_id, 50_000_000, PERIOD_END, expect=expect)
         if receipt:
-            coupon = self.coupons[coupon_id]
-            _, pledgee, amount_kg = coupon.request
-            coupon.request = NO_REQUEST
+            pledgee, amount_kg = self._take_request(coupon_id)
             pledged = self._split_off(coupon_id, amount_kg)
-            self.coupons[pledged].state = CouponState.PLEDGED
+            self._move(pledged, CouponState.PLEDGED)
             self.coupons[pledged].pledgee = pledgee
             event = receipt.event("CouponPledged").args
             assert (event["coupon"], event["pledgee"], event["amount_kg"]) == (pledged, pledgee, amount_kg)
-            self._check_created(receipt)
 
     @precondition(lambda self: self._any(CouponState.PLEDGED))
     @rule(data=st.data(), by=st.sampled_from(("pledgee", "finance", "anyone")))
@@ -399,20 +357,14 @@ class LedgerMachine(RuleBasedStateMachine):
         receipt = self._attempt(sender, "release_pledge", coupon_id, expect=expect)
         if receipt:
             coupon.pledgee = ZERO_ADDRESS
-            coupon.state = CouponState.ACTIVE
+            self._move(coupon_id, CouponState.ACTIVE)
             released = receipt.event("PledgeReleased").args
             assert (released["coupon"], released["pledgee"]) == (coupon_id, pledgee)
 
     @precondition(lambda self: self._any(CouponState.PLEDGED))
     @rule(data=st.data())
     def enforce_pledge(self, data):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.PLEDGED)
-        sender = self._signer(data, self.finance_officer)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.FINANCE),
-            lambda: self._state_error(coupon_id, CouponState.PLEDGED),
-        )
-        receipt = self._attempt(sender, "enforce_pledge", coupon_id, expect=expect)
+        coupon_id, _, receipt = self._department_step(data, "enforce_pledge", CouponState.PLEDGED, self.finance_officer)
         if receipt:
             coupon = self.coupons[coupon_id]
             enforced = receipt.event("PledgeEnforced").args
@@ -421,23 +373,20 @@ class LedgerMachine(RuleBasedStateMachine):
                 coupon.owner,
                 coupon.pledgee,
             )
-            coupon.owner, coupon.pledgee = coupon.pledgee, ZERO_ADDRESS
-            coupon.state = CouponState.ACTIVE
+            pledgee, coupon.pledgee = coupon.pledgee, ZERO_ADDRESS
+            self._move(coupon_id, CouponState.ACTIVE, owner=pledgee)
 
     # ------------------------------------------------------------ supervision
 
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
     def freeze(self, data, department):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.ACTIVE)
-        sender = self._signer(data, self._officer(department), SUPERVISORS)
-        expect = first_error(
-            lambda: self._role_error(sender, *SUPERVISORS),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+        officer = self._officer(department)
+        coupon_id, sender, receipt = self._department_step(
+            data, "freeze", CouponState.ACTIVE, officer, "抽查发现权属争议", roles=SUPERVISORS
         )
-        receipt = self._attempt(sender, "freeze", coupon_id, "抽查发现权属争议", expect=expect)
         if receipt:
-            self.coupons[coupon_id].state = CouponState.FROZEN
+            self._move(coupon_id, CouponState.FROZEN)
             self.coupons[coupon_id].request = NO_REQUEST  # consent given before supervision lapses
             frozen = receipt.event("CouponFrozen").args
             assert (frozen["coupon"], frozen["department"]) == (coupon_id, self.role_of[sender.address].id)
@@ -445,15 +394,12 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._any(CouponState.FROZEN))
     @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
     def unfreeze(self, data, department):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.FROZEN)
-        sender = self._signer(data, self._officer(department), SUPERVISORS)
-        expect = first_error(
-            lambda: self._role_error(sender, *SUPERVISORS),
-            lambda: self._state_error(coupon_id, CouponState.FROZEN),
+        officer = self._officer(department)
+        coupon_id, sender, receipt = self._department_step(
+            data, "unfreeze", CouponState.FROZEN, officer, roles=SUPERVISORS
         )
-        receipt = self._attempt(sender, "unfreeze", coupon_id, expect=expect)
         if receipt:
-            self.coupons[coupon_id].state = CouponState.ACTIVE
+            self._move(coupon_id, CouponState.ACTIVE)
             unfrozen = receipt.event("CouponUnfrozen").args
             assert (unfrozen["coupon"], unfrozen["department"]) == (coupon_id, self.role_of[sender.address].id)
 
@@ -462,48 +408,41 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
     def report_loss(self, data):
-        coupon_id = self._coupon_for(data, Action.LOSS)
-        sender = self._signer(data, self.center_officer)
-        self._consent(data, coupon_id, Action.LOSS)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.CENTER),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            lambda: self._request_error(coupon_id, Action.LOSS),
-        )
-        notice_end = self._next_block_timestamp() + self.loss_notice_seconds if expect is None else 0
-        receipt = self._attempt(sender, "report_loss", coupon_id, expect=expect)
+        coupon_id, receipt = self._consented_step(data, Action.LOSS, "report_loss", self.center_officer)
         if receipt:
-            coupon = self.coupons[coupon_id]
-            coupon.request = NO_REQUEST
-            coupon.state = CouponState.LOST_REPORTED
-            coupon.loss_notice_end = notice_end
+            notice_end = self._block_timestamp(receipt) + self.loss_notice_seconds
+            self._take_request(coupon_id)
+            self._move(coupon_id, CouponState.LOST_REPORTED)
+            self.coupons[coupon_id].loss_notice_end = notice_end
             reported = receipt.event("LossReported").args
             assert (reported["coupon"], reported["notice_end"]) == (coupon_id, notice_end)
 
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
     @rule(data=st.data())
     def withdraw_loss(self, data):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
-        sender = self._signer(data, self.center_officer)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.CENTER),
-            lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
+        coupon_id, _, receipt = self._department_step(
+            data, "withdraw_loss", CouponState.LOST_REPORTED, self.center_officer
         )
-        receipt = self._attempt(sender, "withdraw_loss", coupon_id, expect=expect)
         if receipt:
             coupon = self.coupons[coupon_id]
-            coupon.state = CouponState.ACTIVE
             coupon.loss_notice_end = 0
             coupon.reissue_filing = ""
+            self._move(coupon_id, CouponState.ACTIVE)
             assert receipt.event("LossWithdrawn").args["coupon"] == coupon_id
 
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
-    @rule(data=st.data())
-    def file_reissue(self, data):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
-        sender = self._signer(data, self.eeb_officer)
-        filing_number = f"赫环碳补〔2026〕{coupon_id}号" if self._usually(data, "a filing number") else ""
-        self._file_reissue(sender, coupon_id, filing_number)
+    @rule(data=st.data(), filing_number=st.sampled_from((REISSUE_FILING_NUMBER,) * 3 + ("",)))
+    def file_reissue(self, data, filing_number):
+        coupon_id, _, receipt = self._department_step(
+            data,
+            "file_reissue",
+            CouponState.LOST_REPORTED,
+            self.eeb_officer,
+            filing_number,
+            checks=(lambda: None if filing_number else "ledger: empty filing number",),
+        )
+        if receipt:
+            self._reissue_filed(receipt, coupon_id, filing_number)
 
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
     @rule(data=st.data())
@@ -515,7 +454,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if lost and data.draw(st.booleans(), label="file and wait out the notice first"):
             # Reach the reissue often: the EEB files, then the notice period runs out.
             if not coupon.reissue_filing:
-                self._file_reissue(self.eeb_officer, coupon_id, f"赫环碳补〔2026〕{coupon_id}号")
+                filed = self._attempt(self.eeb_officer, "file_reissue", coupon_id, REISSUE_FILING_NUMBER, expect=None)
+                self._reissue_filed(filed, coupon_id, REISSUE_FILING_NUMBER)
             # The boundary itself first: the contract allows the reissue from notice_end on.
             overrun = data.draw(st.sampled_from((0, -1, 1, 86_400)), label="seconds past the notice end")
             self._travel_to(coupon.loss_notice_end + overrun)
@@ -529,7 +469,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         receipt = self._attempt(sender, "reissue", coupon_id, expect=expect)
         if receipt:
-            coupon.state = CouponState.VOIDED
+            self._move(coupon_id, CouponState.VOIDED)
             new_id = self._create(
                 coupon.issuance, coupon.first_serial, coupon.last_serial, coupon.owner, CouponState.ACTIVE, 0
             )
@@ -537,7 +477,6 @@ class LedgerMachine(RuleBasedStateMachine):
             voided = receipt.event("CouponVoided").args
             assert (voided["coupon"], voided["replaced_by"]) == (coupon_id, new_id)
             assert receipt.event("CouponCreated").args["replaces"] == coupon_id
-            self._check_created(receipt)
 
     @rule(data=st.data())
     def time_travel(self, data):
@@ -555,27 +494,25 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
     def retire(self, data):
-        coupon_id = self._coupon_for(data, Action.OFFSET)
-        sender = self._signer(data, self.eeb_officer)
         purpose = data.draw(st.sampled_from((*PURPOSES, *PURPOSES, *PURPOSES, *NOT_ONE_PURPOSE)), label="purpose")
         beneficiary = "赫山马拉松组委会" if self._usually(data, "a beneficiary") else ""
-        self._consent(data, coupon_id, Action.OFFSET)
-        expect = first_error(
-            lambda: self._role_error(sender, Role.EEB),
-            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            lambda: None if purpose in PURPOSES else "ledger: unknown purpose",
-            lambda: None if beneficiary else "ledger: empty beneficiary",
-            lambda: self._request_error(coupon_id, Action.OFFSET),
-        )
-        receipt = self._attempt(
-            sender, "retire", coupon_id, int(purpose), beneficiary, "HS-2026-EV-01", expect=expect
+        coupon_id, receipt = self._consented_step(
+            data,
+            Action.OFFSET,
+            "retire",
+            self.eeb_officer,
+            int(purpose),
+            beneficiary,
+            "HS-2026-EV-01",
+            checks=(
+                lambda: None if purpose in PURPOSES else "ledger: unknown purpose",
+                lambda: None if beneficiary else "ledger: empty beneficiary",
+            ),
         )
         if receipt:
-            coupon = self.coupons[coupon_id]
-            amount_kg = coupon.request[2]
-            coupon.request = NO_REQUEST
+            _, amount_kg = self._take_request(coupon_id)
             retired = self._split_off(coupon_id, amount_kg)
-            self.coupons[retired].state = CouponState.RETIRED
+            self._move(retired, CouponState.RETIRED)
             event = receipt.event("CouponRetired").args
             model = self.coupons[retired]
             assert (event["coupon"], event["amount_kg"], event["first_serial"], event["last_serial"]) == (
@@ -585,9 +522,13 @@ class LedgerMachine(RuleBasedStateMachine):
                 model.last_serial,
             )
             assert (event["purpose"], event["beneficiary"]) == (purpose, beneficiary)
-            self._check_created(receipt)
 
     # ------------------------------------------------------------ invariants (DESIGN §4)
+
+    @invariant()
+    def events_announce_each_creation_and_move(self):
+        """Every change of owner or state is readable from events alone (CouponCreated, CouponMoved)."""
+        self._check_events()
 
     @invariant()
     def chain_equals_model_and_each_coupon_has_one_state_and_owner(self):
@@ -626,27 +567,10 @@ class LedgerMachine(RuleBasedStateMachine):
         assert state != 0 and state & (state - 1) == 0, f"coupon {coupon_id} has state bits {state:#010b}"
         assert on_chain.owner != ZERO_ADDRESS, f"coupon {coupon_id} has no owner"
         model = self.coupons[coupon_id]
-        expected = (
-            model.owner,
-            model.state,
-            model.issuance,
-            model.seq,
-            model.first_serial,
-            model.last_serial,
-            model.amount_kg,
-            model.parent,
+        assert on_chain == model.record, f"coupon {coupon_id}: chain {on_chain} != model {model}"
+        assert self.from_events[coupon_id] == (on_chain.owner, on_chain.state), (
+            f"coupon {coupon_id}: events say {self.from_events[coupon_id]}, the chain {on_chain}"
         )
-        actual = (
-            on_chain.owner,
-            on_chain.state,
-            on_chain.issuance,
-            on_chain.seq,
-            on_chain.first_serial,
-            on_chain.last_serial,
-            on_chain.amount_kg,
-            on_chain.parent,
-        )
-        assert actual == expected, f"coupon {coupon_id}: chain {on_chain} != model {model}"
         before = self.seen.get(coupon_id)
         if before is not None:
             assert on_chain.state in TRANSITIONS[before.state] or on_chain.state == before.state, (
@@ -686,6 +610,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _check_every_record(self):
         """Teardown: every coupon and issuance, and every record beside them, against the model."""
+        self._check_events()
         assert self.registry.coupon_count() == self.next_coupon - 1
         assert self.registry.call("issuance_count") == self.next_issuance - 1
         self.touched = set(self.coupons)
@@ -711,7 +636,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _attempt(self, sender: LocalAccount, function: str, *args, expect: str | None):
         """Send one step; it must revert exactly when, and with the reason, the model says."""
-        self.created = []
+        self._check_events()  # the previous step's, now that the model has followed it
+        self.created, self.moved = [], []
         step = f"{function}{args} signed by {self.name_of[sender.address]}"
         try:
             receipt = self.registry.send(sender, function, *args)
@@ -722,6 +648,10 @@ class LedgerMachine(RuleBasedStateMachine):
         assert expect is None, f"{step} succeeded; the model expected the revert {expect!r}"
         if args and args[0] in self.coupons:
             self.touched.add(args[0])
+        self.receipt = receipt
+        for event in receipt.events:
+            if event.name in ("CouponCreated", "CouponMoved"):
+                self.from_events[event.args["coupon"]] = (event.args["owner"], CouponState(event.args["state"]))
         return receipt
 
     def _file_application(self, applicant: LocalAccount, amount_kg: int) -> int:
@@ -764,7 +694,6 @@ class LedgerMachine(RuleBasedStateMachine):
             amount_kg,
         )
         assert receipt.event("ApplicationIssued").args["application"] == application_id
-        self._check_created(receipt)
 
     def _request(self, sender: LocalAccount, coupon_id: int, action: int, counterparty: str, amount_kg: int):
         coupon = self.coupons.get(coupon_id)
@@ -789,6 +718,37 @@ class LedgerMachine(RuleBasedStateMachine):
                 amount_kg,
             )
 
+    def _department_step(
+        self, data, function: str, state: CouponState, officer: LocalAccount, *args, roles=(), checks=()
+    ) -> tuple[int, LocalAccount, Receipt | None]:
+        """Sends `function(coupon, *args)`, a step of `officer`'s department (or of any of `roles`)
+        that checks its role, the coupon's state and then its own `checks`, usually on a coupon
+        in `state`. Returns the coupon, the signer, and the receipt (None: it reverted as the
+        model said)."""
+        roles = roles or (self.role_of[officer.address],)
+        coupon_id = self._coupon(data, lambda c: c.state == state)
+        sender = self._signer(data, officer, roles)
+        expect = first_error(
+            lambda: self._role_error(sender, *roles), lambda: self._state_error(coupon_id, state), *checks
+        )
+        return coupon_id, sender, self._attempt(sender, function, coupon_id, *args, expect=expect)
+
+    def _consented_step(
+        self, data, action: Action, function: str, officer: LocalAccount, *args, checks=()
+    ) -> tuple[int, Receipt | None]:
+        """Sends `function(coupon, *args)`, `officer`'s step that consumes the owner's consent to
+        `action` on an ACTIVE coupon after its own `checks`. Returns the coupon and the receipt."""
+        coupon_id = self._coupon_for(data, action)
+        sender = self._signer(data, officer)
+        self._consent(data, coupon_id, action)
+        expect = first_error(
+            lambda: self._role_error(sender, self.role_of[officer.address]),
+            lambda: self._state_error(coupon_id, CouponState.ACTIVE),
+            *checks,
+            lambda: self._request_error(coupon_id, action),
+        )
+        return coupon_id, self._attempt(sender, function, coupon_id, *args, expect=expect)
+
     def _consent(self, data, coupon_id: int, action: Action):
         """Sometimes the owner consents within the step, so the department steps are reached often."""
         coupon = self.coupons.get(coupon_id)
@@ -805,17 +765,10 @@ class LedgerMachine(RuleBasedStateMachine):
             counterparty = self._draw_address(data, others, "counterparty")
         self._request(self.account_of[coupon.owner], coupon_id, action, counterparty, amount_kg)
 
-    def _file_reissue(self, sender: LocalAccount, coupon_id: int, filing_number: str):
-        expect = first_error(
-            lambda: self._role_error(sender, Role.EEB),
-            lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
-            lambda: None if filing_number else "ledger: empty filing number",
-        )
-        receipt = self._attempt(sender, "file_reissue", coupon_id, filing_number, expect=expect)
-        if receipt:
-            self.coupons[coupon_id].reissue_filing = filing_number
-            filed = receipt.event("ReissueFiled").args
-            assert (filed["coupon"], filed["filing_number"]) == (coupon_id, filing_number)
+    def _reissue_filed(self, receipt, coupon_id: int, filing_number: str):
+        self.coupons[coupon_id].reissue_filing = filing_number
+        filed = receipt.event("ReissueFiled").args
+        assert (filed["coupon"], filed["filing_number"]) == (coupon_id, filing_number)
 
     def _travel_to(self, timestamp: int):
         """Move chain time forward (never back) so that the next block lands at `timestamp`."""
@@ -823,6 +776,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if timestamp > now:
             self.evm.time_travel(timestamp)
             assert self._next_block_timestamp() >= timestamp
+
+    def _block_timestamp(self, receipt) -> int:
+        return self.registry.chain.w3.eth.get_block(receipt.block_number)["timestamp"]
 
     def _next_block_timestamp(self) -> int:
         return self.evm.tester.get_block_by_number("pending")["timestamp"]
@@ -834,8 +790,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.next_coupon += 1
         issuance = self.issuances[issuance_id]
         issuance.coupon_count += 1
-        self.coupons[coupon_id] = ModelCoupon(owner, state, issuance_id, issuance.coupon_count, first, last, parent)
-        self.created.append(coupon_id)
+        amount_kg = last - first + 1
+        self.coupons[coupon_id] = ModelCoupon(
+            Coupon(coupon_id, owner, state, issuance_id, issuance.coupon_count, first, last, amount_kg, parent)
+        )
+        self.created.append((coupon_id, issuance_id, owner, issuance.coupon_count, first, last, state, parent))
         self.touched.add(coupon_id)
         self.touched_issuances.add(issuance_id)
         return coupon_id
@@ -848,22 +807,31 @@ class LedgerMachine(RuleBasedStateMachine):
         cut = coupon.first_serial + amount_kg
         part = self._create(coupon.issuance, coupon.first_serial, cut - 1, coupon.owner, coupon.state, coupon_id)
         self._create(coupon.issuance, cut, coupon.last_serial, coupon.owner, coupon.state, coupon_id)
-        coupon.state = CouponState.SPLIT
+        self._move(coupon_id, CouponState.SPLIT)
         return part
 
-    def _check_created(self, receipt):
-        """CouponCreated events announce exactly the coupons the model created, with their blocks."""
-        events = [e.args for e in receipt.named("CouponCreated")]
-        assert [e["coupon"] for e in events] == self.created
-        for event in events:
-            model = self.coupons[event["coupon"]]
-            assert (event["issuance"], event["seq"], event["first_serial"], event["last_serial"], event["parent"]) == (
-                model.issuance,
-                model.seq,
-                model.first_serial,
-                model.last_serial,
-                model.parent,
-            ), f"CouponCreated {event} != model {model}"
+    def _move(self, coupon_id: int, state: CouponState, *, owner: str | None = None) -> None:
+        """The contract's `_move`: the one place an owner or state changes, announced by CouponMoved."""
+        model = self.coupons[coupon_id]
+        model.record = replace(model.record, owner=owner or model.owner, state=state)
+        self.moved.append((coupon_id, model.owner, state))
+
+    def _take_request(self, coupon_id: int) -> tuple[str, int]:
+        """The contract's `_take_request`: the consent is used up; its counterparty and amount."""
+        model = self.coupons[coupon_id]
+        (_, counterparty, amount_kg), model.request = model.request, NO_REQUEST
+        return counterparty, amount_kg
+
+    def _check_events(self):
+        """The last step's CouponCreated and CouponMoved events announce exactly the coupons the
+        model created (with their blocks, owners and states) and moved, in order."""
+        receipt, self.receipt = self.receipt, None
+        if receipt is None:
+            return
+        created = [tuple(e.args[field] for field in ANNOUNCED) for e in receipt.named("CouponCreated")]
+        assert created == self.created, f"CouponCreated {created} != model {self.created}"
+        moved = [(e.args["coupon"], e.args["owner"], e.args["state"]) for e in receipt.named("CouponMoved")]
+        assert moved == self.moved, f"CouponMoved {moved} != model {self.moved}"
 
     def _role_error(self, sender: LocalAccount, *roles: Role) -> str | None:
         return None if self.role_of.get(sender.address) in roles else MISSING_ROLE
