@@ -1,7 +1,11 @@
 """A fully staffed registry on a throw-away chain: one fresh key per department.
 
-Used by `tanquan demo` and the gas report; the served chain comes from the
-durable backend instead.
+`start` deploys it on an in-memory eth-tester chain, for the gas report
+(scripts/gas_report.py) and the chain tests. `issue_coupon` walks one
+application from submission to mint on any registry, this one or a node's
+(the chain tests, their crash writer and the end-to-end test on hardhat).
+`tanquan demo` uses neither: it tells its story through a gateway's HTTP API
+(gateway/demo.py).
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import random
@@ -41,23 +40,20 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eth_abi import encode as abi_encode  # noqa: E402
+from benchlib import Miner, loadavg, print_table, quantile, reporter, write_json  # noqa: E402
 from eth_account import Account  # noqa: E402
 from eth_account.signers.local import LocalAccount  # noqa: E402
-from eth_keys import keys as eth_keys  # noqa: E402
-from eth_utils import keccak, to_canonical_address  # noqa: E402
+from eth_utils import keccak  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from chain import Action, Registry, Role  # noqa: E402
-from chain import compile as compiler  # noqa: E402
 from chain.backends import EmbeddedChain, open_embedded  # noqa: E402
-from chain.client import DEFAULT_GAS, MAX_FEE  # noqa: E402
 from chain.index import CouponRow, EventIndex  # noqa: E402
 from gateway.db import make_engine  # noqa: E402
 
@@ -68,14 +64,12 @@ COUPONS = 512  # minted beforehand, one per served thread at most
 HOLDERS = 2 * COUPONS  # each coupon moves between its own two holders
 COUPON_KG = 10_000_000
 REPORT = b"\x22" * 32
-PERIOD = (1_640_966_400, 1_704_038_400)
 DEPARTMENT_WEI = 10**21
 HOLDER_WEI = 10**19
 GOALS = {"batched_vs_ceiling": 0.8, "reopen_s": 2.0, "provenance_p95_ms": 20.0}
 
 
-def progress(message: str) -> None:
-    print(f"[bench_chain] {message}", file=sys.stderr, flush=True)
+progress = reporter("bench_chain")
 
 
 @contextmanager
@@ -107,70 +101,6 @@ DEPARTMENTS = {role: key(role.value) for role in Role}
 HOLDER_KEYS = [key(f"holder-{i}") for i in range(HOLDERS)]
 
 
-# ---------------------------------------------------------------- pre-signed transactions, mined by mine_all
-
-
-class Calldata:
-    """ABI-encodes calls of the deployed contracts directly (web3 spends ~1 ms of CPU per call)."""
-
-    def __init__(self):
-        self._functions = {}
-        for name in compiler.DEPLOYABLES:
-            for item in compiler.load(name).abi:
-                if item["type"] == "function":
-                    types = [i["type"] for i in item["inputs"]]
-                    if any(t.startswith("tuple") for t in types):
-                        continue
-                    selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
-                    self._functions[(name, item["name"])] = (selector, types)
-
-    def __call__(self, contract: str, function: str, *args) -> bytes:
-        selector, types = self._functions[(contract, function)]
-        return selector + abi_encode(types, list(args))
-
-
-@dataclass
-class Miner:
-    """Signs transactions offline with py-evm and mines them in batches with mine_all: no web3 in the loop."""
-
-    embedded: EmbeddedChain
-    chain_id: int
-    nonces: dict[str, int] = field(default_factory=dict)
-    _keys: dict[str, eth_keys.PrivateKey] = field(default_factory=dict)
-
-    def __post_init__(self):
-        self._builder = self.embedded.backend.chain.get_transaction_builder()
-
-    def sign(self, sender: LocalAccount, to: str, data: bytes = b"", value: int = 0, gas: int = DEFAULT_GAS):
-        nonce = self.nonces.get(sender.address)
-        if nonce is None:
-            nonce = self.embedded.backend.chain.get_vm().state.get_nonce(to_canonical_address(sender.address))
-        private_key = self._keys.get(sender.address) or self._keys.setdefault(
-            sender.address, eth_keys.PrivateKey(sender.key)
-        )
-        unsigned = self._builder.new_unsigned_dynamic_fee_transaction(
-            self.chain_id, nonce, 0, MAX_FEE, gas, to_canonical_address(to), value, data, []
-        )
-        self.nonces[sender.address] = nonce + 1
-        return unsigned.as_signed_transaction(private_key)
-
-    def mine(self, txs) -> int:
-        """Mine `txs` as one block, as the block producer does; returns the number of logs."""
-        backend = self.embedded.backend
-        chain = backend.chain
-        parent = chain.get_canonical_head()
-        chain.header = chain.header.copy(timestamp=max(parent.timestamp + 1, int(time.time())))
-        _, receipts, computations = chain.mine_all(txs)
-        backend.kv.commit()
-        failed = [c for c in computations if c.is_error]
-        if failed:
-            raise RuntimeError(f"{len(failed)} of {len(txs)} transactions failed, first: {failed[0].error!r}")
-        return sum(len(r.logs) for r in receipts)
-
-    def mine_in_batches(self, txs, batch: int) -> int:
-        return sum(self.mine(txs[i : i + batch]) for i in range(0, len(txs), batch))
-
-
 # ---------------------------------------------------------------- the base chain: registry, holders, coupons
 
 
@@ -196,25 +126,14 @@ def build_base(path: Path, batch: int) -> Base:
         if role != Role.DRC:
             registry.grant(drc, role, account.address)
     instant_txs = chain.w3.eth.block_number  # one transaction per block so far
-    miner, data = Miner(embedded, chain.chain_id), Calldata()
+    miner = Miner(embedded.backend, chain.chain_id)
     apps, ledger = registry.applications.address, registry.ledger.address
     funding = [miner.sign(FAUCET, h.address, value=HOLDER_WEI, gas=21_000) for h in HOLDER_KEYS]
     miner.mine_in_batches(funding, batch)
-    dep = DEPARTMENTS
     txs = []
     for i in range(COUPONS):
-        app = i + 1
-        txs += [
-            miner.sign(HOLDER_KEYS[2 * i], apps, data(
-                "ApplicationRegistry", "submit", [keccak(text=f"HS-bench-{i}")], *PERIOD, COUPON_KG, REPORT, REPORT)),
-            miner.sign(dep[Role.CENTER], apps, data("ApplicationRegistry", "pass_formal_review", app)),
-            miner.sign(dep[Role.CENTER], apps, data("ApplicationRegistry", "pass_preliminary_review", app)),
-            miner.sign(dep[Role.VERIFIER], apps, data("ApplicationRegistry", "attest_report", app, REPORT, COUPON_KG)),
-            miner.sign(dep[Role.NRB], apps, data("ApplicationRegistry", "sign_validation", app)),
-            miner.sign(dep[Role.FORESTRY], apps, data("ApplicationRegistry", "sign_validation", app)),
-            miner.sign(dep[Role.EEB], apps, data("ApplicationRegistry", "file", app, f"赫环碳备〔2026〕{app}号")),
-            miner.sign(dep[Role.GOV], ledger, data("CouponLedger", "mint", app)),
-        ]
+        txs += miner.issue(HOLDER_KEYS[2 * i], DEPARTMENTS, applications=apps, ledger=ledger, application=i + 1,
+                           parcel=keccak(text=f"HS-bench-{i}"), amount_kg=COUPON_KG, report=REPORT)
     for start in range(0, len(txs), batch):
         miner.mine(txs[start : start + batch])
         progress(f"base: minted {min(start + batch, len(txs)) // 8}/{COUPONS} coupons")
@@ -269,7 +188,7 @@ def measure_ceiling(base: Base, path: Path, batches: int, batch: int) -> dict:
     each block holds one step of `batch` different coupons (a closed-loop caller has
     one transaction in a block), each coupon going on with its cycle in the next."""
     embedded = open_embedded(copy_chain(base, path))
-    miner, data = Miner(embedded, embedded.chain.chain_id), Calldata()
+    miner = Miner(embedded.backend, embedded.chain.chain_id)
     owners = {c: holders_of(c) for c in range(1, base.coupons + 1)}
     steps = dict.fromkeys(owners, 0)
     coupons = deque(owners)
@@ -281,18 +200,13 @@ def measure_ceiling(base: Base, path: Path, batches: int, batch: int) -> dict:
             coupons.rotate(-1)
             owner, other = owners[coupon]
             sender, contract, function, args = cycle(coupon, owner, other)[steps[coupon]]
-            txs.append(miner.sign(sender, base.ledger, data(contract, function, *args)))
+            txs.append(miner.sign(sender, base.ledger, miner.data(contract, function, *args)))
             steps[coupon] = (steps[coupon] + 1) % 4
             if steps[coupon] == 0:
                 owners[coupon] = (other, owner)
         signed.append(txs)
-    wall = cpu = 0.0
-    for n, txs in enumerate(signed, 1):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        miner.mine(txs)
-        wall += time.perf_counter() - started
-        cpu += time.process_time() - cpu_started
-        progress(f"ceiling: {n}/{batches} batches of {len(txs)}")
+    wall, cpu = miner.mine_timed(
+        signed, on_block=lambda n, txs: progress(f"ceiling: {n}/{batches} batches of {len(txs)}"))
     embedded.close()
     total = sum(len(txs) for txs in signed)
     return {"ceiling_tps": total / wall, "ceiling_txs": total, "ceiling_batch": batch, "ceiling_cpu_tps": total / cpu}
@@ -375,8 +289,8 @@ def measure_served(base: Base, path: Path, threads: int, seconds: float, profile
         "seconds": elapsed,
         "blocks": blocks,
         "txs_per_block": ops / blocks if blocks else 0.0,
-        "latency_p50_s": _quantile(latencies, 0.50),
-        "latency_p95_s": _quantile(latencies, 0.95),
+        "latency_p50_s": quantile(latencies, 0.50),
+        "latency_p95_s": quantile(latencies, 0.95),
         "errors": len(errors),
     }
     if errors:
@@ -392,8 +306,7 @@ class Grower:
 
     def __init__(self, base: Base, embedded: EmbeddedChain, batch: int):
         self.base, self.batch = base, batch
-        self.miner = Miner(embedded, embedded.chain.chain_id)
-        self.data = Calldata()
+        self.miner = Miner(embedded.backend, embedded.chain.chain_id)
         self.queue = deque((c, 2 * (c - 1), COUPON_KG) for c in range(1, base.coupons + 1))
         self.coupons = base.coupons
         self.txs = base.txs
@@ -401,7 +314,7 @@ class Grower:
         self.mined = 0
 
     def reattach(self, embedded: EmbeddedChain) -> None:
-        self.miner.embedded = embedded
+        self.miner.backend = embedded.backend
 
     def grow(self, *, until_txs: int | None = None, until_coupons: int | None = None, label: str) -> None:
         def remaining() -> int:
@@ -409,25 +322,25 @@ class Grower:
             by_coupons = 2 * ((until_coupons - self.coupons + 1) // 2) if until_coupons is not None else 0
             return max(by_txs, by_coupons, 0)
 
+        miner, ledger = self.miner, self.base.ledger
         last_report = 0.0
         while (left := remaining()) > 0:
             txs = []
             while len(txs) + 2 <= min(self.batch, left):
                 coupon, owner, amount = self.queue.popleft()
                 receiver = (owner + 1) % HOLDERS
-                txs.append(self.miner.sign(HOLDER_KEYS[owner], self.base.ledger, self.data(
+                txs.append(miner.sign(HOLDER_KEYS[owner], ledger, miner.data(
                     "CouponLedger", "request", coupon, int(Action.TRANSFER), HOLDER_KEYS[receiver].address, amount // 2)))
-                txs.append(self.miner.sign(DEPARTMENTS[Role.CENTER], self.base.ledger,
-                                           self.data("CouponLedger", "register_transfer", coupon)))
+                txs.append(miner.sign(DEPARTMENTS[Role.CENTER], ledger,
+                                      miner.data("CouponLedger", "register_transfer", coupon)))
                 self.queue.append((self.coupons + 1, receiver, amount // 2))  # the part, now the receiver's
                 self.queue.append((self.coupons + 2, owner, amount - amount // 2))  # the rest
                 self.coupons += 2
             if not txs:  # one transaction short of the target: a plain value transfer fills it
-                txs.append(self.miner.sign(FAUCET, HOLDER_KEYS[0].address, value=1, gas=21_000))
-            started, cpu_started = time.perf_counter(), time.process_time()
-            self.miner.mine(txs)
-            self.mining_s += time.perf_counter() - started
-            self.mining_cpu_s += time.process_time() - cpu_started
+                txs.append(miner.sign(FAUCET, HOLDER_KEYS[0].address, value=1, gas=21_000))
+            wall, cpu = miner.mine_timed([txs])
+            self.mining_s += wall
+            self.mining_cpu_s += cpu
             self.mined += len(txs)
             self.txs += len(txs)
             if time.perf_counter() - last_report > 5 or remaining() == 0:
@@ -451,7 +364,7 @@ def measure_provenance(index: EventIndex, coupons: int, lookups: int, rng: rando
         if index.provenance(number) is None:
             raise RuntimeError(f"{number} missing from the index")
         timings.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": _quantile(timings, 0.5), "p95_ms": _quantile(timings, 0.95), "coupons": indexed,
+    return {"p50_ms": quantile(timings, 0.5), "p95_ms": quantile(timings, 0.95), "coupons": indexed,
             "lookups": len(timings)}
 
 
@@ -535,18 +448,7 @@ def measure_sizes(base: Base, tmp: Path, args, sizes, rng: random.Random) -> dic
 # ---------------------------------------------------------------- report
 
 
-def _quantile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _status(ok: bool | None) -> str:
-    return "" if ok is None else ("ok" if ok else "OVER")
-
-
-def print_table(r: dict) -> None:
+def print_report(r: dict) -> None:
     batched_goal = GOALS["batched_vs_ceiling"] * r["ceiling_tps"]
     size = r["index_rebuild_size"]
     short = r["reopen_txs"] < 100_000
@@ -574,10 +476,7 @@ def print_table(r: dict) -> None:
          f"at {r['provenance_coupons']:,} coupons" + ("; the goal's size needs --full" if r["provenance_coupons"] < 100_000
                                                      else "")),
     ]
-    width = max(len(row[0]) for row in rows) + 1
-    print(f"{'metric':<{width}} {'value':>10}  {'goal':<28} {'status':<6} note")
-    for metric, value, goal, ok, note in rows:
-        print(f"{metric:<{width}} {value:>10}  {goal:<28} {_status(ok):<6} {note}")
+    print_table(rows, missed="OVER")
     print(f"(load average {r['loadavg_start']} at start, {r['loadavg_end']} at end, {os.cpu_count()} cores; "
           f"run took {r['run_s']:.0f} s)")
 
@@ -603,7 +502,7 @@ def main() -> None:
     args.provenance_coupons = FULL_PROVENANCE_COUPONS if args.full else None
     rng = random.Random(args.seed)
     began = time.perf_counter()
-    results: dict = {"loadavg_start": [round(x, 2) for x in os.getloadavg()], "full": args.full}
+    results: dict = {"loadavg_start": loadavg(), "full": args.full}
 
     with tempfile.TemporaryDirectory(prefix="tanquan-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -630,12 +529,11 @@ def main() -> None:
         results.update(measure_sizes(base, tmp, args, sizes, rng))
 
     results["batched_vs_ceiling"] = results["batched_tps"] / results["ceiling_tps"]
-    results["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["loadavg_end"] = loadavg()
     results["run_s"] = time.perf_counter() - began
-    print_table(results)
+    print_report(results)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        write_json(args.json, results)
 
 
 def write_profiles(profiles: dict[str, list[cProfile.Profile]], path: Path) -> None:

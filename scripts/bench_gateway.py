@@ -7,27 +7,31 @@ receipts), waits for the demo story to finish, then:
 - setup: registers --holders custodial holders over HTTP, takes one
   application per holder through the whole review path to a mint, and splits
   the coupons by partial transfers until every client has its own coupon;
-- measure: for each client count (default 1, 32, 256; threads with httpx,
-  each waiting for its response, i.e. its receipt) every client runs its own
+- measure: for each client count (default 1, 32, 256) every client, a
+  coroutine on one uvloop event loop with its own keep-alive HTTP/1.1
+  connection, waits for each response (i.e. its receipt) and runs its own
   coupon through a repeatable lifecycle cycle:
       holder  POST /coupons/{n}/requests   TRANSFER, whole coupon, to its partner
       CENTER  POST /coupons/{n}/transfer   流转登记 (a whole coupon keeps its number)
       NRB     POST /coupons/{n}/freeze     supervision
       NRB     POST /coupons/{n}/unfreeze
-  Each level stops after a fixed number of operations or --seconds, whichever
-  comes first (operations in flight finish);
+  Each level stops after --ops operations (default max(40, 10 x clients)) or
+  --seconds, whichever comes first (operations in flight finish); after a
+  failed step a client reads its coupon back and carries on from there;
 - check: every request answered exactly once, every tx hash unique, and after
   the server has stopped, every acknowledged operation's transaction is read
   back from the chain file (status, function, coupon, event) with nothing
   mined that no client was told of; each coupon's final owner and state match;
 - ceiling_tps: the same four calls, pre-signed and mined by py-evm's mine_all
-  in batches of one operation per coupon (the served workload's block shape),
-  on a separate in-process chain (chain.node.open_node, instant mode), no HTTP.
+  in blocks of one operation per coupon (the served workload's block shape),
+  on a separate in-process chain (chain.node.open_node, instant mode), no HTTP;
+  measured first, before the server starts.
 
 Goals: tps at the largest client count ≥ 0.5 × ceiling_tps with p95 latency
 ≤ 2 s; no request lost or answered twice. Prints a table and, with --json
-PATH, writes the numbers. Progress goes to stderr. Timings are wall-clock on a
-machine the server and the clients share; the load average is recorded.
+PATH, writes the numbers (with p95 latency by step of the cycle). Progress
+goes to stderr. Timings are wall-clock on a machine the server and the clients
+share; the load average and the CPU time of server and clients are recorded.
 --py-spy PATH samples the server during the largest level.
 """
 
@@ -58,13 +62,12 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import uvloop  # noqa: E402
-from eth_abi import encode as abi_encode  # noqa: E402
-from eth_keys import keys as eth_keys  # noqa: E402
+from benchlib import Miner, loadavg, print_table, quantile, reporter, write_json  # noqa: E402
+from eth_account import Account  # noqa: E402
 from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak, to_canonical_address  # noqa: E402
 
 from chain import CouponState, Registry, Role  # noqa: E402
 from chain import compile as compiler  # noqa: E402
-from chain.client import DEFAULT_GAS, MAX_FEE  # noqa: E402
 from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
 
 GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0}
@@ -72,7 +75,6 @@ PASSPHRASE = "tanquan-bench-gateway"
 HOLDER_PASSWORD = "bench-holder-2026"
 COUPON_T = 1000  # minted per holder, then split down
 PERIOD = ("2022-01-01", "2024-01-01")
-PERIOD_S = (1_640_966_400, 1_704_038_400)
 REPORT = b"\x33" * 32
 SERVED_LINE = "Tanquan is serving"
 # The cycle: (who, path suffix, expected ledger function, expected event).
@@ -84,8 +86,7 @@ CYCLE = (
 )
 
 
-def progress(message: str) -> None:
-    print(f"[bench_gateway] {message}", file=sys.stderr, flush=True)
+progress = reporter("bench_gateway")
 
 
 def tonnes(kg: int) -> str:
@@ -94,13 +95,6 @@ def tonnes(kg: int) -> str:
 
 def kilograms(amount_t: str) -> int:
     return int(Decimal(amount_t) * 1000)
-
-
-def quantile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 # ---------------------------------------------------------------- the server
@@ -619,46 +613,6 @@ def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: l
 # ---------------------------------------------------------------- the chain's own ceiling
 
 
-class Signer:
-    """Signs ledger calls offline with py-evm and mines them in batches with mine_all: no web3, no HTTP."""
-
-    def __init__(self, backend, chain_id: int):
-        self.backend, self.chain_id = backend, chain_id
-        self.builder = backend.chain.get_transaction_builder()
-        self.nonces: dict[bytes, int] = {}
-        self.functions = {}
-        for name in compiler.DEPLOYABLES:
-            for item in compiler.load(name).abi:
-                if item["type"] == "function":
-                    self.functions[(name, item["name"])] = (
-                        function_abi_to_4byte_selector(item), [i["type"] for i in item["inputs"]])
-
-    def data(self, contract: str, function: str, *args) -> bytes:
-        selector, types = self.functions[(contract, function)]
-        return selector + abi_encode(types, list(args))
-
-    def sign(self, key: bytes, to: str, data: bytes = b"", value: int = 0, gas: int = DEFAULT_GAS):
-        private = eth_keys.PrivateKey(key)
-        sender = private.public_key.to_canonical_address()
-        nonce = self.nonces.get(sender)
-        if nonce is None:
-            nonce = self.backend.chain.get_vm().state.get_nonce(sender)
-        self.nonces[sender] = nonce + 1
-        unsigned = self.builder.new_unsigned_dynamic_fee_transaction(
-            self.chain_id, nonce, 0, MAX_FEE, gas, to_canonical_address(to), value, data, [])
-        return unsigned.as_signed_transaction(private)
-
-    def mine(self, txs) -> None:
-        chain = self.backend.chain
-        parent = chain.get_canonical_head()
-        chain.header = chain.header.copy(timestamp=max(parent.timestamp + 1, int(time.time())))
-        _, _, computations = chain.mine_all(txs)
-        self.backend.kv.commit()
-        failed = [c for c in computations if c.is_error]
-        if failed:
-            raise RuntimeError(f"{len(failed)} of {len(txs)} transactions failed, first: {failed[0].error!r}")
-
-
 def measure_ceiling(coupons: int, holders_n: int, batches: int) -> dict:
     """The cycle's calls pre-signed and mined by mine_all, one operation per coupon per block."""
     from chain.node import FAUCET_KEY, open_node
@@ -666,31 +620,18 @@ def measure_ceiling(coupons: int, holders_n: int, batches: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="tanquan-bench-gw-ceiling-") as tmp:
         node = open_node(Path(tmp), passphrase=PASSPHRASE, scrypt_n=2**14)
         try:
-            backend = node.embedded.backend
-            s = Signer(backend, node.chain.chain_id)
-            dep = {role: node.department(role).key for role in Role}
+            miner = Miner(node.embedded.backend, node.chain.chain_id)
+            data = miner.data
+            dep = {role: node.department(role) for role in Role}
             faucet = node.keys.load_or_create(FAUCET_KEY)
-            holder_keys = [keccak(text=f"tanquan-bench-gateway/holder-{i}") for i in range(holders_n)]
-            holder_addresses = [eth_keys.PrivateKey(k).public_key.to_checksum_address() for k in holder_keys]
-            s.mine([s.sign(faucet.key, a, value=10**19, gas=21_000) for a in holder_addresses])
+            holders = [Account.from_key(keccak(text=f"tanquan-bench-gateway/holder-{i}")) for i in range(holders_n)]
+            miner.mine([miner.sign(faucet, h.address, value=10**19, gas=21_000) for h in holders])
             apps, ledger = node.registry.applications.address, node.registry.ledger.address
             setup = []
             for i in range(coupons):
-                app, h = i + 1, holder_keys[i % holders_n]
-                setup += [
-                    s.sign(h, apps, s.data("ApplicationRegistry", "submit", [keccak(text=f"bench-gw-{i}")], *PERIOD_S,
-                                           COUPON_T * 1000, REPORT, REPORT)),
-                    s.sign(dep[Role.CENTER], apps, s.data("ApplicationRegistry", "pass_formal_review", app)),
-                    s.sign(dep[Role.CENTER], apps, s.data("ApplicationRegistry", "pass_preliminary_review", app)),
-                    s.sign(dep[Role.VERIFIER], apps, s.data("ApplicationRegistry", "attest_report", app, REPORT,
-                                                            COUPON_T * 1000)),
-                    s.sign(dep[Role.NRB], apps, s.data("ApplicationRegistry", "sign_validation", app)),
-                    s.sign(dep[Role.FORESTRY], apps, s.data("ApplicationRegistry", "sign_validation", app)),
-                    s.sign(dep[Role.EEB], apps, s.data("ApplicationRegistry", "file", app, f"赫环碳备〔2026〕{app}号")),
-                    s.sign(dep[Role.GOV], ledger, s.data("CouponLedger", "mint", app)),
-                ]
-            for start in range(0, len(setup), 400):
-                s.mine(setup[start:start + 400])
+                setup += miner.issue(holders[i % holders_n], dep, applications=apps, ledger=ledger, application=i + 1,
+                                     parcel=keccak(text=f"bench-gw-{i}"), amount_kg=COUPON_T * 1000, report=REPORT)
+            miner.mine_in_batches(setup, 400)
             if node.registry.coupon_count() != coupons:
                 raise RuntimeError(f"ceiling: expected {coupons} coupons, found {node.registry.coupon_count()}")
             owners = {c: (i % holders_n, (i + 1) % holders_n) for i, c in enumerate(range(1, coupons + 1))}
@@ -700,22 +641,17 @@ def measure_ceiling(coupons: int, holders_n: int, batches: int) -> dict:
                 for c in range(1, coupons + 1):
                     owner, partner = owners[c]
                     if step == 0:
-                        txs.append(s.sign(holder_keys[owner], ledger, s.data(
-                            "CouponLedger", "request", c, 2, holder_addresses[partner], COUPON_T * 1000)))
+                        txs.append(miner.sign(holders[owner], ledger, data(
+                            "CouponLedger", "request", c, 2, holders[partner].address, COUPON_T * 1000)))
                     elif step == 1:
-                        txs.append(s.sign(dep[Role.CENTER], ledger, s.data("CouponLedger", "register_transfer", c)))
+                        txs.append(miner.sign(dep[Role.CENTER], ledger, data("CouponLedger", "register_transfer", c)))
                         owners[c] = (partner, owner)
                     elif step == 2:
-                        txs.append(s.sign(dep[Role.NRB], ledger, s.data("CouponLedger", "freeze", c, "基准测试 监督抽查")))
+                        txs.append(miner.sign(dep[Role.NRB], ledger, data("CouponLedger", "freeze", c, "基准测试 监督抽查")))
                     else:
-                        txs.append(s.sign(dep[Role.NRB], ledger, s.data("CouponLedger", "unfreeze", c)))
+                        txs.append(miner.sign(dep[Role.NRB], ledger, data("CouponLedger", "unfreeze", c)))
                 signed.append(txs)
-            wall = cpu = 0.0
-            for n, txs in enumerate(signed, 1):
-                started, cpu_started = time.perf_counter(), time.process_time()
-                s.mine(txs)
-                wall += time.perf_counter() - started
-                cpu += time.process_time() - cpu_started
+            wall, cpu = miner.mine_timed(signed)
             progress(f"ceiling: {batches} blocks of {coupons} mined in {wall:.1f} s")
         finally:
             node.close()
@@ -794,11 +730,7 @@ class PySpy:
 # ---------------------------------------------------------------- report
 
 
-def status(ok: bool | None) -> str:
-    return "" if ok is None else ("ok" if ok else "MISSED")
-
-
-def print_table(r: dict) -> None:
+def print_report(r: dict) -> None:
     levels = r["levels"]
     top = levels[-1]
     ceiling = r.get("ceiling_tps")
@@ -845,10 +777,7 @@ def print_table(r: dict) -> None:
              r["chain_head_ahead_of_wall_clock_s"] <= 1,
              "last block's timestamp minus the wall clock when the last level ended"),
         ]
-    width = max(len(row[0]) for row in rows) + 1
-    print(f"{'metric':<{width}} {'value':>10}  {'goal':<28} {'status':<6} note")
-    for metric, value, goal, ok, note in rows:
-        print(f"{metric:<{width}} {value:>10}  {goal:<28} {status(ok):<6} {note}")
+    print_table(rows, missed="MISSED")
     print(f"(load average {r['loadavg_start']} at start, {r['loadavg_end']} at end, {os.cpu_count()} cores; "
           f"demo story {r['demo_s']:.0f} s, setup {r['setup_s']:.0f} s ({r['setup_txs']} txs); "
           f"run took {r['run_s']:.0f} s)")
@@ -894,7 +823,7 @@ def main() -> None:
     if args.holders < 2:
         parser.error("--holders must be at least 2")
     began = time.perf_counter()
-    results: dict = {"loadavg_start": [round(x, 2) for x in os.getloadavg()], "source": source_state(),
+    results: dict = {"loadavg_start": loadavg(), "source": source_state(),
                      "levels": levels,
                      "ops_limits": ops_limits, "seconds_limit": args.seconds, "holders": args.holders,
                      "goals": GOALS}
@@ -974,12 +903,11 @@ def main() -> None:
                                          "wrong_effect", "unacknowledged_on_chain", "final_state_mismatch"))
         and not any(results[f"errors_{level}"] for level in levels)
     )
-    results["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["loadavg_end"] = loadavg()
     results["run_s"] = time.perf_counter() - began
-    print_table(results)
+    print_report(results)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":
