@@ -24,26 +24,15 @@ LOG_CHUNK_BLOCKS = 2_000
 ROLE_NAMES = {role.id: role.value for role in Role}
 
 
-# Event name → (coupon argument, state afterwards, owner argument) for the simple moves.
-MOVES: dict[str, tuple[str, CouponState | None, str | None]] = {
-    "CouponListed": ("coupon", CouponState.LISTED, None),
-    "ListingWithdrawn": ("coupon", CouponState.ACTIVE, None),
-    "TradeSettled": ("coupon", CouponState.ACTIVE, "buyer"),
-    "CouponTransferred": ("coupon", CouponState.ACTIVE, "receiver"),
-    "CouponPledged": ("coupon", CouponState.PLEDGED, None),
-    "PledgeReleased": ("coupon", CouponState.ACTIVE, None),
-    "PledgeEnforced": ("coupon", CouponState.ACTIVE, "pledgee"),
-    "CouponFrozen": ("coupon", CouponState.FROZEN, None),
-    "CouponUnfrozen": ("coupon", CouponState.ACTIVE, None),
-    "LossReported": ("coupon", CouponState.LOST_REPORTED, None),
-    "LossWithdrawn": ("coupon", CouponState.ACTIVE, None),
-    "CouponVoided": ("coupon", CouponState.VOIDED, None),
-    "CouponRetired": ("coupon", CouponState.RETIRED, None),
-    "CouponSplit": ("parent", CouponState.SPLIT, None),
-    "RequestMade": ("coupon", None, None),
-    "RequestCancelled": ("coupon", None, None),
-    "ReissueFiled": ("coupon", None, None),
-}
+# A coupon's owner and state change only with CouponMoved (and start with CouponCreated):
+# the projector reads them there and keeps no copy of the contract's transition table.
+MOVED = "CouponMoved"
+
+
+def _coupon_of(e: Event) -> int | None:
+    """The coupon an event is about (a split names its parent), if any."""
+    return e.args.get("parent") if e.name == "CouponSplit" else e.args.get("coupon")
+
 
 # Event name → an application's status afterwards; each such step restarts its review clock (updated_at).
 APPLICATION_MOVES: dict[str, ApplicationStatus] = {
@@ -79,7 +68,7 @@ class _Rows:
 
     @classmethod
     def load(cls, session: Session, events: list[Event]) -> _Rows:
-        coupons = {e.args[MOVES[e.name][0]] for e in events if e.name in MOVES}
+        coupons = {coupon for e in events if (coupon := _coupon_of(e)) is not None}
         issuances = {e.args["issuance"] for e in events if e.name == "CouponCreated"}
         applications = {e.args["application"] for e in events if "application" in e.args}
         return cls(
@@ -180,40 +169,40 @@ class Projector:
             return
         if e.name == "CouponCreated":
             self._create_coupon(rows, args, timestamp)
-            step.coupon_id = args["coupon"]
-        elif e.name not in MOVES:  # registry-wide: CCER list, harvest plans, wiring
-            pass
-        else:
-            coupon_arg, state, owner_arg = MOVES[e.name]
-            coupon = rows.coupons[args[coupon_arg]]
-            step.coupon_id = coupon.id
-            if state is not None:
-                coupon.state = state.name
-                coupon.updated_at = timestamp
-            if owner_arg is not None:
-                coupon.owner = args[owner_arg]
-            if e.name == "RequestMade":
-                coupon.pending_action, coupon.pending_since = Action(args["action"]).name, timestamp
-            elif state is not None or e.name == "RequestCancelled":
-                # Every department step consumes the consent; a freeze voids it.
-                coupon.pending_action = coupon.pending_since = None
-            if e.name == "CouponPledged":
-                coupon.pledgee = args["pledgee"]
-            elif e.name in ("PledgeReleased", "PledgeEnforced"):
-                coupon.pledgee = None
-            elif e.name == "CouponVoided":
-                coupon.replaced_by = args["replaced_by"]
-            elif e.name == "CouponRetired":
-                session.add(
-                    OffsetRow(
-                        tx_hash=e.tx_hash, coupon_id=coupon.id, number=coupon.number, block_number=e.block_number,
-                        timestamp=timestamp, amount_kg=args["amount_kg"], first_serial=args["first_serial"],
-                        last_serial=args["last_serial"], purpose=OffsetPurpose(args["purpose"]).name,
-                        beneficiary=args["beneficiary"], case_reference=args["case_reference"],
-                        owner=args["owner"], signer=signer,
-                    )
-                )
+        elif (coupon_id := _coupon_of(e)) is not None:
+            self._move_coupon(rows, e, rows.coupons[coupon_id], timestamp, signer)
+            if e.name == MOVED:  # bookkeeping: the step's own event follows in the same transaction
+                return
+        step.coupon_id = _coupon_of(e)
         session.add(step)
+
+    @staticmethod
+    def _move_coupon(rows: _Rows, e: Event, coupon: CouponRow, timestamp: int, signer: str) -> None:
+        args = e.args
+        if e.name == MOVED:
+            coupon.owner, coupon.state, coupon.updated_at = args["owner"], CouponState(args["state"]).name, timestamp
+            # Every department step consumes the owner's consent; a freeze voids it.
+            coupon.pending_action = coupon.pending_since = None
+        elif e.name == "RequestMade":
+            coupon.pending_action, coupon.pending_since = Action(args["action"]).name, timestamp
+        elif e.name == "RequestCancelled":
+            coupon.pending_action = coupon.pending_since = None
+        elif e.name == "CouponPledged":
+            coupon.pledgee = args["pledgee"]
+        elif e.name in ("PledgeReleased", "PledgeEnforced"):
+            coupon.pledgee = None
+        elif e.name == "CouponVoided":
+            coupon.replaced_by = args["replaced_by"]
+        elif e.name == "CouponRetired":
+            rows.session.add(
+                OffsetRow(
+                    tx_hash=e.tx_hash, coupon_id=coupon.id, number=coupon.number, block_number=e.block_number,
+                    timestamp=timestamp, amount_kg=args["amount_kg"], first_serial=args["first_serial"],
+                    last_serial=args["last_serial"], purpose=OffsetPurpose(args["purpose"]).name,
+                    beneficiary=args["beneficiary"], case_reference=args["case_reference"],
+                    owner=args["owner"], signer=signer,
+                )
+            )
 
     @staticmethod
     def _move_application(rows: _Rows, e: Event, timestamp: int) -> None:

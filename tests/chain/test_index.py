@@ -85,7 +85,7 @@ def test_sync__after_restart__applies_only_new_events(story, tmp_path):
     net.registry.freeze(net.departments[Role.NRB], coupon=coupon_id, reason="抽查")
 
     reopened = EventIndex(create_engine(url))  # a restarted gateway: the cursor is on disk
-    assert reopened.sync(net.registry) == 1
+    assert reopened.sync(net.registry) == 2  # the freeze's two events: CouponMoved, CouponFrozen
     assert reopened.provenance(active["number"])["coupon"]["state"] == "FROZEN"
     _assert_index_equals_chain(reopened, net.registry)
     net.registry.unfreeze(net.departments[Role.NRB], coupon=coupon_id)
