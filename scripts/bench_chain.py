@@ -134,9 +134,10 @@ def build_base(path: Path, batch: int) -> Base:
     for i in range(COUPONS):
         txs += miner.issue(HOLDER_KEYS[2 * i], DEPARTMENTS, applications=apps, ledger=ledger, application=i + 1,
                            parcel=keccak(text=f"HS-bench-{i}"), amount_kg=COUPON_KG, report=REPORT)
+    per_coupon = len(txs) // COUPONS  # the walk's steps
     for start in range(0, len(txs), batch):
         miner.mine(txs[start : start + batch])
-        progress(f"base: minted {min(start + batch, len(txs)) // 8}/{COUPONS} coupons")
+        progress(f"base: minted {min(start + batch, len(txs)) // per_coupon}/{COUPONS} coupons")
     if registry.coupon_count() != COUPONS:
         raise RuntimeError(f"expected {COUPONS} coupons, the ledger has {registry.coupon_count()}")
     embedded.close()
