@@ -36,7 +36,7 @@ from gateway.steps import Step
 from gateway.services.applications import parcel_id
 from gateway.services.coupons import coupon_id
 from gateway.units import day_start
-from http_helpers import login, ok
+from support.http import login, ok
 
 API = "/api/v1"
 DEPARTMENTS = tuple(role.value for role in Role)

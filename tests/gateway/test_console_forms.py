@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from gateway.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.steps import CATALOGUE
-from http_helpers import ok
+from support.http import ok
 
 
 @pytest.mark.parametrize("step", CATALOGUE, ids=lambda s: s.id)
