@@ -57,7 +57,15 @@ class Document(GatewayBase):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
-    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the first to upload it
+
+
+class DocumentUpload(GatewayBase):
+    """Who uploaded a document: an application or purchase cites only its applicant's own uploads."""
+
+    __tablename__ = "document_uploads"
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
 
 
 class ApplicationRecord(GatewayBase):
@@ -95,7 +103,9 @@ class Purchase(GatewayBase):
     liable_for_damage: Mapped[bool] = mapped_column(Boolean, default=False)
     authority_document: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="OPEN")  # OPEN | SETTLED
-    settlement_tx: Mapped[str | None] = mapped_column(String(66))
+    # Filled by trades settled or being settled: a settlement reserves its amount first (services.coupons).
+    filled_kg: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    settlement_tx: Mapped[str | None] = mapped_column(String(66))  # the latest trade's
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

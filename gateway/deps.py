@@ -4,6 +4,7 @@ picks a key itself."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -13,9 +14,12 @@ from sqlalchemy.orm import Session
 from .db import User
 from .errors import Forbidden, Unauthorized
 from .runtime import Actor, Gateway
+from .security import csrf_token
 from .services import users
 
 SESSION_COOKIE = "tanquan_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 # The two cheapest dependencies are coroutines: FastAPI runs every plain function
@@ -37,15 +41,40 @@ DbSession = Annotated[Session, Depends(get_db)]
 
 # A coroutine too, with no session of its own: a token used in the last minute is
 # answered from memory (users.authenticate), so most requests open no session here.
-async def get_current_user(request: Request, gateway: GatewayDep) -> User:
+def credential(request: Request) -> tuple[str | None, bool]:
+    """The caller's token, and whether it came from the session cookie (a browser sends that by itself)."""
     header = request.headers.get("authorization", "")
-    token = (
-        header.removeprefix("Bearer ").strip() if header.startswith("Bearer ")
-        else request.headers.get("x-api-key") or request.cookies.get(SESSION_COOKIE)
-    )
+    if header.startswith("Bearer "):
+        return header.removeprefix("Bearer ").strip(), False
+    if api_key := request.headers.get("x-api-key"):
+        return api_key, False
+    return request.cookies.get(SESSION_COOKIE), True
+
+
+def check_same_origin(request: Request) -> None:
+    """A browser names the page a write comes from (Origin): it must be one of ours."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
+        raise Forbidden("CSRF_FAILED", "this write came from another site's page", detail={"origin": origin})
+
+
+def check_csrf(request: Request, session_token: str, submitted: str | None = None) -> None:
+    """A write made with the session cookie must come from our own page: same origin, and the
+    session's CSRF token in X-CSRF-Token (or a form's csrf_token). Bearer and API-key calls need neither."""
+    check_same_origin(request)
+    sent = submitted if submitted is not None else request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), csrf_token(session_token).encode()):
+        raise Forbidden("CSRF_FAILED", "this write needs the page's CSRF token (X-CSRF-Token); reload the page")
+
+
+async def get_current_user(request: Request, gateway: GatewayDep) -> User:
+    token, from_cookie = credential(request)
     if not token:
         raise Unauthorized("NOT_AUTHENTICATED", "log in first (Bearer token, X-API-Key or session cookie)")
-    return users.authenticate(gateway, token)
+    user = users.authenticate(gateway, token)
+    if from_cookie and request.method not in SAFE_METHODS:
+        check_csrf(request, token)
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -65,10 +94,25 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 async def get_actor(user: CurrentUser, gateway: GatewayDep) -> Actor:
     """The caller as a signer; its key is unlocked when the route first signs, on the route's own thread.
     A step's route admits only the step's roles (routes.step_route); the key follows the caller's role."""
-    return Actor(user=user, signer_of=gateway.signer_for)
+    return Actor(user=user, signer_of=lambda signing: users.signer(gateway, signing))
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+async def get_login_guard(request: Request) -> users.LoginGuard:
+    return request.app.state.logins
+
+
+LoginGuardDep = Annotated[users.LoginGuard, Depends(get_login_guard)]
+
+
+async def get_client_address(request: Request) -> str:
+    """The client's address as the guards resolved it (forwarded headers from trusted proxies only)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
 def require_reader(*roles: str):

@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
-Tonnes = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
-Yuan = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def _plain_decimal(value: object) -> object:
+    """An amount is written as a person means it: ASCII digits and one point. Python's Decimal
+    also reads full-width digits and underscores ("１００", "1_000"); refuse them rather than guess."""
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise ValueError("write the amount with the digits 0-9 and at most one decimal point")
+    if isinstance(value, bool):
+        raise ValueError("an amount is a number")
+    return value
+
+
+PlainDecimal = Annotated[Decimal, BeforeValidator(_plain_decimal)]
+Tonnes = Annotated[PlainDecimal, Field(gt=0, max_digits=15, decimal_places=3, description="tonnes CO2e, ≤ 3 decimals")]
+Yuan = Annotated[PlainDecimal, Field(ge=0, max_digits=15, decimal_places=2)]
+Mu = Annotated[PlainDecimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # The chain stores a day as the unix time of its midnight in China: the first day it can hold is 1970-01-02.
@@ -48,8 +64,9 @@ class LoginCreate(BaseModel):
 
 
 class HolderCreate(BaseModel):
-    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
-    password: str = Field(min_length=10, max_length=200)
+    # A holder's key file is named after it: "holder-" and the name fit the key store's 64 characters.
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,40}$")
+    password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
     display_name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Field(default=None, max_length=200)
     identity: str = Field(min_length=6, max_length=40, description="ID card number or USCC; stored only as a salted hash")
@@ -57,9 +74,14 @@ class HolderCreate(BaseModel):
 
 class OfficialCreate(BaseModel):
     username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
-    password: str = Field(min_length=10, max_length=200)
+    password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
     display_name: str = Field(min_length=1, max_length=200)
     role: str = Field(pattern=r"^(DRC|CENTER|NRB|FORESTRY|EEB|GOV|FINANCE|VERIFIER|ENFORCEMENT)$")
+
+
+class ApiKeyCreate(BaseModel):
+    password: str = Field(min_length=1, max_length=200, description="the account's password, asked again")
+    days: int | None = Field(default=None, ge=1, description="how long the key lives; at most the operator's limit")
 
 
 class UserPublic(BaseModel):
@@ -79,7 +101,7 @@ class Parcel(BaseModel):
     number: str = Field(min_length=1, max_length=64, description="宗地号")
     location: str = Field(min_length=1, max_length=200, description="坐落 / 小地名")
     land_type: LandType
-    area_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    area_mu: Mu
 
 
 class MonitoringPeriod(BaseModel):
@@ -153,7 +175,7 @@ class OwnerRequest(BaseModel):
 class ListingCreate(BaseModel):
     price_yuan_per_t: Yuan
     notice_days: int = Field(ge=1, le=365)
-    project_area_mu: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    project_area_mu: Mu
     location: str = Field(min_length=1, max_length=200)
     remarks: str = Field(default="", max_length=400)
 
@@ -197,4 +219,4 @@ class OffsetCreate(BaseModel):
 
 class EcoCompensationCreate(BaseModel):
     parcels: list[Parcel] = Field(min_length=1, max_length=100)
-    years: Decimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
+    years: PlainDecimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)

@@ -18,9 +18,26 @@ class Settings(BaseSettings):
     chain_url: str | None = None  # a JSON-RPC node; unset = the embedded durable chain
     database_url: str | None = None  # the event index and gateway data; unset = SQLite in data_dir
     max_requests_in_flight: int = 512  # worker threads; each write waits for its block
-    public_requests_per_minute: int = 240  # per client address, on /api/v1/public (DESIGN §9)
+    # What one client address may ask (DESIGN §9): per minute, or per hour for new accounts.
+    public_requests_per_minute: int = 240  # /api/v1/public
+    page_requests_per_minute: int = 240  # the explorer's and consoles' pages
+    login_requests_per_minute: int = 30  # POST /api/v1/auth/login and /console/login, whatever the outcome
+    registrations_per_hour: int = 20  # POST /api/v1/auth/holders
+    # Failed log-ins lock an account, or a client address, for a while; the lock ends by itself.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_lockout_seconds: int = 900
+    password_hashes_at_once: int = 4  # argon2 verifications in flight: each holds password_memory_kib
+    api_key_days: int = 90  # the longest an API key lives
+    # Requests: bodies over these sizes are refused before any route reads them.
+    max_request_bytes: int = 1024 * 1024
+    max_document_bytes: int = 20 * 1024 * 1024  # an uploaded document, POST /api/v1/documents
+    # Host names served (the public base URL's is always added); anything else is refused.
+    allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); none by default.
+    trusted_proxies: list[str] = []
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
-    public_base_url: str | None = None  # where certificates' QR codes point; unset = the address a page was asked at
+    public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
     # Costs of the secrets at rest, for keys and passwords made from now on (each one records its own cost).
     # Lowered only by the test suite, which makes hundreds of both.
     key_scrypt_n: int = DEFAULT_SCRYPT_N  # scrypt N of a new key store file

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
@@ -13,10 +10,12 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
+from .. import guards
 from ..errors import DomainError
 from ..runtime import Gateway
+from ..services.users import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
 from .routes import applications, audit, auth, coupons, documents, market, public, queue
@@ -25,30 +24,6 @@ api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, market, public, audit, queue):
     api.include_router(module.router)
 api.include_router(applications.parcels)
-
-
-# What anyone may ask without logging in: rate-limited per client address (DESIGN §9).
-PUBLIC_PATHS = ("/api/v1/public/", "/search", "/coupons/", "/verify", "/listings", "/stats", "/certificates/")
-
-
-class RateLimiter:
-    """A sliding one-minute window per client address."""
-
-    def __init__(self, per_minute: int):
-        self.per_minute = per_minute
-        self._hits: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[client]
-            while hits and hits[0] <= now - 60:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return False
-            hits.append(now)
-            return True
 
 
 def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> FastAPI:
@@ -67,6 +42,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
                 app.state.gateway.close()
 
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
+    app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
     app.include_router(web.router)
     app.mount("/static", web.static, name="static")
@@ -77,23 +53,11 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
             return JSONResponse({"code": code, "message": message, "detail": detail}, status_code=status, headers=headers)
         return web.error_page(request, status, code, message, headers=headers)
 
-    limiter = RateLimiter(settings.public_requests_per_minute)
+    def refuse(scope: Scope, status: int, code: str, message: str, headers: dict | None = None):
+        return error(Request(scope), status, code, message, headers=headers)
 
-    def rate_limit_public(app: ASGIApp) -> ASGIApp:
-        """Plain ASGI, not @app.middleware: that wraps every request, writes included, in a task and streams."""
-
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http" and scope["path"].startswith(PUBLIC_PATHS):
-                client = scope["client"][0] if scope.get("client") else "unknown"
-                if not limiter.allow(client):
-                    response = error(Request(scope), 429, "RATE_LIMITED", "too many requests; try again in a minute",
-                                     headers={"Retry-After": "60"})
-                    return await response(scope, receive, send)
-            await app(scope, receive, send)
-
-        return middleware
-
-    app.add_middleware(rate_limit_public)
+    for middleware in reversed(guards.middleware(settings, refuse)):  # the last added runs first
+        app.add_middleware(middleware)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError):

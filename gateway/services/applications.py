@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from chain import ApplicationStatus, CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
-from ..db import ApplicationRecord, Document
+from ..db import ApplicationRecord, Document, DocumentUpload, User
 from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import (
@@ -49,9 +49,10 @@ def documents_hash(documents: ApplicationDocuments) -> bytes:
     return hashlib.sha256(manifest.encode()).digest()
 
 
-def _check_documents(db: Session, documents: ApplicationDocuments) -> None:
+def _check_documents(db: Session, documents: ApplicationDocuments, applicant: User) -> None:
+    """Every document cited is one the applicant uploaded: no one cites another's files."""
     for sha in [documents.application_form, documents.licence, documents.report, documents.agreement, *documents.others]:
-        if sha is not None and db.get(Document, sha) is None:
+        if sha is not None and db.get(DocumentUpload, (sha, applicant.id)) is None:
             raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"sha256": sha})
 
 
@@ -70,9 +71,12 @@ def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: 
 def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
+    if form.monitoring_period.end >= units.today():  # its last day is part of it
+        raise Invalid("PERIOD_NOT_ENDED", "a monitoring period can be claimed only once it has ended",
+                      detail={"field": "monitoring_period.end"})
     if form.documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
-    _check_documents(db, form.documents)
+    _check_documents(db, form.documents, actor.user)
     submitted = gw.writes.send(actor, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
         period_start=day_start(form.monitoring_period.start), period_end=day_start(form.monitoring_period.end),
@@ -94,7 +98,7 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     record = _record(db, application_id)
     if documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
-    _check_documents(db, documents)
+    _check_documents(db, documents, actor.user)
     receipt = _on_application(
         gw, actor, "application.resubmit", application_id, gw.registry.resubmit,
         {"application": application_id, **documents.model_dump()},

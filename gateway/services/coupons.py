@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from contextlib import contextmanager
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
-from ..db import Document, ListingRecord, Purchase, User
+from ..db import DocumentUpload, ListingRecord, Purchase, User
 from ..errors import Conflict, Invalid, NotFound
 from ..runtime import Actor, Gateway
+from ..steps import HOLDER
+from . import users
 from ..schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, PurchaseCreate, TradeCreate
-from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
+from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text, yuan
 
 
 def coupon_id(gw: Gateway, number: str) -> int:
@@ -52,12 +56,13 @@ def _on_coupon(gw: Gateway, actor: Actor, audited_as: str, number: str, step, re
 
 
 def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) -> str:
-    """A holder account's address (accounts are never edited: one found is remembered)."""
+    """A holder account's address, its key made now if it has none yet (an address, once made, never
+    changes: one found is remembered)."""
     if (address := gw.holder_addresses.get(username)) is None:
         user = db.scalar(select(User).where(User.username == username)) if username else None
-        if user is None or user.address is None:
+        if user is None or user.role != HOLDER:
             raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {username!r}", detail={"field": field})
-        address = gw.holder_addresses.remember(username, user.address)
+        address = gw.holder_addresses.remember(username, users.custodial_address(gw, user))
     return address
 
 
@@ -105,7 +110,7 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
             "a buyer liable for ecological damage must attach the approving authority's document",
             detail={"field": "authority_document"},
         )
-    if purchase.authority_document and db.get(Document, purchase.authority_document) is None:
+    if purchase.authority_document and db.get(DocumentUpload, (purchase.authority_document, buyer.id)) is None:
         raise Invalid("DOCUMENT_NOT_FOUND", "upload the authority's document first", detail={"field": "authority_document"})
     row = Purchase(buyer_id=buyer.id, amount_kg=to_kg(purchase.amount_t), reason=purchase.reason,
                    liable_for_damage=purchase.liable_for_damage, authority_document=purchase.authority_document)
@@ -114,22 +119,108 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
     return row
 
 
+class KeyedLocks:
+    """One lock per key, across a process's threads; a key's lock lives while anyone holds or awaits it."""
+
+    def __init__(self):
+        self._locks: dict[object, tuple[threading.Lock, int]] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: object):
+        with self._guard:
+            lock, users_ = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users_ + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users_ = self._locks[key]
+                if users_ == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users_ - 1)
+
+
+_listings_settling = KeyedLocks()  # (ledger, coupon number) → one settlement at a time
+
+
 def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) -> CouponWritten:
-    """The settlement is the 交易凭证; its result names the buyer's coupon."""
+    """The settlement is the 交易凭证; its result names the buyer's coupon. One settlement at a time
+    per listing (this process's threads queue for it, then read the listing as the last one left it),
+    at the listing's price or above, and a purchase is filled by one or more trades, never beyond its
+    amount: each reserves its amount on the purchase's row first, in one conditional UPDATE, so two
+    gateways settling one purchase at once cannot both have it."""
     purchase = db.get(Purchase, trade.purchase_id)
     if purchase is None:
         raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {trade.purchase_id}")
-    if purchase.status != "OPEN":
+    if purchase.status == "SETTLED":
         raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": purchase.settlement_tx})
-    buyer = db.get(User, purchase.buyer_id)
-    sold = _on_coupon(
-        gw, actor, "coupon.settle_trade", trade.coupon, gw.registry.settle_trade, trade.model_dump(mode="json"),
-        buyer=buyer.address, amount_kg=to_kg(trade.amount_t), price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
-        service_fee_fen=to_fen(trade.service_fee_yuan), agreement_hash=bytes.fromhex(trade.agreement),
-    )
-    purchase.status, purchase.settlement_tx = "SETTLED", sold.tx_hash
-    db.commit()
+    amount = to_kg(trade.amount_t)
+    with _listings_settling.hold((gw.registry.ledger.address, trade.coupon)):
+        row, listing = _listing(gw, db, trade.coupon)
+        if to_fen(trade.price_yuan_per_t) < listing.price_fen_per_tonne:
+            listed = str(yuan(listing.price_fen_per_tonne))
+            raise Invalid("PRICE_BELOW_LISTED", f"the listing asks {listed} yuan per tonne; a trade pays at least that",
+                          detail={"field": "price_yuan_per_t", "listed_yuan_per_t": listed})
+        if amount > row.amount_kg:
+            raise Conflict("AMOUNT_EXCEEDS_COUPON", f"the listing holds {tonnes_text(row.amount_kg)} t",
+                           detail={"field": "amount_t", "listed_t": tonnes_text(row.amount_kg)})
+        _reserve(db, purchase, amount)
+        try:
+            buyer = db.get(User, purchase.buyer_id)
+            sold = _on_coupon(
+                gw, actor, "coupon.settle_trade", trade.coupon, gw.registry.settle_trade, trade.model_dump(mode="json"),
+                buyer=users.custodial_address(gw, buyer), amount_kg=amount,
+                price_fen_per_tonne=to_fen(trade.price_yuan_per_t), service_fee_fen=to_fen(trade.service_fee_yuan),
+                agreement_hash=bytes.fromhex(trade.agreement),
+            )
+        except BaseException:
+            _release(db, purchase.id, amount)
+            raise
+        db.execute(update(Purchase).where(Purchase.id == purchase.id).values(settlement_tx=sold.tx_hash))
+        db.commit()
     return sold
+
+
+def _listing(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, ListingRecord]:
+    """A listed coupon and its disclosure form (a partly sold listing's remainder has its origin's)."""
+    row = coupon_row(gw, number)
+    entry = next((e for e in gw.index.listed() if e.coupon.id == row.id), None) if row.state == "LISTED" else None
+    if entry is None:
+        raise Conflict("COUPON_NOT_LISTED", f"{number} is not listed", detail={"state": row.state})
+    forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord).where(ListingRecord.coupon_id.in_(entry.origins)))}
+    listing = next((forms[i] for i in entry.origins if i in forms), None)
+    if listing is None:
+        raise Conflict("LISTING_FORM_MISSING", f"{number} was listed without a disclosure form through this gateway")
+    return row, listing
+
+
+def _reserve(db: Session, purchase: Purchase, amount_kg: int) -> None:
+    filled = Purchase.filled_kg + amount_kg
+    reserved = db.execute(
+        update(Purchase)
+        .where(Purchase.id == purchase.id, Purchase.status == "OPEN", filled <= Purchase.amount_kg)
+        .values(filled_kg=filled, status=case((filled == Purchase.amount_kg, "SETTLED"), else_="OPEN"))
+    ).rowcount
+    db.commit()
+    if reserved:
+        return
+    db.refresh(purchase)
+    if purchase.status == "SETTLED":
+        raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": purchase.settlement_tx})
+    unfilled = tonnes_text(purchase.amount_kg - purchase.filled_kg)
+    raise Conflict("AMOUNT_EXCEEDS_PURCHASE", f"the purchase application has {unfilled} t left to fill",
+                   detail={"field": "amount_t", "unfilled_t": unfilled})
+
+
+def _release(db: Session, purchase_id: int, amount_kg: int) -> None:
+    """A settlement that did not happen gives its reservation back."""
+    db.rollback()
+    db.execute(update(Purchase).where(Purchase.id == purchase_id)
+               .values(filled_kg=Purchase.filled_kg - amount_kg, status="OPEN"))
+    db.commit()
 
 
 def register_transfer(gw: Gateway, *, actor: Actor, number: str) -> CouponWritten:
@@ -181,6 +272,14 @@ def retire(gw: Gateway, *, actor: Actor, number: str, offset: OffsetCreate) -> C
         gw, actor, "coupon.offset", number, gw.registry.retire, {"coupon": number, **offset.model_dump()},
         purpose=OffsetPurpose[offset.purpose], beneficiary=offset.beneficiary, case_reference=offset.case_reference,
     )
+
+
+def holdings_of(gw: Gateway, user: User) -> list[dict]:
+    """A holder's own coupons (none before its account has an address); every coupon for departments."""
+    if user.role != HOLDER:
+        return holdings(gw, owner=None)
+    address = users.holder_address(gw, user)
+    return holdings(gw, owner=address) if address else []
 
 
 def holdings(gw: Gateway, *, owner: str | None) -> list[dict]:

@@ -5,7 +5,6 @@ No personal data: addresses and organisation names of holders only."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -23,6 +22,7 @@ from chain.verify import Verification, verify_offset
 
 from ..db import ApplicationRecord, ListingRecord, User
 from ..errors import DomainError, NotFound
+from ..exports import safe_writer
 from ..runtime import Gateway
 from ..units import china_time, tonnes, tonnes_text, yuan
 
@@ -139,7 +139,7 @@ def stats(gw: Gateway) -> dict:
 def registrations_csv(gw: Gateway, db: Session) -> str:
     names = holder_names(db)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(["coupon_number", "state", "amount_t", "first_serial", "last_serial", "holder", "parent", "replaces"])
     coupons = gw.index.coupons()
     numbers = {c.id: c.number for c in coupons}
@@ -151,7 +151,7 @@ def registrations_csv(gw: Gateway, db: Session) -> str:
 
 def trades_csv(gw: Gateway) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(["tx_hash", "block", "timestamp", "coupon_number", "amount_t", "price_yuan_per_t"])
     numbers = {c.id: c.number for c in gw.index.coupons()}
     for step in gw.index.steps(["TradeSettled"]):

@@ -12,7 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from ..deps import SESSION_COOKIE, DbSession, GatewayDep, OptionalUser
+from ..deps import (
+    SESSION_COOKIE, ClientAddress, DbSession, GatewayDep, LoginGuardDep, OptionalUser, check_csrf, check_same_origin,
+)
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
@@ -46,7 +48,7 @@ def application_steps(role: str, detail: dict) -> list[dict]:
 def coupon_steps(user: User, row) -> list[dict]:
     """The steps the coupon's state admits for the caller: a department's step after an owner's
     consent only while that consent stands, the owner's request only while none does."""
-    is_owner, is_pledgee = row.owner == user.address, row.pledgee == user.address
+    is_owner, is_pledgee = user.address is not None and row.owner == user.address, user.address is not None and row.pledgee == user.address
     if user.role == HOLDER and not (is_owner or is_pledgee):
         return []
     offered = [
@@ -70,19 +72,24 @@ def login_form(request: Request, user: OptionalUser):
 
 
 @router.post("/login")
-def login(request: Request, db: DbSession, username: Annotated[str, Form()], password: Annotated[str, Form()]):
+def login(request: Request, db: DbSession, guard: LoginGuardDep, client: ClientAddress,
+          username: Annotated[str, Form()], password: Annotated[str, Form()]):
+    check_same_origin(request)
     try:
-        token, _user = users.login(db, username, password)
-    except DomainError:
-        return render(request, "console/login.html", status_code=401, user=None, failed=True, username=username)
+        token, _user = users.login(db, username, password, guard=guard, client=client)
+    except DomainError as exc:
+        return render(request, "console/login.html", status_code=exc.status, user=None, failed=True,
+                      locked=exc.code == "LOGIN_LOCKED", username=username)
     response = RedirectResponse("/console", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")  # Secure over HTTPS (guards.py)
     return response
 
 
-@router.get("/logout")
-def logout(request: Request, gateway: GatewayDep):
+@router.post("/logout")
+def logout(request: Request, gateway: GatewayDep, csrf_token: Annotated[str, Form()] = ""):
+    """A form of the page's header posts here with the session's CSRF token: another site cannot log one out."""
     if token := request.cookies.get(SESSION_COOKIE):
+        check_csrf(request, token, csrf_token)
         users.log_out(gateway, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -96,7 +103,7 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
     forms = home_steps(user.role)
     if user.role == HOLDER:
         return render(request, "console/holder.html", user=user, steps=forms, done=done,
-                      coupons=_rows(gateway, coupons.holdings(gateway, owner=user.address)))
+                      coupons=_rows(gateway, coupons.holdings_of(gateway, user)))
     items = [] if user.role == ENFORCEMENT else queues.department_queue(gateway, db, role=user.role)
     return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done)
 
@@ -112,7 +119,7 @@ def application(application_id: int, request: Request, gateway: GatewayDep, db: 
     if user is None:
         return _login_redirect()
     detail = applications.detail(gateway, db, application_id)
-    if user.role == HOLDER and applications.applicant_of(gateway, application_id) != user.address:
+    if user.role == HOLDER and applications.applicant_of(gateway, application_id) != users.holder_address(gateway, user):
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id} of yours")
     return render(request, "console/application.html", user=user, app=detail, done=done,
                   steps=application_steps(user.role, detail))

@@ -129,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.username": ("用户名", "Username"),
     "console.password": ("密码", "Password"),
     "console.login_failed": ("用户名或密码不正确。", "Wrong username or password."),
+    "console.login_locked": ("登录失败次数过多，请稍后再试。", "Too many failed log-ins; try again later."),
     "console.queue": ("待办事项", "Queue"),
     "console.queue_empty": ("没有待办事项。", "Nothing awaits your department."),
     "console.item": ("事项", "Item"),

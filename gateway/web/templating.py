@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from ..deps import SESSION_COOKIE
+from ..security import csrf_token
 from ..units import china_time, tonnes_display
 from .i18n import LANGUAGE_COOKIE, language_of, translator
 
@@ -36,8 +38,11 @@ def here_without_lang(request: Request) -> str:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page; with a session, the CSRF token its scripts and forms send back with each write."""
     lang = language(request)
+    session = request.cookies.get(SESSION_COOKIE)
     return templates.TemplateResponse(
-        request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request), **context},
+        request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request),
+                        "csrf": csrf_token(session) if session else "", **context},
         status_code=status_code,
     )

@@ -20,7 +20,8 @@ from support.http import login
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     return Settings(
-        data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400, public_requests_per_minute=1_000_000
+        data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400, public_requests_per_minute=1_000_000,
+        public_base_url="http://testserver",  # the test client's host: served, and where QR codes point
     )
 
 

@@ -34,6 +34,7 @@ from gateway import steps
 from gateway.runtime import Actor
 from gateway.steps import Step
 from gateway.services.applications import parcel_id
+from gateway.services import users
 from gateway.services.coupons import coupon_id
 from gateway.units import day_start
 from support.http import login, ok
@@ -355,9 +356,13 @@ def owner(new_holder):
 
 
 @pytest.fixture(scope="module")
-def counterparty(new_holder):
-    """The transferee, pledgee and buyer."""
-    return new_holder("益阳某环保科技有限公司")
+def counterparty(new_holder, gateway):
+    """The transferee, pledgee and buyer, with its key made: the chain-level steps below name its
+    address before any coupon reaches it (which is when the gateway would make it)."""
+    holder = new_holder("益阳某环保科技有限公司")
+    with gateway.db.sessions() as db:
+        users.custodial_address(gateway, db.scalar(select(User).where(User.username == holder.username)))
+    return holder
 
 
 @pytest.fixture(scope="module")

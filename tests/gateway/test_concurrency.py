@@ -1,7 +1,9 @@
 """Races on a served gateway: uvicorn on a free local port in front of a chain
 that mines at most one block a second, many transactions per block (DESIGN §8).
 32 requests at once to sell, or to offset, the same coupon: exactly one wins
-and the coupon ends with exactly one owner and one certificate."""
+and the coupon ends with exactly one owner and one certificate. Settlements of
+one listing take turns, so the losers are refused before anything is sent;
+settlements of one purchase from several listings at once fill it, never beyond."""
 
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from sqlalchemy import select
+
 from gateway.api.app import create_app
+from gateway.db import Purchase
 from gateway.demo import OFFICIALS, seed_officials
 from gateway.runtime import Gateway
 from gateway.settings import Settings
@@ -26,8 +31,9 @@ from support.http import API, login, ok
 from support.serving import serve
 
 RACERS = 32
-# The on-chain refusal each loser should get (DESIGN §7: a revert maps to a stable code).
-TRADE_LOSER_CODES = {"COUPON_NOT_LISTED", "PURCHASE_SETTLED", "AMOUNT_EXCEEDS_COUPON"}
+# What each loser hears: a settlement of a listing already sold is refused by the gateway;
+# an offset is refused by the contract (DESIGN §7: a revert maps to a stable code).
+TRADE_LOSER_CODES = {"COUPON_NOT_LISTED"}
 OFFSET_LOSER_CODES = {"OWNER_CONSENT_MISSING", "COUPON_NOT_ACTIVE"}
 
 
@@ -41,6 +47,7 @@ class Served:
 @dataclass
 class Race:
     number: str
+    purchases: list[int]
     responses: list[httpx.Response]
     winners: list[httpx.Response]
     losers: list[httpx.Response]
@@ -90,7 +97,7 @@ def one_block_for_all(gateway: Gateway, seconds: float = 2.0):
         producer._next_timestamp = original
 
 
-def _race(number: str, calls: list[Callable[[], httpx.Response]]) -> Race:
+def _race(number: str, calls: list[Callable[[], httpx.Response]], purchases: list[int] = ()) -> Race:
     start = threading.Barrier(len(calls))
 
     def go(call):
@@ -99,7 +106,7 @@ def _race(number: str, calls: list[Callable[[], httpx.Response]]) -> Race:
 
     with ThreadPoolExecutor(len(calls)) as pool:
         responses = list(pool.map(go, calls))
-    return Race(number, responses, [r for r in responses if r.status_code == 200],
+    return Race(number, list(purchases), responses, [r for r in responses if r.status_code == 200],
                 [r for r in responses if r.status_code != 200])
 
 
@@ -127,7 +134,7 @@ def trade_race(served, seller, buyers) -> Race:
             "service_fee_yuan": "30.00", "agreement": agreement})
 
     with one_block_for_all(served.gateway):
-        return _race(number, [sell(p) for p in purchases])
+        return _race(number, [sell(p) for p in purchases], purchases)
 
 
 @pytest.fixture(scope="module")
@@ -160,24 +167,18 @@ def test_settle_trade__32_concurrent_for_whole_listing__exactly_one_settles(serv
     assert record["coupon"]["holder"] == http.get(f"{API}/auth/me", headers=owners[0].headers).json()["organisation"]
 
 
-def test_settle_trade__32_concurrent__every_loser_mined_failed_and_audited(served, trade_race):
+def test_settle_trade__32_concurrent__one_transaction_and_the_losers_refused_before_sending(served, trade_race):
     entries = _audit(served, "coupon.settle_trade", trade_race.number)
-    assert Counter(e["outcome"] == "ok" for e in entries) == {True: 1, False: RACERS - 1}
-    (winner_entry,) = [e for e in entries if e["outcome"] == "ok"]
-    assert winner_entry["tx_hash"] == trade_race.winners[0].json()["tx_hash"]
-    losers = [e for e in entries if e["outcome"] != "ok"]
-    assert all(e["outcome"].startswith("reverted") for e in losers)
-    # One block holds the whole race: the served producer batches what arrives within a block.
-    assert {_block_of(served, e["tx_hash"]) for e in entries} == {trade_race.winners[0].json()["block"]}
-    for entry in losers:
-        verified = ok(served.http.get(f"{API}/public/offsets/{entry['tx_hash']}"))
-        assert verified["verdict"] == "invalid", verified
+    assert [(e["outcome"], e["tx_hash"]) for e in entries] == [("ok", trade_race.winners[0].json()["tx_hash"])]
     trades = served.http.get(f"{API}/public/exports/trades.csv").text.splitlines()[1:]
     assert len([row for row in trades if trade_race.number in row]) == 1
+    with served.gateway.db.sessions() as db:
+        fills = Counter((p.status, p.filled_kg) for p in db.scalars(select(Purchase)) if p.id in trade_race.purchases)
+    assert fills == {("SETTLED", 100_000): 1, ("OPEN", 0): RACERS - 1}
 
 
 def test_settle_trade__32_concurrent_in_one_block__losers_get_stable_code(trade_race):
-    assert {r.json()["code"] for r in trade_race.losers} <= TRADE_LOSER_CODES
+    assert {r.json()["code"] for r in trade_race.losers} == TRADE_LOSER_CODES
 
 
 def test_offset__32_concurrent_for_one_consent__exactly_one_certificate(served, offset_race):
@@ -204,3 +205,45 @@ def test_offset__32_concurrent_for_one_consent__exactly_one_certificate(served, 
 
 def test_offset__32_concurrent_in_one_block__losers_get_stable_code(offset_race):
     assert {r.json()["code"] for r in offset_race.losers} <= OFFSET_LOSER_CODES
+
+
+# -- one purchase, several listings at once (附件1 三: a purchase is filled by one or more trades, never beyond)
+
+
+@pytest.fixture(scope="module")
+def purchase_race(served, seller, buyers) -> Race:
+    """Four listings of 1 t each; one buyer's purchase of 2 t; CENTER settles 1 t from each listing at once."""
+    http, officials = served.http, served.officials
+
+    def listed(_: int) -> str:
+        number = api.mint(http, officials, seller, claimed_t="1")
+        api.list_coupon(http, officials, seller, number)
+        return number
+
+    with ThreadPoolExecutor(4) as pool:
+        listings = list(pool.map(listed, range(4)))
+    purchase = ok(http.post(f"{API}/purchases", headers=buyers[0].headers, json={"amount_t": "2", "reason": "会议碳中和"}))
+    agreement = api.upload(http, officials["CENTER"])
+
+    def sell(number: str) -> Callable[[], httpx.Response]:
+        return lambda: http.post(f"{API}/trades", headers=officials["CENTER"], json={
+            "coupon": number, "purchase_id": purchase["purchase"], "amount_t": "1", "price_yuan_per_t": "30.00",
+            "service_fee_yuan": "0", "agreement": agreement})
+
+    with one_block_for_all(served.gateway):
+        return _race(",".join(listings), [sell(n) for n in listings], [purchase["purchase"]])
+
+
+def test_settle_trade__one_purchase_from_four_listings_at_once__filled_exactly_never_beyond(served, buyers, purchase_race):
+    http = served.http
+    assert Counter(r.status_code for r in purchase_race.responses) == {200: 2, 409: 2}
+    assert {r.json()["code"] for r in purchase_race.losers} <= {"PURCHASE_SETTLED", "AMOUNT_EXCEEDS_PURCHASE"}
+    records = {n: ok(http.get(f"{API}/public/coupons/{n}"))["coupon"] for n in purchase_race.number.split(",")}
+    assert Counter(c["state"] for c in records.values()) == {"ACTIVE": 2, "LISTED": 2}
+    assert {c["owner"] for c in records.values() if c["state"] == "ACTIVE"} == {buyers[0].address}
+    trades = [row for row in http.get(f"{API}/public/exports/trades.csv").text.splitlines()[1:]
+              if any(number in row for number in records)]
+    assert len(trades) == 2
+    with served.gateway.db.sessions() as db:
+        purchase = db.get(Purchase, purchase_race.purchases[0])
+        assert (purchase.status, purchase.filled_kg) == ("SETTLED", 2000)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from gateway.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.security import csrf_token
 from gateway.steps import CATALOGUE
 from support.http import ok
 
@@ -63,7 +64,8 @@ def test_console_logout__the_session_token_stops_working_everywhere(client):
         copy = {"Authorization": f"Bearer {token}"}
         assert client.get("/api/v1/auth/me", headers=copy).status_code == 200  # now remembered in memory too
 
-        assert browser.get("/console/logout", follow_redirects=False).status_code == 303
+        csrf = csrf_token(token)
+        assert browser.post("/console/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
         assert not browser.cookies.get(SESSION_COOKIE)
     answer = client.get("/api/v1/auth/me", headers=copy)
     assert answer.status_code == 401 and answer.json()["code"] == "TOKEN_INVALID"

@@ -211,10 +211,9 @@ def test_verify_offset__unknown_tx_hash__unknown(client):
 
 
 @pytest.mark.parametrize("malformed", ["0x1234", "not-a-hash", "ab" * 33, "0x" + "zz" * 32, "0x" + "ab" * 33])
-def test_verify_offset__malformed_tx_hash__unknown(client, malformed):
-    verified = _verify(client, malformed)
-    assert verified["verdict"] == "unknown"
-    assert verified["certificate"] == {}
+def test_verify_offset__malformed_tx_hash__422_invalid_input(client, malformed):
+    response = client.get(f"{API}/public/offsets/{malformed}")
+    assert response.status_code == 422 and response.json()["code"] == "INVALID_INPUT"
 
 
 def test_verify_offset__failed_offset_tx__invalid(client, officials, new_holder, mint):

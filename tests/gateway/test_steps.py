@@ -12,8 +12,8 @@ from gateway.web.i18n import MESSAGES
 API = "/api/v1"
 # Writes open to anyone, or to any logged-in account: no role, so no step of the Measures.
 OPEN_WRITES = {
-    ("POST", "/auth/login"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"), ("POST", "/documents"),
-    ("POST", "/public/calculator/eco-compensation"),
+    ("POST", "/auth/login"), ("POST", "/auth/logout"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"),
+    ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
 }
 BY_ID = pytest.mark.parametrize("step", steps.CATALOGUE, ids=lambda s: s.id)
 

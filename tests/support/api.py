@@ -7,7 +7,7 @@ coupon (附件1 一); an owner consents to a step on its coupon and CENTER lists
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateway.demo import DEMO_PASSWORD
 from .http import API, login, ok
@@ -24,7 +24,13 @@ class Holder:
 
     username: str
     headers: dict
-    address: str
+    http: object = field(repr=False, compare=False)
+
+    @property
+    def address(self) -> str | None:
+        """The account's address, as the account reads it: None until its key is made, at its first
+        transaction or the first coupon it receives."""
+        return ok(self.http.get(f"{API}/auth/me", headers=self.headers))["address"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ def register_holder(
         "username": username, "password": DEMO_PASSWORD, "display_name": display_name or username,
         "organisation": organisation, "identity": identity or f"91430903{next(_serial):010d}"})
     assert response.status_code == 201, response.text
-    return Holder(username, login(http, username), response.json()["address"])
+    return Holder(username, login(http, username), http)
 
 
 def upload(http, headers: dict, content: bytes | None = None, name: str = "doc.pdf") -> str:

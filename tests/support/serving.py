@@ -17,7 +17,8 @@ def serve(app, *, startup_timeout: float = 30) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # No server banner: what `tanquan serve` should pass uvicorn too (server_header=False).
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", server_header=False))
     thread = threading.Thread(target=server.run, name="served-gateway", daemon=True)
     thread.start()
     try:

@@ -7,7 +7,7 @@ from ...steps import HOLDER
 from ... import steps
 from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
 from ...services import applications as service
-from ...services import coupons
+from ...services import coupons, users
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
@@ -34,7 +34,7 @@ def queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
 @router.get("/{application_id}")
 def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     result = service.detail(gateway, db, application_id)
-    if user.role == HOLDER and service.applicant_of(gateway, application_id) != user.address:
+    if user.role == HOLDER and service.applicant_of(gateway, application_id) != users.holder_address(gateway, user):
         raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
     return result
 

@@ -1,4 +1,3 @@
-import csv
 import io
 
 from fastapi import APIRouter
@@ -6,6 +5,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
 from ...db import AuditEntry
+from ...exports import safe_writer
 from ...deps import DbSession, require_reader
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB")])
@@ -28,7 +28,7 @@ def audit_log(db: DbSession, limit: int = 200) -> list[dict]:
 @router.get("/export.csv", response_class=PlainTextResponse)
 def export(db: DbSession) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(["at", "username", "department", "action", "tx_hash", "outcome"])
     for e in _entries(db, 1_000_000):
         writer.writerow([e.at.isoformat(), e.username, e.department, e.action, e.tx_hash or "", e.outcome])

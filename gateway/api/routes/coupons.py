@@ -1,6 +1,5 @@
 from fastapi import APIRouter
 
-from ...steps import HOLDER
 from ... import steps
 from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
 from ...services import coupons as service
@@ -13,7 +12,7 @@ router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
 @router.get("")
 def holdings(user: CurrentUser, gateway: GatewayDep) -> list[dict]:
     """A holder's own coupons; every coupon for departments."""
-    return service.holdings(gateway, owner=user.address if user.role == HOLDER else None)
+    return service.holdings_of(gateway, user)
 
 
 @step_route(router, steps.REQUEST)

@@ -1,36 +1,49 @@
 import hashlib
+import os
 
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import FileResponse
 
-from ...db import Document
+from ...db import Document, DocumentUpload
 from ...errors import Forbidden, Invalid, NotFound
 from ...deps import CurrentUser, DbSession, GatewayDep
 
 router = APIRouter(prefix="/documents", tags=["documents 材料"])
-MAX_BYTES = 20 * 1024 * 1024
+# Served as what they say they are only when a browser shows that type inertly; anything else
+# (HTML, SVG, scripts…) is a download of bytes.
+SAFE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv",
+              "application/zip", "application/msword", "application/vnd.ms-excel",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @router.post("", status_code=201)
 async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
-    """Content-addressed: the sha256 goes on-chain, the file stays here."""
-    content = await file.read(MAX_BYTES + 1)
+    """Content-addressed: the sha256 goes on-chain, the file stays here, readable by this process only."""
+    limit = gateway.settings.max_document_bytes
+    content = await file.read(limit + 1)
     if not content:
         raise Invalid("EMPTY_DOCUMENT", "the file is empty", detail={"field": "file"})
-    if len(content) > MAX_BYTES:
-        raise Invalid("DOCUMENT_TOO_LARGE", "documents are limited to 20 MiB", detail={"field": "file"})
+    if len(content) > limit:
+        raise Invalid("DOCUMENT_TOO_LARGE", f"documents are limited to {limit // (1024 * 1024)} MiB",
+                      detail={"field": "file"})
     digest = hashlib.sha256(content).hexdigest()
     folder = gateway.settings.data_dir / "documents"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / digest
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(content)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
         tmp.replace(path)
     if db.get(Document, digest) is None:
         db.add(Document(sha256=digest, filename=file.filename or digest, content_type=file.content_type or "application/octet-stream",
                         size=len(content), uploaded_by=user.id))
-        db.commit()
+        db.flush()
+    if db.get(DocumentUpload, (digest, user.id)) is None:
+        db.add(DocumentUpload(sha256=digest, user_id=user.id))
+    db.commit()
     gateway.audit.record(user, "document.upload", {"sha256": digest, "filename": file.filename, "size": len(content)})
     return {"sha256": digest, "size": len(content)}
 
@@ -40,7 +53,11 @@ def download(sha256: str, user: CurrentUser, gateway: GatewayDep, db: DbSession)
     document = db.get(Document, sha256)
     if document is None:
         raise NotFound("DOCUMENT_NOT_FOUND", f"no document {sha256}")
-    if user.role in ("HOLDER", "ENFORCEMENT") and document.uploaded_by != user.id:
+    if user.role in ("HOLDER", "ENFORCEMENT") and db.get(DocumentUpload, (sha256, user.id)) is None:
         raise Forbidden("ROLE_REQUIRED", "documents are visible to departments and to their uploader")
-    return FileResponse(gateway.settings.data_dir / "documents" / sha256, media_type=document.content_type,
-                        filename=document.filename)
+    media_type = document.content_type.split(";")[0].strip().lower()
+    safe = media_type in SAFE_TYPES
+    return FileResponse(gateway.settings.data_dir / "documents" / sha256,
+                        media_type=media_type if safe else "application/octet-stream",
+                        filename=document.filename, content_disposition_type="inline" if safe else "attachment",
+                        headers={"X-Content-Type-Options": "nosniff"})

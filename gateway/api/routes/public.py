@@ -1,4 +1,6 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import PlainTextResponse
 
 from ...schemas import EcoCompensationCreate
@@ -15,8 +17,12 @@ def provenance(number: str, gateway: GatewayDep, db: DbSession) -> dict:
     return service.provenance(gateway, db, number)
 
 
+# A transaction hash is 0x and 64 hex digits: anything else is bad input (422), not an unknown certificate.
+TxHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="the offset's transaction hash")]
+
+
 @router.get("/offsets/{tx_hash}")
-def verify(tx_hash: str, gateway: GatewayDep) -> dict:
+def verify(tx_hash: TxHash, gateway: GatewayDep) -> dict:
     """Verify an offset certificate from the chain receipt and event log."""
     return service.verification(gateway, tx_hash)
 

@@ -2,7 +2,9 @@
 // A file is uploaded first (/api/v1/documents) and the form sends its sha256; a dotted name
 // (documents.report) nests the JSON. On success the page reloads with the transaction hash;
 // on failure the API's message is shown and nothing else happens.
+// Every write sends the session's CSRF token, which the page carries: a page of another origin has none.
 const LAND_TYPES = { "耕地": "CULTIVATED", "林地": "FOREST", "草地": "GRASSLAND", "湿地": "WETLAND" };
+const CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
 function put(body, name, value) {
   const path = name.split(".");
@@ -22,7 +24,9 @@ function parcels(text) {
 async function upload(file) {
   const data = new FormData();
   data.append("file", file);
-  const response = await fetch("/api/v1/documents", { method: "POST", body: data, credentials: "same-origin" });
+  const response = await fetch("/api/v1/documents", {
+    method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRF-Token": CSRF },
+  });
   const answer = await response.json();
   if (!response.ok) throw new Error(`${answer.code}: ${answer.message}`);
   return answer.sha256;
@@ -34,6 +38,12 @@ async function collect(form) {
     const kind = input.dataset.kind;
     if (kind === "file") {
       if (input.files.length) put(body, input.name, await upload(input.files[0]));
+      continue;
+    }
+    if (kind === "files") {
+      const uploaded = [];
+      for (const file of input.files) uploaded.push(await upload(file));
+      if (uploaded.length) put(body, input.name, uploaded);
       continue;
     }
     if (kind === "bool") { put(body, input.name, input.checked); continue; }
@@ -57,7 +67,7 @@ document.querySelectorAll("form.step").forEach((form) => {
       const body = await collect(form);
       const response = await fetch(form.dataset.path, {
         method: form.dataset.method,
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": CSRF },
         credentials: "same-origin",
         body: form.dataset.method === "DELETE" ? undefined : JSON.stringify(body),
       });

@@ -1,0 +1,265 @@
+"""What every request passes before any route (DESIGN §9), as plain ASGI middleware
+(not @app.middleware, which wraps every request in a task and streams it): the
+client's address, believed from forwarded headers only when a configured proxy sent
+them; the host it asked for; the size of its body, refused from its Content-Length or
+as it streams, before a route reads it or anyone is authenticated; its rate per client
+address; and the security headers of every answer."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .settings import Settings
+from .throttle import SlidingWindow
+
+# refuse(scope, status, code, message, headers) → the answer in the one error shape (api/app.py).
+Refuse = Callable[[Scope, int, str, str, dict | None], ASGIApp]
+Middleware = Callable[[ASGIApp], ASGIApp]
+
+DOCUMENTS_PATH = "/api/v1/documents"
+MULTIPART_ALLOWANCE = 64 * 1024  # a document's form encoding around its bytes
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# FastAPI's /docs page loads Swagger UI from its CDN and starts it with an inline script.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def middleware(settings: Settings, refuse: Refuse) -> list[Middleware]:
+    """The gateway's middleware, outermost first."""
+    proxies = Proxies(settings.trusted_proxies)
+    proxies.tell_uvicorn()
+    return [
+        lambda app: forwarded(app, proxies),
+        security_headers,
+        lambda app: allowed_hosts(app, served_hosts(settings), refuse),
+        lambda app: body_limit(app, settings, refuse),
+        lambda app: rate_limits(app, limits(settings), refuse),
+    ]
+
+
+# -- the client's address
+
+
+class Proxies:
+    """The peers whose forwarded headers are believed: addresses or networks."""
+
+    def __init__(self, trusted: list[str]):
+        self.trusted = trusted
+        self._networks = [ipaddress.ip_network(entry, strict=False) for entry in trusted]
+
+    def trusts(self, host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self._networks)
+
+    def tell_uvicorn(self) -> None:
+        """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, and reads
+        whom to believe when its server is configured, after the app is made: tell it ours."""
+        os.environ["FORWARDED_ALLOW_IPS"] = ",".join(self.trusted)
+
+
+def forwarded(app: ASGIApp, proxies: Proxies) -> ASGIApp:
+    """From a trusted proxy, the client is the nearest untrusted hop of X-Forwarded-For, and the
+    scheme is X-Forwarded-Proto; from anyone else both headers mean nothing."""
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        peer = scope.get("client")
+        if scope["type"] == "http" and peer and proxies.trusts(peer[0]):
+            headers = Headers(scope=scope)
+            hops = [hop.strip() for value in headers.getlist("x-forwarded-for") for hop in value.split(",") if hop.strip()]
+            client = peer[0]
+            while hops and proxies.trusts(client):
+                client = hops.pop()
+            scope = {**scope, "client": (client, 0)}
+            if (scheme := headers.get("x-forwarded-proto", "").strip().lower()) in ("http", "https"):
+                scope["scheme"] = scheme
+        await app(scope, receive, send)
+
+    return guard
+
+
+def client_of(scope: Scope) -> str:
+    return scope["client"][0] if scope.get("client") else "unknown"
+
+
+# -- security headers
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    """Every answer: a content security policy that frames nothing, nosniff, a referrer policy;
+    over HTTPS, HSTS and every cookie Secure. No server banner from the app."""
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        https = scope.get("scheme") == "https"
+        csp = DOCS_CSP if scope["path"] in ("/docs", "/docs/oauth2-redirect", "/redoc") else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in {**HEADERS, "content-security-policy": csp}.items():
+                    headers.setdefault(name, value)
+                del headers["server"]
+                if https:
+                    headers.setdefault("strict-transport-security", HSTS)
+                    cookies = [c if "; secure" in c.lower() else c + "; Secure" for c in headers.getlist("set-cookie")]
+                    del headers["set-cookie"]
+                    for cookie in cookies:
+                        headers.append("set-cookie", cookie)
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return guard
+
+
+# -- hosts
+
+
+def served_hosts(settings: Settings) -> set[str]:
+    hosts = {host.lower() for host in settings.allowed_hosts}
+    if public := urlsplit(settings.public_base_url).hostname:
+        hosts.add(public.lower())
+    return hosts
+
+
+def host_name(host_header: str) -> str:
+    """The name of a Host header without its port: `[::1]:8000` → `::1`."""
+    if host_header.startswith("["):
+        return host_header[1:host_header.find("]")].lower()
+    return host_header.rsplit(":", 1)[0].lower() if host_header.count(":") == 1 else host_header.lower()
+
+
+IN_PROCESS = "testclient"  # the client Starlette's in-process TestClient names (`tanquan demo` drives one)
+
+
+def allowed_hosts(app: ASGIApp, hosts: set[str], refuse: Refuse) -> ASGIApp:
+    """Only the configured host names are served (against DNS rebinding and forged Host headers, which
+    need a network: a call from inside the process has none and is let through)."""
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and client_of(scope) != IN_PROCESS
+                and host_name(Headers(scope=scope).get("host", "")) not in hosts):
+            response = refuse(scope, 400, "HOST_NOT_ALLOWED", "this gateway does not serve that host name", None)
+            return await response(scope, receive, send)
+        await app(scope, receive, send)
+
+    return guard
+
+
+# -- body sizes
+
+
+def body_limit(app: ASGIApp, settings: Settings, refuse: Refuse) -> ASGIApp:
+    """A body over the limit is refused with 413 and the connection closed: at once from its
+    Content-Length, else as soon as the streamed bytes pass it (the route then sees the
+    client gone). Documents have their own, larger limit."""
+
+    def limit_of(path: str) -> int:
+        if path.rstrip("/") == DOCUMENTS_PATH:
+            return settings.max_document_bytes + MULTIPART_ALLOWANCE
+        return settings.max_request_bytes
+
+    def too_large(scope: Scope, limit: int) -> ASGIApp:
+        return refuse(scope, 413, "BODY_TOO_LARGE", f"the request body is limited to {limit} bytes here",
+                      {"Connection": "close"})
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        limit = limit_of(scope["path"])
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            if not declared.strip().isdigit():
+                response = refuse(scope, 400, "BAD_CONTENT_LENGTH", "the Content-Length is not a number",
+                                  {"Connection": "close"})
+                return await response(scope, receive, send)
+            if int(declared) > limit:
+                return await too_large(scope, limit)(scope, receive, send)
+        received = 0
+        refused = started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:
+                        await too_large(scope, limit)(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 was the answer
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await app(scope, counted_receive, guarded_send)
+
+    return guard
+
+
+# -- rates
+
+
+@dataclass(frozen=True)
+class Limit:
+    applies: Callable[[str, str], bool]  # (method, path) → whether this limit counts the request
+    window: SlidingWindow
+    message: str
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith(("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz"))
+
+
+def limits(settings: Settings) -> list[Limit]:
+    logins = {"/api/v1/auth/login", "/console/login"}
+    return [
+        Limit(lambda method, path: path.startswith("/api/v1/public/"),
+              SlidingWindow(settings.public_requests_per_minute, 60), "too many requests; try again in a minute"),
+        Limit(lambda method, path: _is_page(path),
+              SlidingWindow(settings.page_requests_per_minute, 60), "too many requests; try again in a minute"),
+        Limit(lambda method, path: method == "POST" and path in logins,
+              SlidingWindow(settings.login_requests_per_minute, 60), "too many log-ins; try again in a minute"),
+        Limit(lambda method, path: method == "POST" and path == "/api/v1/auth/holders",
+              SlidingWindow(settings.registrations_per_hour, 3600), "too many new accounts; try again in an hour"),
+    ]
+
+
+def rate_limits(app: ASGIApp, limits: list[Limit], refuse: Refuse) -> ASGIApp:
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            client = client_of(scope)
+            for limit in limits:
+                if limit.applies(scope["method"], scope["path"]) and not limit.window.allow(client):
+                    response = refuse(scope, 429, "RATE_LIMITED", limit.message,
+                                      {"Retry-After": str(int(limit.window.seconds))})
+                    return await response(scope, receive, send)
+        await app(scope, receive, send)
+
+    return guard
