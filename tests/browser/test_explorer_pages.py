@@ -22,9 +22,10 @@ def _public(site, number: str) -> dict:
 
 
 def _qr_url(site, pdf_path: str) -> str:
-    """The address in the QR code of a certificate, printed from a page asked under another host name:
-    the code must still point at the configured public site."""
-    response = site.api.get(pdf_path, headers={"Host": "printed.example"})
+    """The address in the QR code of a certificate, printed from a page asked under another host name
+    the gateway serves (localhost, not the configured 127.0.0.1:port): the code must still point at
+    the configured public site."""
+    response = site.api.get(pdf_path, headers={"Host": "localhost"})
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf", response.text
     (url,) = decode_qr(pdf_pages(response.content)[0])
     assert url.startswith(site.url + "/")
