@@ -5,8 +5,10 @@ Nothing outside this package imports web3, eth-tester or py-evm.
 
 from .client import Chain, Event, Receipt
 from .errors import ChainError, ChainRevert
-from .registry import Application, Coupon, CouponWritten, Issuance, Registry, Request, Submitted, Written
-from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
+from .registry import (
+    Application, Coupon, CouponWritten, Invalidation, Issuance, Registry, Reissue, Request, Submitted, Written,
+)
+from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, ReissueStage, Role
 
 __all__ = [
     "Action",
@@ -19,10 +21,13 @@ __all__ = [
     "CouponState",
     "CouponWritten",
     "Event",
+    "Invalidation",
     "Issuance",
     "OffsetPurpose",
     "Receipt",
     "Registry",
+    "Reissue",
+    "ReissueStage",
     "Request",
     "Role",
     "Submitted",

@@ -52,6 +52,7 @@ def start(*, loss_notice_seconds: int = DEFAULT_LOSS_NOTICE_SECONDS) -> tuple[De
 
 
 REPORT_HASH = bytes.fromhex("22" * 32)
+OPINION_HASH = bytes.fromhex("33" * 32)
 
 
 def issue_coupon(
@@ -81,6 +82,8 @@ def issue_coupon(
         ),
         "validation_first": registry.sign_validation(nrb, application=app),
         "validation": registry.sign_validation(forestry, application=app),
+        "opinion": registry.issue_validation_opinion(center, application=app, opinion_hash=OPINION_HASH),
+        "eeb_review": registry.pass_eeb_review(departments[Role.EEB], application=app),
         "filing": registry.file(departments[Role.EEB], application=app, filing_number=f"赫环碳备〔2026〕{app}号"),
     }
     minted = registry.mint(departments[Role.GOV], application=app)

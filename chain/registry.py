@@ -14,7 +14,7 @@ from eth_account.signers.local import LocalAccount
 
 from . import compile as compiler
 from .client import DEFAULT_GAS, Chain, Receipt
-from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
+from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, ReissueStage, Role
 
 
 def coupon_number(year: int, issuance: int, seq: int) -> str:
@@ -84,6 +84,32 @@ class Request:
     action: Action
     counterparty: str
     amount_kg: int
+
+
+@dataclass(frozen=True)
+class Reissue:
+    """A lost coupon's reissue procedure (附件1 二)."""
+
+    stage: ReissueStage
+    supplement_required: bool  # the centre named missing items (一次性告知); the owner has not resubmitted
+    survey_paused: bool  # the review's clock is stopped for a field survey
+
+
+@dataclass(frozen=True)
+class VoidingSignatures:
+    """NRB's and FORESTRY's signatures on voiding a coupon found invalid, both on one reason and record."""
+
+    digest: bytes  # keccak256 of the signed reason and inspection record; empty before the first signature
+    nrb_signed: bool
+    forestry_signed: bool
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    """Why NRB and FORESTRY voided a coupon as invalid (§5 注销)."""
+
+    reason: str
+    inspection_hash: bytes  # sha256 of the inspection record (抽查记录)
 
 
 def read_number(chain: Chain, ledger, coupon_id: int) -> str:
@@ -221,6 +247,15 @@ class Registry:
     def sign_validation(self, signer: LocalAccount, *, application: int) -> Receipt:
         return self.send(signer, "sign_validation", application)
 
+    def issue_validation_opinion(self, signer: LocalAccount, *, application: int, opinion_hash: bytes) -> Receipt:
+        return self.send(signer, "issue_validation_opinion", application, opinion_hash)
+
+    def pass_eeb_review(self, signer: LocalAccount, *, application: int) -> Receipt:
+        return self.send(signer, "pass_eeb_review", application)
+
+    def return_to_center(self, signer: LocalAccount, *, application: int, reason: str) -> Receipt:
+        return self.send(signer, "return_to_center", application, reason)
+
     def file(self, signer: LocalAccount, *, application: int, filing_number: str) -> Receipt:
         return self.send(signer, "file", application, filing_number)
 
@@ -288,11 +323,38 @@ class Registry:
     def unfreeze(self, signer: LocalAccount, *, coupon: int) -> Receipt:
         return self.send(signer, "unfreeze", coupon)
 
+    def sign_voiding(self, signer: LocalAccount, *, coupon: int, reason: str, inspection_hash: bytes) -> Receipt:
+        return self.send(signer, "sign_voiding", coupon, reason, inspection_hash)
+
     def report_loss(self, signer: LocalAccount, *, coupon: int) -> Receipt:
         return self.send(signer, "report_loss", coupon)
 
     def withdraw_loss(self, signer: LocalAccount, *, coupon: int) -> Receipt:
         return self.send(signer, "withdraw_loss", coupon)
+
+    def pass_reissue_formal_review(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "pass_reissue_formal_review", coupon)
+
+    def require_reissue_supplement(self, signer: LocalAccount, *, coupon: int, missing_items: list[str]) -> Receipt:
+        return self.send(signer, "require_reissue_supplement", coupon, missing_items)
+
+    def resubmit_reissue(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "resubmit_reissue", coupon)
+
+    def pause_reissue_survey(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "pause_reissue_survey", coupon)
+
+    def resume_reissue_survey(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "resume_reissue_survey", coupon)
+
+    def pass_reissue_review(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "pass_reissue_review", coupon)
+
+    def register_reissue(self, signer: LocalAccount, *, coupon: int) -> Receipt:
+        return self.send(signer, "register_reissue", coupon)
+
+    def refuse_reissue(self, signer: LocalAccount, *, coupon: int, reason: str) -> Receipt:
+        return self.send(signer, "refuse_reissue", coupon, reason)
 
     def file_reissue(self, signer: LocalAccount, *, coupon: int, filing_number: str) -> Receipt:
         return self.send(signer, "file_reissue", coupon, filing_number)
@@ -325,5 +387,27 @@ class Registry:
         r = self.call("request_of", coupon_id)
         return Request(Action(r[0]), r[1], r[2])
 
+    def reissue_of(self, coupon_id: int) -> Reissue:
+        r = self.call("reissue_of", coupon_id)
+        return Reissue(ReissueStage(r[0]), r[1], r[2])
+
+    def frozen_from(self, coupon_id: int) -> CouponState | None:
+        """The state a FROZEN coupon returns to when unfrozen; None when not frozen."""
+        state = self.call("frozen_from", coupon_id)
+        return CouponState(state) if state else None
+
+    def voiding_signatures(self, coupon_id: int) -> VoidingSignatures:
+        return VoidingSignatures(*self.call("voiding_signatures", coupon_id))
+
+    def invalidation(self, coupon_id: int) -> Invalidation | None:
+        """Why the coupon was voided as invalid; None unless it was."""
+        reason = self.call("invalid_reason", coupon_id)
+        return Invalidation(reason, self.call("inspection_record", coupon_id)) if reason else None
+
     def application(self, application_id: int) -> Application:
         return Application.read(self.chain, self.applications, application_id)
+
+    def validation_opinion(self, application_id: int) -> bytes | None:
+        """The centre's current validation opinion document (sha256); None before it is issued or once returned."""
+        opinion = self.call("validation_opinions", application_id)
+        return opinion if opinion != bytes(32) else None

@@ -36,6 +36,19 @@ class ApplicationStatus(enum.IntFlag):
     FILED = 32
     ISSUED = 64
     REJECTED = 128
+    OPINION_FORWARDED = 256  # 附件1 一(三): the centre's validation opinion issued and forwarded to the EEB
+    EEB_REVIEWED = 512  # 附件1 一(四): the EEB's review passed; filing (备案签发) follows
+
+
+class ReissueStage(enum.IntEnum):
+    """A LOST_REPORTED coupon's stage in the reissue procedure (附件1 二); CouponLedger.reissue_stage."""
+
+    NONE = 0
+    REPORTED = 1  # 二(一) loss reported, notice running; the centre's formal review is next
+    FORMAL_OK = 2  # 二(二) formal review passed; the review (field survey excluded) is next
+    REVIEWED = 3  # 二(二) review passed; registration or refusal is next
+    REGISTERED = 4  # 二(三) registered and forwarded to the EEB for filing
+    FILED = 5  # 二(四) the EEB filed it; GOV reissues once the notice is over
 
 
 class Action(enum.IntFlag):

@@ -3,10 +3,11 @@
 # pragma evm-version cancun
 """
 @title Registration applications for natural-ecosystem carbon coupons
-@notice 附件1 一: 申请 → 形式审查 → 初审 → 审定 → 备案签发 → 制发.
+@notice 附件1 一: 申请 → 形式审查 → 初审 → 审定 → 审定意见 → 审核 → 备案签发 → 制发.
         The parcel guard lives here: a parcel on the CCER list (§2), a forest
         parcel with non-tending harvest planned in the period (§9), or a parcel
-        already filed for an overlapping monitoring period cannot be issued.
+        already filed for an overlapping monitoring period cannot be issued; the
+        CCER list and harvest plans are checked again at mint.
 """
 
 from snekmate.auth import access_control
@@ -32,6 +33,8 @@ flag Status:
     FILED
     ISSUED
     REJECTED
+    OPINION_FORWARDED
+    EEB_REVIEWED
 
 
 struct Application:
@@ -118,6 +121,23 @@ event ApplicationValidated:
     application: indexed(uint256)
     amount_kg: uint256
 
+# @dev CENTER issued its validation opinion (审定意见, 附件1 一(三)) and forwarded it to
+#      the EEB; `opinion_hash` is the sha256 of the opinion document; status OPINION_FORWARDED.
+event ValidationOpinionIssued:
+    application: indexed(uint256)
+    opinion_hash: bytes32
+
+# @dev EEB passed its review of the validated file (审核, 附件1 一(四)); status EEB_REVIEWED.
+event EebReviewPassed:
+    application: indexed(uint256)
+
+# @dev `department` (the EEB) returned the file to the centre with a reason (退回): the
+#      centre issues a new opinion; status VALIDATED.
+event ApplicationReturned:
+    application: indexed(uint256)
+    department: indexed(bytes32)
+    reason: String[256]
+
 # @dev EEB filed the application (备案签发) with its filing number; status FILED.
 event ApplicationFiled:
     application: indexed(uint256)
@@ -154,6 +174,8 @@ application_count: public(uint256)
 applications: HashMap[uint256, Application]
 parcels: HashMap[uint256, DynArray[bytes32, MAX_PARCELS]]
 filing_numbers: public(HashMap[uint256, String[64]])
+# @dev The centre's current validation opinion document (sha256): empty until issued, and again once returned.
+validation_opinions: public(HashMap[uint256, bytes32])
 
 # @dev Monitoring periods already filed per parcel, each packed start << 128 | end.
 filed_periods: HashMap[bytes32, DynArray[uint256, MAX_PERIODS]]
@@ -369,15 +391,61 @@ def sign_validation(application_id: uint256):
 
 
 @external
+def issue_validation_opinion(application_id: uint256, opinion_hash: bytes32):
+    """
+    @notice 审定意见 (CENTER, 附件1 一(三), within 2 working days): issues the
+            validation opinion on a validated application and forwards it to the EEB.
+    @param application_id A VALIDATED application.
+    @param opinion_hash sha256 of the signed opinion document.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._review(application_id, Status.VALIDATED)
+    assert opinion_hash != empty(bytes32), "applications: empty opinion"
+    self.validation_opinions[application_id] = opinion_hash
+    self._transition(application_id, Status.OPINION_FORWARDED)
+    log ValidationOpinionIssued(application=application_id, opinion_hash=opinion_hash)
+
+
+@external
+def pass_eeb_review(application_id: uint256):
+    """
+    @notice 审核 (EEB, 附件1 一(四), within 7 working days): the EEB approves the
+            forwarded file; filing (备案签发) follows.
+    @param application_id An OPINION_FORWARDED application.
+    """
+    access_control._check_role(roles.EEB, msg.sender)
+    self._review(application_id, Status.OPINION_FORWARDED)
+    self._transition(application_id, Status.EEB_REVIEWED)
+    log EebReviewPassed(application=application_id)
+
+
+@external
+def return_to_center(application_id: uint256, reason: String[256]):
+    """
+    @notice The EEB returns the file to the centre with its reason (退回, 附件1 一(四));
+            the centre must issue a new validation opinion.
+    @param application_id An OPINION_FORWARDED or EEB_REVIEWED application.
+    @param reason What the centre must correct.
+    """
+    access_control._check_role(roles.EEB, msg.sender)
+    self._review(application_id, Status.OPINION_FORWARDED | Status.EEB_REVIEWED)
+    assert len(reason) > 0, "applications: empty reason"
+    self.validation_opinions[application_id] = empty(bytes32)
+    self._transition(application_id, Status.VALIDATED)
+    log ApplicationReturned(application=application_id, department=roles.EEB, reason=reason)
+
+
+@external
 def file(application_id: uint256, filing_number: String[64]):
     """
-    @notice 备案签发 (EEB). Claims each parcel for the monitoring period, so
-            no other application can be filed for an overlapping period.
+    @notice 备案签发 (EEB, 附件1 一(四), within 2 working days of its review). Claims
+            each parcel for the monitoring period, so no other application can be
+            filed for an overlapping period.
     @param application_id The application.
     @param filing_number The filing number (备案文号) printed on the coupon.
     """
     access_control._check_role(roles.EEB, msg.sender)
-    app: Application = self._review(application_id, Status.VALIDATED)
+    app: Application = self._review(application_id, Status.EEB_REVIEWED)
     assert len(filing_number) > 0, "applications: empty filing number"
     period: uint256 = (app.period_start << 128) | app.period_end
     for parcel: bytes32 in self.parcels[application_id]:
@@ -394,7 +462,7 @@ def reject(application_id: uint256, reason: String[256]):
     """
     @notice Rejects the application with a reason at the caller's review step:
             CENTER at formal or preliminary review, NRB or FORESTRY at
-            validation, EEB at filing.
+            validation, EEB at its review or filing.
     @param application_id The application.
     @param reason Why, as told to the applicant.
     """
@@ -405,7 +473,7 @@ def reject(application_id: uint256, reason: String[256]):
     elif department == roles.NRB or department == roles.FORESTRY:
         step = Status.PRELIM_OK
     elif department == roles.EEB:
-        step = Status.VALIDATED
+        step = Status.OPINION_FORWARDED | Status.EEB_REVIEWED
     assert step != empty(Status), "access_control: account is missing role"
     assert len(reason) > 0, "applications: empty reason"
     self._review(application_id, step)
@@ -417,7 +485,8 @@ def reject(application_id: uint256, reason: String[256]):
 def mark_issued(application_id: uint256, minter: address) -> (address, uint256):
     """
     @notice Called by the ledger when GOV mints: FILED becomes ISSUED, once.
-            A parcel put on the CCER list after filing still cannot be issued (§2).
+            A parcel put on the CCER list (§2), or given a non-tending harvest plan
+            in the period (§9), after filing still cannot be issued.
     @param application_id The application.
     @param minter The GOV account minting; it may not mint its own department's application.
     @return address The applicant, first holder of the coupon.
@@ -428,8 +497,10 @@ def mark_issued(application_id: uint256, minter: address) -> (address, uint256):
     self._expect(self.applications[application_id].status, Status.FILED)
     applicant: address = self.applications[application_id].applicant
     self._check_not_own(applicant, self.applications[application_id].applicant_department, minter)
+    start: uint256 = self.applications[application_id].period_start
+    end: uint256 = self.applications[application_id].period_end
     for parcel: bytes32 in self.parcels[application_id]:
-        assert not self.ccer_listed[parcel], "applications: parcel on CCER list"
+        self._check_eligible(parcel, start, end)
     self._transition(application_id, Status.ISSUED)
     log ApplicationIssued(application=application_id)
     return applicant, self.applications[application_id].attested_kg
@@ -544,11 +615,10 @@ def _expect(status: Status, expected: Status):
 
 @internal
 @view
-def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
+def _check_eligible(parcel: bytes32, start: uint256, end: uint256):
     """
-    @dev The parcel guard (DESIGN §4 invariant 4): the parcel is not on the CCER
-         list (§2), has no non-tending harvest planned in the period (§9), and is
-         not filed for an overlapping period.
+    @dev The parcel is not on the CCER list (§2) and has no non-tending harvest
+         planned in the period (§9): checked at submission, filing and mint.
     @param parcel keccak256 of the parcel number.
     @param start Monitoring period start (inclusive).
     @param end Monitoring period end (exclusive).
@@ -557,6 +627,19 @@ def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
     for plan: HarvestPlan in self.harvest_plans[parcel]:
         if plan.end > start and plan.start < end:
             assert plan.tending, "applications: harvest planned in period"
+
+
+@internal
+@view
+def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
+    """
+    @dev The parcel guard (DESIGN §4 invariant 4): the parcel is eligible
+         (`_check_eligible`) and not filed for an overlapping period.
+    @param parcel keccak256 of the parcel number.
+    @param start Monitoring period start (inclusive).
+    @param end Monitoring period end (exclusive).
+    """
+    self._check_eligible(parcel, start, end)
     for period: uint256 in self.filed_periods[parcel]:
         filed_start: uint256 = period >> 128
         filed_end: uint256 = period & convert(max_value(uint128), uint256)
@@ -582,7 +665,11 @@ def _transition(application_id: uint256, to: Status):
     elif status == Status.PRELIM_OK:
         allowed = Status.VALIDATED | Status.REJECTED
     elif status == Status.VALIDATED:
-        allowed = Status.FILED | Status.REJECTED
+        allowed = Status.OPINION_FORWARDED
+    elif status == Status.OPINION_FORWARDED:
+        allowed = Status.EEB_REVIEWED | Status.VALIDATED | Status.REJECTED
+    elif status == Status.EEB_REVIEWED:
+        allowed = Status.FILED | Status.VALIDATED | Status.REJECTED
     elif status == Status.FILED:
         allowed = Status.ISSUED
     assert to in allowed, "applications: transition not allowed"

@@ -9,6 +9,9 @@
         one carbon cannot be sold, pledged or offset twice (§7 "一碳多卖").
         Partial amounts split a coupon into two children that carry
         sub-blocks of its serial block; the parent becomes SPLIT.
+        Supervision (§6) freezes a coupon in any live state and restores that
+        state; NRB and FORESTRY jointly void a coupon found invalid (§5 注销).
+        A lost coupon is reissued through the stages of 附件1 二.
 """
 
 from snekmate.auth import access_control
@@ -81,6 +84,24 @@ struct Request:
 struct Holding:
     owner: address
     state: CouponState
+
+
+# @dev The `reissues` word of a LOST_REPORTED coupon, unpacked: its stage in the
+#      reissue procedure (附件1 二, REISSUE_* below), whether the centre's formal
+#      review awaits the owner's supplement (一次性告知), and whether the review's
+#      clock is stopped for a field survey.
+struct Reissue:
+    stage: uint256
+    supplement_required: bool
+    survey_paused: bool
+
+
+# @dev NRB's and FORESTRY's signatures on voiding a coupon found invalid (§5 注销):
+#      both sign the same reason and inspection record, keccak256 of which is `digest`.
+struct VoidingSignatures:
+    digest: bytes32
+    nrb_signed: bool
+    forestry_signed: bool
 
 
 # @dev The `blocks` word of a coupon, unpacked.
@@ -181,13 +202,15 @@ event PledgeEnforced:
     owner: indexed(address)
     pledgee: indexed(address)
 
-# @dev A supervising `department` (NRB, FORESTRY or EEB) froze the coupon (§6).
+# @dev A supervising `department` (NRB, FORESTRY or EEB) froze the coupon (§6) in
+#      `previous_state`, the state an unfreeze restores.
 event CouponFrozen:
     coupon: indexed(uint256)
     department: indexed(bytes32)
     reason: String[256]
+    previous_state: CouponState
 
-# @dev A supervising `department` lifted the freeze.
+# @dev A supervising `department` lifted the freeze; CouponMoved names the restored state.
 event CouponUnfrozen:
     coupon: indexed(uint256)
     department: indexed(bytes32)
@@ -201,6 +224,41 @@ event LossReported:
 event LossWithdrawn:
     coupon: indexed(uint256)
 
+# @dev CENTER passed the reissue application's formal review (附件1 二(二) 形式审查).
+event ReissueFormalReviewPassed:
+    coupon: indexed(uint256)
+
+# @dev CENTER named every missing item of the reissue application at once (一次性告知).
+event ReissueSupplementRequired:
+    coupon: indexed(uint256)
+    missing_items: DynArray[String[100], MAX_ITEMS]
+
+# @dev The owner resubmitted the reissue application; the formal review's clock restarts.
+event ReissueResubmitted:
+    coupon: indexed(uint256)
+
+# @dev CENTER stopped the reissue review's clock for a field survey.
+event ReissueSurveyPaused:
+    coupon: indexed(uint256)
+
+# @dev CENTER restarted the reissue review's clock after the field survey.
+event ReissueSurveyResumed:
+    coupon: indexed(uint256)
+
+# @dev CENTER passed the reissue review (附件1 二(二) 审查).
+event ReissueReviewPassed:
+    coupon: indexed(uint256)
+
+# @dev CENTER registered the reissue (附件1 二(三) 补发登记) and forwarded it to the EEB.
+event ReissueRegistered:
+    coupon: indexed(uint256)
+
+# @dev CENTER refused the reissue with its reason (附件1 二(三)); the loss report ends
+#      and CouponMoved says ACTIVE.
+event ReissueRefused:
+    coupon: indexed(uint256)
+    reason: String[256]
+
 # @dev EEB filed the reissue of a lost coupon (附件1 二(四)).
 event ReissueFiled:
     coupon: indexed(uint256)
@@ -210,6 +268,21 @@ event ReissueFiled:
 event CouponVoided:
     coupon: indexed(uint256)
     replaced_by: indexed(uint256)
+
+# @dev NRB or FORESTRY (`department`) signed the voiding of a coupon found invalid (§5 注销)
+#      with its reason and the sha256 of the inspection record (抽查记录). A signature on a
+#      different reason or record starts over: both must sign the same.
+event VoidingSigned:
+    coupon: indexed(uint256)
+    department: indexed(bytes32)
+    reason: String[256]
+    inspection_hash: bytes32
+
+# @dev NRB and FORESTRY both signed: the coupon is VOIDED as invalid, not replaced.
+event CouponInvalidated:
+    coupon: indexed(uint256)
+    reason: String[256]
+    inspection_hash: bytes32
 
 # @dev EEB retired the coupon for an offset (抵销凭证, §14-15); the transaction
 #      hash is the certificate id, and the event carries everything it shows.
@@ -251,6 +324,13 @@ pledgee_of: public(HashMap[uint256, address])
 loss_notice_end: public(HashMap[uint256, uint256])
 reissue_filing: public(HashMap[uint256, String[64]])
 replaced_by: public(HashMap[uint256, uint256])
+# @dev The state a FROZEN coupon was frozen in, empty otherwise.
+frozen_from: public(HashMap[uint256, CouponState])
+reissues: HashMap[uint256, uint256]
+voiding_signatures: public(HashMap[uint256, VoidingSignatures])
+# @dev Why NRB and FORESTRY voided a coupon as invalid, and the inspection record's sha256.
+invalid_reason: public(HashMap[uint256, String[256]])
+inspection_record: public(HashMap[uint256, bytes32])
 
 applications: public(immutable(IApplicationRegistry))
 loss_notice_seconds: public(immutable(uint256))
@@ -260,6 +340,15 @@ MASK_32: constant(uint256) = 2**32 - 1
 MASK_64: constant(uint256) = 2**64 - 1
 MASK_160: constant(uint256) = 2**160 - 1
 UTC8: constant(uint256) = 8 * 3600
+MAX_ITEMS: constant(uint256) = 16
+
+# @dev Stages of the reissue procedure (附件1 二), as `reissue_stage` reads them.
+REISSUE_NONE: constant(uint256) = 0
+REISSUE_REPORTED: constant(uint256) = 1
+REISSUE_FORMAL_OK: constant(uint256) = 2
+REISSUE_REVIEWED: constant(uint256) = 3
+REISSUE_REGISTERED: constant(uint256) = 4
+REISSUE_FILED: constant(uint256) = 5
 
 
 @deploy
@@ -498,28 +587,76 @@ def enforce_pledge(coupon_id: uint256):
 @external
 def freeze(coupon_id: uint256, reason: String[256]):
     """
-    @notice NRB, FORESTRY or EEB freezes a coupon under supervision.
-    @param coupon_id An ACTIVE coupon.
+    @notice NRB, FORESTRY or EEB freezes a coupon under supervision, in any
+            live state; no step but unfreezing and voiding acts on it while frozen.
+    @param coupon_id An ACTIVE, LISTED, PLEDGED or LOST_REPORTED coupon.
     @param reason The supervision finding.
     """
     department: bytes32 = self._supervisor()
-    self._expect(self._state(coupon_id), CouponState.ACTIVE)
+    state: CouponState = self._state(coupon_id)
+    self._expect_live(state)
+    assert state != CouponState.FROZEN, "ledger: coupon already frozen"
     # A consent given before supervision stepped in must be given again.
     self.requests[coupon_id] = 0
+    self.frozen_from[coupon_id] = state
     self._move(coupon_id, self._owner(coupon_id), CouponState.FROZEN)
-    log CouponFrozen(coupon=coupon_id, department=department, reason=reason)
+    log CouponFrozen(coupon=coupon_id, department=department, reason=reason, previous_state=state)
 
 
 @external
 def unfreeze(coupon_id: uint256):
     """
-    @notice NRB, FORESTRY or EEB lifts a freeze.
+    @notice NRB, FORESTRY or EEB lifts a freeze: the coupon returns to the state
+            it was frozen in (a listing, pledge or loss report resumes).
     @param coupon_id A FROZEN coupon.
     """
     department: bytes32 = self._supervisor()
     self._expect(self._state(coupon_id), CouponState.FROZEN)
-    self._move(coupon_id, self._owner(coupon_id), CouponState.ACTIVE)
+    previous: CouponState = self.frozen_from[coupon_id]
+    self.frozen_from[coupon_id] = empty(CouponState)
+    self._move(coupon_id, self._owner(coupon_id), previous)
     log CouponUnfrozen(coupon=coupon_id, department=department)
+
+
+@external
+def sign_voiding(coupon_id: uint256, reason: String[256], inspection_hash: bytes32):
+    """
+    @notice 注销 of a coupon found invalid (§5, §6): NRB and FORESTRY jointly, in
+            either order, each signing the same reason and inspection record. The
+            second signature voids the coupon; it is not replaced.
+    @param coupon_id A coupon in any live state, FROZEN included.
+    @param reason The finding that makes the coupon invalid.
+    @param inspection_hash sha256 of the inspection record (抽查记录).
+    """
+    department: bytes32 = roles.department_of[msg.sender]
+    assert department in [roles.NRB, roles.FORESTRY], "access_control: account is missing role"
+    self._expect_live(self._state(coupon_id))
+    assert len(reason) > 0, "ledger: empty reason"
+    assert inspection_hash != empty(bytes32), "ledger: empty inspection record"
+    digest: bytes32 = keccak256(abi_encode(reason, inspection_hash))
+    signatures: VoidingSignatures = self.voiding_signatures[coupon_id]
+    if signatures.digest != digest:
+        signatures = VoidingSignatures(digest=digest, nrb_signed=False, forestry_signed=False)
+    if department == roles.NRB:
+        assert not signatures.nrb_signed, "ledger: already signed"
+        signatures.nrb_signed = True
+    else:
+        assert not signatures.forestry_signed, "ledger: already signed"
+        signatures.forestry_signed = True
+    log VoidingSigned(coupon=coupon_id, department=department, reason=reason, inspection_hash=inspection_hash)
+    if not (signatures.nrb_signed and signatures.forestry_signed):
+        self.voiding_signatures[coupon_id] = signatures
+        return
+    self.voiding_signatures[coupon_id] = empty(VoidingSignatures)
+    # Nothing may act on the coupon again: its consent, pledge, freeze and loss report end with it.
+    self.requests[coupon_id] = 0
+    self.pledgee_of[coupon_id] = empty(address)
+    self.frozen_from[coupon_id] = empty(CouponState)
+    self._end_loss(coupon_id)
+    self.invalid_reason[coupon_id] = reason
+    self.inspection_record[coupon_id] = inspection_hash
+    self._move(coupon_id, self._owner(coupon_id), CouponState.VOIDED)
+    log CouponInvalidated(coupon=coupon_id, reason=reason, inspection_hash=inspection_hash)
 
 
 # ---------------------------------------------------------------- loss and reissue (§12, 附件1 二)
@@ -527,7 +664,8 @@ def unfreeze(coupon_id: uint256):
 @external
 def report_loss(coupon_id: uint256):
     """
-    @notice CENTER records the owner's loss report; the public notice starts.
+    @notice CENTER records the owner's loss report and reissue application
+            (附件1 二(一), 附件3); the public notice starts.
     @param coupon_id An ACTIVE coupon with a LOSS request.
     """
     access_control._check_role(roles.CENTER, msg.sender)
@@ -536,33 +674,156 @@ def report_loss(coupon_id: uint256):
     self._move(coupon_id, self._owner(coupon_id), CouponState.LOST_REPORTED)
     notice_end: uint256 = block.timestamp + loss_notice_seconds
     self.loss_notice_end[coupon_id] = notice_end
+    self.reissues[coupon_id] = self._pack_reissue(
+        Reissue(stage=REISSUE_REPORTED, supplement_required=False, survey_paused=False)
+    )
     log LossReported(coupon=coupon_id, notice_end=notice_end)
 
 
 @external
 def withdraw_loss(coupon_id: uint256):
     """
-    @notice CENTER withdraws a loss report (the certificate was found).
+    @notice CENTER withdraws a loss report (the certificate was found), at any
+            stage before the EEB filed the reissue.
     @param coupon_id A LOST_REPORTED coupon.
     """
     access_control._check_role(roles.CENTER, msg.sender)
-    self._expect(self._state(coupon_id), CouponState.LOST_REPORTED)
-    self.loss_notice_end[coupon_id] = 0
-    self.reissue_filing[coupon_id] = empty(String[64])
+    self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REGISTERED)
+    self._end_loss(coupon_id)
     self._move(coupon_id, self._owner(coupon_id), CouponState.ACTIVE)
     log LossWithdrawn(coupon=coupon_id)
 
 
 @external
+def pass_reissue_formal_review(coupon_id: uint256):
+    """
+    @notice 形式审查通过 of the reissue application (CENTER, 附件1 二(二), 2 working days).
+    @param coupon_id A LOST_REPORTED coupon at stage REPORTED, no supplement outstanding.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REPORTED)
+    assert not reissue.supplement_required, "ledger: supplement pending"
+    reissue.stage = REISSUE_FORMAL_OK
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueFormalReviewPassed(coupon=coupon_id)
+
+
+@external
+def require_reissue_supplement(coupon_id: uint256, missing_items: DynArray[String[100], MAX_ITEMS]):
+    """
+    @notice Returns the reissue application for supplement, naming every missing
+            item at once (一次性告知, 附件1 二(二)).
+    @param coupon_id A LOST_REPORTED coupon at stage REPORTED.
+    @param missing_items All missing or deficient documents.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REPORTED)
+    assert len(missing_items) > 0, "ledger: no missing items"
+    assert not reissue.supplement_required, "ledger: supplement already required"
+    reissue.supplement_required = True
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueSupplementRequired(coupon=coupon_id, missing_items=missing_items)
+
+
+@external
+def resubmit_reissue(coupon_id: uint256):
+    """
+    @notice The owner resubmits the supplemented reissue application; the formal
+            review's clock restarts.
+    @param coupon_id The owner's LOST_REPORTED coupon, a supplement required.
+    """
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REPORTED)
+    assert self._owner(coupon_id) == msg.sender, "ledger: not owner"
+    assert reissue.supplement_required, "ledger: no supplement required"
+    reissue.supplement_required = False
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueResubmitted(coupon=coupon_id)
+
+
+@external
+def pause_reissue_survey(coupon_id: uint256):
+    """
+    @notice Stops the reissue review's clock for a field survey (不含外业调查时间).
+    @param coupon_id A LOST_REPORTED coupon at stage FORMAL_OK.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
+    assert not reissue.survey_paused, "ledger: survey already paused"
+    reissue.survey_paused = True
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueSurveyPaused(coupon=coupon_id)
+
+
+@external
+def resume_reissue_survey(coupon_id: uint256):
+    """
+    @notice Restarts the reissue review's clock after the field survey.
+    @param coupon_id A LOST_REPORTED coupon at stage FORMAL_OK, its survey paused.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
+    assert reissue.survey_paused, "ledger: survey not paused"
+    reissue.survey_paused = False
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueSurveyResumed(coupon=coupon_id)
+
+
+@external
+def pass_reissue_review(coupon_id: uint256):
+    """
+    @notice 审查通过 of the reissue application (CENTER, 附件1 二(二), 7 working days,
+            field survey excluded).
+    @param coupon_id A LOST_REPORTED coupon at stage FORMAL_OK, no survey in progress.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
+    assert not reissue.survey_paused, "ledger: field survey in progress"
+    reissue.stage = REISSUE_REVIEWED
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueReviewPassed(coupon=coupon_id)
+
+
+@external
+def register_reissue(coupon_id: uint256):
+    """
+    @notice 补发登记 (CENTER, 附件1 二(三), 2 working days), forwarded to the EEB for filing.
+    @param coupon_id A LOST_REPORTED coupon at stage REVIEWED.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_REVIEWED, REISSUE_REVIEWED)
+    reissue.stage = REISSUE_REGISTERED
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueRegistered(coupon=coupon_id)
+
+
+@external
+def refuse_reissue(coupon_id: uint256, reason: String[256]):
+    """
+    @notice The centre refuses the reissue with its reason (附件1 二(三) 告知申请人原因):
+            the loss report ends and the coupon is ACTIVE again.
+    @param coupon_id A LOST_REPORTED coupon at stage REPORTED, FORMAL_OK or REVIEWED.
+    @param reason Why, as told to the owner.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REVIEWED)
+    assert len(reason) > 0, "ledger: empty reason"
+    self._end_loss(coupon_id)
+    self._move(coupon_id, self._owner(coupon_id), CouponState.ACTIVE)
+    log ReissueRefused(coupon=coupon_id, reason=reason)
+
+
+@external
 def file_reissue(coupon_id: uint256, filing_number: String[64]):
     """
-    @notice EEB files the reissue (附件1 二(四) 备案签发).
-    @param coupon_id A LOST_REPORTED coupon.
+    @notice EEB files the registered reissue (附件1 二(四) 备案签发, 2 working days).
+    @param coupon_id A LOST_REPORTED coupon at stage REGISTERED.
     @param filing_number The reissue filing number.
     """
     access_control._check_role(roles.EEB, msg.sender)
-    self._expect(self._state(coupon_id), CouponState.LOST_REPORTED)
+    reissue: Reissue = self._at_stage(coupon_id, REISSUE_REGISTERED, REISSUE_REGISTERED)
     assert len(filing_number) > 0, "ledger: empty filing number"
+    reissue.stage = REISSUE_FILED
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
     self.reissue_filing[coupon_id] = filing_number
     log ReissueFiled(coupon=coupon_id, filing_number=filing_number)
 
@@ -570,16 +831,18 @@ def file_reissue(coupon_id: uint256, filing_number: String[64]):
 @external
 def reissue(coupon_id: uint256) -> uint256:
     """
-    @notice GOV reissues (补发) after the notice period and the EEB filing:
-            the old coupon is VOIDED and a new number takes its serial block.
-    @param coupon_id A LOST_REPORTED coupon.
+    @notice GOV reissues (补发, 附件1 二(五)) once the EEB filed it and the notice
+            period is over: the old coupon is VOIDED and a new number takes its serial block.
+    @param coupon_id A LOST_REPORTED coupon at stage FILED.
     @return uint256 The new coupon id.
     """
     access_control._check_role(roles.GOV, msg.sender)
     coupon: Coupon = self._load(coupon_id)
     self._expect(coupon.state, CouponState.LOST_REPORTED)
-    assert len(self.reissue_filing[coupon_id]) > 0, "ledger: reissue not filed"
+    assert self._unpack_reissue(self.reissues[coupon_id]).stage == REISSUE_FILED, "ledger: reissue not filed"
     assert block.timestamp >= self.loss_notice_end[coupon_id], "ledger: notice period not over"
+    # The old coupon keeps its notice end and filing number: the replacement shows them.
+    self.reissues[coupon_id] = 0
     self._move(coupon_id, coupon.owner, CouponState.VOIDED)
     new_id: uint256 = self._create(
         coupon.issuance, coupon.first_serial, coupon.last_serial, coupon.owner, CouponState.ACTIVE, 0, coupon_id
@@ -650,6 +913,28 @@ def issuance(issuance_id: uint256) -> Issuance:
     @return Issuance Application, year (UTC+8), amount and coupons numbered so far.
     """
     return self._unpack_issuance(self.issuances[issuance_id])
+
+
+@external
+@view
+def reissue_stage(coupon_id: uint256) -> uint256:
+    """
+    @notice Reads a lost coupon's stage in the reissue procedure (附件1 二).
+    @param coupon_id The coupon id.
+    @return uint256 0 none, 1 reported, 2 formal review passed, 3 reviewed, 4 registered, 5 filed.
+    """
+    return self._unpack_reissue(self.reissues[coupon_id]).stage
+
+
+@external
+@view
+def reissue_of(coupon_id: uint256) -> Reissue:
+    """
+    @notice Reads a lost coupon's reissue procedure.
+    @param coupon_id The coupon id.
+    @return Reissue Its stage, whether a supplement is outstanding, whether a field survey is under way.
+    """
+    return self._unpack_reissue(self.reissues[coupon_id])
 
 
 @external
@@ -734,6 +1019,48 @@ def _expect(state: CouponState, expected: CouponState):
 
 @internal
 @view
+def _expect_live(state: CouponState):
+    """
+    @dev Reverts unless `state` is live (ACTIVE, LISTED, PLEDGED, FROZEN or LOST_REPORTED).
+    @param state The coupon's state (empty for an unknown coupon).
+    """
+    assert state != empty(CouponState), "ledger: unknown coupon"
+    live: CouponState = (
+        CouponState.ACTIVE | CouponState.LISTED | CouponState.PLEDGED | CouponState.FROZEN | CouponState.LOST_REPORTED
+    )
+    assert state in live, "ledger: coupon not live"
+
+
+@internal
+@view
+def _at_stage(coupon_id: uint256, earliest: uint256, latest: uint256) -> Reissue:
+    """
+    @dev A reissue step's preconditions: the coupon is LOST_REPORTED (so not frozen)
+         and its reissue is at a stage from `earliest` to `latest`.
+    @param coupon_id The coupon id.
+    @param earliest The first stage the step acts on.
+    @param latest The last stage the step acts on.
+    @return Reissue The coupon's reissue procedure.
+    """
+    self._expect(self._state(coupon_id), CouponState.LOST_REPORTED)
+    reissue: Reissue = self._unpack_reissue(self.reissues[coupon_id])
+    assert reissue.stage >= earliest and reissue.stage <= latest, "ledger: wrong reissue stage"
+    return reissue
+
+
+@internal
+def _end_loss(coupon_id: uint256):
+    """
+    @dev Ends a loss report that did not lead to a reissue: its notice, filing and stage.
+    @param coupon_id The coupon id.
+    """
+    self.loss_notice_end[coupon_id] = 0
+    self.reissue_filing[coupon_id] = empty(String[64])
+    self.reissues[coupon_id] = 0
+
+
+@internal
+@view
 def _supervisor() -> bytes32:
     """
     @dev Reverts unless the caller signs for a supervising department (§6).
@@ -779,13 +1106,21 @@ def _move(coupon_id: uint256, owner: address, to: CouponState):
             | CouponState.LOST_REPORTED
             | CouponState.RETIRED
             | CouponState.SPLIT
+            | CouponState.VOIDED
         )
     elif state == CouponState.LISTED:
-        allowed = CouponState.ACTIVE | CouponState.SPLIT
-    elif state == CouponState.PLEDGED or state == CouponState.FROZEN:
-        allowed = CouponState.ACTIVE
-    elif state == CouponState.LOST_REPORTED:
-        allowed = CouponState.ACTIVE | CouponState.VOIDED
+        allowed = CouponState.ACTIVE | CouponState.SPLIT | CouponState.FROZEN | CouponState.VOIDED
+    elif state == CouponState.PLEDGED or state == CouponState.LOST_REPORTED:
+        allowed = CouponState.ACTIVE | CouponState.FROZEN | CouponState.VOIDED
+    elif state == CouponState.FROZEN:
+        # Back to the state it was frozen in.
+        allowed = (
+            CouponState.ACTIVE
+            | CouponState.LISTED
+            | CouponState.PLEDGED
+            | CouponState.LOST_REPORTED
+            | CouponState.VOIDED
+        )
     assert to in allowed, "ledger: transition not allowed"
     self.holders[coupon_id] = self._pack_holding(Holding(owner=owner, state=to))
     log CouponMoved(coupon=coupon_id, owner=owner, state=to)
@@ -975,6 +1310,30 @@ def _unpack_request(word: uint256) -> Request:
         counterparty=convert(convert((word >> 8) & MASK_160, uint160), address),
         amount_kg=word >> 168,
     )
+
+
+@internal
+@pure
+def _pack_reissue(reissue: Reissue) -> uint256:
+    """
+    @dev The `reissues` word: stage (bits 0-7) | supplement required (8) | survey paused (9).
+    @param reissue The reissue procedure.
+    @return uint256 The word.
+    """
+    return reissue.stage | (convert(reissue.supplement_required, uint256) << 8) | (
+        convert(reissue.survey_paused, uint256) << 9
+    )
+
+
+@internal
+@pure
+def _unpack_reissue(word: uint256) -> Reissue:
+    """
+    @dev Reverses `_pack_reissue`; an unwritten word reads as no reissue.
+    @param word A `reissues` word.
+    @return Reissue The reissue procedure.
+    """
+    return Reissue(stage=word & 255, supplement_required=(word >> 8) & 1 == 1, survey_paused=(word >> 9) & 1 == 1)
 
 
 @internal

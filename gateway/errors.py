@@ -65,6 +65,19 @@ REVERTS: dict[str, tuple[int, str]] = {
     "ledger: empty filing number": (422, "EMPTY_FILING_NUMBER"),
     "ledger: reissue not filed": (409, "REISSUE_NOT_FILED"),
     "ledger: notice period not over": (409, "NOTICE_PERIOD_NOT_OVER"),
+    "ledger: coupon not live": (409, "COUPON_NOT_LIVE"),
+    "ledger: coupon already frozen": (409, "COUPON_ALREADY_FROZEN"),
+    "ledger: empty reason": (422, "EMPTY_REASON"),
+    "ledger: empty inspection record": (422, "EMPTY_INSPECTION_RECORD"),
+    "ledger: already signed": (409, "ALREADY_SIGNED"),
+    "ledger: wrong reissue stage": (409, "REISSUE_WRONG_STAGE"),
+    "ledger: no missing items": (422, "NO_MISSING_ITEMS"),
+    "ledger: supplement already required": (409, "SUPPLEMENT_ALREADY_REQUIRED"),
+    "ledger: supplement pending": (409, "SUPPLEMENT_PENDING"),
+    "ledger: no supplement required": (409, "SUPPLEMENT_NOT_REQUIRED"),
+    "ledger: survey already paused": (409, "FIELD_SURVEY_IN_PROGRESS"),
+    "ledger: survey not paused": (409, "FIELD_SURVEY_NOT_PAUSED"),
+    "ledger: field survey in progress": (409, "FIELD_SURVEY_IN_PROGRESS"),
     "ledger: transition not allowed": (409, "TRANSITION_NOT_ALLOWED"),
     "applications: unknown application": (404, "APPLICATION_NOT_FOUND"),
     "applications: wrong status": (409, "APPLICATION_WRONG_STATUS"),
@@ -95,6 +108,7 @@ REVERTS: dict[str, tuple[int, str]] = {
     "applications: no missing items": (422, "NO_MISSING_ITEMS"),
     "applications: empty reason": (422, "EMPTY_REASON"),
     "applications: empty filing number": (422, "EMPTY_FILING_NUMBER"),
+    "applications: empty opinion": (422, "EMPTY_OPINION"),
 }
 
 

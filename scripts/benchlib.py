@@ -85,7 +85,7 @@ class Miner:
         application: int, parcel: bytes, amount_kg: int, report: bytes, period: tuple[int, int] = PERIOD,
     ) -> list:
         """The walk of application number `application` from submission to mint, each step signed by its
-        department (chain.devnet.issue_coupon's walk): eight transactions, to be mined in this order."""
+        department (chain.devnet.issue_coupon's walk): ten transactions, to be mined in this order."""
         data, app = self.data, application
         return [
             self.sign(applicant, applications, data(
@@ -97,6 +97,9 @@ class Miner:
                       data("ApplicationRegistry", "attest_report", app, report, amount_kg)),
             self.sign(departments[Role.NRB], applications, data("ApplicationRegistry", "sign_validation", app)),
             self.sign(departments[Role.FORESTRY], applications, data("ApplicationRegistry", "sign_validation", app)),
+            self.sign(departments[Role.CENTER], applications,
+                      data("ApplicationRegistry", "issue_validation_opinion", app, report)),
+            self.sign(departments[Role.EEB], applications, data("ApplicationRegistry", "pass_eeb_review", app)),
             self.sign(departments[Role.EEB], applications,
                       data("ApplicationRegistry", "file", app, f"赫环碳备〔2026〕{app}号")),
             self.sign(departments[Role.GOV], ledger, data("CouponLedger", "mint", app)),

@@ -24,6 +24,7 @@ GOALS = {"transfer": 46_000, "offset_full": 50_000, "mint": 150_000}
 ZERO = "0x" + "00" * 20
 REPORT = devnet.REPORT_HASH
 TERM_END = 1_893_427_200
+INSPECTION = keccak(text="inspection record")
 NOTES = {
     "mint_first": "first mint of a fresh ledger also initialises the issuance and coupon counters",
     "mint": "a later mint, counters already set",
@@ -31,6 +32,8 @@ NOTES = {
     "transfer": "CENTER's transfer registration of a whole coupon",
     "trade_partial": "partial amounts create two child coupons (two words each)",
     "offset_partial": "as trade_partial",
+    "freeze": "stores the state to restore",
+    "voiding": "the second signature: stores the reason and inspection record",
 }
 
 
@@ -78,12 +81,21 @@ def measure() -> dict[str, int]:
     pledged = mint()
     request(pledged, Action.PLEDGE, holder, pledgee.address)
     step("pledge", dep[Role.FINANCE], "register_pledge", pledged, 30_000_000, TERM_END)
+    step("freeze_pledged", dep[Role.NRB], "freeze", pledged, "抽查")
+    step("unfreeze_pledged", dep[Role.NRB], "unfreeze", pledged)
     step("release", pledgee, "release_pledge", pledged)
     step("freeze", dep[Role.NRB], "freeze", pledged, "抽查")
     step("unfreeze", dep[Role.NRB], "unfreeze", pledged)
 
     request(pledged, Action.LOSS, holder)
     step("loss_report", dep[Role.CENTER], "report_loss", pledged)
+    step("reissue_supplement", dep[Role.CENTER], "require_reissue_supplement", pledged, ["挂失公告报纸版面"])
+    step("reissue_resubmit", holder, "resubmit_reissue", pledged)
+    step("reissue_formal_review", dep[Role.CENTER], "pass_reissue_formal_review", pledged)
+    step("reissue_survey_pause", dep[Role.CENTER], "pause_reissue_survey", pledged)
+    step("reissue_survey_resume", dep[Role.CENTER], "resume_reissue_survey", pledged)
+    step("reissue_review", dep[Role.CENTER], "pass_reissue_review", pledged)
+    step("reissue_registration", dep[Role.CENTER], "register_reissue", pledged)
     step("reissue_filing", dep[Role.EEB], "file_reissue", pledged, "赫环碳补〔2026〕1号")
     net.evm.time_travel(net.evm.chain.timestamp() + devnet.DEFAULT_LOSS_NOTICE_SECONDS + 1)
     reissued = step("reissue", dep[Role.GOV], "reissue", pledged).event("CouponVoided").args["replaced_by"]
@@ -93,6 +105,10 @@ def measure() -> dict[str, int]:
     partial = mint()
     request(partial, Action.OFFSET, holder, amount=1_000)
     step("offset_partial", dep[Role.EEB], "retire", partial, int(OffsetPurpose.GREEN_POINTS), "低碳积分用户", "GP-0001")
+
+    invalid = mint()
+    step("voiding_first", dep[Role.NRB], "sign_voiding", invalid, "抽查发现宗地重复登记", INSPECTION)
+    step("voiding", dep[Role.FORESTRY], "sign_voiding", invalid, "抽查发现宗地重复登记", INSPECTION)
     return gas
 
 
@@ -101,11 +117,11 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the operation → gas object here")
     args = parser.parse_args()
     gas = measure()
-    print(f"{'operation':<20} {'gas':>10} {'goal':>10}  note")
+    print(f"{'operation':<22} {'gas':>10} {'goal':>10}  note")
     for name, used in gas.items():
         goal = GOALS.get(name)
         mark = "" if goal is None else (" ok" if used <= goal else " OVER")
-        print(f"{name:<20} {used:>10,} {goal or '':>10}{mark}  {NOTES.get(name, '')}")
+        print(f"{name:<22} {used:>10,} {goal or '':>10}{mark}  {NOTES.get(name, '')}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(gas, indent=2) + "\n")

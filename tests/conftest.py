@@ -85,21 +85,26 @@ def registry(evm: EphemeralChain, deployed: Registry):
 
 def fingerprint(registry: Registry) -> tuple:
     """Everything the contracts hold that a test can read: coupons, requests, pledges,
-    loss notices, issuances and applications."""
+    freezes, loss notices and reissues, voiding signatures and findings, issuances and
+    applications with their opinions and filing numbers."""
     coupons = tuple(
         (
             registry.coupon(i),
             registry.request_of(i),
             registry.call("pledgee_of", i),
+            registry.frozen_from(i),
             registry.call("loss_notice_end", i),
+            registry.reissue_of(i),
             registry.call("reissue_filing", i),
             registry.call("replaced_by", i),
+            registry.voiding_signatures(i),
+            registry.invalidation(i),
         )
         for i in range(1, registry.coupon_count() + 1)
     )
     issuances = tuple(registry.issuance(i) for i in range(1, registry.call("issuance_count") + 1))
     applications = tuple(
-        (registry.application(i), registry.call("filing_numbers", i))
+        (registry.application(i), registry.validation_opinion(i), registry.call("filing_numbers", i))
         for i in range(1, registry.call("application_count") + 1)
     )
     return coupons, issuances, applications

@@ -9,13 +9,16 @@ from chain.states import LIVE_STATES
 
 
 def assert_ledger_invariants(registry: Registry) -> None:
+    """Every coupon has one state and an owner; per issuance, the coupons live, retired or
+    voided as invalid (注销, not replaced) hold the issued amount and tile its serial block."""
     coupons = [registry.coupon(i) for i in range(1, registry.coupon_count() + 1)]
     blocks: dict[int, list[tuple[int, int]]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
     for c in coupons:
         assert bin(int(c.state)).count("1") == 1, f"coupon {c.id} has state {c.state!r}"
         assert c.owner != "0x" + "00" * 20
-        if c.state & (LIVE_STATES | CouponState.RETIRED):
+        invalidated = c.state == CouponState.VOIDED and not registry.call("replaced_by", c.id)
+        if c.state & (LIVE_STATES | CouponState.RETIRED) or invalidated:
             held[c.issuance] += c.amount_kg
             blocks[c.issuance].append((c.first_serial, c.last_serial))
     for issuance_id in range(1, registry.call("issuance_count") + 1):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from chain import Action, ApplicationStatus, Coupon, CouponState, OffsetPurpose, Registry
+from chain import Action, ApplicationStatus, Coupon, CouponState, OffsetPurpose, Registry, ReissueStage
 
 ZERO_ADDRESS = "0x" + "00" * 20
 MISSING_ROLE = "access_control: account is missing role"
@@ -23,6 +23,7 @@ PERIOD_START = 1_640_966_400  # 2022-01-01 UTC+8, inclusive
 PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8, exclusive
 DOCUMENTS_HASH = bytes.fromhex("11" * 32)
 REPORT_HASH = bytes.fromhex("22" * 32)
+OPINION_HASH = bytes.fromhex("66" * 32)  # the centre's validation opinion document (审定意见)
 AMOUNT = 12_723_000  # kg: the 12,723 t Sanming ticket of ANCHORS.md, claimed, attested and minted
 PART = 2_723_000  # kg: the 2,723 t sold, transferred, pledged or offset out of it
 
@@ -35,6 +36,10 @@ SECURED_FEN = 50_000_000
 TERM_END = 1_900_000_000
 REISSUE_FILING_NUMBER = "赫环碳补〔2026〕1号"
 FREEZE_REASON = "抽查发现权属争议"
+INVALID_REASON = "抽查发现宗地与已登记CCER项目重叠"
+INSPECTION_HASH = bytes.fromhex("77" * 32)  # the inspection record (抽查记录)
+REFUSAL_REASON = "挂失公告期内原碳券持有人提出异议"
+MISSING_REISSUE_ITEMS = ["遗失声明登报原件", "身份证明复印件"]
 BENEFICIARY = "赫山马拉松组委会"
 CASE_REFERENCE = "HS-2026-EV-01"
 
@@ -88,6 +93,7 @@ def created(receipt) -> dict[int, dict]:
 
 ACTIVE, LISTED, PLEDGED = CouponState.ACTIVE, CouponState.LISTED, CouponState.PLEDGED
 FROZEN, LOST_REPORTED = CouponState.FROZEN, CouponState.LOST_REPORTED
+LIVE = ACTIVE | LISTED | PLEDGED | FROZEN | LOST_REPORTED
 # The revert of a step on a coupon in another state than the one it acts on.
 NOT_IN_STATE = {
     ACTIVE: "ledger: coupon not active",
@@ -95,7 +101,9 @@ NOT_IN_STATE = {
     PLEDGED: "ledger: coupon not pledged",
     FROZEN: "ledger: coupon not frozen",
     LOST_REPORTED: "ledger: coupon not lost reported",
+    LIVE: "ledger: coupon not live",
 }
+WRONG_STAGE = "ledger: wrong reissue stage"
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,13 @@ class Step:
     """One ledger function: whose step it is, the state it acts on, and valid arguments for a coupon."""
 
     signer: str
-    state: CouponState | None  # None: any coupon of the caller's (cancel_request)
+    state: CouponState | None  # the state(s) it acts on; None: any coupon of the caller's (cancel_request)
     arguments: Callable[[int, object], tuple]
+
+    @property
+    def not_in_state(self) -> str:
+        """Its revert on a coupon in none of its states (a coupon without consent, for cancel_request)."""
+        return NOT_IN_STATE[self.state] if self.state else "ledger: no owner request"
 
 
 LEDGER_STEPS = {
@@ -121,10 +134,21 @@ LEDGER_STEPS = {
     "register_pledge": Step("finance_officer", ACTIVE, lambda c, a: (c, SECURED_FEN, TERM_END)),
     "release_pledge": Step("finance_officer", PLEDGED, lambda c, a: (c,)),
     "enforce_pledge": Step("finance_officer", PLEDGED, lambda c, a: (c,)),
-    "freeze": Step("nrb_officer", ACTIVE, lambda c, a: (c, FREEZE_REASON)),
+    "freeze": Step("nrb_officer", LIVE, lambda c, a: (c, FREEZE_REASON)),
     "unfreeze": Step("nrb_officer", FROZEN, lambda c, a: (c,)),
+    "sign_voiding": Step("nrb_officer", LIVE, lambda c, a: (c, INVALID_REASON, INSPECTION_HASH)),
     "report_loss": Step("center_officer", ACTIVE, lambda c, a: (c,)),
     "withdraw_loss": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "require_reissue_supplement": Step(
+        "center_officer", LOST_REPORTED, lambda c, a: (c, MISSING_REISSUE_ITEMS)
+    ),
+    "resubmit_reissue": Step("holder", LOST_REPORTED, lambda c, a: (c,)),
+    "pass_reissue_formal_review": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "pause_reissue_survey": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "resume_reissue_survey": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "pass_reissue_review": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "register_reissue": Step("center_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "refuse_reissue": Step("center_officer", LOST_REPORTED, lambda c, a: (c, REFUSAL_REASON)),
     "file_reissue": Step("eeb_officer", LOST_REPORTED, lambda c, a: (c, REISSUE_FILING_NUMBER)),
     "reissue": Step("gov_officer", LOST_REPORTED, lambda c, a: (c,)),
     "retire": Step(
@@ -132,6 +156,13 @@ LEDGER_STEPS = {
         ACTIVE,
         lambda c, a: (c, int(OffsetPurpose.EVENT_NEUTRALITY), BENEFICIARY, CASE_REFERENCE),
     ),
+}
+# The reissue procedure's steps (附件1 二), each taking a coupon from the stage before it to its own.
+REISSUE_WALK = {
+    ReissueStage.FORMAL_OK: "pass_reissue_formal_review",
+    ReissueStage.REVIEWED: "pass_reissue_review",
+    ReissueStage.REGISTERED: "register_reissue",
+    ReissueStage.FILED: "file_reissue",
 }
 # The department step that consumes each owner consent.
 CONSUMED_BY = {
@@ -208,6 +239,11 @@ class Story:
                 ),
             ),
             (
+                ApplicationStatus.OPINION_FORWARDED,
+                lambda: self.send(a.center_officer, "issue_validation_opinion", application_id, OPINION_HASH),
+            ),
+            (ApplicationStatus.EEB_REVIEWED, lambda: self.send(a.eeb_officer, "pass_eeb_review", application_id)),
+            (
                 ApplicationStatus.FILED,
                 lambda: self.send(a.eeb_officer, "file", application_id, f"赫环碳备〔2026〕{application_id}号"),
             ),
@@ -255,10 +291,27 @@ class Story:
     def report_loss(self, coupon_id: int):
         return self.consented(Action.LOSS, coupon_id)
 
+    def reissue_to(self, coupon_id: int, stage: ReissueStage):
+        """Walk a LOST_REPORTED coupon's reissue procedure on to `stage`; returns the last step's receipt."""
+        receipt = None
+        for reached, function in REISSUE_WALK.items():
+            if self.registry.reissue_of(coupon_id).stage < reached <= stage:
+                receipt = self.take(function, coupon_id)
+        assert self.registry.reissue_of(coupon_id).stage == stage
+        return receipt
+
     def file_reissue(self, coupon_id: int):
-        """The owner's loss report, then the EEB's reissue filing."""
+        """The owner's loss report, then each reissue step up to the EEB's filing (its receipt)."""
         self.report_loss(coupon_id)
-        return self.take("file_reissue", coupon_id)
+        return self.reissue_to(coupon_id, ReissueStage.FILED)
+
+    def sign_voiding(self, coupon_id: int, *, signer: str = "nrb_officer"):
+        return self.take("sign_voiding", coupon_id, sender=getattr(self.actors, signer))
+
+    def invalidate(self, coupon_id: int):
+        """NRB, then FORESTRY, sign the voiding of the coupon found invalid; the second receipt."""
+        self.sign_voiding(coupon_id)
+        return self.sign_voiding(coupon_id, signer="forestry_officer")
 
     def retire(self, coupon_id: int, *, amount_kg=None, owner=None):
         self.request(coupon_id, Action.OFFSET, amount_kg=amount_kg, owner=owner)

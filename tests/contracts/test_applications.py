@@ -1,8 +1,9 @@
 """Every ApplicationRegistry transition (DESIGN §4, 附件1 一): submit → formal review
 (or supplement) → preliminary review (field survey pauses the clock) → verifier
-attestation and joint NRB + FORESTRY validation → EEB filing → GOV mint; rejection
-from each review step; and the parcel guard (§2 CCER list, §9 harvest plans, one
-issuance per parcel and period).
+attestation and joint NRB + FORESTRY validation → the centre's validation opinion →
+EEB review (or return to the centre, 退回) → EEB filing → GOV mint; rejection from
+each review step; and the parcel guard (§2 CCER list, §9 harvest plans, one issuance
+per parcel and period).
 
 Positive tests assert the application record and the event; negative tests assert
 the exact revert reason and that nothing changed (`expect_revert`). Role tests are
@@ -15,6 +16,7 @@ import pytest
 from contract_story import (
     DOCUMENTS_HASH,
     MISSING_ROLE,
+    OPINION_HASH,
     PERIOD_END,
     PERIOD_START,
     REPORT_HASH,
@@ -35,6 +37,8 @@ NEW_REPORT_HASH = bytes.fromhex("44" * 32)
 PART_KG = 10_500_000  # the verifier accounts less than claimed
 FILING_NUMBER = "赫环碳备〔2026〕7号"
 REASON = "监测报告与宗地四至不符"
+RETURN_REASON = "审定意见未附外业调查记录"
+NEW_OPINION_HASH = bytes.fromhex("88" * 32)
 MISSING_ITEMS = ["林权证或土地承包经营权证", "第三方监测核算报告签章页", "村集体经济组织合作协议"]
 DAY = 86_400
 UINT64_MAX = 2**64 - 1
@@ -50,6 +54,8 @@ SUPPLEMENT_REQUIRED = ApplicationStatus.SUPPLEMENT_REQUIRED
 FORMAL_OK = ApplicationStatus.FORMAL_OK
 PRELIM_OK = ApplicationStatus.PRELIM_OK
 VALIDATED = ApplicationStatus.VALIDATED
+OPINION_FORWARDED = ApplicationStatus.OPINION_FORWARDED
+EEB_REVIEWED = ApplicationStatus.EEB_REVIEWED
 FILED = ApplicationStatus.FILED
 ISSUED = ApplicationStatus.ISSUED
 REJECTED = ApplicationStatus.REJECTED
@@ -73,6 +79,9 @@ def step_args(function: str, application_id: int) -> tuple:
         "pass_preliminary_review": (application_id,),
         "attest_report": (application_id, REPORT_HASH, ATTESTED_KG),
         "sign_validation": (application_id,),
+        "issue_validation_opinion": (application_id, OPINION_HASH),
+        "pass_eeb_review": (application_id,),
+        "return_to_center": (application_id, RETURN_REASON),
         "file": (application_id, FILING_NUMBER),
         "reject": (application_id, REASON),
         "mint": (application_id,),
@@ -128,6 +137,9 @@ BUILDERS = {
     "reviewed": lambda story, evm: reviewed(story, story.submit(parcels=[PREPARED_PARCEL])),
     "prelim_ok": _at(PRELIM_OK, attested_kg=PART_KG),
     "validated": _at(VALIDATED, attested_kg=PART_KG),
+    "opinion_forwarded": _at(OPINION_FORWARDED, attested_kg=PART_KG),
+    "eeb_reviewed": _at(EEB_REVIEWED, attested_kg=PART_KG),
+    "returned": _then(_at(EEB_REVIEWED, attested_kg=PART_KG), ("eeb_officer", "return_to_center")),
     "filed": _at(FILED, attested_kg=PART_KG),
     "issued": _then(_at(FILED, attested_kg=PART_KG), ("gov_officer", "mint")),
     "rejected": _then(_at(SUBMITTED), ("center_officer", "reject")),
@@ -418,11 +430,76 @@ def test_sign_validation__report_not_attested__reverts(prepared, registry, actor
         registry.send(getattr(actors, name), "sign_validation", application_id)
 
 
+# ---------------------------------------------------------------- validation opinion (审定意见, CENTER)
+
+
+@pytest.mark.parametrize("start", ["validated", "returned"])
+def test_issue_validation_opinion__validated__opinion_forwarded_and_event(prepared, registry, actors, start):
+    application_id = prepared(start)
+    receipt = registry.send(actors.center_officer, "issue_validation_opinion", application_id, NEW_OPINION_HASH)
+    application = assert_moved(registry, application_id, OPINION_FORWARDED)
+    assert application.nrb_signed and application.forestry_signed and application.attested_kg == PART_KG
+    assert registry.validation_opinion(application_id) == NEW_OPINION_HASH
+    assert receipt.event("ValidationOpinionIssued").args == {
+        "application": application_id,
+        "opinion_hash": NEW_OPINION_HASH,
+    }
+
+
+def test_issue_validation_opinion__empty_document__reverts(prepared, registry, actors, expect_revert):
+    application_id = prepared("validated")
+    with expect_revert("applications: empty opinion"):
+        registry.send(actors.center_officer, "issue_validation_opinion", application_id, b"\x00" * 32)
+
+
+# ---------------------------------------------------------------- EEB review (审核) and return to the centre (退回)
+
+
+def test_pass_eeb_review__opinion_forwarded__eeb_reviewed_and_event(prepared, registry, actors):
+    application_id = prepared("opinion_forwarded")
+    receipt = registry.send(actors.eeb_officer, "pass_eeb_review", application_id)
+    assert_moved(registry, application_id, EEB_REVIEWED)
+    assert registry.validation_opinion(application_id) == OPINION_HASH
+    assert receipt.event("EebReviewPassed").args == {"application": application_id}
+
+
+@pytest.mark.parametrize("start", ["opinion_forwarded", "eeb_reviewed"])
+def test_return_to_center__eeb_at_its_review__validated_again_opinion_cleared_and_event(
+    prepared, registry, actors, start
+):
+    application_id = prepared(start)
+    receipt = registry.send(actors.eeb_officer, "return_to_center", application_id, RETURN_REASON)
+    application = assert_moved(registry, application_id, VALIDATED)
+    assert application.nrb_signed and application.forestry_signed  # the joint validation stands
+    assert registry.validation_opinion(application_id) is None
+    assert receipt.event("ApplicationReturned").args == {
+        "application": application_id,
+        "department": Role.EEB.id,
+        "reason": RETURN_REASON,
+    }
+
+
+def test_return_to_center__then_new_opinion_review_and_filing__filed(prepared, registry, actors):
+    application_id = prepared("returned")
+    registry.send(actors.center_officer, "issue_validation_opinion", application_id, NEW_OPINION_HASH)
+    registry.send(actors.eeb_officer, "pass_eeb_review", application_id)
+    receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
+    assert_moved(registry, application_id, FILED)
+    assert registry.validation_opinion(application_id) == NEW_OPINION_HASH
+    assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
+
+
+def test_return_to_center__empty_reason__reverts(prepared, registry, actors, expect_revert):
+    application_id = prepared("opinion_forwarded")
+    with expect_revert("applications: empty reason"):
+        registry.send(actors.eeb_officer, "return_to_center", application_id, "")
+
+
 # ---------------------------------------------------------------- filing (备案签发, EEB)
 
 
-def test_file__validated__filed_with_filing_number_and_event(prepared, registry, actors):
-    application_id = prepared("validated")
+def test_file__eeb_reviewed__filed_with_filing_number_and_event(prepared, registry, actors):
+    application_id = prepared("eeb_reviewed")
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
     assert_moved(registry, application_id, FILED)
     assert registry.call("filing_numbers", application_id) == FILING_NUMBER
@@ -430,7 +507,7 @@ def test_file__validated__filed_with_filing_number_and_event(prepared, registry,
 
 
 def test_file__empty_filing_number__reverts(prepared, registry, actors, expect_revert):
-    application_id = prepared("validated")
+    application_id = prepared("eeb_reviewed")
     with expect_revert("applications: empty filing number"):
         registry.send(actors.eeb_officer, "file", application_id, "")
     assert registry.call("filing_numbers", application_id) == ""
@@ -492,7 +569,8 @@ REJECTIONS = [
     ("formal_ok", "center_officer"),
     ("prelim_ok", "nrb_officer"),
     ("prelim_ok", "forestry_officer"),
-    ("validated", "eeb_officer"),
+    ("opinion_forwarded", "eeb_officer"),
+    ("eeb_reviewed", "eeb_officer"),
 ]
 
 
@@ -512,7 +590,7 @@ def test_reject__right_department_at_its_step__rejected_and_event(prepared, regi
     "start, name",
     [
         (start, name)
-        for start in ("submitted", "formal_ok", "prelim_ok", "validated")
+        for start in ("submitted", "formal_ok", "prelim_ok", "validated", "opinion_forwarded", "eeb_reviewed")
         for name in REVIEWERS
         if (start, name) not in REJECTIONS
     ]
@@ -536,7 +614,7 @@ def test_reject__not_a_reviewing_department__reverts(prepared, registry, actors,
         registry.send(getattr(actors, name), "reject", application_id, REASON)
 
 
-@pytest.mark.parametrize("start, name", [("submitted", "center_officer"), ("validated", "eeb_officer")])
+@pytest.mark.parametrize("start, name", [("submitted", "center_officer"), ("eeb_reviewed", "eeb_officer")])
 def test_reject__empty_reason__reverts(prepared, registry, actors, expect_revert, start, name):
     application_id = prepared(start)
     with expect_revert("applications: empty reason"):
@@ -553,7 +631,10 @@ ROLE_STEPS = {
     "pass_preliminary_review": ("formal_ok", ("center_officer",)),
     "attest_report": ("formal_ok", ("verifier",)),
     "sign_validation": ("prelim_ok", ("nrb_officer", "forestry_officer")),
-    "file": ("validated", ("eeb_officer",)),
+    "issue_validation_opinion": ("validated", ("center_officer",)),
+    "pass_eeb_review": ("opinion_forwarded", ("eeb_officer",)),
+    "return_to_center": ("opinion_forwarded", ("eeb_officer",)),
+    "file": ("eeb_reviewed", ("eeb_officer",)),
     "mint": ("filed", ("gov_officer",)),
 }
 
@@ -580,7 +661,10 @@ WRONG_STARTS = {
     "pass_preliminary_review": ("center_officer", ("submitted", "prelim_ok")),
     "attest_report": ("verifier", ("submitted", "validated")),
     "sign_validation": ("nrb_officer", ("formal_ok", "validated")),
-    "file": ("eeb_officer", ("prelim_ok", "filed")),
+    "issue_validation_opinion": ("center_officer", ("prelim_ok", "opinion_forwarded", "eeb_reviewed", "filed")),
+    "pass_eeb_review": ("eeb_officer", ("validated", "eeb_reviewed", "returned", "filed")),
+    "return_to_center": ("eeb_officer", ("validated", "returned", "filed", "issued")),
+    "file": ("eeb_officer", ("prelim_ok", "validated", "opinion_forwarded", "filed")),
     "mint": ("gov_officer", ("validated", "issued", "rejected")),
 }
 
@@ -624,8 +708,9 @@ def test_resubmit__unknown_application__reverts(registry, actors, expect_revert)
         ("nrb_officer", PRELIM_OK, "reject"),
         ("forestry_officer", PRELIM_OK, "sign_validation"),
         ("forestry_officer", PRELIM_OK, "reject"),
-        ("eeb_officer", VALIDATED, "file"),
-        ("eeb_officer", VALIDATED, "reject"),
+        ("eeb_officer", OPINION_FORWARDED, "pass_eeb_review"),
+        ("eeb_officer", OPINION_FORWARDED, "return_to_center"),
+        ("eeb_officer", OPINION_FORWARDED, "reject"),
     ],
 )
 def test_step__department_acts_on_own_application__reverts(
@@ -668,6 +753,10 @@ def test_lifecycle__each_transition__updated_at_is_its_block_time(story, registr
         (a.verifier, "attest_report", (NEW_REPORT_HASH, ATTESTED_KG), None),
         (a.nrb_officer, "sign_validation", (), None),
         (a.forestry_officer, "sign_validation", (), VALIDATED),
+        (a.center_officer, "issue_validation_opinion", (OPINION_HASH,), OPINION_FORWARDED),
+        (a.eeb_officer, "return_to_center", (RETURN_REASON,), VALIDATED),
+        (a.center_officer, "issue_validation_opinion", (NEW_OPINION_HASH,), OPINION_FORWARDED),
+        (a.eeb_officer, "pass_eeb_review", (), EEB_REVIEWED),
         (a.eeb_officer, "file", (FILING_NUMBER,), FILED),
         (a.gov_officer, "mint", (), ISSUED),
     ]
@@ -675,7 +764,7 @@ def test_lifecycle__each_transition__updated_at_is_its_block_time(story, registr
         registry.send(sender, function, application_id, *args)
         if status is not None:
             stamps.append(assert_moved(registry, application_id, status).updated_at)
-    assert len(stamps) == 8
+    assert len(stamps) == 12
     assert stamps == sorted(set(stamps))  # strictly increasing
 
 
@@ -719,10 +808,10 @@ def test_file__parcel_listed_after_submit__reverts(story, registry, actors, expe
     parcel = story.fresh_parcel()
     application_id = story.submit(parcels=[parcel])
     registry.send(actors.eeb_officer, "set_ccer_listed", parcel, True)
-    story.advance(application_id, VALIDATED)
+    story.advance(application_id, EEB_REVIEWED)
     with expect_revert(CCER):
         registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert registry.application(application_id).status == VALIDATED
+    assert registry.application(application_id).status == EEB_REVIEWED
 
 
 # ---------------------------------------------------------------- parcel guard: harvest plans (§9)
@@ -800,10 +889,10 @@ def test_file__harvest_planned_after_submit__reverts(story, registry, actors, ex
     parcel = story.fresh_parcel()
     application_id = story.submit(parcels=[parcel])
     registry.send(actors.forestry_officer, "record_harvest_plan", parcel, *HARVESTS_REFUSED["inside_period"], False)
-    story.advance(application_id, VALIDATED)
+    story.advance(application_id, EEB_REVIEWED)
     with expect_revert(HARVEST):
         registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert registry.application(application_id).status == VALIDATED
+    assert registry.application(application_id).status == EEB_REVIEWED
 
 
 def test_submit__earlier_clear_cut_then_later_tending_plan__reverts(story, registry, actors, expect_revert):
@@ -840,7 +929,7 @@ def test_submit__parcel_filed_for_overlapping_period__reverts(prepared, story, e
 @pytest.mark.parametrize("start, end", PERIODS_ALLOWED.values(), ids=PERIODS_ALLOWED.keys())
 def test_submit_and_file__adjacent_period__filed(prepared, story, registry, actors, start, end):
     prepared("issued")
-    application_id = story.advance(story.submit(parcels=[PREPARED_PARCEL], start=start, end=end), VALIDATED)
+    application_id = story.advance(story.submit(parcels=[PREPARED_PARCEL], start=start, end=end), EEB_REVIEWED)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
     assert_moved(registry, application_id, FILED)
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
@@ -855,13 +944,13 @@ def test_file__other_application_filed_first_for_overlapping_period__reverts(
     story, registry, actors, expect_revert, start, end
 ):
     shared, own = story.fresh_parcel(), story.fresh_parcel()
-    first = story.advance(story.submit(parcels=[shared]), VALIDATED)
-    second = story.advance(story.submit(parcels=[own, shared], start=start, end=end), VALIDATED)
+    first = story.advance(story.submit(parcels=[shared]), EEB_REVIEWED)
+    second = story.advance(story.submit(parcels=[own, shared], start=start, end=end), EEB_REVIEWED)
     registry.send(actors.eeb_officer, "file", first, FILING_NUMBER)
     with expect_revert(OVERLAPS):
         registry.send(actors.eeb_officer, "file", second, "赫环碳备〔2026〕8号")
     # the refused filing claimed nothing: its other parcel is still free for the period
-    third = story.advance(story.submit(parcels=[own], start=start, end=end), VALIDATED)
+    third = story.advance(story.submit(parcels=[own], start=start, end=end), EEB_REVIEWED)
     third_filing_number = "赫环碳备〔2026〕9号"
     receipt = registry.send(actors.eeb_officer, "file", third, third_filing_number)
     assert_moved(registry, third, FILED)
@@ -870,9 +959,9 @@ def test_file__other_application_filed_first_for_overlapping_period__reverts(
 
 def test_file__overlapping_application_was_rejected__filed(story, registry, actors):
     parcel = story.fresh_parcel()
-    rejected = story.advance(story.submit(parcels=[parcel]), VALIDATED)
+    rejected = story.advance(story.submit(parcels=[parcel]), EEB_REVIEWED)
     registry.send(actors.eeb_officer, "reject", rejected, REASON)
-    application_id = story.advance(story.submit(parcels=[parcel]), VALIDATED)
+    application_id = story.advance(story.submit(parcels=[parcel]), EEB_REVIEWED)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
     assert_moved(registry, application_id, FILED)
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}

@@ -21,17 +21,21 @@ from contract_story import (
     CASE_REFERENCE,
     DISCLOSURE_HASH,
     FREEZE_REASON,
+    INSPECTION_HASH,
+    INVALID_REASON,
     LEDGER_STEPS,
+    MISSING_REISSUE_ITEMS,
     MISSING_ROLE,
-    NOT_IN_STATE,
     PART,
     PRICE_FEN_PER_TONNE,
+    REFUSAL_REASON,
     REISSUE_FILING_NUMBER,
     SECURED_FEN,
     SERVICE_FEE_FEN,
     SUPERVISORS,
     TERM_END,
     UNKNOWN_COUPON,
+    WRONG_STAGE,
     ZERO_ADDRESS,
     all_but,
     created,
@@ -39,12 +43,29 @@ from contract_story import (
     parcel,
     whole_coupon,
 )
+from eth_abi import encode as abi_encode
+from eth_utils import keccak
 
-from chain import Action, ApplicationStatus, Coupon, CouponState, Issuance, OffsetPurpose, Request, Role
+from chain import (
+    Action,
+    ApplicationStatus,
+    Coupon,
+    CouponState,
+    Invalidation,
+    Issuance,
+    OffsetPurpose,
+    Reissue,
+    ReissueStage,
+    Request,
+    Role,
+)
+from chain.registry import VoidingSignatures
 
 LOSS_NOTICE_SECONDS = 30 * 86400  # as tests/conftest.py deploys the ledger
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 NO_REQUEST = Request(Action(0), ZERO_ADDRESS, 0)
+NO_REISSUE = Reissue(ReissueStage.NONE, False, False)
+NO_VOIDING = VoidingSignatures(b"\x00" * 32, False, False)
 SUPERVISOR_ROLE = {"nrb_officer": Role.NRB, "forestry_officer": Role.FORESTRY, "eeb_officer": Role.EEB}
 ACTIVE, LISTED, PLEDGED, FROZEN = CouponState.ACTIVE, CouponState.LISTED, CouponState.PLEDGED, CouponState.FROZEN
 LOST_REPORTED, RETIRED, SPLIT, VOIDED = (
@@ -138,6 +159,35 @@ def _reissue_due(story, evm, coupon_id: int) -> None:
     evm.time_travel(story.registry.call("loss_notice_end", coupon_id))
 
 
+def _reissue_at(stage: ReissueStage, *then: str):
+    """A lost coupon whose reissue reached `stage`, then the steps `then` (LEDGER_STEPS' arguments)."""
+
+    def step(story, evm, coupon_id: int) -> None:
+        story.report_loss(coupon_id)
+        story.reissue_to(coupon_id, stage)
+        for function in then:
+            story.take(function, coupon_id)
+
+    return _then(step)
+
+
+def _frozen_in(start: str):
+    def step(story, evm, coupon_id: int) -> None:
+        BUILDER_STEPS[start](story, evm, coupon_id)
+        story.freeze(coupon_id)
+
+    return _then(step)
+
+
+# A coupon's way from ACTIVE into each live state, as the starting points take it.
+BUILDER_STEPS = {
+    "active": lambda story, evm, c: None,
+    "listed": lambda story, evm, c: story.list(c),
+    "pledged": lambda story, evm, c: story.pledge(c),
+    "lost_reported": lambda story, evm, c: story.report_loss(c),
+}
+LIVE_STARTS = (*BUILDER_STEPS, "frozen")
+
 BUILDERS = {
     "filed": lambda story, evm: story.filed(parcels=[PREPARED_PARCEL]),
     "active": _minted,
@@ -149,9 +199,19 @@ BUILDERS = {
     "listed": _then(lambda story, evm, c: story.list(c)),
     "pledged": _then(lambda story, evm, c: story.pledge(c)),
     "frozen": _then(lambda story, evm, c: story.freeze(c)),
+    "frozen_listed": _frozen_in("listed"),
+    "frozen_pledged": _frozen_in("pledged"),
+    "frozen_lost_reported": _frozen_in("lost_reported"),
     "lost_reported": _then(lambda story, evm, c: story.report_loss(c)),
+    "reissue_supplement_required": _reissue_at(ReissueStage.REPORTED, "require_reissue_supplement"),
+    "reissue_formal_ok": _reissue_at(ReissueStage.FORMAL_OK),
+    "reissue_survey_paused": _reissue_at(ReissueStage.FORMAL_OK, "pause_reissue_survey"),
+    "reissue_reviewed": _reissue_at(ReissueStage.REVIEWED),
+    "reissue_registered": _reissue_at(ReissueStage.REGISTERED),
     "reissue_filed": _then(lambda story, evm, c: story.file_reissue(c)),
     "reissue_due": _then(_reissue_due),
+    "voiding_signed": _then(lambda story, evm, c: story.sign_voiding(c)),
+    "invalidated": _then(lambda story, evm, c: story.invalidate(c)),
 }
 
 
@@ -442,25 +502,201 @@ def test_enforce_pledge__pledged__pledgee_becomes_owner(prepared, registry, acto
 
 # ---------------------------------------------------------------- supervision freeze (§6)
 
+# Each live state a coupon can be frozen in: where it starts, and the state an unfreeze restores.
+FREEZABLE = {"active": ACTIVE, "listed": LISTED, "pledged": PLEDGED, "lost_reported": LOST_REPORTED}
 
+
+def beside_the_state(registry, coupon_id: int) -> tuple:
+    """What a coupon carries beside its state, which a freeze and an unfreeze leave alone."""
+    return (
+        registry.call("pledgee_of", coupon_id),
+        registry.call("loss_notice_end", coupon_id),
+        registry.reissue_of(coupon_id),
+        registry.voiding_signatures(coupon_id),
+    )
+
+
+@pytest.mark.parametrize("start", FREEZABLE)
 @pytest.mark.parametrize("supervisor", SUPERVISORS)
-def test_freeze__by_supervising_department__frozen_with_reason(prepared, registry, actors, supervisor):
-    coupon_id = prepared("active")
+def test_freeze__live_coupon_by_supervising_department__frozen_with_reason_and_previous_state(
+    prepared, registry, actors, supervisor, start
+):
+    coupon_id = prepared(start)
+    kept = beside_the_state(registry, coupon_id)
     receipt = registry.send(getattr(actors, supervisor), "freeze", coupon_id, FREEZE_REASON)
     assert_moved(registry, receipt, coupon_id, actors.holder.address, FROZEN)
+    assert registry.frozen_from(coupon_id) == FREEZABLE[start]
+    assert beside_the_state(registry, coupon_id) == kept
     assert receipt.event("CouponFrozen").args == {
         "coupon": coupon_id,
         "department": SUPERVISOR_ROLE[supervisor].id,
         "reason": FREEZE_REASON,
+        "previous_state": FREEZABLE[start],
     }
 
 
+def test_freeze__owner_consent_pending__consent_lapses(prepared, registry, actors):
+    coupon_id = prepared("offset_requested")
+    registry.send(actors.eeb_officer, "freeze", coupon_id, FREEZE_REASON)
+    assert registry.request_of(coupon_id) == NO_REQUEST
+
+
+@pytest.mark.parametrize("start", FREEZABLE)
 @pytest.mark.parametrize("supervisor", SUPERVISORS)
-def test_unfreeze__by_supervising_department__active_again(prepared, registry, actors, supervisor):
-    coupon_id = prepared("frozen")
+def test_unfreeze__by_supervising_department__state_it_was_frozen_in_restored(
+    prepared, registry, actors, supervisor, start
+):
+    coupon_id = prepared("frozen" if start == "active" else f"frozen_{start}")
+    kept = beside_the_state(registry, coupon_id)
     receipt = registry.send(getattr(actors, supervisor), "unfreeze", coupon_id)
-    assert_moved(registry, receipt, coupon_id, actors.holder.address, ACTIVE)
+    assert_moved(registry, receipt, coupon_id, actors.holder.address, FREEZABLE[start])
+    assert registry.frozen_from(coupon_id) is None
+    assert beside_the_state(registry, coupon_id) == kept
     assert receipt.event("CouponUnfrozen").args == {"coupon": coupon_id, "department": SUPERVISOR_ROLE[supervisor].id}
+
+
+def test_unfreeze__listed_coupon__can_be_sold_again(prepared, story, registry, actors):
+    coupon_id = prepared("frozen_listed")
+    registry.send(actors.nrb_officer, "unfreeze", coupon_id)
+    receipt = story.settle(coupon_id, AMOUNT)
+    assert_moved(registry, receipt, coupon_id, actors.buyer.address, ACTIVE)
+
+
+# A frozen coupon cannot be traded, transferred, pledged, released, enforced, offset or reissued:
+# every step but unfreezing and voiding refuses it, whatever state it was frozen in.
+FROZEN_REFUSALS = [
+    ("frozen_listed", "settle_trade"),
+    ("frozen_listed", "withdraw_listing"),
+    ("frozen_pledged", "release_pledge"),
+    ("frozen_pledged", "enforce_pledge"),
+    ("frozen", "register_transfer"),
+    ("frozen", "retire"),
+    ("frozen", "list_coupon"),
+    ("frozen", "report_loss"),
+    *(
+        ("frozen_lost_reported", function)
+        for function in LEDGER_STEPS
+        if LEDGER_STEPS[function].state == LOST_REPORTED and function != "resubmit_reissue"
+    ),
+    ("frozen_lost_reported", "reissue"),
+]
+
+
+@pytest.mark.parametrize(("start", "function"), FROZEN_REFUSALS)
+def test_step__frozen_coupon__reverts(prepared, story, expect_revert, start, function):
+    coupon_id = prepared(start)
+    with expect_revert(LEDGER_STEPS[function].not_in_state):
+        story.take(function, coupon_id)
+
+
+def test_resubmit_reissue__frozen_coupon__reverts(prepared, story, registry, actors, expect_revert):
+    coupon_id = prepared("reissue_supplement_required")
+    story.freeze(coupon_id)
+    with expect_revert("ledger: coupon not lost reported"):
+        story.take("resubmit_reissue", coupon_id)
+
+
+def test_reissue__frozen_after_filing_and_notice__reverts(prepared, story, expect_revert):
+    coupon_id = prepared("reissue_due")
+    story.freeze(coupon_id)
+    with expect_revert("ledger: coupon not lost reported"):
+        story.take("reissue", coupon_id)
+
+
+# ---------------------------------------------------------------- voiding a coupon found invalid (§5 注销, §6)
+
+VOIDERS = {"nrb_officer": Role.NRB, "forestry_officer": Role.FORESTRY}
+VOIDING_DIGEST = keccak(abi_encode(["string", "bytes32"], [INVALID_REASON, INSPECTION_HASH]))
+
+
+@pytest.mark.parametrize("signer", VOIDERS)
+def test_sign_voiding__first_signature__recorded_coupon_unchanged(prepared, registry, actors, signer):
+    coupon_id = prepared("active")
+    receipt = registry.send(getattr(actors, signer), "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
+    assert registry.coupon(coupon_id) == whole_coupon(coupon_id, actors.holder.address, ACTIVE)
+    assert registry.voiding_signatures(coupon_id) == VoidingSignatures(
+        VOIDING_DIGEST, signer == "nrb_officer", signer == "forestry_officer"
+    )
+    assert registry.invalidation(coupon_id) is None
+    assert receipt.event("VoidingSigned").args == {
+        "coupon": coupon_id,
+        "department": VOIDERS[signer].id,
+        "reason": INVALID_REASON,
+        "inspection_hash": INSPECTION_HASH,
+    }
+    assert receipt.named("CouponInvalidated") == [] and moves(receipt) == []
+
+
+@pytest.mark.parametrize("start", [*LIVE_STARTS, "frozen_pledged", "frozen_lost_reported", "reissue_registered"])
+@pytest.mark.parametrize(("first", "second"), [("nrb_officer", "forestry_officer"), ("forestry_officer", "nrb_officer")])
+def test_sign_voiding__both_departments_either_order__voided_invalid_with_reason(
+    prepared, registry, actors, start, first, second
+):
+    coupon_id = prepared(start)
+    registry.send(getattr(actors, first), "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
+    receipt = registry.send(getattr(actors, second), "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
+    assert_moved(registry, receipt, coupon_id, actors.holder.address, VOIDED)
+    assert registry.invalidation(coupon_id) == Invalidation(INVALID_REASON, INSPECTION_HASH)
+    # Nothing acts on it again: its pledge, freeze, loss report and signatures end with it.
+    assert beside_the_state(registry, coupon_id) == (ZERO_ADDRESS, 0, NO_REISSUE, NO_VOIDING)
+    assert registry.frozen_from(coupon_id) is None
+    assert (registry.call("replaced_by", coupon_id), registry.call("reissue_filing", coupon_id)) == (0, "")
+    assert receipt.event("VoidingSigned").args["department"] == VOIDERS[second].id
+    assert receipt.event("CouponInvalidated").args == {
+        "coupon": coupon_id,
+        "reason": INVALID_REASON,
+        "inspection_hash": INSPECTION_HASH,
+    }
+    assert receipt.named("CouponVoided") == []
+
+
+def test_sign_voiding__owner_consent_pending__consent_ends(prepared, story, registry, actors):
+    coupon_id = prepared("offset_requested")
+    story.invalidate(coupon_id)
+    assert registry.request_of(coupon_id) == NO_REQUEST
+
+
+@pytest.mark.parametrize(
+    ("reason", "inspection_hash"), [("另一事由", INSPECTION_HASH), (INVALID_REASON, b"\x78" * 32)], ids=["reason", "record"]
+)
+def test_sign_voiding__other_department_signs_a_different_finding__starts_over_coupon_unchanged(
+    prepared, registry, actors, reason, inspection_hash
+):
+    coupon_id = prepared("voiding_signed")  # NRB signed INVALID_REASON, INSPECTION_HASH
+    receipt = registry.send(actors.forestry_officer, "sign_voiding", coupon_id, reason, inspection_hash)
+    digest = keccak(abi_encode(["string", "bytes32"], [reason, inspection_hash]))
+    assert registry.voiding_signatures(coupon_id) == VoidingSignatures(digest, False, True)
+    assert registry.coupon(coupon_id).state == ACTIVE
+    assert receipt.named("CouponInvalidated") == [] and moves(receipt) == []
+    receipt = registry.send(actors.nrb_officer, "sign_voiding", coupon_id, reason, inspection_hash)
+    assert_moved(registry, receipt, coupon_id, actors.holder.address, VOIDED)
+    assert registry.invalidation(coupon_id) == Invalidation(reason, inspection_hash)
+
+
+def test_sign_voiding__same_department_twice__reverts(prepared, registry, actors, expect_revert):
+    coupon_id = prepared("voiding_signed")
+    with expect_revert("ledger: already signed"):
+        registry.send(actors.nrb_officer, "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
+
+
+@pytest.mark.parametrize(
+    ("reason", "inspection_hash", "revert"),
+    [("", INSPECTION_HASH, "ledger: empty reason"), (INVALID_REASON, b"\x00" * 32, "ledger: empty inspection record")],
+    ids=["no_reason", "no_inspection_record"],
+)
+def test_sign_voiding__finding_incomplete__reverts(
+    prepared, registry, actors, expect_revert, reason, inspection_hash, revert
+):
+    coupon_id = prepared("voiding_signed")
+    with expect_revert(revert):
+        registry.send(actors.forestry_officer, "sign_voiding", coupon_id, reason, inspection_hash)
+
+
+def test_sign_voiding__voided_invalid_coupon__reverts_not_live(prepared, story, expect_revert):
+    coupon_id = prepared("invalidated")
+    for signer in VOIDERS:
+        with expect_revert("ledger: coupon not live"):
+            story.sign_voiding(coupon_id, signer=signer)
 
 
 # ---------------------------------------------------------------- loss and reissue (§12, 附件1 二)
@@ -472,30 +708,144 @@ def test_report_loss__owner_requested__lost_reported_with_30_day_notice(prepared
     notice_end = block_time(registry, receipt) + LOSS_NOTICE_SECONDS
     assert_moved(registry, receipt, coupon_id, actors.holder.address, LOST_REPORTED)
     assert registry.call("loss_notice_end", coupon_id) == notice_end
+    assert registry.reissue_of(coupon_id) == Reissue(ReissueStage.REPORTED, False, False)
+    assert registry.call("reissue_stage", coupon_id) == ReissueStage.REPORTED
     assert registry.request_of(coupon_id) == NO_REQUEST
     assert receipt.event("LossReported").args == {"coupon": coupon_id, "notice_end": notice_end}
 
 
-def test_withdraw_loss__certificate_found__active_and_notice_and_filing_cleared(prepared, registry, actors):
-    coupon_id = prepared("reissue_filed")
+@pytest.mark.parametrize(
+    "start", ["lost_reported", "reissue_supplement_required", "reissue_survey_paused", "reissue_reviewed",
+              "reissue_registered"]
+)
+def test_withdraw_loss__certificate_found_before_filing__active_and_notice_and_stage_cleared(
+    prepared, registry, actors, start
+):
+    coupon_id = prepared(start)
     receipt = registry.send(actors.center_officer, "withdraw_loss", coupon_id)
     assert_moved(registry, receipt, coupon_id, actors.holder.address, ACTIVE)
     assert registry.call("loss_notice_end", coupon_id) == 0
+    assert registry.reissue_of(coupon_id) == NO_REISSUE
     assert registry.call("reissue_filing", coupon_id) == ""
     assert receipt.event("LossWithdrawn").args == {"coupon": coupon_id}
 
 
-def test_file_reissue__lost_reported__filing_number_recorded(prepared, registry, actors):
-    coupon_id = prepared("lost_reported")
-    receipt = registry.send(actors.eeb_officer, "file_reissue", coupon_id, REISSUE_FILING_NUMBER)
-    assert registry.call("reissue_filing", coupon_id) == REISSUE_FILING_NUMBER
+# Each reissue step that keeps the coupon LOST_REPORTED (附件1 二(二)-(四)): where it starts, the
+# procedure afterwards, and its event.
+REISSUE_STEPS = {
+    "pass_reissue_formal_review": (
+        "lost_reported", Reissue(ReissueStage.FORMAL_OK, False, False), "ReissueFormalReviewPassed", {}
+    ),
+    "require_reissue_supplement": (
+        "lost_reported", Reissue(ReissueStage.REPORTED, True, False), "ReissueSupplementRequired",
+        {"missing_items": MISSING_REISSUE_ITEMS},
+    ),
+    "resubmit_reissue": (
+        "reissue_supplement_required", Reissue(ReissueStage.REPORTED, False, False), "ReissueResubmitted", {}
+    ),
+    "pause_reissue_survey": (
+        "reissue_formal_ok", Reissue(ReissueStage.FORMAL_OK, False, True), "ReissueSurveyPaused", {}
+    ),
+    "resume_reissue_survey": (
+        "reissue_survey_paused", Reissue(ReissueStage.FORMAL_OK, False, False), "ReissueSurveyResumed", {}
+    ),
+    "pass_reissue_review": (
+        "reissue_formal_ok", Reissue(ReissueStage.REVIEWED, False, False), "ReissueReviewPassed", {}
+    ),
+    "register_reissue": (
+        "reissue_reviewed", Reissue(ReissueStage.REGISTERED, False, False), "ReissueRegistered", {}
+    ),
+    "file_reissue": (
+        "reissue_registered", Reissue(ReissueStage.FILED, False, False), "ReissueFiled",
+        {"filing_number": REISSUE_FILING_NUMBER},
+    ),
+}
+
+
+@pytest.mark.parametrize("function", REISSUE_STEPS)
+def test_reissue_step__at_its_stage__stage_advanced_and_event(prepared, story, registry, actors, function):
+    start, after, event, args = REISSUE_STEPS[function]
+    coupon_id = prepared(start)
+    notice_end = registry.call("loss_notice_end", coupon_id)
+    receipt = story.take(function, coupon_id)
+    assert registry.reissue_of(coupon_id) == after
+    assert registry.call("reissue_stage", coupon_id) == after.stage
     assert registry.coupon(coupon_id) == whole_coupon(coupon_id, actors.holder.address, LOST_REPORTED)
-    assert receipt.event("ReissueFiled").args == {"coupon": coupon_id, "filing_number": REISSUE_FILING_NUMBER}
+    assert registry.call("loss_notice_end", coupon_id) == notice_end
+    assert registry.call("reissue_filing", coupon_id) == (REISSUE_FILING_NUMBER if function == "file_reissue" else "")
+    assert receipt.event(event).args == {"coupon": coupon_id, **args}
     assert moves(receipt) == []
 
 
-def test_file_reissue__empty_filing_number__reverts(prepared, registry, actors, expect_revert):
+@pytest.mark.parametrize("items", [MISSING_REISSUE_ITEMS, [f"材料{i}" for i in range(1, 17)]], ids=["two", "sixteen"])
+def test_require_reissue_supplement__every_missing_item_at_once__event_lists_them(prepared, registry, actors, items):
     coupon_id = prepared("lost_reported")
+    receipt = registry.send(actors.center_officer, "require_reissue_supplement", coupon_id, items)
+    assert registry.reissue_of(coupon_id).supplement_required
+    assert receipt.event("ReissueSupplementRequired").args == {"coupon": coupon_id, "missing_items": items}
+
+
+def test_resubmit_reissue__then_formal_review__passes(prepared, story, registry):
+    coupon_id = prepared("reissue_supplement_required")
+    story.take("resubmit_reissue", coupon_id)
+    receipt = story.take("pass_reissue_formal_review", coupon_id)
+    assert registry.reissue_of(coupon_id) == Reissue(ReissueStage.FORMAL_OK, False, False)
+    assert receipt.event("ReissueFormalReviewPassed").args == {"coupon": coupon_id}
+
+
+def test_pass_reissue_review__survey_resumed__reviewed(prepared, story, registry):
+    coupon_id = prepared("reissue_survey_paused")
+    story.take("resume_reissue_survey", coupon_id)
+    receipt = story.take("pass_reissue_review", coupon_id)
+    assert registry.reissue_of(coupon_id) == Reissue(ReissueStage.REVIEWED, False, False)
+    assert receipt.event("ReissueReviewPassed").args == {"coupon": coupon_id}
+
+
+@pytest.mark.parametrize(
+    "start", ["lost_reported", "reissue_supplement_required", "reissue_formal_ok", "reissue_survey_paused",
+              "reissue_reviewed"]
+)
+def test_refuse_reissue__before_registration__active_again_loss_report_ended(prepared, registry, actors, start):
+    coupon_id = prepared(start)
+    receipt = registry.send(actors.center_officer, "refuse_reissue", coupon_id, REFUSAL_REASON)
+    assert_moved(registry, receipt, coupon_id, actors.holder.address, ACTIVE)
+    assert registry.call("loss_notice_end", coupon_id) == 0
+    assert registry.reissue_of(coupon_id) == NO_REISSUE
+    assert receipt.event("ReissueRefused").args == {"coupon": coupon_id, "reason": REFUSAL_REASON}
+
+
+# Reissue steps taken out of turn: (step, starting point, revert).
+REISSUE_OUT_OF_TURN = [
+    ("pass_reissue_formal_review", "reissue_supplement_required", "ledger: supplement pending"),
+    ("require_reissue_supplement", "reissue_supplement_required", "ledger: supplement already required"),
+    ("resubmit_reissue", "lost_reported", "ledger: no supplement required"),
+    ("pause_reissue_survey", "reissue_survey_paused", "ledger: survey already paused"),
+    ("resume_reissue_survey", "reissue_formal_ok", "ledger: survey not paused"),
+    ("pass_reissue_review", "reissue_survey_paused", "ledger: field survey in progress"),
+]
+
+
+@pytest.mark.parametrize(("function", "start", "revert"), REISSUE_OUT_OF_TURN)
+def test_reissue_step__out_of_turn__reverts(prepared, story, expect_revert, function, start, revert):
+    coupon_id = prepared(start)
+    with expect_revert(revert):
+        story.take(function, coupon_id)
+
+
+def test_require_reissue_supplement__no_items__reverts(prepared, registry, actors, expect_revert):
+    coupon_id = prepared("lost_reported")
+    with expect_revert("ledger: no missing items"):
+        registry.send(actors.center_officer, "require_reissue_supplement", coupon_id, [])
+
+
+def test_refuse_reissue__empty_reason__reverts(prepared, registry, actors, expect_revert):
+    coupon_id = prepared("reissue_reviewed")
+    with expect_revert("ledger: empty reason"):
+        registry.send(actors.center_officer, "refuse_reissue", coupon_id, "")
+
+
+def test_file_reissue__empty_filing_number__reverts(prepared, registry, actors, expect_revert):
+    coupon_id = prepared("reissue_registered")
     with expect_revert("ledger: empty filing number"):
         registry.send(actors.eeb_officer, "file_reissue", coupon_id, "")
 
@@ -506,6 +856,8 @@ def _assert_reissued(
     """The old coupon is VOIDED and points to its replacement, which takes over its serial block."""
     new = receipt.event("CouponCreated").args["coupon"]
     amount = last - first + 1
+    assert registry.reissue_of(old) == NO_REISSUE
+    assert registry.call("reissue_filing", old) == REISSUE_FILING_NUMBER
     assert registry.coupon(old) == Coupon(
         old, actors.holder.address, VOIDED, 1, old_seq, first, last, amount, old_parent
     )
@@ -556,19 +908,21 @@ def test_reissue__notice_period_not_over__reverts(
         registry.send(actors.gov_officer, "reissue", coupon_id)
 
 
-def test_reissue__not_filed_by_eeb__reverts(prepared, registry, actors, evm, expect_revert):
-    coupon_id = prepared("lost_reported")
+@pytest.mark.parametrize("start", ["lost_reported", "reissue_formal_ok", "reissue_reviewed", "reissue_registered"])
+def test_reissue__not_filed_by_eeb__reverts(prepared, registry, actors, evm, expect_revert, start):
+    coupon_id = prepared(start)
     evm.time_travel(registry.call("loss_notice_end", coupon_id) + 1)
     with expect_revert("ledger: reissue not filed"):
         registry.send(actors.gov_officer, "reissue", coupon_id)
 
 
-def test_reissue__filing_of_a_withdrawn_loss_report__reverts_not_filed(
+def test_reissue__progress_of_a_withdrawn_loss_report__reverts_not_filed(
     prepared, story, registry, actors, evm, expect_revert
 ):
-    coupon_id = prepared("reissue_filed")
+    coupon_id = prepared("reissue_registered")
     registry.send(actors.center_officer, "withdraw_loss", coupon_id)
     story.report_loss(coupon_id)
+    assert registry.reissue_of(coupon_id) == Reissue(ReissueStage.REPORTED, False, False)
     evm.time_travel(registry.call("loss_notice_end", coupon_id))
     with expect_revert("ledger: reissue not filed"):
         registry.send(actors.gov_officer, "reissue", coupon_id)
@@ -810,10 +1164,21 @@ def test_events__every_transition__replay_gives_each_coupons_owner_and_state(sto
         lambda: story.take("unfreeze", c + 4),
         lambda: story.report_loss(c + 4),
         lambda: story.take("withdraw_loss", c + 4),
+        lambda: story.report_loss(c + 4),
+        lambda: story.take("refuse_reissue", c + 4),
+        lambda: story.list(c + 4),
+        lambda: story.freeze(c + 4),
+        lambda: story.take("unfreeze", c + 4),  # listed again
+        lambda: story.take("withdraw_listing", c + 4),
         lambda: story.file_reissue(c + 4),
+        lambda: story.freeze(c + 4),
+        lambda: story.take("unfreeze", c + 4),  # lost reported again
         lambda: evm.time_travel(registry.call("loss_notice_end", c + 4)),
         lambda: story.take("reissue", c + 4),  # c + 5 replaces it
         lambda: story.retire(c + 5, amount_kg=1),  # c + 6 retired, c + 7 the rest
+        lambda: story.list(c + 7),
+        lambda: story.freeze(c + 7),
+        lambda: story.invalidate(c + 7),  # voided as invalid while frozen
     ]
     for step in steps:
         step()
@@ -831,11 +1196,24 @@ class Rules:
     start: str  # a starting point where the step succeeds
     allowed: tuple[str, ...]  # the actors who may take it
     refusal: str  # the revert for everyone else
-    wrong_starts: tuple[str, ...] = ()  # starting points in a state the step does not act on
+    # starting points in a state the step does not act on (its `not_in_state` revert), or
+    # (starting point, revert) for one in its state but not ready for it (a reissue stage …)
+    wrong_starts: tuple[str | tuple[str, str], ...] = ()
     unconsented: tuple[str, ...] = ()  # starting points without the owner's consent to it
 
 
+def wrong_start_cases() -> list[tuple[str, str, str]]:
+    """(function, starting point, revert) for every wrong start in RULES."""
+    cases = []
+    for function, rules in RULES.items():
+        for wrong in rules.wrong_starts:
+            start, revert = wrong if isinstance(wrong, tuple) else (wrong, LEDGER_STEPS[function].not_in_state)
+            cases.append((function, start, revert))
+    return cases
+
+
 CENTER, FINANCE = ("center_officer",), ("finance_officer",)
+VOIDERS_BOTH = ("nrb_officer", "forestry_officer")
 RULES = {
     "request": Rules("active", ("holder",), "ledger: not owner", ("listed", "lost_reported")),
     "cancel_request": Rules("transfer_requested", ("holder",), "ledger: not owner", unconsented=("active",)),
@@ -846,11 +1224,44 @@ RULES = {
     "register_pledge": Rules("pledge_requested", FINANCE, MISSING_ROLE, ("pledged",), ("active", "transfer_requested")),
     "release_pledge": Rules("pledged", ("pledgee", *FINANCE), MISSING_ROLE, ("active",)),
     "enforce_pledge": Rules("pledged", FINANCE, MISSING_ROLE, ("pledge_requested",)),
-    "freeze": Rules("active", SUPERVISORS, MISSING_ROLE, ("frozen",)),
-    "unfreeze": Rules("frozen", SUPERVISORS, MISSING_ROLE, ("active",)),
+    "freeze": Rules("active", SUPERVISORS, MISSING_ROLE, (("frozen_listed", "ledger: coupon already frozen"),)),
+    "unfreeze": Rules("frozen", SUPERVISORS, MISSING_ROLE, ("active", "listed", "lost_reported")),
+    "sign_voiding": Rules("listed", VOIDERS_BOTH, MISSING_ROLE),
     "report_loss": Rules("loss_requested", CENTER, MISSING_ROLE, ("lost_reported",), ("active", "offset_requested")),
-    "withdraw_loss": Rules("lost_reported", CENTER, MISSING_ROLE, ("loss_requested",)),
-    "file_reissue": Rules("lost_reported", ("eeb_officer",), MISSING_ROLE, ("loss_requested",)),
+    "withdraw_loss": Rules("lost_reported", CENTER, MISSING_ROLE, ("loss_requested", ("reissue_filed", WRONG_STAGE))),
+    "require_reissue_supplement": Rules(
+        "lost_reported", CENTER, MISSING_ROLE, ("active", ("reissue_formal_ok", WRONG_STAGE))
+    ),
+    "resubmit_reissue": Rules(
+        "reissue_supplement_required", ("holder",), "ledger: not owner", ("active", ("reissue_formal_ok", WRONG_STAGE))
+    ),
+    "pass_reissue_formal_review": Rules(
+        "lost_reported", CENTER, MISSING_ROLE, ("loss_requested", ("reissue_formal_ok", WRONG_STAGE))
+    ),
+    "pause_reissue_survey": Rules(
+        "reissue_formal_ok", CENTER, MISSING_ROLE, ("active", ("lost_reported", WRONG_STAGE),
+                                                    ("reissue_reviewed", WRONG_STAGE))
+    ),
+    "resume_reissue_survey": Rules(
+        "reissue_survey_paused", CENTER, MISSING_ROLE, ("active", ("lost_reported", WRONG_STAGE))
+    ),
+    "pass_reissue_review": Rules(
+        "reissue_formal_ok", CENTER, MISSING_ROLE, ("active", ("lost_reported", WRONG_STAGE),
+                                                    ("reissue_reviewed", WRONG_STAGE))
+    ),
+    "register_reissue": Rules(
+        "reissue_reviewed", CENTER, MISSING_ROLE, ("active", ("reissue_formal_ok", WRONG_STAGE),
+                                                   ("reissue_registered", WRONG_STAGE))
+    ),
+    "refuse_reissue": Rules(
+        "reissue_reviewed", CENTER, MISSING_ROLE, ("active", ("reissue_registered", WRONG_STAGE),
+                                                   ("reissue_filed", WRONG_STAGE))
+    ),
+    "file_reissue": Rules(
+        "reissue_registered", ("eeb_officer",), MISSING_ROLE, ("loss_requested", ("lost_reported", WRONG_STAGE),
+                                                               ("reissue_reviewed", WRONG_STAGE),
+                                                               ("reissue_filed", WRONG_STAGE))
+    ),
     "reissue": Rules("reissue_due", ("gov_officer",), MISSING_ROLE, ("loss_requested",)),
     "retire": Rules("offset_requested", ("eeb_officer",), MISSING_ROLE, ("listed",), ("active", "transfer_requested")),
 }
@@ -866,12 +1277,10 @@ def test_step__caller_without_its_role__reverts(prepared, story, expect_revert, 
         story.take(function, coupon_id, sender=getattr(story.actors, actor))
 
 
-@pytest.mark.parametrize(
-    ("function", "start"), [(function, start) for function, rules in RULES.items() for start in rules.wrong_starts]
-)
-def test_step__coupon_not_in_its_state__reverts(prepared, story, expect_revert, function, start):
+@pytest.mark.parametrize(("function", "start", "revert"), wrong_start_cases())
+def test_step__coupon_not_in_its_state_or_stage__reverts(prepared, story, expect_revert, function, start, revert):
     coupon_id = prepared(start)
-    with expect_revert(NOT_IN_STATE[LEDGER_STEPS[function].state]):
+    with expect_revert(revert):
         story.take(function, coupon_id)
 
 

@@ -106,6 +106,13 @@ def voided(story, evm) -> int:
     return coupon_id
 
 
+def invalidated(story, evm) -> int:
+    """Listed, then voided as invalid by NRB and FORESTRY (注销)."""
+    coupon_id = listed(story, evm)
+    story.invalidate(coupon_id)
+    return coupon_id
+
+
 # ---------------------------------------------------------------- the market
 
 
@@ -153,11 +160,18 @@ def test_retire__coupon_frozen_after_offset_request__reverts_not_active(prepared
 
 # ---------------------------------------------------------------- retired, voided and split coupons never move again
 
-SUPERSEDED = {"retired_whole": retired_whole, "retired_part": retired_part, "voided": voided, "split": sold_part}
+SUPERSEDED = {
+    "retired_whole": retired_whole,
+    "retired_part": retired_part,
+    "voided": voided,
+    "invalidated": invalidated,
+    "split": sold_part,
+}
 SUPERSEDED_STATE = {
     "retired_whole": CouponState.RETIRED,
     "retired_part": CouponState.RETIRED,
     "voided": CouponState.VOIDED,
+    "invalidated": CouponState.VOIDED,
     "split": CouponState.SPLIT,
 }
 
@@ -165,11 +179,11 @@ SUPERSEDED_STATE = {
 @pytest.mark.parametrize("function", LEDGER_STEPS)
 @pytest.mark.parametrize("coupon", SUPERSEDED)
 def test_any_step__retired_voided_or_split_coupon__reverts(prepared, story, registry, expect_revert, coupon, function):
-    """Every step: a second sale, transfer, pledge or offset, and a consent to any of them (§12, §14)."""
+    """Every step: a second sale, transfer, pledge or offset, a consent to any of them, a freeze,
+    a second voiding or a reissue step (§5, §12, §14)."""
     coupon_id = prepared(SUPERSEDED[coupon])
     assert registry.coupon(coupon_id).state == SUPERSEDED_STATE[coupon]
-    state = LEDGER_STEPS[function].state
-    with expect_revert(NOT_IN_STATE[state] if state else "ledger: no owner request"):
+    with expect_revert(LEDGER_STEPS[function].not_in_state):
         story.take(function, coupon_id)
 
 
@@ -267,7 +281,7 @@ def test_file__same_parcel_overlapping_period__second_filing_refused(story, regi
     first = story.submit(parcels=[parcel])
     second = story.submit(parcels=[parcel], start=PERIOD_START + YEAR, end=PERIOD_END + YEAR)
     story.advance(first, ApplicationStatus.FILED)
-    story.advance(second, ApplicationStatus.VALIDATED)
+    story.advance(second, ApplicationStatus.EEB_REVIEWED)
     with expect_revert("applications: parcel period overlaps"):
         registry.send(actors.eeb_officer, "file", second, "赫环碳备〔2026〕99号")
 
@@ -310,7 +324,7 @@ def test_submit__parcel_on_ccer_list__reverts(story, registry, actors, expect_re
 
 def test_file__parcel_put_on_ccer_list_during_review__reverts(story, registry, actors, expect_revert):
     parcel = story.fresh_parcel()
-    application_id = story.advance(story.submit(parcels=[parcel]), ApplicationStatus.VALIDATED)
+    application_id = story.advance(story.submit(parcels=[parcel]), ApplicationStatus.EEB_REVIEWED)
     registry.send(actors.eeb_officer, "set_ccer_listed", parcel, True)
     with expect_revert("applications: parcel on CCER list"):
         registry.send(actors.eeb_officer, "file", application_id, "赫环碳备〔2026〕99号")
@@ -322,6 +336,23 @@ def test_mint__parcel_put_on_ccer_list_after_filing__reverts(story, registry, ac
     registry.send(actors.eeb_officer, "set_ccer_listed", parcel, True)
     with expect_revert("applications: parcel on CCER list"):
         registry.send(actors.gov_officer, "mint", application_id)
+
+
+def test_mint__non_tending_harvest_planned_after_filing__reverts(story, registry, actors, expect_revert):
+    parcel = story.fresh_parcel()
+    application_id = story.filed(parcels=[parcel])
+    registry.send(actors.forestry_officer, "record_harvest_plan", parcel, PERIOD_START + YEAR, PERIOD_END, False)
+    with expect_revert("applications: harvest planned in period"):
+        registry.send(actors.gov_officer, "mint", application_id)
+
+
+def test_mint__tending_harvest_planned_after_filing__issued(story, registry, actors):
+    parcel = story.fresh_parcel()
+    application_id = story.filed(parcels=[parcel])
+    registry.send(actors.forestry_officer, "record_harvest_plan", parcel, PERIOD_START + YEAR, PERIOD_END, True)
+    receipt = registry.send(actors.gov_officer, "mint", application_id)
+    assert registry.application(application_id).status == ApplicationStatus.ISSUED
+    assert receipt.event("ApplicationIssued").args == {"application": application_id}
 
 
 def test_mint__same_application_twice__reverts_wrong_status(story, registry, actors, expect_revert):

@@ -4,7 +4,10 @@ A Hypothesis state machine runs random sequences of every ledger step, signed by
 right department or by anyone else, in the right state or not, against the real
 contracts on eth-tester, and keeps a small Python model of the ledger. Every step must
 revert exactly when the model says so, with the model's revert reason; after every step
-the chain must equal the model and satisfy invariants 1-3 of DESIGN §4.
+the chain must equal the model and satisfy invariants 1-3 of DESIGN §4. A coupon voided
+as invalid (注销) is not replaced: its block stays counted and in the partition, as a
+retired one does. The records beside a coupon's state follow it: a frozen coupon
+remembers the state it returns to, a lost one its reissue stage, an invalidated one why.
 
 Each example runs from a snapshot of the session's deployment and reverts it on teardown.
 Reads cost about half a transaction on eth-tester, so after each step only the coupons
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from hypothesis import HealthCheck, settings
@@ -34,7 +38,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Receipt, Registry, Role
+from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Receipt, Registry, ReissueStage, Role
 from chain.backends import EphemeralChain
 from chain.states import LIVE_STATES
 from ledger_checks import assert_ledger_invariants
@@ -60,6 +64,10 @@ REPORT_HASH = keccak(text="monitoring report")
 DISCLOSURE_HASH = keccak(text="disclosure form")
 AGREEMENT_HASH = keccak(text="trade agreement")
 REISSUE_FILING_NUMBER = "赫环碳补〔2026〕1号"
+OPINION_HASH = keccak(text="validation opinion")
+INVALID_REASONS = ("抽查发现宗地重复登记", "抽查发现监测数据造假", "")
+INSPECTION_HASHES = (keccak(text="inspection record"), keccak(text="second inspection"), b"\x00" * 32)
+MISSING_ITEMS = (["遗失声明登报原件"], [])
 
 ACTIONS = (Action.LIST, Action.TRANSFER, Action.PLEDGE, Action.OFFSET, Action.LOSS)
 PURPOSES = (OffsetPurpose.ECO_COMPENSATION, OffsetPurpose.EVENT_NEUTRALITY, OffsetPurpose.GREEN_POINTS)
@@ -69,22 +77,27 @@ NOT_ONE_PURPOSE = (0, OffsetPurpose.ECO_COMPENSATION | OffsetPurpose.EVENT_NEUTR
 WITH_COUNTERPARTY = Action.TRANSFER | Action.PLEDGE
 WHOLE_ONLY = Action.LIST | Action.LOSS
 SUPERVISORS = (Role.NRB, Role.FORESTRY, Role.EEB)
+VOIDERS = (Role.NRB, Role.FORESTRY)
 HOLDERS = ("holder", "buyer", "pledgee", "non_member")
 NO_REQUEST = (0, ZERO_ADDRESS, 0)
+NO_REISSUE = (ReissueStage.NONE, False, False)  # (stage, supplement required, survey paused) as reissue_of reads it
+NO_VOIDING = (b"\x00" * 32, False, False)  # (digest, NRB signed, FORESTRY signed) as voiding_signatures reads it
+LIVE = {state for state in CouponState if state in LIVE_STATES}
 
-# Invariant 1 counts these; invariant 2 partitions the blocks of all but SPLIT and VOIDED.
+# Invariant 1 counts these, and coupons voided as invalid; invariant 2 partitions the blocks of all
+# but SPLIT coupons and VOIDED ones replaced by a reissue.
 COUNTED = {state for state in CouponState if state in LIVE_STATES | CouponState.RETIRED}
-SUPERSEDED = {CouponState.SPLIT, CouponState.VOIDED}
 # What CouponCreated announces of a new coupon, as the model checks it.
 ANNOUNCED = ("coupon", "issuance", "owner", "seq", "first_serial", "last_serial", "state", "parent")
 
 # Invariant 3, "only the listed transitions exist" (DESIGN §4 table): from → allowed to.
 TRANSITIONS = {
-    CouponState.ACTIVE: COUNTED | {CouponState.SPLIT},  # itself (a transfer), any other live state, retired, split
-    CouponState.LISTED: {CouponState.ACTIVE, CouponState.SPLIT},
-    CouponState.PLEDGED: {CouponState.ACTIVE},
-    CouponState.FROZEN: {CouponState.ACTIVE},
-    CouponState.LOST_REPORTED: {CouponState.ACTIVE, CouponState.VOIDED},
+    # itself (a transfer), any other live state, retired, split, voided as invalid
+    CouponState.ACTIVE: COUNTED | {CouponState.SPLIT, CouponState.VOIDED},
+    CouponState.LISTED: {CouponState.ACTIVE, CouponState.SPLIT, CouponState.FROZEN, CouponState.VOIDED},
+    CouponState.PLEDGED: {CouponState.ACTIVE, CouponState.FROZEN, CouponState.VOIDED},
+    CouponState.FROZEN: (LIVE - {CouponState.FROZEN}) | {CouponState.VOIDED},  # back to where it was, or voided
+    CouponState.LOST_REPORTED: {CouponState.ACTIVE, CouponState.FROZEN, CouponState.VOIDED},
     CouponState.RETIRED: set(),
     CouponState.SPLIT: set(),
     CouponState.VOIDED: set(),
@@ -99,6 +112,35 @@ NOT_IN_STATE = {
     CouponState.FROZEN: "ledger: coupon not frozen",
     CouponState.LOST_REPORTED: "ledger: coupon not lost reported",
 }
+WRONG_STAGE = "ledger: wrong reissue stage"
+# The reissue steps that keep a coupon LOST_REPORTED: the stages they act at (from, to) and their event.
+REISSUE_STEPS = {
+    "pass_reissue_formal_review": ((ReissueStage.REPORTED,) * 2, "ReissueFormalReviewPassed"),
+    "require_reissue_supplement": ((ReissueStage.REPORTED,) * 2, "ReissueSupplementRequired"),
+    "resubmit_reissue": ((ReissueStage.REPORTED,) * 2, "ReissueResubmitted"),
+    "pause_reissue_survey": ((ReissueStage.FORMAL_OK,) * 2, "ReissueSurveyPaused"),
+    "resume_reissue_survey": ((ReissueStage.FORMAL_OK,) * 2, "ReissueSurveyResumed"),
+    "pass_reissue_review": ((ReissueStage.FORMAL_OK,) * 2, "ReissueReviewPassed"),
+    "register_reissue": ((ReissueStage.REVIEWED,) * 2, "ReissueRegistered"),
+    "file_reissue": ((ReissueStage.REGISTERED,) * 2, "ReissueFiled"),
+}
+# The steps that answer the centre's: the owner resubmits what it asked for, the centre resumes the
+# survey it paused. (the centre's step, its arguments, the flag of reissue_of it sets)
+SET_UP_BY = {
+    "resubmit_reissue": ("require_reissue_supplement", (["遗失声明登报原件"],), 1),
+    "resume_reissue_survey": ("pause_reissue_survey", (), 2),
+}
+# The procedure afterwards, (stage, supplement required, survey paused), from the one before.
+REISSUE_AFTER = {
+    "pass_reissue_formal_review": lambda r: (ReissueStage.FORMAL_OK, False, False),
+    "require_reissue_supplement": lambda r: (r[0], True, r[2]),
+    "resubmit_reissue": lambda r: (r[0], False, r[2]),
+    "pause_reissue_survey": lambda r: (r[0], r[1], True),
+    "resume_reissue_survey": lambda r: (r[0], r[1], False),
+    "pass_reissue_review": lambda r: (ReissueStage.REVIEWED, False, False),
+    "register_reissue": lambda r: (ReissueStage.REGISTERED, False, False),
+    "file_reissue": lambda r: (ReissueStage.FILED, False, False),
+}
 
 
 @dataclass
@@ -108,9 +150,21 @@ class ModelCoupon:
     record: Coupon  # changed only through LedgerMachine._move, as the contract changes it only in `_move`
     request: tuple[int, str, int] = NO_REQUEST  # (action, counterparty, amount_kg) as request_of reads it
     pledgee: str = ZERO_ADDRESS
+    frozen_from: int = 0  # the state a FROZEN coupon returns to, as frozen_from reads it
     loss_notice_end: int = 0
+    reissue: tuple[int, bool, bool] = NO_REISSUE
     reissue_filing: str = ""
     replaced_by: int = 0
+    voiding: tuple[bytes, bool, bool] = NO_VOIDING
+    invalidation: tuple[str, bytes] = ("", b"\x00" * 32)  # (reason, inspection record) once voided as invalid
+
+    @property
+    def stage(self) -> int:
+        return self.reissue[0]
+
+    @property
+    def invalidated(self) -> bool:
+        return self.record.state == CouponState.VOIDED and not self.replaced_by
 
     def __getattr__(self, name: str):
         """The record's fields (owner, state, serial block …) read as the model's own."""
@@ -189,6 +243,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.seen_issuances: dict = {}
         self.touched: set[int] = set()
         self.touched_issuances: set[int] = set()
+        self.touched_records: set[int] = set()  # the coupons whose freeze and reissue records to read back
 
     def teardown(self):
         try:
@@ -378,18 +433,31 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ supervision
 
-    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @precondition(lambda self: any(c.state in LIVE for c in self.coupons.values()))
     @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
     def freeze(self, data, department):
+        """From any live state but FROZEN; the unfreeze restores that state."""
         officer = self._officer(department)
-        coupon_id, sender, receipt = self._department_step(
-            data, "freeze", CouponState.ACTIVE, officer, "抽查发现权属争议", roles=SUPERVISORS
+        coupon_id = self._coupon(data, lambda c: c.state in LIVE and c.state != CouponState.FROZEN)
+        coupon = self.coupons.get(coupon_id)
+        sender = self._signer(data, officer, SUPERVISORS)
+        expect = first_error(
+            lambda: self._role_error(sender, *SUPERVISORS),
+            lambda: self._live_error(coupon_id),
+            lambda: None if coupon.state != CouponState.FROZEN else "ledger: coupon already frozen",
         )
+        receipt = self._attempt(sender, "freeze", coupon_id, "抽查发现权属争议", expect=expect)
         if receipt:
+            previous = coupon.state
+            coupon.request = NO_REQUEST  # consent given before supervision lapses
+            coupon.frozen_from = int(previous)
             self._move(coupon_id, CouponState.FROZEN)
-            self.coupons[coupon_id].request = NO_REQUEST  # consent given before supervision lapses
             frozen = receipt.event("CouponFrozen").args
-            assert (frozen["coupon"], frozen["department"]) == (coupon_id, self.role_of[sender.address].id)
+            assert (frozen["coupon"], frozen["department"], frozen["previous_state"]) == (
+                coupon_id,
+                self.role_of[sender.address].id,
+                previous,
+            )
 
     @precondition(lambda self: self._any(CouponState.FROZEN))
     @rule(data=st.data(), department=st.sampled_from(SUPERVISORS))
@@ -399,11 +467,64 @@ class LedgerMachine(RuleBasedStateMachine):
             data, "unfreeze", CouponState.FROZEN, officer, roles=SUPERVISORS
         )
         if receipt:
-            self._move(coupon_id, CouponState.ACTIVE)
+            coupon = self.coupons[coupon_id]
+            restored, coupon.frozen_from = CouponState(coupon.frozen_from), 0
+            self._move(coupon_id, restored)
             unfrozen = receipt.event("CouponUnfrozen").args
             assert (unfrozen["coupon"], unfrozen["department"]) == (coupon_id, self.role_of[sender.address].id)
 
-    # ------------------------------------------------------------ loss and reissue
+    @precondition(lambda self: any(c.state in LIVE for c in self.coupons.values()))
+    @rule(
+        data=st.data(),
+        department=st.sampled_from(VOIDERS),
+        reason=st.sampled_from(INVALID_REASONS[:1] * 4 + INVALID_REASONS[1:]),
+        inspection_hash=st.sampled_from(INSPECTION_HASHES[:1] * 4 + INSPECTION_HASHES[1:]),
+    )
+    def sign_voiding(self, data, department, reason, inspection_hash):
+        """NRB and FORESTRY each sign the same finding, in either order; the second signature voids."""
+        coupon_id = self._coupon(data, lambda c: c.state in LIVE)
+        coupon = self.coupons.get(coupon_id)
+        sender = self._signer(data, self._officer(department), VOIDERS)
+        role = self.role_of.get(sender.address)
+        digest = keccak(abi_encode(["string", "bytes32"], [reason, inspection_hash]))
+        signatures = NO_VOIDING
+        if coupon is not None:
+            signatures = coupon.voiding if coupon.voiding[0] == digest else (digest, False, False)
+        expect = first_error(
+            lambda: self._role_error(sender, *VOIDERS),
+            lambda: self._live_error(coupon_id),
+            lambda: None if reason else "ledger: empty reason",
+            lambda: None if inspection_hash != b"\x00" * 32 else "ledger: empty inspection record",
+            lambda: None if not signatures[1 if role == Role.NRB else 2] else "ledger: already signed",
+        )
+        receipt = self._attempt(sender, "sign_voiding", coupon_id, reason, inspection_hash, expect=expect)
+        if receipt is None:
+            return
+        nrb, forestry = signatures[1] or role == Role.NRB, signatures[2] or role == Role.FORESTRY
+        signed = receipt.event("VoidingSigned").args
+        assert (signed["coupon"], signed["department"], signed["reason"], signed["inspection_hash"]) == (
+            coupon_id,
+            role.id,
+            reason,
+            inspection_hash,
+        )
+        if not (nrb and forestry):
+            coupon.voiding = (digest, nrb, forestry)
+            assert receipt.named("CouponInvalidated") == []
+            return
+        coupon.voiding = NO_VOIDING
+        coupon.request, coupon.pledgee, coupon.frozen_from = NO_REQUEST, ZERO_ADDRESS, 0
+        self._end_loss(coupon)
+        coupon.invalidation = (reason, inspection_hash)
+        self._move(coupon_id, CouponState.VOIDED)
+        invalidated = receipt.event("CouponInvalidated").args
+        assert (invalidated["coupon"], invalidated["reason"], invalidated["inspection_hash"]) == (
+            coupon_id,
+            reason,
+            inspection_hash,
+        )
+
+    # ------------------------------------------------------------ loss and reissue (附件1 二)
 
     @precondition(lambda self: self._any(CouponState.ACTIVE))
     @rule(data=st.data())
@@ -414,61 +535,173 @@ class LedgerMachine(RuleBasedStateMachine):
             self._take_request(coupon_id)
             self._move(coupon_id, CouponState.LOST_REPORTED)
             self.coupons[coupon_id].loss_notice_end = notice_end
+            self.coupons[coupon_id].reissue = (ReissueStage.REPORTED, False, False)
             reported = receipt.event("LossReported").args
             assert (reported["coupon"], reported["notice_end"]) == (coupon_id, notice_end)
 
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
     @rule(data=st.data())
     def withdraw_loss(self, data):
+        coupon_id = self._lost_coupon(data)
         coupon_id, _, receipt = self._department_step(
-            data, "withdraw_loss", CouponState.LOST_REPORTED, self.center_officer
+            data,
+            "withdraw_loss",
+            CouponState.LOST_REPORTED,
+            self.center_officer,
+            coupon_id=coupon_id,
+            checks=(lambda: self._stage_error(coupon_id, ReissueStage.REPORTED, ReissueStage.REGISTERED),),
         )
         if receipt:
-            coupon = self.coupons[coupon_id]
-            coupon.loss_notice_end = 0
-            coupon.reissue_filing = ""
+            self._end_loss(self.coupons[coupon_id])
             self._move(coupon_id, CouponState.ACTIVE)
             assert receipt.event("LossWithdrawn").args["coupon"] == coupon_id
 
+    # One rule per step, each acting at its stage (附件1 二(二)-(四)); `_reissue_step` holds their checks.
+
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
-    @rule(data=st.data(), filing_number=st.sampled_from((REISSUE_FILING_NUMBER,) * 3 + ("",)))
-    def file_reissue(self, data, filing_number):
+    @rule(data=st.data())
+    def pass_reissue_formal_review(self, data):
+        self._reissue_step(data, "pass_reissue_formal_review")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def require_reissue_supplement(self, data):
+        self._reissue_step(data, "require_reissue_supplement")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def resubmit_reissue(self, data):
+        self._reissue_step(data, "resubmit_reissue")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def pause_reissue_survey(self, data):
+        self._reissue_step(data, "pause_reissue_survey")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def resume_reissue_survey(self, data):
+        self._reissue_step(data, "resume_reissue_survey")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def pass_reissue_review(self, data):
+        self._reissue_step(data, "pass_reissue_review")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def register_reissue(self, data):
+        self._reissue_step(data, "register_reissue")
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data())
+    def file_reissue(self, data):
+        self._reissue_step(data, "file_reissue")
+
+    def _reissue_step(self, data, step: str):
+        """A step of the centre's (or the owner's, or the EEB's) in the reissue procedure that keeps
+        the coupon LOST_REPORTED: it acts at its stage, after its own checks."""
+        stages, event = REISSUE_STEPS[step]
+        coupon_id = self._lost_coupon(data, stages[0])
+        coupon = self.coupons.get(coupon_id)
+        lost = coupon is not None and coupon.state == CouponState.LOST_REPORTED
+        if lost and coupon.stage < stages[0] and self._usually(data, "walk on to the step's stage"):
+            self._walk_reissue(coupon_id, stages[0])
+        if lost and coupon.stage == stages[0] and step in SET_UP_BY and not coupon.reissue[SET_UP_BY[step][2]]:
+            if self._usually(data, "the centre's step this one answers first"):
+                function, args, _ = SET_UP_BY[step]
+                receipt = self._attempt(self.center_officer, function, coupon_id, *args, expect=None)
+                self._take_reissue_step(receipt, coupon_id, function, *args)
+        args, checks = (), []
+        if step == "require_reissue_supplement":
+            args = (data.draw(st.sampled_from(MISSING_ITEMS[:1] * 3 + MISSING_ITEMS[1:]), label="missing items"),)
+            checks = [
+                lambda: None if args[0] else "ledger: no missing items",
+                lambda: None if not coupon.reissue[1] else "ledger: supplement already required",
+            ]
+        elif step == "pass_reissue_formal_review":
+            checks = [lambda: None if not coupon.reissue[1] else "ledger: supplement pending"]
+        elif step == "pause_reissue_survey":
+            checks = [lambda: None if not coupon.reissue[2] else "ledger: survey already paused"]
+        elif step == "resume_reissue_survey":
+            checks = [lambda: None if coupon.reissue[2] else "ledger: survey not paused"]
+        elif step == "pass_reissue_review":
+            checks = [lambda: None if not coupon.reissue[2] else "ledger: field survey in progress"]
+        elif step == "file_reissue":
+            args = (data.draw(st.sampled_from((REISSUE_FILING_NUMBER,) * 3 + ("",)), label="filing number"),)
+            checks = [lambda: None if args[0] else "ledger: empty filing number"]
+        if step == "resubmit_reissue":  # the owner's: no role, the owner's coupon
+            owner = self.account_of.get(coupon.owner, self.holders[0]) if coupon else self.holders[0]
+            sender = self._signer(data, owner)
+            expect = first_error(
+                lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
+                lambda: self._stage_error(coupon_id, *stages),
+                lambda: None if coupon.owner == sender.address else "ledger: not owner",
+                lambda: None if coupon.reissue[1] else "ledger: no supplement required",
+            )
+            receipt = self._attempt(sender, step, coupon_id, expect=expect)
+        else:
+            officer = self.eeb_officer if step == "file_reissue" else self.center_officer
+            coupon_id, _, receipt = self._department_step(
+                data,
+                step,
+                CouponState.LOST_REPORTED,
+                officer,
+                *args,
+                coupon_id=coupon_id,
+                checks=(lambda: self._stage_error(coupon_id, *stages), *checks),
+            )
+        if receipt:
+            self._take_reissue_step(receipt, coupon_id, step, *args)
+            assert receipt.event(event).args["coupon"] == coupon_id
+
+    @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
+    @rule(data=st.data(), reason=st.sampled_from(("原持有人提出异议",) * 3 + ("",)))
+    def refuse_reissue(self, data, reason):
+        coupon_id = self._lost_coupon(data, ReissueStage.REVIEWED)
         coupon_id, _, receipt = self._department_step(
             data,
-            "file_reissue",
+            "refuse_reissue",
             CouponState.LOST_REPORTED,
-            self.eeb_officer,
-            filing_number,
-            checks=(lambda: None if filing_number else "ledger: empty filing number",),
+            self.center_officer,
+            reason,
+            coupon_id=coupon_id,
+            checks=(
+                lambda: self._stage_error(coupon_id, ReissueStage.REPORTED, ReissueStage.REVIEWED),
+                lambda: None if reason else "ledger: empty reason",
+            ),
         )
         if receipt:
-            self._reissue_filed(receipt, coupon_id, filing_number)
+            self._end_loss(self.coupons[coupon_id])
+            self._move(coupon_id, CouponState.ACTIVE)
+            refused = receipt.event("ReissueRefused").args
+            assert (refused["coupon"], refused["reason"]) == (coupon_id, reason)
 
     @precondition(lambda self: self._any(CouponState.LOST_REPORTED))
     @rule(data=st.data())
     def reissue(self, data):
-        coupon_id = self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
+        coupon_id = self._lost_coupon(data, ReissueStage.FILED)
         coupon = self.coupons.get(coupon_id)
         sender = self._signer(data, self.gov_officer)
         lost = coupon is not None and coupon.state == CouponState.LOST_REPORTED
-        if lost and data.draw(st.booleans(), label="file and wait out the notice first"):
-            # Reach the reissue often: the EEB files, then the notice period runs out.
-            if not coupon.reissue_filing:
-                filed = self._attempt(self.eeb_officer, "file_reissue", coupon_id, REISSUE_FILING_NUMBER, expect=None)
-                self._reissue_filed(filed, coupon_id, REISSUE_FILING_NUMBER)
+        if lost and data.draw(st.booleans(), label="walk the procedure and wait out the notice first"):
+            # Reach the reissue often: the centre, the owner and the EEB take every step, then the
+            # notice period runs out.
+            self._walk_reissue(coupon_id)
             # The boundary itself first: the contract allows the reissue from notice_end on.
             overrun = data.draw(st.sampled_from((0, -1, 1, 86_400)), label="seconds past the notice end")
             self._travel_to(coupon.loss_notice_end + overrun)
         expect = first_error(
             lambda: self._role_error(sender, Role.GOV),
             lambda: self._state_error(coupon_id, CouponState.LOST_REPORTED),
-            lambda: None if coupon.reissue_filing else "ledger: reissue not filed",
+            lambda: None if coupon.stage == ReissueStage.FILED else "ledger: reissue not filed",
             lambda: None
             if self._next_block_timestamp() >= coupon.loss_notice_end
             else "ledger: notice period not over",
         )
         receipt = self._attempt(sender, "reissue", coupon_id, expect=expect)
         if receipt:
+            coupon.reissue = NO_REISSUE  # the notice end and filing number stay: the replacement shows them
             self._move(coupon_id, CouponState.VOIDED)
             new_id = self._create(
                 coupon.issuance, coupon.first_serial, coupon.last_serial, coupon.owner, CouponState.ACTIVE, 0
@@ -537,15 +770,37 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def each_issuance_is_conserved(self):
-        """Invariant 1: live and retired coupons add up to the issued amount."""
+        """Invariant 1: live, retired and invalidated coupons add up to the issued amount."""
         self._read_touched()
         self._check_conservation(self.seen, self.seen_issuances)
 
     @invariant()
     def serial_blocks_partition_each_issuance(self):
-        """Invariant 2: coupons neither SPLIT nor VOIDED tile [1, issued] exactly."""
+        """Invariant 2: coupons neither SPLIT nor replaced by a reissue tile [1, issued] exactly."""
         self._read_touched()
         self._check_partition(self.seen, self.seen_issuances)
+
+    @invariant()
+    def records_beside_the_state_follow_it(self):
+        """A coupon remembers the state to unfreeze to exactly while FROZEN; it has a reissue
+        stage exactly while LOST_REPORTED (or frozen in it), with a supplement outstanding
+        only at REPORTED and a survey only at FORMAL_OK; a finding exactly when voided as
+        invalid; and the chain agrees for the coupons the last step touched."""
+        for coupon_id, coupon in self.coupons.items():
+            frozen = coupon.state == CouponState.FROZEN
+            assert bool(coupon.frozen_from) == frozen, f"coupon {coupon_id}: frozen_from {coupon.frozen_from}"
+            lost = coupon.state == CouponState.LOST_REPORTED or (
+                frozen and coupon.frozen_from == CouponState.LOST_REPORTED
+            )
+            stage, supplement, paused = coupon.reissue
+            assert (stage != ReissueStage.NONE) == lost, f"coupon {coupon_id}: stage {stage} in {coupon.state.name}"
+            assert not supplement or stage == ReissueStage.REPORTED
+            assert not paused or stage == ReissueStage.FORMAL_OK
+            assert bool(coupon.invalidation[0]) == coupon.invalidated
+            assert not coupon.invalidated or coupon.voiding == NO_VOIDING
+        for coupon_id in sorted(self.touched_records):
+            self._check_records(coupon_id)
+        self.touched_records.clear()
 
     def _read_touched(self):
         for coupon_id in sorted(self.touched):
@@ -582,19 +837,23 @@ class LedgerMachine(RuleBasedStateMachine):
                 )
         self.seen[coupon_id] = on_chain
 
-    @staticmethod
-    def _check_conservation(coupons: dict[int, Coupon], issuances: dict):
+    def _accounted(self, coupon: Coupon) -> bool:
+        """Whether a coupon (as read from the chain) holds its block: live, retired or voided as invalid."""
+        return coupon.state in COUNTED or (
+            coupon.state == CouponState.VOIDED and not self.coupons[coupon.id].replaced_by
+        )
+
+    def _check_conservation(self, coupons: dict[int, Coupon], issuances: dict):
         for issuance_id, issuance in issuances.items():
-            held = sum(c.amount_kg for c in coupons.values() if c.issuance == issuance_id and c.state in COUNTED)
+            held = sum(c.amount_kg for c in coupons.values() if c.issuance == issuance_id and self._accounted(c))
             assert held == issuance.amount_kg, f"issuance {issuance_id}: coupons hold {held} kg of {issuance.amount_kg}"
 
-    @staticmethod
-    def _check_partition(coupons: dict[int, Coupon], issuances: dict):
+    def _check_partition(self, coupons: dict[int, Coupon], issuances: dict):
         for issuance_id, issuance in issuances.items():
             blocks = sorted(
                 (c.first_serial, c.last_serial, c.id)
                 for c in coupons.values()
-                if c.issuance == issuance_id and c.state not in SUPERSEDED
+                if c.issuance == issuance_id and self._accounted(c)
             )
             next_serial = 1
             for first, last, coupon_id in blocks:
@@ -630,7 +889,22 @@ class LedgerMachine(RuleBasedStateMachine):
             assert records == (model.pledgee, model.loss_notice_end, model.reissue_filing, model.replaced_by), (
                 f"coupon {coupon_id}: pledgee, notice end, filing, replacement {records} != model {model}"
             )
+            self._check_records(coupon_id)
+            signatures = self.registry.voiding_signatures(coupon_id)
+            assert (signatures.digest, signatures.nrb_signed, signatures.forestry_signed) == model.voiding
+            invalidation = (self.registry.call("invalid_reason", coupon_id), self.registry.call("inspection_record", coupon_id))
+            assert invalidation == model.invalidation, f"coupon {coupon_id}: {invalidation} != model {model.invalidation}"
         assert_ledger_invariants(self.registry)  # the suite's shared check, on fresh reads
+
+    def _check_records(self, coupon_id: int):
+        """The chain's freeze and reissue records of one coupon equal the model's."""
+        model = self.coupons[coupon_id]
+        reissue = self.registry.reissue_of(coupon_id)
+        on_chain = (
+            int(self.registry.call("frozen_from", coupon_id)),
+            (reissue.stage, reissue.supplement_required, reissue.survey_paused),
+        )
+        assert on_chain == (model.frozen_from, model.reissue), f"coupon {coupon_id}: {on_chain} != model {model}"
 
     # ------------------------------------------------------------ steps
 
@@ -648,6 +922,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert expect is None, f"{step} succeeded; the model expected the revert {expect!r}"
         if args and args[0] in self.coupons:
             self.touched.add(args[0])
+            self.touched_records.add(args[0])
         self.receipt = receipt
         for event in receipt.events:
             if event.name in ("CouponCreated", "CouponMoved"):
@@ -664,6 +939,8 @@ class LedgerMachine(RuleBasedStateMachine):
         send(self.verifier, "attest_report", application_id, REPORT_HASH, amount_kg)
         send(self.nrb_officer, "sign_validation", application_id)
         send(self.forestry_officer, "sign_validation", application_id)
+        send(self.center_officer, "issue_validation_opinion", application_id, OPINION_HASH)
+        send(self.eeb_officer, "pass_eeb_review", application_id)
         filed = send(self.eeb_officer, "file", application_id, f"赫环碳备〔2026〕{application_id}号")
         assert filed.event("ApplicationFiled").args["application"] == application_id
         self.filed[application_id] = (applicant.address, amount_kg)
@@ -719,14 +996,16 @@ class LedgerMachine(RuleBasedStateMachine):
             )
 
     def _department_step(
-        self, data, function: str, state: CouponState, officer: LocalAccount, *args, roles=(), checks=()
+        self, data, function: str, state: CouponState, officer: LocalAccount, *args, roles=(), checks=(),
+        coupon_id: int | None = None,
     ) -> tuple[int, LocalAccount, Receipt | None]:
         """Sends `function(coupon, *args)`, a step of `officer`'s department (or of any of `roles`)
-        that checks its role, the coupon's state and then its own `checks`, usually on a coupon
-        in `state`. Returns the coupon, the signer, and the receipt (None: it reverted as the
-        model said)."""
+        that checks its role, the coupon's state and then its own `checks`, on `coupon_id` or
+        usually on a coupon in `state`. Returns the coupon, the signer, and the receipt (None: it
+        reverted as the model said)."""
         roles = roles or (self.role_of[officer.address],)
-        coupon_id = self._coupon(data, lambda c: c.state == state)
+        if coupon_id is None:
+            coupon_id = self._coupon(data, lambda c: c.state == state)
         sender = self._signer(data, officer, roles)
         expect = first_error(
             lambda: self._role_error(sender, *roles), lambda: self._state_error(coupon_id, state), *checks
@@ -765,10 +1044,42 @@ class LedgerMachine(RuleBasedStateMachine):
             counterparty = self._draw_address(data, others, "counterparty")
         self._request(self.account_of[coupon.owner], coupon_id, action, counterparty, amount_kg)
 
-    def _reissue_filed(self, receipt, coupon_id: int, filing_number: str):
-        self.coupons[coupon_id].reissue_filing = filing_number
-        filed = receipt.event("ReissueFiled").args
-        assert (filed["coupon"], filed["filing_number"]) == (coupon_id, filing_number)
+    def _take_reissue_step(self, receipt, coupon_id: int, step: str, *args):
+        """The model follows a reissue step that succeeded."""
+        coupon = self.coupons[coupon_id]
+        coupon.reissue = REISSUE_AFTER[step](coupon.reissue)
+        if step == "file_reissue":
+            coupon.reissue_filing = args[0]
+            assert receipt.event("ReissueFiled").args["filing_number"] == args[0]
+        elif step == "require_reissue_supplement":
+            assert receipt.event("ReissueSupplementRequired").args["missing_items"] == args[0]
+
+    def _walk_reissue(self, coupon_id: int, to: ReissueStage = ReissueStage.FILED):
+        """Every step of the reissue procedure still to take up to stage `to` (the EEB's filing),
+        each by its signer."""
+        coupon = self.coupons[coupon_id]
+        while coupon.stage != to:
+            stage, supplement, paused = coupon.reissue
+            if supplement:
+                step, sender, args = "resubmit_reissue", self.account_of[coupon.owner], ()
+            elif paused:
+                step, sender, args = "resume_reissue_survey", self.center_officer, ()
+            elif stage == ReissueStage.REGISTERED:
+                step, sender, args = "file_reissue", self.eeb_officer, (REISSUE_FILING_NUMBER,)
+            else:
+                step = {
+                    ReissueStage.REPORTED: "pass_reissue_formal_review",
+                    ReissueStage.FORMAL_OK: "pass_reissue_review",
+                    ReissueStage.REVIEWED: "register_reissue",
+                }[stage]
+                sender, args = self.center_officer, ()
+            receipt = self._attempt(sender, step, coupon_id, *args, expect=None)
+            self._take_reissue_step(receipt, coupon_id, step, *args)
+
+    @staticmethod
+    def _end_loss(coupon: ModelCoupon):
+        """The contract's `_end_loss`: a loss report ends without a reissue."""
+        coupon.loss_notice_end, coupon.reissue_filing, coupon.reissue = 0, "", NO_REISSUE
 
     def _travel_to(self, timestamp: int):
         """Move chain time forward (never back) so that the next block lands at `timestamp`."""
@@ -842,6 +1153,16 @@ class LedgerMachine(RuleBasedStateMachine):
             return "ledger: unknown coupon"
         return None if coupon.state == expected else NOT_IN_STATE[expected]
 
+    def _live_error(self, coupon_id: int) -> str | None:
+        coupon = self.coupons.get(coupon_id)
+        if coupon is None:
+            return "ledger: unknown coupon"
+        return None if coupon.state in LIVE else "ledger: coupon not live"
+
+    def _stage_error(self, coupon_id: int, earliest: ReissueStage, latest: ReissueStage) -> str | None:
+        """A LOST_REPORTED coupon's reissue is not at a stage the step acts at."""
+        return None if earliest <= self.coupons[coupon_id].stage <= latest else WRONG_STAGE
+
     def _request_error(self, coupon_id: int, action: Action) -> str | None:
         return None if self.coupons[coupon_id].request[0] == action else "ledger: no owner request"
 
@@ -887,6 +1208,13 @@ class LedgerMachine(RuleBasedStateMachine):
         if self._usually(data, "an existing coupon"):
             return data.draw(st.sampled_from(sorted(self.coupons)), label="coupon")
         return data.draw(st.sampled_from((0, self.next_coupon)), label="unknown coupon")
+
+    def _lost_coupon(self, data, stage: ReissueStage | None = None) -> int:
+        """A coupon for a reissue step: preferably one lost and at `stage`, else any lost one."""
+        lost = [c for c in self.coupons.values() if c.state == CouponState.LOST_REPORTED]
+        if stage is not None and any(c.stage == stage for c in lost):
+            return self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED and c.stage == stage)
+        return self._coupon(data, lambda c: c.state == CouponState.LOST_REPORTED)
 
     def _coupon_for(self, data, action: Action) -> int:
         """A coupon for a department step: preferably one whose owner already asked for it."""
