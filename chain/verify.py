@@ -44,6 +44,8 @@ REASONS = {
     "OTHER_CODE": ("{emitter} 运行的不是碳券登记簿合约代码", "{emitter} does not run the Tanquan CouponLedger code"),
     "VOIDED": ("这不是抵销；其碳券 {coupon} 后来已作废，补发为 {replacement}",
                "not an offset; its coupon {coupon} was later voided and replaced by {replacement}"),
+    "INVALIDATED": ("这不是抵销；其碳券 {coupon} 经区自然资源部门会同区林业部门抽查认定无效，已注销作废：{reason}",
+                    "not an offset; its coupon {coupon} was voided as invalid by NRB and FORESTRY: {reason}"),
     "NOT_OFFSET": ("这是碳券交易，但不是抵销凭证", "a coupon transaction, but not an offset certificate"),
     "SIGNER_NOT_EEB": ("注销的签署者当时不具有区生态环境部门的角色", "the retiring signer did not hold the EEB role"),
     "NOT_RETIRED": ("该碳券当前状态为 {state}，而不是已注销", "the coupon is {state}, not RETIRED"),
@@ -101,6 +103,10 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         if replaced_by:
             return Verification(Verdict.VOIDED, "VOIDED", tx_hash, params={
                 "coupon": read_number(chain, ledger, coupon_id), "replacement": read_number(chain, ledger, replaced_by)})
+        if invalid_reason := chain.call(ledger, "invalid_reason", coupon_id):
+            inspection = "0x" + bytes(chain.call(ledger, "inspection_record", coupon_id)).hex()
+            return Verification(Verdict.VOIDED, "INVALIDATED", tx_hash, params={
+                "coupon": read_number(chain, ledger, coupon_id), "reason": invalid_reason, "inspection_hash": inspection})
         return Verification(Verdict.INVALID, "NOT_OFFSET", tx_hash)
 
     args = retired[0].args

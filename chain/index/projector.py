@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..client import Event
 from ..registry import Registry, coupon_number
-from ..states import Action, ApplicationStatus, CouponState, OffsetPurpose, Role
+from ..states import Action, ApplicationStatus, CouponState, OffsetPurpose, ReissueStage, Role
 from .schema import (
     ApplicationRow, CouponRow, Cursor, IssuanceRow, OffsetRow, RoleHolder, StepRow, create_tables, drop_tables,
 )
@@ -41,10 +41,25 @@ APPLICATION_MOVES: dict[str, ApplicationStatus] = {
     "ApplicationResubmitted": ApplicationStatus.SUBMITTED,
     "PreliminaryReviewPassed": ApplicationStatus.PRELIM_OK,
     "ApplicationValidated": ApplicationStatus.VALIDATED,
+    "ValidationOpinionIssued": ApplicationStatus.OPINION_FORWARDED,
+    "EebReviewPassed": ApplicationStatus.EEB_REVIEWED,
+    "ApplicationReturned": ApplicationStatus.VALIDATED,
     "ApplicationFiled": ApplicationStatus.FILED,
     "ApplicationRejected": ApplicationStatus.REJECTED,
     "ApplicationIssued": ApplicationStatus.ISSUED,
 }
+
+
+# Event name → a lost coupon's reissue stage afterwards (附件1 二); the events that end a loss
+# report without a reissue, or with one, clear it.
+REISSUE_MOVES: dict[str, ReissueStage] = {
+    "LossReported": ReissueStage.REPORTED,
+    "ReissueFormalReviewPassed": ReissueStage.FORMAL_OK,
+    "ReissueReviewPassed": ReissueStage.REVIEWED,
+    "ReissueRegistered": ReissueStage.REGISTERED,
+    "ReissueFiled": ReissueStage.FILED,
+}
+LOSS_ENDINGS = ("LossWithdrawn", "ReissueRefused", "CouponInvalidated")  # the notice ends with them
 
 
 def _jsonable(value: Any) -> Any:
@@ -191,8 +206,20 @@ class Projector:
             coupon.pledgee = args["pledgee"]
         elif e.name in ("PledgeReleased", "PledgeEnforced"):
             coupon.pledgee = None
-        elif e.name == "CouponVoided":
-            coupon.replaced_by = args["replaced_by"]
+        elif e.name == "CouponFrozen":
+            coupon.frozen_from = CouponState(args["previous_state"]).name
+        elif e.name == "CouponUnfrozen":
+            coupon.frozen_from = None
+        elif (stage := REISSUE_MOVES.get(e.name)) is not None:
+            coupon.reissue_stage = stage.name
+            if e.name == "LossReported":
+                coupon.notice_end = args["notice_end"]
+        elif e.name in LOSS_ENDINGS:
+            coupon.reissue_stage = coupon.notice_end = None
+            if e.name == "CouponInvalidated":  # nothing acts on it again
+                coupon.invalid_reason, coupon.frozen_from, coupon.pledgee = args["reason"], None, None
+        elif e.name == "CouponVoided":  # reissued: the old coupon keeps its notice end, the new one shows it
+            coupon.replaced_by, coupon.reissue_stage = args["replaced_by"], None
         elif e.name == "CouponRetired":
             rows.session.add(
                 OffsetRow(

@@ -68,6 +68,10 @@ class CouponRow(Base):
     replaces: Mapped[int | None] = mapped_column(Integer)
     replaced_by: Mapped[int | None] = mapped_column(Integer)
     pledgee: Mapped[str | None] = mapped_column(String(42))
+    frozen_from: Mapped[str | None] = mapped_column(String(16))  # the state an unfreeze restores, while FROZEN
+    notice_end: Mapped[int | None] = mapped_column(BigInteger)  # the loss notice's end (§12), from the report on
+    reissue_stage: Mapped[str | None] = mapped_column(String(16), index=True)  # ReissueStage, while lost
+    invalid_reason: Mapped[str | None] = mapped_column(String(256))  # why NRB and FORESTRY voided it (注销)
     pending_action: Mapped[str | None] = mapped_column(String(16), index=True)  # the owner's open consent
     pending_since: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[int] = mapped_column(BigInteger)

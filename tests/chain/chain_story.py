@@ -76,6 +76,9 @@ def run(net: devnet.Devnet, progress=lambda line: None) -> DemoResult:
 
     consent("挂失申请 loss request", cooperative, pledged, Action.LOSS)
     act("挂失公告 loss report", dep[Role.CENTER], reg.report_loss, coupon=pledged)
+    act("补发形式审查 reissue formal review", dep[Role.CENTER], reg.pass_reissue_formal_review, coupon=pledged)
+    act("补发审查 reissue review", dep[Role.CENTER], reg.pass_reissue_review, coupon=pledged)
+    act("补发登记 reissue registration", dep[Role.CENTER], reg.register_reissue, coupon=pledged)
     act("补发备案 reissue filing", dep[Role.EEB], reg.file_reissue, coupon=pledged, filing_number="赫环碳补〔2026〕1号")
     net.evm.time_travel(net.evm.chain.timestamp() + devnet.DEFAULT_LOSS_NOTICE_SECONDS + 1)
     reissued = act("补发 reissue", dep[Role.GOV], reg.reissue, coupon=pledged).coupon

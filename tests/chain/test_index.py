@@ -23,6 +23,14 @@ def _assert_index_equals_chain(index: EventIndex, registry) -> None:
         assert (row.state, row.owner, row.amount_kg) == (coupon.state.name, coupon.owner, coupon.amount_kg)
         assert (row.first_serial, row.last_serial) == (coupon.first_serial, coupon.last_serial)
         assert row.number == registry.number_of(row.id)
+        frozen_from, stage = registry.frozen_from(row.id), registry.reissue_of(row.id).stage
+        invalidation = registry.invalidation(row.id)
+        assert (row.frozen_from, row.reissue_stage, row.notice_end, row.invalid_reason) == (
+            frozen_from.name if frozen_from else None,
+            stage.name if stage else None,
+            registry.call("loss_notice_end", row.id) or None,
+            invalidation.reason if invalidation else None,
+        )
 
 
 def _assert_applications_equal_chain(index: EventIndex, registry) -> None:
@@ -171,3 +179,130 @@ def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, tmp
     filed = index.reissues_filed([voided, coupon])
     assert list(filed) == [voided] and filed[voided] > 0
     registry.cancel_request(holder, coupon=coupon)
+
+def test_sync__annex1_application_steps__statuses_and_history_follow(story, tmp_path):
+    net, _ = story
+    registry, dep = net.registry, net.departments
+    center, eeb, holder = dep[Role.CENTER], dep[Role.EEB], net.new_account()
+    application = registry.submit(holder, parcels=[b"\x57" * 32], period_start=1_640_966_400,
+                                  period_end=1_704_038_400, claimed_kg=4_000, documents_hash=b"\x01" * 32,
+                                  report_hash=b"\x02" * 32).application
+    registry.pass_formal_review(center, application=application)
+    registry.pass_preliminary_review(center, application=application)
+    registry.attest_report(dep[Role.VERIFIER], application=application, report_hash=b"\x02" * 32, attested_kg=4_000)
+    registry.sign_validation(dep[Role.NRB], application=application)
+    registry.sign_validation(dep[Role.FORESTRY], application=application)
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+
+    moves = [
+        (lambda: registry.issue_validation_opinion(center, application=application, opinion_hash=b"\x03" * 32),
+         "OPINION_FORWARDED"),
+        (lambda: registry.return_to_center(eeb, application=application, reason="意见未附外业记录"), "VALIDATED"),
+        (lambda: registry.issue_validation_opinion(center, application=application, opinion_hash=b"\x04" * 32),
+         "OPINION_FORWARDED"),
+        (lambda: registry.pass_eeb_review(eeb, application=application), "EEB_REVIEWED"),
+    ]
+    for step, status in moves:
+        step()
+        index.sync(registry)
+        row = index.application(application)
+        assert (row.status, row.updated_at) == (status, registry.application(application).updated_at)
+    _assert_applications_equal_chain(index, registry)
+    history = index.application_history(application)
+    assert [h["event"] for h in history[-4:]] == [
+        "ValidationOpinionIssued", "ApplicationReturned", "ValidationOpinionIssued", "EebReviewPassed"]
+    assert [h["department"] for h in history[-4:]] == ["CENTER", "EEB", "CENTER", "EEB"]
+    assert history[-3]["details"]["reason"] == "意见未附外业记录"
+    assert history[-2]["details"]["opinion_hash"] == "0x" + "04" * 32
+
+
+def test_sync__freeze_in_each_live_state__frozen_from_then_restored(story, tmp_path):
+    net, _ = story
+    registry, dep, holder = net.registry, net.departments, net.new_account()
+    coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x58" * 32], amount_kg=3_000)
+    registry.request(holder, coupon=coupon, action=Action.LIST, counterparty="0x" + "00" * 20, amount_kg=3_000)
+    registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
+                         disclosure_hash=b"\x05" * 32)
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+
+    registry.freeze(dep[Role.FORESTRY], coupon=coupon, reason="抽查发现权属争议")
+    index.sync(registry)
+    row = index.coupon(registry.number_of(coupon))
+    assert (row.state, row.frozen_from) == ("FROZEN", "LISTED")
+    assert coupon not in [listed.coupon.id for listed in index.listed()]  # off the disclosure board while frozen
+    registry.unfreeze(dep[Role.FORESTRY], coupon=coupon)
+    index.sync(registry)
+    row = index.coupon(registry.number_of(coupon))
+    assert (row.state, row.frozen_from) == ("LISTED", None)
+    history = [s["event"] for s in index.provenance(row.number)["history"]]
+    assert history[-2:] == ["CouponFrozen", "CouponUnfrozen"]
+    _assert_index_equals_chain(index, registry)
+
+
+def test_sync__reissue_procedure__stage_and_notice_end_on_the_row(story, tmp_path):
+    net, _ = story
+    registry, dep, holder = net.registry, net.departments, net.new_account()
+    center = dep[Role.CENTER]
+    refused = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x59" * 32], amount_kg=1_000)
+    reissued = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x5a" * 32], amount_kg=1_000)
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+
+    def row(coupon):
+        index.sync(registry)
+        return index.coupon(registry.number_of(coupon))
+
+    for coupon in (refused, reissued):
+        registry.request(holder, coupon=coupon, action=Action.LOSS, counterparty="0x" + "00" * 20, amount_kg=1_000)
+        registry.report_loss(center, coupon=coupon)
+        notice_end = registry.call("loss_notice_end", coupon)
+        assert (row(coupon).reissue_stage, row(coupon).notice_end) == ("REPORTED", notice_end)
+    registry.require_reissue_supplement(center, coupon=refused, missing_items=["遗失声明登报原件"])
+    assert row(refused).reissue_stage == "REPORTED"
+    registry.refuse_reissue(center, coupon=refused, reason="原持有人提出异议")
+    assert (row(refused).state, row(refused).reissue_stage, row(refused).notice_end) == ("ACTIVE", None, None)
+
+    steps = [
+        (lambda: registry.pass_reissue_formal_review(center, coupon=reissued), "FORMAL_OK"),
+        (lambda: registry.pause_reissue_survey(center, coupon=reissued), "FORMAL_OK"),
+        (lambda: registry.resume_reissue_survey(center, coupon=reissued), "FORMAL_OK"),
+        (lambda: registry.pass_reissue_review(center, coupon=reissued), "REVIEWED"),
+        (lambda: registry.register_reissue(center, coupon=reissued), "REGISTERED"),
+        (lambda: registry.file_reissue(dep[Role.EEB], coupon=reissued, filing_number="赫环碳补〔2026〕7号"), "FILED"),
+    ]
+    for step, stage in steps:
+        step()
+        assert row(reissued).reissue_stage == stage
+    notice_end = row(reissued).notice_end
+    net.evm.time_travel(notice_end)
+    replacement = registry.reissue(dep[Role.GOV], coupon=reissued).coupon
+    old = row(reissued)
+    assert (old.state, old.reissue_stage, old.notice_end, old.replaced_by) == ("VOIDED", None, notice_end, replacement)
+    events = [s["event"] for s in index.provenance(old.number)["history"]]
+    assert events[-8:] == ["LossReported", "ReissueFormalReviewPassed", "ReissueSurveyPaused", "ReissueSurveyResumed",
+                           "ReissueReviewPassed", "ReissueRegistered", "ReissueFiled", "CouponVoided"]
+    _assert_index_equals_chain(index, registry)
+
+
+def test_sync__voided_as_invalid__reason_on_the_row_and_both_signatures_in_history(story, tmp_path):
+    net, _ = story
+    registry, dep, holder = net.registry, net.departments, net.new_account()
+    coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x5b" * 32], amount_kg=2_000)
+    pledgee = net.new_account()
+    registry.request(holder, coupon=coupon, action=Action.PLEDGE, counterparty=pledgee.address, amount_kg=2_000)
+    registry.register_pledge(dep[Role.FINANCE], coupon=coupon, secured_fen=100, term_end=1_893_427_200)
+    registry.freeze(dep[Role.NRB], coupon=coupon, reason="抽查")
+    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+
+    registry.sign_voiding(dep[Role.FORESTRY], coupon=coupon, reason="监测数据造假", inspection_hash=b"\x06" * 32)
+    index.sync(registry)
+    assert index.coupon(registry.number_of(coupon)).state == "FROZEN"
+    registry.sign_voiding(dep[Role.NRB], coupon=coupon, reason="监测数据造假", inspection_hash=b"\x06" * 32)
+    index.sync(registry)
+
+    row = index.coupon(registry.number_of(coupon))
+    assert (row.state, row.invalid_reason, row.frozen_from, row.pledgee) == ("VOIDED", "监测数据造假", None, None)
+    history = index.provenance(row.number)["history"]
+    assert [(s["event"], s["department"]) for s in history[-3:]] == [
+        ("VoidingSigned", "FORESTRY"), ("VoidingSigned", "NRB"), ("CouponInvalidated", "NRB")]
+    assert history[-1]["details"] == {"coupon": coupon, "reason": "监测数据造假", "inspection_hash": "0x" + "06" * 32}
+    _assert_index_equals_chain(index, registry)

@@ -95,6 +95,27 @@ def test_verify__tx_of_later_voided_coupon__voided_with_replacement(story):
     assert voided in verdict.reason and "replaced by" in verdict.reason
 
 
+def test_verify__tx_of_coupon_later_voided_as_invalid__voided_with_reason(story):
+    net, _, _ = story
+    registry, dep, holder = net.registry, net.departments, net.new_account()
+    coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x67" * 32], amount_kg=1_000)
+    registry.request(holder, coupon=coupon, action=Action.LIST, counterparty="0x" + "00" * 20, amount_kg=1_000)
+    listing = registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
+                                   disclosure_hash=b"\x01" * 32).tx_hash
+    reason, inspection = "抽查发现宗地与CCER项目重叠", b"\x9a" * 32
+    registry.sign_voiding(dep[Role.NRB], coupon=coupon, reason=reason, inspection_hash=inspection)
+    voiding = registry.sign_voiding(dep[Role.FORESTRY], coupon=coupon, reason=reason, inspection_hash=inspection).tx_hash
+
+    for tx_hash in (listing, voiding):
+        verdict = verify_offset(net.evm.chain, tx_hash, ledger_address=registry.ledger.address)
+        assert (verdict.verdict, verdict.code) == (Verdict.VOIDED, "INVALIDATED")
+        assert verdict.params == {"coupon": registry.number_of(coupon), "reason": reason,
+                                  "inspection_hash": "0x" + inspection.hex()}
+        assert verdict.reason == f"not an offset; its coupon {registry.number_of(coupon)} was voided as invalid by " \
+                                 f"NRB and FORESTRY: {reason}"
+        assert reason in verdict.explain("zh") and "认定无效" in verdict.explain("zh")
+
+
 def test_verify__application_tx__invalid_not_a_coupon_tx(story):
     net, _, steps = story
     verdict = verify_offset(net.evm.chain, steps["登记申请 submit"])
