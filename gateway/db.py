@@ -130,6 +130,5 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 class Database:
     def __init__(self, engine):
-        self.engine = engine
-        GatewayBase.metadata.create_all(self.engine)
+        self.engine = engine  # its tables are the migrations' (gateway/migrate.py), upgraded before it opens
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -18,6 +18,7 @@ from chain import ChainError, ChainRevert, Registry, Role
 from chain.index import EventIndex
 from chain.node import FAUCET_KEY, Node, open_node
 
+from . import migrate
 from .audit import AuditLog
 from .db import Database, User, make_engine
 from .errors import DomainError, from_revert
@@ -169,6 +170,7 @@ class Gateway:
         self.settings = settings
         self.node = node
         engine = make_engine(settings.index_url)  # one pool for the index and the gateway's records
+        migrate.upgrade(engine)  # before any table is read: a database of an older release upgrades in place
         self.index = EventIndex(engine)
         self.db = Database(engine)
         self.audit = AuditLog(self.db)
@@ -222,6 +224,8 @@ def signing_addresses(node: Node) -> dict[str, str]:
 
 def rebuild_index(settings: Settings, node: Node, progress: Callable[[int, int], None]) -> tuple[int, int | None]:
     """Drop the event index and project every event again; returns the events applied and the block reached."""
-    index = EventIndex(make_engine(settings.index_url))
+    engine = make_engine(settings.index_url)
+    migrate.upgrade(engine)
+    index = EventIndex(engine)
     applied = index.rebuild(node.registry, from_block=node.deployed_block, progress=progress)
     return applied, index.cursor()

@@ -14,6 +14,8 @@ from chain import ChainRevert, Registry, Role
 from chain.backends import EphemeralChain, ephemeral
 from support import costs
 
+pytest_plugins = ("support.databases",)  # --database; `database_kind` runs a test on SQLite and PostgreSQL
+
 # Before any Settings() is read: every gateway, CLI run and subprocess of the suite makes cheap secrets.
 os.environ.update(costs.ENVIRONMENT)
 # The suite makes hundreds of accounts, log-ins and page views from one address; tests of the limits set their own.

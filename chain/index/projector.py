@@ -98,6 +98,10 @@ class _Rows:
         self.session.add(row)
         table = {IssuanceRow: self.issuances, CouponRow: self.coupons, ApplicationRow: self.applications}[type(row)]
         table[row.id] = row
+        if isinstance(row, IssuanceRow):
+            # Its coupons follow in this chunk, and PostgreSQL checks their foreign key on insert:
+            # the unit of work, knowing no relationship between the two, might insert them first.
+            self.session.flush()
 
 
 def _by_id(session: Session, table, ids: set[int]) -> dict:

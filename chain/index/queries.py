@@ -72,7 +72,7 @@ class Queries:
             steps = session.scalars(
                 select(StepRow).where(StepRow.coupon_id.in_(lineage_ids)).order_by(StepRow.block_number, StepRow.log_index)
             ).all()
-            children = session.scalars(select(CouponRow).where(CouponRow.parent == coupon.id)).all()
+            children = session.scalars(select(CouponRow).where(CouponRow.parent == coupon.id).order_by(CouponRow.id)).all()
             numbers = {c.id: c.number for c in [coupon, *ancestors, *children]}
             if coupon.replaced_by:
                 numbers[coupon.replaced_by] = session.get(CouponRow, coupon.replaced_by).number

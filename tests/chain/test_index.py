@@ -46,15 +46,15 @@ def _assert_applications_equal_chain(index: EventIndex, registry) -> None:
         assert row.filing_number == (registry.call("filing_numbers", row.id) or None)
 
 
-def test_sync__demo_story__index_equals_chain(story, tmp_path):
+def test_sync__demo_story__index_equals_chain(story, index_url):
     net, _ = story
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     assert index.sync(net.registry) > 0
     _assert_index_equals_chain(index, net.registry)
     _assert_applications_equal_chain(index, net.registry)
 
 
-def test_sync__applications_at_every_review_step__rows_equal_chain(story, tmp_path):
+def test_sync__applications_at_every_review_step__rows_equal_chain(story, index_url):
     net, _ = story
     registry, dep = net.registry, net.departments
     center, holder = dep[Role.CENTER], net.new_account()
@@ -74,7 +74,7 @@ def test_sync__applications_at_every_review_step__rows_equal_chain(story, tmp_pa
     registry.attest_report(dep[Role.VERIFIER], application=half_validated, report_hash=b"\x02" * 32, attested_kg=3_500)
     registry.sign_validation(dep[Role.FORESTRY], application=half_validated)
 
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(registry)
 
     _assert_applications_equal_chain(index, registry)
@@ -83,25 +83,24 @@ def test_sync__applications_at_every_review_step__rows_equal_chain(story, tmp_pa
     assert history == ["ApplicationSubmitted", "SupplementRequired", "ApplicationResubmitted"]
 
 
-def test_sync__after_restart__applies_only_new_events(story, tmp_path):
+def test_sync__after_restart__applies_only_new_events(story, index_url):
     net, result = story
-    url = f"sqlite:///{tmp_path / 'index.sqlite'}"
-    EventIndex(create_engine(url)).sync(net.registry)
+    EventIndex(create_engine(index_url)).sync(net.registry)
     # New events after the first sync: freeze a coupon the holder still has.
     active = next(c for c in result.coupons if c["state"] == "ACTIVE")
     coupon_id = next(i for i in range(1, net.registry.coupon_count() + 1) if net.registry.number_of(i) == active["number"])
     net.registry.freeze(net.departments[Role.NRB], coupon=coupon_id, reason="抽查")
 
-    reopened = EventIndex(create_engine(url))  # a restarted gateway: the cursor is on disk
+    reopened = EventIndex(create_engine(index_url))  # a restarted gateway: the cursor is on disk
     assert reopened.sync(net.registry) == 2  # the freeze's two events: CouponMoved, CouponFrozen
     assert reopened.provenance(active["number"])["coupon"]["state"] == "FROZEN"
     _assert_index_equals_chain(reopened, net.registry)
     net.registry.unfreeze(net.departments[Role.NRB], coupon=coupon_id)
 
 
-def test_rebuild__from_events__same_projection(story, tmp_path):
+def test_rebuild__from_events__same_projection(story, index_url):
     net, _ = story
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(net.registry)
     before = [(r.id, r.number, r.state, r.owner) for r in index.coupons()]
     progress = []
@@ -110,9 +109,9 @@ def test_rebuild__from_events__same_projection(story, tmp_path):
     assert progress and progress[-1][0] == progress[-1][1]
 
 
-def test_provenance__reissued_coupon__lineage_and_signed_history(story, tmp_path):
+def test_provenance__reissued_coupon__lineage_and_signed_history(story, index_url):
     net, result = story
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(net.registry)
     voided = next(c for c in result.coupons if c["state"] == "VOIDED")
     record = index.provenance(voided["number"])
@@ -131,9 +130,9 @@ def test_provenance__reissued_coupon__lineage_and_signed_history(story, tmp_path
     assert index.provenance("HSTQ-1999-0001-0001") is None
 
 
-def test_offset__by_tx_hash__certificate_fields(story, tmp_path):
+def test_offset__by_tx_hash__certificate_fields(story, index_url):
     net, result = story
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(net.registry)
     for offset in result.offsets:
         row = index.offset(offset["tx_hash"])
@@ -144,7 +143,7 @@ def test_offset__by_tx_hash__certificate_fields(story, tmp_path):
     assert index.offset("0x" + "00" * 32) is None
 
 
-def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
+def test_sync__split_coupon__parent_split_children_listed(story, index_url):
     net, _ = story
     registry = net.registry
     holder = net.new_account()
@@ -154,7 +153,7 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
     retired = registry.retire(dep[Role.EEB], coupon=coupon, purpose=OffsetPurpose.GREEN_POINTS,
                               beneficiary="积分用户", case_reference="GP-1").coupon
 
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(registry)
     parent = index.provenance(registry.number_of(coupon))
     assert parent["coupon"]["state"] == CouponState.SPLIT.name
@@ -165,13 +164,13 @@ def test_sync__split_coupon__parent_split_children_listed(story, tmp_path):
 
 
 
-def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, tmp_path):
+def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, index_url):
     net, result = story
     registry, holder = net.registry, net.new_account()
     coupon = devnet.issue_coupon(registry, net.departments, holder, parcels=[b"\x56" * 32], amount_kg=2_000)
     registry.request(holder, coupon=coupon, action=Action.LOSS, counterparty="0x" + "00" * 20, amount_kg=2_000)
 
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
     index.sync(registry)
 
     assert [(c.id, c.pending_action) for c in index.coupons(pending=True)] == [(coupon, "LOSS")]
@@ -180,7 +179,7 @@ def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, tmp
     assert list(filed) == [voided] and filed[voided] > 0
     registry.cancel_request(holder, coupon=coupon)
 
-def test_sync__annex1_application_steps__statuses_and_history_follow(story, tmp_path):
+def test_sync__annex1_application_steps__statuses_and_history_follow(story, index_url):
     net, _ = story
     registry, dep = net.registry, net.departments
     center, eeb, holder = dep[Role.CENTER], dep[Role.EEB], net.new_account()
@@ -192,7 +191,7 @@ def test_sync__annex1_application_steps__statuses_and_history_follow(story, tmp_
     registry.attest_report(dep[Role.VERIFIER], application=application, report_hash=b"\x02" * 32, attested_kg=4_000)
     registry.sign_validation(dep[Role.NRB], application=application)
     registry.sign_validation(dep[Role.FORESTRY], application=application)
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
 
     moves = [
         (lambda: registry.issue_validation_opinion(center, application=application, opinion_hash=b"\x03" * 32),
@@ -216,14 +215,14 @@ def test_sync__annex1_application_steps__statuses_and_history_follow(story, tmp_
     assert history[-2]["details"]["opinion_hash"] == "0x" + "04" * 32
 
 
-def test_sync__freeze_in_each_live_state__frozen_from_then_restored(story, tmp_path):
+def test_sync__freeze_in_each_live_state__frozen_from_then_restored(story, index_url):
     net, _ = story
     registry, dep, holder = net.registry, net.departments, net.new_account()
     coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x58" * 32], amount_kg=3_000)
     registry.request(holder, coupon=coupon, action=Action.LIST, counterparty="0x" + "00" * 20, amount_kg=3_000)
     registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
                          disclosure_hash=b"\x05" * 32)
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
 
     registry.freeze(dep[Role.FORESTRY], coupon=coupon, reason="抽查发现权属争议")
     index.sync(registry)
@@ -239,13 +238,13 @@ def test_sync__freeze_in_each_live_state__frozen_from_then_restored(story, tmp_p
     _assert_index_equals_chain(index, registry)
 
 
-def test_sync__reissue_procedure__stage_and_notice_end_on_the_row(story, tmp_path):
+def test_sync__reissue_procedure__stage_and_notice_end_on_the_row(story, index_url):
     net, _ = story
     registry, dep, holder = net.registry, net.departments, net.new_account()
     center = dep[Role.CENTER]
     refused = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x59" * 32], amount_kg=1_000)
     reissued = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x5a" * 32], amount_kg=1_000)
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
 
     def row(coupon):
         index.sync(registry)
@@ -283,7 +282,7 @@ def test_sync__reissue_procedure__stage_and_notice_end_on_the_row(story, tmp_pat
     _assert_index_equals_chain(index, registry)
 
 
-def test_sync__voided_as_invalid__reason_on_the_row_and_both_signatures_in_history(story, tmp_path):
+def test_sync__voided_as_invalid__reason_on_the_row_and_both_signatures_in_history(story, index_url):
     net, _ = story
     registry, dep, holder = net.registry, net.departments, net.new_account()
     coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x5b" * 32], amount_kg=2_000)
@@ -291,7 +290,7 @@ def test_sync__voided_as_invalid__reason_on_the_row_and_both_signatures_in_histo
     registry.request(holder, coupon=coupon, action=Action.PLEDGE, counterparty=pledgee.address, amount_kg=2_000)
     registry.register_pledge(dep[Role.FINANCE], coupon=coupon, secured_fen=100, term_end=1_893_427_200)
     registry.freeze(dep[Role.NRB], coupon=coupon, reason="抽查")
-    index = EventIndex(create_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    index = EventIndex(create_engine(index_url))
 
     registry.sign_voiding(dep[Role.FORESTRY], coupon=coupon, reason="监测数据造假", inspection_hash=b"\x06" * 32)
     index.sync(registry)

@@ -18,8 +18,10 @@ from support.http import login
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory) -> Settings:
+def settings(tmp_path_factory, new_database_url) -> Settings:
+    """One gateway per database (tests/support/databases.py): the suite runs on SQLite and on PostgreSQL."""
     return Settings(
+        database_url=new_database_url(),
         data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400, public_requests_per_minute=1_000_000,
         public_base_url="http://testserver",  # the test client's host: served, and where QR codes point
     )

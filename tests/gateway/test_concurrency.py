@@ -54,8 +54,8 @@ class Race:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Served:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("served"))
+def served(tmp_path_factory, new_database_url) -> Served:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("served"), database_url=new_database_url())
     gateway = Gateway.open(settings, served=True, passphrase="served-gateway-tests")
     seed_officials(gateway)
     try:
