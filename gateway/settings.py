@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None  # the event index and gateway data; unset = SQLite in data_dir
     max_requests_in_flight: int = 512  # worker threads; each write waits for its block
     # What one client address may ask (DESIGN §9): per minute, or per hour for new accounts.
-    public_requests_per_minute: int = 240  # /api/v1/public
+    public_requests_per_minute: int = 240  # /api/v1/public and the read-only JSON-RPC at /rpc
     page_requests_per_minute: int = 240  # the explorer's and consoles' pages
     login_requests_per_minute: int = 30  # POST /api/v1/auth/login and /console/login, whatever the outcome
     registrations_per_hour: int = 20  # POST /api/v1/auth/holders
@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
     # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); none by default.
     trusted_proxies: list[str] = []
+    # The public JSON-RPC (/rpc): what one request may ask of the chain.
+    rpc_max_log_blocks: int = 2_000  # blocks one eth_getLogs spans
+    rpc_batch_limit: int = 20  # calls in one batch
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
     # Costs of the secrets at rest, for keys and passwords made from now on (each one records its own cost).

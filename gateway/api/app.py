@@ -18,6 +18,7 @@ from ..runtime import Gateway
 from ..services.users import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
+from .routes import rpc
 from .routes import applications, audit, auth, coupons, documents, market, public, queue
 
 api = APIRouter(prefix="/api/v1")
@@ -44,12 +45,13 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
     app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
+    app.include_router(rpc.router)
     app.include_router(web.router)
     app.mount("/static", web.static, name="static")
 
     def error(request: Request, status: int, code: str, message: str, detail=None, headers=None):
         """The one error shape: JSON for the API, a page for a person."""
-        if request.url.path.startswith(("/api/", "/docs", "/openapi")):
+        if request.url.path.startswith(("/api/", "/docs", "/openapi", "/rpc")):
             return JSONResponse({"code": code, "message": message, "detail": detail}, status_code=status, headers=headers)
         return web.error_page(request, status, code, message, headers=headers)
 

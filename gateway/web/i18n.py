@@ -99,6 +99,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.pdf": ("下载抵销凭证（PDF）", "Download the offset certificate (PDF)"),
     "verify.how": ("核验结果直接取自区块链上的交易回执与事件日志；PDF 本身不能证明任何事。",
                    "The verdict is derived from the transaction receipt and event log on the chain; a PDF alone proves nothing."),
+    "verify.independently": (
+        "不必相信本网站：任何人都可以用自己的工具，连接本登记簿公开的只读 JSON-RPC 接口或区块链网络的任一节点，"
+        "读取这笔交易的回执与日志，独立核验。安装本登记簿的开源程序后运行：",
+        "You need not trust this site: anyone can check this certificate with their own tools against the registry's "
+        "public read-only JSON-RPC, or any node of the chain, by reading the transaction's receipt and logs. "
+        "With the registry's open-source program installed, run:"),
+    "verify.rpc_methods": (
+        "该接口只读：提供 eth_getTransactionReceipt、eth_getLogs、eth_call 等查询，拒绝一切写入。",
+        "The endpoint is read-only: it answers eth_getTransactionReceipt, eth_getLogs, eth_call and other reads, "
+        "and refuses everything that writes."),
     # Disclosure board (附件5)
     "listings.title": ("挂牌信息公示", "Disclosure board"),
     "listings.intro": ("依据《办法》附件5披露的挂牌碳券。", "Listed coupons with the disclosure fields of Annex 5."),

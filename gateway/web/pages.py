@@ -73,7 +73,7 @@ def verify_form(q: str = ""):
 @router.get("/verify/{tx_hash}")
 def verify(tx_hash: str, request: Request, gateway: GatewayDep, user: OptionalUser):
     result = public.verification(gateway, tx_hash)
-    return render(request, "verify.html", user=user, result=result,
+    return render(request, "verify.html", user=user, result=result, rpc_url=public_url(request, "/rpc"),
                   status_code=200 if result["verdict"] in ("valid", "voided", "invalid") else 404)
 
 
