@@ -74,11 +74,15 @@ def _serve(args: argparse.Namespace) -> None:
     import httpx
     import uvicorn
 
-    from . import demo
+    import logging.config
+
+    from . import demo, logs
     from .api.app import create_app
     from .runtime import Gateway
 
     settings = get_settings()
+    log_config = logs.config(settings.log_format, settings.log_level.upper())
+    logging.config.dictConfig(log_config)
     if args.demo and not (settings.data_dir / "deployment.json").exists():
         settings = settings.model_copy(update={"loss_notice_days": demo.DEMO_LOSS_NOTICE_DAYS})
         print("demo: a fresh registry whose loss-notice period (§12) is 5 seconds, so the story can reach a reissue")
@@ -105,7 +109,8 @@ def _serve(args: argparse.Namespace) -> None:
 
         threading.Thread(target=tell_story, name="tanquan-demo", daemon=True).start()
     try:
-        uvicorn.run(create_app(settings, gateway=gateway), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(create_app(settings, gateway=gateway), host=args.host, port=args.port,
+                    log_config=log_config)
     finally:
         gateway.close()
 
@@ -132,6 +137,38 @@ def _index_rebuild(args: argparse.Namespace) -> None:
         print(f"rebuilt the index from {applied} events up to block {cursor}")
     finally:
         node.close()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, backup
+
+    data_dir = get_settings().data_dir
+    try:
+        manifest = backup(data_dir, Path(args.dir))
+    except BackupError as exc:
+        print(f"tanquan backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"backed up {data_dir} into {args.dir}: {len(manifest.databases)} databases "
+          f"({', '.join(manifest.databases)}) and {len(manifest.files)} files")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .backup import BackupError, restore
+
+    data_dir = get_settings().data_dir
+    try:
+        manifest = restore(Path(args.dir), data_dir)
+    except BackupError as exc:
+        print(f"tanquan restore: {exc}", file=sys.stderr)
+        return 2
+    print(f"restored the backup of {args.dir} into {data_dir}: {len(manifest.databases)} databases and "
+          f"{len(manifest.files)} files; the gateway catches its index up with the chain when it starts")
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -185,6 +222,14 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--ledger", help="the registry's CouponLedger address, if known")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=_verify)
+
+    backup = commands.add_parser("backup", help="copy the data directory consistently into DIR, while the gateway serves")
+    backup.add_argument("dir", help="a new, empty folder")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="bring a backup into a new, empty data directory")
+    restore.add_argument("dir", help="a folder `tanquan backup` made")
+    restore.set_defaults(run=_restore)
 
     args = parser.parse_args(argv)
     sys.exit(args.run(args) or 0)

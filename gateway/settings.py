@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
     # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); none by default.
     trusted_proxies: list[str] = []
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
+    log_level: str = "WARNING"
     # The public JSON-RPC (/rpc): what one request may ask of the chain.
     rpc_max_log_blocks: int = 2_000  # blocks one eth_getLogs spans
     rpc_batch_limit: int = 20  # calls in one batch

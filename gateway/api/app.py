@@ -18,7 +18,8 @@ from ..runtime import Gateway
 from ..services.users import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
-from .routes import rpc
+from ..metrics import Metrics
+from .routes import metrics, rpc
 from .routes import applications, audit, auth, coupons, documents, market, public, queue
 
 api = APIRouter(prefix="/api/v1")
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
     app.include_router(rpc.router)
+    app.include_router(metrics.router)
     app.include_router(web.router)
     app.mount("/static", web.static, name="static")
 
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     def refuse(scope: Scope, status: int, code: str, message: str, headers: dict | None = None):
         return error(Request(scope), status, code, message, headers=headers)
 
+    app.state.metrics = Metrics()
+    app.add_middleware(app.state.metrics.middleware)  # innermost: it sees the route the router matched
     for middleware in reversed(guards.middleware(settings, refuse)):  # the last added runs first
         app.add_middleware(middleware)
 

@@ -77,6 +77,9 @@ def verification_without_gateway(data_dir: Path, tx_hash: str, *, rpc: str | Non
                                  ledger: str | None = None) -> dict:
     """`tanquan verify`: the same verification straight against a chain, with no gateway running:
     a JSON-RPC node, or the data directory's embedded chain (whose deployment record names the ledger)."""
+    if not rpc and not (data_dir / CHAIN_FILE).is_file():  # say what is needed; create nothing
+        raise DomainError("NO_CHAIN", f"no Tanquan chain in {data_dir.resolve()}: set TANQUAN_DATA_DIR to a data "
+                          "directory, or give --rpc URL (a node, or a gateway's /rpc)", status=503)
     embedded = None
     if rpc:
         chain = connect(rpc)

@@ -1,0 +1,16 @@
+"""GET /metrics: Prometheus's text format (gateway/metrics.py), outside /api/v1 and its rate limits."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ...deps import GatewayDep
+from ...metrics import CONTENT_TYPE
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request, gateway: GatewayDep) -> Response:
+    return Response(await run_in_threadpool(request.app.state.metrics.exposition, gateway), media_type=CONTENT_TYPE)

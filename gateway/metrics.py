@@ -1,0 +1,118 @@
+"""What the gateway tells Prometheus at /metrics: request latency by route, the chain's head,
+how far the event index lags it, the blocks mined and the transactions each held, and the
+queue items past their due date, per department.
+
+Request latencies are recorded as requests end; the rest is read when Prometheus asks
+(a scrape reads the blocks mined since the last one, at most BLOCKS_PER_SCRAPE of them).
+Each app has a registry of its own, so tests may make many apps in one process."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from chain import Role
+
+from .runtime import Gateway
+from .services import queues
+
+BLOCKS_PER_SCRAPE = 1_000
+# A write waits for its block (up to a second or two); a read takes milliseconds.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0)
+TX_BUCKETS = (0, 1, 2, 5, 10, 25, 50, 100, 200, 400, 800)
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+class Metrics:
+    def __init__(self):
+        self.registry = CollectorRegistry()
+        self.request_seconds = Histogram(
+            "tanquan_request_seconds", "Time to answer a request, by route template", ["method", "route", "status"],
+            buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.chain_head = Gauge("tanquan_chain_head", "The chain's newest block", registry=self.registry)
+        self.index_lag = Gauge("tanquan_index_lag_blocks", "Blocks the event index is behind the chain's head",
+                               registry=self.registry)
+        self.blocks_mined = Counter("tanquan_blocks_mined", "Blocks mined since this gateway started counting",
+                                    registry=self.registry)
+        self.block_transactions = Histogram("tanquan_block_transactions", "Transactions per mined block",
+                                            buckets=TX_BUCKETS, registry=self.registry)
+        self.overdue = Gauge("tanquan_queue_overdue_items", "Queue items past their due date (working days)",
+                             ["department"], registry=self.registry)
+        self.scrape_errors = Counter("tanquan_metrics_read_errors", "Reads that failed while answering /metrics",
+                                     ["what"], registry=self.registry)
+        self._last_block: int | None = None
+        self._lock = threading.Lock()
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        """Times every HTTP request under its route's template (/api/v1/coupons/{number}), never its raw path."""
+
+        async def timed(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            started, status = time.perf_counter(), 500
+
+            async def send_status(message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                await send(message)
+
+            try:
+                await app(scope, receive, send_status)
+            finally:
+                self.request_seconds.labels(scope["method"], route_template(scope), str(status)).observe(
+                    time.perf_counter() - started)
+
+        return timed
+
+    def exposition(self, gw: Gateway) -> bytes:
+        """Read what is read at scrape time, then the text format."""
+        with self._lock:
+            self._read_chain(gw)
+            for role in Role:
+                if role == Role.DRC:  # the DRC's queue is every department's
+                    continue
+                try:
+                    self.overdue.labels(role.value).set(_overdue(gw, role.value))
+                except Exception:  # noqa: BLE001 - a scrape reports what it can
+                    self.scrape_errors.labels("queue").inc()
+        return generate_latest(self.registry)
+
+    def _read_chain(self, gw: Gateway) -> None:
+        try:
+            chain = gw.registry.chain
+            head = chain.head()
+            self.chain_head.set(head)
+            self.index_lag.set(max(head - (gw.index.cursor() or 0), 0))
+            if self._last_block is not None:  # the first scrape only finds where counting starts
+                for number in range(max(self._last_block + 1, head - BLOCKS_PER_SCRAPE + 1), head + 1):
+                    self.blocks_mined.inc()
+                    self.block_transactions.observe(chain.w3.eth.get_block_transaction_count(number))
+            self._last_block = head
+        except Exception:  # noqa: BLE001
+            self.scrape_errors.labels("chain").inc()
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's full template. A route of an included router knows its path below the
+    including router's prefix only; the prefix is what precedes that path, filled in, in the request."""
+    template = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return "unmatched"
+    params = scope.get("path_params", {})
+    try:
+        rendered = PARAMETER.sub(lambda m: str(params[m[1]]), template)
+    except KeyError:
+        return template
+    path = scope["path"]
+    return path[: len(path) - len(rendered)] + template if path.endswith(rendered) else template
+
+
+def _overdue(gw: Gateway, role: str) -> int:
+    with gw.db.sessions() as db:
+        return sum(1 for item in queues.department_queue(gw, db, role=role) if item["overdue"])
