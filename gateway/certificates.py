@@ -124,17 +124,22 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
     rows = [
         ("碳券编号 Coupon number", coupon["number"], False),
         ("备案文号 Filing number", record["filing_number"], False),
-        ("监测期 Monitoring period", f"{_day(start)} 至 {_day(end)}", False),
+        *([("补发备案文号 Reissue filing number", record["reissue"]["filing_number"], False)]
+          if record.get("reissue") else []),
+        ("监测期 Monitoring period", f"{_day(start)} 至 {_day(end)}（含止日，即监测报告的最后一日 "
+                                    "end date included: the monitoring report's last day）", False),
         ("监测期内碳汇量 Sink in the period", _tonnes(issuance["amount_kg"]), False),
         ("本券碳汇量 This coupon", f"{_tonnes(coupon['amount_kg'])}（序号 serials {coupon['serials'][0]}–{coupon['serials'][1]}）", False),
         ("制发单位 Issuing unit", record["issuing_unit"], False),
-        ("制发日期 Issued on", _day(coupon["created_at"]), False),
+        ("制发日期 Issued on", _day(record["issued_at"]), False),
     ]
     if coupon.get("holder"):
         rows.append(("权利人 Holder", coupon["holder"], False))
     if record.get("project_name"):
         rows.append(("项目名称 Project", record["project_name"], False))
-    if coupon["state"] == "VOIDED":
+    if coupon["state"] == "VOIDED" and record.get("invalidated"):
+        rows.append(("状态 State", f"已认定无效并注销 VOIDED as invalid: {record['invalidated']['reason']}", False))
+    elif coupon["state"] == "VOIDED":
         rows.append(("状态 State", "已作废 VOIDED", False))
     extra = []
     parcels = record.get("parcels") or []

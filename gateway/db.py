@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, create_engine, event
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
@@ -107,6 +107,55 @@ class Purchase(GatewayBase):
     filled_kg: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     settlement_tx: Mapped[str | None] = mapped_column(String(66))  # the latest trade's
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LossReport(GatewayBase):
+    """补发申请表 (附件3) behind an owner's loss report, and the centre's opinion on it once given."""
+
+    __tablename__ = "loss_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coupon_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    reported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    request_tx: Mapped[str] = mapped_column(String(66))  # the owner's consent on-chain
+    cause: Mapped[str] = mapped_column(String(16))  # LOST 遗失 | DAMAGED 损毁
+    statement: Mapped[str] = mapped_column(String(1000))  # 补发登记理由
+    registration_type: Mapped[str] = mapped_column(String(100))  # 登记类型
+    location: Mapped[str] = mapped_column(String(200))  # 坐落
+    address: Mapped[str] = mapped_column(String(200))  # 通讯地址
+    contact_person: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    documents: Mapped[dict] = mapped_column(JSON)  # the written report, the signed form, identity or licence
+    opinion: Mapped[str | None] = mapped_column(String(16))  # the centre's: AGREE | DISAGREE
+    opinion_text: Mapped[str | None] = mapped_column(String(256))
+    opinion_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opinion_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InspectionRecord(GatewayBase):
+    """抽查记录 (§6): a supervising department's inspection of an application or a coupon."""
+
+    __tablename__ = "inspections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department: Mapped[str] = mapped_column(String(16))
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    inspected_on: Mapped[dt.date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))  # ON_SITE 现场核查 | DOCUMENTS 查阅资料 | SYSTEMS 系统检查
+    findings: Mapped[str] = mapped_column(String(2000))
+    documents: Mapped[list] = mapped_column(JSON)
+    application_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    coupon_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # what a voiding cites on-chain
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ParcelName(GatewayBase):
+    """A parcel number as an official typed it, under the key the chain holds (services.applications.parcel_id):
+    the CCER list and harvest plans are read back with their numbers."""
+
+    __tablename__ = "parcel_names"
+    parcel_id: Mapped[str] = mapped_column(String(66), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))
 
 
 def make_engine(url: str):

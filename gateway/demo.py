@@ -1,7 +1,8 @@
 """`tanquan demo`: one coupon's whole story, told through the HTTP API.
 
-Application → review → validation → filing → mint; listing and a partial sale;
-pledge and release; loss report, notice and reissue; offsets for an event's
+Application → review → validation → opinion → EEB review → filing → mint; listing and
+a partial sale; pledge and release; loss report (附件3), notice, the centre's reissue
+stages, filing and reissue; offsets for an event's
 carbon neutrality (§15-2) and an eco-compensation case (§15-1). It drives a
 gateway it starts itself (throw-away data directory) or one at `--url`.
 """
@@ -112,6 +113,10 @@ def run(client, progress=print) -> DemoResult:
          json={"report": report, "attested_t": "12723"})
     call("POST", f"{path}/validation", officials["NRB"], "审定 validation (自然资源)", json={"decision": "pass"})
     call("POST", f"{path}/validation", officials["FORESTRY"], "审定 validation (林业)", json={"decision": "pass"})
+    opinion = upload(center, "审定意见.pdf", f"%PDF validation opinion {suffix}".encode())
+    call("POST", f"{path}/validation-opinion", center, "审定意见 validation opinion",
+         json={"opinion_document": opinion})
+    call("POST", f"{path}/eeb-review", eeb, "审核 EEB review", json={"decision": "pass"})
     call("POST", f"{path}/filing", eeb, "备案签发 filing", json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application}号"})
     coupon = call("POST", f"{path}/mint", gov, "制发 mint")["coupon"]
 
@@ -133,8 +138,17 @@ def run(client, progress=print) -> DemoResult:
                    json={"secured_yuan": "100000.00", "term_end": "2027-12-31"})["coupon"]
     call("POST", f"/coupons/{pledged}/pledge/release", bank, "解除质押 release (pledgee)")
 
-    call("POST", f"/coupons/{pledged}/requests", coop, "挂失申请 loss request", json={"action": "LOSS"})
+    written = upload(coop, "遗失书面报告.pdf", f"%PDF written report of the loss {suffix}".encode())
+    call("POST", f"/coupons/{pledged}/loss-report", coop, "挂失申请 loss report (附件3)", json={
+        "cause": "LOST", "statement": "碳券原件于搬迁中遗失，申请补发", "registration_type": "林地",
+        "location": "泉交河镇某村", "address": "赫山区泉交河镇某村村委会", "contact_person": "李会计",
+        "contact_phone": "0737-0000000", "documents": {"written_report": written}})
     call("POST", f"/coupons/{pledged}/loss", center, "挂失公告 loss report")
+    call("POST", f"/coupons/{pledged}/reissue/formal-review", center, "补发形式审查 formal review",
+         json={"decision": "pass"})
+    call("POST", f"/coupons/{pledged}/reissue/review", center, "补发审查 review", json={"decision": "pass"})
+    call("POST", f"/coupons/{pledged}/reissue/registration", center, "补发登记 registration",
+         json={"decision": "agree", "opinion": "材料齐全、真实，同意补发"})
     call("POST", f"/coupons/{pledged}/reissue-filing", eeb, "补发备案 reissue filing",
          json={"filing_number": f"赫环碳补〔2026〕{application}号"})
     reissued = _reissue_after_notice(call, pledged, gov)

@@ -1,7 +1,7 @@
 """What a running gateway holds, wired in one place: the node (keys, chain,
 registry), the database engine its event index and its own records share, the
 audit log, the one path every write takes, the index follower, the memories
-that spare a read per request, and the working-day calendar."""
+that spare a read per request, and the working-day calendar with its clock."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from .db import Database, User, make_engine
 from .errors import DomainError, from_revert
 from .settings import Settings
 from .steps import HOLDER
+from .units import Clock
 from .workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -179,6 +180,7 @@ class Gateway:
         self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
         self.calendar = WorkCalendar(settings.data_dir)
+        self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
         self.follower.start()
 
     @classmethod

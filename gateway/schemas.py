@@ -105,8 +105,11 @@ class Parcel(BaseModel):
 
 
 class MonitoringPeriod(BaseModel):
-    start: ChainDate
-    end: ChainDate
+    """Both days are part of the period: `end` is the monitoring report's last day, included."""
+
+    start: ChainDate = Field(description="the monitoring period's first day, included")
+    end: ChainDate = Field(
+        description="the monitoring period's last day, included: the monitoring report's last day")
 
 
 class ApplicationDocuments(BaseModel):
@@ -148,8 +151,21 @@ class Attestation(BaseModel):
     attested_t: Tonnes
 
 
+class ValidationOpinion(BaseModel):
+    """审定意见 (附件1 一(三)): the signed opinion document, uploaded first."""
+
+    opinion_document: Sha256
+
+
+class EebReview(BaseModel):
+    """审核 (附件1 一(四)): pass, return to the centre with the reason (退回), or reject."""
+
+    decision: str = Field(pattern="^(pass|return|reject)$")
+    reason: ReasonText | None = None
+
+
 class Filing(BaseModel):
-    decision: str = Field(pattern="^(file|reject)$")
+    decision: str = Field(pattern="^(file|return|reject)$")
     filing_number: FilingNumber | None = None
     reason: ReasonText | None = None
 
@@ -161,8 +177,8 @@ class CcerListing(BaseModel):
 
 class HarvestPlan(BaseModel):
     parcel_number: str = Field(min_length=1, max_length=64)
-    start: ChainDate
-    end: ChainDate
+    start: ChainDate = Field(description="the harvest's first day, included")
+    end: ChainDate = Field(description="the harvest's last day, included")
     tending: bool = Field(description="抚育采伐 (tending thinning) keeps the parcel eligible, §9")
 
 
@@ -205,6 +221,80 @@ class PledgeCreate(BaseModel):
 
 class Reason(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=256), fits_on_chain(256)]
+
+
+class Voiding(BaseModel):
+    """注销 of a coupon found invalid (§5, §6): NRB and FORESTRY each sign the same reason and
+    inspection record; leave both out to sign what the other department signed."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=256), fits_on_chain(256)] | None = None
+    inspection: RecordId | None = Field(default=None, description="the inspection record (抽查记录) it rests on")
+
+
+class InspectionMethod(str, enum.Enum):
+    ON_SITE = "ON_SITE"  # 现场核查
+    DOCUMENTS = "DOCUMENTS"  # 查阅有关文件资料
+    SYSTEMS = "SYSTEMS"  # 查询、检查有关信息系统
+
+
+class InspectionCreate(BaseModel):
+    """抽查记录 (§6): what a supervising department found, on an application or a coupon."""
+
+    inspected_on: ChainDate
+    method: InspectionMethod
+    findings: str = Field(min_length=1, max_length=2000)
+    documents: list[Sha256] = Field(default_factory=list, max_length=10)
+    application: RecordId | None = None
+    coupon: str | None = Field(default=None, max_length=32, description="a coupon number")
+
+
+class LossCause(str, enum.Enum):
+    LOST = "LOST"  # 遗失
+    DAMAGED = "DAMAGED"  # 损毁
+
+
+class LossDocuments(BaseModel):
+    """附件1 二(一): the written report of the loss, the signed 附件3 form, identity or licence."""
+
+    written_report: Sha256
+    reissue_form: Sha256 | None = None
+    licence: Sha256 | None = None
+    others: list[Sha256] = Field(default_factory=list, max_length=10)
+
+
+class LossReportCreate(BaseModel):
+    """补发申请表 (附件3), kept off-chain: the chain holds the owner's consent and the notice."""
+
+    cause: LossCause
+    statement: str = Field(min_length=1, max_length=1000, description="补发登记理由")
+    registration_type: str = Field(min_length=1, max_length=100, description="登记类型")
+    location: str = Field(min_length=1, max_length=200, description="坐落")
+    address: str = Field(min_length=1, max_length=200, description="通讯地址")
+    contact_person: str = Field(min_length=1, max_length=100)
+    contact_phone: str = Field(min_length=5, max_length=30)
+    documents: LossDocuments
+
+
+class ReissueResubmission(BaseModel):
+    documents: LossDocuments
+
+
+class ReissueFormalReview(BaseModel):
+    decision: str = Field(pattern="^(pass|supplement|refuse)$")
+    missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
+    reason: ReasonText | None = None
+
+
+class ReissueReview(BaseModel):
+    decision: str = Field(pattern="^(pass|refuse)$")
+    reason: ReasonText | None = None
+
+
+class ReissueOpinion(BaseModel):
+    """附件3's 碳汇交易综合服务中心意见: a brief account of the review and a clear yes or no."""
+
+    decision: str = Field(pattern="^(agree|disagree)$")
+    opinion: ReasonText = Field(min_length=1)
 
 
 class ReissueFiling(BaseModel):

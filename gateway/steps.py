@@ -26,7 +26,8 @@ class Field:
     """One input of a console form; `name` may be dotted (documents.report) to nest the JSON."""
 
     name: str
-    kind: str = "text"  # text | decimal | integer | date | lines | choice | textarea | file | parcels | bool | item
+    # text | decimal | integer | date | lines | choice | textarea | file | files | parcels | bool | item
+    kind: str = "text"
     choices: tuple[str, ...] = ()
     required: bool = True
     labels: str = "choice."  # the word-catalogue prefix naming each choice
@@ -91,9 +92,15 @@ ATTEST = Step("application.attestation", "附件1 一(一)", ("VERIFIER",), "POS
               schemas.Attestation, ATTESTATION, "application", ("FORMAL_OK", "PRELIM_OK"))
 VALIDATE = Step("application.validation", "§2, §4, 附件1 一(三)", ("NRB", "FORESTRY"), "POST",
                 APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application", ("PRELIM_OK",))
+OPINION = Step("application.opinion", "附件1 一(三)", ("CENTER",), "POST", APPLICATION + "/validation-opinion",
+               schemas.ValidationOpinion, (Field("opinion_document", "file"),), "application", ("VALIDATED",))
+# The EEB's refusal at 一(四) returns the file to the centre (退回) with its reason; rejecting ends it.
+EEB_REVIEW = Step("application.eeb_review", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/eeb-review",
+                  schemas.EebReview, (Field("decision", "choice", ("pass", "return", "reject")), REASON),
+                  "application", ("OPINION_FORWARDED",))
 FILE = Step("application.filing", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/filing", schemas.Filing, (
-    Field("decision", "choice", ("file", "reject")), Field("filing_number", required=False), REASON),
-    "application", ("VALIDATED",))
+    Field("decision", "choice", ("file", "return", "reject")), Field("filing_number", required=False), REASON),
+    "application", ("EEB_REVIEWED",))
 MINT = Step("application.mint", "§10, 附件1 一(五)", ("GOV",), "POST", APPLICATION + "/mint",
             on="application", states=("FILED",))
 
@@ -104,8 +111,9 @@ HARVEST_PLAN = Step("parcel.harvest_plan", "§9", ("FORESTRY",), "POST", "/parce
                     (Field("parcel_number"), Field("start", "date"), Field("end", "date"), Field("tending", "bool")))
 
 # -- coupons: the owner's consent, then the department's step (附件5, 附件8, §12, §14)
+# A loss is reported with 附件3's fields (REPORT_LOST), not as a bare request.
 REQUEST = Step("coupon.request", "§13, 附件5, 附件8", (HOLDER,), "POST", COUPON + "/requests", schemas.OwnerRequest, (
-    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS"), labels="request."),
+    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET"), labels="request."),
     Field("amount_t", "decimal", required=False), Field("counterparty", required=False)), "coupon", ("ACTIVE",))
 CANCEL_REQUEST = Step("coupon.cancel_request", "§13", (HOLDER,), "DELETE", COUPON + "/requests",
                       on="coupon", states=("ACTIVE",))
@@ -122,13 +130,50 @@ RELEASE_PLEDGE = Step("coupon.release_pledge", "§2, §4", ("FINANCE", HOLDER), 
                       on="coupon", states=("PLEDGED",))
 ENFORCE_PLEDGE = Step("coupon.enforce_pledge", "§2, §4", ("FINANCE",), "POST", COUPON + "/pledge/enforce",
                       on="coupon", states=("PLEDGED",))
+# -- supervision (§5, §6): a freeze in any live state restores that state when lifted
 FREEZE = Step("coupon.freeze", "§6", SUPERVISORS, "POST", COUPON + "/freeze", schemas.Reason,
-              (Field("reason", "textarea"),), "coupon", ("ACTIVE",))
+              (Field("reason", "textarea"),), "coupon", ("ACTIVE", "LISTED", "PLEDGED", "LOST_REPORTED"))
 UNFREEZE = Step("coupon.unfreeze", "§6", SUPERVISORS, "POST", COUPON + "/unfreeze", on="coupon", states=("FROZEN",))
+VOID = Step("coupon.void", "§5, §6", ("NRB", "FORESTRY"), "POST", COUPON + "/voiding", schemas.Voiding, (
+    Field("reason", "textarea", required=False), Field("inspection", "integer", required=False)),
+    "coupon", ("ACTIVE", "LISTED", "PLEDGED", "FROZEN", "LOST_REPORTED"))
+INSPECT = Step("supervision.inspection", "§6", SUPERVISORS, "POST", "/inspections", schemas.InspectionCreate, (
+    Field("inspected_on", "date"), Field("method", "choice", ("ON_SITE", "DOCUMENTS", "SYSTEMS"), labels="method."),
+    Field("findings", "textarea"), Field("documents", "files", required=False),
+    Field("application", "integer", required=False), Field("coupon", required=False)), status_code=201)
+
+# -- loss and reissue (§12, 附件1 二, 附件3): the owner's report, the centre's stages, EEB's filing, GOV's reissue
+LOSS_DOCUMENTS = (Field("documents.written_report", "file"), Field("documents.reissue_form", "file", required=False),
+                  Field("documents.licence", "file", required=False))
+REPORT_LOST = Step("coupon.loss_report", "§12, 附件1 二(一), 附件3", (HOLDER,), "POST", COUPON + "/loss-report",
+                   schemas.LossReportCreate, (
+                       Field("cause", "choice", ("LOST", "DAMAGED"), labels="loss."), Field("statement", "textarea"),
+                       Field("registration_type"), Field("location"), Field("address"), Field("contact_person"),
+                       Field("contact_phone"), *LOSS_DOCUMENTS),
+                   "coupon", ("ACTIVE",), status_code=201)
 REPORT_LOSS = Step("coupon.report_loss", "§12, 附件1 二(一)", ("CENTER",), "POST", COUPON + "/loss",
                    on="coupon", states=("ACTIVE",), consent="LOSS")
 WITHDRAW_LOSS = Step("coupon.withdraw_loss", "§12", ("CENTER",), "DELETE", COUPON + "/loss",
                      on="coupon", states=("LOST_REPORTED",))
+REISSUE_FORMAL_REVIEW = Step(
+    "coupon.reissue_formal_review", "附件1 二(二)", ("CENTER",), "POST", COUPON + "/reissue/formal-review",
+    schemas.ReissueFormalReview, (Field("decision", "choice", ("pass", "supplement", "refuse")),
+                                  Field("missing_items", "lines", required=False), REASON),
+    "coupon", ("LOST_REPORTED",))
+REISSUE_RESUBMIT = Step("coupon.reissue_resubmit", "附件1 二(二)", (HOLDER,), "POST", COUPON + "/reissue/resubmit",
+                        schemas.ReissueResubmission, LOSS_DOCUMENTS, "coupon", ("LOST_REPORTED",))
+REISSUE_SURVEY_PAUSE = Step("coupon.reissue_survey_pause", "附件1 二(二)", ("CENTER",), "POST",
+                            COUPON + "/reissue/field-survey/pause", on="coupon", states=("LOST_REPORTED",))
+REISSUE_SURVEY_RESUME = Step("coupon.reissue_survey_resume", "附件1 二(二)", ("CENTER",), "POST",
+                             COUPON + "/reissue/field-survey/resume", on="coupon", states=("LOST_REPORTED",))
+REISSUE_REVIEW = Step("coupon.reissue_review", "附件1 二(二)", ("CENTER",), "POST", COUPON + "/reissue/review",
+                      schemas.ReissueReview, (Field("decision", "choice", ("pass", "refuse")), REASON),
+                      "coupon", ("LOST_REPORTED",))
+# 附件3's 中心意见: the centre agrees (补发登记, forwarded to the EEB) or disagrees (refused, with its reason).
+REISSUE_REGISTRATION = Step(
+    "coupon.reissue_registration", "附件1 二(三), 附件3", ("CENTER",), "POST", COUPON + "/reissue/registration",
+    schemas.ReissueOpinion, (Field("decision", "choice", ("agree", "disagree")), Field("opinion", "textarea")),
+    "coupon", ("LOST_REPORTED",))
 FILE_REISSUE = Step("coupon.file_reissue", "附件1 二(四)", ("EEB",), "POST", COUPON + "/reissue-filing",
                     schemas.ReissueFiling, (Field("filing_number"),), "coupon", ("LOST_REPORTED",))
 REISSUE = Step("coupon.reissue", "§12, 附件1 二(五)", ("GOV",), "POST", COUPON + "/reissue",

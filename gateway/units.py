@@ -4,6 +4,7 @@ tonnes ↔ integer kilograms CO2e (DESIGN §3), yuan ↔ fen."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,17 @@ def day_start(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), CST).timestamp())
 
 
+def period_end_on_chain(last_day: dt.date) -> int:
+    """A period's end as the chain compares periods, half-open: the midnight after its last day, which the
+    period includes (a monitoring period ends on the monitoring report's last day)."""
+    return day_start(last_day + dt.timedelta(days=1))
+
+
+def period_last_day(end_on_chain: int) -> int:
+    """The midnight of a period's last day (included), from its end on-chain (China keeps no daylight saving)."""
+    return end_on_chain - 86400
+
+
 def china_date(timestamp: int) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, CST).date()
 
@@ -53,3 +65,24 @@ def china_time(timestamp: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def today() -> dt.date:
     return dt.datetime.now(CST).date()
+
+
+class Clock:
+    """What time it is for the gateway's deadlines: the wall clock, unless set.
+
+    The chain says when each step happened; the clock says what "today" is when a
+    queue counts working days to a due date. Tests set it (with the instant chain's
+    time travel for the steps) to walk a file through a holiday and check each date."""
+
+    def __init__(self) -> None:
+        self._set: int | None = None
+
+    def now(self) -> int:
+        return self._set if self._set is not None else int(time.time())
+
+    def today(self) -> dt.date:
+        return china_date(self.now())
+
+    def set(self, timestamp: int | None) -> None:
+        """Hold the clock at `timestamp` (unix seconds); None follows the wall clock again."""
+        self._set = timestamp

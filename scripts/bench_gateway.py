@@ -293,6 +293,10 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
                       json={"report": documents["report"], "attested_t": str(COUPON_T)}))
             tx(a.call("POST", f"{path}/validation", officials["NRB"], json={"decision": "pass"}))
             tx(a.call("POST", f"{path}/validation", officials["FORESTRY"], json={"decision": "pass"}))
+            opinion = a.call("POST", "/documents", officials["CENTER"], files={"file": (
+                "审定意见.pdf", f"%PDF bench {suffix} opinion {app}".encode(), "application/pdf")})["sha256"]
+            tx(a.call("POST", f"{path}/validation-opinion", officials["CENTER"], json={"opinion_document": opinion}))
+            tx(a.call("POST", f"{path}/eeb-review", officials["EEB"], json={"decision": "pass"}))
             tx(a.call("POST", f"{path}/filing", officials["EEB"],
                       json={"decision": "file", "filing_number": f"赫环碳备〔2026〕基准{suffix}-{app}号"}))
             return tx(a.call("POST", f"{path}/mint", officials["GOV"]))["coupon"]

@@ -4,33 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from functools import partial
 
 from eth_utils import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain import ApplicationStatus, CouponWritten, Receipt, Submitted
+from chain import CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, Document, DocumentUpload, User
 from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import (
-    ApplicationCreate, ApplicationDocuments, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan,
+    ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
 )
-from .. import steps, units
-from ..units import china_date, day_start, to_kg, tonnes_text
-from ..workdays import UnknownCalendarYear
+from .. import steps
+from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
+from . import time_limits, timeline
 
-# DESIGN §5: working days each department has for the step an application waits on.
-STEP_LIMITS = {
-    ApplicationStatus.SUBMITTED: (steps.FORMAL_REVIEW, 2),
-    ApplicationStatus.FORMAL_OK: (steps.PRELIMINARY_REVIEW, 7),
-    ApplicationStatus.PRELIM_OK: (steps.VALIDATE, 7),
-    ApplicationStatus.VALIDATED: (steps.FILE, 7),
-    ApplicationStatus.FILED: (steps.MINT, 7),
+# The step an application waits on in each status, with its time limit (DESIGN §5).
+WAITING = {
+    "SUBMITTED": time_limits.FORMAL_REVIEW,
+    "FORMAL_OK": time_limits.PRELIMINARY_REVIEW,
+    "PRELIM_OK": time_limits.VALIDATION,
+    "VALIDATED": time_limits.OPINION,
+    "OPINION_FORWARDED": time_limits.EEB_REVIEW,
+    "EEB_REVIEWED": time_limits.FILING,
+    "FILED": time_limits.MINT,
 }
+# What a clock needs beside the status change that started it: the attestation and the field surveys.
+CLOCK_EVENTS = ("ReportAttested", "FieldSurveyPaused", "FieldSurveyResumed")
 REQUIRED_DOCUMENTS = {
     "application_form": "登记申请表 (附件2)",
     "licence": "身份证明或营业执照、统一社会信用代码证书",
@@ -39,8 +44,21 @@ REQUIRED_DOCUMENTS = {
 }
 
 
+# Dashes a parcel number may be typed with: hyphens, figure dash, en and em dash, bar, minus, small and full-width
+# hyphen-minus (NFKC already folds the full-width forms it knows).
+DASHES = str.maketrans({dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+
+
+def parcel_number(number: str) -> str:
+    """A parcel number as the registry compares it: NFKC (full-width digits and letters become
+    ASCII), no spaces, every dash "-". So "430903-108-1" and "４３０９０３－１０８－１" are one parcel."""
+    folded = unicodedata.normalize("NFKC", number)
+    return "".join(folded.split()).translate(DASHES)
+
+
 def parcel_id(number: str) -> bytes:
-    return keccak(text=number.strip())
+    """The parcel's key on-chain: keccak256 of its normalised number."""
+    return keccak(text=parcel_number(number))
 
 
 def documents_hash(documents: ApplicationDocuments) -> bytes:
@@ -71,7 +89,7 @@ def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: 
 def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
-    if form.monitoring_period.end >= units.today():  # its last day is part of it
+    if form.monitoring_period.end >= gw.clock.today():  # its last day is part of it
         raise Invalid("PERIOD_NOT_ENDED", "a monitoring period can be claimed only once it has ended",
                       detail={"field": "monitoring_period.end"})
     if form.documents.report is None:
@@ -79,7 +97,8 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
     _check_documents(db, form.documents, actor.user)
     submitted = gw.writes.send(actor, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
-        period_start=day_start(form.monitoring_period.start), period_end=day_start(form.monitoring_period.end),
+        period_start=day_start(form.monitoring_period.start),
+        period_end=period_end_on_chain(form.monitoring_period.end),
         claimed_kg=to_kg(form.claimed_t), documents_hash=documents_hash(form.documents),
         report_hash=bytes.fromhex(form.documents.report),
     ))
@@ -149,7 +168,39 @@ def validate(gw: Gateway, *, actor: Actor, application_id: int, decision: Decisi
     return reject(gw, actor=actor, application_id=application_id, reason=decision.reason)
 
 
+def issue_opinion(
+    gw: Gateway, db: Session, *, actor: Actor, application_id: int, opinion: ValidationOpinion
+) -> Receipt:
+    """审定意见 (附件1 一(三)): the centre issues its validation opinion, a document uploaded first,
+    and forwards it to the EEB; the chain records the document's sha256."""
+    if db.get(Document, opinion.opinion_document) is None:  # a department may cite any document it can read
+        raise Invalid("DOCUMENT_NOT_FOUND", "upload the opinion document first",
+                      detail={"field": "opinion_document"})
+    return _on_application(gw, actor, "application.opinion", application_id, gw.registry.issue_validation_opinion,
+                           {"application": application_id, **opinion.model_dump()},
+                           opinion_hash=bytes.fromhex(opinion.opinion_document))
+
+
+def eeb_review(gw: Gateway, *, actor: Actor, application_id: int, review: EebReview) -> Receipt:
+    """审核 (附件1 一(四)): the EEB passes the file, returns it to the centre with the reason, or rejects it."""
+    if review.decision == "pass":
+        return _on_application(gw, actor, "application.eeb_review", application_id, gw.registry.pass_eeb_review)
+    if review.decision == "return":
+        return return_to_center(gw, actor=actor, application_id=application_id, reason=review.reason)
+    return reject(gw, actor=actor, application_id=application_id, reason=review.reason)
+
+
+def return_to_center(gw: Gateway, *, actor: Actor, application_id: int, reason: str | None) -> Receipt:
+    """退回 (附件1 一(四)): the file goes back to the centre, which issues a new opinion."""
+    if not reason:
+        raise Invalid("EMPTY_REASON", "a return must give its reason", detail={"field": "reason"})
+    return _on_application(gw, actor, "application.return", application_id, gw.registry.return_to_center,
+                           reason=reason)
+
+
 def file(gw: Gateway, *, actor: Actor, application_id: int, filing: Filing) -> Receipt:
+    if filing.decision == "return":
+        return return_to_center(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if filing.decision == "reject":
         return reject(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if not filing.filing_number:
@@ -171,6 +222,7 @@ def mint(gw: Gateway, *, actor: Actor, application_id: int) -> CouponWritten:
 def detail(gw: Gateway, db: Session, application_id: int) -> dict:
     record = _record(db, application_id)
     application = _indexed(gw, application_id)
+    history = gw.index.application_history(application_id)
     return {
         "id": application_id,
         "status": application.status,
@@ -181,12 +233,26 @@ def detail(gw: Gateway, db: Session, application_id: int) -> dict:
         "missing_documents": missing_documents(ApplicationDocuments(**record.documents)),
         "claimed_t": tonnes_text(application.claimed_kg),
         "attested_t": tonnes_text(application.attested_kg) if application.attested_kg else None,
-        "monitoring_period": [application.period_start, application.period_end],
+        "monitoring_period": [application.period_start, period_last_day(application.period_end)],
+        "monitoring_period_end_included": True,
         "validation": {"NRB": application.nrb_signed, "FORESTRY": application.forestry_signed},
         "field_survey_paused": application.survey_paused,
         "filing_number": application.filing_number,
-        "history": gw.index.application_history(application_id),
+        **_opinion(history),
+        "history": history,
     }
+
+
+def _opinion(history: list[dict]) -> dict:
+    """The centre's validation opinion in force (its document's sha256), and the EEB's last return (退回)
+    with its reason while the centre has not issued a new opinion since."""
+    opinion, returned = None, None
+    for step in history:
+        if step["event"] == "ValidationOpinionIssued":
+            opinion, returned = step["details"]["opinion_hash"].removeprefix("0x"), None
+        elif step["event"] == "ApplicationReturned":
+            opinion, returned = None, {"reason": step["details"]["reason"], "at": step["timestamp"]}
+    return {"opinion_document": opinion, "returned": returned}
 
 
 def applicant_of(gw: Gateway, application_id: int) -> str:
@@ -195,56 +261,54 @@ def applicant_of(gw: Gateway, application_id: int) -> str:
 
 
 def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
-    """What awaits a department, with due dates in working days, overdue first."""
-    today = today or units.today()
-    waiting = gw.index.applications(statuses=[status.name for status in STEP_LIMITS])
+    """What awaits a department, each step with its own clock in working days (DESIGN §5), overdue first."""
+    today = today or gw.clock.today()
+    waiting = gw.index.applications(statuses=list(WAITING))
     records = {r.application_id: r for r in db.scalars(
         select(ApplicationRecord).where(ApplicationRecord.application_id.in_([a.id for a in waiting]))
     )}
-    surveys = gw.index.survey_pauses([a.id for a in waiting if a.id in records])
+    events = timeline.of_applications(gw, [a.id for a in waiting if a.id in records], CLOCK_EVENTS)
     items = []
     for application in waiting:
         record = records.get(application.id)
         if record is None:  # submitted to the contract directly, not through the gateway
             continue
-        status = ApplicationStatus[application.status]
-        step, limit = STEP_LIMITS[status]
-        waiting_on = {step.roles[0]}
-        if status == ApplicationStatus.PRELIM_OK:
-            waiting_on = {r for r, signed in (("NRB", application.nrb_signed), ("FORESTRY", application.forestry_signed)) if not signed}
-        if status in (ApplicationStatus.FORMAL_OK, ApplicationStatus.PRELIM_OK):
-            waiting_on |= {"VERIFIER"} if application.attested_kg == 0 else set()
-        if role not in waiting_on and role != "DRC":
-            continue
-        since = china_date(application.updated_at)
-        try:
-            paused = _paused_workdays(gw, surveys.get(application.id, []), application.survey_paused, today)
-            due, unknown_year = gw.calendar.add_workdays(since, limit + paused), None
-        except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
-            due, unknown_year = None, exc.year
-        items.append({
-            "application": application.id, "project_name": record.project_name, "step": step.id,
-            "department": role if role in waiting_on else sorted(waiting_on)[0],
-            "status": application.status, "since": since.isoformat(), "due": due.isoformat() if due else None,
-            "overdue": bool(due and due < today), "calendar_year_unknown": unknown_year,
-            "field_survey_paused": application.survey_paused,
-        })
-    return sorted(items, key=lambda item: (not item["overdue"], item["due"]))
+        for wait in _waits(gw, application, events.get(application.id, []), today):
+            departments, shown_to = wait.pop("departments"), wait.pop("shown_to")
+            if role != "DRC" and role not in departments + shown_to:
+                continue
+            items.append({
+                "application": application.id, "project_name": record.project_name, "status": application.status,
+                "department": role if role in departments else departments[0], "departments": departments,
+                "field_survey_paused": application.survey_paused, **wait,
+            })
+    return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))
 
 
-def _paused_workdays(gw: Gateway, surveys: list[tuple[str, int]], paused_now: bool, today: dt.date) -> int:
-    """Working days spent in field surveys: the preliminary-review clock stops for them (附件1 一(二))."""
-    total, started = 0, None
-    for event, timestamp in surveys:
-        day = china_date(timestamp)
-        if event == "FieldSurveyPaused":
-            started = day
-        elif started is not None:
-            total += gw.calendar.workdays_between(started, day)
-            started = None
-    if started is not None and paused_now:
-        total += gw.calendar.workdays_between(started, today)
-    return total
+def _waits(gw: Gateway, application: ApplicationRow, events: list[timeline.Happened], today: dt.date) -> list[dict]:
+    """The steps an application waits on, each with its clock. The verifier's attestation has no limit in
+    the Measures: its wait is shown as the verifier's, and validation's clock starts once it is given."""
+    limit = WAITING[application.status]
+    started = application.updated_at  # the status change that started this step
+    waits = []
+    attested = [e.timestamp for e in events if e.event == "ReportAttested"]
+    if application.status in ("FORMAL_OK", "PRELIM_OK") and not application.attested_kg:
+        watchers = ["NRB", "FORESTRY"] if application.status == "PRELIM_OK" else []
+        waits.append({"step": steps.ATTEST.id, "departments": ["VERIFIER"], "shown_to": watchers,
+                      "waiting_on_verifier": True,
+                      **time_limits.clock(gw.calendar, None, started=started, today=today)})
+        if application.status == "PRELIM_OK":
+            return waits
+    departments = list(limit.step.roles[:1])
+    if application.status == "PRELIM_OK":
+        started = max([started, *attested])
+        departments = [r for r, signed in (("NRB", application.nrb_signed), ("FORESTRY", application.forestry_signed))
+                       if not signed]
+    surveys = time_limits.surveys_of([(e.event, e.timestamp) for e in events], paused="FieldSurveyPaused",
+                                     resumed="FieldSurveyResumed", since=started)
+    waits.append({"step": limit.step.id, "departments": departments, "shown_to": [], "waiting_on_verifier": False,
+                  **time_limits.clock(gw.calendar, limit, started=started, today=today, surveys=surveys)})
+    return waits
 
 
 def _record(db: Session, application_id: int) -> ApplicationRecord:
@@ -259,18 +323,3 @@ def _indexed(gw: Gateway, application_id: int) -> ApplicationRow:
     if application is None:
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id}")
     return application
-
-
-def set_ccer_listed(gw: Gateway, *, actor: Actor, listing: CcerListing) -> Receipt:
-    """The EEB's list of parcels filed or planned for CCER (§2): a listed parcel cannot be issued."""
-    return gw.writes.send(actor, "parcel.ccer", listing.model_dump(), partial(
-        gw.registry.set_ccer_listed, parcel=parcel_id(listing.parcel_number), listed=listing.listed))
-
-
-def record_harvest_plan(gw: Gateway, *, actor: Actor, plan: HarvestPlan) -> Receipt:
-    """A forest parcel's planned harvest (§9): only tending thinning keeps it eligible in that period."""
-    if plan.end <= plan.start:
-        raise Invalid("EMPTY_PERIOD", "the harvest must end after it starts", detail={"field": "end"})
-    return gw.writes.send(actor, "parcel.harvest_plan", plan.model_dump(mode="json"), partial(
-        gw.registry.record_harvest_plan, parcel=parcel_id(plan.parcel_number), start=day_start(plan.start),
-        end=day_start(plan.end), tending=plan.tending))

@@ -17,12 +17,13 @@ from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
 from ..db import DocumentUpload, ListingRecord, Purchase, User
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..steps import HOLDER
 from . import users
 from ..schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, PurchaseCreate, TradeCreate
 from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text, yuan
+from .supervision import explained as explain_freeze
 
 
 def coupon_id(gw: Gateway, number: str) -> int:
@@ -50,9 +51,13 @@ def pending_actions(gw: Gateway) -> dict[str, str]:
 
 def _on_coupon(gw: Gateway, actor: Actor, audited_as: str, number: str, step, request: dict | None = None, **arguments):
     """Send one registry step on the coupon `number` names; audited as `audited_as` with the number and the
-    arguments (or `request`, what the caller asked in full)."""
-    return gw.writes.send(actor, audited_as, request or {"coupon": number, **arguments},
-                          partial(step, coupon=coupon_id(gw, number), **arguments))
+    arguments (or `request`, what the caller asked in full). A step refused on a frozen coupon says why it
+    is frozen."""
+    try:
+        return gw.writes.send(actor, audited_as, request or {"coupon": number, **arguments},
+                              partial(step, coupon=coupon_id(gw, number), **arguments))
+    except DomainError as refusal:
+        raise explain_freeze(gw, number, refusal) from refusal
 
 
 def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) -> str:
@@ -70,6 +75,10 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
     """The owner's own transaction: consent to one step a department then completes."""
     coupon_id(gw, number)  # an unknown coupon is refused before its counterparty
     action = Action[consent.action]
+    if action == Action.LOSS:
+        raise Invalid("LOSS_REPORT_REQUIRED",
+                      f"report a loss with 附件3's fields: POST /api/v1/coupons/{number}/loss-report",
+                      detail={"field": "action"})
     counterparty = ZERO_ADDRESS
     if action in (Action.TRANSFER, Action.PLEDGE):
         counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")

@@ -18,7 +18,7 @@ from ..deps import (
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
-from ..services import applications, coupons, public, queues, users
+from ..services import applications, coupons, parcels, public, queues, reissues, supervision, users
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
@@ -60,6 +60,20 @@ def coupon_steps(user: User, row) -> list[dict]:
     if user.role == HOLDER:  # the pledgee may only release, and only the pledgee may
         offered = [s for s in offered if (s is steps.RELEASE_PLEDGE) == is_pledgee]
     return _forms(offered, row.number)
+
+
+def procedure_steps(forms: list[dict], row, procedure, supervision: dict, role: str) -> list[dict]:
+    """Of the steps the coupon's state admits, those its reissue stage and voiding signatures call for:
+    a loss report only while no other request stands, each reissue step at its stage only, and no
+    second voiding signature from a department that signed."""
+    admitted = procedure.admitted() if procedure is not None else set()
+    signed = {s["department"] for s in supervision["voiding_signatures"]}
+    return [
+        form for form in forms
+        if (form["step"] is not steps.REPORT_LOST or not row.pending_action)
+        and (form["step"] not in reissues.PROCEDURE_STEPS or form["step"] in admitted)
+        and (form["step"] is not steps.VOID or role not in signed)
+    ]
 
 
 def _login_redirect() -> RedirectResponse:
@@ -121,8 +135,40 @@ def application(application_id: int, request: Request, gateway: GatewayDep, db: 
     detail = applications.detail(gateway, db, application_id)
     if user.role == HOLDER and applications.applicant_of(gateway, application_id) != users.holder_address(gateway, user):
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id} of yours")
+    department = user.role not in (HOLDER, ENFORCEMENT)
     return render(request, "console/application.html", user=user, app=detail, done=done,
-                  steps=application_steps(user.role, detail))
+                  steps=application_steps(user.role, detail),
+                  inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
+
+
+def _department_page(user: User | None) -> RedirectResponse | None:
+    if user is None:
+        return _login_redirect()
+    if user.role not in steps.DEPARTMENTS:
+        raise NotFound("PAGE_NOT_FOUND", "this page is for the departments")
+    return None
+
+
+@router.get("/parcels")
+def parcel_lists(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None,
+                 q: str = ""):
+    """The CCER list (§2) and the harvest plans (§9), read back; one parcel looked up on the chain."""
+    if (redirect := _department_page(user)) is not None:
+        return redirect
+    forms = [form for form in home_steps(user.role) if form["step"] in (steps.CCER, steps.HARVEST_PLAN)]
+    return render(request, "console/parcels.html", user=user, done=done, steps=forms, q=q,
+                  ccer=parcels.ccer_list(gateway, db), plans=parcels.harvest_plans(gateway, db),
+                  found=parcels.parcel(gateway, q) if q.strip() else None)
+
+
+@router.get("/inspections")
+def inspection_list(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
+    """Every inspection record (§6 抽查), newest first, and the form to add one."""
+    if (redirect := _department_page(user)) is not None:
+        return redirect
+    forms = [form for form in home_steps(user.role) if form["step"] is steps.INSPECT]
+    return render(request, "console/inspections.html", user=user, done=done, steps=forms,
+                  inspections=supervision.inspections(gateway, db))
 
 
 @router.get("/coupons/{number}")
@@ -131,5 +177,11 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
         return _login_redirect()
     record = public.provenance(gateway, db, number)
     row = coupons.coupon_row(gateway, number)
-    return render(request, "console/coupon.html", user=user, record=record, row=row, done=done,
-                  steps=coupon_steps(user, row))
+    procedure = reissues.procedure(gateway, number) if row.state == "LOST_REPORTED" else None
+    watched = supervision.supervision_of(gateway, db, number)
+    shown = procedure_steps(coupon_steps(user, row), row, procedure, watched, user.role)
+    department = user.role not in (HOLDER, ENFORCEMENT)
+    owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
+    return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
+                  supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,
+                  inspections=supervision.inspections(gateway, db, coupon=number) if department else [])

@@ -21,6 +21,7 @@ from .templating import language, render
 
 router = APIRouter(include_in_schema=False)
 TX_HASH = re.compile(r"^0x[0-9a-f]{64}$", re.IGNORECASE)
+COUPON_NUMBER = re.compile(r"^HSTQ-\d{4}-\d{4}-\d{4}$", re.IGNORECASE)
 
 
 def public_url(request: Request, path: str) -> str:
@@ -72,6 +73,8 @@ def verify_form(q: str = ""):
 
 @router.get("/verify/{tx_hash}")
 def verify(tx_hash: str, request: Request, gateway: GatewayDep, user: OptionalUser):
+    if COUPON_NUMBER.match(tx_hash) and public.coupon_exists(gateway, tx_hash.upper()):
+        return RedirectResponse(f"/coupons/{quote(tx_hash.upper())}", status_code=303)  # a coupon verifies on its page
     result = public.verification(gateway, tx_hash)
     return render(request, "verify.html", user=user, result=result, rpc_url=public_url(request, "/rpc"),
                   status_code=200 if result["verdict"] in ("valid", "voided", "invalid") else 404)
@@ -80,6 +83,11 @@ def verify(tx_hash: str, request: Request, gateway: GatewayDep, user: OptionalUs
 @router.get("/listings")
 def listings(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     return render(request, "listings.html", user=user, board=public.listings(gateway, db))
+
+
+@router.get("/loss-notices")
+def loss_notices(request: Request, gateway: GatewayDep, user: OptionalUser):
+    return render(request, "loss_notices.html", user=user, board=public.loss_notices(gateway))
 
 
 @router.get("/stats")

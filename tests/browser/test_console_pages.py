@@ -148,3 +148,55 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
     shot(page, "settled")
     holdings = site.api.get("/api/v1/coupons", headers=buyer.headers).json()
     assert [(c["amount_t"], c["state"]) for c in holdings] == [("120.5", "ACTIVE")]
+
+
+def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_reason_and_unfreezing_restores_it(
+    page, browser, site, shot
+):
+    seller, buyer = site.new_holder(), site.new_holder()
+    number = site.mint(seller)
+    list_coupon(site.api, site.officials, seller, number,
+                price_yuan_per_t="50", notice_days=10, project_area_mu="300", location="龙光桥街道")
+    purchase = site.post("/api/v1/purchases", buyer.headers, json={"amount_t": "100", "reason": "自愿减排"})["purchase"]
+    _log_in(page, OFFICIALS["CENTER"])
+    page.goto(f"/console/coupons/{number}")
+    settle = page.locator('form.step[data-step="market.trade"]')
+    expect(settle).to_have_count(1)  # the centre has the listing open, its settlement form filled in
+    settle.locator("input[name=purchase_id]").fill(str(purchase))
+    settle.locator("input[name=amount_t]").fill("100")
+    settle.locator("input[name=price_yuan_per_t]").fill("50")
+    settle.locator("input[name=service_fee_yuan]").fill("10")
+    settle.locator("input[name=agreement]").set_input_files(
+        files=[{"name": "附件7.pdf", "mimeType": "application/pdf", "buffer": b"%PDF agreement frozen"}])
+
+    supervisor_context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.url, locale="zh-CN")
+    try:
+        supervisor = supervisor_context.new_page()
+        _log_in(supervisor, OFFICIALS["NRB"])
+        supervisor.goto(f"/console/coupons/{number}")
+        freeze = supervisor.locator('form.step[data-step="coupon.freeze"]')
+        freeze.locator("textarea[name=reason]").fill("权属争议待查")
+        freeze.locator("button").click()
+        expect(supervisor.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+        expect(supervisor.locator("#frozen")).to_contain_text("权属争议待查")
+        shot(supervisor, "frozen")
+
+        settle.locator("button").click()
+        expect(settle.locator(".result")).to_contain_text(
+            re.compile(rf"COUPON_NOT_LISTED: {number} is frozen by NRB since \d{{4}}-\d{{2}}-\d{{2}}: 权属争议待查"))
+        expect(settle.locator("button")).to_be_enabled()
+        shot(page, "settle-refused")
+        assert site.gateway.registry.coupon(_coupon_id(site, number)).state.name == "FROZEN"
+
+        supervisor.locator('form.step[data-step="coupon.unfreeze"] button').click()
+        expect(supervisor.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+        expect(supervisor.locator("#frozen")).to_have_count(0)
+    finally:
+        supervisor_context.close()
+
+    page.reload()
+    expect(page.locator('form.step[data-step="market.trade"]')).to_have_count(1)  # the listing is back
+    assert site.gateway.registry.coupon(_coupon_id(site, number)).state.name == "LISTED"
+    page.goto("/listings")
+    expect(page.locator("#board tr", has_text=number)).to_have_count(1)
+    shot(page, "listing-restored")

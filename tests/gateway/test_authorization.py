@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
-from gateway.db import AuditEntry, Purchase, User
+from gateway.db import AuditEntry, InspectionRecord, LossReport, Purchase, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
 from gateway import steps
@@ -70,6 +70,7 @@ class Target:
     report: str | None = None
     parcel: str | None = None
     purchase: int | None = None
+    inspection: int | None = None  # an inspection record (§6) on the coupon
 
 
 class Stages:
@@ -149,8 +150,19 @@ class Stages:
             self._post(f"/applications/{target.application}/validation", self._as(role), {"decision": "pass"})
         return target
 
-    def filed(self) -> Target:
+    def opinion_forwarded(self) -> Target:
         target = self.validated()
+        self._post(f"/applications/{target.application}/validation-opinion", self._as("CENTER"),
+                   {"opinion_document": self._upload(self._as("CENTER"))})
+        return target
+
+    def eeb_reviewed(self) -> Target:
+        target = self.opinion_forwarded()
+        self._post(f"/applications/{target.application}/eeb-review", self._as("EEB"), PASS)
+        return target
+
+    def filed(self) -> Target:
+        target = self.eeb_reviewed()
         self._post(f"/applications/{target.application}/filing", self._as("EEB"),
                    {"decision": "file", "filing_number": f"赫环备〔2026〕{target.application}号"})
         return target
@@ -192,7 +204,34 @@ class Stages:
         return self._requested("PLEDGE", self.counterparty.username)
 
     def loss_requested(self) -> Target:
-        return self._requested("LOSS")
+        target = self.active()
+        target.report = self._upload(self.owner.headers)  # the written report of the loss
+        self._post(f"/coupons/{target.coupon}/loss-report", self.owner.headers, loss_report_form(target))
+        return target
+
+    def active_with_report(self) -> Target:
+        target = self.active()
+        target.report = self._upload(self.owner.headers)
+        return target
+
+    def _inspected(self, target: Target) -> Target:
+        target.inspection = self._post("/inspections", self._as("NRB"), inspection_form(target))["inspection"]
+        return target
+
+    def active_inspected(self) -> Target:
+        return self._inspected(self.active())
+
+    def listed_inspected(self) -> Target:
+        return self._inspected(self.listed())
+
+    def pledged_inspected(self) -> Target:
+        return self._inspected(self.pledged())
+
+    def frozen_inspected(self) -> Target:
+        return self._inspected(self.frozen())
+
+    def lost_inspected(self) -> Target:
+        return self._inspected(self.lost())
 
     def offset_requested(self) -> Target:
         return self._requested("OFFSET")
@@ -224,8 +263,34 @@ class Stages:
         self._post(f"/coupons/{target.coupon}/loss", self._as("CENTER"))
         return target
 
-    def lost_and_filed(self) -> Target:
+    def lost_supplement_required(self) -> Target:
         target = self.lost()
+        self._post(f"/coupons/{target.coupon}/reissue/formal-review", self._as("CENTER"),
+                   {"decision": "supplement", "missing_items": ["补发申请表（附件3）"]})
+        return target
+
+    def lost_formal_ok(self) -> Target:
+        target = self.lost()
+        self._post(f"/coupons/{target.coupon}/reissue/formal-review", self._as("CENTER"), PASS)
+        return target
+
+    def lost_surveying(self) -> Target:
+        target = self.lost_formal_ok()
+        self._post(f"/coupons/{target.coupon}/reissue/field-survey/pause", self._as("CENTER"))
+        return target
+
+    def lost_reviewed(self) -> Target:
+        target = self.lost_formal_ok()
+        self._post(f"/coupons/{target.coupon}/reissue/review", self._as("CENTER"), PASS)
+        return target
+
+    def lost_registered(self) -> Target:
+        target = self.lost_reviewed()
+        self._post(f"/coupons/{target.coupon}/reissue/registration", self._as("CENTER"), reissue_opinion_form(target))
+        return target
+
+    def lost_and_filed(self) -> Target:
+        target = self.lost_registered()
         self._post(f"/coupons/{target.coupon}/reissue-filing", self._as("EEB"), reissue_filing_form(target))
         return target
 
@@ -257,6 +322,24 @@ def pledge_form(_target: Target) -> dict:
 
 def reason_form(_target: Target) -> dict:
     return {"reason": "监督检查发现问题"}
+
+
+def loss_report_form(target: Target) -> dict:
+    return {"cause": "DAMAGED", "statement": "碳券原件受潮损毁", "registration_type": "林地", "location": "泉交河镇",
+            "address": "赫山区泉交河镇", "contact_person": "王会计", "contact_phone": "0737-7654321",
+            "documents": {"written_report": target.report}}
+
+
+def reissue_opinion_form(_target: Target) -> dict:
+    return {"decision": "agree", "opinion": "材料齐全、真实，同意补发"}
+
+
+def inspection_form(target: Target) -> dict:
+    return {"inspected_on": "2026-11-20", "method": "ON_SITE", "findings": "宗地现场与申报不符", "coupon": target.coupon}
+
+
+def voiding_form(target: Target) -> dict:
+    return {"reason": "抽查认定碳汇量不实", "inspection": target.inspection}
 
 
 def reissue_filing_form(target: Target) -> dict:
@@ -308,7 +391,10 @@ ROUTES = [
     Route(steps.PRELIMINARY_REVIEW, "formal_ok", lambda t: PASS),
     Route(steps.ATTEST, "formal_ok", lambda t: {"report": t.report, "attested_t": COUPON_T}),
     Route(steps.VALIDATE, "prelim_ok", lambda t: PASS),
-    Route(steps.FILE, "validated", lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),
+    Route(steps.OPINION, "validated", lambda t: {"opinion_document": t.report}),
+    Route(steps.EEB_REVIEW, "opinion_forwarded", lambda t: PASS),
+    Route(steps.FILE, "eeb_reviewed",
+          lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),
     Route(steps.MINT, "filed"),
     # parcels, §2 and §9
     Route(steps.CCER, "fresh_parcel", lambda t: {"parcel_number": t.parcel, "listed": True}),
@@ -325,9 +411,18 @@ ROUTES = [
     Route(steps.ENFORCE_PLEDGE, "pledged"),
     Route(steps.FREEZE, "active", reason_form),
     Route(steps.UNFREEZE, "frozen"),
+    Route(steps.VOID, "active_inspected", voiding_form),
+    Route(steps.INSPECT, "active", inspection_form),
+    Route(steps.REPORT_LOST, "active_with_report", loss_report_form),
     Route(steps.REPORT_LOSS, "loss_requested"),
     Route(steps.WITHDRAW_LOSS, "lost"),
-    Route(steps.FILE_REISSUE, "lost", reissue_filing_form),
+    Route(steps.REISSUE_FORMAL_REVIEW, "lost", lambda t: PASS),
+    Route(steps.REISSUE_RESUBMIT, "lost_supplement_required", lambda t: {"documents": {"written_report": t.report}}),
+    Route(steps.REISSUE_SURVEY_PAUSE, "lost_formal_ok"),
+    Route(steps.REISSUE_SURVEY_RESUME, "lost_surveying"),
+    Route(steps.REISSUE_REVIEW, "lost_formal_ok", lambda t: PASS),
+    Route(steps.REISSUE_REGISTRATION, "lost_reviewed", reissue_opinion_form),
+    Route(steps.FILE_REISSUE, "lost_registered", reissue_filing_form),
     Route(steps.REISSUE, "lost_and_filed"),
     Route(steps.OFFSET, "offset_requested",
            lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
@@ -429,6 +524,8 @@ def _target_state(gateway, target: Target) -> dict:
         "applications": registry.call("application_count"),
         "users": _count(gateway, User),
         "purchases": _count(gateway, Purchase),
+        "inspections": _count(gateway, InspectionRecord),
+        "loss_reports": _count(gateway, LossReport),
     }
     if target.application is not None:
         state["application"] = registry.application(target.application)
@@ -437,6 +534,9 @@ def _target_state(gateway, target: Target) -> dict:
         state["request"] = registry.request_of(target.coupon_id)
         state["pledgee"] = registry.call("pledgee_of", target.coupon_id)
         state["reissue_filing"] = registry.call("reissue_filing", target.coupon_id)
+        state["reissue"] = registry.reissue_of(target.coupon_id)
+        state["frozen_from"] = registry.frozen_from(target.coupon_id)
+        state["voiding"] = registry.voiding_signatures(target.coupon_id)
     if target.parcel is not None:
         pid = parcel_id(target.parcel)
         state["parcel"] = (registry.call("ccer_listed", pid), registry.call("harvest_plans_of", pid))
@@ -463,6 +563,7 @@ def _snapshot(gateway, target: Target) -> dict:
         "target": _primary_state(gateway, target),
         "users": _count(gateway, User),
         "purchases": _count(gateway, Purchase),
+        "inspections": _count(gateway, InspectionRecord),
     }
 
 
@@ -577,16 +678,24 @@ def test_application_detail__holder_who_is_not_the_applicant__403(client, ready,
 # A target in each state an application or coupon can be in (the Stages method that builds it).
 IN_STATE = {
     "application": {"SUBMITTED": "submitted", "SUPPLEMENT_REQUIRED": "supplement_required", "FORMAL_OK": "formal_ok",
-                    "PRELIM_OK": "prelim_ok", "VALIDATED": "validated", "FILED": "filed", "ISSUED": "issued",
+                    "PRELIM_OK": "prelim_ok", "VALIDATED": "validated", "OPINION_FORWARDED": "opinion_forwarded",
+                    "EEB_REVIEWED": "eeb_reviewed", "FILED": "filed", "ISSUED": "issued",
                     "REJECTED": "rejected"},
     "coupon": {"ACTIVE": "active", "LISTED": "listed", "PLEDGED": "pledged", "FROZEN": "frozen",
                "LOST_REPORTED": "lost"},
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
-ALSO_ADMITTED = {("application.attestation", "PRELIM_OK"): "prelim_ok_unattested"}
+ALSO_ADMITTED = {
+    ("application.attestation", "PRELIM_OK"): "prelim_ok_unattested",
+    # §6: a freeze in any live state; 注销 in any live state, frozen included.
+    ("coupon.freeze", "LISTED"): "listed", ("coupon.freeze", "PLEDGED"): "pledged",
+    ("coupon.freeze", "LOST_REPORTED"): "lost",
+    ("coupon.void", "LISTED"): "listed_inspected", ("coupon.void", "PLEDGED"): "pledged_inspected",
+    ("coupon.void", "FROZEN"): "frozen_inspected", ("coupon.void", "LOST_REPORTED"): "lost_inspected",
+}
 # What the contracts say when a step meets an object in a state it does not admit.
 STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
-                  "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING"}
+                  "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING", "COUPON_ALREADY_FROZEN"}
 ON_OBJECTS = [route for route in ROUTES if route.step.on != "home"]
 REFUSED_STATES = [
     pytest.param(route, state, id=f"{route.id}-{state}")
@@ -694,6 +803,10 @@ CHAIN_STEPS = [
     ChainStep("attest_report", "application.attestation",
               lambda t, c: (t.application, bytes.fromhex(t.report), int(COUPON_T) * 1000), ("VERIFIER",)),
     ChainStep("sign_validation", "application.validation", _app, ("NRB", "FORESTRY")),
+    ChainStep("issue_validation_opinion", "application.opinion", lambda t, c: (t.application, b"\x06" * 32),
+              ("CENTER",)),
+    ChainStep("pass_eeb_review", "application.eeb_review", _app, ("EEB",)),
+    ChainStep("return_to_center", "application.eeb_review", lambda t, c: (t.application, "退回补正"), ("EEB",)),
     ChainStep("file", "application.filing", lambda t, c: (t.application, "赫环备〔2026〕0号"), ("EEB",)),
     ChainStep("mint", "application.mint", _app, ("GOV",)),
     ChainStep("set_ccer_listed", "parcel.ccer", lambda t, c: (parcel_id(t.parcel), True), ("EEB",)),
@@ -712,8 +825,17 @@ CHAIN_STEPS = [
     ChainStep("enforce_pledge", "coupon.enforce_pledge", _cid, ("FINANCE",)),
     ChainStep("freeze", "coupon.freeze", lambda t, c: (t.coupon_id, "越权冻结"), ("NRB", "FORESTRY", "EEB")),
     ChainStep("unfreeze", "coupon.unfreeze", _cid, ("NRB", "FORESTRY", "EEB")),
+    ChainStep("sign_voiding", "coupon.void", lambda t, c: (t.coupon_id, "越权注销", b"\x07" * 32), ("NRB", "FORESTRY")),
     ChainStep("report_loss", "coupon.report_loss", _cid, ("CENTER",)),
     ChainStep("withdraw_loss", "coupon.withdraw_loss", _cid, ("CENTER",)),
+    ChainStep("pass_reissue_formal_review", "coupon.reissue_formal_review", _cid, ("CENTER",)),
+    ChainStep("require_reissue_supplement", "coupon.reissue_formal_review", lambda t, c: (t.coupon_id, ["附件3"]),
+              ("CENTER",)),
+    ChainStep("refuse_reissue", "coupon.reissue_formal_review", lambda t, c: (t.coupon_id, "越权不予补发"), ("CENTER",)),
+    ChainStep("pause_reissue_survey", "coupon.reissue_survey_pause", _cid, ("CENTER",)),
+    ChainStep("resume_reissue_survey", "coupon.reissue_survey_resume", _cid, ("CENTER",)),
+    ChainStep("pass_reissue_review", "coupon.reissue_review", _cid, ("CENTER",)),
+    ChainStep("register_reissue", "coupon.reissue_registration", _cid, ("CENTER",)),
     ChainStep("file_reissue", "coupon.file_reissue", lambda t, c: (t.coupon_id, "赫环补〔2026〕0号"), ("EEB",)),
     ChainStep("reissue", "coupon.reissue", _cid, ("GOV",)),
     ChainStep("retire", "coupon.offset",
@@ -723,6 +845,10 @@ CHAIN_STEPS = [
               lambda t, c: (t.coupon_id, int(Action.LIST), ZERO_ADDRESS, int(COUPON_T) * 1000),
               (), "NOT_OWNER", "ledger: not owner"),
     ChainStep("cancel_request", "coupon.cancel_request", _cid, (), "NOT_OWNER", "ledger: not owner"),
+    ChainStep("request", "coupon.loss_report",
+              lambda t, c: (t.coupon_id, int(Action.LOSS), ZERO_ADDRESS, int(COUPON_T) * 1000),
+              (), "NOT_OWNER", "ledger: not owner"),
+    ChainStep("resubmit_reissue", "coupon.reissue_resubmit", _cid, (), "NOT_OWNER", "ledger: not owner"),
     ChainStep("resubmit", "application.resubmit", lambda t, c: (t.application, b"\x03" * 32, bytes.fromhex(t.report)),
               (), "NOT_APPLICANT", "applications: not applicant"),
 ]
@@ -730,7 +856,7 @@ CHAIN_CASES = [
     pytest.param(step, key, id=f"{step.function}-{key}") for step in CHAIN_STEPS for key in step.wrong_keys
 ]
 # Off-chain writes, and the submission, which the contract admits from any key (see the own-application test).
-NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official"}
+NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official", "supervision.inspection"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

@@ -36,7 +36,7 @@ def test_console_coupon__pending_listing__offered_to_center_only(client, officia
 
     assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"coupon.list"}
     assert _page_steps(client, path, OFFICIALS["FINANCE"]) == set()
-    assert _page_steps(client, path, OFFICIALS["NRB"]) == {"coupon.freeze"}
+    assert _page_steps(client, path, OFFICIALS["NRB"]) == {"coupon.freeze", "coupon.void"}  # §6 supervision
     assert _page_steps(client, path, holder.username) == {"coupon.cancel_request"}
 
 

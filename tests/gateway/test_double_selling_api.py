@@ -10,7 +10,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from support.api import LISTING, Application, application_form, list_coupon, owner_request, submit, walk
+from support.api import (
+    LISTING, Application, application_form, list_coupon, lose, owner_request, report_lost, submit, walk,
+)
 from support.fixtures import holder_fixture
 from support.http import API, error_of, ok
 
@@ -71,9 +73,9 @@ def pledge(client, officials, holder, number: str, pledgee) -> None:
                    json={"secured_yuan": "10000.00", "term_end": "2027-12-31"}))
 
 
-def report_loss(client, officials, holder, number: str) -> None:
-    ok(owner_request(client, holder, number, "LOSS"))
-    ok(client.post(f"{API}/coupons/{number}/loss", headers=officials["CENTER"]))
+def report_loss(client, officials, holder, number: str, *, through: str = "record") -> None:
+    """The owner's loss report (附件3), recorded by the centre; the reissue taken on `through` its stages."""
+    lose(client, officials, holder, number, through=through)
 
 
 def reissue_after_notice(client, officials, number: str) -> str:
@@ -97,8 +99,9 @@ def post_application(client, holder, form: dict):
 
 
 def validate(client, officials, application: Application) -> None:
-    """Formal review → preliminary review → attestation → joint NRB + FORESTRY validation."""
-    walk(client, officials, application, through="forestry_validation")
+    """Formal review → preliminary review → attestation → joint NRB + FORESTRY validation → the centre's
+    opinion → the EEB's review: ready to be filed."""
+    walk(client, officials, application, through="eeb_review")
 
 
 def file(client, officials, application: Application):
@@ -282,15 +285,14 @@ def test_offset__part_retired_then_parent_again__409_coupon_not_active(client, g
 
 
 def test_reuse__voided_coupon__409_and_replacement_untouched(client, gateway, officials, holder, buyer, coupon):
-    report_loss(client, officials, holder, coupon)
-    ok(client.post(f"{API}/coupons/{coupon}/reissue-filing", headers=officials["EEB"],
-                   json={"filing_number": "赫环碳补〔2026〕1号"}))
+    report_loss(client, officials, holder, coupon, through="filing")
     reissued = reissue_after_notice(client, officials, coupon)
     assert record(client, coupon)["lineage"]["replaced_by"] == reissued
     with nothing_changes(client, gateway, coupon, reissued):
-        consents = [("LIST", {}), ("OFFSET", {}), ("TRANSFER", {"counterparty": buyer.username}), ("LOSS", {})]
+        consents = [("LIST", {}), ("OFFSET", {}), ("TRANSFER", {"counterparty": buyer.username})]
         for action, extra in consents:
             assert_conflict(owner_request(client, holder, coupon, action, **extra), "COUPON_NOT_ACTIVE")
+        assert_conflict(report_lost(client, holder, coupon), "COUPON_NOT_ACTIVE")
         assert_conflict(client.post(f"{API}/coupons/{coupon}/listing", headers=officials["CENTER"], json=LISTING),
                         "COUPON_NOT_ACTIVE")
         assert_conflict(offset(client, officials, coupon), "COUPON_NOT_ACTIVE")
@@ -328,7 +330,7 @@ def test_file__same_parcel_and_period_filed_first__409_parcel_period_overlaps(
     head = gateway.registry.chain.w3.eth.block_number
     assert_conflict(file(client, officials, second), "PARCEL_PERIOD_OVERLAPS")
     assert ledger_events_since(gateway, head) == []
-    assert application_status(client, officials, second.id) == "VALIDATED"
+    assert application_status(client, officials, second.id) == "EEB_REVIEWED"
     premature_mint = client.post(f"{API}/applications/{second.id}/mint", headers=officials["GOV"])
     assert_conflict(premature_mint, "APPLICATION_WRONG_STATUS")
     inside_first = parcel_form(second_holder, upload, parcel, "2023-06-01", "2023-07-01")
@@ -342,8 +344,58 @@ def test_submit__same_parcel_next_period__accepted(client, officials, upload, ne
     first = submit(client, holder, parcel_form(holder, upload, parcel))
     validate(client, officials, first)
     ok(file(client, officials, first))
-    following = post_application(client, holder, parcel_form(holder, upload, parcel, "2024-01-01", "2026-01-01"))
+    # The first period's last day, 2024-01-01, is part of it: the next starts the day after.
+    following = post_application(client, holder, parcel_form(holder, upload, parcel, "2024-01-02", "2026-01-01"))
     assert following.status_code == 201, following.text
+
+
+def test_submit__next_period_starting_on_the_last_day_of_the_filed_one__409_its_end_day_is_included(
+    client, officials, upload, new_holder
+):
+    parcel = f"430903-EDGE-{next(_parcels)}-{time.time_ns()}"
+    holder = new_holder()
+    first = submit(client, holder, parcel_form(holder, upload, parcel))
+    validate(client, officials, first)
+    ok(file(client, officials, first))
+
+    sharing_a_day = post_application(client, holder, parcel_form(holder, upload, parcel, "2024-01-01", "2026-01-01"))
+
+    assert_conflict(sharing_a_day, "PARCEL_PERIOD_OVERLAPS")
+
+
+# Full-width digits and dashes, spaces, and other dashes name the same parcel (NFKC, no spaces, "-").
+SAME_PARCEL = [
+    pytest.param(lambda n: n.translate(str.maketrans("0123456789-", "０１２３４５６７８９－")), id="full-width"),
+    pytest.param(lambda n: " " + n.replace("-", " - ") + "\u3000", id="spaces"),
+    pytest.param(lambda n: n.replace("-", "\u2013", 1).replace("-", "\u2212"), id="en-dash-and-minus"),
+]
+
+
+@pytest.mark.parametrize("retyped", SAME_PARCEL)
+def test_submit__filed_parcel_number_retyped__409_same_parcel(retyped, client, officials, upload, new_holder):
+    parcel = f"430903-108-{next(_parcels)}{time.time_ns() % 10**9}"
+    holder = new_holder()
+    first = submit(client, holder, parcel_form(holder, upload, parcel))
+    validate(client, officials, first)
+    ok(file(client, officials, first))
+
+    again = post_application(client, holder, parcel_form(holder, upload, retyped(parcel), "2023-01-01", "2023-06-30"))
+
+    assert_conflict(again, "PARCEL_PERIOD_OVERLAPS")
+
+
+@pytest.mark.parametrize("retyped", SAME_PARCEL)
+def test_submit__parcel_listed_for_ccer_in_another_form__409_parcel_on_ccer_list(
+    retyped, client, officials, upload, holder
+):
+    parcel = f"430903-108-{next(_parcels)}{time.time_ns() % 10**9}"
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"],
+                   json={"parcel_number": retyped(parcel), "listed": True}))
+
+    assert_conflict(post_application(client, holder, parcel_form(holder, upload, parcel)), "PARCEL_ON_CCER_LIST")
+    listed = ok(client.get(f"{API}/parcels/ccer", headers=officials["FORESTRY"]))
+    assert parcel in {entry["parcel_number"] for entry in listed}
+    assert ok(client.get(f"{API}/parcels/{retyped(parcel)}", headers=officials["EEB"]))["ccer_listed"] is True
 
 
 def test_submit__parcel_on_ccer_list__409_parcel_on_ccer_list(client, gateway, officials, upload, holder):

@@ -154,8 +154,7 @@ def listed_coupon(client, officials, applicant, mint) -> str:
 @pytest.fixture(scope="module")
 def lost_coupon(client, officials, applicant, mint) -> str:
     number = mint(applicant, claimed_t="100")
-    ok(api.owner_request(client, applicant, number, "LOSS"))
-    ok(client.post(f"{API}/coupons/{number}/loss", headers=officials["CENTER"]))
+    api.lose(client, officials, applicant, number)
     return number
 
 
@@ -374,8 +373,8 @@ class Conflict:
 
 CONFLICTS = {
     # coupons
-    "freeze a listed coupon": Conflict("listed_coupon", "POST", "/coupons/{id}/freeze", "EEB", {"reason": "督查"},
-                                       409, "COUPON_NOT_ACTIVE", "ledger: coupon not active"),
+    "unfreeze a listed coupon": Conflict("listed_coupon", "POST", "/coupons/{id}/unfreeze", "EEB", None,
+                                         409, "COUPON_NOT_FROZEN", "ledger: coupon not frozen"),
     "offset without the owner's request": Conflict(
         "active_coupon", "POST", "/coupons/{id}/offset", "EEB",
         {"purpose": "EVENT_NEUTRALITY", "beneficiary": "某会议组委会", "case_reference": "EV-1"},
@@ -403,6 +402,15 @@ CONFLICTS = {
                                           422, "WHOLE_COUPON_ONLY", "ledger: whole coupon only"),
     "reissue before the EEB filing": Conflict("lost_coupon", "POST", "/coupons/{id}/reissue", "GOV", None,
                                               409, "REISSUE_NOT_FILED", "ledger: reissue not filed"),
+    "file a reissue not registered": Conflict("lost_coupon", "POST", "/coupons/{id}/reissue-filing", "EEB",
+                                              {"filing_number": "赫环补〔2026〕9号"}, 409, "REISSUE_WRONG_STAGE",
+                                              "ledger: wrong reissue stage"),
+    "register a reissue before its review": Conflict(
+        "lost_coupon", "POST", "/coupons/{id}/reissue/registration", "CENTER", {"decision": "agree", "opinion": "同意"},
+        409, "REISSUE_WRONG_STAGE", "ledger: wrong reissue stage"),
+    "resubmit a reissue nothing was asked of": Conflict(
+        "lost_coupon", "POST", "/coupons/{id}/reissue/resubmit", "HOLDER", {"documents": {"written_report": REPORT}},
+        409, "SUPPLEMENT_NOT_REQUIRED", "ledger: no supplement required"),
     # applications
     "formal review twice": Conflict("formal_ok", "POST", "/applications/{id}/formal-review", "CENTER", PASS,
                                     409, "APPLICATION_WRONG_STATUS", "applications: wrong status"),

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from gateway.units import CST
-from support.api import LISTING, owner_request
+from support.api import LISTING, owner_request, reissue_step, report_lost
 from support.http import ok
 
 
@@ -15,29 +15,40 @@ def _coupon_items(items, number):
     return [i for i in items if i.get("coupon") == number]
 
 
-def test_queue__owner_consents_then_loss_path__each_department_sees_its_step(client, officials, new_holder, mint, gateway):
+def test_queue__loss_report_then_each_reissue_stage__each_department_sees_its_step(
+    client, officials, new_holder, mint, gateway
+):
     holder = new_holder()
     number = mint(holder)
-    today = dt.datetime.now(CST).date()
 
-    ok(owner_request(client, holder, number, "LOSS"))
+    ok(report_lost(client, holder, number))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
     assert item["step"] == "coupon.report_loss"
-    # The chain's clock may run ahead in instant mode; the due date counts 2 working days from the request.
-    since = dt.date.fromisoformat(item["since"])
-    assert item["due"] == gateway.calendar.add_workdays(since, 2).isoformat()
+    # The chain's clock may run ahead in instant mode; the formal review's 2 days count from the owner's report.
+    assert item["due"] == gateway.calendar.add_workdays(dt.date.fromisoformat(item["since"]), 2).isoformat()
     assert not _coupon_items(_queue(client, officials["EEB"]), number)
 
-    ok(client.post(f"/api/v1/coupons/{number}/loss", headers=officials["CENTER"]))
-    assert not _coupon_items(_queue(client, officials["CENTER"]), number)
-    [item] = _coupon_items(_queue(client, officials["EEB"]), number)
-    assert item["step"] == "coupon.file_reissue" and item["status"] == "LOST_REPORTED"
+    stages = [("record", "CENTER", "coupon.reissue_formal_review"),
+              ("formal_review", "CENTER", "coupon.reissue_review"),
+              ("review", "CENTER", "coupon.reissue_registration"),
+              ("registration", "EEB", "coupon.file_reissue"),
+              ("filing", "GOV", "coupon.reissue")]
+    for step, department, next_step in stages:
+        ok(reissue_step(client, officials, number, step))
+        [item] = _coupon_items(_queue(client, officials[department]), number)
+        assert (item["step"], item["status"]) == (next_step, "LOST_REPORTED")
+        others = [role for role in ("CENTER", "EEB", "GOV") if role != department]
+        assert all(not _coupon_items(_queue(client, officials[role]), number) for role in others)
+    assert item["overdue"] is (dt.date.fromisoformat(item["due"]) < dt.datetime.now(CST).date())
 
-    ok(client.post(f"/api/v1/coupons/{number}/reissue-filing", headers=officials["EEB"], json={"filing_number": "R-1"}))
-    assert not _coupon_items(_queue(client, officials["EEB"]), number)
-    [item] = _coupon_items(_queue(client, officials["GOV"]), number)
-    assert item["step"] == "coupon.reissue"
-    assert item["overdue"] is (dt.date.fromisoformat(item["due"]) < today)
+
+def test_queue__bare_loss_request__422_asks_for_the_annex_3_report(client, new_holder, mint):
+    holder = new_holder()
+    number = mint(holder)
+
+    response = owner_request(client, holder, number, "LOSS")
+
+    assert response.status_code == 422 and response.json()["code"] == "LOSS_REPORT_REQUIRED"
 
 
 def test_queue__listing_request__center_sees_it_until_listed(client, officials, new_holder, mint):

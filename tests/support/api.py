@@ -79,29 +79,40 @@ def submit(http, holder: Holder, form: dict) -> Application:
     return Application(answer["application"], form["documents"]["report"], form["claimed_t"])
 
 
-# The departments' steps from a submitted application to its coupon, in order.
-WALK = ("formal_review", "preliminary_review", "attestation", "nrb_validation", "forestry_validation", "filing", "mint")
+# The departments' steps from a submitted application to its coupon, in order (附件1 一).
+WALK = ("formal_review", "preliminary_review", "attestation", "nrb_validation", "forestry_validation", "opinion",
+        "eeb_review", "filing", "mint")
 
 
-def walk(
-    http, officials: dict, application: Application, *, through: str = "mint", filing_number: str | None = None
-) -> str | None:
-    """Take the application through the steps of WALK up to and including `through`, each passed by
-    its department; the verifier attests the claim in full. Returns the coupon number after the mint."""
+def walk_step(
+    http, officials: dict, application: Application, step: str, *, filing_number: str | None = None
+) -> dict:
+    """One step of WALK, passed by its department (the verifier attests the claim in full); the answer."""
     calls = {
         "formal_review": ("formal-review", "CENTER", PASS),
         "preliminary_review": ("preliminary-review", "CENTER", PASS),
         "attestation": ("attestation", "VERIFIER", {"report": application.report, "attested_t": application.claimed_t}),
         "nrb_validation": ("validation", "NRB", PASS),
         "forestry_validation": ("validation", "FORESTRY", PASS),
+        "opinion": ("validation-opinion", "CENTER", None),  # the centre's opinion document, uploaded on the way
+        "eeb_review": ("eeb-review", "EEB", PASS),
         "filing": ("filing", "EEB",
                    {"decision": "file", "filing_number": filing_number or f"赫环碳备〔2026〕{application.id}号"}),
         "mint": ("mint", "GOV", None),
     }
-    path = f"{API}/applications/{application.id}"
+    route, department, body = calls[step]
+    if step == "opinion":
+        body = {"opinion_document": upload(http, officials["CENTER"], name="审定意见.pdf")}
+    return ok(http.post(f"{API}/applications/{application.id}/{route}", headers=officials[department], json=body))
+
+
+def walk(
+    http, officials: dict, application: Application, *, through: str = "mint", filing_number: str | None = None
+) -> str | None:
+    """Take the application through the steps of WALK up to and including `through`, each passed by
+    its department. Returns the coupon number after the mint."""
     for step in WALK[: WALK.index(through) + 1]:
-        route, department, body = calls[step]
-        answer = ok(http.post(f"{path}/{route}", headers=officials[department], json=body))
+        answer = walk_step(http, officials, application, step, filing_number=filing_number)
     return answer["coupon"] if through == "mint" else None
 
 
@@ -120,3 +131,44 @@ def list_coupon(http, officials: dict, holder: Holder, number: str, **listing) -
     """The owner asks for the listing and CENTER lists with its disclosure (附件5); returns CENTER's answer."""
     ok(owner_request(http, holder, number, "LIST"))
     return ok(http.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json={**LISTING, **listing}))
+
+
+def loss_report_form(written_report: str, **changes) -> dict:
+    """附件3: a loss report's fields, citing the owner's uploaded written report."""
+    return {"cause": "LOST", "statement": "碳券原件遗失，申请补发", "registration_type": "林地",
+            "location": "泉交河镇", "address": "赫山区泉交河镇某村", "contact_person": "李会计",
+            "contact_phone": "0737-1234567", "documents": {"written_report": written_report}, **changes}
+
+
+def report_lost(http, holder: Holder, number: str, **changes):
+    """The owner reports the coupon lost with 附件3's fields (its consent to the loss report); the raw response."""
+    form = loss_report_form(upload(http, holder.headers, name="遗失书面报告.pdf"), **changes)
+    return http.post(f"{API}/coupons/{number}/loss-report", headers=holder.headers, json=form)
+
+
+# The reissue procedure's steps after the owner's loss report (附件1 二), in order.
+REISSUE_WALK = ("record", "formal_review", "review", "registration", "filing", "reissue")
+
+
+def reissue_step(http, officials: dict, number: str, step: str, *, filing_number: str | None = None):
+    """One step of REISSUE_WALK, passed by its department; the raw response (the reissue waits for the notice)."""
+    calls = {
+        "record": ("POST", "loss", "CENTER", None),
+        "formal_review": ("POST", "reissue/formal-review", "CENTER", PASS),
+        "review": ("POST", "reissue/review", "CENTER", PASS),
+        "registration": ("POST", "reissue/registration", "CENTER",
+                         {"decision": "agree", "opinion": "材料齐全，同意补发"}),
+        "filing": ("POST", "reissue-filing", "EEB", {"filing_number": filing_number or f"赫环补〔2026〕{number}"}),
+        "reissue": ("POST", "reissue", "GOV", None),
+    }
+    method, route, department, body = calls[step]
+    return http.request(method, f"{API}/coupons/{number}/{route}", headers=officials[department], json=body)
+
+
+def lose(http, officials: dict, holder: Holder, number: str, *, through: str = "record",
+         filing_number: str | None = None) -> None:
+    """The owner reports the loss, then the departments take the reissue through REISSUE_WALK up to and
+    including `through` (not the reissue itself, which waits for the notice to end)."""
+    ok(report_lost(http, holder, number))
+    for step in REISSUE_WALK[: REISSUE_WALK.index(through) + 1]:
+        ok(reissue_step(http, officials, number, step, filing_number=filing_number))

@@ -5,8 +5,12 @@ from fastapi import APIRouter, Path
 from ...errors import Forbidden
 from ...steps import HOLDER
 from ... import steps
-from ...schemas import ApplicationCreate, Attestation, CcerListing, Decision, Filing, FormalReview, HarvestPlan, Resubmission
+from ...schemas import (
+    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan, Resubmission,
+    ValidationOpinion,
+)
 from ...services import applications as service
+from ...services import parcels as parcel_service
 from ...services import coupons, users
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
@@ -83,6 +87,19 @@ def validate(application_id: ApplicationId, decision: Decision, gateway: Gateway
     return _tx(service.validate(gateway, actor=actor, application_id=application_id, decision=decision))
 
 
+@step_route(router, steps.OPINION)
+def issue_opinion(application_id: ApplicationId, opinion: ValidationOpinion, gateway: GatewayDep, db: DbSession,
+                  actor: ActorDep) -> dict:
+    """审定意见: the centre's validation opinion (uploaded first), forwarded to the EEB."""
+    return _tx(service.issue_opinion(gateway, db, actor=actor, application_id=application_id, opinion=opinion))
+
+
+@step_route(router, steps.EEB_REVIEW)
+def eeb_review(application_id: ApplicationId, review: EebReview, gateway: GatewayDep, actor: ActorDep) -> dict:
+    """审核: pass, return to the centre with the reason (退回), or reject."""
+    return _tx(service.eeb_review(gateway, actor=actor, application_id=application_id, review=review))
+
+
 @step_route(router, steps.FILE)
 def file(application_id: ApplicationId, filing: Filing, gateway: GatewayDep,
          actor: ActorDep) -> dict:
@@ -96,14 +113,33 @@ def mint(application_id: ApplicationId, gateway: GatewayDep, actor: ActorDep) ->
 
 
 @step_route(parcels, steps.CCER)
-def ccer(listing: CcerListing, gateway: GatewayDep, actor: ActorDep) -> dict:
+def ccer(listing: CcerListing, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """The EEB's list of parcels filed or planned for CCER (§2)."""
-    return _tx(service.set_ccer_listed(gateway, actor=actor, listing=listing))
+    return _tx(parcel_service.set_ccer_listed(gateway, db, actor=actor, listing=listing))
 
 
 @step_route(parcels, steps.HARVEST_PLAN)
-def harvest_plan(plan: HarvestPlan, gateway: GatewayDep, actor: ActorDep) -> dict:
+def harvest_plan(plan: HarvestPlan, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """A forest parcel's planned harvest (§9)."""
-    return _tx(service.record_harvest_plan(gateway, actor=actor, plan=plan))
+    return _tx(parcel_service.record_harvest_plan(gateway, db, actor=actor, plan=plan))
+
+
+@parcels.get("/ccer", dependencies=[require_reader(*steps.DEPARTMENTS)])
+def ccer_list(gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """The parcels on the CCER list now (§2)."""
+    return parcel_service.ccer_list(gateway, db)
+
+
+@parcels.get("/harvest-plans", dependencies=[require_reader(*steps.DEPARTMENTS)])
+def harvest_plans(gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """Every recorded harvest plan (§9)."""
+    return parcel_service.harvest_plans(gateway, db)
+
+
+@parcels.get("/{parcel_number}", dependencies=[require_reader(*steps.DEPARTMENTS)])
+def parcel(parcel_number: str, gateway: GatewayDep) -> dict:
+    """One parcel as the chain holds it: on the CCER list or not, and its harvest plans; the number is
+    compared normalised (full-width characters, spaces and dashes)."""
+    return parcel_service.parcel(gateway, parcel_number)
 
 

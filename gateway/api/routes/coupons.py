@@ -1,10 +1,11 @@
 from fastapi import APIRouter
 
 from ... import steps
-from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling
+from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling, Voiding
 from ...services import coupons as service
+from ...services import supervision
 from . import step_route, tx_result as _tx
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])
 
@@ -71,7 +72,20 @@ def freeze(number: str, body: Reason, gateway: GatewayDep, actor: ActorDep) -> d
 
 @step_route(router, steps.UNFREEZE)
 def unfreeze(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
+    """The coupon returns to the state it was frozen in (a listing, pledge or loss report resumes)."""
     return _tx(service.unfreeze(gateway, actor=actor, number=number))
+
+
+@step_route(router, steps.VOID)
+def void(number: str, voiding: Voiding, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    """注销 of a coupon found invalid: NRB and FORESTRY each sign one reason and inspection record."""
+    return _tx(supervision.void(gateway, db, actor=actor, number=number, voiding=voiding))
+
+
+@router.get("/{number}/supervision", dependencies=[require_reader(*steps.DEPARTMENTS)])
+def under_supervision(number: str, gateway: GatewayDep, db: DbSession) -> dict:
+    """The coupon's freeze, the voiding signatures given so far, and why it was voided if it was."""
+    return supervision.supervision_of(gateway, db, number)
 
 
 @step_route(router, steps.REPORT_LOSS)

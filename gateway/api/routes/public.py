@@ -33,6 +33,13 @@ def listings(gateway: GatewayDep, db: DbSession) -> list[dict]:
     return service.listings(gateway, db)
 
 
+@router.get("/loss-notices")
+def loss_notices(gateway: GatewayDep) -> list[dict]:
+    """The board of loss notices (§12 挂失并公告): each coupon reported lost, its notice's start and end,
+    and how it ended (running, over, withdrawn, refused, reissued as a new number, voided)."""
+    return service.loss_notices(gateway)
+
+
 @router.get("/stats")
 def stats(gateway: GatewayDep) -> dict:
     return service.stats(gateway)
