@@ -30,6 +30,7 @@ Yuan = Annotated[PlainDecimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Mu = Annotated[PlainDecimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # an inspection record's or the index's application id (32-bit)
 # The chain stores a day as the unix time of its midnight in China: the first day it can hold is 1970-01-02.
 ChainDate = Annotated[dt.date, Field(ge=dt.date(1970, 1, 2))]
 
@@ -228,7 +229,7 @@ class Voiding(BaseModel):
     inspection record; leave both out to sign what the other department signed."""
 
     reason: Annotated[str, Field(min_length=1, max_length=256), fits_on_chain(256)] | None = None
-    inspection: RecordId | None = Field(default=None, description="the inspection record (抽查记录) it rests on")
+    inspection: RowId | None = Field(default=None, description="the inspection record (抽查记录) it rests on")
 
 
 class InspectionMethod(str, enum.Enum):
@@ -244,7 +245,7 @@ class InspectionCreate(BaseModel):
     method: InspectionMethod
     findings: str = Field(min_length=1, max_length=2000)
     documents: list[Sha256] = Field(default_factory=list, max_length=10)
-    application: RecordId | None = None
+    application: RowId | None = None
     coupon: str | None = Field(default=None, max_length=32, description="a coupon number")
 
 

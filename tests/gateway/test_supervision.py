@@ -186,7 +186,8 @@ def test_void__frozen_coupon__nrb_and_forestry_void_it(client, officials, holder
 @pytest.mark.parametrize(("body", "status", "code"), [
     pytest.param({}, 422, "VOIDING_REASON_REQUIRED", id="nothing-signed-before"),
     pytest.param({"reason": "不实"}, 422, "VOIDING_REASON_REQUIRED", id="no-inspection-record"),
-    pytest.param({"reason": "不实", "inspection": 2**40}, 422, "INSPECTION_NOT_FOUND", id="unknown-record"),
+    pytest.param({"reason": "不实", "inspection": 2**31 - 1}, 422, "INSPECTION_NOT_FOUND", id="unknown-record"),
+    pytest.param({"reason": "不实", "inspection": 2**31}, 422, "INVALID_INPUT", id="record-id-out-of-range"),
 ])
 def test_void__without_a_reason_and_an_inspection_record_of_the_coupon__refused_and_nothing_changes(
     body, status, code, client, gateway, officials, holder, mint
