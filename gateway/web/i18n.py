@@ -92,8 +92,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The offset was signed on-chain by the District Ecology and Environment Bureau; "
                           "the coupon is retired and never circulates again."),
     "verify.invalid_text": ("这不是一份有效的抵销凭证。", "This is not a valid offset certificate."),
-    "verify.voided_text": ("该交易涉及的碳券已作废并补发，原凭证不再有效。",
-                           "The coupon of this transaction was voided and reissued; the old certificate is no longer valid."),
+    "verify.voided_text": ("该交易涉及的碳券已作废（补发或认定无效注销），原凭证不再有效；原因见下。",
+                           "The coupon of this transaction was voided (reissued, or found invalid); "
+                           "its old certificate is no longer valid. Why: below."),
     "verify.unknown_text": ("本链上没有这笔交易。请核对交易哈希是否抄写完整。",
                             "No such transaction on this chain. Check that the hash is copied in full."),
     "verify.why": ("原因", "Why"),

@@ -168,6 +168,10 @@ def test_void__nrb_then_forestry_sign_one_reason_and_record__voided_and_verifies
     page = client.get(f"/verify/{number}")  # the verification page sends a coupon number to the coupon's page
     assert page.status_code == 200 and 'id="invalid-reason">抽查认定碳汇量不实<' in page.text
     assert 'data-why="invalid"' in page.text
+    minted_tx = voided["history"][0]["tx_hash"]  # any transaction of the coupon verifies as voided, with the reason
+    verified = ok(client.get(f"{API}/public/offsets/{minted_tx}"))
+    assert verified["verdict"] == "voided" and "抽查认定碳汇量不实" in verified["reason_zh"]
+    assert "抽查认定碳汇量不实" in client.get(f"/verify/{minted_tx}").text
 
 
 def test_void__frozen_coupon__nrb_and_forestry_void_it(client, officials, holder, mint):
