@@ -372,7 +372,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.REJECTED": ("不予通过", "rejected"),
     # Departments and other roles (DESIGN §2)
     "role.DRC": ("区发改部门", "Development and Reform Commission"),
-    "role.CENTER": ("区公共资源交易中心", "Public Resources Trading Centre"),
+    "role.CENTER": ("区碳汇交易综合服务中心", "Carbon Sink Trading Service Centre"),
     "role.NRB": ("区自然资源部门", "Natural Resources Bureau"),
     "role.FORESTRY": ("区林业部门", "Forestry Bureau"),
     "role.EEB": ("区生态环境部门", "Ecology and Environment Bureau"),
