@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.db import ApplicationRecord, User
+from gateway.services import time_limits
 from support import api
 from support.calendar import D, Calendar, calendar_gateway
 from support.http import API, error_of, login, ok
@@ -67,6 +68,23 @@ def _reissue(cal: Calendar, number: str, *dated: tuple[str, D]) -> None:
     for step, day in dated:
         cal.at(day)
         ok(api.reissue_step(cal.client, cal.officials, number, step))
+
+
+def test_table__design_5__twelve_limits_each_at_a_step_of_its_own():
+    assert [(limit.article, limit.step.id, limit.days, limit.field_survey) for limit in time_limits.TABLE] == [
+        ("附件1 一(二)", "application.formal_review", 2, False),
+        ("附件1 一(二)", "application.preliminary_review", 7, True),
+        ("附件1 一(三)", "application.validation", 7, False),
+        ("附件1 一(三)", "application.opinion", 2, False),
+        ("附件1 一(四)", "application.eeb_review", 7, False),
+        ("附件1 一(四)", "application.filing", 2, False),
+        ("附件1 一(五)", "application.mint", 7, False),
+        ("附件1 二(二)", "coupon.reissue_formal_review", 2, False),
+        ("附件1 二(二)", "coupon.reissue_review", 7, True),
+        ("附件1 二(三)", "coupon.reissue_registration", 2, False),
+        ("附件1 二(四)", "coupon.file_reissue", 2, False),
+        ("附件1 二(五)", "coupon.reissue", 7, False),
+    ]
 
 
 # ---------------------------------------------------------------- 附件1 一: registration
