@@ -3,7 +3,10 @@
 - `ephemeral()`: in-memory eth-tester, instant mining, snapshots, time travel (tests).
 - `open_embedded(path)`: the durable default, py-evm on SQLite; `served=True`
   puts the one-block-per-second producer in front of it (the gateway), else
-  each transaction is mined at once (demo, tests, scripts).
+  each transaction is mined at once (demo, tests, scripts). Its `reader` reads
+  committed blocks without the producer's lock (public verification).
+- `open_committed(path)`: the same file read-only, beside a running gateway or
+  none (`tanquan verify`).
 - `connect(url)`: an external EVM node over JSON-RPC (Besu, hardhat).
 """
 
@@ -24,7 +27,7 @@ from eth_utils import to_canonical_address, to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import BlockLogs, Chain
-from .durable import CALLER_ADDRESS, DurableBackend
+from .durable import CALLER_ADDRESS, CommittedBackend, DurableBackend, check_chain
 from .producer import BlockProducer, MinedBlock, block_receipts, checksum
 
 
@@ -108,12 +111,17 @@ class _LockedProvider(EthereumTesterProvider):
 
 @dataclass
 class EmbeddedChain:
-    """The durable embedded chain, open on one SQLite file."""
+    """The durable embedded chain, open on one SQLite file. `chain` writes (and reads
+    under the producer's lock); `reader` reads only what is committed, on a read-only
+    connection of its own, and never waits for the producer."""
 
     chain: Chain
     backend: DurableBackend
     tester: EthereumTester
     producer: BlockProducer | None
+    lock: threading.RLock  # the producer's: every write and every read through `chain`
+    reader: Chain
+    committed: CommittedBackend
 
     def time_travel(self, timestamp: int) -> None:
         if self.producer is not None:
@@ -124,11 +132,13 @@ class EmbeddedChain:
     def close(self) -> None:
         if self.producer is not None:
             self.producer.stop()
+        self.committed.close()
         self.backend.close()
 
 
 def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool = False) -> EmbeddedChain:
-    """Open the chain in `path`; a new chain's genesis funds `faucet_address`."""
+    """Open the chain in `path` to write it (the caller holds the data directory's lock);
+    a new chain's genesis funds `faucet_address`. A damaged file raises ChainDamaged."""
     path.parent.mkdir(parents=True, exist_ok=True)
     backend = DurableBackend(path, faucet_address)
     tester = _BlockwiseTester(backend)
@@ -137,9 +147,47 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
     producer = BlockProducer(backend, lock) if served else None
     chain = Chain(w3, submit_raw=producer and producer.submit, local=_LocalReads(backend, lock, producer))
+    try:
+        committed = CommittedBackend(path)
+    except Exception:
+        backend.close()
+        raise
     if producer is not None:
         producer.start()
-    return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer)
+    return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer, lock=lock,
+                         reader=_reading_chain(committed), committed=committed)
+
+
+@dataclass
+class EmbeddedReader:
+    """The embedded chain file opened read-only."""
+
+    chain: Chain
+    backend: CommittedBackend
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def open_committed(path: Path) -> EmbeddedReader:
+    """Read the chain in `path` without writing it: beside a running gateway (SQLite's WAL
+    lets a reader see committed blocks while the one writer writes) or with none. The
+    start-up check runs here too: a damaged file raises ChainDamaged."""
+    backend = CommittedBackend(path)
+    try:
+        check_chain(backend.kv, backend.chain, path)
+    except Exception:
+        backend.close()
+        raise
+    return EmbeddedReader(chain=_reading_chain(backend), backend=backend)
+
+
+def _reading_chain(backend: CommittedBackend) -> Chain:
+    """No lock: py-evm's reads of committed blocks and state share nothing mutable, and
+    the read-only connection serialises its own queries."""
+    w3 = Web3(EthereumTesterProvider(_BlockwiseTester(backend)))
+    w3.eth.default_account = Web3.to_checksum_address(CALLER_ADDRESS)
+    return Chain(w3)
 
 
 @dataclass

@@ -3,7 +3,11 @@
 Reopening reads the canonical head straight from disk: head, state, receipts
 and logs come back without replaying a single transaction. Writes collect in
 one SQLite transaction until `commit()`, which the block producer calls after
-each block and before any caller hears of it (DESIGN §8).
+each block and before any caller hears of it (DESIGN §8). A writer's start
+checks what a restart can afford to (SQLite's quick check, the last blocks'
+headers, transactions, receipts and state root) and refuses a damaged file.
+Readers open the file read-only on a connection of their own and see committed
+blocks only, without waiting for the block producer.
 """
 
 from __future__ import annotations
@@ -12,18 +16,23 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from eth.chains.base import Chain as EVMChain
 from eth.chains.base import MiningChain
 from eth.constants import BLANK_ROOT_HASH
 from eth.db.atomic import AtomicDB
 from eth.db.backends.base import BaseDB
 from eth.db.chain import ChainDB
+from eth.db.trie import make_trie_root_and_nodes
 from eth.exceptions import CanonicalHeadNotFound
+from eth.exceptions import TransactionNotFound as EVMTransactionNotFound
 from eth.vm.forks import PragueVM
 from eth_tester import PyEVMBackend
+from eth_tester.backends.pyevm.serializers import serialize_transaction, serialize_transaction_receipt
 from eth_tester.constants import POST_MERGE_DIFFICULTY, POST_MERGE_MIX_HASH, POST_MERGE_NONCE
-from eth_utils import to_canonical_address
+from eth_tester.exceptions import TransactionNotFound
+from eth_utils import keccak, to_canonical_address
 
-from .errors import ChainError
+from .errors import ChainDamaged, ChainError
 
 TANQUAN_CHAIN_ID = 0x7A9C  # private: the embedded chain is reached only through the gateway
 GENESIS_TIMESTAMP = 1_767_196_800  # 2026-01-01 00:00 UTC+8, pinned so every genesis is identical
@@ -32,17 +41,22 @@ FAUCET_BALANCE = 10**30
 # eth-tester charges even read-only calls against the sender's balance, so
 # genesis funds one keyless address that calls are made from.
 CALLER_ADDRESS = "0x7a9c0000000000000000000000000000000ca11e"
+RECENT_CHECKED = 16  # blocks below the head a start re-derives: what a restart can afford at any length
 
 
 class SqliteKV(BaseDB):
-    """A bytes → bytes table in one SQLite file, committed explicitly."""
+    """A bytes → bytes table in one SQLite file, committed explicitly; or, `read_only`,
+    a connection that sees committed data only (WAL lets it read while the writer writes)."""
 
-    def __init__(self, path: Path):
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID")
-        self._conn.commit()
+    def __init__(self, path: Path, *, read_only: bool = False):
+        if read_only:
+            self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self._conn = sqlite3.connect(str(path), check_same_thread=False)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID")
+            self._conn.commit()
         self._lock = threading.RLock()
 
     def __getitem__(self, key: bytes) -> bytes:
@@ -69,13 +83,34 @@ class SqliteKV(BaseDB):
         with self._lock:
             self._conn.commit()
 
+    def rollback(self) -> None:
+        """Drop what was written since the last commit (a block that failed half way)."""
+        with self._lock:
+            self._conn.rollback()
+
+    def quick_check(self) -> str | None:
+        """SQLite's own check of every page's structure; the first problem, or None."""
+        lines = []
+        with self._lock:
+            try:
+                for (row,) in self._conn.execute("PRAGMA quick_check(4)"):
+                    lines += row.splitlines()
+            except sqlite3.DatabaseError as exc:  # a page so damaged the check itself stops
+                lines.append(str(exc))
+        problems = [line for line in lines if line != "ok" and not line.startswith("*** in database")]
+        return problems[0] if problems else None
+
     def close(self) -> None:
         with self._lock:
-            self._conn.commit()
-            self._conn.close()
+            try:
+                self._conn.commit()
+            finally:
+                self._conn.close()
 
 
-class TanquanChain(MiningChain):
+class TanquanRules:
+    """The Tanquan chain's rules, for the mining chain and for readers alike."""
+
     chain_id = TANQUAN_CHAIN_ID
     vm_configuration = ((0, PragueVM),)
 
@@ -85,6 +120,15 @@ class TanquanChain(MiningChain):
 
     def get_transaction_builder(self):
         return self.get_vm().get_transaction_builder()
+
+
+class TanquanChain(TanquanRules, MiningChain):
+    pass
+
+
+class CommittedChain(TanquanRules, EVMChain):
+    """The chain for readers: no pending header of its own, so every read starts from
+    the head last committed to disk."""
 
 
 def genesis_params() -> dict:
@@ -101,13 +145,41 @@ def genesis_params() -> dict:
     }
 
 
-class DurableBackend(PyEVMBackend):
-    """eth-tester's py-evm backend, on SQLite instead of memory."""
+class _LookupByHash(PyEVMBackend):
+    """A transaction found by hash through py-evm's own table of hash → (block, position),
+    kept as blocks are mined: one lookup at any chain length, where eth-tester scans back
+    from the head block by block."""
+
+    def _located(self, transaction_hash):
+        try:
+            number, index = self.chain.chaindb.get_transaction_index(transaction_hash)
+        except EVMTransactionNotFound as exc:
+            raise TransactionNotFound(f"no transaction {transaction_hash.hex()}") from exc
+        block = self.chain.get_canonical_block_by_number(number)
+        return block, block.transactions[index], index
+
+    def get_transaction_by_hash(self, transaction_hash):
+        block, transaction, index = self._located(transaction_hash)
+        return serialize_transaction(block, transaction, index, False)
+
+    def get_transaction_receipt(self, transaction_hash):
+        block, transaction, index = self._located(transaction_hash)
+        receipts = block.get_receipts(self.chain.chaindb)
+        return serialize_transaction_receipt(block, receipts, transaction, index, False, self.chain.get_vm())
+
+
+class DurableBackend(_LookupByHash):
+    """eth-tester's py-evm backend, on SQLite instead of memory; the one writer of its file."""
 
     def __init__(self, path: Path, faucet_address: str | None):
-        self.kv = SqliteKV(path)
-        base_db = AtomicDB(self.kv)
         self.account_keys = ()
+        try:
+            self.kv = SqliteKV(path)
+        except sqlite3.OperationalError as exc:
+            raise ChainError(f"cannot open the chain file {path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise damaged(path, str(exc)) from exc
+        base_db = AtomicDB(self.kv)
         try:
             ChainDB(base_db).get_canonical_head()
             self.chain = TanquanChain(base_db)
@@ -121,6 +193,14 @@ class DurableBackend(PyEVMBackend):
             }
             self.chain = TanquanChain.from_genesis(base_db, genesis_params(), alloc)
             self.kv.commit()
+        except Exception as exc:
+            self.kv.close()
+            raise damaged(path, f"{type(exc).__name__}: {exc}") from exc
+        try:
+            check_chain(self.kv, self.chain, path)
+        except ChainDamaged:
+            self.kv.close()
+            raise
 
     def mine_blocks(self, num_blocks=1, coinbase=None):
         hashes = super().mine_blocks(num_blocks) if coinbase is None else super().mine_blocks(num_blocks, coinbase)
@@ -129,3 +209,71 @@ class DurableBackend(PyEVMBackend):
 
     def close(self) -> None:
         self.kv.close()
+
+
+class CommittedBackend(_LookupByHash):
+    """The chain file as last committed, read through a read-only connection of its own:
+    public reads and `tanquan verify` never take the block producer's lock and can
+    change nothing (DESIGN §8)."""
+
+    def __init__(self, path: Path):
+        self.account_keys = ()
+        try:
+            self.kv = SqliteKV(path, read_only=True)
+        except sqlite3.OperationalError as exc:
+            raise ChainError(f"no chain in {path}") from exc
+        self.chain = CommittedChain(AtomicDB(self.kv))
+        try:
+            self.chain.get_canonical_head()
+        except (sqlite3.OperationalError, CanonicalHeadNotFound) as exc:
+            self.kv.close()
+            raise ChainError(f"no chain in {path}") from exc
+        except sqlite3.DatabaseError as exc:
+            self.kv.close()
+            raise damaged(path, str(exc)) from exc
+
+    def close(self) -> None:
+        self.kv.close()
+
+
+def check_chain(kv: SqliteKV, chain, path: Path) -> None:
+    """What a restart can afford to check: every page's structure (SQLite's quick check,
+    linear in the file's size: measured by scripts/bench_public.py), then the last
+    RECENT_CHECKED blocks from the head down: each header is the one its hash names and
+    is canonical, its transactions and receipts hash to its roots, and its state root's
+    node is stored under its own hash."""
+    try:
+        problem = kv.quick_check()
+        if problem is not None:
+            raise damaged(path, problem)
+        chaindb = chain.chaindb
+        header = chaindb.get_canonical_head()
+        for _ in range(RECENT_CHECKED):
+            number = header.block_number
+            if chaindb.get_canonical_block_hash(number) != header.hash:
+                raise damaged(path, f"block {number} is not the canonical block at its height")
+            block = chain.get_block_by_header(header)
+            if make_trie_root_and_nodes(block.transactions)[0] != header.transaction_root:
+                raise damaged(path, f"block {number}'s transactions do not match its header")
+            if make_trie_root_and_nodes(block.get_receipts(chaindb))[0] != header.receipt_root:
+                raise damaged(path, f"block {number}'s receipts do not match its header")
+            if header.state_root != BLANK_ROOT_HASH and keccak(kv[header.state_root]) != header.state_root:
+                raise damaged(path, f"block {number}'s state root is damaged")
+            if number == 0:
+                return
+            parent = chaindb.get_block_header_by_hash(header.parent_hash)
+            if parent.hash != header.parent_hash:
+                raise damaged(path, f"block {number - 1}'s header is damaged")
+            header = parent
+    except ChainDamaged:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file makes py-evm or SQLite raise
+        raise damaged(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def damaged(path: Path, problem: str) -> ChainDamaged:
+    first_line = problem.strip().splitlines()[0] if problem.strip() else "unreadable"
+    return ChainDamaged(
+        f"the chain file {path} is damaged ({first_line}): restore it from a backup, "
+        "then rebuild the index (tanquan index rebuild)"
+    )

@@ -12,3 +12,15 @@ class ChainRevert(ChainError):
         super().__init__(reason)
         self.reason = reason
         self.tx_hash = tx_hash
+
+
+class DataDirInUse(ChainError):
+    """Another process holds the data directory: exactly one writes it (DESIGN §8)."""
+
+
+class ChainDamaged(ChainError):
+    """The chain file fails the start-up check; the message says what to do."""
+
+
+class ProducerFailed(ChainError):
+    """The block producer stopped on an error: no write is accepted until a restart."""

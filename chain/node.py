@@ -3,11 +3,17 @@
 `open_node` attaches to the registry recorded in the data directory, or deploys
 it on first use (DRC deploys, every department key gets its role and gas).
 The chain is the embedded durable one unless `chain_url` names a JSON-RPC node.
+Exactly one process at a time writes an embedded chain's data directory
+(DESIGN §8): the node holds an exclusive lock on a file in it until it closes,
+and the kernel lets it go however the process ends. (A JSON-RPC node is shared
+by design: its data directories are not locked.)
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,16 +21,38 @@ from eth_account.signers.local import LocalAccount
 
 from .backends import EmbeddedChain, connect, open_embedded
 from .client import Chain
-from .errors import ChainError
+from .errors import ChainError, DataDirInUse
 from .keys import DEFAULT_SCRYPT_N, KeyStore
 from .registry import Registry
 from .states import Role
 
 DEPLOYMENT_FILE = "deployment.json"
 CHAIN_FILE = "chain.sqlite"
+LOCK_FILE = "tanquan.lock"
 FAUCET_KEY = "faucet"
 GAS_ALLOWANCE = 10**18  # wei topped up to each signing account; blocks are cheap on a permissioned chain
 DEFAULT_LOSS_NOTICE_SECONDS = 30 * 86400  # §12 sets no period; 30 days, as an operator setting
+
+
+class DataDirLock:
+    """An exclusive flock on LOCK_FILE, which names the holder's pid for whoever is refused."""
+
+    def __init__(self, data_dir: Path):
+        self._fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(self._fd)
+            raise DataDirInUse(
+                f"the data directory {data_dir} is in use by another Tanquan process (pid {holder}); "
+                "one process at a time may write it: stop that one first"
+            ) from None
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+
+    def release(self) -> None:
+        os.close(self._fd)  # the only descriptor: closing it lets the lock go
 
 
 @dataclass
@@ -35,6 +63,18 @@ class Node:
     keys: KeyStore
     embedded: EmbeddedChain | None
     deployed_block: int
+    lock: DataDirLock | None
+
+    @property
+    def reader(self) -> Chain:
+        """Reads that never wait for the block producer: the embedded chain's committed
+        blocks on a connection of their own, or the JSON-RPC node as it is."""
+        return self.embedded.reader if self.embedded is not None else self.chain
+
+    def producer_problem(self) -> str | None:
+        """Why the embedded chain's block producer takes no transactions, if it does not."""
+        producer = self.embedded.producer if self.embedded is not None else None
+        return producer.problem() if producer is not None else None
 
     def department(self, role: Role) -> LocalAccount:
         return self.keys.load_or_create(role.value)
@@ -50,8 +90,12 @@ class Node:
             self.chain.transfer_value(self.keys.load_or_create(FAUCET_KEY), address, GAS_ALLOWANCE)
 
     def close(self) -> None:
-        if self.embedded is not None:
-            self.embedded.close()
+        try:
+            if self.embedded is not None:
+                self.embedded.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def open_node(
@@ -64,20 +108,24 @@ def open_node(
     loss_notice_seconds: int = DEFAULT_LOSS_NOTICE_SECONDS,
 ) -> Node:
     data_dir.mkdir(parents=True, exist_ok=True)
-    keys = KeyStore(data_dir / "keys", passphrase, scrypt_n=scrypt_n)
-    faucet = keys.load_or_create(FAUCET_KEY)
-    if chain_url:
-        embedded, chain = None, connect(chain_url)
-    else:
-        embedded = open_embedded(data_dir / CHAIN_FILE, faucet_address=faucet.address, served=served)
-        chain = embedded.chain
+    lock = None if chain_url else DataDirLock(data_dir)
+    embedded = None
     try:
+        keys = KeyStore(data_dir / "keys", passphrase, scrypt_n=scrypt_n)
+        faucet = keys.load_or_create(FAUCET_KEY)
+        if chain_url:
+            chain = connect(chain_url)
+        else:
+            embedded = open_embedded(data_dir / CHAIN_FILE, faucet_address=faucet.address, served=served)
+            chain = embedded.chain
         registry, deployed_block = _attach_or_deploy(data_dir, chain, keys, loss_notice_seconds)
-    except Exception:
+    except BaseException:
         if embedded is not None:
             embedded.close()
+        if lock is not None:
+            lock.release()
         raise
-    return Node(data_dir, chain, registry, keys, embedded, deployed_block)
+    return Node(data_dir, chain, registry, keys, embedded, deployed_block, lock)
 
 
 def _attach_or_deploy(data_dir: Path, chain: Chain, keys: KeyStore, loss_notice_seconds: int) -> tuple[Registry, int]:

@@ -5,12 +5,15 @@ block per transaction at more than 1 tx/s would push chain time ahead of the
 wall clock and break deadlines. Instead at most one block is mined per second,
 holding every transaction that arrived since the last one; callers wait on a
 future that resolves once their block is committed to disk. An idle chain
-mines nothing.
+mines nothing. Any error while producing (a full disk, an I/O error, a damaged
+database) stops the producer: every waiting caller is failed at once with
+ProducerFailed, and so is every later one, until the gateway restarts.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -24,8 +27,9 @@ from hexbytes import HexBytes
 from web3.datastructures import AttributeDict
 
 from .durable import DurableBackend
-from .errors import ChainError
+from .errors import ChainError, ProducerFailed
 
+log = logging.getLogger(__name__)
 
 SETTLE_STEP_S = 0.005
 SETTLE_INTO_SECOND_S = 0.5  # a block is cut at most this far into its timestamp's second…
@@ -48,6 +52,7 @@ class BlockProducer:
         self._queue: list[tuple[object, Future]] = []
         self._wake = threading.Condition()
         self._stopping = False
+        self.failure: str | None = None  # why the producer stopped, if an error stopped it
         self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
         self.blocks_mined = 0
         self._recent: dict[int, MinedBlock] = {}
@@ -72,25 +77,56 @@ class BlockProducer:
         except Exception as exc:
             raise ChainError(f"transaction rejected: cannot decode ({exc})") from exc
         with self._wake:
+            if self.failure is not None:
+                raise ProducerFailed(self.failure)
             if self._stopping:
                 raise ChainError("the block producer has stopped")
             self._queue.append((tx, future))
             self._wake.notify()
         return future
 
+    def problem(self) -> str | None:
+        """Why this producer takes no transactions, or None while it runs."""
+        if self.failure is not None:
+            return self.failure
+        return None if self._thread.is_alive() else "the block producer is not running"
+
     def _run(self) -> None:
         batch: list = []
-        while True:
-            with self._wake:
-                while not self._queue and not self._stopping:
-                    self._wake.wait()
-                if not self._queue and self._stopping:
-                    return
-            timestamp = self._next_timestamp()
-            self._settle(expected=len(batch) // 2, timestamp=timestamp)
-            with self._wake:
-                batch, self._queue = self._queue, []
-            self._mine(batch, timestamp)
+        try:
+            while True:
+                with self._wake:
+                    while not self._queue and not self._stopping:
+                        self._wake.wait()
+                    if not self._queue and self._stopping:
+                        return
+                timestamp = self._next_timestamp()
+                self._settle(expected=len(batch) // 2, timestamp=timestamp)
+                with self._wake:
+                    batch, self._queue = self._queue, []
+                self._mine(batch, timestamp)
+        except Exception as exc:  # noqa: BLE001 - whatever the disk or the database raised: stop and say so
+            self._fail(exc, batch)
+
+    def _fail(self, exc: Exception, batch: list[tuple[object, Future]]) -> None:
+        """Stop for good: drop the half-written block, refuse new transactions and fail
+        every caller still waiting, at once rather than after their timeouts."""
+        with self._wake:
+            self.failure = f"the block producer stopped on {type(exc).__name__}: {exc}"
+            self._stopping = True
+            waiting, self._queue = batch + self._queue, []
+        log.error("%s; writes are refused until the gateway restarts", self.failure, exc_info=exc)
+        try:
+            with self._lock:
+                self._backend.kv.rollback()
+                chain = self._backend.chain
+                chain.header = chain.ensure_header()  # reads start again from the committed head
+        except Exception:  # noqa: BLE001 - the disk may refuse this too; nothing was committed either way
+            log.exception("could not roll back the failed block")
+        error = ProducerFailed(self.failure)
+        for _, future in waiting:
+            if not future.done():
+                future.set_exception(error)
 
     def _settle(self, expected: int, timestamp: int) -> None:
         """Wait while the queue still grows: callers woken by the last block are handing

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from .errors import CannotStart
 from .settings import get_settings
 
 
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> None:
     rebuild = index_commands.add_parser("rebuild", help="rebuild the index from the chain's events")
     rebuild.set_defaults(run=_index_rebuild)
 
-    verify = commands.add_parser("verify", help="verify an offset certificate against the chain, without the gateway")
+    verify = commands.add_parser("verify", help="verify an offset certificate against the chain, without the gateway "
+                                 "(reads the chain file read-only: may run beside a serving gateway)")
     verify.add_argument("tx_hash")
     verify.add_argument("--rpc", help="JSON-RPC URL of a node (default: the embedded chain in TANQUAN_DATA_DIR)")
     verify.add_argument("--ledger", help="the registry's CouponLedger address, if known")
@@ -232,7 +234,12 @@ def main(argv: list[str] | None = None) -> None:
     restore.set_defaults(run=_restore)
 
     args = parser.parse_args(argv)
-    sys.exit(args.run(args) or 0)
+    try:
+        status = args.run(args) or 0
+    except CannotStart as exc:  # expected: one line for the operator, no traceback
+        print(f"tanquan {args.command}: {exc}", file=sys.stderr)
+        status = 1
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,11 @@ class Invalid(DomainError):
     status = 422
 
 
+class CannotStart(Exception):
+    """An expected start-up failure (no or wrong passphrase, a damaged chain file, a data
+    directory another process holds): the `tanquan` command says it in one line."""
+
+
 # Revert string → (HTTP status, code). Revert strings are stable by design (STYLE.md).
 REVERTS: dict[str, tuple[int, str]] = {
     "access_control: account is missing role": (403, "ROLE_REQUIRED"),

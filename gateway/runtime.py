@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from eth_account.signers.local import LocalAccount
 
 from chain import ChainError, ChainRevert, Registry, Role
+from chain.errors import ProducerFailed
 from chain.index import EventIndex
 from chain.node import FAUCET_KEY, Node, open_node
 
 from . import migrate
 from .audit import AuditLog
 from .db import Database, User, make_engine
-from .errors import DomainError, from_revert
+from .errors import CannotStart, DomainError, from_revert
 from .settings import Settings
 from .steps import HOLDER
 from .units import Clock
@@ -104,6 +105,10 @@ class IndexFollower:
             self._indexed_block = cursor
             self._indexed.notify_all()
 
+    @property
+    def indexed_block(self) -> int:
+        return self._indexed_block
+
     def wait_for(self, block_number: int, timeout: float = 30.0) -> None:
         """Read-your-writes: wait until `block_number` is indexed. One sync per block
         serves every caller whose transaction it holds."""
@@ -160,10 +165,17 @@ class WritePath:
             raise from_revert(exc.reason) from exc
         except ChainError as exc:
             self._audit.record(actor.user, action, request, None, f"rejected: {exc}")
-            raise DomainError("CHAIN_UNAVAILABLE", str(exc), status=503) from exc
+            raise chain_unavailable(exc) from exc
         self._audit.record(actor.user, action, request, written.tx_hash)
         self._follower.wait_for(written.block_number)
         return written
+
+
+def chain_unavailable(exc: ChainError) -> DomainError:
+    """A write the chain could not take: 503, PRODUCER_FAILED once the block producer has
+    stopped (the gateway is then not ready until a restart), else CHAIN_UNAVAILABLE."""
+    code = "PRODUCER_FAILED" if isinstance(exc, ProducerFailed) else "CHAIN_UNAVAILABLE"
+    return DomainError(code, str(exc), status=503)
 
 
 class Gateway:
@@ -200,23 +212,35 @@ class Gateway:
         if user.role in Role.__members__:
             return self.node.department(Role[user.role])
         if user.role == HOLDER:
-            return self.node.custodial(user.username)
+            return self.custodial(user.username)
         raise DomainError("ROLE_REQUIRED", "this account cannot sign transactions", status=403)
+
+    def custodial(self, username: str) -> LocalAccount:
+        """A holder's key, given gas money on first use (a transaction: it can find the chain unavailable)."""
+        try:
+            return self.node.custodial(username)
+        except ChainError as exc:
+            raise chain_unavailable(exc) from exc
 
 
 # -- what the `tanquan` command does without a running gateway
 
 
 def open_node_for(settings: Settings, *, served: bool = False, passphrase: str | None = None) -> Node:
-    """The data directory's node: its keys, its chain and the registry, deployed on first use."""
-    return open_node(
-        settings.data_dir,
-        chain_url=settings.chain_url,
-        served=served,
-        passphrase=passphrase,
-        scrypt_n=settings.key_scrypt_n,
-        loss_notice_seconds=round(settings.loss_notice_days * 86400),
-    )
+    """The data directory's node: its keys, its chain and the registry, deployed on first use.
+    What stops a start (the passphrase, a damaged chain file, another process holding the
+    data directory) raises CannotStart with the one line to tell the operator."""
+    try:
+        return open_node(
+            settings.data_dir,
+            chain_url=settings.chain_url,
+            served=served,
+            passphrase=passphrase,
+            scrypt_n=settings.key_scrypt_n,
+            loss_notice_seconds=round(settings.loss_notice_days * 86400),
+        )
+    except ChainError as exc:
+        raise CannotStart(str(exc)) from exc
 
 
 def signing_addresses(node: Node) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ..settings import Settings, get_settings
 from .. import web
 from ..metrics import Metrics
 from .routes import metrics, rpc
-from .routes import applications, audit, auth, coupons, documents, market, public, queue
+from .routes import applications, audit, auth, coupons, documents, health, market, public, queue
 
 api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, market, public, audit, queue):
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
     app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
+    app.include_router(health.router)
     app.include_router(rpc.router)
     app.include_router(metrics.router)
     app.include_router(web.router)

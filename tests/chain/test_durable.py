@@ -1,14 +1,19 @@
 """The embedded chain keeps its data: reopen, crash, pinned genesis."""
 
 import json
+import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from chain import Role
 from chain.backends import open_embedded
+from chain.errors import ChainDamaged, DataDirInUse
 from chain.node import CHAIN_FILE, open_node
 from ledger_checks import assert_ledger_invariants
 
@@ -92,3 +97,31 @@ def test_kill9__during_served_stream__every_acknowledged_tx_survives(tmp_path):
         node.registry.send(node.department(Role.EEB), "set_ccer_listed", b"\x09" * 32, True)
     finally:
         node.close()
+
+
+@pytest.mark.parametrize("record", ["head header", "head state root", "head receipts root", "parent header"])
+def test_reopen__a_recent_block_record_damaged__refused_with_what_to_do(tmp_path, record):
+    """SQLite's own check sees pages, not values: a start re-derives the last blocks too."""
+    node = _open(tmp_path)
+    node.registry.send(node.department(Role.EEB), "set_ccer_listed", b"\x08" * 32, True)
+    head = node.embedded.backend.chain.get_canonical_head()
+    key = {"head header": head.hash, "head state root": head.state_root, "head receipts root": head.receipt_root,
+           "parent header": head.parent_hash}[record]
+    node.close()
+    with sqlite3.connect(tmp_path / CHAIN_FILE) as db:
+        (value,) = db.execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
+        db.execute("UPDATE kv SET v = ? WHERE k = ?", (bytes(b ^ 0x5A for b in value), key))
+
+    for _ in range(2):  # the same answer again: a refused start lets the data directory's lock go
+        with pytest.raises(ChainDamaged, match="is damaged .*: restore it from a backup, then rebuild the index"):
+            _open(tmp_path)
+
+
+def test_open__data_directory_already_open__refused_naming_the_holder(tmp_path):
+    node = _open(tmp_path)
+    try:
+        with pytest.raises(DataDirInUse, match=f"in use by another Tanquan process \\(pid {os.getpid()}\\)"):
+            _open(tmp_path)
+    finally:
+        node.close()
+    _open(tmp_path).close()  # closed, the node let the lock go

@@ -1,0 +1,295 @@
+"""Public reads against chain length and beside writes (DESIGN §8: public reads never
+take the block producer's lock and cost the same at any chain length).
+
+- chain length, in process, no HTTP: an embedded chain (chain.node.open_node,
+  instant mode) holding one offset certificate near its start is grown with
+  empty blocks to each of --blocks; at each length, the median of --repeat
+  verifications of the certificate through the node's committed-blocks reader
+  (the gateway's path: the chain's own tx hash → block table, then that block's
+  receipt), the same for an unknown hash, and the start-up check a restart
+  runs (SQLite's quick check plus the last blocks re-derived: open_committed).
+- served: `tanquan serve --demo` on a throw-away data directory and a free port
+  (the wall-clock chain, at most a block a second); once the demo story has
+  minted and offset coupons:
+    writes alone      --writers clients, each POST /api/v1/parcels/ccer as the
+                      EEB official and waiting for its block, for --seconds;
+    reads alone       --readers clients on one endpoint at a time for
+                      --seconds / 2 each: the offset's verification
+                      (/api/v1/public/offsets/{tx}), the coupon's public record
+                      (/api/v1/public/coupons/{number}) and /healthz;
+    writes + readers  both at once for --seconds, readers taking the three
+                      endpoints in turn.
+  Reported: requests per second and p99 of each read alone, p99_ms over all
+  reads alone, and the writes' p50/p95 alone and beside the readers.
+
+Clients are threads with their own keep-alive httpx connection, in this process;
+the server is another process on the same machine, so both share its cores: a
+reader costs the writers CPU (and the GIL of the server's process), never the
+producer's lock. Prints a table; --json PATH writes the numbers. Progress goes
+to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from chain import Action, OffsetPurpose, Role, devnet  # noqa: E402
+from chain.backends import open_committed  # noqa: E402
+from chain.node import CHAIN_FILE, open_node  # noqa: E402
+from chain.verify import Verdict, verify_offset  # noqa: E402
+from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
+
+PASSPHRASE = "tanquan-bench-public"
+SERVED_LINE = "Tanquan is serving"
+OFFSET_LINE = re.compile(r"^\s+(0x[0-9a-f]{64})\s+(\S+)\s+valid\b")
+MINE_CHUNK = 2_000  # empty blocks committed at once while the chain grows
+
+
+def progress(message: str) -> None:
+    print(f"[bench_public] {message}", file=sys.stderr, flush=True)
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def label(blocks: int) -> str:
+    return f"{blocks // 1000}k" if blocks % 1000 == 0 else str(blocks)
+
+
+# ---------------------------------------------------------------- chain length
+
+
+def chain_length(lengths: list[int], repeat: int) -> dict:
+    results: dict = {}
+    data_dir = Path(tempfile.mkdtemp(prefix="tanquan-bench-public-chain-"))
+    node = open_node(data_dir, passphrase=PASSPHRASE, scrypt_n=2**4)
+    try:
+        departments = {role: node.department(role) for role in Role}
+        holder = node.custodial("holder")
+        registry = node.registry
+        coupon = devnet.issue_coupon(registry, departments, holder, parcels=[b"\x42" * 32], amount_kg=1000)
+        registry.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1000)
+        certificate = registry.retire(departments[Role.EEB], coupon=coupon, purpose=OffsetPurpose.EVENT_NEUTRALITY,
+                                      beneficiary="基准测试", case_reference="BENCH-1").tx_hash
+        ledger = registry.ledger.address
+        chain = node.embedded.backend.chain
+        progress(f"certificate {certificate} in block {node.chain.head()}")
+        for target in sorted(lengths):
+            started = time.perf_counter()
+            while (head := chain.get_canonical_head().block_number) < target:
+                for _ in range(min(MINE_CHUNK, target - head)):
+                    chain.mine_block()
+                node.embedded.backend.kv.commit()
+            progress(f"grew to {target} blocks in {time.perf_counter() - started:.1f} s")
+
+            def timed(tx_hash: str, verdict: Verdict) -> tuple[float, float]:
+                """Median wall-clock ms, and CPU ms on average (the machine may be busy with other work)."""
+                times, cpu_began = [], time.process_time()
+                for _ in range(repeat):
+                    began = time.perf_counter()
+                    assert verify_offset(node.reader, tx_hash, ledger_address=ledger).verdict == verdict
+                    times.append((time.perf_counter() - began) * 1000)
+                cpu_ms = (time.process_time() - cpu_began) * 1000 / repeat
+                return round(statistics.median(times), 2), round(cpu_ms, 2)
+
+            began = time.perf_counter()
+            open_committed(data_dir / CHAIN_FILE).close()
+            check_ms = round((time.perf_counter() - began) * 1000, 1)
+            at = f"at_{label(target)}_blocks"
+            results[f"verify_ms_{at}"], results[f"verify_cpu_ms_{at}"] = timed(certificate, Verdict.VALID)
+            results[f"unknown_ms_{at}"], _ = timed("0x" + "ab" * 32, Verdict.UNKNOWN)
+            results[f"startup_check_ms_{at}"] = check_ms
+            files = [data_dir / CHAIN_FILE, data_dir / f"{CHAIN_FILE}-wal"]
+            results[f"chain_mb_{at}"] = round(sum(f.stat().st_size for f in files if f.exists()) / 1e6, 1)
+            progress(f"{target} blocks: verify {results[f'verify_ms_at_{label(target)}_blocks']} ms, "
+                     f"start-up check {check_ms} ms")
+    finally:
+        node.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return results
+
+
+# ---------------------------------------------------------------- served
+
+
+class Server:
+    """`tanquan serve --demo` as a subprocess, stopped by its PID."""
+
+    def __init__(self, data_dir: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "TANQUAN_DATA_DIR": str(data_dir), "TANQUAN_KEY_PASSPHRASE": PASSPHRASE,
+               "TANQUAN_PUBLIC_REQUESTS_PER_MINUTE": str(10**9), "TANQUAN_KEY_SCRYPT_N": str(2**4)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--demo", "--port", str(self.port)],
+                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def wait_for_demo(self, timeout: float) -> tuple[str, str]:
+        """The first valid offset certificate the demo printed, and its coupon's number."""
+        deadline, offset = time.monotonic() + timeout, None
+        for line in self.proc.stdout:
+            if offset is None and (match := OFFSET_LINE.match(line)):
+                offset = match.group(1), match.group(2)
+            if SERVED_LINE in line and offset is not None:
+                threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # keep its pipe drained
+                return offset
+            if time.monotonic() > deadline:
+                break
+        raise RuntimeError("the demo story did not finish")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run_clients(url: str, clients: list[Callable[[httpx.Client], httpx.Response]], seconds: float
+                ) -> list[list[tuple[float, int]]]:
+    """Each client function runs in its own thread in a loop for `seconds`; (latency ms, status) per request."""
+    results: list[list[tuple[float, int]]] = [[] for _ in clients]
+    stop = time.monotonic() + seconds
+
+    def loop(i: int) -> None:
+        with httpx.Client(base_url=url, timeout=60) as http:
+            while time.monotonic() < stop:
+                began = time.perf_counter()
+                status = clients[i](http).status_code
+                results[i].append(((time.perf_counter() - began) * 1000, status))
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def served(writers: int, readers: int, seconds: float) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix="tanquan-bench-public-served-"))
+    server = Server(data_dir)
+    results: dict = {}
+    try:
+        progress(f"serving {server.url}; waiting for the demo story")
+        certificate, number = server.wait_for_demo(timeout=600)
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            token = http.post("/api/v1/auth/login", json={"username": OFFICIALS["EEB"], "password": DEMO_PASSWORD})
+            eeb = {"Authorization": f"Bearer {token.json()['token']}"}
+            assert http.get(f"/api/v1/public/offsets/{certificate}").json()["verdict"] == "valid"
+        parcels = iter(range(10**9))
+
+        def write(http: httpx.Client) -> httpx.Response:
+            return http.post("/api/v1/parcels/ccer", headers=eeb,
+                             json={"parcel_number": f"BENCH-{next(parcels)}", "listed": True})
+
+        reads = {
+            "verify": lambda http: http.get(f"/api/v1/public/offsets/{certificate}"),
+            "coupon": lambda http: http.get(f"/api/v1/public/coupons/{number}"),
+            "health": lambda http: http.get("/healthz"),
+        }
+
+        def summary(name: str, runs: list[list[tuple[float, int]]], elapsed: float) -> dict:
+            latencies = [ms for run in runs for ms, _ in run]
+            failed = sum(status >= 400 for run in runs for _, status in run)
+            progress(f"{name}: {len(latencies)} requests, {failed} failed")
+            return {"n": len(latencies), "failed": failed, "rps": round(len(latencies) / elapsed, 1),
+                    "p50_ms": round(quantile(latencies, 0.5), 1), "p95_ms": round(quantile(latencies, 0.95), 1),
+                    "p99_ms": round(quantile(latencies, 0.99), 1)}
+
+        progress(f"writes alone: {writers} writers for {seconds} s")
+        results["writes_alone"] = summary("writes alone", run_clients(server.url, [write] * writers, seconds), seconds)
+        every_read = []
+        for name, read in reads.items():
+            progress(f"{name} alone: {readers} readers for {seconds / 2} s")
+            runs = run_clients(server.url, [read] * readers, seconds / 2)
+            results[f"{name}_alone"] = summary(f"{name} alone", runs, seconds / 2)
+            every_read += [ms for run in runs for ms, _ in run]
+        results["reads_alone_p99_ms"] = round(quantile(every_read, 0.99), 1)
+
+        progress(f"writes + readers: {writers} writers, {readers} readers for {seconds} s")
+        mixed = [write] * writers + [list(reads.values())[i % 3] for i in range(readers)]
+        runs = run_clients(server.url, mixed, seconds)
+        results["writes_with_readers"] = summary("writes with readers", runs[:writers], seconds)
+        results["reads_with_writes"] = summary("reads with writes", runs[writers:], seconds)
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return results
+
+
+# ---------------------------------------------------------------- report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--blocks", default="1000,10000,100000", help="chain lengths, comma-separated")
+    parser.add_argument("--repeat", type=int, default=50, help="verifications timed at each length")
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--skip-served", action="store_true", help="only the chain-length part")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    lengths = [int(n) for n in args.blocks.split(",")]
+    results = {"blocks": lengths, "writers": args.writers, "readers": args.readers, "seconds": args.seconds,
+               "cpus": os.cpu_count(), **chain_length(lengths, args.repeat)}
+    if not args.skip_served:
+        load = served(args.writers, args.readers, args.seconds)
+        results.update(load)
+        results.update({
+            "verify_rps": load["verify_alone"]["rps"], "coupon_rps": load["coupon_alone"]["rps"],
+            "health_rps": load["health_alone"]["rps"], "p99_ms": load["reads_alone_p99_ms"],
+            "write_p95_ms_alone": load["writes_alone"]["p95_ms"],
+            "write_p95_ms_with_readers": load["writes_with_readers"]["p95_ms"],
+        })
+
+    rows = []
+    for n in sorted(lengths):
+        rows.append((f"verify, certificate, {n} blocks", f"{results[f'verify_ms_at_{label(n)}_blocks']} ms"
+                                                          f"  (CPU {results[f'verify_cpu_ms_at_{label(n)}_blocks']} ms)"))
+        rows.append((f"verify, unknown hash, {n} blocks", f"{results[f'unknown_ms_at_{label(n)}_blocks']} ms"))
+        rows.append((f"start-up check, {n} blocks ({results[f'chain_mb_at_{label(n)}_blocks']} MB)",
+                     f"{results[f'startup_check_ms_at_{label(n)}_blocks']} ms"))
+    if not args.skip_served:
+        for name in ("verify", "coupon", "health"):
+            part = results[f"{name}_alone"]
+            rows.append((f"{name} alone, {args.readers} readers", f"{part['rps']} rps  p99 {part['p99_ms']} ms"))
+        for name in ("writes_alone", "writes_with_readers", "reads_with_writes"):
+            part = results[name]
+            rows.append((name.replace("_", " "), f"{part['rps']} rps  p50 {part['p50_ms']} ms  p95 {part['p95_ms']} ms"
+                                                 f"  failed {part['failed']}"))
+    width = max(len(metric) for metric, _ in rows) + 2
+    for metric, value in rows:
+        print(f"{metric:<{width}}{value}")
+    if args.json:
+        import json
+
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

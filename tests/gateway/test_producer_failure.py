@@ -1,0 +1,98 @@
+"""A block producer that fails says so (DESIGN §8): on a disk that fails under it,
+every write waiting for a block is answered 503 PRODUCER_FAILED at once, later
+writes too, /readyz says not ready while /healthz and public reads still answer,
+and the half-written block never reaches the disk. Real requests to a served gateway."""
+
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from chain.node import open_node
+from gateway.api.app import create_app
+from gateway.demo import OFFICIALS, seed_officials
+from gateway.runtime import Gateway
+from gateway.services.applications import parcel_id
+from gateway.settings import Settings
+from support.http import API, error_of, login, ok
+from support.serving import serve
+
+WRITERS = 16
+PASSPHRASE = "producer-failure-tests"
+ANSWER_WITHIN_S = 20  # a bound on a hang (a write used to wait forever), not a measure of speed
+
+
+class FailingDisk:
+    """The chain file's connection once its disk fails: reads still work; writes raise
+    `error` as SQLite does, on the statement or on the commit."""
+
+    def __init__(self, connection: sqlite3.Connection, error: sqlite3.Error, on: str):
+        self.connection, self.error, self.on = connection, error, on
+
+    def execute(self, sql: str, parameters=()):
+        if self.on == "write" and sql.lstrip().upper().startswith(("INSERT", "DELETE")):
+            raise self.error
+        return self.connection.execute(sql, parameters)
+
+    def commit(self) -> None:
+        if self.on == "commit" and self.connection.in_transaction:
+            raise self.error
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _ccer(http: httpx.Client, headers: dict, parcel: str) -> httpx.Response:
+    return http.post(f"{API}/parcels/ccer", headers=headers, json={"parcel_number": parcel, "listed": True})
+
+
+@pytest.mark.parametrize("error, on", [
+    (sqlite3.OperationalError("disk I/O error"), "write"),
+    (sqlite3.OperationalError("database or disk is full"), "commit"),
+], ids=["io-error", "disk-full"])
+def test_writes__producer_database_fails__every_waiting_write_503_and_not_ready(tmp_path, error, on):
+    settings = Settings(data_dir=tmp_path)
+    gateway = Gateway.open(settings, served=True, passphrase=PASSPHRASE)
+    seed_officials(gateway)
+    kv = gateway.node.embedded.backend.kv
+    try:
+        with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=ANSWER_WITHIN_S) as http:
+            eeb = login(http, OFFICIALS["EEB"])
+            ok(_ccer(http, eeb, "P-BEFORE"))
+            assert http.get("/readyz").status_code == 200
+            head = gateway.node.chain.head()
+
+            kv._conn = FailingDisk(kv._conn, error, on)
+            with ThreadPoolExecutor(WRITERS) as pool:
+                responses = list(pool.map(lambda i: _ccer(http, eeb, f"P-{i}"), range(WRITERS)))
+
+            for response in responses:
+                body = error_of(response, 503, "PRODUCER_FAILED")
+                assert str(error) in body["message"]
+            error_of(_ccer(http, eeb, "P-AFTER"), 503, "PRODUCER_FAILED")  # refused at once from now on
+            readiness = http.get("/readyz")
+            assert readiness.status_code == 503
+            assert any(str(error) in problem for problem in readiness.json()["problems"])
+            assert http.get("/healthz").status_code == 200
+            assert ok(http.get(f"{API}/public/offsets/0x{'ab' * 32}"))["verdict"] == "unknown"  # reads still answer
+            audit = ok(http.get(f"{API}/audit", params={"limit": 50}, headers=login(http, OFFICIALS["DRC"])))
+            assert sum(e["outcome"].startswith("rejected") for e in audit) == WRITERS + 1
+    finally:
+        kv._conn = getattr(kv._conn, "connection", kv._conn)
+        gateway.close()
+
+    # Nothing of the failed block reached the disk: the chain reopens at the last good head.
+    node = open_node(tmp_path, passphrase=PASSPHRASE, scrypt_n=settings.key_scrypt_n)
+    try:
+        assert node.chain.head() == head
+        assert node.registry.call("ccer_listed", parcel_id("P-BEFORE")) is True
+        assert not any(node.registry.call("ccer_listed", parcel_id(f"P-{i}")) for i in range(WRITERS))
+    finally:
+        node.close()
