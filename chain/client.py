@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -93,6 +94,14 @@ class Pending:
         return self.chain._await(self)
 
 
+class SharedNonces(Protocol):
+    """Other processes sign with the same keys (gateway replicas on one node): `reserve` holds the
+    key's turn across all of them while its transaction is signed and handed to the node, and
+    gives the nonce, which `on_chain` reads from the node."""
+
+    def reserve(self, address: str, on_chain: Callable[[], int]) -> AbstractContextManager[int]: ...
+
+
 class Chain:
     """One EVM reached through web3: signs locally, tracks nonces per key.
 
@@ -111,6 +120,7 @@ class Chain:
         self.chain_id = w3.eth.chain_id
         self._nonces: dict[str, int] = {}
         self._nonce_lock = threading.Lock()
+        self.shared_nonces: SharedNonces | None = None  # set by a replica: its keys sign in other processes too
         self._event_abis: dict[bytes, EventDecoder] = {}
         self._contracts: dict[tuple[str, str], Any] = {}
         self._encoders: dict[tuple[str, str], tuple[bytes, list[str]]] = {}
@@ -206,6 +216,8 @@ class Chain:
         return self._dispatch(sender, {**self._fields(sender, 21_000), "to": to, "value": wei})
 
     def _dispatch(self, sender: LocalAccount, tx: dict) -> Pending:
+        if self.shared_nonces is not None:
+            return self._dispatch_shared(sender, tx)
         # Nonce, signature and hand-over happen under one lock, so a key's
         # transactions reach the node or the block producer in nonce order.
         with self._nonce_lock:
@@ -223,6 +235,20 @@ class Chain:
                     raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
                 handle = HexBytes(signed.hash)  # mined but reverted: the receipt and its replay tell why
             self._nonces[sender.address] = nonce + 1
+        return Pending(self, tx, handle)
+
+    def _dispatch_shared(self, sender: LocalAccount, tx: dict) -> Pending:
+        """The key's turn is taken where every process signing with it sees it; no nonce is remembered here."""
+        on_chain = lambda: self.w3.eth.get_transaction_count(sender.address, "pending")  # noqa: E731
+        with self.shared_nonces.reserve(sender.address, on_chain) as nonce:
+            tx = {**tx, "nonce": nonce}
+            signed = self._sign(sender, tx)
+            try:
+                handle = self.w3.eth.send_raw_transaction(signed.encode())
+            except Exception as exc:
+                if _mined_tx_hash(exc) != signed.hash:
+                    raise exc if isinstance(exc, ChainError) else ChainError(f"transaction rejected: {exc}") from exc
+                handle = HexBytes(signed.hash)  # mined but reverted: the receipt and its replay tell why
         return Pending(self, tx, handle)
 
     def _sign(self, sender: LocalAccount, tx: dict):

@@ -22,6 +22,7 @@ from chain.node import FAUCET_KEY, Node, open_node
 from . import migrate
 from .audit import AuditLog
 from .db import Database, User, make_engine
+from .replicas import IndexLease, KeyTurns, SoleWriter
 from .errors import CannotStart, DomainError, from_revert
 from .settings import Settings
 from .steps import HOLDER
@@ -75,11 +76,16 @@ class Memory(Generic[K, V]):
 
 class IndexFollower:
     """Keeps the event index on the chain head, in a thread of its own: at once when a
-    writer waits for its block, else every second (a JSON-RPC network has other writers too)."""
+    writer waits for its block, else every `poll_seconds` (a JSON-RPC network has other
+    writers too). Among replicas only the holder of the lease writes the index; the others
+    read how far it got, often while one of their writers waits for its block."""
 
-    def __init__(self, index: EventIndex, node: Node):
+    def __init__(self, index: EventIndex, node: Node, lease: IndexLease | SoleWriter | None = None,
+                 poll_seconds: float = 1.0):
         self._index = index
         self._node = node
+        self._lease = lease or SoleWriter()
+        self._poll_seconds = poll_seconds
         self._lock = threading.Lock()
         self._indexed = threading.Condition()
         self._wanted_block = 0
@@ -96,10 +102,12 @@ class IndexFollower:
         with self._indexed:
             self._indexed.notify_all()
         self._thread.join(timeout=5)
+        self._lease.release()
 
     def sync(self) -> None:
         with self._lock:
-            self._index.sync(self._node.registry, from_block=self._node.deployed_block)
+            if self._lease.held():
+                self._index.sync(self._node.registry, from_block=self._node.deployed_block)
             cursor = self._index.cursor() or 0
         with self._indexed:
             self._indexed_block = cursor
@@ -124,7 +132,7 @@ class IndexFollower:
         while not self._stop.is_set():
             with self._indexed:
                 self._indexed.wait_for(
-                    lambda: self._stop.is_set() or self._wanted_block > self._indexed_block, timeout=1.0
+                    lambda: self._stop.is_set() or self._wanted_block > self._indexed_block, timeout=self._poll_seconds
                 )
             if self._stop.is_set():
                 return
@@ -132,6 +140,9 @@ class IndexFollower:
                 self.sync()
             except Exception:  # noqa: BLE001 - the next round retries; a follower must not die
                 time.sleep(0.2)
+            else:
+                if self._wanted_block > self._indexed_block:  # another replica writes the index: look again soon
+                    time.sleep(0.05)
 
 
 class Sent(Protocol):
@@ -187,7 +198,11 @@ class Gateway:
         self.index = EventIndex(engine)
         self.db = Database(engine)
         self.audit = AuditLog(self.db)
-        self.follower = IndexFollower(self.index, node)
+        replicated = engine.dialect.name == "postgresql" and settings.chain_url is not None
+        if replicated:  # other replicas share this node, this database and these keys (gateway/replicas.py)
+            node.chain.shared_nonces = KeyTurns(engine)
+        self.follower = IndexFollower(self.index, node, IndexLease(engine) if replicated else SoleWriter(),
+                                      poll_seconds=settings.index_poll_seconds if settings.chain_url else 1.0)
         self.writes = WritePath(self.audit, self.follower)
         self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = []
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
     log_level: str = "WARNING"
+    index_poll_seconds: float = 0.25  # on a JSON-RPC node: how often the index looks for others' blocks
     # The public JSON-RPC (/rpc): what one request may ask of the chain.
     rpc_max_log_blocks: int = 2_000  # blocks one eth_getLogs spans
     rpc_batch_limit: int = 20  # calls in one batch
