@@ -18,7 +18,8 @@ _served: WeakKeyDictionary[Gateway, PublicRpc] = WeakKeyDictionary()
 
 def _rpc(gw: Gateway) -> PublicRpc:
     if (rpc := _served.get(gw)) is None:
-        rpc = _served[gw] = PublicRpc(gw.registry.chain, max_log_blocks=gw.settings.rpc_max_log_blocks)
+        # The reader: committed blocks only, never waiting for the block producer (DESIGN §8).
+        rpc = _served[gw] = PublicRpc(gw.node.reader, max_log_blocks=gw.settings.rpc_max_log_blocks)
     return rpc
 
 
