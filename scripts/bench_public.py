@@ -8,9 +8,10 @@ take the block producer's lock and cost the same at any chain length).
   (the gateway's path: the chain's own tx hash → block table, then that block's
   receipt), the same for an unknown hash, and the start-up check a restart
   runs (SQLite's quick check plus the last blocks re-derived: open_committed).
-- served: `tanquan serve --demo` on a throw-away data directory and a free port
-  (the wall-clock chain, at most a block a second); once the demo story has
-  minted and offset coupons:
+- served: a throw-away data directory is given its officials, a coupon and
+  that coupon's offset certificate in process (instant mode), then `tanquan
+  serve` runs on it on a free port (the wall-clock chain, at most a block a
+  second):
     writes alone      --writers clients, each POST /api/v1/parcels/ccer as the
                       EEB official and waiting for its block, for --seconds;
     reads alone       --readers clients on one endpoint at a time for
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
 import socket
@@ -55,11 +55,11 @@ from chain import Action, OffsetPurpose, Role, devnet  # noqa: E402
 from chain.backends import open_committed  # noqa: E402
 from chain.node import CHAIN_FILE, open_node  # noqa: E402
 from chain.verify import Verdict, verify_offset  # noqa: E402
-from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
+from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials  # noqa: E402
+from gateway.runtime import Gateway  # noqa: E402
+from gateway.settings import Settings  # noqa: E402
 
 PASSPHRASE = "tanquan-bench-public"
-SERVED_LINE = "Tanquan is serving"
-OFFSET_LINE = re.compile(r"^\s+(0x[0-9a-f]{64})\s+(\S+)\s+valid\b")
 MINE_CHUNK = 2_000  # empty blocks committed at once while the chain grows
 
 
@@ -79,19 +79,25 @@ def label(blocks: int) -> str:
 # ---------------------------------------------------------------- chain length
 
 
+def offset_certificate(node) -> tuple[str, int]:
+    """A coupon minted and offset at once; the certificate's tx hash and the coupon's id."""
+    departments = {role: node.department(role) for role in Role}
+    holder = node.custodial("holder")
+    registry = node.registry
+    coupon = devnet.issue_coupon(registry, departments, holder, parcels=[b"\x42" * 32], amount_kg=1000)
+    registry.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1000)
+    certificate = registry.retire(departments[Role.EEB], coupon=coupon, purpose=OffsetPurpose.EVENT_NEUTRALITY,
+                                  beneficiary="基准测试", case_reference="BENCH-1").tx_hash
+    return certificate, coupon
+
+
 def chain_length(lengths: list[int], repeat: int) -> dict:
     results: dict = {}
     data_dir = Path(tempfile.mkdtemp(prefix="tanquan-bench-public-chain-"))
     node = open_node(data_dir, passphrase=PASSPHRASE, scrypt_n=2**4)
     try:
-        departments = {role: node.department(role) for role in Role}
-        holder = node.custodial("holder")
-        registry = node.registry
-        coupon = devnet.issue_coupon(registry, departments, holder, parcels=[b"\x42" * 32], amount_kg=1000)
-        registry.request(holder, coupon=coupon, action=Action.OFFSET, counterparty="0x" + "00" * 20, amount_kg=1000)
-        certificate = registry.retire(departments[Role.EEB], coupon=coupon, purpose=OffsetPurpose.EVENT_NEUTRALITY,
-                                      beneficiary="基准测试", case_reference="BENCH-1").tx_hash
-        ledger = registry.ledger.address
+        certificate, _ = offset_certificate(node)
+        ledger = node.registry.ledger.address
         chain = node.embedded.backend.chain
         progress(f"certificate {certificate} in block {node.chain.head()}")
         for target in sorted(lengths):
@@ -132,8 +138,20 @@ def chain_length(lengths: list[int], repeat: int) -> dict:
 # ---------------------------------------------------------------- served
 
 
+def prepare(data_dir: Path) -> tuple[str, str]:
+    """Officials, one coupon and its offset certificate; returns the certificate and the coupon's number."""
+    gateway = Gateway.open(Settings(data_dir=data_dir, key_scrypt_n=2**4), served=False, passphrase=PASSPHRASE)
+    try:
+        seed_officials(gateway)
+        certificate, coupon = offset_certificate(gateway.node)
+        gateway.follower.sync()
+        return certificate, gateway.index.numbers.number_of(coupon)
+    finally:
+        gateway.close()
+
+
 class Server:
-    """`tanquan serve --demo` as a subprocess, stopped by its PID."""
+    """`tanquan serve` as a subprocess, stopped by its PID."""
 
     def __init__(self, data_dir: Path):
         with socket.socket() as probe:
@@ -141,22 +159,24 @@ class Server:
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "TANQUAN_DATA_DIR": str(data_dir), "TANQUAN_KEY_PASSPHRASE": PASSPHRASE,
-               "TANQUAN_PUBLIC_REQUESTS_PER_MINUTE": str(10**9), "TANQUAN_KEY_SCRYPT_N": str(2**4)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--demo", "--port", str(self.port)],
-                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+               "TANQUAN_PUBLIC_REQUESTS_PER_MINUTE": str(10**9)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(self.port)],
+                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def wait_for_demo(self, timeout: float) -> tuple[str, str]:
-        """The first valid offset certificate the demo printed, and its coupon's number."""
-        deadline, offset = time.monotonic() + timeout, None
-        for line in self.proc.stdout:
-            if offset is None and (match := OFFSET_LINE.match(line)):
-                offset = match.group(1), match.group(2)
-            if SERVED_LINE in line and offset is not None:
-                threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # keep its pipe drained
-                return offset
-            if time.monotonic() > deadline:
-                break
-        raise RuntimeError("the demo story did not finish")
+    def wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"tanquan serve exited with {self.proc.returncode}")
+            try:
+                ready = httpx.get(f"{self.url}/readyz", timeout=5)
+                # Instant mode put the head's time ahead of the wall clock: the producer waits for it to pass.
+                if ready.status_code == 200 and ready.json()["head_age_s"] > 0:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("tanquan serve did not become ready")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -189,11 +209,12 @@ def run_clients(url: str, clients: list[Callable[[httpx.Client], httpx.Response]
 
 def served(writers: int, readers: int, seconds: float) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="tanquan-bench-public-served-"))
+    certificate, number = prepare(data_dir)
     server = Server(data_dir)
     results: dict = {}
     try:
-        progress(f"serving {server.url}; waiting for the demo story")
-        certificate, number = server.wait_for_demo(timeout=600)
+        progress(f"serving {server.url}")
+        server.wait_until_ready(timeout=600)
         with httpx.Client(base_url=server.url, timeout=60) as http:
             token = http.post("/api/v1/auth/login", json={"username": OFFICIALS["EEB"], "password": DEMO_PASSWORD})
             eeb = {"Authorization": f"Bearer {token.json()['token']}"}
