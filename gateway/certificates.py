@@ -64,6 +64,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "hex": ParagraphStyle("hex", fontName="Courier", fontSize=8.5, leading=11, wordWrap="CJK"),
         "body": ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK"),
         "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.grey, wordWrap="CJK"),
+        "dead": ParagraphStyle("dead", fontName=font, fontSize=28, leading=36, alignment=1,
+                               textColor=colors.HexColor("#b3261e")),
     }
 
 
@@ -83,9 +85,36 @@ def _qr(url: str, size: float = 34 * mm) -> Drawing:
     return drawing
 
 
+# A certificate of a coupon that no longer circulates says so in large type and across the page,
+# so that a paper copy cannot be sold as a live voucher (§7, §14).
+DEAD_STATES = {
+    "RETIRED": ("已注销", "RETIRED", "此券已用于抵销并注销，不再流通，不得交易。",
+                "This coupon was retired for an offset and never circulates again; it cannot be sold."),
+    "SPLIT": ("已拆分", "SPLIT", "此券已拆分为新券，本凭证不再代表任何碳券，以新券为准。",
+              "This coupon was split into new coupons; this certificate no longer stands for any coupon."),
+    "VOIDED": ("已作废", "VOID", "此券已作废，本凭证无效。", "This coupon is void; this certificate is not valid."),
+}
+
+
+def _watermark(word: str):
+    """Draw `word` large and pale across every page."""
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(_font(), 64)
+        canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.18))
+        canvas.translate(A4[0] / 2, A4[1] / 2)
+        canvas.rotate(35)
+        canvas.drawCentredString(0, 0, word)
+        canvas.restoreState()
+
+    return draw
+
+
 def _render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], statements: list[str],
-            tx: tuple[str, str], verify_url: str, extra: list | None = None) -> bytes:
-    """A4 portrait: title, a bordered table of fields, statements, then the QR code and hash."""
+            tx: tuple[str, str], verify_url: str, extra: list | None = None, dead: str | None = None) -> bytes:
+    """A4 portrait: title, a bordered table of fields, statements, then the QR code and hash; a coupon
+    that no longer circulates (`dead`, its state) gets its state in large type and as a watermark."""
     st = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
@@ -108,12 +137,20 @@ def _render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], statem
         colWidths=[doc.width - 40 * mm, 40 * mm],
     )
     proof.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    story = [Paragraph(title, st["title"]), Paragraph(subtitle, st["subtitle"]), Spacer(1, 6 * mm), table,
-             *(extra or []), Spacer(1, 5 * mm)]
+    story = [Paragraph(title, st["title"]), Paragraph(subtitle, st["subtitle"]), Spacer(1, 6 * mm)]
+    if dead:
+        zh, en, says_zh, says_en = DEAD_STATES[dead]
+        story += [Paragraph(f"{zh} {en}", st["dead"]), Paragraph(escape(f"{says_zh} {says_en}"), st["body"]),
+                  Spacer(1, 4 * mm)]
+    story += [table, *(extra or []), Spacer(1, 5 * mm)]
     for text in statements:
         story += [Paragraph(escape(text), st["body"]), Spacer(1, 2 * mm)]
     story += [Spacer(1, 6 * mm), proof]
-    doc.build(story)
+    if dead:
+        mark = _watermark(f"{DEAD_STATES[dead][0]} {DEAD_STATES[dead][1]}")
+        doc.build(story, onFirstPage=mark, onLaterPages=mark)
+    else:
+        doc.build(story)
     return buffer.getvalue()
 
 
@@ -155,7 +192,7 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
         extra = [Spacer(1, 4 * mm), parcel_table]
     return _render("自然生态系统碳券", "Natural-Ecosystem Carbon Coupon · 赫山区", rows,
                    [ISSUING_STATEMENT, STATEMENT_16], ("制发交易哈希 Issuance transaction", issuance["tx_hash"]),
-                   verify_url, extra)
+                   verify_url, extra, dead=coupon["state"] if coupon["state"] in DEAD_STATES else None)
 
 
 def offset_certificate(verification: dict, *, verify_url: str) -> bytes:

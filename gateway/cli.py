@@ -111,7 +111,7 @@ def _serve(args: argparse.Namespace) -> None:
         threading.Thread(target=tell_story, name="tanquan-demo", daemon=True).start()
     try:
         uvicorn.run(create_app(settings, gateway=gateway), host=args.host, port=args.port,
-                    log_config=log_config)
+                    log_config=log_config, server_header=False, proxy_headers=False)
     finally:
         gateway.close()
 

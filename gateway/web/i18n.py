@@ -61,6 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coupon.replaces": ("补发自", "Reissued for"),
     "coupon.voided_notice": ("此券已作废。原凭证不再有效，请以补发的新券为准。",
                              "This coupon is void. Its old certificate is no longer valid; the reissued coupon replaces it."),
+    "coupon.dead_notice.RETIRED": ("此券已注销：已用于抵销，不再流通，任何纸质凭证均不得出售。",
+                                   "Retired: this coupon was used for an offset and never circulates again; "
+                                   "no paper copy of it may be sold."),
+    "coupon.dead_notice.SPLIT": ("此券已拆分：原凭证不再代表任何碳券，请以拆分后的新券为准。",
+                                 "Split: its certificate no longer stands for any coupon; the coupons it was split "
+                                 "into replace it."),
     "coupon.certificate": ("下载碳券凭证（PDF）", "Download the coupon certificate (PDF)"),
     "coupon.invalidated_notice": ("此券经区自然资源部门会同区林业部门认定无效，已注销，不再有效。",
                                   "Found invalid by the Natural Resources and Forestry Bureaus jointly: "

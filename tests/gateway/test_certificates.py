@@ -30,6 +30,14 @@ def _pdf(client, path: str, name: str) -> bytes:
     return response.content
 
 
+def _watermark_pixels(pdf: bytes) -> int:
+    """Reddish pixels in the middle band of the first page, where the watermark crosses the table."""
+    image = pdf_pages(pdf)[0].convert("RGB")
+    width, height = image.size
+    band = image.crop((0, int(height * 0.4), width, int(height * 0.6)))
+    return sum(1 for r, g, b in band.getdata() if r > g + 25 and r > b + 25)
+
+
 def _qr(pdf: bytes) -> str:
     (url,) = decode_qr(pdf_pages(pdf)[0])
     return url
@@ -97,3 +105,27 @@ def test_coupon_certificate__unknown_number__404_page(client):
     response = client.get("/certificates/coupons/HSTQ-1999-9999-9999.pdf")
     assert response.status_code == 404
     assert "HSTQ-1999-9999-9999" in response.text
+
+
+@pytest.mark.parametrize(("state", "words"), [("RETIRED", "已注销 RETIRED"), ("SPLIT", "已拆分 SPLIT"),
+                                              ("VOIDED", "已作废 VOID")])
+def test_coupon_certificate__coupon_no_longer_circulating__says_its_state_large_and_across_the_page(
+    client, story, state, words
+):
+    records = {n: ok(client.get(f"/api/v1/public/coupons/{n}")) for n in story.coupons}
+    dead = [n for n, r in records.items() if r["coupon"]["state"] == state]
+    assert dead, f"the demo story leaves no {state} coupon"
+    pdf = _pdf(client, f"/certificates/coupons/{dead[0]}.pdf", f"coupon-{state.lower()}")
+
+    assert words in pdf_text(pdf)  # the large state line
+    assert _watermark_pixels(pdf) > 2000  # and the state across the middle of the page
+    page = client.get(_qr(pdf).removeprefix(BASE))
+    assert f'data-state="{state}"' in page.text
+    assert 'id="dead"' in page.text or 'id="voided"' in page.text
+
+
+def test_coupon_certificate__live_coupon__no_watermark(client, new_holder, mint):
+    live = mint(new_holder())
+    pdf = _pdf(client, f"/certificates/coupons/{live}.pdf", "coupon-active")
+    assert not any(words in pdf_text(pdf) for words in ("已注销 RETIRED", "已拆分 SPLIT", "已作废 VOID"))
+    assert _watermark_pixels(pdf) == 0
