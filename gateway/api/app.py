@@ -20,10 +20,12 @@ from ..settings import Settings, get_settings
 from .. import web
 from ..metrics import Metrics
 from .routes import metrics, rpc
-from .routes import applications, audit, auth, coupons, documents, health, market, public, queue
+from .routes import (
+    applications, audit, auth, coupons, documents, health, market, public, queue, reissues, supervision,
+)
 
 api = APIRouter(prefix="/api/v1")
-for module in (auth, documents, applications, coupons, market, public, audit, queue):
+for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue):
     api.include_router(module.router)
 api.include_router(applications.parcels)
 
@@ -46,9 +48,9 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
     app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
-    app.include_router(health.router)
     app.include_router(rpc.router)
     app.include_router(metrics.router)
+    app.include_router(health.router)
     app.include_router(web.router)
     app.mount("/static", web.static, name="static")
 

@@ -25,7 +25,8 @@ from ..db import ApplicationRecord, ListingRecord, User
 from ..errors import DomainError, NotFound
 from ..exports import safe_writer
 from ..runtime import Gateway
-from ..units import china_time, tonnes, tonnes_text, yuan
+from ..units import china_time, period_last_day, tonnes, tonnes_text, yuan
+from . import reissues
 
 ISSUING_UNIT = "赫山区人民政府"
 
@@ -49,8 +50,46 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
     if form is not None:
         record["project_name"] = form.project_name
         record["parcels"] = [{k: p[k] for k in ("number", "location", "land_type", "area_mu")} for p in form.parcels]
-    record["monitoring_period"] = [application.period_start, application.period_end]
+    # §7: the period and its sink; the last day is the monitoring report's, included.
+    record["monitoring_period"] = [application.period_start, period_last_day(application.period_end)]
+    record["monitoring_period_end_included"] = True
+    record["issued_at"] = _issued_at(gw, record["issuance"]["id"])
+    record.update(_since_issuance(number, record["history"]))
     return record
+
+
+def _issued_at(gw: Gateway, issuance: int) -> int:
+    """制发日期 (§7): the issuance's, which a split part or a reissued coupon keeps."""
+    return min(c["created_at"] for c in gw.index.family(issuance) if c["from"] is None)
+
+
+def _since_issuance(number: str, history: list[dict]) -> dict:
+    """What the coupon's own steps and its ancestors' add to §7's contents: the reissue it descends from
+    (filing number and day), its loss notice, a freeze, and a voiding as invalid with its reason."""
+    reissue, notice, frozen, invalidated = None, None, None, None
+    for step in history:
+        own, event, details = step["coupon"] == number, step["event"], step["details"]
+        if event == "ReissueFiled" and not own:
+            reissue = {"filing_number": details["filing_number"], "filed_at": step["timestamp"]}
+        elif event == "CouponVoided" and reissue is not None and not own:
+            reissue["reissued_at"] = step["timestamp"]
+        elif event == "LossReported" and own:
+            notice = {"start": step["timestamp"], "end": details["notice_end"], "ended": None}
+        elif event in ("LossWithdrawn", "ReissueRefused") and own and notice is not None:
+            notice["ended"] = event
+        elif event == "CouponFrozen" and own:
+            frozen = {"department": step["department"], "since": step["timestamp"], "reason": details["reason"]}
+        elif event == "CouponUnfrozen" and own:
+            frozen = None
+        elif event == "CouponInvalidated" and own:
+            frozen, invalidated = None, {"reason": details["reason"], "at": step["timestamp"],
+                                         "inspection_sha256": details["inspection_hash"].removeprefix("0x")}
+    return {"reissue": reissue, "loss_notice": notice, "frozen": frozen, "invalidated": invalidated}
+
+
+def loss_notices(gw: Gateway) -> list[dict]:
+    """The public board of loss notices (§12)."""
+    return reissues.notices(gw)
 
 
 def coupon_exists(gw: Gateway, number: str) -> bool:
@@ -127,7 +166,7 @@ def listings(gw: Gateway, db: Session) -> list[dict]:
         board.append({
             "number": coupon.number, "amount_t": tonnes_text(coupon.amount_kg), "holder": names.get(coupon.owner),
             "issuing_unit": ISSUING_UNIT, "issued_at": entry.issued_at,
-            "monitoring_period": [application.period_start, application.period_end],
+            "monitoring_period": [application.period_start, period_last_day(application.period_end)],
             "monitoring_amount_t": tonnes_text(entry.issuance.amount_kg),
             "filing_number": application.filing_number or "",
             "price_yuan_per_t": str(yuan(listing.price_fen_per_tonne)),

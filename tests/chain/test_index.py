@@ -179,6 +179,7 @@ def test_queue_reads__open_consent_and_filed_reissue__found_by_coupon(story, ind
     assert list(filed) == [voided] and filed[voided] > 0
     registry.cancel_request(holder, coupon=coupon)
 
+
 def test_sync__annex1_application_steps__statuses_and_history_follow(story, index_url):
     net, _ = story
     registry, dep = net.registry, net.departments
