@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 from .errors import CannotStart
 from .settings import get_settings
@@ -43,7 +45,6 @@ def _demo(args: argparse.Namespace) -> None:
             result = demo.run(client, progress=progress)
     else:
         import tempfile
-        from pathlib import Path
 
         from fastapi.testclient import TestClient
 
@@ -141,7 +142,6 @@ def _index_rebuild(args: argparse.Namespace) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from .backup import BackupError, backup
 
@@ -157,7 +157,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from .backup import BackupError, restore
 
@@ -192,6 +191,15 @@ def _verify(args: argparse.Namespace) -> int:
         for key, value in result["certificate"].items():
             print(f"  {key:<18} {value}")
     return {"valid": 0, "unknown": 2}.get(result["verdict"], 1)
+
+
+def _make_private(data_dir: Path) -> None:
+    """0700 for the data directory and its folders, 0600 for its files, whatever made them."""
+    if not data_dir.is_dir():
+        return
+    for path in [data_dir, *data_dir.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -234,6 +242,9 @@ def main(argv: list[str] | None = None) -> None:
     restore.set_defaults(run=_restore)
 
     args = parser.parse_args(argv)
+    # The data directory holds password hashes, keys and ID scans: private to the service account (DESIGN §9).
+    os.umask(0o077)
+    _make_private(get_settings().data_dir)
     try:
         status = args.run(args) or 0
     except CannotStart as exc:  # expected: one line for the operator, no traceback

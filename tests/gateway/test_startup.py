@@ -94,6 +94,10 @@ def test_serve__second_process_on_the_same_data_directory__refused_and_the_first
             except httpx.HTTPError:
                 time.sleep(0.2)
 
+        # The data directory and everything in it is private to the service account.
+        assert (data_dir.stat().st_mode & 0o777) == 0o700
+        assert {oct(p.stat().st_mode & 0o777) for p in data_dir.rglob("*") if not p.is_symlink()} <= {"0o700", "0o600"}
+
         for command in (["serve", "--port", _free_port()], ["index", "rebuild"], ["keys"]):
             line = refused_in_one_line(tanquan(data_dir, *command), command[0])
             assert f"is in use by another Tanquan process (pid {first.pid})" in line
