@@ -33,6 +33,15 @@ PATH, writes the numbers (with p95 latency by step of the cycle). Progress
 goes to stderr. Timings are wall-clock on a machine the server and the clients
 share; the load average and the CPU time of server and clients are recorded.
 --py-spy PATH samples the server during the largest level.
+
+Replicas: `--replicas 2 --node anvil --database postgresql` serves the same registry from
+two gateway processes against one anvil node from npm (tests/e2e/anvil, a block a second)
+and one PostgreSQL (TANQUAN_TEST_POSTGRES_URL, as `source scripts/postgres` exports it; a
+fresh database each run). The levels run twice on the same node and database: first every
+client on the first replica alone, then the clients spread over all replicas; the report
+adds one_replica_tps_<level> and ratio_to_one_replica_<level> (= tps_<level> / the former).
+On a JSON-RPC node the outcome is read back over JSON-RPC; the ceiling stays the embedded
+chain's (mine_all in process), for comparison with the default run.
 """
 
 from __future__ import annotations
@@ -115,17 +124,20 @@ def _die_with_parent() -> None:
 
 
 class Server:
-    """`tanquan serve --demo` as a subprocess, stopped by its PID."""
+    """`tanquan serve` (the first replica with --demo) as a subprocess, stopped by its PID."""
 
-    def __init__(self, data_dir: Path, port: int):
+    def __init__(self, data_dir: Path, port: int, *, name: str = "serve", demo: bool = True,
+                 environment: dict | None = None):
         self.data_dir, self.port = data_dir, port
         self.url = f"http://127.0.0.1:{port}"
-        self.stdout_path, self.stderr_path = data_dir.parent / "serve.out", data_dir.parent / "serve.err"
+        self.stdout_path, self.stderr_path = data_dir.parent / f"{name}.out", data_dir.parent / f"{name}.err"
         env = {k: v for k, v in os.environ.items() if not k.startswith("TANQUAN_")}
-        env.update(TANQUAN_DATA_DIR=str(data_dir), TANQUAN_KEY_PASSPHRASE=PASSPHRASE, PYTHONUNBUFFERED="1")
+        env.update(TANQUAN_DATA_DIR=str(data_dir), TANQUAN_KEY_PASSPHRASE=PASSPHRASE, PYTHONUNBUFFERED="1",
+                   **(environment or {}))
         self._out, self._err = open(self.stdout_path, "wb"), open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--demo"],
+            [sys.executable, "-m", "gateway.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + (["--demo"] if demo else []),
             env=env, cwd=ROOT, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
@@ -160,6 +172,20 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError(f"the demo story did not finish within {timeout:.0f} s\n{self.tail()}")
 
+    def wait_until_up(self, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"tanquan serve exited with {self.proc.returncode}\n{self.tail()}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/public/stats", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the replica did not come up within {timeout:.0f} s\n{self.tail()}")
+
+
     def stop(self, timeout: float = 30) -> int | None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -172,6 +198,61 @@ class Server:
         self._out.close()
         self._err.close()
         return self.proc.returncode
+
+
+class Anvil:
+    """Foundry's anvil from its npm package (tests/e2e/anvil), a block a second, stopped by its PID."""
+
+    BINARY = ROOT / "tests" / "e2e" / "anvil" / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+
+    def __init__(self, log: Path):
+        if not self.BINARY.is_file():
+            raise SystemExit("anvil is not installed: `bash scripts/test` installs it into tests/e2e/anvil (npm)")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(
+            [str(self.BINARY), "--host", "127.0.0.1", "--port", str(port), "--block-time", "1", "--hardfork", "cancun",
+             "--gas-limit", "1000000000"], stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline:
+            try:
+                if httpx.post(self.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+                              timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("anvil did not start")
+
+    def fund(self, address: str) -> None:
+        from web3 import HTTPProvider, Web3
+
+        w3 = Web3(HTTPProvider(self.url))
+        w3.eth.wait_for_transaction_receipt(
+            w3.eth.send_transaction({"from": w3.eth.accounts[0], "to": address, "value": 5_000 * 10**18}))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self._log.close()
+
+
+def fresh_postgres_database() -> str:
+    """A new database on the PostgreSQL that `source scripts/postgres` started (TANQUAN_TEST_POSTGRES_URL)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get("TANQUAN_TEST_POSTGRES_URL")
+    if not server:
+        raise SystemExit("--database postgresql needs TANQUAN_TEST_POSTGRES_URL: `source scripts/postgres` first")
+    name = f"tanquan_bench_{int(time.time())}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -303,7 +384,9 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
 
         minted = list(pool.map(mint, holders))
         progress(f"setup: {len(minted)} coupons minted ({time.perf_counter() - started:.0f} s)")
-
+        # A holder's address exists from its first transaction on, not at sign-up.
+        holders = [Holder(h.index, h.username, h.token, api().call("GET", "/auth/me", h.token)["address"])
+                   for h in holders]
         by_address = {h.address: h for h in holders}
 
         def ours() -> list[tuple[str, int, int]]:
@@ -313,6 +396,8 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
                           for c in rows if c["state"] == "ACTIVE" and c["owner"] in by_address)
 
         coupons = ours()
+        if not coupons:
+            raise RuntimeError("setup: no bench holder owns an ACTIVE coupon after the mints")
         rounds = 0
         while len(coupons) < coupons_needed:
             splitting = sorted(coupons, key=lambda c: -c[2])[: coupons_needed - len(coupons)]
@@ -344,15 +429,15 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
 # ---------------------------------------------------------------- one level of concurrency
 
 
-def run_level(api_url: str, clients: int, slots: list[Slot], holders: list[Holder], officials: dict[str, str],
+def run_level(api_urls: list[str], clients: int, slots: list[Slot], holders: list[Holder], officials: dict[str, str],
               ops_limit: int, seconds: float, timeout: float, on_started=None) -> tuple[list[Op], float]:
     """Each client a coroutine on one event loop with its own keep-alive connection: a load
     generator that leaves the shared machine's CPU to the server (threads with httpx cost
-    more CPU per request than the gateway itself)."""
-    return uvloop.run(_run_level(api_url, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started))
+    more CPU per request than the gateway itself). Client i talks to replica i mod len(api_urls)."""
+    return uvloop.run(_run_level(api_urls, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started))
 
 
-async def _run_level(api_url, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started):
+async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, seconds, timeout, on_started):
     ops: list[Op] = []
     issued, deadline = 0, 0.0
     start = asyncio.Event()
@@ -366,6 +451,7 @@ async def _run_level(api_url, clients, slots, holders, officials, ops_limit, sec
 
     async def worker(i: int) -> None:
         slot = slots[i]
+        api_url = api_urls[i % len(api_urls)]
         connection = KeepAlive(api_url, timeout)
         await start.wait()
         try:
@@ -547,38 +633,67 @@ def ledger_abi() -> list[dict]:
     return compiler.load("CouponLedger").abi
 
 
-def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: list[Holder], from_block: int) -> dict:
-    """Every acknowledged operation's transaction, read from the chain file; nothing extra mined."""
+def _mined_in_file(data_dir: Path, ledger: bytes, from_block: int, decode) -> tuple:
+    """The ledger's transactions from `from_block` on, read from the embedded chain file."""
     from chain.backends import open_embedded
-    from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
+    from chain.node import CHAIN_FILE
+
+    embedded = open_embedded(data_dir / CHAIN_FILE)
+    chain = embedded.backend.chain
+    head = chain.get_canonical_head()
+    mined: dict[str, dict] = {}
+    for number in range(from_block, head.block_number + 1):
+        block = chain.get_canonical_block_by_number(number)
+        for tx, receipt in zip(block.transactions, block.get_receipts(chain.chaindb)):
+            if tx.to == ledger:
+                mined["0x" + tx.hash.hex()] = decode(number, receipt.state_root == b"\x01", bytes(tx.data),
+                                                     [(log.address, log.topics) for log in receipt.logs])
+    return embedded.chain, embedded.close, head.block_number, head.timestamp, mined
+
+
+def _mined_on_node(url: str, ledger: bytes, from_block: int, decode) -> tuple:
+    """The same, read from a JSON-RPC node."""
+    from chain.backends import connect
+
+    chain = connect(url)
+    w3 = chain.w3
+    head = w3.eth.get_block("latest")
+    mined: dict[str, dict] = {}
+    for number in range(from_block, head["number"] + 1):
+        for tx in w3.eth.get_block(number, full_transactions=True)["transactions"]:
+            if tx["to"] is None or to_canonical_address(tx["to"]) != ledger:
+                continue
+            receipt = w3.eth.get_transaction_receipt(tx["hash"])
+            logs = [(to_canonical_address(log["address"]), [int.from_bytes(t, "big") for t in log["topics"]])
+                    for log in receipt["logs"]]
+            mined["0x" + bytes(tx["hash"]).hex()] = decode(number, receipt["status"] == 1, bytes(tx["input"]), logs)
+    return chain, lambda: None, head["number"], head["timestamp"], mined
+
+
+def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: list[Holder], from_block: int,
+                    rpc_url: str | None = None) -> dict:
+    """Every acknowledged operation's transaction, read from the chain file (or the node); nothing extra mined."""
+    from chain.node import DEPLOYMENT_FILE
 
     deployment = json.loads((data_dir / DEPLOYMENT_FILE).read_text())
     ledger = to_canonical_address(deployment["ledger"])
     abi = ledger_abi()
     selectors = {function_abi_to_4byte_selector(i): i["name"] for i in abi if i["type"] == "function"}
     topics = {int.from_bytes(event_abi_to_log_topic(i), "big"): i["name"] for i in abi if i["type"] == "event"}
-    embedded = open_embedded(data_dir / CHAIN_FILE)
+
+    def decode(number: int, ok: bool, data: bytes, logs: list) -> dict:
+        return {
+            "block": number, "ok": ok, "function": selectors.get(data[:4]), "coupon": int.from_bytes(data[4:36], "big"),
+            "events": [(topics.get(t[0]), t[1] if len(t) > 1 else None) for address, t in logs
+                       if address == ledger and t],
+        }
+
+    read = _mined_on_node(rpc_url, ledger, from_block, decode) if rpc_url else _mined_in_file(
+        data_dir, ledger, from_block, decode)
+    chain, close, head_number, head_timestamp, mined = read
     try:
-        registry = Registry.attach(embedded.chain, deployment["applications"], deployment["ledger"])
+        registry = Registry.attach(chain, deployment["applications"], deployment["ledger"])
         ids = {registry.number_of(cid): cid for cid in range(1, registry.coupon_count() + 1)}
-        chain = embedded.backend.chain
-        head = chain.get_canonical_head()
-        mined: dict[str, dict] = {}
-        for number in range(from_block, head.block_number + 1):
-            block = chain.get_canonical_block_by_number(number)
-            receipts = block.get_receipts(chain.chaindb)
-            for tx, receipt in zip(block.transactions, receipts):
-                if tx.to != ledger:
-                    continue
-                h = "0x" + tx.hash.hex()
-                mined[h] = {
-                    "block": number,
-                    "ok": receipt.state_root == b"\x01",
-                    "function": selectors.get(bytes(tx.data[:4])),
-                    "coupon": int.from_bytes(tx.data[4:36], "big"),
-                    "events": [(topics.get(log.topics[0]), log.topics[1] if len(log.topics) > 1 else None)
-                               for log in receipt.logs if log.address == ledger and log.topics],
-                }
         acknowledged = [op for op in ops if op.status == 200 and op.tx_hash]
         missing, wrong = [], []
         for op in acknowledged:
@@ -600,8 +715,8 @@ def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: l
             if coupon.owner != holders[slot.owner].address or coupon.state != expected_state:
                 state_mismatch.append((slot.number, coupon.owner, coupon.state.name))
         return {
-            "chain_head": head.block_number,
-            "chain_head_timestamp": head.timestamp,
+            "chain_head": head_number,
+            "chain_head_timestamp": head_timestamp,
             "mined_ledger_txs": len(mined),
             "missing_on_chain": len(missing),
             "wrong_effect": len(wrong),
@@ -611,7 +726,7 @@ def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: l
                                 "unacknowledged": unacknowledged[:3], "state": state_mismatch[:3]},
         }
     finally:
-        embedded.close()
+        close()
 
 
 # ---------------------------------------------------------------- the chain's own ceiling
@@ -757,6 +872,11 @@ def print_report(r: dict) -> None:
                      f"<= {GOALS['p95_ms']:,.0f}" if p95_goal else "",
                      r[f"p95_ms_{level}"] <= GOALS["p95_ms"] if p95_goal else None,
                      f"max {r[f'max_ms_{level}']:,.0f} ms"))
+        if f"ratio_to_one_replica_{level}" in r:
+            ratio = r[f"ratio_to_one_replica_{level}"]
+            rows.append((f"  ratio_to_one_replica_{level}", "n/a" if ratio is None else f"{ratio:.2f}", "", None,
+                         f"{r['replicas']} replicas against one replica's {r[f'one_replica_tps_{level}']:,.1f} ops/s "
+                         f"on the same node and database"))
     if ceiling:
         rows.append(("ceiling_tps", f"{ceiling:,.1f}", "", None,
                      f"mine_all, {r['ceiling_batch']} ops a block, {r['ceiling_txs']} txs; "
@@ -819,7 +939,15 @@ def main() -> None:
                         help="sample the server with py-spy during the largest level (PATH.raw.txt, PATH.dump.txt)")
     parser.add_argument("--py-spy-seconds", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory (and say where)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="gateway processes serving one registry (more than one: --node anvil --database postgresql)")
+    parser.add_argument("--node", choices=("embedded", "anvil"), default="embedded",
+                        help="the embedded chain, or an anvil node from npm mining a block a second")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a fresh database on TANQUAN_TEST_POSTGRES_URL's server")
     args = parser.parse_args()
+    if args.replicas > 1 and (args.node, args.database) != ("anvil", "postgresql"):
+        parser.error("replicas share a JSON-RPC node and PostgreSQL: --node anvil --database postgresql")
     levels = [int(c) for c in args.clients.split(",")]
     ops_limits = [int(n) for n in args.ops.split(",")] if args.ops else [max(40, 10 * c) for c in levels]
     if len(ops_limits) != len(levels) or levels != sorted(levels) or levels[0] < 1:
@@ -830,7 +958,7 @@ def main() -> None:
     results: dict = {"loadavg_start": loadavg(), "source": source_state(),
                      "levels": levels,
                      "ops_limits": ops_limits, "seconds_limit": args.seconds, "holders": args.holders,
-                     "goals": GOALS}
+                     "goals": GOALS, "replicas": args.replicas, "node": args.node, "database": args.database}
 
     if not args.no_ceiling:
         progress(f"ceiling: {levels[-1]} coupons on an in-process chain, {args.ceiling_batches} blocks of mine_all")
@@ -839,30 +967,63 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="tanquan-bench-gw-"))
     data_dir = tmp / "data"
-    server = None
+    server = node = None
+    replicas: list[Server] = []
     all_ops: list[Op] = []
     try:
+        environment = {}
+        if args.node == "anvil":
+            from chain.keys import KeyStore
+            from chain.node import FAUCET_KEY
+
+            node = Anvil(tmp / "anvil.log")
+            node.fund(KeyStore(data_dir / "keys", PASSPHRASE).load_or_create(FAUCET_KEY).address)
+            environment["TANQUAN_CHAIN_URL"] = node.url
+            progress(f"anvil at {node.url}, a block a second")
+        if args.database == "postgresql":
+            environment["TANQUAN_DATABASE_URL"] = fresh_postgres_database()
         port = free_port()
-        server = Server(data_dir, port)
+        server = Server(data_dir, port, environment=environment)
+        replicas.append(server)
         progress(f"tanquan serve --demo: pid {server.pid}, {server.url}, data in {data_dir}")
         results["demo_s"] = server.wait_for_demo(args.startup_timeout)
         progress(f"demo story told in {results['demo_s']:.0f} s")
+        for i in range(1, args.replicas):  # after the first has deployed: the others attach
+            replicas.append(Server(data_dir, free_port(), name=f"replica-{i + 1}", demo=False, environment=environment))
+            replicas[-1].wait_until_up(args.startup_timeout)
+            progress(f"replica {i + 1}: pid {replicas[-1].pid}, {replicas[-1].url}")
 
         suffix = str(int(time.time()))[-6:]
         officials, holders, slots, info = setup(server.url, args.holders, levels[-1], args.setup_concurrency,
                                                 args.timeout, suffix)
         setup_hashes = info.pop("setup_hashes")
         results.update(info)
+        if len(replicas) > 1:  # the same levels on one replica first, on the same node and database
+            for level, ops_limit in zip(levels, ops_limits):
+                progress(f"one replica, {level} clients: up to {ops_limit} operations or {args.seconds:.0f} s")
+                ops, elapsed = run_level([server.url], level, slots, holders, officials, ops_limit, args.seconds,
+                                         args.timeout)
+                all_ops += ops
+                alone = summarize(level, ops, elapsed)
+                results[f"one_replica_tps_{level}"] = alone[f"tps_{level}"]
+                results[f"one_replica_p95_ms_{level}"] = alone[f"p95_ms_{level}"]
+                results[f"one_replica_errors_{level}"] = alone[f"errors_{level}"]
+                progress(f"one replica, {level} clients: {alone[f'tps_{level}']:.1f} ops/s")
+        urls = [replica.url for replica in replicas]
         for level, ops_limit in zip(levels, ops_limits):
             spy = PySpy(server.pid, args.py_spy, args.py_spy_seconds) if args.py_spy and level == levels[-1] else None
-            progress(f"{level} clients: up to {ops_limit} operations or {args.seconds:.0f} s")
-            server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
-            ops, elapsed = run_level(server.url, level, slots, holders, officials, ops_limit, args.seconds,
+            progress(f"{len(replicas)} replica(s), {level} clients: up to {ops_limit} operations or {args.seconds:.0f} s")
+            server_cpu, client_cpu = sum(cpu_seconds(r.pid) or 0.0 for r in replicas), time.process_time()
+            ops, elapsed = run_level(urls, level, slots, holders, officials, ops_limit, args.seconds,
                                      args.timeout, on_started=spy.start if spy else None)
-            server_cpu = (cpu_seconds(server.pid) or 0.0) - (server_cpu or 0.0)
+            server_cpu = sum(cpu_seconds(r.pid) or 0.0 for r in replicas) - server_cpu
             client_cpu = time.process_time() - client_cpu
             all_ops += ops
             results.update(summarize(level, ops, elapsed))
+            if f"one_replica_tps_{level}" in results:
+                results[f"ratio_to_one_replica_{level}"] = (
+                    results[f"tps_{level}"] / results[f"one_replica_tps_{level}"]
+                    if results[f"one_replica_tps_{level}"] else None)
             done = max(results[f"ops_{level}"], 1)
             results[f"server_cpu_s_{level}"] = server_cpu
             results[f"server_cpu_ms_per_op_{level}"] = 1000 * server_cpu / done
@@ -875,6 +1036,8 @@ def main() -> None:
                      f"server {results[f'server_cpu_ms_per_op_{level}']:.1f} CPU-ms/op")
         results["levels_ended_wall"] = time.time()
 
+        for replica in replicas[1:]:
+            replica.stop()
         returncode = server.stop()
         results["server_exit_code"] = returncode
         progress(f"server stopped (exit code {returncode}); reading the outcome back from the chain")
@@ -884,15 +1047,18 @@ def main() -> None:
         hashes = setup_hashes + [op.tx_hash for op in all_ops if op.tx_hash]
         results["tx_hash_duplicates"] = len(hashes) - len(set(hashes))
         results["verify_from_block"] = results["setup_head"] + 1
-        results.update(verify_on_chain(data_dir, all_ops, slots, holders, results["verify_from_block"]))
+        results.update(verify_on_chain(data_dir, all_ops, slots, holders, results["verify_from_block"],
+                                       rpc_url=node.url if node else None))
         results["chain_head_ahead_of_wall_clock_s"] = results.pop("chain_head_timestamp") - results["levels_ended_wall"]
     except BaseException:
         if server is not None:
             progress(f"failed; the server's log:\n{server.tail()}")
         raise
     finally:
-        if server is not None:
-            server.stop()
+        for replica in replicas:
+            replica.stop()
+        if node is not None:
+            node.stop()
         if args.keep:
             progress(f"kept {tmp}")
         else:
