@@ -2,7 +2,7 @@
 processes against one external EVM node (anvil from npm, and hardhat, each mining a block
 a second) and one PostgreSQL, sharing the data directory's keys and deployment record.
 
-64 clients per replica walk applications to their coupons and freeze and unfreeze them,
+64 clients per replica (16 on hardhat) walk applications to their coupons and freeze and unfreeze them,
 every department key signing in both replicas at once: no nonce error, nothing lost,
 every acknowledged step on the chain exactly once, and the public record the same through
 either replica. Then one replica (the index's writer) is killed mid-load: the other goes
@@ -42,6 +42,9 @@ ANVIL = E2E / "anvil" / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "
 HARDHAT_DIR = E2E / "hardhat"
 PASSPHRASE = "replica-tests"
 CLIENTS_PER_REPLICA = 64
+# hardhat answers JSON-RPC several times slower than anvil on the suite's two cores: a lighter load
+# there still has every department key signing in both replicas at once.
+CLIENTS_ON_HARDHAT = 16
 CYCLES = 2  # freeze and unfreeze, per client, in the kill test
 STARTUP_SECONDS = 90
 
@@ -199,18 +202,19 @@ def _events(record: dict, name: str) -> list[str]:
 
 def test_two_replicas__64_clients_each_with_the_same_department_keys__nothing_lost_and_one_public_record(cluster):
     kind, w3, replicas = cluster
+    per_replica = CLIENTS_PER_REPLICA if kind == "anvil" else CLIENTS_ON_HARDHAT
     ledger = Ledger()
     clients = {r.name: _client(r) for r in replicas}
     officials = {r.name: {role: login(clients[r.name], user) for role, user in OFFICIALS.items()} for r in replicas}
-    with ThreadPoolExecutor(2 * CLIENTS_PER_REPLICA) as pool:
+    with ThreadPoolExecutor(2 * per_replica) as pool:
         futures = [pool.submit(_lifecycle, clients[r.name], r.name, officials[r.name], ledger, 1)
-                   for r in replicas for _ in range(CLIENTS_PER_REPLICA)]
+                   for r in replicas for _ in range(per_replica)]
         numbers = [f.result() for f in futures]
     assert ledger.errors == []
-    assert len(set(numbers)) == 2 * CLIENTS_PER_REPLICA
+    assert len(set(numbers)) == 2 * per_replica
 
     hashes = [tx for _, _, tx in ledger.steps]
-    assert len(set(hashes)) == len(hashes) == 2 * 2 * CLIENTS_PER_REPLICA
+    assert len(set(hashes)) == len(hashes) == 2 * 2 * per_replica
     for tx in hashes:
         assert w3.eth.get_transaction_receipt(tx)["status"] == 1
     acknowledged = Counter(coupon for _, coupon, _ in ledger.steps)
