@@ -27,8 +27,34 @@ class User(GatewayBase):
     display_name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(42), index=True)  # custodial holder address
-    identity_hash: Mapped[str | None] = mapped_column(String(64))  # salted sha256 of the ID / USCC
+    identity_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # keyed sha256 of the ID / USCC
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # 附件1 三(一), the party fields of 附件3/4/8 (services.users; migration 0005). Officials leave them empty.
+    # PERSON | COLLECTIVE | ENTERPRISE | AGENCY | EVENT_ORGANISER | DAMAGE_LIABLE | FINANCIAL (gateway.identity)
+    account_type: Mapped[str | None] = mapped_column(String(32))
+    identity_kind: Mapped[str | None] = mapped_column(String(16))  # RESIDENT_ID (GB 11643) | USCC (GB 32100)
+    identity_masked: Mapped[str | None] = mapped_column(String(32))  # 4301********1234: the only readable form
+    legal_representative: Mapped[str | None] = mapped_column(String(100))  # 法定代表人 (organisations)
+    postal_address: Mapped[str | None] = mapped_column(String(200))  # 住所 / 通讯地址 (`address` is the chain's)
+    contact_person: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # the centre's in-person check
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # DRC's: no log-in, no token
+    disabled_reason: Mapped[str | None] = mapped_column(String(256))
+
+
+class AccountVerification(GatewayBase):
+    """The centre's in-person identity check of an account (附件1 三(一)): who, when, which document
+    (its type, its number masked, and the sha256 of its scan when one was uploaded)."""
+
+    __tablename__ = "account_verifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    verified_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    document_type: Mapped[str] = mapped_column(String(32))  # RESIDENT_ID_CARD | BUSINESS_LICENCE | ...
+    document_number_masked: Mapped[str | None] = mapped_column(String(32))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Token(GatewayBase):
