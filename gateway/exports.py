@@ -1,20 +1,52 @@
-"""CSV exports a spreadsheet opens safely: a cell that begins like a formula (=, +, -, @, or a
-tab or carriage return before one) is written with a leading apostrophe, so a holder's name
-such as =HYPERLINK(…) reads as text, never runs."""
+"""CSV exports that people open in Excel (issue #11 item 7).
+
+- UTF-8 with a byte-order mark, so Excel reads the Chinese as Chinese, not as mojibake.
+- Each header is the Chinese name and, after a space, the stable English key scripts read
+  ("碳券编号 coupon_number"): the departments read the first, programs split off the last word.
+- Times in Beijing time (Asia/Shanghai, the Measures' days are China's days) as
+  2026-11-29 08:00:00, never epoch seconds.
+- A cell that begins like a formula (=, +, -, @, or a tab or carriage return before one) is
+  written with a leading apostrophe, so a holder's name such as =HYPERLINK(…) reads as text.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
 from typing import IO
+from urllib.parse import quote
 
+from starlette.responses import Response
+
+from .units import CST
+
+BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
 def cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def beijing(moment: int | dt.datetime | None) -> str:
+    """A chain timestamp (seconds) or a stored datetime as Beijing wall-clock time; "" for none.
+    A naive datetime is the database's UTC (SQLite drops the zone)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, dt.datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+        return aware.astimezone(CST).strftime(DATETIME)
+    return dt.datetime.fromtimestamp(int(moment), CST).strftime(DATETIME)
+
+
+def header(columns: Sequence[tuple[str, str]]) -> list[str]:
+    """(key, 中文) pairs → "中文 key" header cells."""
+    return [f"{zh} {key}" for key, zh in columns]
 
 
 class SafeWriter:
@@ -29,3 +61,26 @@ class SafeWriter:
 
 def safe_writer(out: IO[str]) -> SafeWriter:
     return SafeWriter(out)
+
+
+def table(columns: Sequence[tuple[str, str]], rows: Iterable[Iterable[object]]) -> str:
+    """The whole export: BOM, the bilingual header, then the rows, each cell neutralised."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = safe_writer(out)
+    writer.writerow(header(columns))
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+class CsvResponse(Response):
+    """text/csv in UTF-8, offered as a download named after the export."""
+
+    media_type = "text/csv; charset=utf-8"
+
+
+def csv_response(text: str, filename: str, title: str) -> CsvResponse:
+    """`filename` in ASCII for any client, `title` (Chinese) for those that read RFC 6266's filename*."""
+    return CsvResponse(text.encode("utf-8"), headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(title)}.csv"})

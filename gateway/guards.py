@@ -27,9 +27,8 @@ DOCUMENTS_PATH = "/api/v1/documents"
 MULTIPART_ALLOWANCE = 64 * 1024  # a document's form encoding around its bytes
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# FastAPI's /docs page loads Swagger UI from its CDN and starts it with an inline script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+# /docs loads the gateway's own copy of Swagger UI (api/app.py) and starts it with an inline script.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
 HEADERS = {
     "x-content-type-options": "nosniff",

@@ -1,4 +1,8 @@
-"""The FastAPI application: /api/v1, OpenAPI at /docs, one error shape."""
+"""The FastAPI application: /api/v1, OpenAPI at /docs, one error shape.
+
+/docs works without the internet: Swagger UI's script, style sheet and icon are served from
+the gateway itself (FastAPI's "self-hosting JavaScript and CSS for docs"), out of the
+swagger-ui-bundle-v2 package (a dependency, not a committed copy). ReDoc is not offered."""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 
 import anyio
+import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
@@ -29,6 +36,25 @@ for module in (auth, documents, applications, coupons, reissues, supervision, ma
     api.include_router(module.router)
 api.include_router(applications.parcels)
 
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, same origin as the page
+
+
+def _docs(app: FastAPI) -> None:
+    """/docs from the gateway's own copy of Swagger UI: no request leaves for a CDN."""
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} API", oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js", swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def swagger_ui_redirect():
+        return get_swagger_ui_oauth2_redirect_html()
+
 
 def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -45,7 +71,8 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
             if gateway is None:
                 app.state.gateway.close()
 
-    app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    _docs(app)
     app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
     app.include_router(api)
     app.include_router(rpc.router)

@@ -5,7 +5,6 @@ No personal data: addresses and organisation names of holders only."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -23,7 +22,7 @@ from chain.verify import Verification, verify_offset
 
 from ..db import ApplicationRecord, ListingRecord, User
 from ..errors import DomainError, NotFound
-from ..exports import safe_writer
+from ..exports import beijing, table
 from ..runtime import Gateway
 from ..units import china_time, period_last_day, tonnes, tonnes_text, yuan
 from . import reissues
@@ -185,29 +184,43 @@ def stats(gw: Gateway) -> dict:
     }
 
 
+REGISTRATION_COLUMNS = (
+    ("coupon_number", "碳券编号"), ("state", "状态"), ("amount_t", "碳汇量（吨）"), ("first_serial", "起始序号"),
+    ("last_serial", "终止序号"), ("holder", "持有人"), ("parent", "拆分自"), ("replaces", "补发替代"),
+    ("created_at", "登记时间"),
+)
+TRADE_COLUMNS = (
+    ("tx_hash", "交易哈希"), ("block", "区块"), ("settled_at", "成交时间"), ("coupon_number", "碳券编号"),
+    ("amount_t", "成交量（吨）"), ("price_yuan_per_t", "单价（元/吨）"), ("total_yuan", "成交金额（元）"),
+    ("service_fee_yuan", "服务费（元）"), ("seller", "出让方"), ("buyer", "受让方"),
+)
+
+
 def registrations_csv(gw: Gateway, db: Session) -> str:
+    """The register in Excel's terms (exports.py): holders by organisation, else by address, never a person's name."""
     names = holder_names(db)
-    out = io.StringIO()
-    writer = safe_writer(out)
-    writer.writerow(["coupon_number", "state", "amount_t", "first_serial", "last_serial", "holder", "parent", "replaces"])
     coupons = gw.index.coupons()
     numbers = {c.id: c.number for c in coupons}
-    for c in coupons:
-        writer.writerow([c.number, c.state, tonnes_text(c.amount_kg), c.first_serial, c.last_serial,
-                         names.get(c.owner, c.owner), numbers.get(c.parent, ""), numbers.get(c.replaces, "")])
-    return out.getvalue()
+    return table(REGISTRATION_COLUMNS, (
+        [c.number, c.state, tonnes_text(c.amount_kg), c.first_serial, c.last_serial, names.get(c.owner, c.owner),
+         numbers.get(c.parent, ""), numbers.get(c.replaces, ""), beijing(c.created_at)]
+        for c in coupons))
 
 
-def trades_csv(gw: Gateway) -> str:
-    out = io.StringIO()
-    writer = safe_writer(out)
-    writer.writerow(["tx_hash", "block", "timestamp", "coupon_number", "amount_t", "price_yuan_per_t"])
+def trades_csv(gw: Gateway, db: Session) -> str:
+    """Every settled trade (附件7): when, what, how much, the service fee, and the parties — seller and buyer
+    as their organisations (an account of a person shows its address only: no person's name is exported)."""
+    names = holder_names(db)
     numbers = {c.id: c.number for c in gw.index.coupons()}
+    rows = []
     for step in gw.index.steps(["TradeSettled"]):
         d = step.details
-        writer.writerow([step.tx_hash, step.block_number, step.timestamp, numbers.get(step.coupon_id),
-                         tonnes_text(d["amount_kg"]), str(yuan(d["price_fen_per_tonne"]))])
-    return out.getvalue()
+        price = yuan(d["price_fen_per_tonne"])
+        rows.append([step.tx_hash, step.block_number, beijing(step.timestamp), numbers.get(step.coupon_id),
+                     tonnes_text(d["amount_kg"]), str(price), str((tonnes(d["amount_kg"]) * price).quantize(Decimal("0.01"))),
+                     str(yuan(d.get("service_fee_fen", 0))), names.get(d["seller"], d["seller"]),
+                     names.get(d["buyer"], d["buyer"])])
+    return table(TRADE_COLUMNS, rows)
 
 
 # What the statistics page charts: amounts by month and by land type. A coupon

@@ -4,8 +4,6 @@ and that none of it shows an identity number, its hash or a person's name."""
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from decimal import Decimal
 
@@ -14,6 +12,7 @@ from sqlalchemy import select
 
 from gateway.db import User
 from support.api import list_coupon, owner_request, register_holder
+from support.exports import read_csv
 from support.http import API, ok
 
 LIVE = ("ACTIVE", "LISTED", "PLEDGED", "FROZEN", "LOST_REPORTED")
@@ -43,7 +42,7 @@ def public_get(client, path: str, **kwargs):
 
 
 def registrations(client) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(public_get(client, "exports/registrations.csv").text)))
+    return read_csv(public_get(client, "exports/registrations.csv").text)
 
 
 def retire(client, officials, holder, number: str, amount_t: str | None = None) -> dict:
@@ -64,7 +63,7 @@ def test_get_public_endpoints__no_login__served(client, officials, new_holder, m
     assert isinstance(public_get(client, "listings").json(), list)
     assert Decimal(public_get(client, "stats").json()["issued_t"]) >= Decimal("1000")
     assert number in public_get(client, "exports/registrations.csv").text
-    assert public_get(client, "exports/trades.csv").text.startswith("tx_hash,")
+    assert public_get(client, "exports/trades.csv").text.startswith("\ufeff交易哈希 tx_hash,")
     calculator = client.post(f"{API}/public/calculator/eco-compensation", json={
         "parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
         "years": "10"})

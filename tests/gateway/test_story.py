@@ -5,8 +5,6 @@ audit log and the exports show afterwards."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -19,6 +17,7 @@ import pytest
 
 from gateway import demo
 from support import costs
+from support.exports import read_csv
 from support.http import ok
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +101,7 @@ def _record(client, number: str) -> dict:
 def _csv(client, path: str) -> list[dict]:
     response = client.get(f"/api/v1/public/exports/{path}")
     assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.text)))
+    return read_csv(response.text)
 
 
 def test_demo_run__full_story__every_step_has_a_transaction(story):

@@ -1,11 +1,8 @@
-import io
-
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
 from ...db import AuditEntry
-from ...exports import safe_writer
+from ...exports import CsvResponse, beijing, csv_response, table
 from ...deps import DbSession, require_reader
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB")])
@@ -25,11 +22,13 @@ def audit_log(db: DbSession, limit: int = 200) -> list[dict]:
     ]
 
 
-@router.get("/export.csv", response_class=PlainTextResponse)
-def export(db: DbSession) -> str:
-    out = io.StringIO()
-    writer = safe_writer(out)
-    writer.writerow(["at", "username", "department", "action", "tx_hash", "outcome"])
-    for e in _entries(db, 1_000_000):
-        writer.writerow([e.at.isoformat(), e.username, e.department, e.action, e.tx_hash or "", e.outcome])
-    return out.getvalue()
+AUDIT_COLUMNS = (("at", "时间"), ("username", "用户名"), ("department", "部门"), ("action", "操作"),
+                 ("tx_hash", "交易哈希"), ("outcome", "结果"))
+
+
+@router.get("/export.csv", response_class=CsvResponse)
+def export(db: DbSession) -> CsvResponse:
+    """The audit log for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
+    rows = ([beijing(e.at), e.username, e.department, e.action, e.tx_hash or "", e.outcome]
+            for e in _entries(db, 1_000_000))
+    return csv_response(table(AUDIT_COLUMNS, rows), "audit.csv", "审计日志")

@@ -1,8 +1,8 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from fastapi.responses import PlainTextResponse
 
+from ...exports import CsvResponse, csv_response
 from ...schemas import EcoCompensationCreate
 from ...services import calculator
 from ...services import public as service
@@ -45,14 +45,16 @@ def stats(gateway: GatewayDep) -> dict:
     return service.stats(gateway)
 
 
-@router.get("/exports/registrations.csv", response_class=PlainTextResponse)
-def registrations_csv(gateway: GatewayDep, db: DbSession) -> str:
-    return service.registrations_csv(gateway, db)
+@router.get("/exports/registrations.csv", response_class=CsvResponse)
+def registrations_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
+    """Every coupon, for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
+    return csv_response(service.registrations_csv(gateway, db), "registrations.csv", "碳券登记")
 
 
-@router.get("/exports/trades.csv", response_class=PlainTextResponse)
-def trades_csv(gateway: GatewayDep) -> str:
-    return service.trades_csv(gateway)
+@router.get("/exports/trades.csv", response_class=CsvResponse)
+def trades_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
+    """Every settled trade (附件7) with its parties (organisations only) and the service fee, for Excel."""
+    return csv_response(service.trades_csv(gateway, db), "trades.csv", "碳券交易")
 
 
 @router.post("/calculator/eco-compensation")
