@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from . import identity
 from .db import User
 from .runtime import Gateway
 from .schemas import OfficialCreate
 from .services import users
-from .steps import DEPARTMENTS
+from .steps import DEPARTMENTS, ENFORCEMENT
 
 DEMO_PASSWORD = "tanquan-demo-2026"
 DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue
@@ -27,6 +28,9 @@ OFFICIAL_NAMES = {
     "DRC": "区发改局", "CENTER": "碳汇交易综合服务中心", "NRB": "区自然资源局", "FORESTRY": "区林业局",
     "EEB": "区生态环境分局", "GOV": "区人民政府", "FINANCE": "区金融办", "VERIFIER": "第三方监测机构",
 }
+# 附件1 三(三): the enforcement body an eco-compensation certificate goes to; it searches certificates by case.
+ENFORCEMENT_OFFICIAL = "enforcement_officer"
+ENFORCEMENT_NAME = "区生态环境保护综合行政执法大队"
 
 
 def seed_officials(gw: Gateway) -> dict[str, str]:
@@ -37,7 +41,10 @@ def seed_officials(gw: Gateway) -> dict[str, str]:
                 users.create_official(
                     db, OfficialCreate(username=username, password=DEMO_PASSWORD, display_name=OFFICIAL_NAMES[role], role=role)
                 )
-    return {username: role for role, username in OFFICIALS.items()}
+        if db.scalar(select(User).where(User.username == ENFORCEMENT_OFFICIAL)) is None:
+            users.create_official(db, OfficialCreate(username=ENFORCEMENT_OFFICIAL, password=DEMO_PASSWORD,
+                                                     display_name=ENFORCEMENT_NAME, role=ENFORCEMENT))
+    return {**{username: role for role, username in OFFICIALS.items()}, ENFORCEMENT_OFFICIAL: ENFORCEMENT}
 
 
 @dataclass
@@ -71,18 +78,29 @@ def run(client, progress=print) -> DemoResult:
         token = call("POST", "/auth/login", json={"username": username, "password": DEMO_PASSWORD})["token"]
         return {"Authorization": f"Bearer {token}"}
 
-    def holder(name: str, display: str, organisation: str, identity: str) -> tuple[str, dict]:
+    def holder(name: str, display: str, organisation: str, account_type: str, uscc_prefix: str,
+               representative: str, contact: str) -> tuple[str, dict]:
+        """An account opened with 附件1 三(一)'s party fields (a made-up valid USCC), then verified by
+        the centre in person against the business licence."""
         username = f"{name}-{suffix}"
-        call("POST", "/auth/holders", json={"username": username, "password": DEMO_PASSWORD, "display_name": display,
-                                            "organisation": organisation, "identity": identity})
+        call("POST", "/auth/holders", json={
+            "username": username, "password": DEMO_PASSWORD, "display_name": display, "organisation": organisation,
+            "identity": identity.make_uscc(prefix=uscc_prefix), "account_type": account_type,
+            "legal_representative": representative, "postal_address": f"益阳市赫山区 {organisation}",
+            "contact_person": contact, "contact_phone": "0737-4200000"})
+        call("POST", f"/auth/accounts/{username}/verification", center,
+             json={"document_type": "BUSINESS_LICENCE"})
         return username, login(username)
 
     officials = {role: login(username) for role, username in OFFICIALS.items()}
     center, eeb, gov, finance = officials["CENTER"], officials["EEB"], officials["GOV"], officials["FINANCE"]
-    coop_name, coop = holder("coop", "某村股份经济合作社", "赫山区泉交河镇某村股份经济合作社", "N2430903MF0000001")
-    organiser_name, organiser = holder("marathon", "马拉松组委会", "2026赫山马拉松组委会", "51430903MJ0000002")
-    builder_name, builder = holder("builder", "某建设单位", "某交通建设有限公司", "91430903MA0000003")
-    bank_name, bank = holder("bank", "农商银行", "湖南益阳农村商业银行", "91430900MA0000004")
+    coop_name, coop = holder("coop", "某村股份经济合作社", "赫山区泉交河镇某村股份经济合作社", "COLLECTIVE", "N2",
+                             "王社长", "李会计")
+    organiser_name, organiser = holder("marathon", "马拉松组委会", "2026赫山马拉松组委会", "EVENT_ORGANISER", "51",
+                                       "赵主任", "钱干事")
+    builder_name, builder = holder("builder", "某建设单位", "某交通建设有限公司", "DAMAGE_LIABLE", "91",
+                                   "孙经理", "周工")
+    bank_name, bank = holder("bank", "农商银行", "湖南益阳农村商业银行", "FINANCIAL", "91", "吴行长", "郑经理")
 
     def upload(who: dict, name: str, content: bytes) -> str:
         return call("POST", "/documents", who, files={"file": (name, content, "application/pdf")})["sha256"]
@@ -156,14 +174,16 @@ def run(client, progress=print) -> DemoResult:
     call("POST", f"/coupons/{sold}/requests", organiser, "申请抵销 offset request", json={"action": "OFFSET"})
     event_offset = call("POST", f"/coupons/{sold}/offset", eeb, "抵销凭证 event neutrality", json={
         "purpose": "EVENT_NEUTRALITY", "beneficiary": "2026赫山马拉松组委会", "case_reference": "HS-EV-2026-001"})
-    needed = call("POST", "/public/calculator/eco-compensation", json={
-        "parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}], "years": "10"})
+    land_take = {"parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
+                 "years": "10"}  # §15(1): the ecological land a construction project takes, and for how long
+    needed = call("POST", "/public/calculator/eco-compensation", json=land_take)
     call("POST", f"/coupons/{reissued}/requests", coop, "申请转让 transfer consent",
          json={"action": "TRANSFER", "amount_t": needed["coupons_needed_t"], "counterparty": builder_name})
     moved = call("POST", f"/coupons/{reissued}/transfer", center, "流转登记 transfer")["coupon"]
     call("POST", f"/coupons/{moved}/requests", builder, "申请抵销 offset request", json={"action": "OFFSET"})
     eco_offset = call("POST", f"/coupons/{moved}/offset", eeb, "抵销凭证 eco-compensation", json={
-        "purpose": "ECO_COMPENSATION", "beneficiary": "某交通建设有限公司", "case_reference": "赫自然资〔2026〕用地12号"})
+        "purpose": "ECO_COMPENSATION", "beneficiary": "某交通建设有限公司", "case_reference": "赫自然资〔2026〕用地12号",
+        "compensation": land_take})
 
     for body in (event_offset, eco_offset):
         verified = call("GET", f"/public/offsets/{body['certificate']}")

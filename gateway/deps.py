@@ -115,6 +115,15 @@ async def get_client_address(request: Request) -> str:
 ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
+async def verified_account(request: Request, user: CurrentUser, gateway: GatewayDep) -> None:
+    """附件1 三(一): a holder the centre has not verified in person may not apply, list or buy; a
+    department's step on a coupon (listing it) needs the coupon's owner verified. Refused before
+    anything is written."""
+    users.require_verified(gateway, user)
+    if user.role != users.HOLDER and (number := request.path_params.get("number")):
+        users.require_verified_owner(gateway, number)
+
+
 def require_reader(*roles: str):
     """A dependency that admits only users of the given roles."""
 

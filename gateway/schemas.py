@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
 
@@ -71,6 +71,29 @@ class HolderCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Field(default=None, max_length=200)
     identity: str = Field(min_length=6, max_length=40, description="ID card number or USCC; stored only as a salted hash")
+    # 附件1 三(一) and the party fields of 附件3/4/8 (services.users, gateway.identity)
+    account_type: str = Field(pattern=r"^(PERSON|COLLECTIVE|ENTERPRISE|AGENCY|EVENT_ORGANISER|DAMAGE_LIABLE|FINANCIAL)$")
+    legal_representative: str | None = Field(default=None, max_length=100, description="法定代表人; organisations")
+    postal_address: str = Field(min_length=1, max_length=200, description="住所 / 通讯地址")
+    contact_person: str = Field(min_length=1, max_length=100)
+    contact_phone: str = Field(pattern=r"^[0-9+()\- ]{5,30}$")
+
+
+class AccountVerificationCreate(BaseModel):
+    """The centre's in-person check of an account's identity (附件1 三(一))."""
+
+    document_type: str = Field(pattern=r"^(RESIDENT_ID_CARD|BUSINESS_LICENCE|USCC_CERTIFICATE|OTHER)$")
+    document_number: str | None = Field(default=None, max_length=40, description="kept masked only")
+    document: Sha256 | None = Field(default=None, description="the scan of the document shown, uploaded")
+
+
+class AccountDisable(BaseModel):
+    reason: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
 
 
 class OfficialCreate(BaseModel):
@@ -91,6 +114,9 @@ class UserPublic(BaseModel):
     display_name: str
     organisation: str | None
     address: str | None
+    account_type: str | None = None
+    identity_masked: str | None = None
+    state: str | None = None  # UNVERIFIED | VERIFIED | DISABLED (services.users.account_state)
 
 
 class TokenPublic(BaseModel):
@@ -130,6 +156,13 @@ class ApplicationCreate(BaseModel):
     methodology: str = Field(min_length=1, max_length=200)
     claimed_t: Tonnes
     documents: ApplicationDocuments
+    # §8 joint applications: a collective economic organisation named as co-applicant (共同申请人), and a
+    # qualified third party applying for the right-holder (权利人), whose account then owns the coupon.
+    co_applicant: str | None = Field(default=None, max_length=64, description="username of the co-applicant collective")
+    right_holder: str | None = Field(
+        default=None, max_length=64, description="an agent's application: the right-holder's username (权利人)")
+    entrustment_document: Sha256 | None = Field(
+        default=None, description="an agent's application: the right-holder's entrustment (委托书), uploaded first")
 
 
 class Resubmission(BaseModel):
@@ -189,30 +222,100 @@ class OwnerRequest(BaseModel):
     counterparty: str | None = Field(default=None, description="username of the transferee or pledgee")
 
 
+class EntrustmentParty(BaseModel):
+    """One party of 附件4 as it signs: name, address, contact person, phone."""
+
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=1, max_length=200)
+    contact_person: str = Field(min_length=1, max_length=100)
+    phone: str = Field(min_length=5, max_length=30)
+
+
+class Entrustment(BaseModel):
+    """交易委托服务协议 (附件4): 甲方 the holder entrusts 乙方 the centre with its coupon's trade."""
+
+    principal: EntrustmentParty = Field(description="甲方: the holder")
+    agent: EntrustmentParty = Field(description="乙方: the centre")
+    signed_on: ChainDate = Field(description="签署日期: the agreement takes effect that day")
+    agreement: Sha256 = Field(description="the agreement signed or sealed by both, uploaded first")
+
+
+class CentreContacts(BaseModel):
+    """附件5 五: the centre's contact person, phone and address printed on the disclosure form."""
+
+    contact_person: str = Field(min_length=1, max_length=100)
+    phone: str = Field(min_length=5, max_length=30)
+    address: str = Field(min_length=1, max_length=200)
+
+
 class ListingCreate(BaseModel):
+    """信息披露表 (附件5) and the entrustment (附件4) behind a listing (附件1 三(一)1)."""
+
     price_yuan_per_t: Yuan
-    notice_days: int = Field(ge=1, le=365)
+    notice_start: ChainDate | None = Field(default=None, description="公告起始日期; today (China) if left out")
+    notice_days: int = Field(ge=1, le=365, description="the notice runs this many days from its start, the start included")
     project_area_mu: Mu
     location: str = Field(min_length=1, max_length=200)
     remarks: str = Field(default="", max_length=400)
+    centre: CentreContacts
+    holder_commitment: bool = Field(description="附件5 三: the holder signed the four commitments")
+    disclosure_form: Sha256 = Field(description="附件5 confirmed by the holder (签字或盖章), uploaded first")
+    coupon_original: Sha256 | None = Field(default=None, description="附件5 附件: a scan of the coupon's original")
+    attachments: list[Sha256] = Field(default_factory=list, max_length=10, description="附件5 其他附件")
+    entrustment: Entrustment
+
+
+class PurchaseReason(str, enum.Enum):
+    """附件6: 因响应国家自愿减排政策 / 生态赔偿要求."""
+
+    VOLUNTARY = "VOLUNTARY"  # 自愿减排
+    ECO_COMPENSATION = "ECO_COMPENSATION"  # 生态赔偿: the buyer is liable for ecological damage
 
 
 class PurchaseCreate(BaseModel):
+    """购买申请书 (附件6) with 附件1 三(一)2's materials."""
+
     amount_t: Tonnes
-    reason: str = Field(min_length=1, max_length=400, description="自愿减排 / 生态赔偿 …")
-    liable_for_damage: bool = False
+    reason: PurchaseReason
+    purpose: str | None = Field(default=None, max_length=200, description="what the coupons will offset, optional")
+    commitment: bool = Field(description="附件6's 承诺: must be given")
+    signed_form: Sha256 = Field(description="附件6 signed or sealed, uploaded first")
     authority_document: Sha256 | None = Field(
-        default=None, description="required when the buyer is liable for ecological damage (附件1 三(一)2(3))"
+        default=None, description="生态赔偿: the authority's consent to buy coupons (附件1 三(一)2(3)), uploaded first"
     )
 
 
+class PurchaseDecision(BaseModel):
+    """The centre's decision on a purchase application (附件1 三(二)1): accepted (交易受理通知书) or refused."""
+
+    decision: str = Field(pattern="^(accept|reject)$")
+    coupon: str | None = Field(default=None, max_length=32, description="the listed coupon matched to it")
+    note: str | None = Field(default=None, max_length=400, description="the reason of a refusal")
+
+
+class PaymentMethod(str, enum.Enum):
+    BANK_TRANSFER = "BANK_TRANSFER"  # 银行转账
+    ONLINE = "ONLINE"  # 线上支付
+    OTHER = "OTHER"  # 其他
+
+
+class PaymentStatus(str, enum.Enum):
+    UNPAID = "UNPAID"
+    PAID = "PAID"
+
+
 class TradeCreate(BaseModel):
+    """交易协议 (附件7) as settled: the amount, price, the seller's service fee, how and by when the buyer pays."""
+
     coupon: str
     purchase_id: RecordId
     amount_t: Tonnes
     price_yuan_per_t: Yuan
     service_fee_yuan: Yuan
     agreement: Sha256
+    payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    payment_term: ChainDate | None = Field(default=None, description="支付期限; the settlement day if left out")
+    payment_status: PaymentStatus = PaymentStatus.PAID
 
 
 class PledgeCreate(BaseModel):
@@ -302,12 +405,61 @@ class ReissueFiling(BaseModel):
     filing_number: FilingNumber
 
 
+class EcoCompensationCreate(BaseModel):
+    parcels: list[Parcel] = Field(min_length=1, max_length=100)
+    years: PlainDecimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
+
+
 class OffsetCreate(BaseModel):
     purpose: str = Field(pattern="^(ECO_COMPENSATION|EVENT_NEUTRALITY|GREEN_POINTS)$")
     beneficiary: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
     case_reference: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
+    # §15(1): the land take an eco-compensation answers (the calculator's input), kept off-chain with the
+    # certificate so the enforcement body sees the calculated amount beside the amount retired (附件1 三(三)).
+    compensation: EcoCompensationCreate | None = None
+
+    @model_validator(mode="after")
+    def _compensation_for_eco_compensation_only(self) -> "OffsetCreate":
+        if self.compensation is not None and self.purpose != "ECO_COMPENSATION":
+            raise ValueError("compensation (the land take's calculation) goes with purpose ECO_COMPENSATION only")
+        return self
 
 
-class EcoCompensationCreate(BaseModel):
-    parcels: list[Parcel] = Field(min_length=1, max_length=100)
-    years: PlainDecimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
+class TransferKind(str, enum.Enum):
+    """附件8's 流转权利内容."""
+
+    OWNERSHIP = "OWNERSHIP"  # 碳券所有权
+    PLEDGE = "PLEDGE"  # 碳券质押权
+
+
+class TransferFormCreate(BaseModel):
+    """流转申请表 (附件8), kept off-chain: the chain holds the owner's consent and the registration.
+    The coupon's number, amount and 备案文号 come from the chain; a pledge adds its secured amount
+    and term end, which FINANCE registers (§2, §4)."""
+
+    kind: TransferKind
+    transferee: str = Field(min_length=1, max_length=64, description="username of the 流入单位（个人）: transferee or pledgee bank")
+    amount_t: Tonnes | None = Field(default=None, description="碳汇量; defaults to the whole coupon")
+    legal_representative: str = Field(min_length=1, max_length=100, description="法定代表人（主要负责人）")
+    address: str = Field(min_length=1, max_length=200, description="the applicant's 通讯地址")
+    location: str = Field(min_length=1, max_length=200, description="宗地座落")
+    place_name: str = Field(default="", max_length=100, description="小地名")
+    parcel_number: str = Field(default="", max_length=64, description="宗地号")
+    area_mu: Mu | None = Field(default=None, description="面积（亩）")
+    transfer_method: str = Field(min_length=1, max_length=100, description="流转方式")
+    term: str = Field(default="", max_length=100, description="流转期限, as written")
+    term_end: ChainDate | None = Field(default=None, description="a pledge's term end")
+    secured_yuan: Yuan | None = Field(default=None, description="a pledge's secured amount")
+    transferee_address: str = Field(min_length=1, max_length=200, description="the 流入单位's 通讯地址")
+    reason: str = Field(min_length=1, max_length=1000, description="申请流转理由及方式")
+    owner_opinion: str = Field(min_length=1, max_length=256, description="所有权权利人意见")
+    signed_transfer_form: Sha256 = Field(description="the signed 附件8 form (申请人签字)")
+    documents: list[Sha256] = Field(default_factory=list, max_length=10, description="a pledge contract, identity papers")
+    remarks: str = Field(default="", max_length=400, description="备注")
+
+
+class TransferAcceptance(BaseModel):
+    """区碳汇交易综合服务中心受理意见 (附件8): accepted, or refused with the opinion as the reason."""
+
+    decision: str = Field(pattern="^(accept|refuse)$")
+    opinion: Annotated[str, Field(min_length=1, max_length=256)]

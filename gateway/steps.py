@@ -42,7 +42,7 @@ class Step:
     path: str  # under /api/v1, FastAPI-style: {application_id} or {number}
     schema: type[BaseModel] | None = None
     fields: tuple[Field, ...] = ()
-    on: str = "home"  # where a console offers it: home | application | coupon
+    on: str = "home"  # where a console offers it: home | application | coupon | purchase | transfer | account
     states: tuple[str, ...] = ()  # the application statuses or coupon states the contracts admit it in
     consent: str | None = None  # the owner's request (Action) a department step completes
     status_code: int = 200
@@ -73,6 +73,9 @@ SUBMIT = Step(
         Field("project_name"), Field("methodology"), Field("claimed_t", "decimal"),
         Field("monitoring_period.start", "date"), Field("monitoring_period.end", "date"),
         Field("parcels", "parcels"), *DOCUMENTS,
+        # §8: a collective as co-applicant; a qualified third party applying for the right-holder, entrusted
+        Field("co_applicant", required=False), Field("right_holder", required=False),
+        Field("entrustment_document", "file", required=False),
     ), status_code=201)
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
                 schemas.Resubmission, DOCUMENTS, "application", ("SUPPLEMENT_REQUIRED",))
@@ -117,9 +120,18 @@ REQUEST = Step("coupon.request", "§13, 附件5, 附件8", (HOLDER,), "POST", CO
     Field("amount_t", "decimal", required=False), Field("counterparty", required=False)), "coupon", ("ACTIVE",))
 CANCEL_REQUEST = Step("coupon.cancel_request", "§13", (HOLDER,), "DELETE", COUPON + "/requests",
                       on="coupon", states=("ACTIVE",))
-LIST = Step("coupon.list", "§13, 附件1 三, 附件5", ("CENTER",), "POST", COUPON + "/listing", schemas.ListingCreate, (
-    Field("price_yuan_per_t", "decimal"), Field("notice_days", "integer"), Field("project_area_mu", "decimal"),
-    Field("location"), Field("remarks", "textarea", required=False)), "coupon", ("ACTIVE",), "LIST")
+# 附件1 三(一)1: the disclosure form (附件5) with the holder's commitments, and the entrustment agreement (附件4).
+ENTRUSTMENT_PARTY = ("name", "address", "contact_person", "phone")
+LIST = Step("coupon.list", "§13, 附件1 三(一)1, 附件4, 附件5", ("CENTER",), "POST", COUPON + "/listing",
+            schemas.ListingCreate, (
+                Field("price_yuan_per_t", "decimal"), Field("notice_start", "date", required=False),
+                Field("notice_days", "integer"), Field("project_area_mu", "decimal"), Field("location"),
+                Field("remarks", "textarea", required=False), Field("centre.contact_person"), Field("centre.phone"),
+                Field("centre.address"), Field("holder_commitment", "bool"), Field("disclosure_form", "file"),
+                Field("coupon_original", "file", required=False), Field("attachments", "files", required=False),
+                *(Field(f"entrustment.{party}.{name}") for party in ("principal", "agent") for name in ENTRUSTMENT_PARTY),
+                Field("entrustment.signed_on", "date"), Field("entrustment.agreement", "file"),
+            ), "coupon", ("ACTIVE",), "LIST")
 WITHDRAW_LISTING = Step("coupon.withdraw_listing", "附件1 三", ("CENTER",), "DELETE", COUPON + "/listing",
                         on="coupon", states=("LISTED",))
 TRANSFER = Step("coupon.transfer", "附件1 三(四), 附件8", ("CENTER",), "POST", COUPON + "/transfer",
@@ -130,6 +142,29 @@ RELEASE_PLEDGE = Step("coupon.release_pledge", "§2, §4", ("FINANCE", HOLDER), 
                       on="coupon", states=("PLEDGED",))
 ENFORCE_PLEDGE = Step("coupon.enforce_pledge", "§2, §4", ("FINANCE",), "POST", COUPON + "/pledge/enforce",
                       on="coupon", states=("PLEDGED",))
+# -- transfers and pledges (附件1 三(四), 附件8): the owner's 流转申请表, the transferee's confirmation, the
+# centre's 受理意见; then the owner's consent on-chain and the registration (coupon.transfer / coupon.pledge).
+# A form's steps are offered on its page by its status (on="transfer").
+TRANSFER_FORM_PATH = "/transfer-forms/{form_id}"
+ACCEPTANCE = (Field("decision", "choice", ("accept", "refuse"), labels="acceptance."), Field("opinion", "textarea"))
+TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "POST", COUPON + "/transfer-forms",
+                     schemas.TransferFormCreate, (
+                         Field("kind", "choice", ("OWNERSHIP", "PLEDGE"), labels="transfer_kind."), Field("transferee"),
+                         Field("amount_t", "decimal", required=False), Field("legal_representative"), Field("address"),
+                         Field("location"), Field("place_name", required=False), Field("parcel_number", required=False),
+                         Field("area_mu", "decimal", required=False), Field("transfer_method"), Field("term", required=False),
+                         Field("term_end", "date", required=False), Field("secured_yuan", "decimal", required=False),
+                         Field("transferee_address"), Field("reason", "textarea"), Field("owner_opinion", "textarea"),
+                         Field("signed_transfer_form", "file"), Field("documents", "files", required=False),
+                         Field("remarks", "textarea", required=False)),
+                     "coupon", ("ACTIVE",), status_code=201)
+TRANSFER_CONFIRM = Step("transfer.confirm", "附件1 三(四), 附件8", (HOLDER,), "POST",
+                        TRANSFER_FORM_PATH + "/confirmation", on="transfer", states=("SUBMITTED",))
+TRANSFER_ACCEPT = Step("transfer.accept", "附件1 三(四), 附件8", ("CENTER",), "POST", TRANSFER_FORM_PATH + "/acceptance",
+                       schemas.TransferAcceptance, ACCEPTANCE, "transfer", ("CONFIRMED",))
+PLEDGE_ACCEPT = Step("pledge.accept", "§2, §4, 附件8 (质押权)", ("CENTER",), "POST",
+                     TRANSFER_FORM_PATH + "/pledge-acceptance", schemas.TransferAcceptance, ACCEPTANCE,
+                     "transfer", ("SUBMITTED",))
 # -- supervision (§5, §6): a freeze in any live state restores that state when lifted
 FREEZE = Step("coupon.freeze", "§6", SUPERVISORS, "POST", COUPON + "/freeze", schemas.Reason,
               (Field("reason", "textarea"),), "coupon", ("ACTIVE", "LISTED", "PLEDGED", "LOST_REPORTED"))
@@ -180,21 +215,50 @@ REISSUE = Step("coupon.reissue", "§12, 附件1 二(五)", ("GOV",), "POST", COU
                on="coupon", states=("LOST_REPORTED",))
 OFFSET = Step("coupon.offset", "§14, §15, 附件1 三(三)", ("EEB",), "POST", COUPON + "/offset", schemas.OffsetCreate, (
     Field("purpose", "choice", ("ECO_COMPENSATION", "EVENT_NEUTRALITY", "GREEN_POINTS"), labels="purpose."),
-    Field("beneficiary"), Field("case_reference")), "coupon", ("ACTIVE",), "OFFSET")
+    Field("beneficiary"), Field("case_reference"),
+    # §15(1): the land take an eco-compensation answers, calculated and kept with the certificate (附件1 三(三))
+    Field("compensation.parcels", "parcels", required=False), Field("compensation.years", "decimal", required=False)),
+    "coupon", ("ACTIVE",), "OFFSET")
 
 # -- the market (附件6, 附件7)
 PURCHASE = Step("market.purchase", "附件1 三(一)2, 附件6", (HOLDER,), "POST", "/purchases", schemas.PurchaseCreate, (
-    Field("amount_t", "decimal"), Field("reason"), Field("liable_for_damage", "bool"),
-    Field("authority_document", "file", required=False)), status_code=201)
-SETTLE = Step("market.trade", "附件1 三(二), 附件7", ("CENTER",), "POST", "/trades", schemas.TradeCreate, (
+    Field("amount_t", "decimal"), Field("reason", "choice", ("VOLUNTARY", "ECO_COMPENSATION"), labels="purchase_reason."),
+    Field("purpose", required=False), Field("authority_document", "file", required=False),
+    Field("signed_form", "file"), Field("commitment", "bool")), status_code=201)
+# 附件1 三(二)1: the centre matches the buyer's wish to a listing and issues the 交易受理通知书 (or refuses).
+ACCEPT_PURCHASE = Step("market.accept_purchase", "附件1 三(二)1", ("CENTER",), "POST",
+                       "/purchases/{purchase_id}/acceptance", schemas.PurchaseDecision, (
+                           Field("decision", "choice", ("accept", "reject")), Field("coupon", required=False),
+                           Field("note", "textarea", required=False)), "purchase", ("SUBMITTED",))
+SETTLE = Step("market.trade", "附件1 三(二)2, 附件7", ("CENTER",), "POST", "/trades", schemas.TradeCreate, (
     Field("coupon", "item"), Field("purchase_id", "integer"), Field("amount_t", "decimal"),
-    Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement", "file")),
+    Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement", "file"),
+    Field("payment_method", "choice", ("BANK_TRANSFER", "ONLINE", "OTHER"), labels="payment_method."),
+    Field("payment_term", "date", required=False),
+    Field("payment_status", "choice", ("PAID", "UNPAID"), labels="payment_status.")),
     "coupon", ("LISTED",))
 
 # -- role administration (DESIGN §2)
 CREATE_OFFICIAL = Step("auth.create_official", "§4, §5", ("DRC",), "POST", "/auth/officials", schemas.OfficialCreate, (
     Field("username"), Field("password"), Field("display_name"),
     Field("role", "choice", (*DEPARTMENTS, ENFORCEMENT), labels="role.")), status_code=201)
+
+# -- accounts (附件1 三(一)): the centre verifies a party's identity in person; DRC disables an account.
+# An account's states: UNVERIFIED → VERIFIED (holders; officials need no check), either ⇄ DISABLED.
+ACCOUNT = "/auth/accounts/{username}"
+VERIFY_ACCOUNT = Step("account.verify", "附件1 三(一)", ("CENTER",), "POST", ACCOUNT + "/verification",
+                      schemas.AccountVerificationCreate, (
+                          Field("document_type", "choice", ("RESIDENT_ID_CARD", "BUSINESS_LICENCE", "USCC_CERTIFICATE",
+                                                            "OTHER"), labels="document."),
+                          Field("document_number", required=False), Field("document", "file", required=False)),
+                      "account", ("UNVERIFIED",))
+DISABLE_ACCOUNT = Step("account.disable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/disable", schemas.AccountDisable,
+                       (Field("reason", "textarea"),), "account", ("UNVERIFIED", "VERIFIED"))
+ENABLE_ACCOUNT = Step("account.enable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/enable",
+                      on="account", states=("DISABLED",))
+# Steps an account the centre has not verified may not take, nor (coupon.list) be listed by
+# (附件1 三(一)): checked once, where routes.step_route registers them (deps.verified_account).
+VERIFIED_ONLY = frozenset({SUBMIT.id, REQUEST.id, LIST.id, PURCHASE.id})
 
 CATALOGUE: tuple[Step, ...] = tuple(value for value in globals().values() if isinstance(value, Step))
 BY_ID = {step.id: step for step in CATALOGUE}

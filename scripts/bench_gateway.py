@@ -78,6 +78,7 @@ from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, ke
 from chain import CouponState, Registry, Role  # noqa: E402
 from chain import compile as compiler  # noqa: E402
 from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
+from gateway.identity import make_uscc  # noqa: E402
 
 GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0}
 PASSPHRASE = "tanquan-bench-gateway"
@@ -349,7 +350,12 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
             username = f"bench-{suffix}-h{i:03d}"
             user = api().call("POST", "/auth/holders", json={
                 "username": username, "password": HOLDER_PASSWORD, "display_name": f"基准测试持有人 {i}",
-                "organisation": f"基准测试合作社 {i}", "identity": f"BENCH{suffix}{i:04d}"})
+                "organisation": f"基准测试合作社 {i}", "identity": make_uscc(prefix="N2"), "account_type": "COLLECTIVE",
+                "legal_representative": "基准测试", "postal_address": "赫山区", "contact_person": "基准测试",
+                "contact_phone": "0737-1234567"})
+            a = api()  # the centre checks the account in person (附件1 三(一)) before it may apply
+            a.call("POST", f"/auth/accounts/{username}/verification", officials["CENTER"],
+                   json={"document_type": "BUSINESS_LICENCE"})
             return Holder(i, username, api().login(username, HOLDER_PASSWORD), user["address"])
 
         holders = list(pool.map(register, range(holders_n)))

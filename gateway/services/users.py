@@ -1,4 +1,9 @@
-"""Accounts: officials of each department, custodial holders, log-in tokens."""
+"""Accounts: officials of each department, custodial holders, log-in tokens.
+
+A holder registers with 附件1 三(一)'s party fields; its ID number or USCC is checked
+(gateway.identity), kept only as a keyed hash (to find a second registration of it) and a
+masked form (to show). The centre verifies the account in person before it may apply, list or
+buy (require_verified); DRC disables and re-enables accounts; anyone changes their own password."""
 
 from __future__ import annotations
 
@@ -13,12 +18,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import Token, User
-from ..errors import Conflict, DomainError, Invalid, NotFound, Unauthorized
+from .. import identity
+from ..db import AccountVerification, DocumentUpload, Token, User, utcnow
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway
 from ..settings import Settings
 from ..steps import HOLDER
-from ..schemas import ApiKeyCreate, HolderCreate, OfficialCreate
+from ..schemas import (
+    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, OfficialCreate, PasswordChange,
+)
 from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
 )
@@ -39,14 +47,22 @@ def _unique(db: Session, username: str) -> None:
 
 
 def _add(db: Session, user: User) -> User:
-    """Two registrations of one name at once both pass _unique: the database's unique key decides."""
+    """Two registrations of one name (or one ID number) at once both pass the checks: the database's
+    unique keys decide."""
     db.add(user)
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
+        if user.identity_hash and db.scalar(select(User.id).where(User.identity_hash == user.identity_hash)):
+            raise _identity_taken() from None
         raise Conflict("USERNAME_TAKEN", f"the username {user.username!r} is taken", detail={"field": "username"}) from None
     return user
+
+
+def _identity_taken() -> Conflict:
+    return Conflict("IDENTITY_TAKEN", "an account with this ID number or USCC exists already",
+                    detail={"field": "identity"})
 
 
 def _strong(password: str, *names: str | None) -> None:
@@ -61,15 +77,178 @@ def create_official(db: Session, form: OfficialCreate) -> User:
                          display_name=form.display_name))
 
 
+def checked_identity(form: HolderCreate) -> identity.Identity:
+    """The form's ID number as its account type registers (附件1 三(一)): a person's resident ID
+    (GB 11643), an organisation's USCC (GB 32100); an organisation names itself and its legal
+    representative."""
+    kinds = identity.KINDS_OF[form.account_type]
+    try:
+        checked = identity.parse(form.identity, kinds)
+    except identity.Malformed as problem:
+        code = "IDENTITY_CHECK_DIGIT" if problem.check_digit else "IDENTITY_MALFORMED"
+        raise Invalid(code, str(problem), detail={"field": "identity"}) from None
+    if checked.kind == identity.USCC:
+        for field in ("organisation", "legal_representative"):
+            if not (getattr(form, field) or "").strip():
+                raise Invalid("ORGANISATION_DETAILS_MISSING", f"an organisation registers with its {field}",
+                              detail={"field": field})
+    return checked
+
+
 def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
-    """A custodial account; only a salted hash of the ID is kept. Its key is made, and given gas,
-    when the account first acts or receives on chain (custodial_address), not here: opening an
-    account costs no key file and no transaction."""
+    """A custodial account with 附件1 三(一)'s party fields, unverified until the centre checks it in
+    person (verify). Of the ID number only a keyed hash (one account per number) and a masked form
+    are kept. Its chain key is made, and given gas, when the account first acts or receives on
+    chain (custodial_address), not here: opening an account costs no key file and no transaction."""
     _strong(form.password, form.username, form.display_name, form.organisation)
     _unique(db, form.username)
+    checked = checked_identity(form)
+    hashed = identity_hash(checked.number, _identity_salt(gw))
+    if db.scalar(select(User.id).where(User.identity_hash == hashed)) is not None:
+        raise _identity_taken()
     return _add(db, User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
-                         display_name=form.display_name, organisation=form.organisation,
-                         identity_hash=identity_hash(form.identity, _identity_salt(gw))))
+                         display_name=form.display_name, organisation=form.organisation, identity_hash=hashed,
+                         account_type=form.account_type, identity_kind=checked.kind, identity_masked=checked.masked,
+                         legal_representative=form.legal_representative, postal_address=form.postal_address,
+                         contact_person=form.contact_person, contact_phone=form.contact_phone))
+
+
+UNVERIFIED, VERIFIED, DISABLED = "UNVERIFIED", "VERIFIED", "DISABLED"
+
+
+def account_state(user: User) -> str:
+    """DISABLED by DRC; a holder is UNVERIFIED until the centre checks it; officials need no check."""
+    if user.disabled_at is not None:
+        return DISABLED
+    return VERIFIED if user.verified_at is not None or user.role != HOLDER else UNVERIFIED
+
+
+def _account(db: Session, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound("ACCOUNT_NOT_FOUND", f"no account {username!r}")
+    return user
+
+
+def require_verified(gw: Gateway, user: User) -> None:
+    """The one gate of 附件1 三(一): an account the centre has not verified in person may not apply,
+    list or buy. Read afresh: a verification takes effect at once."""
+    if user.role != HOLDER:
+        return
+    with gw.db.sessions() as db:
+        verified = db.scalar(select(User.verified_at).where(User.id == user.id))
+    if verified is None:
+        raise Forbidden("ACCOUNT_UNVERIFIED", "the centre has not verified this account's identity yet "
+                        "(附件1 三(一)); bring the ID card or business licence to the centre")
+
+
+def require_verified_owner(gw: Gateway, number: str) -> None:
+    """A coupon is listed only for an owner whose account the centre has verified."""
+    row = gw.index.coupon(number)
+    address = row.owner if row is not None else None
+    with gw.db.sessions() as db:
+        owner = db.scalar(select(User).where(User.address == address)) if address else None
+    if owner is not None and owner.role == HOLDER and owner.verified_at is None:
+        raise Forbidden("ACCOUNT_UNVERIFIED", "the coupon's owner has not been verified by the centre (附件1 三(一))",
+                        detail={"owner": owner.username})
+
+
+def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountVerificationCreate) -> AccountVerification:
+    """The centre records its in-person check: who, when, which document (type, number masked, scan)."""
+    user = _account(db, username)
+    if account_state(user) != UNVERIFIED:
+        raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
+                       detail={"state": account_state(user)})
+    if form.document is not None and db.get(DocumentUpload, (form.document, centre.id)) is None:
+        raise Invalid("DOCUMENT_NOT_UPLOADED", "upload the scan of the document first", detail={"field": "document"})
+    now = utcnow()
+    record = AccountVerification(user_id=user.id, verified_by=centre.id, verified_at=now,
+                                 document_type=form.document_type, document_sha256=form.document,
+                                 document_number_masked=identity.mask(form.document_number) if form.document_number else None)
+    db.add(record)
+    user.verified_at = now
+    db.commit()
+    _forget_logins(gw, db, user)
+    return record
+
+
+def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: AccountDisable | None) -> User:
+    """DRC disables an account (form) or enables it again (None). A disabled account cannot log in,
+    and its sessions and API keys end at once."""
+    user = _account(db, username)
+    if form is not None:
+        if user.id == drc.id:
+            raise Conflict("OWN_ACCOUNT", "DRC cannot disable its own account")
+        if user.disabled_at is not None:
+            raise Conflict("ACCOUNT_DISABLED", f"the account {username!r} is disabled already")
+        user.disabled_at, user.disabled_reason = utcnow(), form.reason
+        _forget_logins(gw, db, user, delete=True)
+    else:
+        if user.disabled_at is None:
+            raise Conflict("ACCOUNT_NOT_DISABLED", f"the account {username!r} is not disabled")
+        user.disabled_at, user.disabled_reason = None, None
+    db.commit()
+    return user
+
+
+def change_password(gw: Gateway, db: Session, user: User, form: PasswordChange, current_token: str, *,
+                    guard: "LoginGuard", client: str) -> None:
+    """The old password is asked; every other session and API key of the account ends."""
+    _check_password(db, user.username, form.old_password, guard=guard, client=client)
+    _strong(form.new_password, user.username, user.display_name, user.organisation)
+    row = db.get(User, user.id)
+    row.password_hash = hash_password(form.new_password)
+    keep = token_hash(current_token)
+    for token in db.scalars(select(Token).where(Token.user_id == user.id, Token.token_hash != keep)).all():
+        db.delete(token)
+        gw.logins.forget(token.token_hash)
+    db.commit()
+
+
+def _forget_logins(gw: Gateway, db: Session, user: User, *, delete: bool = False) -> None:
+    """Logins remembered from before a change read the account again (authenticate)."""
+    for token in db.scalars(select(Token).where(Token.user_id == user.id)).all():
+        gw.logins.forget(token.token_hash)
+        if delete:
+            db.delete(token)
+
+
+def accounts(db: Session, *, state: str | None = None) -> list[dict]:
+    """Accounts as the centre's queue and DRC's list show them: masked ID, verification, state."""
+    checks = {v.user_id: v for v in db.scalars(select(AccountVerification).order_by(AccountVerification.id))}
+    names = dict(db.execute(select(User.id, User.username)).all())
+    rows = []
+    for user in db.scalars(select(User).order_by(User.id)):
+        if state is not None and account_state(user) != state:
+            continue
+        rows.append(account_view(user, checks.get(user.id), names))
+    return rows
+
+
+def account_view(user: User, check: AccountVerification | None, names: dict[int, str]) -> dict:
+    return {
+        "username": user.username, "role": user.role, "display_name": user.display_name,
+        "organisation": user.organisation, "account_type": user.account_type, "identity_kind": user.identity_kind,
+        "identity_masked": user.identity_masked, "legal_representative": user.legal_representative,
+        "postal_address": user.postal_address, "contact_person": user.contact_person,
+        "contact_phone": user.contact_phone, "state": account_state(user),
+        "created_at": _utc(user.created_at).isoformat() if user.created_at else None,
+        "disabled_at": _utc(user.disabled_at).isoformat() if user.disabled_at else None,
+        "disabled_reason": user.disabled_reason,
+        "verification": None if check is None else {
+            "verified_by": names.get(check.verified_by), "verified_at": _utc(check.verified_at).isoformat(),
+            "document_type": check.document_type, "document_number_masked": check.document_number_masked,
+            "document_sha256": check.document_sha256,
+        },
+    }
+
+
+def my_account(db: Session, user: User) -> dict:
+    row = db.get(User, user.id)
+    check = db.scalar(select(AccountVerification).where(AccountVerification.user_id == user.id)
+                      .order_by(AccountVerification.id.desc()).limit(1))
+    names = {check.verified_by: db.get(User, check.verified_by).username} if check else {}
+    return account_view(row, check, names)
 
 
 def signer(gw: Gateway, user: User) -> LocalAccount:
@@ -131,7 +310,13 @@ def _check_password(db: Session, username: str, password: str, *, guard: LoginGu
         guard.failed(username, client)
         raise Unauthorized("LOGIN_FAILED", "wrong username or password")
     guard.succeeded(username)
+    _not_disabled(user)
     return user
+
+
+def _not_disabled(user: User) -> None:
+    if user.disabled_at is not None:
+        raise Forbidden("ACCOUNT_DISABLED", "this account has been disabled by the DRC")
 
 
 def login(db: Session, username: str, password: str, *, guard: LoginGuard, client: str) -> tuple[str, User]:
@@ -153,8 +338,9 @@ class Login(NamedTuple):
 
 def authenticate(gw: Gateway, token: str) -> User:
     """The user a token belongs to. A token used in the last minute is answered from
-    memory (users are never edited, but for a holder's address, set once: see holder_address;
-    a log-out forgets its token at once); its expiry is
+    memory (users are edited only by verify, set_disabled and change_password, which forget their
+    tokens, and for a holder's address, set once: see holder_address; a log-out forgets its token
+    at once); its expiry is
     checked every time."""
     digest = token_hash(token)
     login = gw.logins.get(digest)
@@ -163,6 +349,7 @@ def authenticate(gw: Gateway, token: str) -> User:
     # A token without an expiry is an API key of before keys expired: no longer accepted.
     if login is None or login.expires is None or login.expires < dt.datetime.now(dt.timezone.utc):
         raise Unauthorized("TOKEN_INVALID", "the token is unknown or expired; log in again")
+    _not_disabled(login.user)
     return login.user
 
 

@@ -37,6 +37,7 @@ from gateway.services.applications import parcel_id
 from gateway.services import users
 from gateway.services.coupons import coupon_id
 from gateway.units import day_start
+from support import api
 from support.http import login, ok
 
 API = "/api/v1"
@@ -71,6 +72,7 @@ class Target:
     parcel: str | None = None
     purchase: int | None = None
     inspection: int | None = None  # an inspection record (§6) on the coupon
+    account: str | None = None  # a holder account's username (附件1 三(一))
 
 
 class Stages:
@@ -91,6 +93,20 @@ class Stages:
 
     def nothing(self) -> Target:
         return Target(self.owner, self.owner)
+
+    # -- accounts, 附件1 三(一)
+
+    def unverified_account(self) -> Target:
+        holder = api.register_holder(self.client, verified=False)
+        return Target(self.owner, self.owner, account=holder.username)
+
+    def enabled_account(self) -> Target:
+        return Target(self.owner, self.owner, account=api.register_holder(self.client).username)
+
+    def disabled_account(self) -> Target:
+        target = self.enabled_account()
+        self._post(f"/auth/accounts/{target.account}/disable", self._as("DRC"), {"reason": "测试停用"})
+        return target
 
     def buyer(self) -> Target:
         return Target(self.counterparty, self.counterparty)
@@ -378,7 +394,8 @@ class Route:
         return self.step.roles
 
     def url(self, target: Target) -> str:
-        return self.step.url(target.application if self.step.on == "application" else target.coupon)
+        keys = {"application": target.application, "account": target.account}
+        return self.step.url(keys.get(self.step.on, target.coupon))
 
 
 ROUTES = [
@@ -431,8 +448,11 @@ ROUTES = [
     Route(steps.SETTLE, "listed_with_purchase",
            lambda t: {"coupon": t.coupon, "purchase_id": t.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
                       "service_fee_yuan": "5.00", "agreement": t.report}),
-    # role administration
+    # role administration; accounts (附件1 三(一))
     Route(steps.CREATE_OFFICIAL, "nothing", official_form),
+    Route(steps.VERIFY_ACCOUNT, "unverified_account", lambda t: {"document_type": "BUSINESS_LICENCE"}),
+    Route(steps.DISABLE_ACCOUNT, "enabled_account", lambda t: {"reason": "测试停用"}),
+    Route(steps.ENABLE_ACCOUNT, "disabled_account"),
 ]
 ROUTE = {route.id: route for route in ROUTES}
 FORBIDDEN = [
@@ -529,6 +549,8 @@ def _target_state(gateway, target: Target) -> dict:
     }
     if target.application is not None:
         state["application"] = registry.application(target.application)
+    if target.account is not None:
+        state["account"] = _account_state(gateway, target.account)
     if target.coupon_id is not None:
         state["coupon"] = registry.coupon(target.coupon_id)
         state["request"] = registry.request_of(target.coupon_id)
@@ -543,9 +565,17 @@ def _target_state(gateway, target: Target) -> dict:
     return state
 
 
+def _account_state(gateway, username: str) -> tuple:
+    with gateway.db.sessions() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        return users.account_state(user), user.verified_at, user.disabled_at, user.disabled_reason
+
+
 def _primary_state(gateway, target: Target) -> Any:
-    """What an official or the public would look at: the application's or coupon's record."""
+    """What an official or the public would look at: the application's or coupon's record (or the account)."""
     registry = gateway.registry
+    if target.account is not None:
+        return _account_state(gateway, target.account)
     if target.coupon_id is not None:
         return registry.coupon(target.coupon_id)
     if target.application is not None:
@@ -683,6 +713,7 @@ IN_STATE = {
                     "REJECTED": "rejected"},
     "coupon": {"ACTIVE": "active", "LISTED": "listed", "PLEDGED": "pledged", "FROZEN": "frozen",
                "LOST_REPORTED": "lost"},
+    "account": {"UNVERIFIED": "unverified_account", "VERIFIED": "enabled_account", "DISABLED": "disabled_account"},
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
 ALSO_ADMITTED = {
@@ -692,10 +723,13 @@ ALSO_ADMITTED = {
     ("coupon.freeze", "LOST_REPORTED"): "lost",
     ("coupon.void", "LISTED"): "listed_inspected", ("coupon.void", "PLEDGED"): "pledged_inspected",
     ("coupon.void", "FROZEN"): "frozen_inspected", ("coupon.void", "LOST_REPORTED"): "lost_inspected",
+    ("account.disable", "UNVERIFIED"): "unverified_account",  # DRC disables an account whether verified or not
 }
 # What the contracts say when a step meets an object in a state it does not admit.
 STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
-                  "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING", "COUPON_ALREADY_FROZEN"}
+                  "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING", "COUPON_ALREADY_FROZEN",
+                  # an account's states are the gateway's own (services.users)
+                  "ACCOUNT_NOT_UNVERIFIED", "ACCOUNT_DISABLED", "ACCOUNT_NOT_DISABLED"}
 ON_OBJECTS = [route for route in ROUTES if route.step.on != "home"]
 REFUSED_STATES = [
     pytest.param(route, state, id=f"{route.id}-{state}")
@@ -704,6 +738,9 @@ REFUSED_STATES = [
 
 
 def _state_of(gateway, target: Target) -> str:
+    if target.account is not None:
+        with gateway.db.sessions() as db:
+            return users.account_state(db.scalar(select(User).where(User.username == target.account)))
     return (gateway.registry.coupon(target.coupon_id).state if target.coupon_id is not None
             else gateway.registry.application(target.application).status).name
 
@@ -856,7 +893,8 @@ CHAIN_CASES = [
     pytest.param(step, key, id=f"{step.function}-{key}") for step in CHAIN_STEPS for key in step.wrong_keys
 ]
 # Off-chain writes, and the submission, which the contract admits from any key (see the own-application test).
-NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official", "supervision.inspection"}
+NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official", "supervision.inspection",
+                             "account.verify", "account.disable", "account.enable"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

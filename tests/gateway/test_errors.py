@@ -557,9 +557,7 @@ def test_write__unknown_token__401_token_invalid(headers, client, untouched):
 def test_register_holder__username_taken__409_username_taken(client, applicant, ledger):
     users = ledger.users()
 
-    response = client.post(f"{API}/auth/holders", json={
-        "username": applicant.username, "password": DEMO_PASSWORD, "display_name": "冒名者",
-        "identity": "430903199001011234"})
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(applicant.username, display_name="冒名者"))
 
     assert error_of(response, 409, "USERNAME_TAKEN")["detail"] == {"field": "username"}
     assert ledger.users() == users

@@ -254,15 +254,13 @@ def test_register__no_key_and_no_address_until_the_first_transaction(client, gat
 
 
 def test_register__60_character_username__422_not_500(client):
-    response = client.post(f"{API}/auth/holders", json={
-        "username": "h" * 60, "password": DEMO_PASSWORD, "display_name": "x", "identity": "430903199001011234"})
+    response = client.post(f"{API}/auth/holders", json=api.holder_form("h" * 60))
     error_of(response, 422, "INVALID_INPUT")
 
 
 @pytest.mark.parametrize("password", ["password123", "1234567890", "qwertyuiop", "aaaaaaaaaa"])
 def test_register__common_or_trivial_password__422_weak_password(client, password):
-    response = client.post(f"{API}/auth/holders", json={
-        "username": "weak-pw-holder", "password": password, "display_name": "x", "identity": "430903199001011234"})
+    response = client.post(f"{API}/auth/holders", json=api.holder_form("weak-pw-holder", password=password))
     error_of(response, 422, "WEAK_PASSWORD")
 
 
@@ -272,9 +270,8 @@ def test_register__8_at_once_with_one_username__one_201_the_rest_409(served):
 
     def register(i: int) -> httpx.Response:
         start.wait()
-        return httpx.post(f"{url}{API}/auth/holders", timeout=60, json={
-            "username": "same-name-race", "password": DEMO_PASSWORD, "display_name": f"x{i}",
-            "identity": f"91430903{i:010d}"})
+        return httpx.post(f"{url}{API}/auth/holders", timeout=60,
+                          json=api.holder_form("same-name-race", display_name=f"x{i}"))
 
     with ThreadPoolExecutor(8) as pool:
         responses = list(pool.map(register, range(8)))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from gateway.db import User
+from gateway.identity import make_resident_id, make_uscc
 from support.api import list_coupon, owner_request, register_holder
 from support.exports import read_csv
 from support.http import API, ok
@@ -75,7 +76,7 @@ def test_get_public_endpoints__no_login__served(client, officials, new_holder, m
 
 
 def test_get_provenance__organisation_holder__named_by_organisation_only(client, gateway, officials, mint):
-    identity = "91430903MA4L0X1234"
+    identity = make_uscc(prefix="N2")
     holder = register_holder(client, display_name="李四 13907371234", organisation="泉交河镇某村股份经济合作社",
                              identity=identity)
     number = mint(holder)
@@ -93,7 +94,7 @@ def test_get_provenance__organisation_holder__named_by_organisation_only(client,
 
 
 def test_get_provenance__person_holder__not_named(client, gateway, officials, mint):
-    identity = "430903198502023456"
+    identity = make_resident_id()
     person = register_holder(client, display_name="王五", organisation=None, identity=identity)
     number = mint(person)
     list_coupon(client, officials, person, number, **LISTING)

@@ -13,7 +13,7 @@ API = "/api/v1"
 # Writes open to anyone, or to any logged-in account: no role, so no step of the Measures.
 OPEN_WRITES = {
     ("POST", "/auth/login"), ("POST", "/auth/logout"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"),
-    ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
+    ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/auth/password"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
     ("POST", "/rpc"),  # the public JSON-RPC: reads only, posted as JSON-RPC is
 }
 BY_ID = pytest.mark.parametrize("step", steps.CATALOGUE, ids=lambda s: s.id)
@@ -67,6 +67,6 @@ def test_step__title_and_labels__in_chinese_and_english(step):
 
 @BY_ID
 def test_step__console_page__offers_it_somewhere(step):
-    assert step.on in ("home", "application", "coupon")
+    assert step.on in ("home", "application", "coupon", "account")
     assert (step.on == "home") == (step.states == ())
     assert all(role in (*steps.DEPARTMENTS, steps.HOLDER) for role in step.roles)

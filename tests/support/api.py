@@ -9,7 +9,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from gateway.demo import DEMO_PASSWORD
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.identity import make_resident_id, make_uscc
 from .http import API, login, ok
 
 _serial = itertools.count(1)  # one per process: usernames, parcels and documents never repeat
@@ -40,17 +41,55 @@ class Application:
     claimed_t: str
 
 
+def holder_form(username: str | None = None, *, organisation: str | None = COOPERATIVE, identity: str | None = None,
+                display_name: str | None = None, account_type: str | None = None, **changes) -> dict:
+    """附件1 三(一)'s registration: a person (`organisation=None`) with a made-up valid resident ID, an
+    organisation (a collective unless `account_type` says) with a made-up valid USCC."""
+    username = username or f"holder{next(_serial)}"
+    person = organisation is None
+    account_type = account_type or ("PERSON" if person else "COLLECTIVE")
+    if identity is None:
+        identity = make_resident_id() if person else make_uscc(prefix="N2" if account_type == "COLLECTIVE" else "91")
+    return {"username": username, "password": DEMO_PASSWORD, "display_name": display_name or username,
+            "organisation": organisation, "identity": identity, "account_type": account_type,
+            "legal_representative": None if person else "张主任", "postal_address": "赫山区泉交河镇某村",
+            "contact_person": "李会计", "contact_phone": "0737-1234567", **changes}
+
+
+_centre_sessions: dict[int, tuple[object, dict]] = {}  # id(http) → (http, the centre official's header)
+
+
+def centre_session(http) -> dict:
+    """The centre official's Authorization header on `http`, logged in once per client."""
+    if id(http) not in _centre_sessions:
+        _centre_sessions[id(http)] = (http, login(http, OFFICIALS["CENTER"]))
+    return _centre_sessions[id(http)][1]
+
+
+def verify_account(http, username: str, **form) -> dict:
+    """The centre's in-person check of the account (附件1 三(一)); the answer."""
+    body = {"document_type": "BUSINESS_LICENCE", **form}
+    response = http.post(f"{API}/auth/accounts/{username}/verification", headers=centre_session(http), json=body)
+    if response.status_code == 401:  # the cached session ended (a new gateway on this client): log in again
+        _centre_sessions.pop(id(http), None)
+        response = http.post(f"{API}/auth/accounts/{username}/verification", headers=centre_session(http), json=body)
+    return ok(response)
+
+
 def register_holder(
     http, username: str | None = None, *, organisation: str | None = COOPERATIVE,
-    identity: str | None = None, display_name: str | None = None,
+    identity: str | None = None, display_name: str | None = None, account_type: str | None = None,
+    verified: bool = True,
 ) -> Holder:
-    """A new holder account, logged in; `organisation=None` is a person."""
-    username = username or f"holder{next(_serial)}"
-    response = http.post(f"{API}/auth/holders", json={
-        "username": username, "password": DEMO_PASSWORD, "display_name": display_name or username,
-        "organisation": organisation, "identity": identity or f"91430903{next(_serial):010d}"})
+    """A new holder account, verified by the centre (unless `verified=False`) and logged in;
+    `organisation=None` is a person."""
+    form = holder_form(username, organisation=organisation, identity=identity, display_name=display_name,
+                       account_type=account_type)
+    response = http.post(f"{API}/auth/holders", json=form)
     assert response.status_code == 201, response.text
-    return Holder(username, login(http, username), http)
+    if verified:
+        verify_account(http, form["username"])
+    return Holder(form["username"], login(http, form["username"]), http)
 
 
 def upload(http, headers: dict, content: bytes | None = None, name: str = "doc.pdf") -> str:

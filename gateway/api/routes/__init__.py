@@ -3,16 +3,20 @@ catalogue (gateway/steps.py): its method, path, name and article come from there
 
 from fastapi import APIRouter
 
-from ...steps import Step
-from ...deps import require_reader
+from fastapi import Depends
+
+from ...steps import VERIFIED_ONLY, Step
+from ...deps import require_reader, verified_account
 
 
 def step_route(router: APIRouter, step: Step, **options):
     """Register the decorated function as `step`'s route on `router` (whose prefix the step's path
-    starts with), admitting only the step's roles."""
+    starts with), admitting only the step's roles, and for the steps of VERIFIED_ONLY only verified
+    accounts (附件1 三(一))."""
+    gates = [require_reader(*step.roles)] + ([Depends(verified_account)] if step.id in VERIFIED_ONLY else [])
     return router.api_route(step.path.removeprefix(router.prefix), methods=[step.method], name=step.id,
                             status_code=step.status_code, description=f"{step.article}.",
-                            dependencies=[require_reader(*step.roles)], **options)
+                            dependencies=gates, **options)
 
 
 def tx_result(receipt, **extra) -> dict:

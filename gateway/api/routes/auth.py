@@ -1,17 +1,25 @@
+"""Accounts (附件1 三(一)): log-in, registration with the party fields, the centre's in-person
+verification, DRC's disabling, password change, API keys."""
+
 from fastapi import APIRouter, Request, Response
 
 from ... import steps
-from ...schemas import ApiKeyCreate, HolderCreate, LoginCreate, OfficialCreate, TokenPublic, UserPublic
+from ...schemas import (
+    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, OfficialCreate, PasswordChange,
+    TokenPublic, UserPublic,
+)
 from ...services import users
 from . import step_route
-from ...deps import ClientAddress, CurrentUser, DbSession, GatewayDep, LoginGuardDep, credential
+from ...deps import ClientAddress, CurrentUser, DbSession, GatewayDep, LoginGuardDep, credential, require_reader
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 
 
 def _public(user, address: str | None = None) -> UserPublic:
     return UserPublic(username=user.username, role=user.role, display_name=user.display_name,
-                      organisation=user.organisation, address=address or user.address)
+                      organisation=user.organisation, address=address or user.address,
+                      account_type=user.account_type, identity_masked=user.identity_masked,
+                      state=users.account_state(user))
 
 
 @router.post("/login", response_model=TokenPublic)
@@ -62,10 +70,62 @@ def revoke_api_key(key_id: str, user: CurrentUser, gateway: GatewayDep, db: DbSe
 
 @router.post("/holders", response_model=UserPublic, status_code=201)
 def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
-    """Anyone may open a custodial holder account (权利人, buyer, pledgee)."""
+    """Anyone may open a custodial account (权利人, buyer, pledgee) with 附件1 三(一)'s party fields:
+    the ID number (GB 11643) or USCC (GB 32100) is checked and unique, kept only hashed and masked.
+    The account may apply, list or buy once the centre has verified it in person."""
     user = users.register_holder(gateway, db, form)
-    gateway.audit.record(user, "auth.register_holder", {"username": user.username, "organisation": user.organisation})
+    gateway.audit.record(user, "auth.register_holder", {
+        "username": user.username, "organisation": user.organisation, "account_type": user.account_type,
+        "identity": user.identity_masked})
     return _public(user)
+
+
+@router.get("/me/account")
+def my_account(user: CurrentUser, db: DbSession) -> dict:
+    """The caller's account as registered: party fields, masked ID, the centre's verification."""
+    return users.my_account(db, user)
+
+
+@router.post("/password", status_code=204)
+def change_password(form: PasswordChange, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
+                    guard: LoginGuardDep, client: ClientAddress) -> Response:
+    """The old password is asked again; every other session and API key of the account ends."""
+    token, _ = credential(request)
+    users.change_password(gateway, db, user, form, token, guard=guard, client=client)
+    gateway.audit.record(user, "auth.password", {})
+    return Response(status_code=204)
+
+
+@router.get("/accounts", dependencies=[require_reader("CENTER", "DRC")])
+def accounts(db: DbSession, state: str | None = None) -> list[dict]:
+    """Accounts with masked IDs and their verification: the centre's queue (state=UNVERIFIED), DRC's list."""
+    return users.accounts(db, state=state)
+
+
+@step_route(router, steps.VERIFY_ACCOUNT)
+def verify_account(username: str, form: AccountVerificationCreate, centre: CurrentUser, gateway: GatewayDep,
+                   db: DbSession) -> dict:
+    """附件1 三(一): the centre checked the party's identity in person, against this document."""
+    record = users.verify(gateway, db, centre, username, form)
+    gateway.audit.record(centre, "account.verify", {
+        "username": username, "document_type": record.document_type,
+        "document_number": record.document_number_masked, "document": record.document_sha256})
+    return {"username": username, "state": users.VERIFIED, "verified_at": record.verified_at.isoformat()}
+
+
+@step_route(router, steps.DISABLE_ACCOUNT)
+def disable_account(username: str, form: AccountDisable, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+    """DRC disables an account: no log-in, and its tokens end at once."""
+    users.set_disabled(gateway, db, drc, username, form)
+    gateway.audit.record(drc, "account.disable", {"username": username, "reason": form.reason})
+    return {"username": username, "state": users.DISABLED}
+
+
+@step_route(router, steps.ENABLE_ACCOUNT)
+def enable_account(username: str, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+    user = users.set_disabled(gateway, db, drc, username, None)
+    gateway.audit.record(drc, "account.enable", {"username": username})
+    return {"username": username, "state": users.account_state(user)}
 
 
 @step_route(router, steps.CREATE_OFFICIAL, response_model=UserPublic)
