@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, String, create_engine, event
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
@@ -103,8 +104,14 @@ class ApplicationRecord(GatewayBase):
     parcels: Mapped[list] = mapped_column(JSON)
     methodology: Mapped[str] = mapped_column(String(200))
     documents: Mapped[dict] = mapped_column(JSON)
-    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the right-holder, or its agent
     tx_hash: Mapped[str] = mapped_column(String(66))
+    # §8: the right-holder (权利人) whose key signed, the applicant on chain and the coupon's first owner; the
+    # qualified third party that applied on its behalf with the entrustment (委托书); the co-applicant collective.
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    entrustment_document: Mapped[str | None] = mapped_column(String(64))
+    co_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class ListingRecord(GatewayBase):
@@ -113,9 +120,16 @@ class ListingRecord(GatewayBase):
     __tablename__ = "listing_records"
     coupon_id: Mapped[int] = mapped_column(primary_key=True)
     price_fen_per_tonne: Mapped[int] = mapped_column(BigInteger)
-    notice_end: Mapped[int] = mapped_column(BigInteger)
+    notice_end: Mapped[int] = mapped_column(BigInteger)  # the last second of the notice; sent on-chain as listed
     disclosure: Mapped[dict] = mapped_column(JSON)
     tx_hash: Mapped[str] = mapped_column(String(66))
+    # 附件5 公告起始日期 and the notice's last day (信息披露期至 … 为止), China dates; 附件4 the entrustment agreement
+    # (甲方 the holder, 乙方 the centre: names, addresses, contacts, phones, the signed file); 附件5 其他附件.
+    notice_start: Mapped[dt.date | None] = mapped_column(Date)
+    notice_last_day: Mapped[dt.date | None] = mapped_column(Date)
+    entrustment: Mapped[dict | None] = mapped_column(JSON)
+    attachments: Mapped[list | None] = mapped_column(JSON)
+    listed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Purchase(GatewayBase):
@@ -125,14 +139,47 @@ class Purchase(GatewayBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     amount_kg: Mapped[int] = mapped_column(BigInteger)
-    reason: Mapped[str] = mapped_column(String(400))
-    liable_for_damage: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(400))  # 附件6: VOLUNTARY 自愿减排 | ECO_COMPENSATION 生态赔偿
+    liable_for_damage: Mapped[bool] = mapped_column(Boolean, default=False)  # reason ECO_COMPENSATION
     authority_document: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="OPEN")  # OPEN | SETTLED
-    # Filled by trades settled or being settled: a settlement reserves its amount first (services.coupons).
+    # SUBMITTED → ACCEPTED (交易受理通知书) or REJECTED; SETTLED once trades filled it (services.market)
+    status: Mapped[str] = mapped_column(String(16), default="SUBMITTED")
+    # Filled by trades settled or being settled: a settlement reserves its amount first (services.market).
     filled_kg: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     settlement_tx: Mapped[str | None] = mapped_column(String(66))  # the latest trade's
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    purpose: Mapped[str | None] = mapped_column(String(200))  # what the buyer offsets, in its words
+    commitment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 附件6's 承诺
+    signed_form: Mapped[str | None] = mapped_column(String(64))  # 附件6 signed or sealed, uploaded
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the centre's official
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(String(400))  # the matched coupons, or why refused
+    matched_coupon: Mapped[str | None] = mapped_column(String(32))  # 附件1 三(二)1 the seller's coupon matched
+
+
+class Trade(GatewayBase):
+    """A settled trade (交易协议, 附件7): its settlement transaction is the 交易凭证 (附件1 三(三)). Parties are
+    accounts (the seller's may be none when its address holds no account here); the exports read this."""
+
+    __tablename__ = "trades"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tx_hash: Mapped[str] = mapped_column(String(66), unique=True)
+    block: Mapped[int] = mapped_column(BigInteger)
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id"), index=True)
+    listing_coupon: Mapped[str] = mapped_column(String(32))  # the listed coupon sold from
+    coupon: Mapped[str] = mapped_column(String(32))  # the buyer's coupon
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_address: Mapped[str] = mapped_column(String(42))
+    amount_kg: Mapped[int] = mapped_column(BigInteger)
+    price_fen_per_tonne: Mapped[int] = mapped_column(BigInteger)
+    service_fee_fen: Mapped[int] = mapped_column(BigInteger)  # 交易服务费, paid by the seller (附件1 三(二)2)
+    agreement: Mapped[str] = mapped_column(String(64))  # the signed 附件7, uploaded
+    payment_method: Mapped[str] = mapped_column(String(16))  # 附件7 二2: BANK_TRANSFER | ONLINE | OTHER
+    payment_term: Mapped[dt.date] = mapped_column(Date)  # 附件7 二2: the day payment is due
+    payment_status: Mapped[str] = mapped_column(String(16))  # UNPAID | PAID
+    settled_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    settled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class LossReport(GatewayBase):
@@ -182,6 +229,60 @@ class ParcelName(GatewayBase):
     __tablename__ = "parcel_names"
     parcel_id: Mapped[str] = mapped_column(String(66), primary_key=True)
     number: Mapped[str] = mapped_column(String(64))
+
+
+class TransferForm(GatewayBase):
+    """流转申请表 (附件8, 附件1 三(四)) of a transfer of ownership (碳券所有权) or a pledge (碳券质押权):
+    the owner's form, the receiving party's confirmation, the centre's 受理意见, and the registration
+    on-chain that followed (services.transfers, services.pledges; migration 0008)."""
+
+    __tablename__ = "transfer_forms"
+    id: Mapped[int] = mapped_column(primary_key=True)  # 申请表编号 LZ-<id>
+    kind: Mapped[str] = mapped_column(String(16))  # OWNERSHIP 碳券所有权 | PLEDGE 碳券质押权
+    coupon_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    coupon_number: Mapped[str] = mapped_column(String(32))  # 碳券编号
+    amount_kg: Mapped[int] = mapped_column(BigInteger)  # 碳汇量
+    filing_number: Mapped[str] = mapped_column(String(64))  # 备案文号, as the chain holds it
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # 申请单位（个人）
+    legal_representative: Mapped[str] = mapped_column(String(100))  # 法定代表人（主要负责人）
+    address: Mapped[str] = mapped_column(String(200))  # the applicant's 通讯地址
+    location: Mapped[str] = mapped_column(String(200))  # 宗地座落
+    place_name: Mapped[str] = mapped_column(String(100))  # 小地名
+    parcel_number: Mapped[str] = mapped_column(String(64))  # 宗地号
+    area_mu: Mapped[str | None] = mapped_column(String(20))  # 面积（亩）, as written
+    method: Mapped[str] = mapped_column(String(100))  # 流转方式
+    term: Mapped[str] = mapped_column(String(100))  # 流转期限, as written
+    term_end: Mapped[dt.date | None] = mapped_column(Date)  # a pledge's term end
+    secured_fen: Mapped[int | None] = mapped_column(BigInteger)  # a pledge's secured amount
+    transferee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # 流入单位（个人）
+    transferee_address: Mapped[str] = mapped_column(String(200))  # its 通讯地址
+    reason: Mapped[str] = mapped_column(String(1000))  # 申请流转理由及方式
+    owner_opinion: Mapped[str] = mapped_column(String(256))  # 自然生态系统碳券所有权权利人意见
+    signed_form: Mapped[str] = mapped_column(String(64))  # the signed form's sha256 (申请人签字)
+    documents: Mapped[list] = mapped_column(JSON)  # others: a pledge contract, identity papers
+    remarks: Mapped[str] = mapped_column(String(400))  # 备注
+    # SUBMITTED → CONFIRMED (the transferee; transfers only) → ACCEPTED | REFUSED (the centre) → REGISTERED
+    status: Mapped[str] = mapped_column(String(16), default="SUBMITTED")
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    opinion: Mapped[str | None] = mapped_column(String(256))  # 区碳汇交易综合服务中心受理意见, or the refusal's reason
+    opinion_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opinion_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    registered_tx: Mapped[str | None] = mapped_column(String(66))
+    registered_coupon: Mapped[str | None] = mapped_column(String(32))  # the coupon moved or pledged (a split's child)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OffsetCompensation(GatewayBase):
+    """§15(1) 生态赔偿: the eco-compensation calculator's answer (services/calculator.py) for the land take an
+    offset answers, kept with the offset certificate (its tx hash), so the enforcement body (附件1 三(三)) sees
+    the amount the calculation asks for next to the amount retired (services/enforcement.py; migration 0009)."""
+
+    __tablename__ = "offset_compensations"
+    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)  # the offset certificate
+    needed_kg: Mapped[int] = mapped_column(BigInteger)  # the calculator's coupons_needed_t, in kg
+    calculation: Mapped[dict] = mapped_column(JSON)  # the calculator's whole answer: parcels, years, factors, source
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the EEB official who offset
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 def make_engine(url: str):

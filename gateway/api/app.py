@@ -26,15 +26,17 @@ from ..services.users import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
 from ..metrics import Metrics
-from .routes import metrics, rpc
+from .routes import enforcement, metrics, rpc
 from .routes import (
-    applications, audit, auth, coupons, documents, health, market, public, queue, reissues, supervision,
+    applications, audit, auth, coupons, documents, health, market, public, queue, reissues, supervision, transfers,
 )
 
 api = APIRouter(prefix="/api/v1")
-for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue):
+for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue,
+               transfers):
     api.include_router(module.router)
 api.include_router(applications.parcels)
+api.include_router(enforcement.router)
 
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's files, same origin as the page
 

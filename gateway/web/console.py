@@ -18,7 +18,7 @@ from ..deps import (
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
-from ..services import applications, coupons, parcels, public, queues, reissues, supervision, users
+from ..services import applications, coupons, pledges, parcels, public, queues, reissues, supervision, users
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
@@ -116,9 +116,13 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         return _login_redirect()
     forms = home_steps(user.role)
     if user.role == HOLDER:
+        forms = [form for form in forms if form["step"] is not steps.SUBMIT]  # its own page: /console/apply
         return render(request, "console/holder.html", user=user, steps=forms, done=done,
-                      coupons=_rows(gateway, coupons.holdings_of(gateway, user)))
-    items = [] if user.role == ENFORCEMENT else queues.department_queue(gateway, db, role=user.role)
+                      coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
+                      pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
+    if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
+        return RedirectResponse("/console/offsets", status_code=303)
+    items = queues.department_queue(gateway, db, role=user.role)
     return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done)
 
 
@@ -133,12 +137,44 @@ def application(application_id: int, request: Request, gateway: GatewayDep, db: 
     if user is None:
         return _login_redirect()
     detail = applications.detail(gateway, db, application_id)
-    if user.role == HOLDER and applications.applicant_of(gateway, application_id) != users.holder_address(gateway, user):
+    party = applications.party_of(db, application_id, user) if user.role == HOLDER else None
+    if user.role == HOLDER and party is None:
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id} of yours")
     department = user.role not in (HOLDER, ENFORCEMENT)
-    return render(request, "console/application.html", user=user, app=detail, done=done,
-                  steps=application_steps(user.role, detail),
+    shown = [form for form in application_steps(user.role, detail)
+             if party != "co_applicant" or form["step"] is not steps.RESUBMIT]  # §8: the right-holder or its agent
+    return render(request, "console/application.html", user=user, app=detail, done=done, party=party, steps=shown,
                   inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
+
+
+def _holder_page(user: User | None) -> RedirectResponse | None:
+    if user is None:
+        return _login_redirect()
+    if user.role != HOLDER:
+        raise NotFound("PAGE_NOT_FOUND", "this page is for holders")
+    return None
+
+
+@router.get("/apply")
+def apply(request: Request, user: OptionalUser):
+    """登记申请 (附件1 一(一), 附件2, §8): parcels and materials, each file previewed once chosen."""
+    if (redirect := _holder_page(user)) is not None:
+        return redirect
+    form = {"step": steps.SUBMIT, "path": steps.SUBMIT.url(None), "key": None, "next": "/console/applications"}
+    return render(request, "console/apply.html", user=user, steps=[form])
+
+
+@router.get("/applications")
+def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
+                    done: str | None = None):
+    """My applications: status, the centre's missing items, the rejection reason, and the resubmit form."""
+    if (redirect := _holder_page(user)) is not None:
+        return redirect
+    found = applications.mine(gateway, db, user=user)
+    resubmit = {a["id"]: {"step": steps.RESUBMIT, "path": steps.RESUBMIT.url(a["id"]), "key": a["id"]}
+                for a in found if a["status"] == "SUPPLEMENT_REQUIRED" and a["party"] != "co_applicant"}
+    return render(request, "console/my_applications.html", user=user, applications=found, resubmit=resubmit,
+                  done=done)
 
 
 def _department_page(user: User | None) -> RedirectResponse | None:

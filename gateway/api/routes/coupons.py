@@ -1,9 +1,10 @@
 from fastapi import APIRouter
 
 from ... import steps
-from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, PledgeCreate, Reason, ReissueFiling, Voiding
+from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, Reason, ReissueFiling, Voiding
 from ...services import coupons as service
-from ...services import supervision
+from ...services import market
+from ...services import enforcement, supervision
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
@@ -31,8 +32,8 @@ def cancel_request(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
 @step_route(router, steps.LIST)
 def list_coupon(number: str, listing: ListingCreate, gateway: GatewayDep, db: DbSession,
                 actor: ActorDep) -> dict:
-    """挂牌: publish the disclosure form (附件5) on the board."""
-    return _tx(service.list_coupon(gateway, db, actor=actor, number=number, listing=listing))
+    """挂牌: publish the disclosure form (附件5) and the entrustment agreement (附件4) on the board."""
+    return _tx(market.list_coupon(gateway, db, actor=actor, number=number, listing=listing))
 
 
 @step_route(router, steps.WITHDRAW_LISTING)
@@ -40,18 +41,7 @@ def withdraw_listing(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
     return _tx(service.withdraw_listing(gateway, actor=actor, number=number))
 
 
-@step_route(router, steps.TRANSFER)
-def register_transfer(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
-    """流转登记 of ownership the owner consented to (附件8)."""
-    moved = service.register_transfer(gateway, actor=actor, number=number)
-    return _tx(moved, coupon=service.number_of(gateway, moved))
-
-
-@step_route(router, steps.PLEDGE)
-def register_pledge(number: str, pledge: PledgeCreate, gateway: GatewayDep,
-                    actor: ActorDep) -> dict:
-    pledged = service.register_pledge(gateway, actor=actor, number=number, pledge=pledge)
-    return _tx(pledged, coupon=service.number_of(gateway, pledged))
+# coupon.transfer and coupon.pledge rest on an accepted 附件8 form: routes/transfers.py registers them.
 
 
 @step_route(router, steps.RELEASE_PLEDGE)
@@ -112,7 +102,10 @@ def reissue(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
 
 
 @step_route(router, steps.OFFSET)
-def offset(number: str, body: OffsetCreate, gateway: GatewayDep, actor: ActorDep) -> dict:
+def offset(number: str, body: OffsetCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """抵销凭证 (§14-15): the transaction hash is the certificate id."""
     retired = service.retire(gateway, actor=actor, number=number, offset=body)
+    if body.compensation is not None:  # §15(1): the calculation, kept with the certificate (附件1 三(三))
+        enforcement.record_compensation(gateway, db, certificate=retired.tx_hash, request=body.compensation,
+                                        recorded_by=actor.user)
     return _tx(retired, certificate=retired.tx_hash, coupon=service.number_of(gateway, retired))

@@ -32,24 +32,67 @@ async function upload(file) {
   return answer.sha256;
 }
 
+// A chosen file is uploaded at once and shown before the form is sent (附件1 一(一)): an image as itself,
+// a PDF in a frame, both as /api/v1/documents serves them back; the form then sends their sha256.
+function preview(input, files, hashes) {
+  let box = input.previewBox;
+  if (!box) {  // after the label: a click on the preview must not open the file chooser again
+    box = input.previewBox = document.createElement("div");
+    box.className = "preview";
+    box.dataset.for = input.name;
+    (input.closest("label") || input).insertAdjacentElement("afterend", box);
+  }
+  box.replaceChildren(...files.map((file, i) => {
+    const url = `/api/v1/documents/${hashes[i]}`;
+    const figure = document.createElement("figure");
+    figure.dataset.sha256 = hashes[i];
+    if (file.type.startsWith("image/")) {
+      const image = document.createElement("img");
+      image.src = url;
+      image.alt = file.name;
+      figure.append(image);
+    } else if (file.type === "application/pdf") {
+      const frame = document.createElement("iframe");
+      frame.src = url;
+      frame.title = file.name;
+      figure.append(frame);
+    }
+    const caption = document.createElement("figcaption");
+    const link = document.createElement("a");
+    link.href = url;
+    link.target = "_blank";
+    link.textContent = file.name;
+    caption.append(link);
+    figure.append(caption);
+    return figure;
+  }));
+}
+
+document.querySelectorAll("form.step input[type=file]").forEach((input) => {
+  input.addEventListener("change", () => {
+    const files = [...input.files];
+    input.uploaded = Promise.all(files.map(upload));
+    input.uploaded.then((hashes) => preview(input, files, hashes), (error) => {
+      const result = input.form.querySelector(".result");
+      result.className = "result alert error";
+      result.textContent = String(error.message || error);
+    });
+  });
+});
+
 async function collect(form) {
   const body = {};
   for (const input of form.querySelectorAll("[name]")) {
     const kind = input.dataset.kind;
-    if (kind === "file") {
-      if (input.files.length) put(body, input.name, await upload(input.files[0]));
-      continue;
-    }
-    if (kind === "files") {
-      const uploaded = [];
-      for (const file of input.files) uploaded.push(await upload(file));
-      if (uploaded.length) put(body, input.name, uploaded);
+    if (kind === "file" || kind === "files") {
+      const hashes = input.uploaded ? await input.uploaded : await Promise.all([...input.files].map(upload));
+      if (hashes.length) put(body, input.name, kind === "file" ? hashes[0] : hashes);
       continue;
     }
     if (kind === "bool") { put(body, input.name, input.checked); continue; }
     const value = input.value.trim();
     if (kind === "lines") put(body, input.name, value.split("\n").map((line) => line.trim()).filter(Boolean));
-    else if (kind === "parcels") put(body, input.name, parcels(value));
+    else if (kind === "parcels") { if (value !== "" || input.required) put(body, input.name, parcels(value)); }
     else if (value !== "") put(body, input.name, kind === "integer" ? Number(value) : value);
   }
   return body;
@@ -58,6 +101,8 @@ async function collect(form) {
 document.querySelectorAll("form.step").forEach((form) => {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // A step that cannot be undone by its caller (a pledge's release) asks once more before it is sent.
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     const result = form.querySelector(".result");
     const button = form.querySelector("button");
     button.disabled = true;
@@ -73,7 +118,7 @@ document.querySelectorAll("form.step").forEach((form) => {
       });
       const answer = await response.json();
       if (response.ok) {
-        const url = new URL(window.location.href);
+        const url = new URL(form.dataset.next || window.location.href, window.location.href);
         url.searchParams.set("done", answer.tx_hash || "saved");
         window.location.assign(url.toString());
         return;
