@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from functools import partial
 
 from eth_utils import keccak
@@ -15,14 +16,15 @@ from chain import CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, Document, DocumentUpload, User
-from ..errors import Invalid, NotFound
+from ..errors import Forbidden, Invalid, NotFound
+from ..identity import COLLECTIVE, PERSON
 from ..runtime import Actor, Gateway
 from ..schemas import (
     ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
 )
 from .. import steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
-from . import time_limits, timeline
+from . import time_limits, timeline, users
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
 WAITING = {
@@ -61,9 +63,12 @@ def parcel_id(number: str) -> bytes:
     return keccak(text=parcel_number(number))
 
 
-def documents_hash(documents: ApplicationDocuments) -> bytes:
-    """One hash over the document manifest: what the chain records of the files."""
+def documents_hash(documents: ApplicationDocuments, entrustment: str | None = None) -> bytes:
+    """One hash over the document manifest: what the chain records of the files. An agent's application
+    adds its entrustment (委托书, §8), so the chain holds that too."""
     manifest = "\n".join(f"{k}={v}" for k, v in sorted(documents.model_dump().items()))
+    if entrustment is not None:
+        manifest += f"\nentrustment={entrustment}"
     return hashlib.sha256(manifest.encode()).digest()
 
 
@@ -86,6 +91,66 @@ def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: 
                           partial(step, application=application_id, **arguments))
 
 
+@dataclass(frozen=True)
+class Parties:
+    """Who applies (§8): the right-holder (权利人), applicant on chain and the coupon's first owner; the
+    qualified third party applying on its behalf, if any; the collective named as co-applicant, if any."""
+
+    holder: User
+    agent: User | None = None
+    co_applicant: User | None = None
+
+
+def _account(db: Session, username: str, field: str, code: str) -> User:
+    account = db.scalar(select(User).where(User.username == username, User.role == steps.HOLDER))
+    if account is None or account.disabled_at is not None:
+        raise Invalid(code, f"no account {username!r} to name here", detail={"field": field})
+    return account
+
+
+def _verified(account: User, field: str) -> None:
+    """Only an account the centre verified in person applies (附件1 三(一)), alone or jointly."""
+    if account.verified_at is None:
+        raise Forbidden("ACCOUNT_UNVERIFIED", f"the centre has not verified {account.username!r} in person "
+                        "(附件1 三(一))", detail={"field": field})
+
+
+def parties_of(db: Session, *, actor: User, form: ApplicationCreate) -> Parties:
+    """The parties an application names, checked (§8) before anything is sent."""
+    holder, agent = actor, None
+    if form.right_holder is not None and form.right_holder != actor.username:
+        holder, agent = _account(db, form.right_holder, "right_holder", "RIGHT_HOLDER_NOT_FOUND"), actor
+        _verified(holder, "right_holder")
+        if actor.account_type in (None, PERSON):
+            raise Invalid("AGENT_NOT_QUALIFIED", "a third party applying for a right-holder is an organisation "
+                          "(有资质的第三方, §8)", detail={"field": "right_holder"})
+        if form.entrustment_document is None:
+            raise Invalid("ENTRUSTMENT_REQUIRED", "upload the right-holder's entrustment (委托书) first",
+                          detail={"field": "entrustment_document"})
+    elif form.entrustment_document is not None:
+        raise Invalid("NO_RIGHT_HOLDER", "an entrustment is given only when applying for a right-holder",
+                      detail={"field": "right_holder"})
+    co_applicant = None
+    if form.co_applicant is not None:
+        co_applicant = _account(db, form.co_applicant, "co_applicant", "CO_APPLICANT_NOT_FOUND")
+        if co_applicant.account_type != COLLECTIVE:
+            raise Invalid("CO_APPLICANT_NOT_COLLECTIVE", "a co-applicant is a collective economic organisation "
+                          "(集体经济组织, §8)", detail={"field": "co_applicant"})
+        if co_applicant.id in (holder.id, actor.id):
+            raise Invalid("CO_APPLICANT_IS_APPLICANT", "the co-applicant is another party than the applicant",
+                          detail={"field": "co_applicant"})
+        _verified(co_applicant, "co_applicant")
+    return Parties(holder, agent, co_applicant)
+
+
+def _as_right_holder(gw: Gateway, actor: Actor, holder: User) -> Actor:
+    """The agent acts, and is audited as itself, but signs with the right-holder's custodial key: on chain
+    the right-holder is the applicant, so the coupon is minted to it and only it acts as owner (§8)."""
+    if holder.id == actor.user.id:
+        return actor
+    return Actor(user=actor.user, signer_of=lambda _agent: users.signer(gw, holder))
+
+
 def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
@@ -94,12 +159,17 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
                       detail={"field": "monitoring_period.end"})
     if form.documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
+    parties = parties_of(db, actor=actor.user, form=form)
     _check_documents(db, form.documents, actor.user)
-    submitted = gw.writes.send(actor, "application.submit", form.model_dump(mode="json"), partial(
+    if form.entrustment_document is not None and db.get(DocumentUpload, (form.entrustment_document, actor.user.id)) is None:
+        raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {form.entrustment_document} first",
+                      detail={"sha256": form.entrustment_document, "field": "entrustment_document"})
+    signing = _as_right_holder(gw, actor, parties.holder)
+    submitted = gw.writes.send(signing, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
         period_start=day_start(form.monitoring_period.start),
         period_end=period_end_on_chain(form.monitoring_period.end),
-        claimed_kg=to_kg(form.claimed_t), documents_hash=documents_hash(form.documents),
+        claimed_kg=to_kg(form.claimed_t), documents_hash=documents_hash(form.documents, form.entrustment_document),
         report_hash=bytes.fromhex(form.documents.report),
     ))
     db.add(
@@ -107,6 +177,9 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
             application_id=submitted.application, project_name=form.project_name,
             parcels=[p.model_dump(mode="json") for p in form.parcels], methodology=form.methodology,
             documents=form.documents.model_dump(), submitted_by=actor.user.id, tx_hash=submitted.tx_hash,
+            holder_id=parties.holder.id, agent_id=parties.agent.id if parties.agent else None,
+            entrustment_document=form.entrustment_document,
+            co_applicant_id=parties.co_applicant.id if parties.co_applicant else None,
         )
     )
     db.commit()
@@ -114,14 +187,20 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
 
 
 def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, documents: ApplicationDocuments) -> Receipt:
+    """补正 (附件1 一(二)): the right-holder, or the agent that applied for it, sends the supplemented documents;
+    either way the right-holder's key signs, as the contract admits only the applicant."""
     record = _record(db, application_id)
     if documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
     _check_documents(db, documents, actor.user)
+    signing = actor
+    if record.agent_id is not None and actor.user.id == record.agent_id:
+        signing = _as_right_holder(gw, actor, db.get(User, record.holder_id))
     receipt = _on_application(
-        gw, actor, "application.resubmit", application_id, gw.registry.resubmit,
+        gw, signing, "application.resubmit", application_id, gw.registry.resubmit,
         {"application": application_id, **documents.model_dump()},
-        documents_hash=documents_hash(documents), report_hash=bytes.fromhex(documents.report),
+        documents_hash=documents_hash(documents, record.entrustment_document),
+        report_hash=bytes.fromhex(documents.report),
     )
     record.documents = documents.model_dump()
     db.commit()
@@ -223,12 +302,16 @@ def detail(gw: Gateway, db: Session, application_id: int) -> dict:
     record = _record(db, application_id)
     application = _indexed(gw, application_id)
     history = gw.index.application_history(application_id)
+    happened = [timeline.Happened(h["event"], h["timestamp"], h["department"], h["details"], h["tx_hash"])
+                for h in history]
     return {
         "id": application_id,
         "status": application.status,
         "project_name": record.project_name,
         "parcels": record.parcels,
         "methodology": record.methodology,
+        **applicants(db, record),
+        **outcome(gw, application.status, happened),
         "documents": record.documents,
         "missing_documents": missing_documents(ApplicationDocuments(**record.documents)),
         "claimed_t": tonnes_text(application.claimed_kg),
@@ -241,6 +324,94 @@ def detail(gw: Gateway, db: Session, application_id: int) -> dict:
         **_opinion(history),
         "history": history,
     }
+
+
+def _party(account: User | None) -> dict | None:
+    """An applicant as the review pages show it: the organisation and its type, never its ID number."""
+    if account is None:
+        return None
+    return {"username": account.username, "display_name": account.display_name, "organisation": account.organisation,
+            "account_type": account.account_type, "verified": account.verified_at is not None}
+
+
+def applicants(db: Session, record: ApplicationRecord) -> dict:
+    """Who applied (§8): the right-holder, the agent with its entrustment, the co-applicant collective."""
+    return {
+        "applicant": _party(db.get(User, record.holder_id or record.submitted_by)),
+        "agent": _party(db.get(User, record.agent_id) if record.agent_id else None),
+        "entrustment_document": record.entrustment_document,
+        "co_applicant": _party(db.get(User, record.co_applicant_id) if record.co_applicant_id else None),
+    }
+
+
+OUTCOME_EVENTS = ("SupplementRequired", "ApplicationRejected", "ApplicationIssued")
+
+
+def outcome(gw: Gateway, status: str, happened: list[timeline.Happened]) -> dict:
+    """What the applicant is told: the centre's whole list of missing items while it stands (一次性告知,
+    附件1 一(二)), the reason of a rejection, and the coupon once issued."""
+    missing, rejection, coupon = [], None, None
+    for step in happened:
+        if step.event == "SupplementRequired":
+            missing = {"items": list(step.details["missing_items"]), "at": step.timestamp}
+        elif step.event == "ApplicationRejected":
+            rejection = {"reason": step.details["reason"], "department": step.department, "at": step.timestamp}
+        elif step.event == "ApplicationIssued":
+            coupon = gw.index.coupon_of_tx(step.tx_hash)
+    supplement = missing if status == "SUPPLEMENT_REQUIRED" and missing else None
+    return {"missing_items": supplement["items"] if supplement else [],
+            "supplement_requested_at": supplement["at"] if supplement else None,
+            "rejection": rejection if status == "REJECTED" else None, "coupon": coupon}
+
+
+def party_of(db: Session, application_id: int, user: User) -> str | None:
+    """How a holder account stands to an application: its right-holder, the agent that applied for it,
+    its co-applicant, or none of them (None)."""
+    record = _record(db, application_id)
+    if user.id == (record.holder_id or record.submitted_by):
+        return "applicant"
+    if user.id == record.agent_id:
+        return "agent"
+    if user.id == record.co_applicant_id:
+        return "co_applicant"
+    return None
+
+
+def check_party(db: Session, application_id: int, user: User) -> str | None:
+    """A holder sees only the applications it is a party to; departments see every one."""
+    if user.role != steps.HOLDER:
+        return None
+    party = party_of(db, application_id, user)
+    if party is None:
+        raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
+    return party
+
+
+def mine(gw: Gateway, db: Session, *, user: User) -> list[dict]:
+    """"My applications": every application the account is a party to, newest first, each with its status
+    as the chain has it, what the centre asks for, why it was rejected, and its coupon."""
+    records = db.scalars(select(ApplicationRecord).where(
+        (ApplicationRecord.holder_id == user.id) | (ApplicationRecord.agent_id == user.id)
+        | (ApplicationRecord.co_applicant_id == user.id)
+        | ((ApplicationRecord.holder_id.is_(None)) & (ApplicationRecord.submitted_by == user.id))
+    ).order_by(ApplicationRecord.application_id.desc())).all()
+    events = timeline.of_applications(gw, [r.application_id for r in records], OUTCOME_EVENTS)
+    found = []
+    for record in records:
+        application = gw.index.application(record.application_id)
+        if application is None:
+            continue
+        party = ("agent" if user.id == record.agent_id else "co_applicant" if user.id == record.co_applicant_id
+                 else "applicant")
+        found.append({
+            "id": record.application_id, "status": application.status, "project_name": record.project_name,
+            "methodology": record.methodology, "claimed_t": tonnes_text(application.claimed_kg),
+            "monitoring_period": [application.period_start, period_last_day(application.period_end)],
+            "parcels": record.parcels, "party": party, "documents": record.documents,
+            "updated_at": application.updated_at, **applicants(db, record),
+            **outcome(gw, application.status, events.get(record.application_id, [])),
+        })
+    return found
 
 
 def _opinion(history: list[dict]) -> dict:

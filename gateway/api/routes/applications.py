@@ -2,7 +2,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from ...errors import Forbidden
 from ...steps import HOLDER
 from ... import steps
 from ...schemas import (
@@ -11,7 +10,7 @@ from ...schemas import (
 )
 from ...services import applications as service
 from ...services import parcels as parcel_service
-from ...services import coupons, users
+from ...services import coupons
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 
@@ -35,11 +34,21 @@ def queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     return service.queue(gateway, db, role=user.role)
 
 
+@router.get("/mine", dependencies=[require_reader(HOLDER)])
+def mine(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """My applications (附件1 一): each one the caller applied for, applied for as agent or is co-applicant to
+    (§8), newest first, with its status on chain, the centre's missing items (一次性告知) while it asks for
+    them, the reason of a rejection and the coupon once issued."""
+    return service.mine(gateway, db, user=user)
+
+
 @router.get("/{application_id}")
 def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+    """One application as its reviewers see it: status, parcels, methodology, who applied (§8), documents,
+    missing items, rejection and history; a holder sees only those it is a party to."""
     result = service.detail(gateway, db, application_id)
-    if user.role == HOLDER and service.applicant_of(gateway, application_id) != users.holder_address(gateway, user):
-        raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
+    if (party := service.check_party(db, application_id, user)) is not None:
+        result["party"] = party
     return result
 
 

@@ -1,0 +1,332 @@
+"""Applicants (第八条, 附件1 一, 附件2): "my applications" with each one's status as the chain has it, the
+centre's whole list of missing items (一次性告知, 附件1 一(二)), the reason of a rejection, and the resubmission;
+§8's joint applications: a collective economic organisation named as co-applicant (共同申请人), and a qualified
+third party applying for the right-holder (权利人) with its entrustment (委托书), the coupon minted to the
+right-holder. Every refusal leaves the records and the chain as they were."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import select
+
+from gateway.db import ApplicationRecord, AuditEntry
+from gateway.services.coupons import coupon_id
+from support import api
+from support.api import application_form, owner_request, submit, upload, walk
+from support.http import API, error_of, ok
+
+ENTERPRISE = "赫山区某林业调查规划设计有限公司"  # a qualified third party (有资质的第三方)
+MISSING = ["登记申请表（附件2）未盖章", "缺合作开发协议"]
+
+
+@pytest.fixture(scope="module")
+def collective(client):
+    return api.register_holder(client, organisation="赫山区某村股份经济合作社", account_type="COLLECTIVE")
+
+
+@pytest.fixture(scope="module")
+def co_collective(client):
+    return api.register_holder(client, organisation="赫山区某村经济合作社", account_type="COLLECTIVE")
+
+
+@pytest.fixture(scope="module")
+def agent(client):
+    return api.register_holder(client, organisation=ENTERPRISE, account_type="ENTERPRISE")
+
+
+def _records(gateway) -> list[tuple]:
+    with gateway.db.sessions() as db:
+        return [(r.application_id, r.documents, r.holder_id, r.agent_id, r.entrustment_document, r.co_applicant_id)
+                for r in db.scalars(select(ApplicationRecord).order_by(ApplicationRecord.application_id))]
+
+
+def _events_since(gateway, block: int) -> list:
+    w3 = gateway.registry.chain.w3
+    if w3.eth.block_number <= block:
+        return []
+    addresses = [gateway.registry.applications.address, gateway.registry.ledger.address]
+    return w3.eth.get_logs({"fromBlock": block + 1, "toBlock": w3.eth.block_number, "address": addresses})
+
+
+@contextmanager
+def nothing_changes(gateway, *applications: int):
+    """The gateway's application records, these applications on chain and the registry's events are as before."""
+    before = (_records(gateway), [gateway.registry.application(a) for a in applications],
+              gateway.registry.call("application_count"))
+    head = gateway.registry.chain.w3.eth.block_number
+    yield
+    assert _events_since(gateway, head) == []
+    assert (_records(gateway), [gateway.registry.application(a) for a in applications],
+            gateway.registry.call("application_count")) == before
+
+
+def _mine(client, holder) -> dict[int, dict]:
+    return {a["id"]: a for a in ok(client.get(f"{API}/applications/mine", headers=holder.headers))}
+
+
+def _apply(client, holder, **changes) -> api.Application:
+    return submit(client, holder, application_form(upload(client, holder.headers, name="报告.pdf"), **changes))
+
+
+def _supplement(client, officials, application: int, items=MISSING):
+    return ok(client.post(f"{API}/applications/{application}/formal-review", headers=officials["CENTER"],
+                          json={"decision": "supplement", "missing_items": items}))
+
+
+def _resubmit(client, holder, application: int):
+    report = upload(client, holder.headers, name="补正后的报告.pdf")
+    agreement = upload(client, holder.headers, name="合作开发协议.pdf")
+    return client.post(f"{API}/applications/{application}/resubmit", headers=holder.headers,
+                       json={"documents": {"report": report, "agreement": agreement}})
+
+
+def _as_agent(client, agent, right_holder, **changes) -> dict:
+    entrustment = upload(client, agent.headers, name="委托书.pdf")
+    form = application_form(upload(client, agent.headers, name="报告.pdf"), **changes)
+    return {**form, "right_holder": right_holder.username, "entrustment_document": entrustment}
+
+
+# -- my applications: status, missing items, rejection, resubmission (附件1 一(二))
+
+
+def test_my_applications__holder_applied__listed_with_the_status_the_chain_holds(client, gateway, collective):
+    application = _apply(client, collective).id
+
+    mine = _mine(client, collective)
+
+    assert mine[application]["status"] == gateway.registry.application(application).status.name == "SUBMITTED"
+    assert mine[application]["party"] == "applicant"
+    assert mine[application]["applicant"]["organisation"] == "赫山区某村股份经济合作社"
+    assert mine[application]["applicant"]["account_type"] == "COLLECTIVE"
+    assert mine[application]["methodology"] == "HS-01"
+    assert mine[application]["missing_items"] == [] and mine[application]["rejection"] is None
+    assert list(mine) == sorted(mine, reverse=True)  # newest first
+
+
+def test_my_applications__centre_asks_for_supplements__every_missing_item_shown(client, gateway, officials,
+                                                                                   collective):
+    application = _apply(client, collective).id
+
+    _supplement(client, officials, application)
+
+    mine = _mine(client, collective)[application]
+    assert mine["status"] == gateway.registry.application(application).status.name == "SUPPLEMENT_REQUIRED"
+    assert mine["missing_items"] == MISSING and mine["supplement_requested_at"]
+    detail = ok(client.get(f"{API}/applications/{application}", headers=collective.headers))
+    assert detail["missing_items"] == MISSING and detail["party"] == "applicant"
+
+
+def test_resubmit__after_supplement__submitted_again_with_the_new_documents(client, gateway, officials, collective):
+    application = _apply(client, collective).id
+    _supplement(client, officials, application)
+
+    answer = ok(_resubmit(client, collective, application))
+
+    assert gateway.registry.application(application).status.name == "SUBMITTED"
+    mine = _mine(client, collective)[application]
+    assert mine["status"] == "SUBMITTED" and mine["missing_items"] == []
+    with gateway.db.sessions() as db:
+        record = db.get(ApplicationRecord, application)
+    assert record.documents["agreement"] is not None
+    assert gateway.registry.application(application).report_hash == bytes.fromhex(record.documents["report"])
+    events = ok(client.get(f"{API}/applications/{application}", headers=collective.headers))["history"]
+    assert events[-1]["event"] == "ApplicationResubmitted" and events[-1]["tx_hash"] == answer["tx_hash"]
+
+
+def test_my_applications__rejected__shows_the_reason_and_who_rejected(client, gateway, officials, collective):
+    application = _apply(client, collective).id
+    ok(client.post(f"{API}/applications/{application}/formal-review", headers=officials["CENTER"],
+                   json={"decision": "reject", "reason": "宗地权属不清"}))
+
+    mine = _mine(client, collective)[application]
+
+    assert mine["status"] == gateway.registry.application(application).status.name == "REJECTED"
+    assert mine["rejection"]["reason"] == "宗地权属不清" and mine["rejection"]["department"] == "CENTER"
+
+
+def test_my_applications__another_holders_application__neither_listed_nor_readable(client, collective, new_holder):
+    application = _apply(client, collective).id
+    stranger = new_holder()
+
+    assert application not in _mine(client, stranger)
+    error_of(client.get(f"{API}/applications/{application}", headers=stranger.headers), 403, "ROLE_REQUIRED")
+
+
+def test_my_applications__official__refused(client, officials):
+    error_of(client.get(f"{API}/applications/mine", headers=officials["CENTER"]), 403, "ROLE_REQUIRED")
+
+
+def test_resubmit__not_asked_for__refused_and_nothing_changed(client, gateway, collective):
+    application = _apply(client, collective).id
+    report, agreement = upload(client, collective.headers), upload(client, collective.headers)
+
+    with nothing_changes(gateway, application):
+        response = client.post(f"{API}/applications/{application}/resubmit", headers=collective.headers,
+                               json={"documents": {"report": report, "agreement": agreement}})
+        error_of(response, 409, "APPLICATION_WRONG_STATUS")
+
+
+def test_resubmit__by_a_holder_not_party_to_it__refused_and_nothing_changed(client, gateway, officials,
+                                                                            collective, new_holder):
+    application = _apply(client, collective).id
+    _supplement(client, officials, application)
+    stranger = new_holder()
+    report = upload(client, stranger.headers)
+
+    with nothing_changes(gateway, application):
+        response = client.post(f"{API}/applications/{application}/resubmit", headers=stranger.headers,
+                               json={"documents": {"report": report}})
+        error_of(response, 403, "NOT_APPLICANT")
+
+
+# -- §8: a collective economic organisation as co-applicant
+
+
+def test_submit__collective_as_co_applicant__named_on_the_record_and_shown_to_it(client, gateway, new_holder,
+                                                                                  co_collective):
+    right_holder = new_holder(None)  # a person holding the land's rights, with the village collective
+    application = _apply(client, right_holder, co_applicant=co_collective.username).id
+
+    detail = ok(client.get(f"{API}/applications/{application}", headers=right_holder.headers))
+    assert detail["co_applicant"]["organisation"] == "赫山区某村经济合作社"
+    assert detail["co_applicant"]["account_type"] == "COLLECTIVE" and detail["co_applicant"]["verified"]
+    assert detail["applicant"]["username"] == right_holder.username and detail["agent"] is None
+    assert _mine(client, co_collective)[application]["party"] == "co_applicant"
+    assert ok(client.get(f"{API}/applications/{application}", headers=co_collective.headers))["party"] == "co_applicant"
+    assert gateway.registry.application(application).applicant == right_holder.address  # the chain's applicant
+
+
+def test_resubmit__by_the_co_applicant__refused_and_nothing_changed(client, gateway, officials, new_holder,
+                                                                  co_collective):
+    application = _apply(client, new_holder(None), co_applicant=co_collective.username).id
+    _supplement(client, officials, application)
+    report = upload(client, co_collective.headers)
+
+    with nothing_changes(gateway, application):
+        response = client.post(f"{API}/applications/{application}/resubmit", headers=co_collective.headers,
+                               json={"documents": {"report": report}})
+        error_of(response, 403, "NOT_APPLICANT")
+
+
+@pytest.mark.parametrize(("co_applicant", "status", "code"), [
+    ("agent", 422, "CO_APPLICANT_NOT_COLLECTIVE"),  # an enterprise is not a collective economic organisation
+    ("nobody-by-this-name", 422, "CO_APPLICANT_NOT_FOUND"),
+    ("unverified", 403, "ACCOUNT_UNVERIFIED"),
+    ("self", 422, "CO_APPLICANT_IS_APPLICANT"),
+])
+def test_submit__co_applicant_not_an_other_verified_collective__refused_and_nothing_changed(
+    client, gateway, collective, agent, co_applicant, status, code
+):
+    named = {"agent": agent.username, "self": collective.username,
+             "unverified": api.register_holder(client, account_type="COLLECTIVE", verified=False).username,
+             }.get(co_applicant, co_applicant)
+    form = application_form(upload(client, collective.headers), co_applicant=named)
+
+    with nothing_changes(gateway):
+        body = error_of(client.post(f"{API}/applications", headers=collective.headers, json=form), status, code)
+    assert body["detail"]["field"] == "co_applicant"
+
+
+# -- §8: a qualified third party applies for the right-holder; the coupon is the right-holder's
+
+
+def test_submit__agent_for_a_right_holder__right_holder_applies_on_chain_agent_and_entrustment_recorded(
+    client, gateway, agent, new_holder
+):
+    right_holder = new_holder()
+    form = _as_agent(client, agent, right_holder)
+
+    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+
+    assert gateway.registry.application(application).applicant == right_holder.address
+    detail = ok(client.get(f"{API}/applications/{application}", headers=agent.headers))
+    assert detail["party"] == "agent"
+    assert detail["applicant"]["username"] == right_holder.username
+    assert detail["agent"]["organisation"] == ENTERPRISE and detail["agent"]["account_type"] == "ENTERPRISE"
+    assert detail["entrustment_document"] == form["entrustment_document"]
+    assert _mine(client, right_holder)[application]["party"] == "applicant"
+    assert _mine(client, agent)[application]["party"] == "agent"
+    with gateway.db.sessions() as db:
+        audited = db.scalars(select(AuditEntry).where(AuditEntry.action == "application.submit")
+                             .order_by(AuditEntry.id.desc())).first()
+    assert audited.username == agent.username and audited.tx_hash == detail["history"][0]["tx_hash"]
+
+
+def test_mint__agents_application__coupon_owned_by_the_right_holder_and_agent_cannot_act_as_owner(
+    client, gateway, officials, agent, new_holder
+):
+    right_holder = new_holder()
+    form = _as_agent(client, agent, right_holder, claimed_t="300")
+    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    number = walk(client, officials, api.Application(application, form["documents"]["report"], "300"))
+
+    assert gateway.registry.coupon(coupon_id(gateway, number)).owner == right_holder.address
+    assert _mine(client, right_holder)[application]["coupon"] == number
+    before = ok(client.get(f"{API}/public/coupons/{number}"))
+    head = gateway.registry.chain.w3.eth.block_number
+    error_of(owner_request(client, agent, number, "LIST"), 403, "NOT_OWNER")
+    assert _events_since(gateway, head) == []
+    assert ok(client.get(f"{API}/public/coupons/{number}")) == before
+    ok(owner_request(client, right_holder, number, "LIST"))  # the right-holder acts as owner
+
+
+def test_resubmit__by_the_agent__signed_for_the_right_holder(client, gateway, officials, agent, new_holder):
+    right_holder = new_holder()
+    form = _as_agent(client, agent, right_holder)
+    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    _supplement(client, officials, application)
+
+    ok(_resubmit(client, agent, application))
+
+    assert gateway.registry.application(application).status.name == "SUBMITTED"
+    assert gateway.registry.application(application).applicant == right_holder.address
+
+
+@pytest.mark.parametrize(("case", "status", "code", "field"), [
+    ("unknown right-holder", 422, "RIGHT_HOLDER_NOT_FOUND", "right_holder"),
+    ("unverified right-holder", 403, "ACCOUNT_UNVERIFIED", "right_holder"),
+    ("no entrustment", 422, "ENTRUSTMENT_REQUIRED", "entrustment_document"),
+    ("entrustment not uploaded", 422, "DOCUMENT_NOT_FOUND", "entrustment_document"),
+    ("a person as agent", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
+    ("entrustment without right-holder", 422, "NO_RIGHT_HOLDER", "right_holder"),
+])
+def test_submit__agent_application_not_admissible__refused_and_nothing_changed(
+    client, gateway, agent, new_holder, case, status, code, field
+):
+    applicant, right_holder = agent, new_holder()
+    form = _as_agent(client, agent, right_holder)
+    if case == "unknown right-holder":
+        form["right_holder"] = "nobody-by-this-name"
+    elif case == "unverified right-holder":
+        form["right_holder"] = api.register_holder(client, verified=False).username
+    elif case == "no entrustment":
+        form["entrustment_document"] = None
+    elif case == "entrustment not uploaded":
+        form["entrustment_document"] = "0" * 64
+    elif case == "a person as agent":
+        applicant = new_holder(None)
+        form["documents"]["report"] = upload(client, applicant.headers)
+        form["entrustment_document"] = upload(client, applicant.headers)
+    elif case == "entrustment without right-holder":
+        form["right_holder"] = None
+
+    with nothing_changes(gateway):
+        body = error_of(client.post(f"{API}/applications", headers=applicant.headers, json=form), status, code)
+    assert body["detail"]["field"] == field
+    assert _mine(client, right_holder) == {}
+
+
+# -- previews: the consoles frame an uploaded document before a form is sent
+
+
+def test_document__served_back__framed_by_this_site_only(client, collective):
+    sha = upload(client, collective.headers, name="登记申请表.pdf")
+
+    response = client.get(f"{API}/documents/{sha}", headers=collective.headers)
+
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in client.get("/").headers["content-security-policy"]
