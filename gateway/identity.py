@@ -81,6 +81,13 @@ def parse(number: str, kinds: tuple[str, ...] = (RESIDENT_ID, USCC)) -> Identity
             return Identity(kind, (_resident_id if kind == RESIDENT_ID else _uscc)(text))
         except Malformed as problem:
             problems.append(problem)
+    for other in {RESIDENT_ID, USCC} - set(kinds):  # a valid number of the kind this account does not take
+        try:
+            (_resident_id if other == RESIDENT_ID else _uscc)(text)
+        except Malformed:
+            continue
+        raise Malformed(f"this is a {'resident ID' if other == RESIDENT_ID else 'USCC'}; "
+                        f"this type of account registers with a {'USCC' if other == RESIDENT_ID else 'resident ID'}")
     wrong_check = [p for p in problems if p.check_digit]
     if wrong_check:
         raise wrong_check[0]

@@ -1,0 +1,432 @@
+"""Accounts (附件1 三(一); the party fields of 附件3/4/8): registration with the party's type, ID
+number or USCC (checked, unique, kept hashed and masked), legal representative, address and
+contacts; the centre's in-person verification (who, when, which document), without which an
+account may not apply, list or buy; DRC's disabling; password change. Every refusal leaves the
+accounts, the chain and the audit log as they were."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from gateway.db import AccountVerification, ApplicationRecord, AuditEntry, Purchase, Token, User
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.identity import make_resident_id, make_uscc, mask
+from support import api
+from support.http import API, error_of, login, ok
+
+NEW_PASSWORD = "granite-ledger-willow-42"
+
+
+# ---------------------------------------------------------------- what "nothing changed" means
+
+
+def _rows(gateway) -> dict:
+    with gateway.db.sessions() as db:
+        return {
+            "users": db.execute(select(User.id, User.username, User.password_hash, User.identity_hash,
+                                       User.verified_at, User.disabled_at).order_by(User.id)).all(),
+            "verifications": db.scalar(select(func.count()).select_from(AccountVerification)),
+            "applications": db.scalar(select(func.count()).select_from(ApplicationRecord)),
+            "purchases": db.scalar(select(func.count()).select_from(Purchase)),
+            "tokens": db.scalar(select(func.count()).select_from(Token)),
+        }
+
+
+@pytest.fixture
+def unchanged(gateway):
+    """Asserts, after the test, that no row changed, no block was mined and nothing was audited."""
+    before, block = _rows(gateway), gateway.registry.chain.w3.eth.block_number
+    last_audit = _last_audit(gateway)
+    yield
+    assert _rows(gateway) == before
+    assert gateway.registry.chain.w3.eth.block_number == block
+    assert _audit_since(gateway, last_audit) == []
+
+
+def _last_audit(gateway) -> int:
+    with gateway.db.sessions() as db:
+        return db.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _audit_since(gateway, last_id: int) -> list[AuditEntry]:
+    with gateway.db.sessions() as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id)))
+
+
+def _user(gateway, username: str) -> User:
+    with gateway.db.sessions() as db:
+        return db.scalar(select(User).where(User.username == username))
+
+
+def _unverify(gateway, username: str) -> None:
+    """As an account opened before verification existed (migration 0005) is: not yet checked."""
+    with gateway.db.sessions() as db, db.begin():
+        db.execute(update(User).where(User.username == username).values(verified_at=None))
+
+
+# ---------------------------------------------------------------- registration
+
+
+def test_register__collective_with_every_field__stored_masked_and_unverified(client, gateway):
+    uscc = make_uscc(prefix="N2")
+    last_audit = _last_audit(gateway)
+    form = api.holder_form(organisation="泉交河镇某村股份经济合作社", identity=uscc, account_type="COLLECTIVE",
+                           legal_representative="王社长", postal_address="赫山区泉交河镇某村",
+                           contact_person="李会计", contact_phone="0737-1234567")
+
+    answer = ok(client.post(f"{API}/auth/holders", json=form))
+
+    assert answer["state"] == "UNVERIFIED" and answer["identity_masked"] == mask(uscc)
+    assert answer["account_type"] == "COLLECTIVE"
+    mine = ok(client.get(f"{API}/auth/me/account", headers=login(client, form["username"])))
+    assert {k: mine[k] for k in ("organisation", "account_type", "identity_kind", "identity_masked",
+                                 "legal_representative", "postal_address", "contact_person", "contact_phone",
+                                 "state", "verification")} == {
+        "organisation": "泉交河镇某村股份经济合作社", "account_type": "COLLECTIVE", "identity_kind": "USCC",
+        "identity_masked": uscc[:4] + "*" * 10 + uscc[-4:], "legal_representative": "王社长",
+        "postal_address": "赫山区泉交河镇某村", "contact_person": "李会计", "contact_phone": "0737-1234567",
+        "state": "UNVERIFIED", "verification": None}
+    user = _user(gateway, form["username"])
+    assert uscc not in (user.identity_hash or "") and len(user.identity_hash) == 64
+    for entry in _audit_since(gateway, last_audit):
+        assert uscc not in str(entry.request)
+
+
+def test_register__person_with_resident_id__masked_id_and_no_clear_number_anywhere(client, gateway):
+    number = make_resident_id()
+    last_audit = _last_audit(gateway)
+    form = api.holder_form(organisation=None, identity=number.lower(), account_type="PERSON")
+
+    answer = ok(client.post(f"{API}/auth/holders", json=form))
+
+    assert answer["identity_masked"] == number[:4] + "*" * 10 + number[-4:]
+    with gateway.db.sessions() as db:
+        for row in db.execute(select(User).where(User.username == form["username"])).scalars():
+            assert number not in repr({c.name: getattr(row, c.name) for c in User.__table__.columns})
+    assert all(number not in str(e.request) for e in _audit_since(gateway, last_audit))
+
+
+@pytest.mark.parametrize("account_type", ["ENTERPRISE", "AGENCY", "EVENT_ORGANISER", "DAMAGE_LIABLE", "FINANCIAL"])
+def test_register__each_organisation_type__201(client, account_type):
+    form = api.holder_form(organisation="某单位", account_type=account_type, identity=make_uscc())
+    assert ok(client.post(f"{API}/auth/holders", json=form))["account_type"] == account_type
+
+
+def test_register__party_liable_for_damage_as_a_person__201(client):
+    form = api.holder_form(organisation=None, account_type="DAMAGE_LIABLE", identity=make_resident_id())
+    assert ok(client.post(f"{API}/auth/holders", json=form))["state"] == "UNVERIFIED"
+
+
+@pytest.mark.parametrize("identity", ["abcdef", "ABCDEFGHIJKLMNOPQR", "9143090300000000000", "91430903I000100Y43"])
+def test_register__malformed_identity__422_identity_malformed_and_nothing_stored(client, unchanged, identity):
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(identity=identity, account_type="ENTERPRISE"))
+
+    assert error_of(response, 422, "IDENTITY_MALFORMED")["detail"] == {"field": "identity"}
+
+
+@pytest.mark.parametrize("account_type, good", [("ENTERPRISE", "91350100M000100Y43"), ("PERSON", "11010519491231002X")])
+def test_register__one_character_changed__422_identity_check_digit_and_nothing_stored(
+    client, unchanged, account_type, good
+):
+    changed = good[:14] + ("1" if good[14] != "1" else "2") + good[15:]  # a sequence / organisation-code digit
+    organisation = None if account_type == "PERSON" else "某公司"
+
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(
+        organisation=organisation, identity=changed, account_type=account_type))
+
+    error_of(response, 422, "IDENTITY_CHECK_DIGIT")
+
+
+def test_register__person_with_a_uscc__422_identity_malformed(client, unchanged):
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(
+        organisation=None, identity=make_uscc(), account_type="PERSON"))
+
+    error_of(response, 422, "IDENTITY_MALFORMED")
+
+
+def test_register__enterprise_with_a_resident_id__422_identity_malformed(client, unchanged):
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(
+        organisation="某公司", identity="11010519491231002X", account_type="ENTERPRISE"))  # not a USCC either
+
+    error_of(response, 422, "IDENTITY_MALFORMED")
+
+
+def test_register__organisation_without_legal_representative__422_and_nothing_stored(client, unchanged):
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(
+        organisation="某公司", account_type="ENTERPRISE", legal_representative=" "))
+
+    assert error_of(response, 422, "ORGANISATION_DETAILS_MISSING")["detail"] == {"field": "legal_representative"}
+
+
+def test_register__duplicate_uscc__409_identity_taken_and_nothing_stored(client, gateway):
+    uscc = make_uscc()
+    ok(client.post(f"{API}/auth/holders", json=api.holder_form(organisation="甲公司", identity=uscc,
+                                                                account_type="ENTERPRISE")))
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+
+    # the same number written another way: lower case, spaced
+    written = " ".join([uscc[:6].lower(), uscc[6:]])
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(organisation="乙公司", identity=written,
+                                                                        account_type="ENTERPRISE"))
+
+    assert error_of(response, 409, "IDENTITY_TAKEN")["detail"] == {"field": "identity"}
+    assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
+
+
+def test_register__duplicate_resident_id__409_identity_taken(client, unchanged_after_first):
+    form, number = unchanged_after_first
+    response = client.post(f"{API}/auth/holders", json=api.holder_form(organisation=None, identity=number))
+
+    error_of(response, 409, "IDENTITY_TAKEN")
+
+
+@pytest.fixture
+def unchanged_after_first(client, gateway):
+    number = make_resident_id()
+    form = api.holder_form(organisation=None, identity=number)
+    ok(client.post(f"{API}/auth/holders", json=form))
+    before = _rows(gateway)
+    yield form, number
+    assert _rows(gateway) == before
+
+
+# ---------------------------------------------------------------- the centre's verification
+
+
+def test_verify__by_the_centre__who_when_which_document_recorded(client, gateway, officials):
+    holder = api.register_holder(client, verified=False)
+    scan = api.upload(client, officials["CENTER"], name="营业执照.pdf")
+    number = make_uscc()
+    last_audit = _last_audit(gateway)
+
+    answer = ok(client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                            json={"document_type": "BUSINESS_LICENCE", "document_number": number, "document": scan}))
+
+    assert answer["state"] == "VERIFIED"
+    mine = ok(client.get(f"{API}/auth/me/account", headers=holder.headers))
+    assert mine["state"] == "VERIFIED"
+    check = mine["verification"]
+    assert check["verified_by"] == OFFICIALS["CENTER"] and check["verified_at"]
+    assert (check["document_type"], check["document_number_masked"], check["document_sha256"]) == (
+        "BUSINESS_LICENCE", mask(number), scan)
+    (entry,) = _audit_since(gateway, last_audit)
+    assert entry.action == "account.verify" and number not in str(entry.request)
+
+
+def test_verify__twice__409_and_nothing_changed(client, officials, unchanged_holder):
+    holder, unchanged = unchanged_holder
+    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                           json={"document_type": "BUSINESS_LICENCE"})
+
+    error_of(response, 409, "ACCOUNT_NOT_UNVERIFIED")
+
+
+@pytest.fixture
+def unchanged_holder(client, gateway):
+    holder = api.register_holder(client)
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+    yield holder, None
+    assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
+
+
+def test_verify__scan_not_uploaded_by_the_centre__422_and_nothing_changed(client, gateway, officials):
+    holder = api.register_holder(client, verified=False)
+    scan = api.upload(client, holder.headers)  # the holder's upload, not the centre's
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+
+    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                           json={"document_type": "RESIDENT_ID_CARD", "document": scan})
+
+    error_of(response, 422, "DOCUMENT_NOT_UPLOADED")
+    assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
+
+
+def test_verify__unknown_account__404(client, officials, unchanged):
+    response = client.post(f"{API}/auth/accounts/nobody-here/verification", headers=officials["CENTER"],
+                           json={"document_type": "OTHER"})
+
+    error_of(response, 404, "ACCOUNT_NOT_FOUND")
+
+
+def test_accounts__centre_queue__unverified_only_with_masked_ids(client, officials):
+    number = make_uscc()
+    holder = api.register_holder(client, identity=number, verified=False)
+
+    queue = ok(client.get(f"{API}/auth/accounts", params={"state": "UNVERIFIED"}, headers=officials["CENTER"]))
+
+    (row,) = [r for r in queue if r["username"] == holder.username]
+    assert row["identity_masked"] == mask(number) and number not in str(queue)
+    assert all(r["state"] == "UNVERIFIED" for r in queue)
+
+
+def test_accounts__a_holder__403(client, new_holder):
+    error_of(client.get(f"{API}/auth/accounts", headers=new_holder().headers), 403, "ROLE_REQUIRED")
+
+
+# ---------------------------------------------------------------- an unverified account may not apply, list or buy
+
+
+def test_submit__unverified_account__403_account_unverified_and_nothing_changed(client, gateway):
+    holder = api.register_holder(client, verified=False)
+    form = api.application_form(api.upload(client, holder.headers))
+    before, block = _rows(gateway), gateway.registry.chain.w3.eth.block_number
+    applications = gateway.registry.call("application_count")
+
+    response = client.post(f"{API}/applications", headers=holder.headers, json=form)
+
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+    assert _rows(gateway) == before and gateway.registry.chain.w3.eth.block_number == block
+    assert gateway.registry.call("application_count") == applications
+
+
+def test_submit__once_verified__201(client, gateway, officials):
+    holder = api.register_holder(client, verified=False)
+    api.verify_account(client, holder.username)
+    assert api.submit(client, holder, api.application_form(api.upload(client, holder.headers))).id
+
+
+def test_purchase__unverified_account__403_account_unverified_and_nothing_changed(client, gateway, unchanged_buyer):
+    buyer = unchanged_buyer
+    response = client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": "10", "reason": "自愿减排"})
+
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+
+
+@pytest.fixture
+def unchanged_buyer(client, gateway):
+    buyer = api.register_holder(client, organisation="某公司", account_type="ENTERPRISE", verified=False)
+    before, block, last_audit = _rows(gateway), gateway.registry.chain.w3.eth.block_number, _last_audit(gateway)
+    yield buyer
+    assert _rows(gateway) == before and gateway.registry.chain.w3.eth.block_number == block
+    assert _audit_since(gateway, last_audit) == []
+
+
+def test_list_request__unverified_owner__403_account_unverified_and_nothing_changed(client, gateway, mint):
+    holder = api.register_holder(client)
+    number = mint(holder)
+    _unverify(gateway, holder.username)
+    coupon = gateway.registry.coupon(api_coupon_id(gateway, number))
+    before, block = _rows(gateway), gateway.registry.chain.w3.eth.block_number
+
+    response = api.owner_request(client, holder, number, "LIST")
+
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+    assert _rows(gateway) == before and gateway.registry.chain.w3.eth.block_number == block
+    assert gateway.registry.coupon(api_coupon_id(gateway, number)) == coupon
+
+
+def test_listing__owner_not_verified__403_account_unverified_and_the_coupon_stays(client, gateway, officials, mint):
+    """The owner asked for the listing, then its account is found unverified (one opened before
+    verification existed): the centre cannot list the coupon."""
+    holder = api.register_holder(client)
+    number = mint(holder)
+    ok(api.owner_request(client, holder, number, "LIST"))
+    _unverify(gateway, holder.username)
+    cid = api_coupon_id(gateway, number)
+    coupon, request = gateway.registry.coupon(cid), gateway.registry.request_of(cid)
+    block = gateway.registry.chain.w3.eth.block_number
+
+    response = client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=api.LISTING)
+
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+    assert gateway.registry.chain.w3.eth.block_number == block
+    assert (gateway.registry.coupon(cid), gateway.registry.request_of(cid)) == (coupon, request)
+
+
+def api_coupon_id(gateway, number: str) -> int:
+    from gateway.services.coupons import coupon_id
+    return coupon_id(gateway, number)
+
+
+# ---------------------------------------------------------------- DRC disables an account
+
+
+def test_disable__by_drc__no_log_in_and_its_tokens_end(client, gateway, officials):
+    holder = api.register_holder(client)
+    last_audit = _last_audit(gateway)
+
+    ok(client.post(f"{API}/auth/accounts/{holder.username}/disable", headers=officials["DRC"],
+                   json={"reason": "冒用他人身份开户"}))
+
+    error_of(client.get(f"{API}/auth/me", headers=holder.headers), 401, "TOKEN_INVALID")
+    response = client.post(f"{API}/auth/login", json={"username": holder.username, "password": DEMO_PASSWORD})
+    error_of(response, 403, "ACCOUNT_DISABLED")
+    user = _user(gateway, holder.username)
+    assert user.disabled_at is not None and user.disabled_reason == "冒用他人身份开户"
+    (entry,) = _audit_since(gateway, last_audit)
+    assert (entry.action, entry.username) == ("account.disable", OFFICIALS["DRC"])
+
+
+def test_enable__after_disable__logs_in_again(client, gateway, officials):
+    holder = api.register_holder(client)
+    ok(client.post(f"{API}/auth/accounts/{holder.username}/disable", headers=officials["DRC"], json={"reason": "核查"}))
+
+    ok(client.post(f"{API}/auth/accounts/{holder.username}/enable", headers=officials["DRC"]))
+
+    headers = login(client, holder.username)
+    assert ok(client.get(f"{API}/auth/me", headers=headers))["state"] == "VERIFIED"
+
+
+def test_disable__token_remembered_from_before__refused_at_once(client, gateway, officials):
+    """A token used a moment ago is answered from memory (users.authenticate): disabling forgets it."""
+    holder = api.register_holder(client)
+    ok(client.get(f"{API}/auth/me", headers=holder.headers))  # remembered now
+
+    ok(client.post(f"{API}/auth/accounts/{holder.username}/disable", headers=officials["DRC"], json={"reason": "停用"}))
+
+    error_of(client.get(f"{API}/auth/me", headers=holder.headers), 401, "TOKEN_INVALID")
+
+
+def test_disable__drc_itself__409_own_account_and_nothing_changed(client, officials, unchanged):
+    response = client.post(f"{API}/auth/accounts/{OFFICIALS['DRC']}/disable", headers=officials["DRC"],
+                           json={"reason": "自己"})
+
+    error_of(response, 409, "OWN_ACCOUNT")
+
+
+def test_enable__account_not_disabled__409_and_nothing_changed(client, officials, unchanged_holder):
+    holder, _ = unchanged_holder
+    response = client.post(f"{API}/auth/accounts/{holder.username}/enable", headers=officials["DRC"])
+
+    error_of(response, 409, "ACCOUNT_NOT_DISABLED")
+
+
+# ---------------------------------------------------------------- password change
+
+
+def test_password__right_old_password__changed_and_other_sessions_end(client, gateway):
+    holder = api.register_holder(client)
+    other = login(client, holder.username)
+
+    response = client.post(f"{API}/auth/password", headers=holder.headers,
+                           json={"old_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD})
+
+    assert response.status_code == 204, response.text
+    assert ok(client.get(f"{API}/auth/me", headers=holder.headers))["username"] == holder.username
+    error_of(client.get(f"{API}/auth/me", headers=other), 401, "TOKEN_INVALID")
+    login(client, holder.username, NEW_PASSWORD)
+    error_of(client.post(f"{API}/auth/login", json={"username": holder.username, "password": DEMO_PASSWORD}),
+             401, "LOGIN_FAILED")
+
+
+def test_password__wrong_old_password__401_and_nothing_changed(client, gateway):
+    holder = api.register_holder(client)
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+
+    response = client.post(f"{API}/auth/password", headers=holder.headers,
+                           json={"old_password": "not-the-password", "new_password": NEW_PASSWORD})
+
+    error_of(response, 401, "LOGIN_FAILED")
+    assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
+
+
+def test_password__weak_new_password__422_and_nothing_changed(client, gateway):
+    holder = api.register_holder(client)
+    before = _rows(gateway)
+
+    response = client.post(f"{API}/auth/password", headers=holder.headers,
+                           json={"old_password": DEMO_PASSWORD, "new_password": "password123"})
+
+    error_of(response, 422, "WEAK_PASSWORD")
+    assert _rows(gateway) == before
