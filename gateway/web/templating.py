@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 from ..deps import SESSION_COOKIE
 from ..security import csrf_token
 from ..units import china_time, tonnes_display
-from .i18n import LANGUAGE_COOKIE, language_of, translator
+from .i18n import LANGUAGE_COOKIE, console_words, language_of, translator
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -23,6 +23,7 @@ def _short(value: str | None, keep: int = 10) -> str:
     return value if not value or len(value) <= 2 * keep + 1 else f"{value[:keep]}…{value[-6:]}"
 
 
+templates.env.globals["console_words"] = console_words  # refusals in the page's language (console.js)
 templates.env.filters.update(cst=china_time, date=lambda ts: china_time(ts, "%Y-%m-%d"), tonnes=tonnes_display,
                              short=_short)
 

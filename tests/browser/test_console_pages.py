@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from chain import ApplicationStatus
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.web.i18n import MESSAGES
 from support.api import list_coupon, owner_request
 from support.http import ok
 
@@ -64,7 +65,7 @@ def test_console__supplement_without_missing_items__api_error_shown_and_nothing_
     form.locator("select[name=decision]").select_option("supplement")  # 一次性告知, but nothing listed
     form.locator("button").click()
 
-    expect(form.locator(".result")).to_contain_text("NO_MISSING_ITEMS: list every missing item at once")
+    expect(form.locator(".result")).to_contain_text(f"{MESSAGES['errors.NO_MISSING_ITEMS'][0]} (NO_MISSING_ITEMS)")
     expect(form.locator("button")).to_be_enabled()  # the form may be corrected and sent again
     shot(page, "error")
     assert site.gateway.registry.application(application) == on_chain
@@ -183,7 +184,7 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
 
         settle.locator("button").click()
         expect(settle.locator(".result")).to_contain_text(
-            re.compile(rf"COUPON_NOT_LISTED: {number} is frozen by NRB since \d{{4}}-\d{{2}}-\d{{2}}: 权属争议待查"))
+            re.compile(rf"\(COUPON_NOT_LISTED\) 已由区自然资源部门于\d{{4}}-\d{{2}}-\d{{2}}冻结：权属争议待查"))
         expect(settle.locator("button")).to_be_enabled()
         shot(page, "settle-refused")
         assert site.gateway.registry.coupon(_coupon_id(site, number)).state.name == "FROZEN"

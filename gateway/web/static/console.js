@@ -5,6 +5,32 @@
 // Every write sends the session's CSRF token, which the page carries: a page of another origin has none.
 const LAND_TYPES = { "耕地": "CULTIVATED", "林地": "FOREST", "草地": "GRASSLAND", "湿地": "WETLAND" };
 const CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+// A refusal is said in the page's language: the words of each error code and field label (i18n.console_words).
+const WORDS = JSON.parse((document.getElementById("console-words") || {}).textContent || "{}");
+
+function refusal(answer) {
+  // "<words> (<code>)"; an INVALID_INPUT adds the fields to check by their labels. The API's own
+  // message (English) stays readable as the result's tooltip.
+  const errors = WORDS.errors || {}, labels = WORDS.fields || {};
+  let text = `${errors[answer.code] || errors.refused || "Refused"} (${answer.code})`;
+  if (Array.isArray(answer.detail) && answer.detail.some((d) => d && d.field)) {
+    const label = (field) => {  // parcels.0.area_mu → the label of parcels.area_mu, else of parcels
+      const parts = field.split(".").filter((part) => !/^\d+$/.test(part));
+      for (let i = parts.length; i > 0; i -= 1) if (labels[parts.slice(0, i).join(".")]) return labels[parts.slice(0, i).join(".")];
+      return field;
+    };
+    const fields = [...new Set(answer.detail.filter((d) => d && d.field).map((d) => label(d.field)))];
+    text += ` ${errors.check_fields || "Check"}: ${fields.join(", ")}`;
+  }
+  const frozen = answer.detail && answer.detail.frozen;  // a step refused on a frozen coupon says who, since when, why
+  if (frozen && errors.frozen) {
+    const department = (WORDS.roles || {})[frozen.department] || frozen.department;
+    text += " " + errors.frozen.replace("{department}", department).replace("{since}", frozen.since).replace("{reason}", frozen.reason);
+  }
+  const error = new Error(text);
+  error.detail = answer.message;
+  return error;
+}
 
 function put(body, name, value) {
   const path = name.split(".");
@@ -28,7 +54,7 @@ async function upload(file) {
     method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRF-Token": CSRF },
   });
   const answer = await response.json();
-  if (!response.ok) throw new Error(`${answer.code}: ${answer.message}`);
+  if (!response.ok) throw refusal(answer);
   return answer.sha256;
 }
 
@@ -123,12 +149,12 @@ document.querySelectorAll("form.step").forEach((form) => {
         window.location.assign(url.toString());
         return;
       }
-      const fields = Array.isArray(answer.detail) ? " " + answer.detail.map((d) => `${d.field}: ${d.message}`).join("; ") : "";
-      result.className = "result alert error";
-      result.textContent = `${answer.code}: ${answer.message}${fields}`;
+      throw refusal(answer);
     } catch (error) {
       result.className = "result alert error";
-      result.textContent = String(error.message || error);
+      result.textContent = error instanceof TypeError ? (WORDS.errors || {}).network || String(error) : String(error.message || error);
+      result.dataset.code = (String(error.message).match(/\(([A-Z_]+)\)/) || [])[1] || "";
+      result.title = error.detail || "";
     }
     button.disabled = false;
   });

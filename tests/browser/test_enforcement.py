@@ -1,0 +1,67 @@
+"""The enforcement body (附件1 三(三)) in a real browser: its official logs in, finds the demo's
+eco-compensation certificate by its case number, sees the amount retired beside the amount the
+§15(1) calculator asks for, and opens the certificate; what the pages say is what the chain says."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from chain.verify import verify_offset
+from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL
+from support.http import API, ok
+
+CASE = "赫自然资〔2026〕用地12号"  # the demo's eco-compensation case (gateway/demo.py)
+
+
+def _log_in(page, username: str):
+    page.goto("/console")
+    expect(page).to_have_url(re.compile(r"/console/login$"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+
+
+def test_enforcement__official_finds_certificate_by_case__both_amounts_and_the_chain_agree(page, site, shot):
+    (eco,) = [o for o in site.story.offsets if o["beneficiary"] == "某交通建设有限公司"]
+    on_chain = verify_offset(site.gateway.node.reader, eco["tx_hash"], ledger_address=site.gateway.registry.ledger.address)
+    assert on_chain.verdict.value == "valid"
+    calculated = ok(site.api.post(f"{API}/public/calculator/eco-compensation", json={
+        "parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
+        "years": "10"}))["coupons_needed_t"]
+
+    _log_in(page, ENFORCEMENT_OFFICIAL)
+    expect(page).to_have_url(re.compile(r"/console/offsets$"))  # its console is the case search
+    page.fill("#case-search input[name=case_reference]", "用地12号")  # part of the number is enough
+    shot(page, "search")
+    page.click("#case-search button[type=submit]")
+
+    row = page.locator(f'#offsets tr[data-certificate="{eco["tx_hash"]}"]')
+    expect(row).to_have_count(1)
+    expect(row.locator("td.case")).to_have_text(CASE)
+    expect(row).to_have_attribute("data-purpose", "ECO_COMPENSATION")
+    retired = Decimal(row.locator("td.retired").get_attribute("data-t"))
+    needed = Decimal(row.locator("td.needed [data-t]").get_attribute("data-t"))
+    assert retired * 1000 == on_chain.certificate["amount_kg"]  # the amount retired is the chain's
+    assert needed == Decimal(calculated) == Decimal("300")  # 50 mu × 0.60 t/mu/yr × 10 yr
+    expect(row.locator("td.needed .covered")).to_be_visible()  # 300 t retired for 300 t calculated
+    expect(row.locator("td.needed")).to_contain_text("林地")
+    shot(page, "found")
+
+    row.locator("a.open-certificate").click()
+    expect(page).to_have_url(re.compile(rf"/verify/{eco['tx_hash']}$"))
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "valid")
+    expect(page.locator("#tx-hash")).to_have_text(eco["tx_hash"])
+    expect(page.locator("#certificate")).to_contain_text(on_chain.certificate["case_reference"])
+    assert on_chain.certificate["case_reference"] == CASE
+    shot(page, "certificate")
+
+
+def test_enforcement__case_matching_nothing__says_so(page, site):
+    _log_in(page, ENFORCEMENT_OFFICIAL)
+    page.fill("#case-search input[name=case_reference]", "no-such-case-2099")
+    page.click("#case-search button[type=submit]")
+    expect(page.locator("#no-offsets")).to_be_visible()
+    expect(page.locator("#offsets")).to_have_count(0)
