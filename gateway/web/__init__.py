@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.staticfiles import StaticFiles
 
-from . import console, enforcement, market, pages, transfers
+from . import accounts, console, enforcement, market, pages, transfers
 from .templating import HERE, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.router)
 router.include_router(console.router)
+router.include_router(accounts.router)
 router.include_router(market.router)
 router.include_router(transfers.router)
 router.include_router(enforcement.router)

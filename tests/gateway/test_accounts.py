@@ -402,7 +402,7 @@ def test_password__right_old_password__changed_and_other_sessions_end(client, ga
     response = client.post(f"{API}/auth/password", headers=holder.headers,
                            json={"old_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD})
 
-    assert response.status_code == 204, response.text
+    assert ok(response) == {"username": holder.username, "password_changed": True}
     assert ok(client.get(f"{API}/auth/me", headers=holder.headers))["username"] == holder.username
     error_of(client.get(f"{API}/auth/me", headers=other), 401, "TOKEN_INVALID")
     login(client, holder.username, NEW_PASSWORD)

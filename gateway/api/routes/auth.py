@@ -86,14 +86,14 @@ def my_account(user: CurrentUser, db: DbSession) -> dict:
     return users.my_account(db, user)
 
 
-@router.post("/password", status_code=204)
+@router.post("/password")
 def change_password(form: PasswordChange, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
-                    guard: LoginGuardDep, client: ClientAddress) -> Response:
+                    guard: LoginGuardDep, client: ClientAddress) -> dict:
     """The old password is asked again; every other session and API key of the account ends."""
     token, _ = credential(request)
     users.change_password(gateway, db, user, form, token, guard=guard, client=client)
     gateway.audit.record(user, "auth.password", {})
-    return Response(status_code=204)
+    return {"username": user.username, "password_changed": True}
 
 
 @router.get("/accounts", dependencies=[require_reader("CENTER", "DRC")])

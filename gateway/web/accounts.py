@@ -1,0 +1,51 @@
+"""Account pages (附件1 三(一)): a party opens its account (public, no log-in); "my account" with
+the masked ID, the centre's verification and the password change; the centre's queue of accounts
+awaiting its in-person check; DRC's list of accounts, to disable and enable. Every form posts to the
+API (static/console.js), which alone checks roles and audit-logs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from .. import identity, steps
+from ..deps import DbSession, OptionalUser
+from ..errors import NotFound
+from ..services import users
+from .templating import render
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+READERS = ("CENTER", "DRC")  # the centre verifies, DRC disables
+
+
+@router.get("/register")
+def register(request: Request, user: OptionalUser, done: str | None = None):
+    """The registration form: the party's type, name, ID number or USCC, legal representative,
+    address, contact person and phone (附件1 三(一))."""
+    return render(request, "console/register.html", user=user, done=done, account_types=identity.ACCOUNT_TYPES)
+
+
+@router.get("/account")
+def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | None = None):
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    return render(request, "console/account.html", user=user, done=done, account=users.my_account(db, user))
+
+
+@router.get("/accounts")
+def account_list(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, state: str | None = None):
+    """The centre: accounts awaiting its in-person check (every account with ?state=ALL). DRC: every
+    account, each with its disable or enable form."""
+    if user is None:
+        return RedirectResponse("/console/login", status_code=303)
+    if user.role not in READERS:
+        raise NotFound("PAGE_NOT_FOUND", "this page is for the centre and the DRC")
+    states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
+    shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)
+    rows = [
+        {**row, "forms": [{"step": s, "path": s.url(row["username"]), "key": row["username"]}
+                          for s in steps.offered(user.role, "account", row["state"])]}
+        for row in users.accounts(db, state=shown)
+    ]
+    return render(request, "console/accounts.html", user=user, done=done, accounts=rows, state=shown,
+                  states=states)
