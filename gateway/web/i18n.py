@@ -25,6 +25,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.console": ("部门工作台", "Department console"),
     "nav.logout": ("退出", "Log out"),
     "lang.switch": ("English", "中文"),
+    "footer.operator": ("登记、交易服务：赫山区碳汇交易综合服务中心 · 制发：赫山区人民政府",
+                        "Registration and trading services: Heshan District Carbon Sink Trading Service Centre · "
+                        "issued by the Heshan District People's Government"),
     "footer.statement": ("依照《赫山区自然生态系统碳券管理办法（试行）》制发。碳券不代表国家核证自愿减排量的同等权益（第十六条）。",
                          "Issued under the Heshan District Measures for Natural-Ecosystem Carbon Coupons (trial). "
                          "A coupon is not equivalent to a nationally certified emission reduction (Art. 16)."),
