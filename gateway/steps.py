@@ -9,7 +9,7 @@ queue titles and the authorization tests all read this table; a step's title is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
@@ -77,8 +77,10 @@ SUBMIT = Step(
         Field("co_applicant", required=False), Field("right_holder", required=False),
         Field("entrustment_document", "file", required=False),
     ), status_code=201)
+# 补正: only what the centre asked for is sent again; the other documents stay as submitted.
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
-                schemas.Resubmission, DOCUMENTS, "application", ("SUPPLEMENT_REQUIRED",))
+                schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application",
+                ("SUPPLEMENT_REQUIRED",))
 FORMAL_REVIEW = Step(
     "application.formal_review", "附件1 一(二)", ("CENTER",), "POST", APPLICATION + "/formal-review",
     schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement", "reject")),

@@ -38,6 +38,7 @@ WAITING = {
 }
 # What a clock needs beside the status change that started it: the attestation and the field surveys.
 CLOCK_EVENTS = ("ReportAttested", "FieldSurveyPaused", "FieldSurveyResumed")
+OTHERS_LIMIT = 10  # other documents an application cites, as schemas.ApplicationDocuments.others allows
 REQUIRED_DOCUMENTS = {
     "application_form": "登记申请表 (附件2)",
     "licence": "身份证明或营业执照、统一社会信用代码证书",
@@ -190,9 +191,10 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     """补正 (附件1 一(二)): the right-holder, or the agent that applied for it, sends the supplemented documents;
     either way the right-holder's key signs, as the contract admits only the applicant."""
     record = _record(db, application_id)
-    if documents.report is None:
-        raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
+    if not documents.model_dump(exclude_none=True, exclude_defaults=True):
+        raise Invalid("NOTHING_SUPPLEMENTED", "upload what the centre asked for", detail={"field": "documents"})
     _check_documents(db, documents, actor.user)
+    documents = supplemented(ApplicationDocuments(**record.documents), documents)
     signing = actor
     if record.agent_id is not None and actor.user.id == record.agent_id:
         signing = _as_right_holder(gw, actor, db.get(User, record.holder_id))
@@ -205,6 +207,16 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     record.documents = documents.model_dump()
     db.commit()
     return receipt
+
+
+def supplemented(submitted: ApplicationDocuments, supplements: ApplicationDocuments) -> ApplicationDocuments:
+    """The documents after a 补正: each one sent again replaces its earlier version, the others stay; further
+    materials are added to the earlier ones."""
+    given = supplements.model_dump(exclude_none=True, exclude={"others"})
+    others = list(dict.fromkeys([*submitted.others, *supplements.others]))
+    if len(others) > OTHERS_LIMIT:
+        raise Invalid("TOO_MANY_DOCUMENTS", f"at most {OTHERS_LIMIT} other documents", detail={"field": "documents.others"})
+    return ApplicationDocuments(**{**submitted.model_dump(), **given, "others": others})
 
 
 def formal_review(gw: Gateway, *, actor: Actor, application_id: int, review: FormalReview) -> Receipt:

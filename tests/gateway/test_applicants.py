@@ -330,3 +330,30 @@ def test_document__served_back__framed_by_this_site_only(client, collective):
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in client.get("/").headers["content-security-policy"]
+
+
+def test_resubmit__only_the_missing_document__the_others_stay_as_submitted(client, gateway, officials, collective):
+    licence = upload(client, collective.headers, name="营业执照.pdf")
+    form = application_form(upload(client, collective.headers, name="报告.pdf"))
+    form["documents"]["licence"] = licence
+    application = submit(client, collective, form).id
+    _supplement(client, officials, application, ["缺合作开发协议"])
+    agreement = upload(client, collective.headers, name="合作开发协议.pdf")
+
+    ok(client.post(f"{API}/applications/{application}/resubmit", headers=collective.headers,
+                   json={"documents": {"agreement": agreement}}))
+
+    documents = ok(client.get(f"{API}/applications/{application}", headers=collective.headers))["documents"]
+    assert (documents["report"], documents["licence"], documents["agreement"]) == (
+        form["documents"]["report"], licence, agreement)
+    assert gateway.registry.application(application).status.name == "SUBMITTED"
+
+
+def test_resubmit__nothing_supplemented__refused_and_nothing_changed(client, gateway, officials, collective):
+    application = _apply(client, collective).id
+    _supplement(client, officials, application)
+
+    with nothing_changes(gateway, application):
+        response = client.post(f"{API}/applications/{application}/resubmit", headers=collective.headers,
+                               json={"documents": {}})
+        error_of(response, 422, "NOTHING_SUPPLEMENTED")

@@ -1,0 +1,165 @@
+"""A village collective does its part in the browser (第八条, 附件1 一, 附件2): it logs in, applies with its
+parcels and the 一(一) materials, each file previewed before the form is sent; the centre asks for
+supplements naming every missing item at once (一次性告知); the collective reads them in "my applications",
+resubmits with a new upload, and every status the page shows is the one the chain holds."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import re
+import struct
+import time
+import zlib
+
+from playwright.sync_api import expect
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from gateway.demo import DEMO_PASSWORD
+from support import api
+from support.http import API, ok
+
+COLLECTIVE = "赫山区泉交河镇某村股份经济合作社"
+MISSING = ["登记申请表（附件2）未加盖公章", "缺少合作开发协议"]
+_serial = itertools.count(1)
+
+
+def _png(width: int = 240, height: int = 120) -> bytes:
+    """A small real image (green pixels): a scanned licence the page shows as an image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x20\xa0\x40" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF headed `title`, a new one each time: what a scanned form previews as."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 20)
+    page.drawString(72, 760, title)
+    page.drawString(72, 730, str(time.time_ns()))
+    page.save()
+    return out.getvalue()
+
+
+def _file(name: str, content: bytes, mime: str) -> dict:
+    return {"name": name, "mimeType": mime, "buffer": content}
+
+
+def _log_in(page, username: str):
+    page.goto("/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/console$"))
+
+
+def _on_chain(site, application: int) -> str:
+    """The status as the chain holds it, read twice: from the contract, and through the officials' API."""
+    status = site.gateway.registry.application(application).status.name
+    assert ok(site.api.get(f"{API}/applications/{application}", headers=site.officials["CENTER"]))["status"] == status
+    return status
+
+
+def _expect_preview(form, field: str, content: bytes, element: str):
+    """The chosen file is uploaded at once and shown from the documents route under its sha256."""
+    sha = hashlib.sha256(content).hexdigest()
+    shown = form.locator(f'.preview[data-for="{field}"] figure[data-sha256="{sha}"] {element}')
+    expect(shown).to_be_visible()
+    expect(shown).to_have_attribute("src", f"/api/v1/documents/{sha}")
+    return shown
+
+
+def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__page_agrees_with_chain(
+    page, site, shot
+):
+    collective = api.register_holder(site.api, organisation=COLLECTIVE, account_type="COLLECTIVE")
+    parcel = f"430903-108-{time.time_ns() % 10**8}-{next(_serial)}"
+
+    _log_in(page, collective.username)
+    page.click("#apply")
+    expect(page).to_have_url(re.compile(r"/console/apply$"))
+    form = page.locator('form.step[data-step="application.submit"]')
+    form.locator('input[name="project_name"]').fill("泉交河镇某村林地碳汇项目")
+    form.locator('input[name="methodology"]').fill("赫山区自然生态系统碳汇计量方法学（林地）")
+    form.locator('input[name="claimed_t"]').fill("800")
+    form.locator('input[name="monitoring_period.start"]').fill("2022-01-01")
+    form.locator('input[name="monitoring_period.end"]').fill("2023-12-31")
+    form.locator('textarea[name="parcels"]').fill(f"{parcel}，泉交河镇某村，林地，1200")
+    application_form, licence, report = _pdf("登记申请表"), _png(), _pdf("第三方机构监测核算报告")
+    form.locator('input[name="documents.application_form"]').set_input_files(
+        _file("登记申请表.pdf", application_form, "application/pdf"))
+    form.locator('input[name="documents.licence"]').set_input_files(_file("营业执照.png", licence, "image/png"))
+    form.locator('input[name="documents.report"]').set_input_files(_file("监测核算报告.pdf", report, "application/pdf"))
+
+    _expect_preview(form, "documents.application_form", application_form, "iframe")
+    image = _expect_preview(form, "documents.licence", licence, "img")
+    page.wait_for_function("image => image.complete && image.naturalWidth === 240", arg=image.element_handle())
+    _expect_preview(form, "documents.report", report, "iframe")
+    shot(page, "previewed")
+    form.locator("button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/console/applications\?done=0x[0-9a-f]{64}$"))
+    section = page.locator("section.application").first
+    application = int(section.get_attribute("data-application"))
+    expect(section.locator(".status")).to_have_attribute("data-status", _on_chain(site, application))
+    expect(section.locator(".status")).to_have_text("已申请")
+    shot(page, "submitted")
+
+    # The centre's formal review finds the file incomplete and names everything missing at once.
+    ok(site.api.post(f"{API}/applications/{application}/formal-review", headers=site.officials["CENTER"],
+                     json={"decision": "supplement", "missing_items": MISSING}))
+
+    page.reload()
+    section = page.locator(f"#application-{application}")
+    expect(section.locator(".status")).to_have_attribute("data-status", "SUPPLEMENT_REQUIRED")
+    expect(section.locator(".status")).to_have_text("待补正")
+    assert _on_chain(site, application) == "SUPPLEMENT_REQUIRED"
+    expect(section.locator(".missing-items li")).to_have_text(MISSING)
+    shot(page, "missing-items")
+
+    resubmit = section.locator('form.step[data-step="application.resubmit"]')
+    agreement, new_report = _pdf("合作开发协议"), _pdf("补正后的监测核算报告")
+    resubmit.locator('input[name="documents.report"]').set_input_files(
+        _file("补正后的监测核算报告.pdf", new_report, "application/pdf"))
+    resubmit.locator('input[name="documents.agreement"]').set_input_files(
+        _file("合作开发协议.pdf", agreement, "application/pdf"))
+    _expect_preview(resubmit, "documents.report", new_report, "iframe")
+    _expect_preview(resubmit, "documents.agreement", agreement, "iframe")
+    resubmit.locator("button[type=submit]").click()
+
+    expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+    section = page.locator(f"#application-{application}")
+    expect(section.locator(".status")).to_have_attribute("data-status", "SUBMITTED")
+    assert _on_chain(site, application) == "SUBMITTED"
+    expect(section.locator(".missing-items")).to_have_count(0)
+    expect(section.locator('form.step[data-step="application.resubmit"]')).to_have_count(0)
+    assert site.gateway.registry.application(application).report_hash == hashlib.sha256(new_report).digest()
+    documents = ok(site.api.get(f"{API}/applications/{application}", headers=collective.headers))["documents"]
+    assert documents["application_form"] == hashlib.sha256(application_form).hexdigest()  # kept, not sent again
+    assert documents["licence"] == hashlib.sha256(licence).hexdigest()
+    assert documents["agreement"] == hashlib.sha256(agreement).hexdigest()
+    shot(page, "resubmitted")
+
+    page.click(f"#application-{application} h2 a")
+    expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
+    expect(page.locator('#applicants dd[data-party="right_holder"]')).to_contain_text(COLLECTIVE)
+    expect(page.locator("#history tr[data-event=ApplicationResubmitted]")).to_have_count(1)
+
+
+def test_collective__my_applications_on_a_phone__usable(phone, site, shot):
+    collective = api.register_holder(site.api, organisation=COLLECTIVE, account_type="COLLECTIVE")
+    application = site.submit_application(collective).id
+    _log_in(phone, collective.username)
+
+    phone.goto("/console/applications")
+
+    expect(phone.locator(f"#application-{application} .status")).to_have_attribute("data-status", "SUBMITTED")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "my-applications")
