@@ -162,9 +162,10 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
     parties = parties_of(db, actor=actor.user, form=form)
     _check_documents(db, form.documents, actor.user)
-    if form.entrustment_document is not None and db.get(DocumentUpload, (form.entrustment_document, actor.user.id)) is None:
-        raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {form.entrustment_document} first",
-                      detail={"sha256": form.entrustment_document, "field": "entrustment_document"})
+    entrustment = form.entrustment_document
+    if entrustment is not None and db.get(DocumentUpload, (entrustment, actor.user.id)) is None:
+        raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {entrustment} first",
+                      detail={"sha256": entrustment, "field": "entrustment_document"})
     signing = _as_right_holder(gw, actor, parties.holder)
     submitted = gw.writes.send(signing, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
@@ -215,7 +216,8 @@ def supplemented(submitted: ApplicationDocuments, supplements: ApplicationDocume
     given = supplements.model_dump(exclude_none=True, exclude={"others"})
     others = list(dict.fromkeys([*submitted.others, *supplements.others]))
     if len(others) > OTHERS_LIMIT:
-        raise Invalid("TOO_MANY_DOCUMENTS", f"at most {OTHERS_LIMIT} other documents", detail={"field": "documents.others"})
+        raise Invalid("TOO_MANY_DOCUMENTS", f"at most {OTHERS_LIMIT} other documents",
+                      detail={"field": "documents.others"})
     return ApplicationDocuments(**{**submitted.model_dump(), **given, "others": others})
 
 

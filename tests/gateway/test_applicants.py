@@ -9,9 +9,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from gateway.db import ApplicationRecord, AuditEntry
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.services.coupons import coupon_id
 from support import api
 from support.api import application_form, owner_request, submit, upload, walk
@@ -357,3 +359,45 @@ def test_resubmit__nothing_supplemented__refused_and_nothing_changed(client, gat
         response = client.post(f"{API}/applications/{application}/resubmit", headers=collective.headers,
                                json={"documents": {}})
         error_of(response, 422, "NOTHING_SUPPLEMENTED")
+
+
+# -- the review pages show who applied and the methodology
+
+
+def _page(client, path: str, username: str) -> str:
+    with TestClient(client.app) as browser:
+        assert browser.post("/console/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 200
+        page = browser.get(path)
+        assert page.status_code == 200, page.text
+        return page.text
+
+
+@pytest.mark.parametrize("department", ["CENTER", "NRB", "FORESTRY", "EEB", "GOV"])
+def test_review_page__joint_application__shows_right_holder_agent_co_applicant_and_methodology(
+    client, agent, co_collective, new_holder, department
+):
+    right_holder = api.register_holder(client, organisation="赫山区某家庭林场", account_type="ENTERPRISE")
+    form = _as_agent(client, agent, right_holder, methodology="赫山区自然生态系统碳汇计量方法学（湿地）",
+                     co_applicant=co_collective.username)
+    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+
+    page = _page(client, f"/console/applications/{application}", OFFICIALS[department])
+
+    assert '<dd data-party="right_holder">赫山区某家庭林场' in page
+    assert f'<dd data-party="agent">{ENTERPRISE}' in page and form["entrustment_document"] in page
+    assert '<dd data-party="co_applicant">赫山区某村经济合作社' in page and "农村集体经济组织" in page
+    assert '<dd id="methodology">赫山区自然生态系统碳汇计量方法学（湿地）</dd>' in page
+
+
+def test_review_page__co_applicant__sees_the_application_but_no_resubmit_form(client, officials, new_holder,
+                                                                            co_collective):
+    right_holder = new_holder(None)
+    application = _apply(client, right_holder, co_applicant=co_collective.username).id
+    _supplement(client, officials, application)
+
+    shown = _page(client, f"/console/applications/{application}", co_collective.username)
+    mine = _page(client, "/console/applications", co_collective.username)
+
+    assert 'id="missing-items"' in shown and MISSING[0] in shown
+    assert 'data-step="application.resubmit"' not in shown and 'data-step="application.resubmit"' not in mine
+    assert 'data-step="application.resubmit"' in _page(client, "/console/applications", right_holder.username)
