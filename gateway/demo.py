@@ -1,9 +1,11 @@
 """`tanquan demo`: one coupon's whole story, told through the HTTP API.
 
 Application → review → validation → opinion → EEB review → filing → mint; listing and
-a partial sale; pledge and release; loss report (附件3), notice, the centre's reissue
-stages, filing and reissue; offsets for an event's
-carbon neutrality (§15-2) and an eco-compensation case (§15-1). It drives a
+a partial sale; pledge (附件8 form, the centre's acceptance, FINANCE's registration) and
+release; loss report (附件3), notice, the centre's reissue stages, filing and reissue; a
+transfer (附件8 form, the transferee's confirmation, the centre's acceptance); offsets for an
+event's carbon neutrality (§15-2) and an eco-compensation case (§15-1); and a pledge to the
+bank that stands. It drives a
 gateway it starts itself (throw-away data directory) or one at `--url`.
 """
 
@@ -31,6 +33,43 @@ OFFICIAL_NAMES = {
 # 附件1 三(三): the enforcement body an eco-compensation certificate goes to; it searches certificates by case.
 ENFORCEMENT_OFFICIAL = "enforcement_officer"
 ENFORCEMENT_NAME = "区生态环境保护综合行政执法大队"
+
+
+# The story's holder accounts, by the name their usernames start with (`<name>-<suffix>`), each with what it
+# is in the story: the one list `tanquan serve --demo` prints logins from (holder() in run() opens them).
+HOLDERS = {
+    "coop": "村集体经济组织 village collective: applicant, seller, pledgor",
+    "marathon": "购买方 buyer: event organiser (§15-2)",
+    "builder": "购买方 buyer: construction project, eco-compensation (§15-1)",
+    "bank": "质权人 bank: the pledgee",
+}
+
+
+@dataclass(frozen=True)
+class Login:
+    who: str  # the department, or what a holder is in the story
+    username: str
+    name: str
+
+
+def logins(gw: Gateway) -> list[Login]:
+    """Every demo login this registry has: each department's official, the enforcement body's, and the
+    story's holders (the latest of each name, once the story has been told); the password is DEMO_PASSWORD."""
+    found = [Login(role, username, OFFICIAL_NAMES[role]) for role, username in OFFICIALS.items()]
+    found.append(Login(ENFORCEMENT, ENFORCEMENT_OFFICIAL, ENFORCEMENT_NAME))
+    with gw.db.sessions() as db:
+        for name, what in HOLDERS.items():
+            user = db.scalar(select(User).where(User.username.like(f"{name}-%"), User.role == "HOLDER")
+                             .order_by(User.id.desc()).limit(1))
+            if user is not None:
+                found.append(Login(what, user.username, user.organisation or user.display_name))
+    return found
+
+
+def story_told(gw: Gateway) -> bool:
+    """Whether this registry has the demo story already (its holders exist): a second `serve --demo` on the
+    same data directory prints the logins, and does not tell the story again."""
+    return any(login.username.partition("-")[0] in HOLDERS for login in logins(gw))
 
 
 def seed_officials(gw: Gateway) -> dict[str, str]:
@@ -139,17 +178,47 @@ def run(client, progress=print) -> DemoResult:
     coupon = call("POST", f"{path}/mint", gov, "制发 mint")["coupon"]
 
     call("POST", f"/coupons/{coupon}/requests", coop, "申请挂牌 listing request", json={"action": "LIST"})
-    call("POST", f"/coupons/{coupon}/listing", center, "挂牌披露 listing", json={
-        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "9700", "location": "泉交河镇某村"})
-    purchase = call("POST", "/purchases", organiser, json={"amount_t": "2723", "reason": "赛事碳中和 event neutrality"})
+    centre_contacts = {"contact_person": "刘主任", "phone": "0737-4200000", "address": "益阳市赫山区碳汇交易综合服务中心"}
+    call("POST", f"/coupons/{coupon}/listing", center, "挂牌披露 listing (附件4, 附件5)", json={
+        "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "9700", "location": "泉交河镇某村",
+        "centre": centre_contacts, "holder_commitment": True,
+        "disclosure_form": upload(center, "信息披露表.pdf", f"%PDF disclosure form {suffix}".encode()),
+        "entrustment": {
+            "principal": {"name": "赫山区泉交河镇某村股份经济合作社", "address": "赫山区泉交河镇某村",
+                          "contact_person": "李会计", "phone": "0737-1234567"},
+            "agent": {"name": "赫山区碳汇交易综合服务中心", **centre_contacts}, "signed_on": "2026-06-01",
+            "agreement": upload(center, "委托服务协议.pdf", f"%PDF entrustment agreement {suffix}".encode())}})
+    purchase = call("POST", "/purchases", organiser, "购买申请 purchase application (附件6)", json={
+        "amount_t": "2723", "reason": "VOLUNTARY", "purpose": "赛事碳中和 event neutrality", "commitment": True,
+        "signed_form": upload(organiser, "购买申请书.pdf", f"%PDF purchase application {suffix}".encode())})
+    call("POST", f"/purchases/{purchase['purchase']}/acceptance", center, "交易受理 acceptance notice",
+         json={"decision": "accept", "coupon": coupon})
     agreement = upload(center, "交易协议.pdf", f"%PDF trade agreement {suffix}".encode())
     sale = call("POST", "/trades", center, "交易结算 partial sale 2,723 t", json={
         "coupon": coupon, "purchase_id": purchase["purchase"], "amount_t": "2723", "price_yuan_per_t": "30.00",
-        "service_fee_yuan": "816.90", "agreement": agreement})
+        "service_fee_yuan": "816.90", "agreement": agreement, "payment_method": "BANK_TRANSFER",
+        "payment_status": "PAID"})
     sold = sale["coupon"]
     remainder = next(c["number"] for c in call("GET", "/coupons", coop) if c["state"] == "LISTED")
     call("DELETE", f"/coupons/{remainder}/listing", center, "撤牌 withdraw listing")
 
+    def transfer_form(number: str, kind: str, transferee: str, **form) -> int:
+        """附件8 流转申请表 of the collective's coupon, with its signed form; the centre accepts it next."""
+        signed = upload(coop, "流转申请表.pdf", f"%PDF transfer form {kind} {number} {suffix}".encode())
+        return call("POST", f"/coupons/{number}/transfer-forms", coop, json={
+            "kind": kind, "transferee": transferee, "legal_representative": "王社长",
+            "address": "赫山区泉交河镇某村村委会", "location": "泉交河镇某村", "owner_opinion": "经村民代表大会决议，同意",
+            "signed_transfer_form": signed, **form})["form"]
+
+    def pledge_form(number: str, **terms) -> None:
+        """A pledge to the bank (附件8 质押权), accepted by the centre before FINANCE registers it (§2, §4)."""
+        form = transfer_form(number, "PLEDGE", bank_name, transfer_method="质押融资", term=f"至{terms['term_end']}",
+                             transferee_address="益阳市赫山区 湖南益阳农村商业银行",
+                             reason="以碳券质押向农商银行申请生态贷款", **terms)
+        call("POST", f"/transfer-forms/{form}/pledge-acceptance", center,
+             json={"decision": "accept", "opinion": "材料齐全，双方身份核验无误，同意受理质押"})
+
+    pledge_form(remainder, amount_t="5000", secured_yuan="100000.00", term_end="2027-12-31")
     call("POST", f"/coupons/{remainder}/requests", coop, "申请质押 pledge request",
          json={"action": "PLEDGE", "amount_t": "5000", "counterparty": bank_name})
     pledged = call("POST", f"/coupons/{remainder}/pledge", finance, "质押登记 pledge",
@@ -177,6 +246,12 @@ def run(client, progress=print) -> DemoResult:
     land_take = {"parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
                  "years": "10"}  # §15(1): the ecological land a construction project takes, and for how long
     needed = call("POST", "/public/calculator/eco-compensation", json=land_take)
+    transfer = transfer_form(reissued, "OWNERSHIP", builder_name, amount_t=needed["coupons_needed_t"],
+                             transfer_method="协议转让", term="长期", transferee_address="益阳市赫山区 某交通建设有限公司",
+                             reason="转让予建设单位，替代履行占用生态用地的生态补偿责任（第十五条第一项）")
+    call("POST", f"/transfer-forms/{transfer}/confirmation", builder)  # the transferee confirms in its own account
+    call("POST", f"/transfer-forms/{transfer}/acceptance", center,
+         json={"decision": "accept", "opinion": "双方身份核验无误，材料齐全，同意受理"})
     call("POST", f"/coupons/{reissued}/requests", coop, "申请转让 transfer consent",
          json={"action": "TRANSFER", "amount_t": needed["coupons_needed_t"], "counterparty": builder_name})
     moved = call("POST", f"/coupons/{reissued}/transfer", center, "流转登记 transfer")["coupon"]
@@ -184,6 +259,15 @@ def run(client, progress=print) -> DemoResult:
     eco_offset = call("POST", f"/coupons/{moved}/offset", eeb, "抵销凭证 eco-compensation", json={
         "purpose": "ECO_COMPENSATION", "beneficiary": "某交通建设有限公司", "case_reference": "赫自然资〔2026〕用地12号",
         "compensation": land_take})
+
+    # A pledge that stands: the bank's console shows it with its secured amount, term and days left.
+    free = next(c["number"] for c in call("GET", f"/public/coupons/{remainder}")["lineage"]["children"]
+                if c["number"] != pledged)
+    pledge_form(free, secured_yuan="80000.00", term_end="2028-06-30")
+    call("POST", f"/coupons/{free}/requests", coop, "申请质押 standing pledge request",
+         json={"action": "PLEDGE", "counterparty": bank_name})
+    call("POST", f"/coupons/{free}/pledge", finance, "质押登记 standing pledge (bank)",
+         json={"secured_yuan": "80000.00", "term_end": "2028-06-30"})
 
     for body in (event_offset, eco_offset):
         verified = call("GET", f"/public/offsets/{body['certificate']}")

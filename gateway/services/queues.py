@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import steps
 from ..runtime import Gateway
-from . import applications, reissues, time_limits
+from . import applications, reissues, time_limits, transfers
 
 # The department's step after each owner consent (the catalogue's `consent`); a loss report is the reissue's.
 AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent and step.consent != "LOSS"}
@@ -27,4 +27,5 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
                           "status": coupon.state, "field_survey_paused": False,
                           **time_limits.clock(gw.calendar, None, started=coupon.pending_since, today=today)})
     items += reissues.queue(gw, role=role, today=today)
+    items += transfers.queue(gw, db, role=role, today=today)  # 附件8 forms awaiting the centre's 受理意见
     return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
-from gateway.db import AuditEntry, InspectionRecord, LossReport, Purchase, User
+from gateway.db import AuditEntry, InspectionRecord, LossReport, Purchase, TransferForm, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
 from gateway import steps
@@ -73,6 +73,9 @@ class Target:
     purchase: int | None = None
     inspection: int | None = None  # an inspection record (§6) on the coupon
     account: str | None = None  # a holder account's username (附件1 三(一))
+    listing: dict | None = None  # 附件5 and 附件4 with their documents uploaded, for a coupon whose listing is asked
+    transfer_form: int | None = None  # a 附件8 form (its owner is then the transferee, who confirms it)
+    transferee: str | None = None  # the holder a coupon's 附件8 form names as receiving party
 
 
 class Stages:
@@ -109,7 +112,26 @@ class Stages:
         return target
 
     def buyer(self) -> Target:
-        return Target(self.counterparty, self.counterparty)
+        """The buyer, its signed purchase application (附件6) uploaded."""
+        return Target(self.counterparty, self.counterparty, report=self._upload(self.counterparty.headers))
+
+    # -- purchase applications, 附件6 and the centre's acceptance (附件1 三(二)1); their states are the gateway's
+
+    def purchase_submitted(self) -> Target:
+        target = Target(self.counterparty, self.counterparty)
+        target.purchase = api.apply_to_buy(self.client, self.counterparty, "10")
+        return target
+
+    def purchase_accepted(self) -> Target:
+        target = self.purchase_submitted()
+        self._post(f"/purchases/{target.purchase}/acceptance", self._as("CENTER"), {"decision": "accept"})
+        return target
+
+    def purchase_rejected(self) -> Target:
+        target = self.purchase_submitted()
+        self._post(f"/purchases/{target.purchase}/acceptance", self._as("CENTER"),
+                   {"decision": "reject", "note": "材料不全"})
+        return target
 
     def fresh_parcel(self) -> Target:
         return Target(self.owner, self.owner, parcel=f"AUTHZ-P-{next(_serial)}")
@@ -195,14 +217,13 @@ class Stages:
         coupon: two transactions instead of a whole application."""
         if self._source is None:
             self._source = self._mint(self.counterparty, claimed_t=SOURCE_T)
-        self._post(f"/coupons/{self._source}/requests", self.counterparty.headers,
-                   {"action": "TRANSFER", "amount_t": COUPON_T, "counterparty": self.owner.username})
-        number = self._post(f"/coupons/{self._source}/transfer", self._as("CENTER"))["coupon"]
+        number = api.transfer(self.client, self.officials, self.counterparty, self._source, self.owner, amount_t=COUPON_T)
         with Session(self.gateway.index.engine) as index:
             parent = index.scalar(select(CouponRow.id).where(CouponRow.number == self._source))
             self._source = index.scalar(
                 select(CouponRow.number).where(CouponRow.parent == parent, CouponRow.number != number))
-        return Target(self.owner, self.owner, coupon=number, coupon_id=coupon_id(self.gateway, number))
+        return Target(self.owner, self.owner, coupon=number, coupon_id=coupon_id(self.gateway, number),
+                      transferee=self.counterparty.username)
 
     def _requested(self, action: str, counterparty: str | None = None) -> Target:
         target = self.active()
@@ -211,13 +232,60 @@ class Stages:
         return target
 
     def list_requested(self) -> Target:
-        return self._requested("LIST")
+        target = self._requested("LIST")
+        target.listing = api.listing_form(self.client, self.officials, price_yuan_per_t="50.00", project_area_mu="100")
+        return target
 
     def transfer_requested(self) -> Target:
-        return self._requested("TRANSFER", self.counterparty.username)
+        """附件8 filed, confirmed by the transferee and accepted by the centre; the owner consented on-chain."""
+        target = self.transfer_form_accepted()
+        self._post(f"/coupons/{target.coupon}/requests", self.owner.headers,
+                   {"action": "TRANSFER", "counterparty": self.counterparty.username})
+        target.owner, target.holder, target.transfer_form = self.owner, self.owner, None  # the step acts on the coupon
+        return target
 
     def pledge_requested(self) -> Target:
-        return self._requested("PLEDGE", self.counterparty.username)
+        """A pledge form (附件8 质押权) the centre accepted; the owner consented on-chain."""
+        target = self.active()
+        api.accept_pledge(self.client, self.officials, self.owner, target.coupon, self.counterparty)
+        return target
+
+    # -- 附件8 forms: their states are the gateway's (services.transfers); the transferee acts on them
+
+    def transfer_form_filed(self) -> Target:
+        target = self.active()
+        target.transfer_form = ok(api.file_transfer_form(self.client, self.owner, target.coupon,
+                                                         self.counterparty.username))["form"]
+        target.owner = target.holder = self.counterparty
+        return target
+
+    def transfer_confirmed(self) -> Target:
+        target = self.transfer_form_filed()
+        self._post(f"/transfer-forms/{target.transfer_form}/confirmation", self.counterparty.headers)
+        return target
+
+    def transfer_form_accepted(self) -> Target:
+        target = self.transfer_confirmed()
+        ok(api.accept_form(self.client, self.officials, target.transfer_form))
+        return target
+
+    def transfer_form_refused(self) -> Target:
+        target = self.transfer_confirmed()
+        ok(api.accept_form(self.client, self.officials, target.transfer_form, decision="refuse"))
+        return target
+
+    def transfer_form_registered(self) -> Target:
+        target = self.transfer_form_accepted()
+        self._post(f"/coupons/{target.coupon}/requests", self.owner.headers,
+                   {"action": "TRANSFER", "counterparty": self.counterparty.username})
+        self._post(f"/coupons/{target.coupon}/transfer", self._as("CENTER"))
+        return target
+
+    def pledge_form_filed(self) -> Target:
+        target = self.active()
+        target.transfer_form = ok(api.file_transfer_form(self.client, self.owner, target.coupon,
+                                                         self.counterparty.username, kind="PLEDGE"))["form"]
+        return target
 
     def loss_requested(self) -> Target:
         target = self.active()
@@ -259,7 +327,7 @@ class Stages:
 
     def listed_with_purchase(self) -> Target:
         target = self.listed()
-        target.purchase = self._post("/purchases", self.counterparty.headers, purchase_form(target))["purchase"]
+        target.purchase = api.accepted_purchase(self.client, self.officials, self.counterparty, "10")
         target.report = self._upload(self.owner.headers)  # the signed trade agreement (附件7)
         return target
 
@@ -324,12 +392,13 @@ def application_form(target: Target) -> dict:
     }
 
 
-def listing_form(_target: Target) -> dict:
-    return {"price_yuan_per_t": "50.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
+def listing_form(target: Target) -> dict:
+    """The target's own form; a coupon that cannot be listed gets one whose documents were never uploaded."""
+    return target.listing or {**api.LISTING, "price_yuan_per_t": "50.00", "project_area_mu": "100"}
 
 
-def purchase_form(_target: Target) -> dict:
-    return {"amount_t": "10", "reason": "自愿减排"}
+def purchase_form(target: Target) -> dict:
+    return {"amount_t": "10", "reason": "VOLUNTARY", "commitment": True, "signed_form": target.report}
 
 
 def pledge_form(_target: Target) -> dict:
@@ -394,7 +463,8 @@ class Route:
         return self.step.roles
 
     def url(self, target: Target) -> str:
-        keys = {"application": target.application, "account": target.account}
+        keys = {"application": target.application, "account": target.account, "purchase": target.purchase,
+                "transfer": target.transfer_form}
         return self.step.url(keys.get(self.step.on, target.coupon))
 
 
@@ -426,6 +496,11 @@ ROUTES = [
     Route(steps.PLEDGE, "pledge_requested", pledge_form),
     Route(steps.RELEASE_PLEDGE, "pledged"),
     Route(steps.ENFORCE_PLEDGE, "pledged"),
+    # 附件8: the owner's form, the transferee's confirmation, the centre's 受理意见
+    Route(steps.TRANSFER_FORM, "active_with_report", lambda t: api.transfer_form(t.report, t.transferee)),
+    Route(steps.TRANSFER_CONFIRM, "transfer_form_filed"),
+    Route(steps.TRANSFER_ACCEPT, "transfer_confirmed", lambda t: {"decision": "accept", "opinion": "同意受理"}),
+    Route(steps.PLEDGE_ACCEPT, "pledge_form_filed", lambda t: {"decision": "accept", "opinion": "同意受理"}),
     Route(steps.FREEZE, "active", reason_form),
     Route(steps.UNFREEZE, "frozen"),
     Route(steps.VOID, "active_inspected", voiding_form),
@@ -445,6 +520,7 @@ ROUTES = [
            lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
     # market, 附件6-7
     Route(steps.PURCHASE, "buyer", purchase_form),
+    Route(steps.ACCEPT_PURCHASE, "purchase_submitted", lambda t: {"decision": "accept"}),
     Route(steps.SETTLE, "listed_with_purchase",
            lambda t: {"coupon": t.coupon, "purchase_id": t.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
                       "service_fee_yuan": "5.00", "agreement": t.report}),
@@ -546,7 +622,11 @@ def _target_state(gateway, target: Target) -> dict:
         "purchases": _count(gateway, Purchase),
         "inspections": _count(gateway, InspectionRecord),
         "loss_reports": _count(gateway, LossReport),
+        "transfer_forms": _count(gateway, TransferForm),
     }
+    if target.transfer_form is not None:
+        with gateway.db.sessions() as db:
+            state["transfer_form"] = db.get(TransferForm, target.transfer_form).status
     if target.application is not None:
         state["application"] = registry.application(target.application)
     if target.account is not None:
@@ -714,6 +794,9 @@ IN_STATE = {
     "coupon": {"ACTIVE": "active", "LISTED": "listed", "PLEDGED": "pledged", "FROZEN": "frozen",
                "LOST_REPORTED": "lost"},
     "account": {"UNVERIFIED": "unverified_account", "VERIFIED": "enabled_account", "DISABLED": "disabled_account"},
+    "purchase": {"SUBMITTED": "purchase_submitted", "ACCEPTED": "purchase_accepted", "REJECTED": "purchase_rejected"},
+    "transfer": {"SUBMITTED": "transfer_form_filed", "CONFIRMED": "transfer_confirmed", "ACCEPTED": "transfer_form_accepted",
+                 "REFUSED": "transfer_form_refused", "REGISTERED": "transfer_form_registered"},
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
 ALSO_ADMITTED = {
@@ -729,7 +812,11 @@ ALSO_ADMITTED = {
 STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
                   "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING", "COUPON_ALREADY_FROZEN",
                   # an account's states are the gateway's own (services.users)
-                  "ACCOUNT_NOT_UNVERIFIED", "ACCOUNT_DISABLED", "ACCOUNT_NOT_DISABLED"}
+                  "ACCOUNT_NOT_UNVERIFIED", "ACCOUNT_DISABLED", "ACCOUNT_NOT_DISABLED",
+                  "PURCHASE_ALREADY_DECIDED",  # a purchase application's states are the gateway's (services.market)
+                  # a 附件8 form's too (services.transfers); only a transfer's form is ever CONFIRMED
+                  "TRANSFER_UNCONFIRMED", "TRANSFER_ALREADY_CONFIRMED", "TRANSFER_FORM_CLOSED",
+                  "TRANSFER_FORM_WRONG_KIND"}
 ON_OBJECTS = [route for route in ROUTES if route.step.on != "home"]
 REFUSED_STATES = [
     pytest.param(route, state, id=f"{route.id}-{state}")
@@ -738,6 +825,12 @@ REFUSED_STATES = [
 
 
 def _state_of(gateway, target: Target) -> str:
+    if target.transfer_form is not None:
+        with gateway.db.sessions() as db:
+            return db.get(TransferForm, target.transfer_form).status
+    if target.purchase is not None and target.coupon_id is None:
+        with gateway.db.sessions() as db:
+            return db.get(Purchase, target.purchase).status
     if target.account is not None:
         with gateway.db.sessions() as db:
             return users.account_state(db.scalar(select(User).where(User.username == target.account)))
@@ -788,7 +881,7 @@ def test_catalogue_states__state_the_console_does_not_offer_the_step_in__the_con
     target = in_state(route.step.on, state)
     target.report = target.report or upload(target.owner.headers)
     if route.step is steps.SETTLE and target.purchase is None:
-        target.purchase = stages._post("/purchases", stages.counterparty.headers, purchase_form(target))["purchase"]
+        target.purchase = api.accepted_purchase(stages.client, stages.officials, stages.counterparty, "10")
     caller = route.allowed[0]
     headers = target.owner.headers if caller == HOLDER else headers_of(caller, target)  # the owner's own step
     before, last_audit = _target_state(gateway, target), _last_audit_id(gateway)
@@ -893,8 +986,10 @@ CHAIN_CASES = [
     pytest.param(step, key, id=f"{step.function}-{key}") for step in CHAIN_STEPS for key in step.wrong_keys
 ]
 # Off-chain writes, and the submission, which the contract admits from any key (see the own-application test).
-NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "auth.create_official", "supervision.inspection",
-                             "account.verify", "account.disable", "account.enable"}
+NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.accept_purchase", "auth.create_official",
+                             "supervision.inspection",
+                             "account.verify", "account.disable", "account.enable",
+                             "transfer.form", "transfer.confirm", "transfer.accept", "pledge.accept"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

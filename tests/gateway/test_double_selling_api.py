@@ -10,8 +10,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from support import api
 from support.api import (
-    LISTING, Application, application_form, list_coupon, lose, owner_request, report_lost, submit, walk,
+    LISTING, Application, accepted_purchase, application_form, list_coupon, lose, owner_request, report_lost, submit,
+    walk,
 )
 from support.fixtures import holder_fixture
 from support.http import API, error_of, ok
@@ -62,15 +64,14 @@ def trade(client, officials, upload, number: str, purchase: int, amount_t: str):
         "service_fee_yuan": "0", "agreement": upload(officials["CENTER"])})
 
 
-def purchase(client, buyer, amount_t: str) -> int:
-    response = client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": amount_t, "reason": "自愿减排"})
-    return ok(response)["purchase"]
+def purchase(client, officials, buyer, amount_t: str) -> int:
+    """An accepted purchase application (附件6, 交易受理通知书)."""
+    return accepted_purchase(client, officials, buyer, amount_t)
 
 
 def pledge(client, officials, holder, number: str, pledgee) -> None:
-    ok(owner_request(client, holder, number, "PLEDGE", counterparty=pledgee.username))
-    ok(client.post(f"{API}/coupons/{number}/pledge", headers=officials["FINANCE"],
-                   json={"secured_yuan": "10000.00", "term_end": "2027-12-31"}))
+    """The centre accepts the owner's pledge form (附件8 质押权), the owner consents, FINANCE registers."""
+    api.pledge(client, officials, holder, number, pledgee, secured_yuan="10000.00", term_end="2027-12-31")
 
 
 def report_loss(client, officials, holder, number: str, *, through: str = "record") -> None:
@@ -150,7 +151,7 @@ def test_list__coupon_already_listed__409_coupon_not_active(client, gateway, off
 def test_settle_trade__coupon_retired__409_coupon_not_listed(client, gateway, officials, upload, holder, buyer, coupon):
     ok(owner_request(client, holder, coupon, "OFFSET"))
     ok(offset(client, officials, coupon))
-    purchase_id = purchase(client, buyer, "1000")
+    purchase_id = purchase(client, officials, buyer, "1000")
     with nothing_changes(client, gateway, coupon):
         assert_conflict(trade(client, officials, upload, coupon, purchase_id, "1000"), "COUPON_NOT_LISTED")
     assert record(client, coupon)["coupon"]["state"] == "RETIRED"
@@ -159,7 +160,7 @@ def test_settle_trade__coupon_retired__409_coupon_not_listed(client, gateway, of
 def test_settle_trade__refused_trade__purchase_stays_open(client, officials, upload, mint, holder, buyer, coupon):
     ok(owner_request(client, holder, coupon, "OFFSET"))
     ok(offset(client, officials, coupon))
-    purchase_id = purchase(client, buyer, "1000")
+    purchase_id = purchase(client, officials, buyer, "1000")
     assert_conflict(trade(client, officials, upload, coupon, purchase_id, "1000"), "COUPON_NOT_LISTED")
     other = mint(holder)
     list_coupon(client, officials, holder, other)
@@ -171,7 +172,7 @@ def test_settle_trade__refused_trade__purchase_stays_open(client, officials, upl
 def test_settle_trade__amount_above_listed__409_amount_exceeds_coupon(
     client, gateway, officials, upload, buyer, listed_coupon
 ):
-    purchase_id = purchase(client, buyer, "1000.001")
+    purchase_id = purchase(client, officials, buyer, "1000.001")
     with nothing_changes(client, gateway, listed_coupon):
         response = trade(client, officials, upload, listed_coupon, purchase_id, "1000.001")
         assert_conflict(response, "AMOUNT_EXCEEDS_COUPON")
@@ -181,7 +182,7 @@ def test_settle_trade__amount_above_listed__409_amount_exceeds_coupon(
 def test_settle_trade__purchase_already_settled__409_purchase_settled(
     client, gateway, officials, upload, buyer, listed_coupon
 ):
-    purchase_id = purchase(client, buyer, "400")
+    purchase_id = purchase(client, officials, buyer, "400")
     sold = ok(trade(client, officials, upload, listed_coupon, purchase_id, "400"))["coupon"]
     remainder = record(client, listed_coupon)["lineage"]["children"][1]["number"]
     assert record(client, remainder)["coupon"]["state"] == "LISTED"

@@ -59,6 +59,8 @@ STEPS = [
     ("流转登记 transfer", "CENTER"),
     ("申请抵销 offset request", HOLDER),
     ("抵销凭证 eco-compensation", "EEB"),
+    ("申请质押 standing pledge request", HOLDER),
+    ("质押登记 standing pledge (bank)", "FINANCE"),
 ]
 
 
@@ -128,7 +130,7 @@ def test_demo_run__full_story__coupons_end_in_their_final_states(client, story, 
     assert remainder["coupon"]["state"] == "SPLIT"
     pledged_part, free_part = remainder["lineage"]["children"]
     assert pledged_part["number"] == coupons["pledged"]
-    assert (free_part["state"], free_part["amount_kg"]) == ("ACTIVE", 5_000_000)
+    assert (free_part["state"], free_part["amount_kg"]) == ("PLEDGED", 5_000_000)  # the bank's standing pledge
 
     voided = _record(client, coupons["pledged"])
     assert voided["coupon"]["state"] == "VOIDED"

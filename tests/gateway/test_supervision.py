@@ -14,7 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from support.api import LISTING, application_form, list_coupon, lose, owner_request, submit, upload
+from support import api
+from support.api import (
+    LISTING, accepted_purchase, application_form, list_coupon, lose, owner_request, submit, upload,
+)
 from support.fixtures import holder_fixture
 from support.http import API, error_of, ok
 
@@ -44,9 +47,8 @@ def _listed(client, officials, holder, pledgee, number):
 
 
 def _pledged(client, officials, holder, pledgee, number):
-    ok(owner_request(client, holder, number, "PLEDGE", counterparty=pledgee.username))
-    ok(client.post(f"{API}/coupons/{number}/pledge", headers=officials["FINANCE"],
-                   json={"secured_yuan": "10000.00", "term_end": "2027-12-31"}))
+    """The centre accepts the owner's pledge form (附件8 质押权), the owner consents, FINANCE registers."""
+    api.pledge(client, officials, holder, number, pledgee, secured_yuan="10000.00", term_end="2027-12-31")
 
 
 def _lost(client, officials, holder, pledgee, number):
@@ -103,7 +105,7 @@ def test_settle__listed_coupon_frozen__409_names_the_freeze_and_unfreezing_lets_
     number = mint(holder)
     list_coupon(client, officials, holder, number)
     buyer = new_holder("某会展公司")
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": "10", "reason": "自愿减排"}))
+    purchase = {"purchase": accepted_purchase(client, officials, buyer, "10")}
     trade = {"coupon": number, "purchase_id": purchase["purchase"], "amount_t": "10",
              "price_yuan_per_t": LISTING["price_yuan_per_t"], "service_fee_yuan": "1.00",
              "agreement": upload(client, officials["CENTER"])}

@@ -16,7 +16,13 @@ from .http import API, login, ok
 _serial = itertools.count(1)  # one per process: usernames, parcels and documents never repeat
 COOPERATIVE = "赫山区某村股份经济合作社"  # a holder's organisation unless a test names another
 PASS = {"decision": "pass"}
-LISTING = {"price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇"}
+CENTRE_CONTACTS = {"contact_person": "刘主任", "phone": "0737-4200000", "address": "益阳市赫山区碳汇交易综合服务中心"}
+_PARTY = {"name": "赫山区某村股份经济合作社", "address": "赫山区泉交河镇某村", "contact_person": "李会计", "phone": "0737-1234567"}
+_CENTRE = {"name": "赫山区碳汇交易综合服务中心", **CENTRE_CONTACTS}
+# 附件5 and 附件4 in full; its documents' hashes are placeholders: listing_form uploads real ones.
+LISTING = {"price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "100", "location": "泉交河镇",
+           "centre": CENTRE_CONTACTS, "holder_commitment": True, "disclosure_form": "d5" * 32,
+           "entrustment": {"principal": _PARTY, "agent": _CENTRE, "signed_on": "2026-06-01", "agreement": "a4" * 32}}
 
 
 @dataclass(frozen=True)
@@ -166,10 +172,45 @@ def owner_request(http, holder: Holder, number: str, action: str, **extra):
     return http.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra})
 
 
+def listing_form(http, officials: dict, holder: Holder | None = None, **changes) -> dict:
+    """附件5 and 附件4 in full, the signed disclosure form and entrustment agreement uploaded by the centre."""
+    principal = {**_PARTY, "name": holder.username} if holder else _PARTY
+    form = {**LISTING, "disclosure_form": upload(http, officials["CENTER"], name="信息披露表.pdf"),
+            "attachments": [upload(http, officials["CENTER"], name="其他附件.pdf")],
+            "entrustment": {**LISTING["entrustment"], "principal": principal,
+                            "agreement": upload(http, officials["CENTER"], name="委托服务协议.pdf")}}
+    return {**form, **changes}
+
+
 def list_coupon(http, officials: dict, holder: Holder, number: str, **listing) -> dict:
-    """The owner asks for the listing and CENTER lists with its disclosure (附件5); returns CENTER's answer."""
+    """The owner asks for the listing and CENTER lists with its disclosure (附件5) and entrustment (附件4);
+    returns CENTER's answer."""
     ok(owner_request(http, holder, number, "LIST"))
-    return ok(http.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json={**LISTING, **listing}))
+    form = listing_form(http, officials, holder, **listing)
+    return ok(http.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=form))
+
+
+def purchase_form(http, buyer: Holder, amount_t: str, *, reason: str = "VOLUNTARY", **changes) -> dict:
+    """附件6: the reason, amount, commitment and the signed form (uploaded by the buyer); 生态赔偿 with the
+    authority's document."""
+    form = {"amount_t": amount_t, "reason": reason, "commitment": True,
+            "signed_form": upload(http, buyer.headers, name="购买申请书.pdf")}
+    if reason == "ECO_COMPENSATION":
+        form["authority_document"] = upload(http, buyer.headers, name="主管部门同意文件.pdf")
+    return {**form, **changes}
+
+
+def apply_to_buy(http, buyer: Holder, amount_t: str, **changes) -> int:
+    """A purchase application (附件6) submitted; its id."""
+    return ok(http.post(f"{API}/purchases", headers=buyer.headers, json=purchase_form(http, buyer, amount_t, **changes)))[
+        "purchase"]
+
+
+def accepted_purchase(http, officials: dict, buyer: Holder, amount_t: str, **changes) -> int:
+    """A purchase application the centre accepted (交易受理通知书): ready to be settled; its id."""
+    purchase = apply_to_buy(http, buyer, amount_t, **changes)
+    ok(http.post(f"{API}/purchases/{purchase}/acceptance", headers=officials["CENTER"], json={"decision": "accept"}))
+    return purchase
 
 
 def loss_report_form(written_report: str, **changes) -> dict:
@@ -211,3 +252,56 @@ def lose(http, officials: dict, holder: Holder, number: str, *, through: str = "
     ok(report_lost(http, holder, number))
     for step in REISSUE_WALK[: REISSUE_WALK.index(through) + 1]:
         ok(reissue_step(http, officials, number, step, filing_number=filing_number))
+
+
+def transfer_form(signed_form: str, transferee: str, *, kind: str = "OWNERSHIP", **changes) -> dict:
+    """附件8 流转申请表: a transfer of ownership, or with kind PLEDGE a pledge (secured amount and term end)."""
+    form = {"kind": kind, "transferee": transferee, "legal_representative": "张主任", "address": "赫山区泉交河镇某村村委会",
+            "location": "泉交河镇某村", "transfer_method": "协议转让" if kind == "OWNERSHIP" else "质押融资",
+            "term": "长期" if kind == "OWNERSHIP" else "两年", "transferee_address": "益阳市赫山区金银山路1号",
+            "reason": "经村民代表大会决议，协议转让" if kind == "OWNERSHIP" else "以碳券质押向银行融资",
+            "owner_opinion": "同意", "signed_transfer_form": signed_form}
+    if kind == "PLEDGE":
+        form |= {"secured_yuan": "20000.00", "term_end": "2027-06-30"}
+    return {**form, **changes}
+
+
+def file_transfer_form(http, holder: Holder, number: str, transferee: str, **changes):
+    """The owner files 附件8 with its signed form uploaded; the raw response."""
+    form = transfer_form(upload(http, holder.headers, name="流转申请表.pdf"), transferee, **changes)
+    return http.post(f"{API}/coupons/{number}/transfer-forms", headers=holder.headers, json=form)
+
+
+def accept_form(http, officials: dict, form_id: int, *, kind: str = "OWNERSHIP", decision: str = "accept"):
+    """The centre's 受理意见 on a form; the raw response."""
+    route = "acceptance" if kind == "OWNERSHIP" else "pledge-acceptance"
+    return http.post(f"{API}/transfer-forms/{form_id}/{route}", headers=officials["CENTER"],
+                     json={"decision": decision, "opinion": "材料齐全，同意受理" if decision == "accept" else "材料不全"})
+
+
+def transfer(http, officials: dict, holder: Holder, number: str, transferee: Holder, *, amount_t: str | None = None) -> str:
+    """A transfer of ownership the whole way (附件8): form, the transferee's confirmation, the centre's acceptance,
+    the owner's consent, the centre's registration; returns the number of the coupon moved."""
+    amount = {"amount_t": amount_t} if amount_t is not None else {}
+    form = ok(file_transfer_form(http, holder, number, transferee.username, **amount))["form"]
+    ok(http.post(f"{API}/transfer-forms/{form}/confirmation", headers=transferee.headers))
+    ok(accept_form(http, officials, form))
+    ok(owner_request(http, holder, number, "TRANSFER", counterparty=transferee.username, **amount))
+    return ok(http.post(f"{API}/coupons/{number}/transfer", headers=officials["CENTER"]))["coupon"]
+
+
+def accept_pledge(http, officials: dict, holder: Holder, number: str, pledgee: Holder, **changes) -> int:
+    """A pledge form the centre accepted, and the owner's consent on-chain: FINANCE may register it next."""
+    form = ok(file_transfer_form(http, holder, number, pledgee.username, kind="PLEDGE", **changes))["form"]
+    ok(accept_form(http, officials, form, kind="PLEDGE"))
+    amount = {"amount_t": changes["amount_t"]} if "amount_t" in changes else {}
+    ok(owner_request(http, holder, number, "PLEDGE", counterparty=pledgee.username, **amount))
+    return form
+
+
+def pledge(http, officials: dict, holder: Holder, number: str, pledgee: Holder, **changes) -> str:
+    """A pledge the whole way (§2, §4, 附件8 质押权); returns the number of the coupon pledged."""
+    accept_pledge(http, officials, holder, number, pledgee, **changes)
+    terms = transfer_form("", "", kind="PLEDGE", **changes)
+    return ok(http.post(f"{API}/coupons/{number}/pledge", headers=officials["FINANCE"],
+                        json={"secured_yuan": terms["secured_yuan"], "term_end": terms["term_end"]}))["coupon"]

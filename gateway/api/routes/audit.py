@@ -5,7 +5,7 @@ from ...db import AuditEntry
 from ...exports import CsvResponse, beijing, csv_response, table
 from ...deps import DbSession, require_reader
 
-router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB")])
+router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB", "FINANCE")])
 
 
 def _entries(db, limit: int):

@@ -38,7 +38,7 @@ def list_coupon(number: str, listing: ListingCreate, gateway: GatewayDep, db: Db
 
 @step_route(router, steps.WITHDRAW_LISTING)
 def withdraw_listing(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
-    return _tx(service.withdraw_listing(gateway, actor=actor, number=number))
+    return _tx(market.withdraw_listing(gateway, actor=actor, number=number))
 
 
 # coupon.transfer and coupon.pledge rest on an accepted 附件8 form: routes/transfers.py registers them.

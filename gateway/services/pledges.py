@@ -1,0 +1,71 @@
+"""质押 (§2, §4, 附件8 碳券质押权): the centre accepts the owner's pledge form (its 受理意见), FINANCE
+registers the pledge the owner consented to on-chain, and the pledgee bank reads every coupon pledged
+to it, with the secured amount, the term's end and the days left, and releases it.
+
+The secured amount and term FINANCE registers are the accepted form's; what the pages show of a
+pledge is what the chain holds (the CouponPledged event), so a page and the chain agree."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from chain import CouponWritten
+
+from ..db import TransferForm, User
+from ..errors import Conflict
+from ..runtime import Actor, Gateway
+from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
+from ..steps import HOLDER
+from ..units import china_date, tonnes_text, to_fen, yuan
+from . import coupons, public, timeline, transfers, users
+
+
+def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: TransferAcceptance) -> TransferForm:
+    """附件8 names the centre's acceptance for 质押权 too: FINANCE registers only an accepted pledge form."""
+    return transfers.accept(gw, db, actor=actor, form_id=form_id, acceptance=acceptance, kind=TransferKind.PLEDGE,
+                            audited_as="pledge.accept")
+
+
+def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: PledgeCreate) -> CouponWritten:
+    """质押登记 (§2, §4) of an accepted pledge form, on the terms the centre accepted."""
+    form = transfers.registrable(gw, db, number=number, kind=TransferKind.PLEDGE)
+    if form is not None and (to_fen(pledge.secured_yuan), pledge.term_end) != (form.secured_fen, form.term_end):
+        raise Conflict("PLEDGE_FORM_MISMATCH", "register the secured amount and term end of the accepted pledge form",
+                       detail={"form": form.id, "secured_yuan": str(yuan(form.secured_fen)),
+                               "term_end": form.term_end.isoformat()})
+    pledged = coupons.register_pledge(gw, actor=actor, number=number, pledge=pledge)
+    transfers.registered(gw, db, form, pledged)
+    return pledged
+
+
+def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None) -> list[dict]:
+    """Coupons under pledge (frozen ones included, which a pledge outlives), to `pledgee` only when given:
+    the owner, amount, secured amount, term end and the days left until it, from the chain's record."""
+    rows = [c for c in gw.index.coupons(states=["PLEDGED", "FROZEN"])
+            if c.pledgee and (c.state == "PLEDGED" or c.frozen_from == "PLEDGED")
+            and (pledgee is None or c.pledgee == pledgee)]
+    pledged_steps = timeline.of_coupons(gw, [c.id for c in rows], ("CouponPledged",))
+    names = public.holder_names(db)
+    today = gw.clock.today()
+    found = []
+    for c in rows:
+        step = pledged_steps[c.id][-1] if pledged_steps.get(c.id) else None
+        term_end = china_date(int(step.details["term_end"])) if step else None
+        found.append({
+            "number": c.number, "state": c.state, "amount_t": tonnes_text(c.amount_kg),
+            "owner": names.get(c.owner) or c.owner, "pledgee": names.get(c.pledgee) or c.pledgee,
+            "secured_yuan": str(yuan(int(step.details["secured_fen"]))) if step else None,
+            "term_end": term_end.isoformat() if term_end else None,
+            "days_left": (term_end - today).days if term_end else None,
+            "pledged_tx": step.tx_hash if step else None,
+            "pledged_on": china_date(step.timestamp).isoformat() if step else None,
+        })
+    return sorted(found, key=lambda p: (p["term_end"] or "", p["number"]))
+
+
+def pledges_for(gw: Gateway, db: Session, user: User) -> list[dict]:
+    """A pledgee's own pledges (none before its account has an address); every pledge for the departments."""
+    if user.role != HOLDER:
+        return under_pledge(gw, db, pledgee=None)
+    address = users.holder_address(gw, user)
+    return under_pledge(gw, db, pledgee=address) if address else []

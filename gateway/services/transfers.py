@@ -1,0 +1,269 @@
+"""流转 (附件1 三(四), 附件8): the 流转申请表 of a transfer of ownership or of a pledge, as a record.
+
+The owner files the form with 附件8's fields; the receiving party (流入单位, a holder account) confirms
+a transfer of ownership in its own page; the centre gives its 受理意见, or refuses with the reason.
+Only an accepted form may be registered: the owner's consent on-chain (coupon.request) must name the
+form's receiving party and amount, and the department's registration (coupon.transfer; coupon.pledge
+for a pledge, services.pledges) marks the form registered. The chain holds the consent and the
+registration; the form's personal fields (addresses, representatives) stay here (DESIGN §2, §9)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chain import Action, CouponWritten
+
+from ..db import DocumentUpload, TransferForm, User, utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..runtime import Actor, Gateway
+from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
+from ..steps import HOLDER
+from ..units import tonnes_text, to_fen, to_kg, yuan
+from . import coupons, public, time_limits, users
+
+ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
+OPEN = ("SUBMITTED", "CONFIRMED", "ACCEPTED")  # a form not yet refused or registered
+# What the registration of each kind waits for, by the form's status (a pledge is not confirmed by the pledgee:
+# its contract with the owner is attached to the form).
+NOT_YET = {
+    TransferKind.OWNERSHIP.value: {
+        None: ("TRANSFER_FORM_MISSING", "file the 流转申请表 (附件8) first: POST /api/v1/coupons/{number}/transfer-forms"),
+        "SUBMITTED": ("TRANSFER_UNCONFIRMED", "the transferee has not confirmed the transfer form yet"),
+        "CONFIRMED": ("TRANSFER_NOT_ACCEPTED", "the centre has not accepted the transfer form yet"),
+    },
+    TransferKind.PLEDGE.value: {
+        None: ("PLEDGE_FORM_MISSING", "file the 流转申请表 (附件8, 质押权) first: POST /api/v1/coupons/{number}/transfer-forms"),
+        "SUBMITTED": ("PLEDGE_NOT_ACCEPTED", "the centre has not accepted the pledge form yet"),
+    },
+}
+
+
+def form_number(form: TransferForm) -> str:
+    """申请表编号."""
+    return f"LZ-{form.created_at.year}-{form.id:05d}"
+
+
+# ---------------------------------------------------------------- writes
+
+
+def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: TransferFormCreate) -> TransferForm:
+    """The owner's 流转申请表 of one ACTIVE coupon of its own, with the signed form uploaded; both parties
+    show their identity papers at the centre (附件1 三(四)), so both accounts are verified ones."""
+    users.require_verified(gw, actor.user)
+    row = coupons.coupon_row(gw, number)
+    if row.state != "ACTIVE":
+        raise Conflict("COUPON_NOT_ACTIVE", f"{number} is {row.state}: only an active coupon is transferred or pledged",
+                       detail={"state": row.state})
+    if row.owner != users.holder_address(gw, actor.user):
+        raise Forbidden("NOT_OWNER", f"{number} is not yours: its owner files the transfer form")
+    transferee = db.scalar(select(User).where(User.username == form.transferee))
+    if transferee is None or transferee.role != HOLDER:
+        raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {form.transferee!r}", detail={"field": "transferee"})
+    if transferee.id == actor.user.id:
+        raise Invalid("COUNTERPARTY_IS_OWNER", "the receiving party is another account than the owner",
+                      detail={"field": "transferee"})
+    amount = to_kg(form.amount_t) if form.amount_t is not None else row.amount_kg
+    if amount > row.amount_kg:
+        raise Conflict("AMOUNT_EXCEEDS_COUPON", f"{number} holds {tonnes_text(row.amount_kg)} t",
+                       detail={"field": "amount_t", "coupon_t": tonnes_text(row.amount_kg)})
+    if form.kind == TransferKind.PLEDGE:
+        for name in ("secured_yuan", "term_end"):
+            if getattr(form, name) is None:
+                raise Invalid("PLEDGE_TERMS_REQUIRED", "a pledge names its secured amount and its term end",
+                              detail={"field": name})
+        if form.term_end <= gw.clock.today():
+            raise Invalid("TERM_END_PAST", "a pledge's term ends after today", detail={"field": "term_end"})
+    for field, sha in [("signed_transfer_form", form.signed_transfer_form)] + [("documents", sha) for sha in form.documents]:
+        if db.get(DocumentUpload, (sha, actor.user.id)) is None:
+            raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"field": field})
+    if (open_form := _open_form(db, row.id)) is not None:
+        raise Conflict("TRANSFER_FORM_OPEN", f"{number} has an open transfer form {form_number(open_form)}",
+                       detail={"form": open_form.id})
+    record = public.provenance(gw, db, number)
+    parcels = record.get("parcels", [])
+    written = TransferForm(
+        kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
+        filing_number=record["filing_number"], applicant_id=actor.user.id,
+        legal_representative=form.legal_representative, address=form.address, location=form.location,
+        place_name=form.place_name or "、".join(sorted({p["location"] for p in parcels})),
+        parcel_number=form.parcel_number or "、".join(p["number"] for p in parcels)[:64],
+        area_mu=str(form.area_mu) if form.area_mu is not None else _area(parcels),
+        method=form.transfer_method, term=form.term, term_end=form.term_end,
+        secured_fen=to_fen(form.secured_yuan) if form.secured_yuan is not None else None,
+        transferee_id=transferee.id, transferee_address=form.transferee_address, reason=form.reason,
+        owner_opinion=form.owner_opinion, signed_form=form.signed_transfer_form, documents=form.documents,
+        remarks=form.remarks, status="SUBMITTED",
+    )
+    db.add(written)
+    db.commit()
+    # The audit log names the form, never its addresses or representatives (DESIGN §9).
+    gw.audit.record(actor.user, "transfer.form", {
+        "form": written.id, "coupon": number, "kind": written.kind, "amount_kg": amount,
+        "transferee": transferee.username, "signed_form": form.signed_transfer_form, "documents": form.documents})
+    return written
+
+
+def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
+    """The receiving party confirms the transfer of ownership named on the form, once."""
+    form = get(db, form_id)
+    if form.transferee_id != actor.user.id:
+        raise Forbidden("NOT_TRANSFEREE", "only the receiving party named on the form confirms it")
+    users.require_verified(gw, actor.user)
+    if form.kind != TransferKind.OWNERSHIP.value:
+        raise Conflict("NOT_A_TRANSFER", "a pledge form is accepted by the centre; the pledgee does not confirm it here")
+    if form.status != "SUBMITTED":
+        code = "TRANSFER_ALREADY_CONFIRMED" if form.confirmed_at is not None else "TRANSFER_FORM_CLOSED"
+        raise Conflict(code, f"the form {form_number(form)} is {form.status}", detail={"status": form.status})
+    form.status, form.confirmed_at = "CONFIRMED", utcnow()
+    db.commit()
+    gw.audit.record(actor.user, "transfer.confirm", {"form": form.id, "coupon": form.coupon_number})
+    return form
+
+
+def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: TransferAcceptance,
+           kind: TransferKind, audited_as: str) -> TransferForm:
+    """区碳汇交易综合服务中心受理意见: accepted, the registration may follow; refused, the form ends with
+    the opinion as its reason (the owner then withdraws its consent, if it gave one)."""
+    form = get(db, form_id)
+    if form.status not in ("SUBMITTED", "CONFIRMED"):
+        raise Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {form.status}",
+                       detail={"status": form.status})
+    if form.kind != kind.value:
+        raise Conflict("TRANSFER_FORM_WRONG_KIND", f"the form {form_number(form)} is a {form.kind} form",
+                       detail={"kind": form.kind})
+    if form.status == "SUBMITTED" and kind == TransferKind.OWNERSHIP:
+        code, message = NOT_YET[kind.value]["SUBMITTED"]
+        raise Conflict(code, message, detail={"status": form.status})
+    form.status = "ACCEPTED" if acceptance.decision == "accept" else "REFUSED"
+    form.opinion, form.opinion_by, form.opinion_at = acceptance.opinion, actor.user.id, utcnow()
+    db.commit()
+    gw.audit.record(actor.user, audited_as, {"form": form.id, "coupon": form.coupon_number,
+                                             "decision": acceptance.decision, "opinion": acceptance.opinion})
+    return form
+
+
+def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) -> TransferForm | None:
+    """The accepted form a registration of `kind` on `number` rests on, checked against the owner's consent
+    on-chain. None when the coupon is not active or its owner has not consented: the contract refuses that
+    registration with its own code."""
+    row = coupons.coupon_row(gw, number)
+    if row.state != "ACTIVE":
+        return None
+    consent = gw.registry.request_of(row.id)
+    if consent.action != ACTIONS[kind.value]:
+        return None
+    form = _open_form(db, row.id)
+    form = form if form is not None and form.kind == kind.value else None
+    status = form.status if form is not None else None
+    if status != "ACCEPTED":
+        code, message = NOT_YET[kind.value][status]
+        raise Conflict(code, message.format(number=number), detail={"form": form.id if form else None, "status": status})
+    transferee = users.holder_address(gw, db.get(User, form.transferee_id))
+    if (consent.counterparty, consent.amount_kg) != (transferee, form.amount_kg):
+        raise Conflict("TRANSFER_FORM_MISMATCH",
+                       "the owner's consent names another receiving party or amount than the accepted form",
+                       detail={"form": form.id, "form_t": tonnes_text(form.amount_kg),
+                               "consent_t": tonnes_text(consent.amount_kg)})
+    return form
+
+
+def registered(gw: Gateway, db: Session, form: TransferForm | None, written: CouponWritten) -> None:
+    """The form's registration: its transaction and the coupon it moved or pledged (a split's child)."""
+    if form is None:
+        return
+    form.status, form.registered_tx = "REGISTERED", written.tx_hash
+    form.registered_coupon = coupons.number_of(gw, written)
+    db.commit()
+
+
+def register_transfer(gw: Gateway, db: Session, *, actor: Actor, number: str) -> CouponWritten:
+    """流转登记 (附件1 三(四)) of an accepted form whose owner consented on-chain."""
+    form = registrable(gw, db, number=number, kind=TransferKind.OWNERSHIP)
+    moved = coupons.register_transfer(gw, actor=actor, number=number)
+    registered(gw, db, form, moved)
+    return moved
+
+
+# ---------------------------------------------------------------- reads
+
+
+def get(db: Session, form_id: int) -> TransferForm:
+    if (form := db.get(TransferForm, form_id)) is None:
+        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id}")
+    return form
+
+
+def _open_form(db: Session, coupon_id: int) -> TransferForm | None:
+    return db.scalar(select(TransferForm).where(TransferForm.coupon_id == coupon_id, TransferForm.status.in_(OPEN))
+                     .order_by(TransferForm.id.desc()))
+
+
+def public_form(gw: Gateway, db: Session, form: TransferForm) -> dict:
+    """附件8 as its parties and the departments read it."""
+    applicant, transferee = db.get(User, form.applicant_id), db.get(User, form.transferee_id)
+    opinion_by = db.get(User, form.opinion_by) if form.opinion_by else None
+    pending = coupons.pending_actions(gw).get(form.coupon_number)
+    return {
+        "id": form.id, "form_number": form_number(form), "kind": form.kind, "status": form.status,
+        "coupon": form.coupon_number, "amount_t": tonnes_text(form.amount_kg), "filing_number": form.filing_number,
+        "applicant": _name(applicant), "applicant_username": applicant.username,
+        "legal_representative": form.legal_representative, "address": form.address,
+        "location": form.location, "place_name": form.place_name, "parcel_number": form.parcel_number,
+        "area_mu": form.area_mu, "method": form.method, "term": form.term,
+        "term_end": form.term_end.isoformat() if form.term_end else None,
+        "secured_yuan": str(yuan(form.secured_fen)) if form.secured_fen is not None else None,
+        "transferee": _name(transferee), "transferee_username": transferee.username,
+        "transferee_address": form.transferee_address, "reason": form.reason, "owner_opinion": form.owner_opinion,
+        "signed_form": form.signed_form, "documents": form.documents, "remarks": form.remarks,
+        "submitted_on": form.created_at.date().isoformat(),
+        "confirmed_at": form.confirmed_at.isoformat() if form.confirmed_at else None,
+        "opinion": form.opinion, "opinion_by": opinion_by.display_name if opinion_by else None,
+        "opinion_at": form.opinion_at.isoformat() if form.opinion_at else None,
+        # The owner's consent on-chain, once it gave it and until the department registered it.
+        "consent_given": pending == ACTIONS[form.kind].name,
+        "registered_tx": form.registered_tx, "registered_coupon": form.registered_coupon,
+    }
+
+
+def _area(parcels: list[dict]) -> str | None:
+    """面积: the coupon's parcels' area, when the form leaves it out."""
+    return str(sum(Decimal(p["area_mu"]) for p in parcels)) if parcels else None
+
+
+def _name(user: User) -> str:
+    return user.organisation or user.display_name
+
+
+def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
+    """A holder's forms, as applicant or receiving party; every form for the departments. Newest first."""
+    query = select(TransferForm).order_by(TransferForm.id.desc())
+    if user.role == HOLDER:
+        query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
+    return [public_form(gw, db, form) for form in db.scalars(query)]
+
+
+def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
+    form = get(db, form_id)
+    if user.role == HOLDER and user.id not in (form.applicant_id, form.transferee_id):
+        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id} of yours")
+    return public_form(gw, db, form)
+
+
+def queue(gw: Gateway, db: Session, *, role: str, today) -> list[dict]:
+    """Forms awaiting the centre's 受理意见: confirmed transfers and filed pledges (the Measures set no limit)."""
+    if role not in ("CENTER", "DRC"):
+        return []
+    waiting = db.scalars(select(TransferForm).where(
+        ((TransferForm.kind == TransferKind.OWNERSHIP.value) & (TransferForm.status == "CONFIRMED"))
+        | ((TransferForm.kind == TransferKind.PLEDGE.value) & (TransferForm.status == "SUBMITTED"))
+    ).order_by(TransferForm.id))
+    return [
+        {"kind": "transfer", "coupon": form.coupon_number, "form": form.id, "href": f"/console/transfers#form-{form.id}",
+         "step": "pledge.accept" if form.kind == TransferKind.PLEDGE.value else "transfer.accept",
+         "department": "CENTER", "status": "ACTIVE", "field_survey_paused": False,
+         **time_limits.clock(gw.calendar, None, started=int(form.created_at.timestamp()), today=today)}
+        for form in waiting
+    ]

@@ -1,0 +1,63 @@
+"""A transfer of ownership in a real browser (附件1 三(四), 附件8): the transferee confirms the owner's
+form in its own page, the centre gives its 受理意见 in its page, and after the owner's consent the
+centre's registration moves the coupon; the pages and the chain agree."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.services.coupons import coupon_id
+from support.api import file_transfer_form, owner_request
+from support.http import ok
+
+API = "/api/v1"
+
+
+def _log_in(page, username: str):
+    page.context.clear_cookies()
+    page.goto("/console")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/console$"))
+
+
+def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__registered_and_chain_agrees(
+    page, site, shot
+):
+    owner = site.new_holder()
+    transferee = site.new_holder()
+    number = site.mint(owner)
+    form = ok(file_transfer_form(site.api, owner, number, transferee.username, amount_t="150"))["form"]
+    owner_before = site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner
+
+    _log_in(page, transferee.username)
+    page.click("#my-transfers")
+    section = page.locator(f"#form-{form}")
+    expect(section).to_have_attribute("data-status", "SUBMITTED")
+    expect(section).to_contain_text("协议转让")
+    expect(section).to_contain_text("150")
+    shot(page, "to-confirm")
+    section.locator('form.step[data-step="transfer.confirm"] button').click()
+    expect(page.locator("#done")).to_be_visible()
+    expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "CONFIRMED")
+    assert site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner == owner_before  # a record only
+
+    _log_in(page, OFFICIALS["CENTER"])
+    page.locator(f'#queue tr:has(a[href="/console/transfers#form-{form}"]) a').click()
+    accept = page.locator(f'#form-{form} form.step[data-step="transfer.accept"]')
+    accept.locator("select[name=decision]").select_option("accept")
+    accept.locator("textarea[name=opinion]").fill("双方身份核验无误，同意受理")
+    accept.locator("button").click()
+    expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "ACCEPTED")
+    shot(page, "accepted")
+
+    ok(owner_request(site.api, owner, number, "TRANSFER", counterparty=transferee.username, amount_t="150"))
+    moved = ok(site.api.post(f"{API}/coupons/{number}/transfer", headers=site.officials["CENTER"]))["coupon"]
+    page.reload()
+    expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "REGISTERED")
+    expect(page.locator(f"#form-{form}")).to_contain_text(moved)
+    assert site.gateway.registry.coupon(coupon_id(site.gateway, moved)).owner == transferee.address
