@@ -6,16 +6,18 @@ No personal data: addresses and organisation names of holders only."""
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chain import ChainError
 from chain.backends import connect, open_committed
 from chain.errors import ChainDamaged
+from chain.index import StepRow
 from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
 from chain.verify import STATEMENT_16 as STATEMENT_16  # §16, printed on certificates: not CCER-equivalent
 from chain.verify import Verification, verify_offset
@@ -23,9 +25,10 @@ from chain.verify import Verification, verify_offset
 from ..db import ApplicationRecord, ListingRecord, User
 from ..errors import DomainError, NotFound
 from ..exports import beijing, table
+from ..public_cache import IMMUTABLE, REVALIDATE, Answer
 from ..runtime import Gateway
 from ..units import china_time, period_last_day, tonnes, tonnes_text, yuan
-from . import reissues
+from . import market, reissues
 
 ISSUING_UNIT = "赫山区人民政府"
 
@@ -112,7 +115,97 @@ def verification(gw: Gateway, tx_hash: str) -> dict:
     """From the chain's committed blocks, never waiting for the block producer: the
     transaction's block is found through the chain's own hash → block table, so a lookup
     costs the same at any chain length (scripts/bench_public.py)."""
-    return _shaped(verify_offset(gw.node.reader, tx_hash, ledger_address=gw.registry.ledger.address))
+    return verification_answer(gw, tx_hash).data()
+
+
+def settled_verification(gw: Gateway, tx_hash: str) -> Answer | None:
+    """The verdict already kept for good, if it is: a lookup, safe on the event loop."""
+    return gw.public_answers.verdicts.get(tx_hash.lower())
+
+
+def verification_answer(gw: Gateway, tx_hash: str) -> Answer:
+    """The verification as sent. A verdict that no later block can change (chain.verify.SETTLED) of a
+    transaction in a final block is kept and served from memory, to be cached by clients for good;
+    any other (an unknown transaction, which may be mined later; a coupon transaction that is not an
+    offset, whose live coupon may yet be voided) is verified again on every request."""
+    key = tx_hash.lower()
+    kept = gw.public_answers.verdicts
+
+    def verify() -> Answer:
+        result = verify_offset(gw.node.reader, key, ledger_address=gw.registry.ledger.address)
+        final = result.settled and _final(gw, result.block)
+        answer = Answer.of(_shaped(result), IMMUTABLE if final else REVALIDATE)
+        if final:
+            kept.put(key, answer)
+        return answer
+
+    return kept.get(key) or kept.once(key, verify, usable=lambda _: True)
+
+
+def _final(gw: Gateway, block: int | None) -> bool:
+    """Whether `block` can no longer be replaced: on the embedded chain every committed block
+    (one producer, no forks); on a JSON-RPC node once `final_after_blocks` blocks follow it."""
+    if block is None:
+        return False
+    depth = gw.settings.final_after_blocks
+    return gw.node.embedded is not None or depth <= 0 or gw.node.reader.head() - block >= depth
+
+
+# A coupon's record also shows the gateway's own records (a holder's organisation, the application's
+# form), which change without a step: a kept record is made again after this long at most.
+RECORD_MAX_AGE_S = 10.0
+
+
+def current_provenance(gw: Gateway, number: str) -> Answer | None:
+    """The coupon's kept record if the index has moved on no block since it was last found current:
+    a lookup, safe on the event loop. None: ask provenance_answer (it may read the database)."""
+    answer = gw.public_answers.coupons.get(number)
+    if (answer is not None and answer.checked_at == gw.follower.indexed_block
+            and time.monotonic() - answer.made_at < RECORD_MAX_AGE_S):
+        return answer
+    return None
+
+
+def provenance_answer(gw: Gateway, number: str) -> Answer:
+    """The coupon's public record as sent, with an ETag that changes when the record does: it is
+    made again once the index holds a step of the coupon, an ancestor or a child newer than the
+    index's last step when it was made (and at least every RECORD_MAX_AGE_S)."""
+    kept = gw.public_answers.coupons
+
+    def current(answer: Answer, cursor: int) -> bool:
+        if time.monotonic() - answer.made_at >= RECORD_MAX_AGE_S:
+            return False
+        if answer.checked_at != cursor:
+            if _last_step(gw, answer.watched) > answer.version:
+                return False
+            answer.checked_at = cursor
+        return True
+
+    def make() -> Answer:
+        cursor = gw.follower.indexed_block  # both read before the record: it holds at least their steps
+        version = _last_step(gw, None)
+        with gw.db.sessions() as db:
+            record = provenance(gw, db, number)
+        numbers = [record["coupon"]["number"], *(c["number"] for part in ("ancestors", "children")
+                                                 for c in record["lineage"][part])]
+        watched = tuple(i for n in numbers if (i := gw.index.numbers.id_of(n)) is not None)
+        answer = Answer.of(record, REVALIDATE, version=version, watched=watched, checked_at=cursor,
+                           made_at=time.monotonic())
+        kept.put(number, answer)
+        return answer
+
+    # One caller at a time checks or makes the record: the readers that come in after a new block wait
+    # for that one's check, then find the record current at the new cursor.
+    return kept.once(number, make, usable=lambda a: current(a, gw.follower.indexed_block))
+
+
+def _last_step(gw: Gateway, coupons: tuple[int, ...] | None) -> int:
+    """The index's newest step id, of these coupons or of any (ids grow as the one index writer adds steps)."""
+    query = select(func.max(StepRow.id))
+    if coupons is not None:
+        query = query.where(StepRow.coupon_id.in_(coupons))
+    with Session(gw.index.engine) as session:
+        return session.scalar(query) or 0
 
 
 def verification_without_gateway(data_dir: Path, tx_hash: str, *, rpc: str | None = None,
@@ -155,23 +248,34 @@ def listings(gw: Gateway, db: Session) -> list[dict]:
     forms = {row.coupon_id: row for row in db.scalars(
         select(ListingRecord).where(ListingRecord.coupon_id.in_({i for entry in listed for i in entry.origins}))
     )}
-    board = []
+    board, now = [], market.chain_now(gw)
     for entry in listed:
         # The remainder of a partly sold listing shows its origin's disclosure form.
         listing = next((forms[i] for i in entry.origins if i in forms), None)
         if listing is None:
             continue
         coupon, application = entry.coupon, entry.application
+        # 附件5 in full, 附件4's parties without a person's particulars; expired once the chain passed its end.
+        form = market.listing_view(gw, listing, public=True, holder_is_organisation=coupon.owner in names, now=now)
         board.append({
-            "number": coupon.number, "amount_t": tonnes_text(coupon.amount_kg), "holder": names.get(coupon.owner),
+            **form, "number": coupon.number, "amount_t": tonnes_text(coupon.amount_kg), "holder": names.get(coupon.owner),
             "issuing_unit": ISSUING_UNIT, "issued_at": entry.issued_at,
             "monitoring_period": [application.period_start, period_last_day(application.period_end)],
             "monitoring_amount_t": tonnes_text(entry.issuance.amount_kg),
             "filing_number": application.filing_number or "",
-            "price_yuan_per_t": str(yuan(listing.price_fen_per_tonne)),
-            "notice_end": listing.notice_end, "disclosure": listing.disclosure, "listed_tx": listing.tx_hash,
+            "disclosure": {key: listing.disclosure.get(key) for key in PUBLIC_DISCLOSURE if key in listing.disclosure},
         })
     return board
+
+
+def listing_entry(gw: Gateway, db: Session, number: str) -> dict | None:
+    """A listed coupon's entry of the disclosure board (附件5, 附件4), None when it is not listed."""
+    return next((item for item in listings(gw, db) if item["number"] == number), None)
+
+
+# 附件5's own fields; the entrustment (附件4) is shown as listing_view shapes it.
+PUBLIC_DISCLOSURE = ("price_yuan_per_t", "notice_start", "notice_days", "project_area_mu", "location", "remarks",
+                     "centre", "holder_commitment", "disclosure_form", "coupon_original", "attachments")
 
 
 def stats(gw: Gateway) -> dict:

@@ -54,7 +54,8 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
 def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     record = public.provenance(gateway, db, number)
     return render(request, "coupon.html", user=user, record=record,
-                  tree=lineage_tree(public.family(gateway, record["issuance"]["id"])))
+                  tree=lineage_tree(public.family(gateway, record["issuance"]["id"])),
+                  listing=public.listing_entry(gateway, db, record["coupon"]["number"]))
 
 
 def lineage_tree(family: list[dict]) -> list[dict]:

@@ -124,8 +124,7 @@ def trade_race(served, seller, buyers) -> Race:
     http, center = served.http, served.officials["CENTER"]
     number = api.mint(http, served.officials, seller, claimed_t="100")
     api.list_coupon(http, served.officials, seller, number)
-    purchases = [ok(http.post(f"{API}/purchases", headers=b.headers,
-                              json={"amount_t": "100", "reason": "赛事碳中和"}))["purchase"] for b in buyers]
+    purchases = [api.accepted_purchase(http, served.officials, b, "100") for b in buyers]
     agreement = api.upload(http, center)
 
     def sell(purchase: int) -> Callable[[], httpx.Response]:
@@ -222,7 +221,7 @@ def purchase_race(served, seller, buyers) -> Race:
 
     with ThreadPoolExecutor(4) as pool:
         listings = list(pool.map(listed, range(4)))
-    purchase = ok(http.post(f"{API}/purchases", headers=buyers[0].headers, json={"amount_t": "2", "reason": "会议碳中和"}))
+    purchase = {"purchase": api.accepted_purchase(http, officials, buyers[0], "2")}
     agreement = api.upload(http, officials["CENTER"])
 
     def sell(number: str) -> Callable[[], httpx.Response]:

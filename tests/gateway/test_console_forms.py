@@ -10,6 +10,7 @@ from gateway.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.security import csrf_token
 from gateway.steps import CATALOGUE
+from support.api import listing_form
 from support.http import ok
 
 
@@ -81,7 +82,7 @@ def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client
     holder = new_holder()
     number = mint(holder)
     ok(client.post(f"/api/v1/coupons/{number}/requests", headers=holder.headers, json={"action": "LIST"}))
-    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json={
-        "price_yuan_per_t": "60", "notice_days": 5, "project_area_mu": "100", "location": "泉交河镇"}))
+    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json=listing_form(
+        client, officials, holder, price_yuan_per_t="60", notice_days=5)))
 
     assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {"market.trade", "coupon.withdraw_listing"}

@@ -25,8 +25,7 @@ def test_bought_part__traded_two_weeks_after_the_mint__shows_the_issuance_date(t
         number = api.walk(client, officials, api.submit(client, seller, api.application_form(report)))
         api.list_coupon(client, officials, seller, number)
         cal.at(D(2026, 9, 15))
-        purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers,
-                                  json={"amount_t": "100", "reason": "自愿减排"}))
+        purchase = {"purchase": api.accepted_purchase(client, officials, buyer, "100")}
         part = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={
             "coupon": number, "purchase_id": purchase["purchase"], "amount_t": "100",
             "price_yuan_per_t": api.LISTING["price_yuan_per_t"], "service_fee_yuan": "0",

@@ -166,7 +166,8 @@ LISTING = {"price_yuan_per_t": "48.00", "notice_days": 10, "project_area_mu": "2
 
 @pytest.mark.parametrize(("path", "body", "field"), [
     pytest.param("/applications", application_form(REPORT, claimed_t="1.0001"), "claimed_t", id="submit"),
-    pytest.param("/purchases", {"amount_t": "1.0001", "reason": "自愿减排"}, "amount_t", id="purchase"),
+    pytest.param("/purchases", {"amount_t": "1.0001", "reason": "VOLUNTARY", "commitment": True,
+                                "signed_form": REPORT}, "amount_t", id="purchase"),
 ])
 def test_holder_write__amount_with_four_decimals__422_names_the_field(path, body, field, client, applicant, untouched):
     response = client.post(API + path, headers=applicant.headers, json=body)
@@ -281,8 +282,8 @@ def test_freeze__empty_reason__422_names_reason(client, officials, active_coupon
 def test_purchase__liable_for_damage_without_authority_document__422_authority_document_required(
     client, buyer, untouched
 ):
-    response = client.post(f"{API}/purchases", headers=buyer.headers,
-                           json={"amount_t": "12.5", "reason": "生态环境损害赔偿", "liable_for_damage": True})
+    response = client.post(f"{API}/purchases", headers=buyer.headers, json={
+        "amount_t": "12.5", "reason": "ECO_COMPENSATION", "commitment": True, "signed_form": REPORT})
 
     assert fields_of(error_of(response, 422, "AUTHORITY_DOCUMENT_REQUIRED")) == {"authority_document"}
 
@@ -313,7 +314,7 @@ def test_upload__no_file__422_names_file(client, applicant, untouched):
 @pytest.mark.parametrize(("method", "path", "role", "body"), [
     pytest.param("GET", "/public/coupons/HSTQ-2026-9999-9999", None, None, id="public provenance"),
     pytest.param("POST", "/coupons/HSTQ-2026-9999-9999/freeze", "NRB", {"reason": "督查"}, id="freeze"),
-    pytest.param("POST", "/coupons/HSTQ-2026-9999-9999/listing", "CENTER", LISTING, id="listing"),
+    pytest.param("POST", "/coupons/HSTQ-2026-9999-9999/listing", "CENTER", {**api.LISTING, **LISTING}, id="listing"),
     pytest.param("POST", "/coupons/no-such-number/offset", "EEB",
                  {"purpose": "GREEN_POINTS", "beneficiary": "某市民", "case_reference": "GP-1"}, id="offset"),
 ])
@@ -473,7 +474,7 @@ def test_list__twice__409_and_the_first_disclosure_stands(client, officials, lis
     last_audit = ledger.last_audit_id()
 
     response = client.post(f"{API}/coupons/{listed_coupon}/listing", headers=officials["CENTER"],
-                           json={**LISTING, "price_yuan_per_t": "1.00"})
+                           json={**api.LISTING, **LISTING, "price_yuan_per_t": "1.00"})
 
     error_of(response, 409, "COUPON_NOT_ACTIVE")
     [board_entry] = [entry for entry in ok(client.get(f"{API}/public/listings")) if entry["number"] == listed_coupon]
@@ -484,8 +485,7 @@ def test_list__twice__409_and_the_first_disclosure_stands(client, officials, lis
 
 def test_trade__same_purchase_twice__409_purchase_settled(client, officials, applicant, buyer, mint, report, ledger):
     coupon = _listed(client, officials, applicant, mint)  # a partial sale splits it: not the shared one
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers,
-                              json={"amount_t": "1", "reason": "自愿减排"}))["purchase"]
+    purchase = api.accepted_purchase(client, officials, buyer, "1")
     trade = {"coupon": coupon, "purchase_id": purchase, "amount_t": "1", "price_yuan_per_t": "48.00",
              "service_fee_yuan": "0.50", "agreement": report}
     settled = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json=trade))
@@ -588,8 +588,8 @@ def lenient(client) -> TestClient:
                  id="403"),
     pytest.param("GET", "/public/coupons/HSTQ-2026-9999-9999", None, None, 404, "COUPON_NOT_FOUND", id="404"),
     pytest.param("POST", "/purchases", "HOLDER", {"reason": "x"}, 422, "INVALID_INPUT", id="422-schema"),
-    pytest.param("POST", "/purchases", "HOLDER", {"amount_t": "1", "reason": "x", "liable_for_damage": True},
-                 422, "AUTHORITY_DOCUMENT_REQUIRED", id="422-rule"),
+    pytest.param("POST", "/purchases", "HOLDER", {"amount_t": "1", "reason": "VOLUNTARY", "commitment": False,
+                                                  "signed_form": "ab" * 32}, 422, "COMMITMENT_REQUIRED", id="422-rule"),
     pytest.param("GET", "/no-such-route", None, None, 404, "NOT_FOUND", id="404-unknown-route"),
     pytest.param("PUT", "/public/stats", None, None, 405, "METHOD_NOT_ALLOWED", id="405"),
 ])

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from support.api import list_coupon, register_holder
+from support.api import accepted_purchase, list_coupon, register_holder
 from support.exports import BOM, headers, read_csv
 from support.http import API, ok
 
@@ -46,8 +46,7 @@ def sale(client, officials, upload, mint):
     buyer = register_holder(client, organisation=None, display_name="张三丰")
     number = mint(seller)
     list_coupon(client, officials, seller, number)
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers,
-                              json={"amount_t": "120", "reason": "自愿减排"}))["purchase"]
+    purchase = accepted_purchase(client, officials, buyer, "120")
     answer = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={
         "coupon": number, "purchase_id": purchase, "amount_t": "120", "price_yuan_per_t": "31.50",
         "service_fee_yuan": "37.80", "agreement": upload(officials["CENTER"])}))

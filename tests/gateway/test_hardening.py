@@ -291,7 +291,7 @@ def cookie_session(client, new_holder):
     browser.close()
 
 
-PURCHASE = {"amount_t": "1", "reason": "自愿减排"}
+PURCHASE = {"amount_t": "1", "reason": "VOLUNTARY", "commitment": True, "signed_form": "ab" * 32}
 
 
 def test_cookie_write__without_the_csrf_token__403_csrf_failed(cookie_session):
@@ -310,8 +310,10 @@ def test_cookie_write__with_the_pages_token__done(cookie_session):
     browser, session = cookie_session
     page = browser.get("/console").text
     assert f'<meta name="csrf-token" content="{csrf_token(session)}">' in page
-    response = browser.post(f"{API}/purchases", json=PURCHASE,
-                            headers={"X-CSRF-Token": csrf_token(session), "Origin": "http://testserver"})
+    headers = {"X-CSRF-Token": csrf_token(session), "Origin": "http://testserver"}
+    signed = ok(browser.post(f"{API}/documents", headers=headers,
+                             files={"file": ("购买申请书.pdf", b"%PDF signed purchase application", "application/pdf")}))
+    response = browser.post(f"{API}/purchases", json={**PURCHASE, "signed_form": signed["sha256"]}, headers=headers)
     assert response.status_code == 201, response.text
 
 
@@ -389,7 +391,7 @@ def test_application__monitoring_period_not_ended__422_period_not_ended(client, 
 @pytest.mark.parametrize("amount", ["１００", "1_000", "１0", "1e3"])
 def test_purchase__amount_with_full_width_digits_or_underscores__422(client, new_holder, amount):
     holder = new_holder()
-    error_of(client.post(f"{API}/purchases", headers=holder.headers, json={"amount_t": amount, "reason": "自愿减排"}),
+    error_of(client.post(f"{API}/purchases", headers=holder.headers, json={**PURCHASE, "amount_t": amount}),
              422, "INVALID_INPUT")
 
 
@@ -411,7 +413,7 @@ def _trade(client, officials, upload, number, purchase, amount_t, price="30.00")
 def test_settle_trade__purchase_filled_by_two_trades__then_settled(client, officials, new_holder, mint, upload):
     seller, buyer = new_holder(), new_holder()
     first, second = _listed(client, officials, seller, mint), _listed(client, officials, seller, mint)
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": "3", "reason": "自愿减排"}))
+    purchase = {"purchase": api.accepted_purchase(client, officials, buyer, "3")}
     error_of(_trade(client, officials, upload, first, purchase["purchase"], "4"), 409, "AMOUNT_EXCEEDS_PURCHASE")
     ok(_trade(client, officials, upload, first, purchase["purchase"], "1"))
     error_of(_trade(client, officials, upload, second, purchase["purchase"], "3"), 409, "AMOUNT_EXCEEDS_PURCHASE")
@@ -422,7 +424,7 @@ def test_settle_trade__purchase_filled_by_two_trades__then_settled(client, offic
 def test_settle_trade__price_below_the_listing__422_nothing_sent(client, officials, new_holder, mint, upload, gateway):
     seller, buyer = new_holder(), new_holder()
     number = _listed(client, officials, seller, mint)
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers, json={"amount_t": "1", "reason": "自愿减排"}))
+    purchase = {"purchase": api.accepted_purchase(client, officials, buyer, "1")}
     block = gateway.registry.chain.w3.eth.block_number
     error_of(_trade(client, officials, upload, number, purchase["purchase"], "1", price="29.99"), 422, "PRICE_BELOW_LISTED")
     assert gateway.registry.chain.w3.eth.block_number == block

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from gateway.db import User
 from gateway.identity import make_resident_id, make_uscc
-from support.api import list_coupon, owner_request, register_holder
+from support.api import accepted_purchase, list_coupon, owner_request, register_holder
 from support.exports import read_csv
 from support.http import API, ok
 
@@ -171,8 +171,7 @@ def test_get_listings__partly_sold__remainder_keeps_the_disclosure(client, offic
     _, number, _ = listed
     before = _entry(client, number)
     buyer = new_holder("某会展公司")
-    purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers,
-                              json={"amount_t": "400", "reason": "会议碳中和"}))
+    purchase = {"purchase": accepted_purchase(client, officials, buyer, "400")}
     sold = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={
         "coupon": number, "purchase_id": purchase["purchase"], "amount_t": "400", "price_yuan_per_t": "30.50",
         "service_fee_yuan": "122.00", "agreement": upload(officials["CENTER"])}))["coupon"]

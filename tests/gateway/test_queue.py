@@ -3,7 +3,7 @@
 import datetime as dt
 
 from gateway.units import CST
-from support.api import LISTING, owner_request, reissue_step, report_lost
+from support.api import listing_form, owner_request, reissue_step, report_lost
 from support.http import ok
 
 
@@ -57,7 +57,8 @@ def test_queue__listing_request__center_sees_it_until_listed(client, officials, 
     ok(owner_request(client, holder, number, "LIST"))
     [item] = _coupon_items(_queue(client, officials["CENTER"]), number)
     assert item["step"] == "coupon.list" and item["due"] is None and item["overdue"] is False
-    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json=LISTING))
+    ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"],
+                   json=listing_form(client, officials, holder)))
     assert not _coupon_items(_queue(client, officials["CENTER"]), number)
 
 

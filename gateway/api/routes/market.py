@@ -1,8 +1,14 @@
-from fastapi import APIRouter
+from typing import Literal
+from urllib.parse import quote
 
-from ... import steps
-from ...schemas import PurchaseCreate, TradeCreate
-from ...services import coupons as service
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+
+from ... import steps, vouchers
+from ...db import Document
+from ...errors import NotFound
+from ...schemas import PurchaseCreate, PurchaseDecision, TradeCreate
+from ...services import market as service
 from ...services import supervision
 from . import step_route
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
@@ -12,17 +18,97 @@ router = APIRouter(tags=["market 交易"])
 
 @step_route(router, steps.PURCHASE)
 def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
-    """购买申请书 (附件6)."""
+    """购买申请书 (附件6): reason, amount, the commitment and the signed form; 生态赔偿 with the authority's document."""
     row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
     gateway.audit.record(user, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
-    return {"purchase": row.id, "status": row.status}
+    return {"purchase": row.id, "status": service.shown_status(row)}
+
+
+@router.get("/purchases")
+def purchases(user: CurrentUser, db: DbSession, status: str | None = None) -> list[dict]:
+    """A buyer's own purchase applications; every one for the departments (the centre's queue), newest first.
+    `status`: SUBMITTED, ACCEPTED, REJECTED, PARTLY_FILLED or FILLED."""
+    return service.purchases(db, reader=user, status=status)
+
+
+@router.get("/purchases/{purchase_id}")
+def purchase(purchase_id: int, user: CurrentUser, db: DbSession) -> dict:
+    return service.purchase_view(db, service.seen_purchase(db, user, purchase_id))
+
+
+@step_route(router, steps.ACCEPT_PURCHASE)
+def decide_purchase(purchase_id: int, decision: PurchaseDecision, user: CurrentUser, gateway: GatewayDep,
+                    db: DbSession) -> dict:
+    """受理 (附件1 三(二)1): the centre accepts the application, matched to a listing, and issues the
+    交易受理通知书; or refuses it with the reason."""
+    row = service.decide_purchase(gateway, db, user=user, purchase_id=purchase_id, decision=decision)
+    gateway.audit.record(user, "purchase.decide", {"purchase": purchase_id, **decision.model_dump(mode="json")})
+    view = service.purchase_view(db, row)
+    return {"purchase": row.id, "status": view["status"], "notice": view["notice"],
+            "notice_pdf": f"/api/v1/purchases/{row.id}/acceptance-notice.pdf" if view["notice"] else None}
+
+
+@router.get("/purchases/{purchase_id}/acceptance-notice.pdf")
+def acceptance_notice(purchase_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
+    """交易受理通知书 (PDF), for the buyer and the departments, once the application is accepted."""
+    view = service.purchase_view(db, service.seen_purchase(db, user, purchase_id))
+    if view["notice"] is None:
+        raise NotFound("NOTICE_NOT_ISSUED", f"purchase application {purchase_id} is {view['status']}: no notice")
+    listing = None
+    if view["matched_coupon"]:
+        listing = next((item for item in service.open_listings(gateway, db) if item["number"] == view["matched_coupon"]),
+                       None) or {"number": view["matched_coupon"], "price_yuan_per_t": "—", "notice_last_day": "—"}
+    pdf = vouchers.acceptance_notice(view, listing=listing)
+    return _pdf(pdf, f"acceptance-notice-{purchase_id}.pdf")
 
 
 @step_route(router, steps.SETTLE)
 def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """交易结算 (附件7); the settlement transaction is the 交易凭证. A partial amount leaves the rest listed.
-    A frozen listing is refused with the freeze's department, day and reason."""
+    A frozen listing is refused with the freeze's department, day and reason; an expired one as LISTING_EXPIRED."""
     with supervision.explaining(gateway, trade.coupon):
         sold = service.settle_trade(gateway, db, actor=actor, trade=trade)
-    return {"tx_hash": sold.tx_hash, "block": sold.block_number, "voucher": sold.tx_hash,
-            "coupon": service.number_of(gateway, sold)}
+    number = service.number_of(gateway, sold)
+    recorded = service.trade_of(db, sold.tx_hash)
+    return {"tx_hash": sold.tx_hash, "block": sold.block_number, "voucher": sold.tx_hash, "coupon": number,
+            "trade": recorded.id, "voucher_pdf": f"/api/v1/trades/{recorded.id}/voucher.pdf"}
+
+
+@router.get("/trades")
+def trades(user: CurrentUser, db: DbSession) -> list[dict]:
+    """A holder's trades as buyer or seller; every trade for the departments."""
+    return service.trades(db, user=user)
+
+
+@router.get("/trades/{trade_id}")
+def trade(trade_id: int, user: CurrentUser, db: DbSession) -> dict:
+    return service.trade_view(db, service.seen_trade(db, user, trade_id))
+
+
+@router.get("/trades/{trade_id}/voucher.pdf")
+def voucher(trade_id: int, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
+            copy: Literal["buyer", "seller"] | None = None) -> Response:
+    """交易凭证 (PDF): the buyer's copy for the buyer, the seller's for the seller (a department picks with
+    `copy`); its QR code leads to the public page of the coupon bought, whose history shows the settlement."""
+    row = service.seen_trade(db, user, trade_id)
+    copy = copy or ("seller" if user.id == row.seller_id and user.id != row.buyer_id else "buyer")
+    base = gateway.settings.public_base_url or str(request.base_url)
+    view = service.trade_view(db, row)
+    pdf = vouchers.trade_voucher(view, copy=copy, verify_url=base.rstrip("/") + f"/coupons/{quote(row.coupon)}")
+    return _pdf(pdf, f"trade-voucher-{trade_id}-{copy}.pdf")
+
+
+@router.get("/trades/{trade_id}/agreement")
+def agreement(trade_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession):
+    """The signed trade agreement (附件7), for both parties and the departments."""
+    row = service.seen_trade(db, user, trade_id)
+    document = db.get(Document, row.agreement)
+    if document is None:
+        raise NotFound("DOCUMENT_NOT_FOUND", f"no document {row.agreement}")
+    return FileResponse(gateway.settings.data_dir / "documents" / row.agreement, media_type="application/pdf"
+                        if document.content_type.startswith("application/pdf") else "application/octet-stream",
+                        filename=document.filename, headers={"X-Content-Type-Options": "nosniff"})
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -1,0 +1,430 @@
+"""The market (§13, 附件1 三): listing with the disclosure form (附件5) and the entrustment agreement
+(附件4), the buyer's purchase application (附件6), the centre's acceptance (交易受理通知书, 三(二)1),
+settlement under the trade agreement (附件7, 三(二)2) and its voucher (交易凭证, 三(三)).
+
+A listing ends at its notice end (附件5 二: 信息披露期至 … 为止). The end is sent on-chain with the
+listing (CouponListed.notice_end) and this service refuses to settle once the chain's time (chain_now)
+is past it: LISTING_EXPIRED, nothing sent. The contract records the end but does not
+check it; the listing stays LISTED on-chain until the centre withdraws it (LISTED → ACTIVE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from chain import CouponWritten, Receipt
+from chain.index import CouponRow
+
+from ..db import Document, DocumentUpload, ListingRecord, Purchase, Trade, User, utcnow
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..runtime import Actor, Gateway
+from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
+from ..steps import HOLDER
+from ..units import china_date, day_start, tonnes_text, to_fen, to_kg, yuan
+from . import users
+from .coupons import _on_coupon, coupon_id, coupon_row, number_of
+
+# A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
+SETTLEABLE = ("ACCEPTED", "OPEN")
+CENTRE_NAME = "赫山区碳汇交易综合服务中心"
+READERS = (HOLDER, "CENTER", "DRC", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE")  # of purchases and trades
+
+
+def chain_now(gw: Gateway) -> int:
+    """What a listing's end is compared with: the chain's time, the later of its latest block and the
+    gateway's clock (the wall clock, which the next block's time is at least)."""
+    return max(gw.registry.chain.timestamp(), gw.clock.now())
+
+
+# ---------------------------------------------------------------- listing (附件4, 附件5)
+
+
+def _document_exists(db: Session, sha256: str | None, field: str) -> None:
+    if sha256 is not None and db.get(Document, sha256) is None:
+        raise Invalid("DOCUMENT_NOT_FOUND", f"upload the document first: {sha256}", detail={"field": field})
+
+
+def _own_upload(db: Session, user: User, sha256: str | None, field: str) -> None:
+    if sha256 is not None and db.get(DocumentUpload, (sha256, user.id)) is None:
+        raise Invalid("DOCUMENT_NOT_FOUND", "upload the document first", detail={"field": field})
+
+
+def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing: ListingCreate) -> Receipt:
+    """挂牌: the disclosure form and the entrustment agreement are kept here, their hash and the notice's
+    end go on-chain. The notice runs `notice_days` days from 公告起始日期, the start day included, to the
+    end of its last day (China time)."""
+    if not listing.holder_commitment:
+        raise Invalid("HOLDER_COMMITMENT_REQUIRED", "the holder must sign the commitments of 附件5 三",
+                      detail={"field": "holder_commitment"})
+    if coupon_row(gw, number).state == "ACTIVE":  # a coupon that cannot be listed is the contract's to refuse
+        for field, sha in (("disclosure_form", listing.disclosure_form), ("coupon_original", listing.coupon_original),
+                           ("entrustment.agreement", listing.entrustment.agreement),
+                           *(("attachments", sha) for sha in listing.attachments)):
+            _document_exists(db, sha, field)
+    start = listing.notice_start or china_date(chain_now(gw))
+    last_day = start + dt.timedelta(days=listing.notice_days - 1)
+    notice_end = day_start(last_day + dt.timedelta(days=1)) - 1
+    if notice_end <= chain_now(gw):
+        raise Invalid("NOTICE_ALREADY_OVER", f"a notice from {start} for {listing.notice_days} days ended on {last_day}",
+                      detail={"field": "notice_start"})
+    disclosure = listing.model_dump(mode="json")
+    disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()
+    price = to_fen(listing.price_yuan_per_t)
+    receipt = _on_coupon(gw, actor, "coupon.list", number, gw.registry.list_coupon, {"coupon": number, **disclosure},
+                         price_fen_per_tonne=price, notice_end=notice_end, disclosure_hash=disclosure_hash)
+    db.merge(ListingRecord(
+        coupon_id=coupon_id(gw, number), price_fen_per_tonne=price, notice_end=notice_end, disclosure=disclosure,
+        tx_hash=receipt.tx_hash, notice_start=start, notice_last_day=last_day,
+        entrustment=disclosure["entrustment"], attachments=disclosure["attachments"], listed_by=actor.user.id,
+    ))
+    db.commit()
+    return receipt
+
+
+def withdraw_listing(gw: Gateway, *, actor: Actor, number: str) -> Receipt:
+    """撤牌: withdrawn, or its notice over (LISTED → ACTIVE)."""
+    return _on_coupon(gw, actor, "coupon.withdraw_listing", number, gw.registry.withdraw_listing)
+
+
+def expired(gw: Gateway, listing: ListingRecord, now: int | None = None) -> bool:
+    return (now if now is not None else chain_now(gw)) > listing.notice_end
+
+
+def listing_of(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, ListingRecord]:
+    """A listed coupon and its disclosure form (a partly sold listing's remainder has its origin's)."""
+    row = coupon_row(gw, number)
+    entry = next((e for e in gw.index.listed() if e.coupon.id == row.id), None) if row.state == "LISTED" else None
+    if entry is None:
+        raise Conflict("COUPON_NOT_LISTED", f"{number} is not listed", detail={"state": row.state})
+    forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord).where(ListingRecord.coupon_id.in_(entry.origins)))}
+    listing = next((forms[i] for i in entry.origins if i in forms), None)
+    if listing is None:
+        raise Conflict("LISTING_FORM_MISSING", f"{number} was listed without a disclosure form through this gateway")
+    return row, listing
+
+
+def open_listing(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, ListingRecord]:
+    """A listing that may be settled: listed, and its notice not over."""
+    row, listing = listing_of(gw, db, number)
+    if expired(gw, listing):
+        raise Conflict("LISTING_EXPIRED",
+                       f"the notice of {number} ended on {listing_last_day(listing)}: the listing cannot be settled",
+                       detail={"notice_end": listing.notice_end, "last_day": str(listing_last_day(listing))})
+    return row, listing
+
+
+def listing_last_day(listing: ListingRecord) -> dt.date:
+    return listing.notice_last_day or china_date(listing.notice_end)
+
+
+def listing_view(gw: Gateway, listing: ListingRecord, *, public: bool, holder_is_organisation: bool,
+                 now: int | None = None) -> dict:
+    """附件5's fields and 附件4's parties as a page shows them. The public sees the centre's contacts and the
+    holder's name only when it is an organisation: a person's name, address and phone stay off the board."""
+    entrustment = dict(listing.entrustment or {})
+    if public and entrustment:
+        principal = entrustment.get("principal") or {}
+        entrustment = {"principal": {"name": principal.get("name")} if holder_is_organisation else {},
+                       "agent": entrustment.get("agent"), "signed_on": entrustment.get("signed_on"),
+                       "agreement": entrustment.get("agreement")}
+    disclosure = listing.disclosure or {}
+    return {
+        "price_yuan_per_t": str(yuan(listing.price_fen_per_tonne)), "notice_end": listing.notice_end,
+        "notice_start": str(listing.notice_start) if listing.notice_start else None,
+        "notice_last_day": str(listing_last_day(listing)), "expired": expired(gw, listing, now),
+        "centre": disclosure.get("centre"), "holder_commitment": bool(disclosure.get("holder_commitment")),
+        "disclosure_form": disclosure.get("disclosure_form"), "coupon_original": disclosure.get("coupon_original"),
+        "attachments": listing.attachments or [], "entrustment": entrustment or None, "listed_tx": listing.tx_hash,
+    }
+
+
+def open_listings(gw: Gateway, db: Session) -> list[dict]:
+    """The listings a purchase may be matched to: listed through this gateway, notice running."""
+    now, shown = chain_now(gw), []
+    forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord))}
+    for entry in gw.index.listed():
+        listing = next((forms[i] for i in entry.origins if i in forms), None)
+        if listing is None or expired(gw, listing, now):
+            continue
+        shown.append({"number": entry.coupon.number, "amount_t": tonnes_text(entry.coupon.amount_kg),
+                      "price_yuan_per_t": str(yuan(listing.price_fen_per_tonne)),
+                      "notice_last_day": str(listing_last_day(listing)),
+                      "location": (listing.disclosure or {}).get("location", "")})
+    return shown
+
+
+# ---------------------------------------------------------------- purchase (附件6) and acceptance (三(二)1)
+
+
+def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> Purchase:
+    """附件6 购买申请书 with its commitment and signed form; a buyer liable for ecological damage (生态赔偿)
+    attaches the authority's consent (附件1 三(一)2(3)). Every document is the buyer's own upload."""
+    if not purchase.commitment:
+        raise Invalid("COMMITMENT_REQUIRED", "附件6's commitment must be given to apply", detail={"field": "commitment"})
+    eco = purchase.reason == PurchaseReason.ECO_COMPENSATION
+    if eco and purchase.authority_document is None:
+        raise Invalid(
+            "AUTHORITY_DOCUMENT_REQUIRED",
+            "a buyer liable for ecological damage must attach the approving authority's document",
+            detail={"field": "authority_document"},
+        )
+    _own_upload(db, buyer, purchase.signed_form, "signed_form")
+    _own_upload(db, buyer, purchase.authority_document, "authority_document")
+    row = Purchase(buyer_id=buyer.id, amount_kg=to_kg(purchase.amount_t), reason=purchase.reason.value,
+                   liable_for_damage=eco, authority_document=purchase.authority_document if eco else None,
+                   purpose=purchase.purpose, commitment=True, signed_form=purchase.signed_form, status="SUBMITTED")
+    db.add(row)
+    db.commit()
+    return row
+
+
+def purchase(db: Session, purchase_id: int) -> Purchase:
+    if (row := db.get(Purchase, purchase_id)) is None:
+        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id}")
+    return row
+
+
+def seen_purchase(db: Session, user: User, purchase_id: int) -> Purchase:
+    """A purchase as its reader may see it: a buyer its own, a department every one."""
+    row = purchase(db, purchase_id)
+    if user.role == HOLDER and row.buyer_id != user.id:
+        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id} of yours")
+    if user.role not in READERS:
+        raise Forbidden("ROLE_REQUIRED", "purchase applications are for their buyer and the departments")
+    return row
+
+
+def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, decision: PurchaseDecision) -> Purchase:
+    """受理 (交易受理通知书) or refusal of a submitted application, once. A matched coupon must be a listing
+    whose notice runs; a refusal says why."""
+    row = purchase(db, purchase_id)
+    if row.status != "SUBMITTED":
+        raise Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {purchase_id} is {row.status}",
+                       detail={"status": row.status})
+    if decision.decision == "reject" and not (decision.note or "").strip():
+        raise Invalid("REASON_REQUIRED", "a refusal says why", detail={"field": "note"})
+    matched = decision.coupon.strip().upper() if decision.coupon and decision.coupon.strip() else None
+    if matched and decision.decision == "accept":
+        open_listing(gw, db, matched)
+    status = "ACCEPTED" if decision.decision == "accept" else "REJECTED"
+    decided = db.execute(
+        update(Purchase).where(Purchase.id == purchase_id, Purchase.status == "SUBMITTED")
+        .values(status=status, decided_by=user.id, decided_at=utcnow(), decision_note=decision.note,
+                matched_coupon=matched if status == "ACCEPTED" else None)
+    ).rowcount
+    db.commit()
+    if not decided:
+        db.refresh(row)
+        raise Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {purchase_id} is {row.status}",
+                       detail={"status": row.status})
+    db.refresh(row)
+    return row
+
+
+def shown_status(row: Purchase) -> str:
+    """SUBMITTED, ACCEPTED, REJECTED, PARTLY_FILLED or FILLED, as the buyer and the centre read it."""
+    if row.status == "SETTLED":
+        return "FILLED"
+    if row.status in SETTLEABLE and row.filled_kg > 0:
+        return "PARTLY_FILLED"
+    return "ACCEPTED" if row.status == "OPEN" else row.status
+
+
+def notice_number(row: Purchase) -> str:
+    """The acceptance notice's number: the centre's year of acceptance and the application's number."""
+    year = (row.decided_at or row.created_at).astimezone(dt.timezone(dt.timedelta(hours=8))).year
+    return f"赫碳交受〔{year}〕{row.id:04d}号"
+
+
+def _party(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"username": user.username, "display_name": user.display_name, "organisation": user.organisation}
+
+
+def purchase_view(db: Session, row: Purchase) -> dict:
+    buyer = db.get(User, row.buyer_id)
+    status = shown_status(row)
+    trades = db.scalars(select(Trade).where(Trade.purchase_id == row.id).order_by(Trade.id)).all()
+    return {
+        "id": row.id, "buyer": _party(buyer), "amount_t": tonnes_text(row.amount_kg),
+        "filled_t": tonnes_text(row.filled_kg), "unfilled_t": tonnes_text(row.amount_kg - row.filled_kg),
+        "reason": row.reason, "purpose": row.purpose, "commitment": row.commitment, "status": status,
+        "settleable": row.status in SETTLEABLE, "signed_form": row.signed_form,
+        "authority_document": row.authority_document, "submitted_at": row.created_at.isoformat(),
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None, "decision_note": row.decision_note,
+        "matched_coupon": row.matched_coupon,
+        "notice": notice_number(row) if status not in ("SUBMITTED", "REJECTED") and row.decided_at else None,
+        "trades": [trade_view(db, t) for t in trades],
+    }
+
+
+def purchases(db: Session, *, reader: User, status: str | None = None) -> list[dict]:
+    """Purchase applications, newest first: a buyer's own, or all for a department (the centre's queue);
+    `status` as shown."""
+    if reader.role not in READERS:
+        raise Forbidden("ROLE_REQUIRED", "purchase applications are for their buyer and the departments")
+    query = select(Purchase).order_by(Purchase.id.desc())
+    if reader.role == HOLDER:
+        query = query.where(Purchase.buyer_id == reader.id)
+    views = [purchase_view(db, row) for row in db.scalars(query)]
+    return [v for v in views if status is None or v["status"] == status]
+
+
+# ---------------------------------------------------------------- settlement (附件7) and voucher (三(三))
+
+
+class KeyedLocks:
+    """One lock per key, across a process's threads; a key's lock lives while anyone holds or awaits it."""
+
+    def __init__(self):
+        self._locks: dict[object, tuple[threading.Lock, int]] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: object):
+        with self._guard:
+            lock, users_ = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users_ + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users_ = self._locks[key]
+                if users_ == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users_ - 1)
+
+
+_listings_settling = KeyedLocks()  # (ledger, coupon number) → one settlement at a time
+
+
+def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) -> CouponWritten:
+    """The settlement is the 交易凭证; its result names the buyer's coupon. Only an accepted purchase
+    (交易受理通知书) settles, only against a listing whose notice runs. One settlement at a time per listing
+    (this process's threads queue for it, then read the listing as the last one left it), at the listing's
+    price or above, and a purchase is filled by one or more trades, never beyond its amount: each reserves
+    its amount on the purchase's row first, in one conditional UPDATE, so two gateways settling one purchase
+    at once cannot both have it. The trade (附件7's payment method, term and status, the service fee and
+    both parties) is recorded with the settlement."""
+    row_ = purchase(db, trade.purchase_id)
+    if row_.status == "SETTLED":
+        raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row_.settlement_tx})
+    if row_.status not in SETTLEABLE:
+        raise Conflict("PURCHASE_NOT_ACCEPTED",
+                       f"purchase application {row_.id} is {row_.status}: the centre accepts it (交易受理通知书) first",
+                       detail={"status": row_.status})
+    amount = to_kg(trade.amount_t)
+    with _listings_settling.hold((gw.registry.ledger.address, trade.coupon)):
+        row, listing = open_listing(gw, db, trade.coupon)
+        if to_fen(trade.price_yuan_per_t) < listing.price_fen_per_tonne:
+            listed = str(yuan(listing.price_fen_per_tonne))
+            raise Invalid("PRICE_BELOW_LISTED", f"the listing asks {listed} yuan per tonne; a trade pays at least that",
+                          detail={"field": "price_yuan_per_t", "listed_yuan_per_t": listed})
+        if amount > row.amount_kg:
+            raise Conflict("AMOUNT_EXCEEDS_COUPON", f"the listing holds {tonnes_text(row.amount_kg)} t",
+                           detail={"field": "amount_t", "listed_t": tonnes_text(row.amount_kg)})
+        _reserve(db, row_, amount)
+        try:
+            buyer = db.get(User, row_.buyer_id)
+            sold = _on_coupon(
+                gw, actor, "coupon.settle_trade", trade.coupon, gw.registry.settle_trade, trade.model_dump(mode="json"),
+                buyer=users.custodial_address(gw, buyer), amount_kg=amount,
+                price_fen_per_tonne=to_fen(trade.price_yuan_per_t), service_fee_fen=to_fen(trade.service_fee_yuan),
+                agreement_hash=bytes.fromhex(trade.agreement),
+            )
+        except BaseException:
+            _release(db, row_.id, amount)
+            raise
+        db.execute(update(Purchase).where(Purchase.id == row_.id).values(settlement_tx=sold.tx_hash))
+        seller = db.scalar(select(User).where(func.lower(User.address) == row.owner.lower()))
+        db.add(Trade(
+            tx_hash=sold.tx_hash, block=sold.block_number, purchase_id=row_.id, listing_coupon=trade.coupon,
+            coupon=number_of(gw, sold), buyer_id=row_.buyer_id, seller_id=seller.id if seller else None,
+            seller_address=row.owner, amount_kg=amount, price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
+            service_fee_fen=to_fen(trade.service_fee_yuan), agreement=trade.agreement,
+            payment_method=trade.payment_method.value,
+            payment_term=trade.payment_term or china_date(chain_now(gw)), payment_status=trade.payment_status.value,
+            settled_by=actor.user.id,
+        ))
+        db.commit()
+    return sold
+
+
+def _reserve(db: Session, row: Purchase, amount_kg: int) -> None:
+    filled = Purchase.filled_kg + amount_kg
+    reserved = db.execute(
+        update(Purchase)
+        .where(Purchase.id == row.id, Purchase.status.in_(SETTLEABLE), filled <= Purchase.amount_kg)
+        .values(filled_kg=filled, status=case((filled == Purchase.amount_kg, "SETTLED"), else_=Purchase.status))
+    ).rowcount
+    db.commit()
+    if reserved:
+        return
+    db.refresh(row)
+    if row.status == "SETTLED":
+        raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row.settlement_tx})
+    unfilled = tonnes_text(row.amount_kg - row.filled_kg)
+    raise Conflict("AMOUNT_EXCEEDS_PURCHASE", f"the purchase application has {unfilled} t left to fill",
+                   detail={"field": "amount_t", "unfilled_t": unfilled})
+
+
+def _release(db: Session, purchase_id: int, amount_kg: int) -> None:
+    """A settlement that did not happen gives its reservation back."""
+    db.rollback()
+    db.execute(update(Purchase).where(Purchase.id == purchase_id)
+               .values(filled_kg=Purchase.filled_kg - amount_kg,
+                       status=case((Purchase.status == "SETTLED", "ACCEPTED"), else_=Purchase.status)))
+    db.commit()
+
+
+def trade_view(db: Session, trade: Trade) -> dict:
+    buyer, seller = db.get(User, trade.buyer_id), db.get(User, trade.seller_id) if trade.seller_id else None
+    return {
+        "id": trade.id, "tx_hash": trade.tx_hash, "block": trade.block, "purchase": trade.purchase_id,
+        "listing_coupon": trade.listing_coupon, "coupon": trade.coupon, "amount_t": tonnes_text(trade.amount_kg),
+        "price_yuan_per_t": str(yuan(trade.price_fen_per_tonne)),
+        "total_yuan": f"{yuan(trade.price_fen_per_tonne * trade.amount_kg // 1000):.2f}",
+        "service_fee_yuan": f"{yuan(trade.service_fee_fen):.2f}", "agreement": trade.agreement,
+        "payment_method": trade.payment_method, "payment_term": str(trade.payment_term),
+        "payment_status": trade.payment_status, "buyer": _party(buyer), "seller": _party(seller),
+        "seller_address": trade.seller_address, "settled_at": trade.settled_at.isoformat(),
+    }
+
+
+def trade(db: Session, trade_id: int) -> Trade:
+    if (row := db.get(Trade, trade_id)) is None:
+        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id}")
+    return row
+
+
+def seen_trade(db: Session, user: User, trade_id: int) -> Trade:
+    """A trade as its reader may see it: buyer and seller their own, a department every one."""
+    row = trade(db, trade_id)
+    if user.role == HOLDER and user.id not in (row.buyer_id, row.seller_id):
+        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id} of yours")
+    if user.role not in READERS:
+        raise Forbidden("ROLE_REQUIRED", "trades are for their parties and the departments")
+    return row
+
+
+def trade_of(db: Session, tx_hash: str) -> Trade | None:
+    return db.scalar(select(Trade).where(Trade.tx_hash == tx_hash))
+
+
+def trades(db: Session, *, user: User) -> list[dict]:
+    """A holder's trades as buyer or seller; every trade for a department. Newest first."""
+    if user.role not in READERS:
+        raise Forbidden("ROLE_REQUIRED", "trades are for their parties and the departments")
+    query = select(Trade).order_by(Trade.id.desc())
+    if user.role == HOLDER:
+        query = query.where((Trade.buyer_id == user.id) | (Trade.seller_id == user.id))
+    return [trade_view(db, t) for t in db.scalars(query)]

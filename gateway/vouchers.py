@@ -1,0 +1,102 @@
+"""The market's printable papers (PDF): the centre's 交易受理通知书 to the buyer (附件1 三(二)1) and the
+交易凭证 each party of a settled trade receives (附件1 三(三)), one copy for the buyer and one for the
+seller, with the settlement's transaction hash and a QR code to the public page of the coupon sold,
+whose history shows the settlement. Same font and layout as the certificates (certificates.py)."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import certificates
+from .certificates import GREEN, _render, _styles
+
+CENTRE = "赫山区碳汇交易综合服务中心"
+REASONS = {"VOLUNTARY": "响应国家自愿减排政策（自愿减排） voluntary emission reduction",
+           "ECO_COMPENSATION": "生态赔偿要求（生态赔偿） ecological damage compensation"}
+PAYMENT_METHODS = {"BANK_TRANSFER": "银行转账 bank transfer", "ONLINE": "线上支付 online payment", "OTHER": "其他 other"}
+PAYMENT_STATUS = {"PAID": "已支付 paid", "UNPAID": "未支付 unpaid"}
+COPIES = {"buyer": ("受让方联", "buyer's copy"), "seller": ("出让方联", "seller's copy")}
+
+
+def _name(party: dict | None, address: str = "") -> str:
+    if party is None:
+        return address
+    return party["organisation"] or party["display_name"]
+
+
+def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:
+    """交易受理通知书: the centre accepted the buyer's purchase application (and the listing it matched)."""
+    st = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+                            bottomMargin=14 * mm, title="自然生态系统碳券交易受理通知书", author="Tanquan 碳券", invariant=1)
+    buyer = _name(purchase["buyer"])
+    rows = [
+        ("通知书编号 Notice no.", purchase["notice"]),
+        ("购买申请编号 Application no.", str(purchase["id"])),
+        ("意向受让方 Buyer", buyer),
+        ("购买理由 Reason", REASONS.get(purchase["reason"], purchase["reason"])),
+        ("申请数量 Amount", f"{purchase['amount_t']} 吨 t CO2e"),
+        ("受理日期 Accepted on", purchase["decided_at"][:10]),
+    ]
+    if purchase.get("purpose"):
+        rows.insert(4, ("用途 Purpose", purchase["purpose"]))
+    if listing is not None:
+        rows += [("匹配碳券 Matched coupon", listing["number"]),
+                 ("挂牌价格 Listed price", f"{listing['price_yuan_per_t']} 元/吨 yuan/t"),
+                 ("信息披露期至 Notice until", listing["notice_last_day"])]
+    table = Table([[Paragraph(escape(label), st["label"]), Paragraph(escape(value), st["value"])] for label, value in rows],
+                  colWidths=[48 * mm, doc.width - 48 * mm])
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, GREEN), ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d6cf")),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef3f0")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    body = (f"{buyer}：你方提交的《赫山区自然生态系统碳券购买申请书》（附件6）已收悉。经审查，本中心予以受理，"
+            "将根据你方购买意向匹配出让方自然生态系统碳券信息，并组织交易双方签订《赫山区自然生态系统碳券交易协议》"
+            "（附件7）。请按协议内容完成交易结算。")
+    english = ("Your purchase application (Annex 6) is accepted. The centre matches it to a seller's coupon and "
+               "has both parties sign the trade agreement (Annex 7); settle as the agreement says.")
+    story = [Paragraph("自然生态系统碳券交易受理通知书", st["title"]),
+             Paragraph("Acceptance Notice of a Carbon Coupon Purchase · 赫山区", st["subtitle"]), Spacer(1, 6 * mm),
+             Paragraph(escape(body), st["body"]), Spacer(1, 2 * mm), Paragraph(escape(english), st["small"]),
+             Spacer(1, 5 * mm), table, Spacer(1, 10 * mm),
+             Paragraph(f"{CENTRE}（盖章）", st["value"]), Paragraph(escape(purchase["decided_at"][:10]), st["value"]),
+             Spacer(1, 4 * mm),
+             Paragraph("依据《赫山区自然生态系统碳券管理办法（试行）》附件1 三（二）1 出具。", st["small"])]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
+    """交易凭证, the buyer's or the seller's copy: the settlement transaction is the voucher; with it the
+    seller delivers the coupon and the buyer has its offset certificate issued (附件1 三(三))."""
+    zh, en = COPIES[copy]
+    rows = [
+        ("凭证联次 Copy", f"{zh} {en}", False),
+        ("交易编号 Trade no.", str(trade["id"]), False),
+        ("出让方 Seller", _name(trade["seller"], trade["seller_address"]), False),
+        ("受让方 Buyer", _name(trade["buyer"]), False),
+        ("挂牌碳券 Listed coupon", trade["listing_coupon"], False),
+        ("受让碳券 Coupon bought", trade["coupon"], False),
+        ("成交数量 Amount", f"{trade['amount_t']} 吨二氧化碳当量 t CO2e", False),
+        ("成交价格 Price", f"{trade['price_yuan_per_t']} 元/吨 yuan/t；合计 total {trade['total_yuan']} 元 yuan", False),
+        ("支付方式 Payment method", PAYMENT_METHODS.get(trade["payment_method"], trade["payment_method"]), False),
+        ("支付期限 Pay by", trade["payment_term"], False),
+        ("支付状态 Payment", PAYMENT_STATUS.get(trade["payment_status"], trade["payment_status"]), False),
+        ("交易服务费（出让方支付） Service fee (seller)", f"{trade['service_fee_yuan']} 元 yuan", False),
+        ("交易协议 sha256 Agreement", trade["agreement"], True),
+        ("区块 Block", str(trade["block"]), False),
+    ]
+    statements = [
+        f"{CENTRE}依据《赫山区自然生态系统碳券管理办法（试行）》附件1 三（三）向已完成交易的双方出具本凭证。"
+        "出让方根据交易凭证向受让方提供自然生态系统碳券；受让方持碳券到生态环境部门开具抵销凭证。",
+        certificates.STATEMENT_16,
+    ]
+    return _render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
+                   ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
