@@ -1,5 +1,5 @@
-"""A village collective does its part in the browser (第八条, 附件1 一, 附件2): it logs in, applies with its
-parcels and the 一(一) materials, each file previewed before the form is sent; the centre asks for
+"""A village collective does its part in the browser (第八条, 附件1 一, 附件2): it opens its account in the
+registration page and, once the centre has verified it, logs in and applies with its parcels and the 一(一) materials, each file previewed before the form is sent; the centre asks for
 supplements naming every missing item at once (一次性告知); the collective reads them in "my applications",
 resubmits with a new upload, and every status the page shows is the one the chain holds."""
 
@@ -19,8 +19,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gateway.demo import DEMO_PASSWORD
+from gateway.identity import make_uscc
 from support import api
-from support.http import API, ok
+from support.http import API, login, ok
 
 COLLECTIVE = "赫山区泉交河镇某村股份经济合作社"
 MISSING = ["登记申请表（附件2）未加盖公章", "缺少合作开发协议"]
@@ -52,10 +53,10 @@ def _file(name: str, content: bytes, mime: str) -> dict:
     return {"name": name, "mimeType": mime, "buffer": content}
 
 
-def _log_in(page, username: str):
+def _log_in(page, username: str, password: str = DEMO_PASSWORD):
     page.goto("/console/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/console$"))
 
@@ -79,10 +80,23 @@ def _expect_preview(form, field: str, content: bytes, element: str):
 def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__page_agrees_with_chain(
     page, site, shot
 ):
-    collective = api.register_holder(site.api, organisation=COLLECTIVE, account_type="COLLECTIVE")
+    username, password = f"village-{time.time_ns() % 10**8}", "granite-ledger-willow-42"
     parcel = f"430903-108-{time.time_ns() % 10**8}-{next(_serial)}"
 
-    _log_in(page, collective.username)
+    page.goto("/console/register")  # 附件1 三(一): the collective opens its account
+    account = page.locator("#register-form")
+    account.locator("select[name=account_type]").select_option("COLLECTIVE")
+    for name, value in {"organisation": COLLECTIVE, "identity": make_uscc(prefix="N2"), "legal_representative": "王社长",
+                        "postal_address": "益阳市赫山区泉交河镇某村", "contact_person": "李会计",
+                        "contact_phone": "0737-1234567", "display_name": "某村合作社", "username": username,
+                        "password": password}.items():
+        account.locator(f"[name={name}]").fill(value)
+    account.locator("button").click()
+    expect(page.locator("#registered")).to_be_visible()
+    api.verify_account(site.api, username)  # the centre checks its licence in person
+    collective = api.Holder(username, login(site.api, username, password), site.api)
+
+    _log_in(page, username, password)
     page.click("#apply")
     expect(page).to_have_url(re.compile(r"/console/apply$"))
     form = page.locator('form.step[data-step="application.submit"]')
