@@ -464,6 +464,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Once accepted, the owner gives its consent on the coupon's page; then the centre "
                                 "(transfer) or FINANCE (pledge) registers it."),
     "transfers.signed_form": ("签字申请表", "Signed form"),
+    "transfers.location": ("宗地座落", "Where the parcel lies"),
+    "transfers.reason": ("申请流转理由及方式", "Reason for and manner of the transfer"),
     "pledges.title": ("质押给我的碳券", "Coupons pledged to me"),
     "pledges.all": ("质押中的碳券", "Coupons under pledge"),
     "pledges.none": ("目前没有质押中的碳券。", "No coupon is under pledge now."),
@@ -727,6 +729,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors.ALREADY_SIGNED": ("本部门已签署过此步骤", "your department has already signed this step"),
     "errors.AMOUNT_EXCEEDS_COUPON": ("数量超过碳券的碳汇量", "the amount exceeds the coupon's"),
     "errors.AMOUNT_EXCEEDS_PURCHASE": ("数量超过购买申请尚未成交的数量", "the amount exceeds what the purchase still lacks"),
+    "errors.AUTHORITY_DOCUMENT_REQUIRED": ("生态赔偿须附执法机关、生态环境部门或区自然资源主管部门的同意材料",
+                                           "eco-compensation needs the authority's document of consent"),
     "errors.AMOUNT_OUT_OF_RANGE": ("数量超出允许范围", "the amount is out of range"),
     "errors.API_KEY_NOT_FOUND": ("没有此接口密钥", "no such API key"),
     "errors.API_KEY_TOO_LONG": ("接口密钥的有效期过长", "the API key's lifetime is too long"),

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from chain import ApplicationStatus
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.web.i18n import MESSAGES
-from support.api import list_coupon, owner_request
+from support.api import accepted_purchase, list_coupon, owner_request
 from support.http import ok
 
 
@@ -130,8 +130,7 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
     number = site.mint(seller)
     list_coupon(site.api, site.officials, seller, number,
                 price_yuan_per_t="60", notice_days=5, project_area_mu="300", location="龙光桥街道")
-    purchase = site.post("/api/v1/purchases", buyer.headers,
-                         json={"amount_t": "120.5", "reason": "自愿减排"})["purchase"]
+    purchase = accepted_purchase(site.api, site.officials, buyer, "120.5")
 
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
@@ -158,7 +157,7 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
     number = site.mint(seller)
     list_coupon(site.api, site.officials, seller, number,
                 price_yuan_per_t="50", notice_days=10, project_area_mu="300", location="龙光桥街道")
-    purchase = site.post("/api/v1/purchases", buyer.headers, json={"amount_t": "100", "reason": "自愿减排"})["purchase"]
+    purchase = accepted_purchase(site.api, site.officials, buyer, "100")
     _log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
     settle = page.locator('form.step[data-step="market.trade"]')
