@@ -69,6 +69,18 @@ def _demo(args: argparse.Namespace) -> None:
         _print_story(result)
 
 
+def _print_logins(url: str, logins) -> None:
+    """The last lines `tanquan serve --demo` prints once it listens: where, and every demo login."""
+    from . import demo
+
+    lines = [f"\nTanquan is serving {url}",
+             f"public explorer: {url}/   consoles: {url}/console   API docs: {url}/docs",
+             f"demo logins (password {demo.DEMO_PASSWORD}):"]
+    width = max(len(login.username) for login in logins)
+    lines += [f"  {login.username:<{width}}  {login.name} · {login.who}" for login in logins]
+    print("\n".join(lines), flush=True)
+
+
 def _serve(args: argparse.Namespace) -> None:
     import threading
     import time
@@ -87,32 +99,36 @@ def _serve(args: argparse.Namespace) -> None:
     logging.config.dictConfig(log_config)
     if args.demo and not (settings.data_dir / "deployment.json").exists():
         settings = settings.model_copy(update={"loss_notice_days": demo.DEMO_LOSS_NOTICE_DAYS})
-        print("demo: a fresh registry whose loss-notice period (§12) is 5 seconds, so the story can reach a reissue")
+        print("demo: a fresh registry whose loss-notice period (§12) is 5 seconds, so the story can reach a reissue",
+              flush=True)
     gateway = Gateway.open(settings)
     url = f"http://{args.host}:{args.port}"
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host=args.host, port=args.port,
+                                           log_config=log_config, server_header=False, proxy_headers=False))
     if args.demo:
         demo.seed_officials(gateway)
+        told = demo.story_told(gateway)  # a second run on the same data directory tells it no more
 
-        def tell_story() -> None:
-            for _ in range(300):
+        def after_startup() -> None:
+            """Once uvicorn listens (its startup lines printed): the story, first time only, then the logins last."""
+            while not server.started:
+                if server.should_exit:
+                    return
+                time.sleep(0.1)
+            if not told:
                 try:
-                    if httpx.get(f"{url}/docs", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            with httpx.Client(base_url=url, timeout=120) as client:
-                result = demo.run(client, progress=print)
-            _print_story(result)
-            print(f"\nTanquan is serving {url}  (API docs: {url}/docs)")
-            print(f"public explorer: {url}/   department consoles: {url}/console")
-            print(f"demo logins for the consoles (password {demo.DEMO_PASSWORD}):")
-            for role, username in demo.OFFICIALS.items():
-                print(f"  {role:<9} {username}")
+                    with httpx.Client(base_url=url, timeout=120) as client:
+                        result = demo.run(client, progress=lambda line: print(line, flush=True))
+                    _print_story(result)
+                except Exception as exc:  # the gateway serves on; say why the story stopped, then the logins
+                    print(f"demo: the story stopped: {exc}", file=sys.stderr, flush=True)
+            else:
+                print("demo: this data directory has the demo story already; not telling it again", flush=True)
+            _print_logins(url, demo.logins(gateway))
 
-        threading.Thread(target=tell_story, name="tanquan-demo", daemon=True).start()
+        threading.Thread(target=after_startup, name="tanquan-demo", daemon=True).start()
     try:
-        uvicorn.run(create_app(settings, gateway=gateway), host=args.host, port=args.port,
-                    log_config=log_config, server_header=False, proxy_headers=False)
+        server.run()
     finally:
         gateway.close()
 

@@ -50,7 +50,7 @@ def sale(client, officials, upload, mint):
     answer = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={
         "coupon": number, "purchase_id": purchase, "amount_t": "120", "price_yuan_per_t": "31.50",
         "service_fee_yuan": "37.80", "agreement": upload(officials["CENTER"])}))
-    return {"number": number, "tx_hash": answer["tx_hash"], "buyer": buyer, "seller": seller}
+    return {"number": number, "bought": answer["coupon"], "tx_hash": answer["tx_hash"], "buyer": buyer, "seller": seller}
 
 
 def test_export_registrations__opened_as_excel_does__bom_chinese_headers_and_beijing_time(client, new_holder, mint):
@@ -69,7 +69,8 @@ def test_export_trades__a_sale__parties_by_organisation_fee_and_beijing_time(cli
                              "成交量（吨） amount_t", "单价（元/吨） price_yuan_per_t", "成交金额（元） total_yuan",
                              "服务费（元） service_fee_yuan", "出让方 seller", "受让方 buyer"]
     (row,) = [r for r in read_csv(text) if r["tx_hash"] == sale["tx_hash"]]
-    settled = _step(client, row["coupon_number"], "TradeSettled")
+    assert row["coupon_number"] == sale["bought"]
+    settled = _step(client, sale["bought"], "TradeSettled")
     assert row["settled_at"] == _beijing(settled["timestamp"]) and DATETIME.match(row["settled_at"])
     assert (Decimal(row["amount_t"]), Decimal(row["price_yuan_per_t"])) == (Decimal("120"), Decimal("31.50"))
     assert (Decimal(row["total_yuan"]), Decimal(row["service_fee_yuan"])) == (Decimal("3780.00"), Decimal("37.80"))
@@ -84,7 +85,7 @@ def test_export_audit__opened_as_excel_does__beijing_time_not_iso_utc(client, of
     assert headers(text) == ["时间 at", "用户名 username", "部门 department", "操作 action", "交易哈希 tx_hash",
                              "结果 outcome"]
     (row,) = [r for r in read_csv(text) if r["tx_hash"] == sale["tx_hash"]]
-    settled = _step(client, sale["number"], "TradeSettled")["timestamp"]
+    settled = _step(client, sale["bought"], "TradeSettled")["timestamp"]
     assert DATETIME.match(row["at"])
     at = dt.datetime.strptime(row["at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
     assert abs(at.timestamp() - settled) < 120  # the entry is written as the block is mined: Beijing, not UTC
