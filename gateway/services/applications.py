@@ -17,7 +17,7 @@ from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, Document, DocumentUpload, User
 from ..errors import Forbidden, Invalid, NotFound
-from ..identity import COLLECTIVE, PERSON
+from ..identity import AGENCY, COLLECTIVE, ENTERPRISE
 from ..runtime import Actor, Gateway
 from ..schemas import (
     ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
@@ -92,6 +92,11 @@ def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: 
                           partial(step, application=application_id, **arguments))
 
 
+# §8's 有资质的第三方: a firm or an institution registered with its USCC; whether it holds the qualification
+# the centre checks against its documents at formal review (形式审查), as it checks every material.
+QUALIFIED_AGENTS = (ENTERPRISE, AGENCY)
+
+
 @dataclass(frozen=True)
 class Parties:
     """Who applies (§8): the right-holder (权利人), applicant on chain and the coupon's first owner; the
@@ -122,11 +127,11 @@ def parties_of(db: Session, *, actor: User, form: ApplicationCreate) -> Parties:
     if form.right_holder is not None and form.right_holder != actor.username:
         holder, agent = _account(db, form.right_holder, "right_holder", "RIGHT_HOLDER_NOT_FOUND"), actor
         _verified(holder, "right_holder")
-        if actor.account_type in (None, PERSON):
-            raise Invalid("AGENT_NOT_QUALIFIED", "a third party applying for a right-holder is an organisation "
-                          "(有资质的第三方, §8)", detail={"field": "right_holder"})
+        if actor.account_type not in QUALIFIED_AGENTS:
+            raise Invalid("AGENT_NOT_QUALIFIED", "a third party applying for a right-holder is an enterprise or an "
+                          "institution (有资质的第三方, §8)", detail={"field": "right_holder"})
         if form.entrustment_document is None:
-            raise Invalid("ENTRUSTMENT_REQUIRED", "upload the right-holder's entrustment (委托书) first",
+            raise Invalid("AGENT_ENTRUSTMENT_REQUIRED", "upload the right-holder's entrustment (委托书) first",
                           detail={"field": "entrustment_document"})
     elif form.entrustment_document is not None:
         raise Invalid("NO_RIGHT_HOLDER", "an entrustment is given only when applying for a right-holder",

@@ -289,9 +289,10 @@ def test_resubmit__by_the_agent__signed_for_the_right_holder(client, gateway, of
 @pytest.mark.parametrize(("case", "status", "code", "field"), [
     ("unknown right-holder", 422, "RIGHT_HOLDER_NOT_FOUND", "right_holder"),
     ("unverified right-holder", 403, "ACCOUNT_UNVERIFIED", "right_holder"),
-    ("no entrustment", 422, "ENTRUSTMENT_REQUIRED", "entrustment_document"),
+    ("no entrustment", 422, "AGENT_ENTRUSTMENT_REQUIRED", "entrustment_document"),
     ("entrustment not uploaded", 422, "DOCUMENT_NOT_FOUND", "entrustment_document"),
     ("a person as agent", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
+    ("a collective as agent", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
     ("entrustment without right-holder", 422, "NO_RIGHT_HOLDER", "right_holder"),
 ])
 def test_submit__agent_application_not_admissible__refused_and_nothing_changed(
@@ -307,8 +308,8 @@ def test_submit__agent_application_not_admissible__refused_and_nothing_changed(
         form["entrustment_document"] = None
     elif case == "entrustment not uploaded":
         form["entrustment_document"] = "0" * 64
-    elif case == "a person as agent":
-        applicant = new_holder(None)
+    elif case in ("a person as agent", "a collective as agent"):
+        applicant = new_holder(None if case == "a person as agent" else api.COOPERATIVE)
         form["documents"]["report"] = upload(client, applicant.headers)
         form["entrustment_document"] = upload(client, applicant.headers)
     elif case == "entrustment without right-holder":
