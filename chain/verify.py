@@ -53,6 +53,14 @@ REASONS = {
                 "retired on-chain by the EEB; the coupon never circulates again (§14)"),
 }
 
+# Verdicts that no later block can change once their transaction's block is final: what the
+# receipt and logs say, the signer's role at that block, and the terminal states RETIRED and
+# VOIDED (CouponLedger lets nothing leave them). Not among them: an unknown transaction (it may
+# be mined later) and NOT_OFFSET (its coupon, still live, may yet be voided: the answer becomes
+# VOIDED or INVALIDATED), nor NOT_RETIRED (a state read now, not at the block).
+SETTLED = frozenset({"REVERTED", "NOT_COUPON_TX", "OTHER_LEDGER", "OTHER_CODE", "VOIDED", "INVALIDATED",
+                     "SIGNER_NOT_EEB", "RETIRED"})
+
 
 @dataclass
 class Verification:
@@ -61,6 +69,12 @@ class Verification:
     tx_hash: str
     certificate: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+    block: int | None = None  # the transaction's block, when it was found in one
+
+    @property
+    def settled(self) -> bool:
+        """Whether the verdict stands for good once `block` is final (SETTLED)."""
+        return self.block is not None and self.code in SETTLED
 
     def explain(self, language: str = "en") -> str:
         zh, en = REASONS[self.code]
@@ -80,49 +94,50 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         receipt = w3.eth.get_transaction_receipt(tx_hash)
     except (TransactionNotFound, ValueError):
         return Verification(Verdict.UNKNOWN, "UNKNOWN_TX", tx_hash)
+    block = receipt["blockNumber"]
     if receipt["status"] != 1:
-        return Verification(Verdict.INVALID, "REVERTED", tx_hash)
+        return Verification(Verdict.INVALID, "REVERTED", tx_hash, block=block)
 
     artifact = compiler.load("CouponLedger")
     chain.register_events(artifact)
     events = [e for e in chain.decode_logs(receipt["logs"]) if "coupon" in e.args]
     retired = [e for e in events if e.name == "CouponRetired"]
     if not events:
-        return Verification(Verdict.INVALID, "NOT_COUPON_TX", tx_hash)
+        return Verification(Verdict.INVALID, "NOT_COUPON_TX", tx_hash, block=block)
     emitter = to_checksum_address(events[0].address)
     if ledger_address is not None and emitter != to_checksum_address(ledger_address):
-        return Verification(Verdict.INVALID, "OTHER_LEDGER", tx_hash, params={"emitter": emitter, "ledger": ledger_address})
+        return Verification(Verdict.INVALID, "OTHER_LEDGER", tx_hash, block=block, params={"emitter": emitter, "ledger": ledger_address})
     code = bytes(w3.eth.get_code(emitter))
     if not code.startswith(bytes.fromhex(artifact.bytecode_runtime.removeprefix("0x"))):
-        return Verification(Verdict.INVALID, "OTHER_CODE", tx_hash, params={"emitter": emitter})
+        return Verification(Verdict.INVALID, "OTHER_CODE", tx_hash, block=block, params={"emitter": emitter})
 
     ledger = chain.contract(artifact, emitter)
     if not retired:
         coupon_id = events[-1].args["coupon"]
         replaced_by = chain.call(ledger, "replaced_by", coupon_id)
         if replaced_by:
-            return Verification(Verdict.VOIDED, "VOIDED", tx_hash, params={
+            return Verification(Verdict.VOIDED, "VOIDED", tx_hash, block=block, params={
                 "coupon": read_number(chain, ledger, coupon_id), "replacement": read_number(chain, ledger, replaced_by)})
         if invalid_reason := chain.call(ledger, "invalid_reason", coupon_id):
             inspection = "0x" + bytes(chain.call(ledger, "inspection_record", coupon_id)).hex()
-            return Verification(Verdict.VOIDED, "INVALIDATED", tx_hash, params={
+            return Verification(Verdict.VOIDED, "INVALIDATED", tx_hash, block=block, params={
                 "coupon": read_number(chain, ledger, coupon_id), "reason": invalid_reason, "inspection_hash": inspection})
-        return Verification(Verdict.INVALID, "NOT_OFFSET", tx_hash)
+        return Verification(Verdict.INVALID, "NOT_OFFSET", tx_hash, block=block)
 
     args = retired[0].args
     signer = w3.eth.get_transaction(tx_hash)["from"]
-    signer_role = chain.call(ledger, "department_of", signer, block=receipt["blockNumber"])
+    signer_role = chain.call(ledger, "department_of", signer, block=block)
     if signer_role != Role.EEB.id:
-        return Verification(Verdict.INVALID, "SIGNER_NOT_EEB", tx_hash)
+        return Verification(Verdict.INVALID, "SIGNER_NOT_EEB", tx_hash, block=block)
     state = Coupon.read(chain, ledger, args["coupon"]).state
     if state != CouponState.RETIRED:
-        return Verification(Verdict.INVALID, "NOT_RETIRED", tx_hash, params={"state": state.name})
-    block = w3.eth.get_block(receipt["blockNumber"])
+        return Verification(Verdict.INVALID, "NOT_RETIRED", tx_hash, block=block, params={"state": state.name})
+    timestamp = w3.eth.get_block(block)["timestamp"]
     year = Issuance.read(chain, ledger, args["issuance"]).year
     certificate = {
         "certificate_id": tx_hash,
-        "block": receipt["blockNumber"],
-        "timestamp": block["timestamp"],
+        "block": block,
+        "timestamp": timestamp,
         "ledger": emitter,
         "coupon": coupon_number(year, args["issuance"], args["seq"]),
         "serials": [args["first_serial"], args["last_serial"]],
@@ -135,4 +150,4 @@ def verify_offset(chain: Chain, tx_hash: str, *, ledger_address: str | None = No
         "signer_department": Role.EEB.value,
         "statement": STATEMENT_16,
     }
-    return Verification(Verdict.VALID, "RETIRED", tx_hash, certificate)
+    return Verification(Verdict.VALID, "RETIRED", tx_hash, block=block, certificate=certificate)

@@ -24,6 +24,7 @@ from .audit import AuditLog
 from .db import Database, User, make_engine
 from .replicas import IndexLease, KeyTurns, SoleWriter
 from .errors import CannotStart, DomainError, from_revert
+from .public_cache import PublicAnswers
 from .settings import Settings
 from .steps import HOLDER
 from .units import Clock
@@ -206,6 +207,7 @@ class Gateway:
         self.writes = WritePath(self.audit, self.follower)
         self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
+        self.public_answers = PublicAnswers(settings.public_cache_entries)  # services.public: verdicts, records
         self.calendar = WorkCalendar(settings.data_dir)
         self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
         self.follower.start()

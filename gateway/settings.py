@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # The public JSON-RPC (/rpc): what one request may ask of the chain.
     rpc_max_log_blocks: int = 2_000  # blocks one eth_getLogs spans
     rpc_batch_limit: int = 20  # calls in one batch
+    # Public reads (gateway/public_cache.py): answers kept in memory, and on a JSON-RPC node how many
+    # blocks must follow a transaction's before its verdict is kept for good (QBFT is final at once: 0;
+    # the embedded chain never reorganises).
+    public_cache_entries: int = 10_000
+    final_after_blocks: int = 0
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
     # Costs of the secrets at rest, for keys and passwords made from now on (each one records its own cost).

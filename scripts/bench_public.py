@@ -14,17 +14,25 @@ take the block producer's lock and cost the same at any chain length).
   second):
     writes alone      --writers clients, each POST /api/v1/parcels/ccer as the
                       EEB official and waiting for its block, for --seconds;
-    reads alone       --readers clients on one endpoint at a time for
-                      --seconds / 2 each: the offset's verification
-                      (/api/v1/public/offsets/{tx}), the coupon's public record
-                      (/api/v1/public/coupons/{number}) and /healthz;
-    writes + readers  both at once for --seconds, readers taking the three
-                      endpoints in turn.
-  Reported: requests per second and p99 of each read alone, p99_ms over all
-  reads alone, and the writes' p50/p95 alone and beside the readers.
+    reads with writes --readers clients on one read at a time, beside the same
+                      writers, for --seconds / 2 each: the offset's
+                      verification (/api/v1/public/offsets/{tx}) and the
+                      coupon's public record (/api/v1/public/coupons/{number}),
+                      each by readers that keep nothing and by readers that
+                      send back the ETag of their last answer (If-None-Match,
+                      as a browser's cache does), and /healthz;
+    mixed             the writers and the readers taking the three plain
+                      reads in turn, for --seconds.
+  Reported (JSON): verify_rps, coupon_rps, health_rps of the plain readers
+  beside writes, verify_to_health, p99_ms over those three, the conditional
+  readers' rates, and the writes' p50/p95 alone and beside the readers.
+  Goal (issue 13): verify_rps ≥ 0.5 × health_rps with p99 ≤ 100 ms.
 
-Clients are threads with their own keep-alive httpx connection, in this process;
-the server is another process on the same machine, so both share its cores: a
+Clients are coroutines on one event loop (uvloop) in this process, each with a
+keep-alive HTTP/1.1 connection of its own, each sending its next request as
+soon as the last is answered (a closed loop: with N readers and R answers a
+second, a request waits N / R seconds on average, whatever the endpoint). The
+server is another process on the same machine, so both share its cores: a
 reader costs the writers CPU (and the GIL of the server's process), never the
 producer's lock. Prints a table; --json PATH writes the numbers. Progress goes
 to stderr.
@@ -33,6 +41,8 @@ to stderr.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import shutil
 import signal
@@ -41,15 +51,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import uvloop  # noqa: E402
 
 from chain import Action, OffsetPurpose, Role, devnet  # noqa: E402
 from chain.backends import open_committed  # noqa: E402
@@ -186,25 +197,91 @@ class Server:
             self.proc.kill()
 
 
-def run_clients(url: str, clients: list[Callable[[httpx.Client], httpx.Response]], seconds: float
-                ) -> list[list[tuple[float, int]]]:
-    """Each client function runs in its own thread in a loop for `seconds`; (latency ms, status) per request."""
+class KeepAlive:
+    """One client's HTTP/1.1 keep-alive connection, on asyncio streams: just what the gateway's
+    answers need. A load generator that leaves the shared cores to the server (threads with
+    httpx spend more CPU per request than the gateway answering a kept verdict)."""
+
+    def __init__(self, url: str):
+        address = urllib.parse.urlsplit(url)
+        self.host, self.port = address.hostname, address.port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                      body: dict | None = None) -> tuple[int, dict[str, str], bytes]:
+        await self.connect()
+        data = json.dumps(body).encode() if body is not None else b""
+        head = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+        length = f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n" if body is not None else ""
+        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{head}{length}\r\n".encode()
+                          + data)
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
+        answer: dict[str, str] = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            answer[name.strip().lower()] = value.strip()
+        size = int(answer.get("content-length", "0"))
+        return int(status_line.split()[1]), answer, await self.reader.readexactly(size) if size else b""
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
+# A client step: one request on the client's connection → its status. `memo` is the client's own
+# (a conditional reader keeps the ETag of its last answer there, as a browser's cache does).
+Step = Callable[[KeepAlive, dict], Awaitable[int]]
+
+
+def reader(path: str, conditional: bool) -> Step:
+    async def read(http: KeepAlive, memo: dict) -> int:
+        asked = {"If-None-Match": memo["etag"]} if conditional and "etag" in memo else None
+        status, headers, body = await http.request("GET", path, asked)
+        if status == 200:
+            json.loads(body)  # a reader reads what it got
+            memo["etag"] = headers.get("etag")
+        return status
+    return read
+
+
+def run_clients(url: str, clients: list[Step], seconds: float) -> tuple[list[list[tuple[float, int]]], float]:
+    """Each client a coroutine with its own keep-alive connection, all on one event loop, each
+    sending its next request as soon as the last is answered (a closed loop). Connections open
+    first; the window starts when all are open. Returns (latency ms, status) per request per
+    client, and the window's length."""
+    return uvloop.run(_run_clients(url, clients, seconds))
+
+
+async def _run_clients(url: str, clients: list[Step], seconds: float):
+    connections = [KeepAlive(url) for _ in clients]
+    await asyncio.gather(*(c.connect() for c in connections))
     results: list[list[tuple[float, int]]] = [[] for _ in clients]
-    stop = time.monotonic() + seconds
+    began = time.perf_counter()
+    stop = began + seconds
 
-    def loop(i: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            while time.monotonic() < stop:
-                began = time.perf_counter()
-                status = clients[i](http).status_code
-                results[i].append(((time.perf_counter() - began) * 1000, status))
+    async def loop(i: int) -> None:
+        memo: dict = {}
+        while (sent := time.perf_counter()) < stop:
+            status = await clients[i](connections[i], memo)
+            results[i].append(((time.perf_counter() - sent) * 1000, status))
 
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    try:
+        await asyncio.gather(*(loop(i) for i in range(len(clients))))
+    finally:
+        for connection in connections:
+            connection.close()
+    return results, time.perf_counter() - began
+
+
+READS = ("verify", "verify_conditional", "coupon", "coupon_conditional", "health")
 
 
 def served(writers: int, readers: int, seconds: float) -> dict:
@@ -221,39 +298,49 @@ def served(writers: int, readers: int, seconds: float) -> dict:
             assert http.get(f"/api/v1/public/offsets/{certificate}").json()["verdict"] == "valid"
         parcels = iter(range(10**9))
 
-        def write(http: httpx.Client) -> httpx.Response:
-            return http.post("/api/v1/parcels/ccer", headers=eeb,
-                             json={"parcel_number": f"BENCH-{next(parcels)}", "listed": True})
+        async def write(http: KeepAlive, memo: dict) -> int:
+            status, _, _ = await http.request("POST", "/api/v1/parcels/ccer", eeb,
+                                              {"parcel_number": f"BENCH-{next(parcels)}", "listed": True})
+            return status
 
-        reads = {
-            "verify": lambda http: http.get(f"/api/v1/public/offsets/{certificate}"),
-            "coupon": lambda http: http.get(f"/api/v1/public/coupons/{number}"),
-            "health": lambda http: http.get("/healthz"),
+        reads: dict[str, Step] = {
+            "verify": reader(f"/api/v1/public/offsets/{certificate}", conditional=False),
+            "verify_conditional": reader(f"/api/v1/public/offsets/{certificate}", conditional=True),
+            "coupon": reader(f"/api/v1/public/coupons/{number}", conditional=False),
+            "coupon_conditional": reader(f"/api/v1/public/coupons/{number}", conditional=True),
+            "health": reader("/healthz", conditional=False),
         }
 
         def summary(name: str, runs: list[list[tuple[float, int]]], elapsed: float) -> dict:
             latencies = [ms for run in runs for ms, _ in run]
             failed = sum(status >= 400 for run in runs for _, status in run)
-            progress(f"{name}: {len(latencies)} requests, {failed} failed")
-            return {"n": len(latencies), "failed": failed, "rps": round(len(latencies) / elapsed, 1),
+            not_modified = sum(status == 304 for run in runs for _, status in run)
+            progress(f"{name}: {len(latencies)} requests in {elapsed:.1f} s, {failed} failed")
+            return {"n": len(latencies), "failed": failed, "not_modified": not_modified,
+                    "rps": round(len(latencies) / elapsed, 1),
                     "p50_ms": round(quantile(latencies, 0.5), 1), "p95_ms": round(quantile(latencies, 0.95), 1),
                     "p99_ms": round(quantile(latencies, 0.99), 1)}
 
         progress(f"writes alone: {writers} writers for {seconds} s")
-        results["writes_alone"] = summary("writes alone", run_clients(server.url, [write] * writers, seconds), seconds)
-        every_read = []
+        runs, elapsed = run_clients(server.url, [write] * writers, seconds)
+        results["writes_alone"] = summary("writes alone", runs, elapsed)
+        every_read, writes_beside = [], []
         for name, read in reads.items():
-            progress(f"{name} alone: {readers} readers for {seconds / 2} s")
-            runs = run_clients(server.url, [read] * readers, seconds / 2)
-            results[f"{name}_alone"] = summary(f"{name} alone", runs, seconds / 2)
-            every_read += [ms for run in runs for ms, _ in run]
-        results["reads_alone_p99_ms"] = round(quantile(every_read, 0.99), 1)
+            progress(f"{name}: {readers} readers beside {writers} writers for {seconds / 2} s")
+            runs, elapsed = run_clients(server.url, [write] * writers + [read] * readers, seconds / 2)
+            results[f"{name}_with_writes"] = summary(f"{name} with writes", runs[writers:], elapsed)
+            writes_beside += runs[:writers]
+            if name in ("verify", "coupon", "health"):
+                every_read += [ms for run in runs[writers:] for ms, _ in run]
+        results["reads_p99_ms"] = round(quantile(every_read, 0.99), 1)
+        results["writes_beside_reads"] = summary("writes beside reads", writes_beside, len(reads) * seconds / 2)
 
-        progress(f"writes + readers: {writers} writers, {readers} readers for {seconds} s")
-        mixed = [write] * writers + [list(reads.values())[i % 3] for i in range(readers)]
-        runs = run_clients(server.url, mixed, seconds)
-        results["writes_with_readers"] = summary("writes with readers", runs[:writers], seconds)
-        results["reads_with_writes"] = summary("reads with writes", runs[writers:], seconds)
+        progress(f"mixed: {writers} writers, {readers} readers of the three in turn for {seconds} s")
+        mixed = [write] * writers + [[reads["verify"], reads["coupon"], reads["health"]][i % 3] for i in range(readers)]
+        runs, elapsed = run_clients(server.url, mixed, seconds)
+        results["writes_with_mixed_reads"] = summary("writes with mixed reads", runs[:writers], elapsed)
+        for i, name in enumerate(("verify", "coupon", "health")):
+            results[f"mixed_{name}"] = summary(f"mixed {name}", runs[writers + i::3], elapsed)
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -268,7 +355,7 @@ def main() -> None:
     parser.add_argument("--blocks", default="1000,10000,100000", help="chain lengths, comma-separated")
     parser.add_argument("--repeat", type=int, default=50, help="verifications timed at each length")
     parser.add_argument("--writers", type=int, default=16)
-    parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument("--readers", type=int, default=256)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--skip-served", action="store_true", help="only the chain-length part")
     parser.add_argument("--json", type=Path)
@@ -280,11 +367,15 @@ def main() -> None:
     if not args.skip_served:
         load = served(args.writers, args.readers, args.seconds)
         results.update(load)
+        verify, health = load["verify_with_writes"]["rps"], load["health_with_writes"]["rps"]
         results.update({
-            "verify_rps": load["verify_alone"]["rps"], "coupon_rps": load["coupon_alone"]["rps"],
-            "health_rps": load["health_alone"]["rps"], "p99_ms": load["reads_alone_p99_ms"],
+            "verify_rps": verify, "coupon_rps": load["coupon_with_writes"]["rps"], "health_rps": health,
+            "p99_ms": load["reads_p99_ms"],
+            "verify_conditional_rps": load["verify_conditional_with_writes"]["rps"],
+            "coupon_conditional_rps": load["coupon_conditional_with_writes"]["rps"],
+            "verify_to_health": round(verify / health, 2) if health else None,
             "write_p95_ms_alone": load["writes_alone"]["p95_ms"],
-            "write_p95_ms_with_readers": load["writes_with_readers"]["p95_ms"],
+            "write_p95_ms_with_readers": load["writes_beside_reads"]["p95_ms"],
         })
 
     rows = []
@@ -295,10 +386,18 @@ def main() -> None:
         rows.append((f"start-up check, {n} blocks ({results[f'chain_mb_at_{label(n)}_blocks']} MB)",
                      f"{results[f'startup_check_ms_at_{label(n)}_blocks']} ms"))
     if not args.skip_served:
-        for name in ("verify", "coupon", "health"):
-            part = results[f"{name}_alone"]
-            rows.append((f"{name} alone, {args.readers} readers", f"{part['rps']} rps  p99 {part['p99_ms']} ms"))
-        for name in ("writes_alone", "writes_with_readers", "reads_with_writes"):
+        for name in READS:
+            part = results[f"{name}_with_writes"]
+            rows.append((f"{name.replace('_', ' ')}, {args.readers} readers + {args.writers} writers",
+                         f"{part['rps']} rps  p50 {part['p50_ms']} ms  p99 {part['p99_ms']} ms  "
+                         f"304s {part['not_modified']}  failed {part['failed']}"))
+        rows.append(("verify / health", f"{results['verify_to_health']}  (goal ≥ 0.5)"))
+        rows.append(("p99 of verify, coupon and health", f"{results['p99_ms']} ms  (goal ≤ 100 ms)"))
+        for name in ("mixed_verify", "mixed_coupon", "mixed_health"):
+            part = results[name]
+            rows.append((f"{name.replace('_', ' ')}, {args.readers // 3} readers each",
+                         f"{part['rps']} rps  p50 {part['p50_ms']} ms  p99 {part['p99_ms']} ms  failed {part['failed']}"))
+        for name in ("writes_alone", "writes_beside_reads", "writes_with_mixed_reads"):
             part = results[name]
             rows.append((name.replace("_", " "), f"{part['rps']} rps  p50 {part['p50_ms']} ms  p95 {part['p95_ms']} ms"
                                                  f"  failed {part['failed']}"))
@@ -306,8 +405,6 @@ def main() -> None:
     for metric, value in rows:
         print(f"{metric:<{width}}{value}")
     if args.json:
-        import json
-
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 

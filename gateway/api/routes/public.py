@@ -1,8 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...exports import CsvResponse, csv_response
+from ...public_cache import Answer
 from ...schemas import EcoCompensationCreate
 from ...services import calculator
 from ...services import public as service
@@ -11,20 +14,39 @@ from ...deps import DbSession, GatewayDep
 router = APIRouter(prefix="/public", tags=["public 公示"])
 
 
-@router.get("/coupons/{number}")
-def provenance(number: str, gateway: GatewayDep, db: DbSession) -> dict:
-    """A coupon's state, data, lineage and every step with tx hash, block, time and signing department."""
-    return service.provenance(gateway, db, number)
+# Both answers carry a strong ETag; a client that sends it back in If-None-Match gets 304 and no body.
+CONDITIONAL = {200: {"description": "the answer, with its ETag and Cache-Control"},
+               304: {"description": "Not Modified: the client's copy (If-None-Match) is current"}}
+
+
+def _send(request: Request, answer: Answer) -> Response:
+    if answer.matches(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=answer.headers)
+    return Response(answer.body, media_type="application/json", headers=answer.headers)
+
+
+@router.get("/coupons/{number}", response_class=JSONResponse, responses=CONDITIONAL)
+async def provenance(number: str, request: Request, gateway: GatewayDep) -> Response:
+    """A coupon's state, data, lineage and every step with tx hash, block, time and signing department.
+    `Cache-Control: no-cache`: the record changes with each new step; its ETag changes with it."""
+    answer = service.current_provenance(gateway, number)
+    if answer is None:
+        answer = await run_in_threadpool(service.provenance_answer, gateway, number)
+    return _send(request, answer)
 
 
 # A transaction hash is 0x and 64 hex digits: anything else is bad input (422), not an unknown certificate.
 TxHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="the offset's transaction hash")]
 
 
-@router.get("/offsets/{tx_hash}")
-def verify(tx_hash: TxHash, gateway: GatewayDep) -> dict:
-    """Verify an offset certificate from the chain receipt and event log."""
-    return service.verification(gateway, tx_hash)
+@router.get("/offsets/{tx_hash}", response_class=JSONResponse, responses=CONDITIONAL)
+async def verify(tx_hash: TxHash, request: Request, gateway: GatewayDep) -> Response:
+    """Verify an offset certificate from the chain receipt and event log. A verdict no later block
+    can change is served from memory with `Cache-Control: immutable`; any other is verified afresh."""
+    answer = service.settled_verification(gateway, tx_hash)
+    if answer is None:
+        answer = await run_in_threadpool(service.verification_answer, gateway, tx_hash)
+    return _send(request, answer)
 
 
 @router.get("/listings")
