@@ -167,7 +167,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     expect(page.locator("#history tr[data-event=ApplicationResubmitted]")).to_have_count(1)
 
 
-def test_collective__my_applications_on_a_phone__usable(phone, site, shot):
+def test_collective__my_applications_and_the_form_on_a_phone__usable(phone, site, shot):
     collective = api.register_holder(site.api, organisation=COLLECTIVE, account_type="COLLECTIVE")
     application = site.submit_application(collective).id
     _log_in(phone, collective.username)
@@ -177,3 +177,7 @@ def test_collective__my_applications_on_a_phone__usable(phone, site, shot):
     expect(phone.locator(f"#application-{application} .status")).to_have_attribute("data-status", "SUBMITTED")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(phone, "my-applications")
+    phone.click("#apply")
+    expect(phone.locator('form.step[data-step="application.submit"]')).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "apply")
