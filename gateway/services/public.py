@@ -22,7 +22,7 @@ from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
 from chain.verify import STATEMENT_16 as STATEMENT_16  # §16, printed on certificates: not CCER-equivalent
 from chain.verify import Verification, verify_offset
 
-from ..db import ApplicationRecord, ListingRecord, User
+from ..db import ApplicationRecord, ListingRecord, Trade, User
 from ..errors import DomainError, NotFound
 from ..exports import beijing, table
 from ..public_cache import IMMUTABLE, REVALIDATE, Answer
@@ -256,7 +256,7 @@ def listings(gw: Gateway, db: Session) -> list[dict]:
             continue
         coupon, application = entry.coupon, entry.application
         # 附件5 in full, 附件4's parties without a person's particulars; expired once the chain passed its end.
-        form = market.listing_view(gw, listing, public=True, holder_is_organisation=coupon.owner in names, now=now)
+        form = market.listing_view(gw, listing, public=True, holder_name=names.get(coupon.owner), now=now)
         board.append({
             **form, "number": coupon.number, "amount_t": tonnes_text(coupon.amount_kg), "holder": names.get(coupon.owner),
             "issuing_unit": ISSUING_UNIT, "issued_at": entry.issued_at,
@@ -297,6 +297,7 @@ TRADE_COLUMNS = (
     ("tx_hash", "交易哈希"), ("block", "区块"), ("settled_at", "成交时间"), ("coupon_number", "碳券编号"),
     ("amount_t", "成交量（吨）"), ("price_yuan_per_t", "单价（元/吨）"), ("total_yuan", "成交金额（元）"),
     ("service_fee_yuan", "服务费（元）"), ("seller", "出让方"), ("buyer", "受让方"),
+    ("payment_method", "支付方式"), ("payment_term", "付款期限"), ("payment_status", "支付状态"),  # 附件7 二2
 )
 
 
@@ -316,14 +317,17 @@ def trades_csv(gw: Gateway, db: Session) -> str:
     as their organisations (an account of a person shows its address only: no person's name is exported)."""
     names = holder_names(db)
     numbers = {c.id: c.number for c in gw.index.coupons()}
+    agreed = {t.tx_hash: t for t in db.scalars(select(Trade))}  # 附件7's payment terms, as the centre recorded them
     rows = []
     for step in gw.index.steps(["TradeSettled"]):
         d = step.details
+        trade = agreed.get(step.tx_hash)
         price = yuan(d["price_fen_per_tonne"])
         rows.append([step.tx_hash, step.block_number, beijing(step.timestamp), numbers.get(step.coupon_id),
                      tonnes_text(d["amount_kg"]), str(price), str((tonnes(d["amount_kg"]) * price).quantize(Decimal("0.01"))),
                      str(yuan(d.get("service_fee_fen", 0))), names.get(d["seller"], d["seller"]),
-                     names.get(d["buyer"], d["buyer"])])
+                     names.get(d["buyer"], d["buyer"]),
+                     *((trade.payment_method, trade.payment_term.isoformat(), trade.payment_status) if trade else ("",) * 3)])
     return table(TRADE_COLUMNS, rows)
 
 

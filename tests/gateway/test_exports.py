@@ -41,7 +41,8 @@ def _step(client, number: str, event: str) -> dict:
 
 @pytest.fixture(scope="module")
 def sale(client, officials, upload, mint):
-    """A listed coupon of an organisation sold in part to a person whose name must not be exported."""
+    """A listed coupon of an organisation sold in part (附件7: paid online by the end of the year) to a
+    person whose name must not be exported."""
     seller = register_holder(client, organisation="赫山区某林场（出让方）")
     buyer = register_holder(client, organisation=None, display_name="张三丰")
     number = mint(seller)
@@ -49,7 +50,8 @@ def sale(client, officials, upload, mint):
     purchase = accepted_purchase(client, officials, buyer, "120")
     answer = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={
         "coupon": number, "purchase_id": purchase, "amount_t": "120", "price_yuan_per_t": "31.50",
-        "service_fee_yuan": "37.80", "agreement": upload(officials["CENTER"])}))
+        "service_fee_yuan": "37.80", "agreement": upload(officials["CENTER"]), "payment_method": "ONLINE",
+        "payment_term": "2026-12-31", "payment_status": "UNPAID"}))
     return {"number": number, "bought": answer["coupon"], "tx_hash": answer["tx_hash"], "buyer": buyer, "seller": seller}
 
 
@@ -67,7 +69,8 @@ def test_export_trades__a_sale__parties_by_organisation_fee_and_beijing_time(cli
     text = _export(client, "public/exports/trades.csv")
     assert headers(text) == ["交易哈希 tx_hash", "区块 block", "成交时间 settled_at", "碳券编号 coupon_number",
                              "成交量（吨） amount_t", "单价（元/吨） price_yuan_per_t", "成交金额（元） total_yuan",
-                             "服务费（元） service_fee_yuan", "出让方 seller", "受让方 buyer"]
+                             "服务费（元） service_fee_yuan", "出让方 seller", "受让方 buyer", "支付方式 payment_method",
+                             "付款期限 payment_term", "支付状态 payment_status"]
     (row,) = [r for r in read_csv(text) if r["tx_hash"] == sale["tx_hash"]]
     assert row["coupon_number"] == sale["bought"]
     settled = _step(client, sale["bought"], "TradeSettled")
@@ -78,6 +81,7 @@ def test_export_trades__a_sale__parties_by_organisation_fee_and_beijing_time(cli
     # The buyer is a person: its address, never its name.
     assert row["buyer"] == sale["buyer"].address
     assert "张三丰" not in text
+    assert (row["payment_method"], row["payment_term"], row["payment_status"]) == ("ONLINE", "2026-12-31", "UNPAID")
 
 
 def test_export_audit__opened_as_excel_does__beijing_time_not_iso_utc(client, officials, sale):
