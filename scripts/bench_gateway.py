@@ -291,6 +291,16 @@ class Holder:
     username: str
     token: str
     address: str
+    signed_form: str = ""  # the sha256 of its signed 附件8 form, cited by each transfer it files
+
+
+def transfer_form(holder: Holder, partner: Holder, amount_t: str) -> dict:
+    """附件8 流转申请表: every transfer of ownership rests on one the transferee confirmed and the
+    centre accepted (gateway/services/transfers.py)."""
+    return {"kind": "OWNERSHIP", "transferee": partner.username, "amount_t": amount_t,
+            "legal_representative": "基准测试", "address": "基准测试村", "location": "基准测试村",
+            "transfer_method": "协议转让", "transferee_address": "基准测试村", "reason": "基准测试 拆分与流转",
+            "owner_opinion": "同意", "signed_transfer_form": holder.signed_form}
 
 
 @dataclass
@@ -395,7 +405,10 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
         minted = list(pool.map(mint, holders))
         progress(f"setup: {len(minted)} coupons minted ({time.perf_counter() - started:.0f} s)")
         # A holder's address exists from its first transaction on, not at sign-up.
-        holders = [Holder(h.index, h.username, h.token, api().call("GET", "/auth/me", h.token)["address"])
+        holders = [Holder(h.index, h.username, h.token, api().call("GET", "/auth/me", h.token)["address"],
+                          api().call("POST", "/documents", h.token, files={"file": (
+                              "流转申请表.pdf", f"%PDF bench {suffix} transfer form {h.index}".encode(),
+                              "application/pdf")})["sha256"])
                    for h in holders]
         by_address = {h.address: h for h in holders}
 
@@ -417,6 +430,11 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
                 if kg < 2:
                     raise RuntimeError(f"{number} is too small to split")
                 partner = holders[(owner + 1) % len(holders)]
+                form = api().call("POST", f"/coupons/{number}/transfer-forms", holders[owner].token,
+                                  json=transfer_form(holders[owner], partner, tonnes(kg // 2)))["form"]
+                api().call("POST", f"/transfer-forms/{form}/confirmation", partner.token)
+                api().call("POST", f"/transfer-forms/{form}/acceptance", officials["CENTER"],
+                           json={"decision": "accept", "opinion": "基准测试 同意受理"})
                 tx(api().call("POST", f"/coupons/{number}/requests", holders[owner].token, json={
                     "action": "TRANSFER", "amount_t": tonnes(kg // 2), "counterparty": partner.username}))
                 tx(api().call("POST", f"/coupons/{number}/transfer", officials["CENTER"]))
@@ -470,6 +488,9 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
                 token = holders[slot.owner].token if who == "owner" else officials[who]
                 body = None
                 if slot.step == 0:
+                    if (refused := await agree_transfer(connection, slot, holders, officials)) is not None:
+                        slot.broken = refused
+                        break
                     body = {"action": "TRANSFER", "amount_t": slot.amount_t,
                             "counterparty": holders[slot.partner].username}
                 elif slot.step == 2:
@@ -515,6 +536,29 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
         task.result()
     finished = max((op.sent_at + op.latency_s for op in ops), default=began)
     return ops, finished - began
+
+
+async def agree_transfer(connection, slot: Slot, holders: list[Holder], officials: dict[str, str]) -> str | None:
+    """The off-chain records a transfer's consent rests on (附件8): the owner's form, the transferee's
+    confirmation, the centre's acceptance; not timed. A form left open by an interrupted cycle is
+    carried on. Returns why it failed, if it did."""
+    owner, partner = holders[slot.owner], holders[slot.partner]
+    status, answer = await connection.post(f"/api/v1/coupons/{slot.number}/transfer-forms",
+                                           transfer_form(owner, partner, slot.amount_t), owner.token)
+    if status == 409 and answer.get("code") == "TRANSFER_FORM_OPEN":
+        answer = {"form": answer["detail"]["form"]}
+    elif status != 201:
+        return f"transfer form: {status} {answer.get('code')}: {answer.get('message')}"
+    path = f"/api/v1/transfer-forms/{answer['form']}"
+    for suffix, body, token, done in (
+        ("confirmation", None, partner.token, "TRANSFER_ALREADY_CONFIRMED"),
+        ("acceptance", {"decision": "accept", "opinion": "基准测试 同意受理"}, officials["CENTER"],
+         "TRANSFER_FORM_CLOSED"),
+    ):
+        status, answer = await connection.post(f"{path}/{suffix}", body, token)
+        if status != 200 and answer.get("code") != done:
+            return f"transfer {suffix}: {status} {answer.get('code')}: {answer.get('message')}"
+    return None
 
 
 class KeepAlive:
