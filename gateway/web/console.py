@@ -18,7 +18,7 @@ from ..deps import (
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
-from ..services import applications, coupons, pledges, parcels, public, queues, reissues, supervision, users
+from ..services import applications, coupons, pledges, parcels, public, queues, reissues, supervision, transfers, users
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
@@ -93,7 +93,7 @@ def login(request: Request, db: DbSession, guard: LoginGuardDep, client: ClientA
         token, _user = users.login(db, username, password, guard=guard, client=client)
     except DomainError as exc:
         return render(request, "console/login.html", status_code=exc.status, user=None, failed=True,
-                      locked=exc.code == "LOGIN_LOCKED", username=username)
+                      locked=exc.code == "LOGIN_LOCKED", disabled=exc.code == "ACCOUNT_DISABLED", username=username)
     response = RedirectResponse("/console", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")  # Secure over HTTPS (guards.py)
     return response
@@ -220,4 +220,5 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
                   supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,
-                  inspections=supervision.inspections(gateway, db, coupon=number) if department else [])
+                  inspections=supervision.inspections(gateway, db, coupon=number) if department else [],
+                  transfer_forms=transfers.coupon_forms(gateway, db, user, number))  # 附件8, read on this coupon

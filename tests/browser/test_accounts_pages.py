@@ -55,6 +55,7 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
 
     # it logs in and sees its account awaiting the centre, the ID masked; it may not apply yet
     _log_in(phone, username, PASSWORD)
+    expect(phone.locator("#unverified-banner")).to_be_visible()
     phone.click("#my-account-link")
     expect(phone.locator("#account-state")).to_have_attribute("data-state", "UNVERIFIED")
     expect(phone.locator("#identity-masked")).to_have_text(mask(uscc))
@@ -87,9 +88,11 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     expect(phone.locator("#my-account")).to_contain_text(MESSAGES["document.BUSINESS_LICENCE"][0])
     expect(phone.locator("#unverified-note")).to_have_count(0)
     shot(phone, "verified")
+    phone.goto("/console")
+    expect(phone.locator("#unverified-banner")).to_have_count(0)
 
 
-def test_accounts__drc_disables_an_account__it_cannot_log_in(site, page, shot):
+def test_accounts__drc_disables_an_account__it_cannot_log_in(site, page, phone, shot):
     holder = register_holder(site.api, organisation="某环保科技有限公司", account_type="ENTERPRISE")
 
     _log_in(page, OFFICIALS["DRC"])
@@ -105,6 +108,11 @@ def test_accounts__drc_disables_an_account__it_cannot_log_in(site, page, shot):
     error_of(site.api.get("/api/v1/auth/me", headers=holder.headers), 401, "TOKEN_INVALID")
     response = site.api.post("/api/v1/auth/login", json={"username": holder.username, "password": DEMO_PASSWORD})
     error_of(response, 403, "ACCOUNT_DISABLED")
+    phone.goto("/console/login")
+    phone.fill("input[name=username]", holder.username)
+    phone.fill("input[name=password]", DEMO_PASSWORD)
+    phone.click("form button[type=submit]")
+    expect(phone.locator("#login-failed")).to_have_text(MESSAGES["errors.ACCOUNT_DISABLED"][0])
 
 
 def test_accounts__malformed_id__refused_in_the_page_and_nothing_stored(site, phone, shot):
