@@ -123,14 +123,14 @@ def listing_last_day(listing: ListingRecord) -> dt.date:
     return listing.notice_last_day or china_date(listing.notice_end)
 
 
-def listing_view(gw: Gateway, listing: ListingRecord, *, public: bool, holder_is_organisation: bool,
+def listing_view(gw: Gateway, listing: ListingRecord, *, public: bool, holder_name: str | None = None,
                  now: int | None = None) -> dict:
-    """附件5's fields and 附件4's parties as a page shows them. The public sees the centre's contacts and the
-    holder's name only when it is an organisation: a person's name, address and phone stay off the board."""
+    """附件5's fields and 附件4's parties as a page shows them. The public sees the centre's contacts and, for
+    甲方, only the holder's organisation name as its account has it (`holder_name`; none for a person): what
+    the centre typed for 甲方 (name, address, contact, phone) stays off the board."""
     entrustment = dict(listing.entrustment or {})
     if public and entrustment:
-        principal = entrustment.get("principal") or {}
-        entrustment = {"principal": {"name": principal.get("name")} if holder_is_organisation else {},
+        entrustment = {"principal": {"name": holder_name} if holder_name else {},
                        "agent": entrustment.get("agent"), "signed_on": entrustment.get("signed_on"),
                        "agreement": entrustment.get("agreement")}
     disclosure = listing.disclosure or {}

@@ -74,7 +74,7 @@ def match(purchase_id: int, number: str, request: Request, gateway: GatewayDep, 
         raise NotFound("PAGE_NOT_FOUND", "matching is the centre's")
     view = market.purchase_view(db, market.seen_purchase(db, user, purchase_id))
     row, listing = market.listing_of(gateway, db, number)
-    form = market.listing_view(gateway, listing, public=False, holder_is_organisation=True)
+    form = market.listing_view(gateway, listing, public=False)
     listed_t = Decimal(row.amount_kg) / 1000
     amount = min(Decimal(view["unfilled_t"]), listed_t)
     return render(request, "console/match.html", user=user, purchase=view, number=number, listing=form,

@@ -629,6 +629,10 @@ def _target_state(gateway, target: Target) -> dict:
             state["transfer_form"] = db.get(TransferForm, target.transfer_form).status
     if target.application is not None:
         state["application"] = registry.application(target.application)
+    if target.purchase is not None:  # a purchase application's status is the gateway's (services.market)
+        with gateway.db.sessions() as db:
+            purchase = db.get(Purchase, target.purchase)
+            state["purchase"] = (purchase.status, purchase.filled_kg)
     if target.account is not None:
         state["account"] = _account_state(gateway, target.account)
     if target.coupon_id is not None:

@@ -23,7 +23,7 @@ def test_bought_part__traded_two_weeks_after_the_mint__shows_the_issuance_date(t
         report = api.upload(client, seller.headers)
         cal.at(D(2026, 9, 1))
         number = api.walk(client, officials, api.submit(client, seller, api.application_form(report)))
-        api.list_coupon(client, officials, seller, number)
+        api.list_coupon(client, officials, seller, number, notice_days=30)  # still running on the 15th
         cal.at(D(2026, 9, 15))
         purchase = {"purchase": api.accepted_purchase(client, officials, buyer, "100")}
         part = ok(client.post(f"{API}/trades", headers=officials["CENTER"], json={

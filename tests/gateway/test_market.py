@@ -193,7 +193,7 @@ def test_list__full_disclosure_and_entrustment__stored_and_on_the_public_board(c
     assert entry["expired"] is False and entry["notice_start"] == str(record.notice_start)
     assert entry["notice_last_day"] == str(record.notice_last_day)
     assert entry["centre"] == api.CENTRE_CONTACTS and entry["disclosure_form"] == form["disclosure_form"]
-    assert entry["entrustment"]["principal"] == {"name": seller.username}  # an organisation's name, no particulars
+    assert entry["entrustment"]["principal"] == {"name": "赫山区某村股份经济合作社（出让方）"}  # the account's, no more
     assert entry["entrustment"]["agent"] == form["entrustment"]["agent"]
     assert "0737-1234567" not in str(entry)  # the holder's phone stays off the board
     page = client.get(f"/coupons/{number}").text

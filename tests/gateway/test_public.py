@@ -4,6 +4,7 @@ and that none of it shows an identity number, its hash or a person's name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from gateway.db import User
 from gateway.identity import make_resident_id, make_uscc
+from gateway.units import day_start
 from support.api import accepted_purchase, list_coupon, owner_request, register_holder
 from support.exports import read_csv
 from support.http import API, ok
@@ -158,7 +160,11 @@ def test_get_listings__listed_coupon__shows_annex5_fields(client, listed):
     assert entry["holder"] == "赫山区泉交河镇某村股份经济合作社"
     assert Decimal(entry["price_yuan_per_t"]) == Decimal("30.50")
     assert Decimal(entry["amount_t"]) == Decimal("1000")
-    assert abs(entry["notice_end"] - (time.time() + 15 * 86400)) < 300
+    # 附件5 二: the notice runs 15 days from its start, the start included, to the end of its last day (China time)
+    last_day = dt.date.fromisoformat(entry["notice_last_day"])
+    assert last_day - dt.date.fromisoformat(entry["notice_start"]) == dt.timedelta(days=14)
+    assert entry["notice_end"] == day_start(last_day + dt.timedelta(days=1)) - 1 and entry["expired"] is False
+    assert abs(entry["notice_end"] - (time.time() + 15 * 86400)) < 2 * 86400
     assert Decimal(entry["disclosure"]["project_area_mu"]) == Decimal("9700.50")
     assert entry["disclosure"]["location"] == "泉交河镇某村"
     assert entry["disclosure"]["remarks"] == "林地碳汇"

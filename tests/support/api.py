@@ -172,12 +172,11 @@ def owner_request(http, holder: Holder, number: str, action: str, **extra):
     return http.post(f"{API}/coupons/{number}/requests", headers=holder.headers, json={"action": action, **extra})
 
 
-def listing_form(http, officials: dict, holder: Holder | None = None, **changes) -> dict:
+def listing_form(http, officials: dict, _holder: Holder | None = None, **changes) -> dict:
     """附件5 and 附件4 in full, the signed disclosure form and entrustment agreement uploaded by the centre."""
-    principal = {**_PARTY, "name": holder.username} if holder else _PARTY
     form = {**LISTING, "disclosure_form": upload(http, officials["CENTER"], name="信息披露表.pdf"),
             "attachments": [upload(http, officials["CENTER"], name="其他附件.pdf")],
-            "entrustment": {**LISTING["entrustment"], "principal": principal,
+            "entrustment": {**LISTING["entrustment"],
                             "agreement": upload(http, officials["CENTER"], name="委托服务协议.pdf")}}
     return {**form, **changes}
 
