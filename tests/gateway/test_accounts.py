@@ -6,14 +6,21 @@ accounts, the chain and the audit log as they were."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import pytest
 from sqlalchemy import func, select, update
+
+from gateway.api.app import create_app
 
 from gateway.db import AccountVerification, ApplicationRecord, AuditEntry, Purchase, Token, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.identity import make_resident_id, make_uscc, mask
 from support import api
 from support.http import API, error_of, login, ok
+from support.serving import serve
 
 NEW_PASSWORD = "granite-ledger-willow-42"
 
@@ -430,3 +437,23 @@ def test_password__weak_new_password__422_and_nothing_changed(client, gateway):
 
     error_of(response, 422, "WEAK_PASSWORD")
     assert _rows(gateway) == before
+
+
+# ---------------------------------------------------------------- one account per number, even at once
+
+
+def test_register__6_at_once_with_one_uscc__one_201_the_rest_409_identity_taken(settings, gateway):
+    """Each passes the look-up before any is stored: the database's unique index decides."""
+    uscc = make_uscc()
+    start = threading.Barrier(6)
+
+    def register(i: int) -> httpx.Response:
+        start.wait()
+        return httpx.post(f"{url}{API}/auth/holders", timeout=60, json=api.holder_form(
+            f"same-uscc-{i}-{uscc[-6:].lower()}", organisation=f"公司{i}", identity=uscc, account_type="ENTERPRISE"))
+
+    with serve(create_app(settings, gateway=gateway)) as url, ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(register, range(6)))
+
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 5
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"IDENTITY_TAKEN"}
