@@ -245,6 +245,14 @@ def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     return [public_form(gw, db, form) for form in db.scalars(query)]
 
 
+def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict]:
+    """The forms filed on one coupon or registered as it (a split's child), newest first; a holder's own only."""
+    query = select(TransferForm).where((TransferForm.coupon_number == number) | (TransferForm.registered_coupon == number))
+    if user.role == HOLDER:
+        query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
+    return [public_form(gw, db, form) for form in db.scalars(query.order_by(TransferForm.id.desc()))]
+
+
 def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
     form = get(db, form_id)
     if user.role == HOLDER and user.id not in (form.applicant_id, form.transferee_id):

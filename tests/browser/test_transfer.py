@@ -61,3 +61,5 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "REGISTERED")
     expect(page.locator(f"#form-{form}")).to_contain_text(moved)
     assert site.gateway.registry.coupon(coupon_id(site.gateway, moved)).owner == transferee.address
+    page.goto(f"/console/coupons/{number}")  # the coupon's page names its form and where it stands
+    expect(page.locator(f'#transfer-forms li[data-form="{form}"]')).to_have_attribute("data-status", "REGISTERED")
