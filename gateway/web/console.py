@@ -54,7 +54,7 @@ def coupon_steps(user: User, row) -> list[dict]:
     offered = [
         s for s in steps.offered(user.role, "coupon", row.state)
         if s.consent in (None, row.pending_action)
-        and (s is not steps.REQUEST or not row.pending_action)
+        and (s not in (steps.REQUEST, steps.TRANSFER_FORM) or not row.pending_action)  # one consent at a time
         and (s is not steps.CANCEL_REQUEST or row.pending_action)
     ]
     if user.role == HOLDER:  # the pledgee may only release, and only the pledgee may
