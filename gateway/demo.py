@@ -179,7 +179,7 @@ def run(client, progress=print) -> DemoResult:
 
     call("POST", f"/coupons/{coupon}/requests", coop, "申请挂牌 listing request", json={"action": "LIST"})
     centre_contacts = {"contact_person": "刘主任", "phone": "0737-4200000", "address": "益阳市赫山区碳汇交易综合服务中心"}
-    call("POST", f"/coupons/{coupon}/listing", center, "挂牌披露 listing (附件4, 附件5)", json={
+    call("POST", f"/coupons/{coupon}/listing", center, "挂牌披露 listing", json={
         "price_yuan_per_t": "30.00", "notice_days": 10, "project_area_mu": "9700", "location": "泉交河镇某村",
         "centre": centre_contacts, "holder_commitment": True,
         "disclosure_form": upload(center, "信息披露表.pdf", f"%PDF disclosure form {suffix}".encode()),
@@ -207,14 +207,14 @@ def run(client, progress=print) -> DemoResult:
         signed = upload(coop, "流转申请表.pdf", f"%PDF transfer form {kind} {number} {suffix}".encode())
         return call("POST", f"/coupons/{number}/transfer-forms", coop, json={
             "kind": kind, "transferee": transferee, "legal_representative": "王社长",
-            "address": "赫山区泉交河镇某村村委会", "location": "泉交河镇某村", "owner_opinion": "经村民代表大会决议，同意",
+            "address": "赫山区泉交河镇某村村委会", "parcel_location": "泉交河镇某村", "owner_opinion": "经村民代表大会决议，同意",
             "signed_transfer_form": signed, **form})["form"]
 
     def pledge_form(number: str, **terms) -> None:
         """A pledge to the bank (附件8 质押权), accepted by the centre before FINANCE registers it (§2, §4)."""
         form = transfer_form(number, "PLEDGE", bank_name, transfer_method="质押融资", term=f"至{terms['term_end']}",
                              transferee_address="益阳市赫山区 湖南益阳农村商业银行",
-                             reason="以碳券质押向农商银行申请生态贷款", **terms)
+                             transfer_reason="以碳券质押向农商银行申请生态贷款", **terms)
         call("POST", f"/transfer-forms/{form}/pledge-acceptance", center,
              json={"decision": "accept", "opinion": "材料齐全，双方身份核验无误，同意受理质押"})
 
@@ -248,7 +248,7 @@ def run(client, progress=print) -> DemoResult:
     needed = call("POST", "/public/calculator/eco-compensation", json=land_take)
     transfer = transfer_form(reissued, "OWNERSHIP", builder_name, amount_t=needed["coupons_needed_t"],
                              transfer_method="协议转让", term="长期", transferee_address="益阳市赫山区 某交通建设有限公司",
-                             reason="转让予建设单位，替代履行占用生态用地的生态补偿责任（第十五条第一项）")
+                             transfer_reason="转让予建设单位，替代履行占用生态用地的生态补偿责任（第十五条第一项）")
     call("POST", f"/transfer-forms/{transfer}/confirmation", builder)  # the transferee confirms in its own account
     call("POST", f"/transfer-forms/{transfer}/acceptance", center,
          json={"decision": "accept", "opinion": "双方身份核验无误，材料齐全，同意受理"})

@@ -153,10 +153,12 @@ TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "P
                      schemas.TransferFormCreate, (
                          Field("kind", "choice", ("OWNERSHIP", "PLEDGE"), labels="transfer_kind."), Field("transferee"),
                          Field("amount_t", "decimal", required=False), Field("legal_representative"), Field("address"),
-                         Field("location"), Field("place_name", required=False), Field("parcel_number", required=False),
+                         Field("parcel_location"), Field("place_name", required=False),
+                         Field("parcel_number", required=False),
                          Field("area_mu", "decimal", required=False), Field("transfer_method"), Field("term", required=False),
                          Field("term_end", "date", required=False), Field("secured_yuan", "decimal", required=False),
-                         Field("transferee_address"), Field("reason", "textarea"), Field("owner_opinion", "textarea"),
+                         Field("transferee_address"), Field("transfer_reason", "textarea"),
+                         Field("owner_opinion", "textarea"),
                          Field("signed_transfer_form", "file"), Field("documents", "files", required=False),
                          Field("remarks", "textarea", required=False)),
                      "coupon", ("ACTIVE",), status_code=201)

@@ -298,8 +298,8 @@ def transfer_form(holder: Holder, partner: Holder, amount_t: str) -> dict:
     """附件8 流转申请表: every transfer of ownership rests on one the transferee confirmed and the
     centre accepted (gateway/services/transfers.py)."""
     return {"kind": "OWNERSHIP", "transferee": partner.username, "amount_t": amount_t,
-            "legal_representative": "基准测试", "address": "基准测试村", "location": "基准测试村",
-            "transfer_method": "协议转让", "transferee_address": "基准测试村", "reason": "基准测试 拆分与流转",
+            "legal_representative": "基准测试", "address": "基准测试村", "parcel_location": "基准测试村",
+            "transfer_method": "协议转让", "transferee_address": "基准测试村", "transfer_reason": "基准测试 拆分与流转",
             "owner_opinion": "同意", "signed_transfer_form": holder.signed_form}
 
 

@@ -87,13 +87,13 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
     written = TransferForm(
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
         filing_number=record["filing_number"], applicant_id=actor.user.id,
-        legal_representative=form.legal_representative, address=form.address, location=form.location,
+        legal_representative=form.legal_representative, address=form.address, location=form.parcel_location,
         place_name=form.place_name or "、".join(sorted({p["location"] for p in parcels})),
         parcel_number=form.parcel_number or "、".join(p["number"] for p in parcels)[:64],
         area_mu=str(form.area_mu) if form.area_mu is not None else _area(parcels),
         method=form.transfer_method, term=form.term, term_end=form.term_end,
         secured_fen=to_fen(form.secured_yuan) if form.secured_yuan is not None else None,
-        transferee_id=transferee.id, transferee_address=form.transferee_address, reason=form.reason,
+        transferee_id=transferee.id, transferee_address=form.transferee_address, reason=form.transfer_reason,
         owner_opinion=form.owner_opinion, signed_form=form.signed_transfer_form, documents=form.documents,
         remarks=form.remarks, status="SUBMITTED",
     )

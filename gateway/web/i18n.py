@@ -443,6 +443,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.place_name": ("小地名", "Local place name"),
     "field.area_mu": ("面积（亩）", "Area (mu)"),
     "field.transfer_method": ("流转方式", "Manner of transfer"),
+    "field.parcel_location": ("宗地座落", "Where the parcel lies"),
+    "field.transfer_reason": ("申请流转理由及方式", "Reason for and manner of the transfer"),
     "field.term": ("流转期限", "Term of the transfer"),
     "field.transferee_address": ("流入单位通讯地址", "Receiving party's postal address"),
     "field.owner_opinion": ("所有权权利人意见", "Opinion of the coupon's owner"),

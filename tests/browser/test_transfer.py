@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.services.coupons import coupon_id
-from support.api import file_transfer_form, owner_request
+from support.api import owner_request
 from support.http import ok
 
 API = "/api/v1"
@@ -31,8 +31,25 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     owner = site.new_holder()
     transferee = site.new_holder()
     number = site.mint(owner)
-    form = ok(file_transfer_form(site.api, owner, number, transferee.username, amount_t="150"))["form"]
     owner_before = site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner
+
+    _log_in(page, owner.username)  # the owner fills 附件8 in its coupon's page
+    page.goto(f"/console/coupons/{number}")
+    filing = page.locator('form.step[data-step="transfer.form"]')
+    filing.locator("select[name=kind]").select_option("OWNERSHIP")
+    for name, value in {"transferee": transferee.username, "amount_t": "150", "legal_representative": "张主任",
+                        "address": "赫山区泉交河镇某村村委会", "parcel_location": "泉交河镇某村", "place_name": "老屋冲",
+                        "parcel_number": "430903-108-0001", "area_mu": "12.5", "transfer_method": "协议转让",
+                        "term": "长期", "transferee_address": "益阳市赫山区金银山路1号",
+                        "transfer_reason": "经村民代表大会决议，协议转让", "owner_opinion": "同意", "remarks": "无"}.items():
+        filing.locator(f"[name={name}]").fill(value)
+    filing.locator("input[name=signed_transfer_form]").set_input_files(
+        files=[{"name": "流转申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF signed annex 8 form"}])
+    shot(page, "form")
+    filing.locator("button").click()
+    expect(page.locator("#done")).to_be_visible()
+    [form] = [f["id"] for f in ok(site.api.get(f"{API}/transfer-forms", headers=owner.headers)) if f["coupon"] == number]
+    expect(page.locator(f'#transfer-forms li[data-form="{form}"]')).to_have_attribute("data-status", "SUBMITTED")
 
     _log_in(page, transferee.username)
     page.click("#my-transfers")

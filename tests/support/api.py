@@ -256,9 +256,9 @@ def lose(http, officials: dict, holder: Holder, number: str, *, through: str = "
 def transfer_form(signed_form: str, transferee: str, *, kind: str = "OWNERSHIP", **changes) -> dict:
     """附件8 流转申请表: a transfer of ownership, or with kind PLEDGE a pledge (secured amount and term end)."""
     form = {"kind": kind, "transferee": transferee, "legal_representative": "张主任", "address": "赫山区泉交河镇某村村委会",
-            "location": "泉交河镇某村", "transfer_method": "协议转让" if kind == "OWNERSHIP" else "质押融资",
+            "parcel_location": "泉交河镇某村", "transfer_method": "协议转让" if kind == "OWNERSHIP" else "质押融资",
             "term": "长期" if kind == "OWNERSHIP" else "两年", "transferee_address": "益阳市赫山区金银山路1号",
-            "reason": "经村民代表大会决议，协议转让" if kind == "OWNERSHIP" else "以碳券质押向银行融资",
+            "transfer_reason": "经村民代表大会决议，协议转让" if kind == "OWNERSHIP" else "以碳券质押向银行融资",
             "owner_opinion": "同意", "signed_transfer_form": signed_form}
     if kind == "PLEDGE":
         form |= {"secured_yuan": "20000.00", "term_end": "2027-06-30"}
