@@ -173,7 +173,7 @@ def test_settle_trade__32_concurrent__one_transaction_and_the_losers_refused_bef
     assert len([row for row in trades if trade_race.number in row]) == 1
     with served.gateway.db.sessions() as db:
         fills = Counter((p.status, p.filled_kg) for p in db.scalars(select(Purchase)) if p.id in trade_race.purchases)
-    assert fills == {("SETTLED", 100_000): 1, ("OPEN", 0): RACERS - 1}
+    assert fills == {("SETTLED", 100_000): 1, ("ACCEPTED", 0): RACERS - 1}
 
 
 def test_settle_trade__32_concurrent_in_one_block__losers_get_stable_code(trade_race):
