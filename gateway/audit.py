@@ -17,6 +17,11 @@ from sqlalchemy import insert
 from .db import AuditEntry, Database, User
 
 
+# The departments that read the audit log: supervision (§6), coordination (DRC), and FINANCE, which
+# registers pledges (§4).
+READERS = ("DRC", "NRB", "FORESTRY", "EEB", "FINANCE")
+
+
 class AuditLog:
     def __init__(self, db: Database):
         self._db = db

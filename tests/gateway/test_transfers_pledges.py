@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from gateway.db import AuditEntry, TransferForm
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.services.coupons import coupon_id
 from support.api import (
     accept_form, accept_pledge, file_transfer_form, owner_request, pledge, register_holder, transfer, transfer_form,
@@ -438,3 +440,42 @@ def test_audit_log__finance__reads_every_write_without_personal_fields(client, o
     assert form_entry["username"] == owner.username
     assert "张主任" not in str(form_entry) and "村委会" not in str(form_entry)  # 附件8's personal fields stay out
     assert client.get(f"{API}/audit/export.csv", headers=officials["FINANCE"]).status_code == 200
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def _page(client, path: str, username: str):
+    with TestClient(client.app) as browser:
+        login = browser.post("/console/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert login.status_code == 200, login.text
+        return browser.get(path)
+
+
+def test_audit_page__finance__lists_the_latest_writes_and_other_holders_get_404(client, officials, owner, transferee,
+                                                                                mint):
+    number = mint(owner)
+    ok(file_transfer_form(client, owner, number, transferee.username))
+
+    page = _page(client, "/console/audit", OFFICIALS["FINANCE"])
+
+    assert page.status_code == 200
+    assert 'data-action="transfer.form"' in page.text and owner.username in page.text
+    assert "张主任" not in page.text  # the form's personal fields are not in the log
+    assert _page(client, "/console/audit", owner.username).status_code == 404
+    assert _page(client, "/console/audit", OFFICIALS["CENTER"]).status_code == 404
+
+
+def test_pledges_page__pledgee_bank__lists_its_pledge_with_secured_amount_term_and_days_left(
+    client, gateway, officials, owner, bank, mint
+):
+    pledged = pledge(client, officials, owner, mint(owner), bank)
+    days_left = (dt.date(2027, 6, 30) - gateway.clock.today()).days
+
+    for path in ("/console/pledges", "/console"):  # its console's home says so too, not "no coupons"
+        page = _page(client, path, bank.username)
+        assert page.status_code == 200
+        row = page.text.split(f'data-coupon="{pledged}"')[1].split("</tr>")[0]
+        assert "20000" in row and "2027-06-30" in row and f">{days_left}<" in row
+    assert "您还没有碳券" not in _page(client, "/console", bank.username).text
+    assert f'data-path="/api/v1/coupons/{pledged}/pledge/release"' in _page(client, "/console/pledges", bank.username).text

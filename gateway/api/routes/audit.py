@@ -1,11 +1,12 @@
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from ...audit import READERS
 from ...db import AuditEntry
 from ...exports import CsvResponse, beijing, csv_response, table
 from ...deps import DbSession, require_reader
 
-router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader("DRC", "NRB", "FORESTRY", "EEB", "FINANCE")])
+router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader(*READERS)])
 
 
 def _entries(db, limit: int):
