@@ -10,7 +10,8 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from chain.verify import verify_offset
-from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL
+from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
+from support.api import owner_request
 from support.http import API, ok
 
 CASE = "赫自然资〔2026〕用地12号"  # the demo's eco-compensation case (gateway/demo.py)
@@ -65,3 +66,42 @@ def test_enforcement__case_matching_nothing__says_so(page, site):
     page.click("#case-search button[type=submit]")
     expect(page.locator("#no-offsets")).to_be_visible()
     expect(page.locator("#offsets")).to_have_count(0)
+
+
+def test_enforcement__eeb_offsets_with_the_land_take_in_its_console__enforcement_sees_the_calculation(
+    page, site, browser, shot
+):
+    holder = site.new_holder()
+    number = site.mint(holder)  # 500 t
+    ok(owner_request(site.api, holder, number, "OFFSET"))
+    case = f"赫林执〔2026〕{number[-4:]}号"
+
+    _log_in(page, OFFICIALS["EEB"])
+    page.goto(f"/console/coupons/{number}")
+    form = page.locator('form.step[data-step="coupon.offset"]')
+    form.locator("select[name=purpose]").select_option("ECO_COMPENSATION")
+    form.locator("input[name=beneficiary]").fill("某交通建设有限公司")
+    form.locator("input[name=case_reference]").fill(case)
+    form.locator('textarea[name="compensation.parcels"]').fill("G-7, 龙岭工业园, 林地, 100\nG-8, 龙岭工业园, 湿地, 40")
+    form.locator('input[name="compensation.years"]').fill("5")
+    shot(page, "eeb-offset")
+    form.locator("button").click()
+    expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
+    certificate = re.search(r"0x[0-9a-f]{64}", page.locator("#done").inner_text()).group(0)
+
+    enforcement = browser.new_context(base_url=site.url, locale="zh-CN").new_page()
+    try:
+        _log_in(enforcement, ENFORCEMENT_OFFICIAL)
+        enforcement.fill("#case-search input[name=case_reference]", case)
+        enforcement.click("#case-search button[type=submit]")
+        row = enforcement.locator(f'#offsets tr[data-certificate="{certificate}"]')
+        expect(row).to_have_count(1)
+        # 100 mu × 0.60 × 5 + 40 mu × 0.45 × 5 = 300 + 90 = 390 t calculated; 500 t retired
+        assert Decimal(row.locator("td.needed [data-t]").get_attribute("data-t")) == Decimal("390")
+        assert Decimal(row.locator("td.retired").get_attribute("data-t")) == Decimal("500")
+        expect(row.locator("td.needed .covered")).to_be_visible()
+        on_chain = verify_offset(site.gateway.node.reader, certificate, ledger_address=site.gateway.registry.ledger.address)
+        assert (on_chain.certificate["case_reference"], on_chain.certificate["amount_kg"]) == (case, 500_000)
+        shot(enforcement, "eeb-offset-found")
+    finally:
+        enforcement.context.close()
