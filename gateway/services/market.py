@@ -25,9 +25,10 @@ from ..db import Document, DocumentUpload, ListingRecord, Purchase, Trade, User,
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
+from .. import steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, tonnes_text, to_fen, to_kg, yuan
-from . import users
+from . import time_limits, users
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 
 # A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
@@ -225,6 +226,21 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
                        detail={"status": row.status})
     db.refresh(row)
     return row
+
+
+def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
+    """The centre's purchase applications to act on: to accept (附件1 三(二)1), then to match and settle
+    until filled. The Measures set these no limit: shown since submitted, never overdue."""
+    if role not in ("CENTER", "DRC"):
+        return []
+    waiting = db.scalars(select(Purchase).where(Purchase.status.in_(("SUBMITTED", *SETTLEABLE))).order_by(Purchase.id))
+    return [
+        {"kind": "purchase", "purchase": row.id, "href": f"/console/purchases/{row.id}",
+         "step": steps.ACCEPT_PURCHASE.id if row.status == "SUBMITTED" else steps.SETTLE.id, "department": "CENTER",
+         "status": shown_status(row), "field_survey_paused": False,
+         **time_limits.clock(gw.calendar, None, started=int(row.created_at.timestamp()), today=today)}
+        for row in waiting
+    ]
 
 
 def shown_status(row: Purchase) -> str:

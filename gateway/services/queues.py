@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import steps
 from ..runtime import Gateway
-from . import applications, reissues, time_limits, transfers
+from . import applications, market, reissues, time_limits, transfers
 
 # The department's step after each owner consent (the catalogue's `consent`); a loss report is the reissue's.
 AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent and step.consent != "LOSS"}
@@ -28,4 +28,5 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
                           **time_limits.clock(gw.calendar, None, started=coupon.pending_since, today=today)})
     items += reissues.queue(gw, role=role, today=today)
     items += transfers.queue(gw, db, role=role, today=today)  # 附件8 forms awaiting the centre's 受理意见
+    items += market.queue(gw, db, role=role, today=today)  # purchase applications (附件6) to accept and settle
     return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))

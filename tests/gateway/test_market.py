@@ -330,3 +330,20 @@ def test_settle__listing_past_its_notice_end__409_listing_expired_board_says_exp
         error_of(client.post(f"{API}/purchases/{api.apply_to_buy(client, purchaser, '1')}/acceptance",
                              headers=officials["CENTER"], json={"decision": "accept", "coupon": number}),
                  409, "LISTING_EXPIRED")
+
+
+def test_queue__centre__purchase_to_accept_then_to_settle_until_filled(client, officials, buyer, listed):
+    purchase = api.apply_to_buy(client, buyer, "50")
+
+    def queued() -> list[dict]:
+        return [i for i in ok(client.get(f"{API}/queue", headers=officials["CENTER"])) if i.get("purchase") == purchase]
+
+    assert [(i["step"], i["status"], i["href"]) for i in queued()] == [
+        ("market.accept_purchase", "SUBMITTED", f"/console/purchases/{purchase}")]
+    assert f'<a class="button" href="/console/purchases/{purchase}">' in client.get(
+        "/console", headers=officials["CENTER"]).text
+    ok(client.post(f"{API}/purchases/{purchase}/acceptance", headers=officials["CENTER"], json={"decision": "accept"}))
+    assert [(i["step"], i["status"]) for i in queued()] == [("market.trade", "ACCEPTED")]
+    ok(_trade(client, officials, listed, purchase, "50"))
+    assert queued() == []
+    assert not [i for i in ok(client.get(f"{API}/queue", headers=officials["NRB"])) if i.get("purchase") == purchase]
