@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from gateway.db import OffsetCompensation
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from support.api import owner_request
 from support.http import API, login, ok
@@ -31,6 +33,11 @@ def _case_reference() -> str:
 def _offset(client, officials, holder, number: str, **body) -> dict:
     ok(owner_request(client, holder, number, "OFFSET"))
     return ok(client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json=body))
+
+
+def _calculations(gateway) -> int:
+    with gateway.db.sessions() as db:
+        return db.scalar(select(func.count()).select_from(OffsetCompensation))
 
 
 def _search(client, headers: dict, case_reference: str):
@@ -106,12 +113,14 @@ def test_offset__land_take_with_another_purpose__422_and_nothing_changed(client,
     number = mint(holder, claimed_t="10")
     ok(owner_request(client, holder, number, "OFFSET"))
     offsets_before = ok(client.get(f"{API}/public/stats"))["offsets"]
+    calculations_before = _calculations(gateway)
     response = client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json={
         "purpose": "EVENT_NEUTRALITY", "beneficiary": "组委会", "case_reference": _case_reference(),
         "compensation": LAND_TAKE})
     assert (response.status_code, response.json()["code"]) == (422, "INVALID_INPUT")
     assert ok(client.get(f"{API}/public/coupons/{number}"))["coupon"]["state"] == "ACTIVE"
     assert ok(client.get(f"{API}/public/stats"))["offsets"] == offsets_before
+    assert _calculations(gateway) == calculations_before
 
 
 def test_enforcement_console__official_logs_in__lands_on_the_case_search(client):
