@@ -216,9 +216,13 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     procedure = reissues.procedure(gateway, number) if row.state == "LOST_REPORTED" else None
     watched = supervision.supervision_of(gateway, db, number)
     shown = procedure_steps(coupon_steps(user, row), row, procedure, watched, user.role)
+    listing = public.listing_entry(gateway, db, number) if row.state == "LISTED" else None
+    if listing and listing["expired"]:  # 附件5 二: past its notice end a listing is withdrawn, not settled
+        shown = [form for form in shown if form["step"] is not steps.SETTLE]
     department = user.role not in (HOLDER, ENFORCEMENT)
     owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
                   supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,
                   inspections=supervision.inspections(gateway, db, coupon=number) if department else [],
-                  transfer_forms=transfers.coupon_forms(gateway, db, user, number))  # 附件8, read on this coupon
+                  transfer_forms=transfers.coupon_forms(gateway, db, user, number),  # 附件8, read on this coupon
+                  listing=listing)

@@ -327,6 +327,9 @@ def test_settle__listing_past_its_notice_end__409_listing_expired_board_says_exp
         assert entry["expired"] is True
         assert 'class="badge expired"' in client.get("/listings").text
         assert 'id="listing-expired"' in client.get(f"/coupons/{number}").text
+        console = client.get(f"/console/coupons/{number}", headers=officials["CENTER"]).text
+        assert 'id="listing-expired"' in console and 'data-step="market.trade"' not in console
+        assert 'data-step="coupon.withdraw_listing"' in console  # 撤牌: the listing's way out after its notice
         error_of(client.post(f"{API}/purchases/{api.apply_to_buy(client, purchaser, '1')}/acceptance",
                              headers=officials["CENTER"], json={"decision": "accept", "coupon": number}),
                  409, "LISTING_EXPIRED")
