@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from hypothesis import HealthCheck, settings
 
 from chain import ChainRevert, Registry, Role
 from chain.backends import EphemeralChain, ephemeral
@@ -21,7 +22,88 @@ os.environ.update(costs.ENVIRONMENT)
 # The suite makes hundreds of accounts, log-ins and page views from one address; tests of the limits set their own.
 os.environ.update(costs.GENEROUS_LIMITS)
 
+# Hypothesis profiles (tests/contracts/test_invariants.py, the ledger machine, reads the loaded one). They are
+# registered here, in the first conftest pytest reads: `--hypothesis-profile` is resolved before a whole-suite
+# run reaches tests/contracts/conftest.py. `ci`, the default, is what `bash scripts/test` runs: 100 sequences
+# of 30 steps, in which every rule of the machine fires (counted by wrapping each rule, as
+# `--hypothesis-show-statistics` does not see into the machine's thread: the rarest, release_pledge and
+# register_reissue, 3 and 7 times; most rules 40 to 300). `thorough`, ten times the sequences and each
+# longer, is for a run before a release (README).
+_QUIET_FOR_SLOW_STEPS = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=100, stateful_step_count=30, deadline=None,
+                          suppress_health_check=_QUIET_FOR_SLOW_STEPS, print_blob=True)
+settings.register_profile("thorough", max_examples=1_000, stateful_step_count=50, deadline=None,
+                          suppress_health_check=_QUIET_FOR_SLOW_STEPS, print_blob=True)
+settings.load_profile("ci")
+
 LOSS_NOTICE_SECONDS = 30 * 86400
+
+
+def pytest_sessionstart(session) -> None:
+    """With workers (pytest-xdist, as `scripts/test` runs), compile the contracts once here, before the
+    workers start: otherwise on a fresh cache each worker compiles them and writes the same cache file."""
+    if getattr(session.config.option, "numprocesses", None) and not hasattr(session.config, "workerinput"):
+        from chain.compile import DEPLOYABLES, load
+
+        for name in DEPLOYABLES:
+            load(name)
+
+
+# Session fixtures that tests in several modules share and that cost seconds to build → the group of their tests.
+SHARED_ACROSS_MODULES = {"site": "browser"}  # the browser tests' served gateway, seeded with the demo story
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items) -> None:
+    """Groups for `--dist loadgroup` (scripts/test): a group runs on one worker, so what its tests share
+    is built once. The browser tests share one served demo. A module with module-scoped fixtures (a story
+    told once, a node or a cluster started once) is one group for each database, and for each value of
+    its other module-wide parameters. Every other test goes on its own to whichever worker is free.
+    scripts/test keeps the groups in collection order, where pytest has put all SQLite tests before all
+    PostgreSQL ones: a worker that went back and forth would rebuild the session's gateway each time."""
+    if not getattr(config.option, "loadgroup", False):  # set in the workers of a `--dist loadgroup` run
+        return
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None:
+            continue
+        shared = sorted(SHARED_ACROSS_MODULES[name] for name in item.fixturenames if name in SHARED_ACROSS_MODULES)
+        scopes = {name: definitions[-1].scope for name, definitions in fixtures.name2fixturedefs.items() if definitions}
+        if shared:
+            _join_group(item, shared[0])
+        elif any(scope in ("module", "class", "package") for scope in scopes.values()):
+            callspec = getattr(item, "callspec", None)
+            wide = [str(value) for name, value in sorted(callspec.params.items() if callspec else ())
+                    if scopes.get(name, "function") != "function"]
+            _join_group(item, ":".join([item.nodeid.split("::")[0], *wide]))  # e.g. tests/chain/test_index.py:sqlite
+
+
+# Minutes-long units, started first so that none is left to run alone at the end: the nodes and replicas
+# over JSON-RPC, the ledger machine, and the browser tests' group.
+LONG_FIRST = ("tests/e2e/", "tests/contracts/test_invariants.py", "tests/browser/")
+
+
+class _LongFirst:
+    @pytest.hookimpl(trylast=True)  # after pytest has ordered the tests by their parametrized fixtures
+    def pytest_collection_modifyitems(self, items) -> None:
+        items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable: each part keeps its order
+
+
+def pytest_configure(config) -> None:
+    if getattr(config.option, "loadgroup", False):
+        config.pluginmanager.register(_LongFirst(), "tanquan-long-first")
+
+
+def _join_group(item, group: str) -> None:
+    item.add_marker(pytest.mark.xdist_group(group))
+    # pytest-xdist 3.8 tells the scheduler an item's group by appending it to the item's old `_nodeid`;
+    # pytest 9.2 reads ids from a structured `_id` instead, so loadgroup silently stopped grouping
+    # (pytest-xdist issue #1386). Append the group where pytest reads it; the scheduler takes what
+    # follows the last "@", should xdist append it once more.
+    if hasattr(item, "_id") and "@" not in item.nodeid:
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 @dataclass

@@ -9,7 +9,9 @@ import chain_story
 
 
 @pytest.fixture(scope="module")
-def story():
+def story(database_kind):
+    """The demo story on its own devnet for each database: the tests file applications on fixed parcels,
+    which the other database's run would find filed already if they shared a chain."""
     net, _ = devnet.start()
     result = chain_story.run(net)
     return net, result

@@ -18,7 +18,6 @@ every coupon and issuance again with all their records.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,7 @@ from dataclasses import dataclass, replace
 from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -42,16 +41,6 @@ from chain import Action, ChainRevert, Coupon, CouponState, OffsetPurpose, Recei
 from chain.backends import EphemeralChain
 from chain.states import LIVE_STATES
 from ledger_checks import assert_ledger_invariants
-
-# CI runs at least this many examples; TANQUAN_HYPOTHESIS_EXAMPLES may only raise it.
-MIN_EXAMPLES = 100
-EXAMPLES = max(MIN_EXAMPLES, int(os.environ.get("TANQUAN_HYPOTHESIS_EXAMPLES") or MIN_EXAMPLES))
-LEDGER_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-)
 
 ZERO_ADDRESS = "0x" + "00" * 20
 MISSING_ROLE = "access_control: account is missing role"
@@ -1259,4 +1248,6 @@ def test_ledger__random_operations__invariants_hold(evm, registry, actors, story
     # mapped and unmapped a frame-stack chunk on almost every EVM call here (strace: ~400
     # mmap/munmap pairs per transaction), which doubled the run time.
     with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(run_state_machine_as_test, lambda: LedgerMachine(world), settings=LEDGER_SETTINGS).result()
+        # How many sequences of how many steps: the loaded Hypothesis profile, `ci` unless
+        # `--hypothesis-profile thorough` (both in tests/conftest.py).
+        worker.submit(run_state_machine_as_test, lambda: LedgerMachine(world), settings=settings()).result()

@@ -5,7 +5,18 @@ asks, directly or through its fixtures, for `database_kind` runs once per databa
 PostgreSQL is the server `scripts/test` starts (scripts/postgres), named by
 TANQUAN_TEST_POSTGRES_URL; each test database is created fresh from it and dropped
 at the end of the session. `--database sqlite` (or postgresql) runs one of them;
-without the URL only SQLite runs, and the run says so."""
+without the URL only SQLite runs, and the run says so.
+
+Which tests run twice is decided by fixtures, not by lists: exactly those that reach a
+database, that is ask for `database_kind` directly or through `new_database_url`,
+`index_url` or the gateway's `settings` (so every test through the gateway's HTTP, its
+services or the index). A test that reaches none (the contracts, the chain and its key
+store, the import rules) runs once. A test that needs no database but takes the
+gateway still runs on both: which database a gateway test depends on cannot be told
+from its fixtures, and a listed exception would rot as tests are added.
+
+Under pytest-xdist each worker is its own session: its own gateways, and its own
+databases, named after the worker (`tanquan_test_gw0_…`) and dropped when it ends."""
 
 from __future__ import annotations
 
@@ -61,7 +72,8 @@ class PostgresDatabases:
         self._made: list[str] = []
 
     def new(self) -> str:
-        name = f"tanquan_test_{uuid.uuid4().hex[:12]}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # which worker's, should one be left behind
+        name = f"tanquan_test_{worker}_{uuid.uuid4().hex[:12]}"
         with self._admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         self._made.append(name)
