@@ -261,7 +261,8 @@ class TransferForm(GatewayBase):
     signed_form: Mapped[str] = mapped_column(String(64))  # the signed form's sha256 (申请人签字)
     documents: Mapped[list] = mapped_column(JSON)  # others: a pledge contract, identity papers
     remarks: Mapped[str] = mapped_column(String(400))  # 备注
-    # SUBMITTED → CONFIRMED (the transferee; transfers only) → ACCEPTED | REFUSED (the centre) → REGISTERED
+    # SUBMITTED → CONFIRMED (the transferee; transfers only) → ACCEPTED | REFUSED (the centre) → REGISTERED;
+    # WITHDRAWN by the applicant before the registration
     status: Mapped[str] = mapped_column(String(16), default="SUBMITTED")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     opinion: Mapped[str | None] = mapped_column(String(256))  # 区碳汇交易综合服务中心受理意见, or the refusal's reason

@@ -164,6 +164,9 @@ TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "P
                      "coupon", ("ACTIVE",), status_code=201)
 TRANSFER_CONFIRM = Step("transfer.confirm", "附件1 三(四), 附件8", (HOLDER,), "POST",
                         TRANSFER_FORM_PATH + "/confirmation", on="transfer", states=("SUBMITTED",))
+# The applicant withdraws a form not yet registered (a consent it gave on-chain it cancels with coupon.cancel_request).
+TRANSFER_WITHDRAW = Step("transfer.withdraw", "附件8", (HOLDER,), "DELETE", TRANSFER_FORM_PATH, on="transfer",
+                         states=("SUBMITTED", "CONFIRMED", "ACCEPTED"))
 TRANSFER_ACCEPT = Step("transfer.accept", "附件1 三(四), 附件8", ("CENTER",), "POST", TRANSFER_FORM_PATH + "/acceptance",
                        schemas.TransferAcceptance, ACCEPTANCE, "transfer", ("CONFIRMED",))
 PLEDGE_ACCEPT = Step("pledge.accept", "§2, §4, 附件8 (质押权)", ("CENTER",), "POST",

@@ -106,6 +106,20 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
     return written
 
 
+def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
+    """The applicant withdraws its form before the registration: the coupon may have another form then."""
+    form = get(db, form_id)
+    if form.status not in OPEN:
+        raise Conflict("TRANSFER_FORM_CLOSED", f"the form {form_number(form)} is {form.status}",
+                       detail={"status": form.status})
+    if form.applicant_id != actor.user.id:
+        raise Forbidden("NOT_APPLICANT", "only the applicant withdraws its form")
+    form.status = "WITHDRAWN"
+    db.commit()
+    gw.audit.record(actor.user, "transfer.withdraw", {"form": form.id, "coupon": form.coupon_number})
+    return form
+
+
 def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
     """The receiving party confirms the transfer of ownership named on the form, once."""
     form = get(db, form_id)

@@ -429,6 +429,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.transfer.form": ("流转申请（附件8）", "Transfer or pledge form (Annex 8)"),
     "action.transfer.confirm": ("确认受让", "Confirm the transfer to you"),
     "action.transfer.accept": ("流转受理意见", "Centre's acceptance of the transfer"),
+    "action.transfer.withdraw": ("撤回申请", "Withdraw the form"),
+    "transfer_status.WITHDRAWN": ("已撤回", "withdrawn"),
     "action.pledge.accept": ("质押受理意见", "Centre's acceptance of the pledge"),
     "acceptance.accept": ("予以受理", "accept"),
     "acceptance.refuse": ("不予受理", "refuse"),

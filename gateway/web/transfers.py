@@ -23,7 +23,8 @@ def form_steps(user: User, form: dict) -> list[dict]:
     """The steps a form's status admits for the caller: a transfer's confirmation for its transferee only."""
     offered = steps.offered(user.role, "transfer", form["status"])
     if user.role == HOLDER:
-        offered = [s for s in offered if s is not steps.TRANSFER_CONFIRM or form["transferee_username"] == user.username]
+        mine = {steps.TRANSFER_CONFIRM: form["transferee_username"], steps.TRANSFER_WITHDRAW: form["applicant_username"]}
+        offered = [s for s in offered if mine.get(s, user.username) == user.username]
     offered = [s for s in offered if (s is steps.PLEDGE_ACCEPT) == (form["kind"] == "PLEDGE")]
     return [{"step": s, "path": s.url(form["id"]), "key": form["id"]} for s in offered]
 

@@ -281,6 +281,24 @@ class Stages:
         self._post(f"/coupons/{target.coupon}/transfer", self._as("CENTER"))
         return target
 
+    def _to_withdraw(self, target: Target) -> Target:
+        target.owner = target.holder = self.owner  # the applicant withdraws its own form
+        return target
+
+    def transfer_form_to_withdraw(self) -> Target:
+        return self._to_withdraw(self.transfer_form_filed())
+
+    def transfer_confirmed_to_withdraw(self) -> Target:
+        return self._to_withdraw(self.transfer_confirmed())
+
+    def transfer_accepted_to_withdraw(self) -> Target:
+        return self._to_withdraw(self.transfer_form_accepted())
+
+    def transfer_form_withdrawn(self) -> Target:
+        target = self.transfer_form_filed()
+        ok(self.client.delete(f"{API}/transfer-forms/{target.transfer_form}", headers=self.owner.headers))
+        return target
+
     def pledge_form_filed(self) -> Target:
         target = self.active()
         target.transfer_form = ok(api.file_transfer_form(self.client, self.owner, target.coupon,
@@ -499,6 +517,7 @@ ROUTES = [
     # 附件8: the owner's form, the transferee's confirmation, the centre's 受理意见
     Route(steps.TRANSFER_FORM, "active_with_report", lambda t: api.transfer_form(t.report, t.transferee)),
     Route(steps.TRANSFER_CONFIRM, "transfer_form_filed"),
+    Route(steps.TRANSFER_WITHDRAW, "transfer_form_to_withdraw"),
     Route(steps.TRANSFER_ACCEPT, "transfer_confirmed", lambda t: {"decision": "accept", "opinion": "同意受理"}),
     Route(steps.PLEDGE_ACCEPT, "pledge_form_filed", lambda t: {"decision": "accept", "opinion": "同意受理"}),
     Route(steps.FREEZE, "active", reason_form),
@@ -800,7 +819,8 @@ IN_STATE = {
     "account": {"UNVERIFIED": "unverified_account", "VERIFIED": "enabled_account", "DISABLED": "disabled_account"},
     "purchase": {"SUBMITTED": "purchase_submitted", "ACCEPTED": "purchase_accepted", "REJECTED": "purchase_rejected"},
     "transfer": {"SUBMITTED": "transfer_form_filed", "CONFIRMED": "transfer_confirmed", "ACCEPTED": "transfer_form_accepted",
-                 "REFUSED": "transfer_form_refused", "REGISTERED": "transfer_form_registered"},
+                 "REFUSED": "transfer_form_refused", "REGISTERED": "transfer_form_registered",
+                 "WITHDRAWN": "transfer_form_withdrawn"},
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
 ALSO_ADMITTED = {
@@ -811,6 +831,9 @@ ALSO_ADMITTED = {
     ("coupon.void", "LISTED"): "listed_inspected", ("coupon.void", "PLEDGED"): "pledged_inspected",
     ("coupon.void", "FROZEN"): "frozen_inspected", ("coupon.void", "LOST_REPORTED"): "lost_inspected",
     ("account.disable", "UNVERIFIED"): "unverified_account",  # DRC disables an account whether verified or not
+    # the applicant withdraws its 附件8 form until it is registered
+    ("transfer.withdraw", "CONFIRMED"): "transfer_confirmed_to_withdraw",
+    ("transfer.withdraw", "ACCEPTED"): "transfer_accepted_to_withdraw",
 }
 # What the contracts say when a step meets an object in a state it does not admit.
 STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
@@ -993,7 +1016,8 @@ CHAIN_CASES = [
 NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.accept_purchase", "auth.create_official",
                              "supervision.inspection",
                              "account.verify", "account.disable", "account.enable",
-                             "transfer.form", "transfer.confirm", "transfer.accept", "pledge.accept"}
+                             "transfer.form", "transfer.confirm", "transfer.withdraw", "transfer.accept",
+                             "pledge.accept"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

@@ -479,3 +479,42 @@ def test_pledges_page__pledgee_bank__lists_its_pledge_with_secured_amount_term_a
         assert "20000" in row and "2027-06-30" in row and f">{days_left}<" in row
     assert "您还没有碳券" not in _page(client, "/console", bank.username).text
     assert f'data-path="/api/v1/coupons/{pledged}/pledge/release"' in _page(client, "/console/pledges", bank.username).text
+
+
+# ---------------------------------------------------------------- withdrawal
+
+
+def test_withdraw__by_the_applicant_before_registration__form_withdrawn_and_a_new_one_may_be_filed(
+    client, owner, transferee, bank, mint
+):
+    number = mint(owner)
+    form_id = ok(file_transfer_form(client, owner, number, transferee.username))["form"]
+    ok(confirm(client, transferee, form_id))
+
+    assert ok(client.delete(f"{API}/transfer-forms/{form_id}", headers=owner.headers))["status"] == "WITHDRAWN"
+
+    assert form_of(client, owner.headers, form_id)["status"] == "WITHDRAWN"
+    ok(file_transfer_form(client, owner, number, bank.username, kind="PLEDGE"))  # the coupon is free for another
+
+
+def test_withdraw__by_the_transferee__403_not_applicant_and_nothing_changed(client, gateway, owner, transferee, mint):
+    number = mint(owner)
+    form_id = ok(file_transfer_form(client, owner, number, transferee.username))["form"]
+    before = fingerprint(gateway, number)
+
+    error_of(client.delete(f"{API}/transfer-forms/{form_id}", headers=transferee.headers), 403, "NOT_APPLICANT")
+
+    assert fingerprint(gateway, number) == before
+
+
+def test_withdraw__registered_form__409_transfer_form_closed_and_nothing_changed(
+    client, gateway, officials, owner, transferee, mint
+):
+    number = mint(owner)
+    transfer(client, officials, owner, number, transferee, amount_t="100")
+    [form] = [f for f in ok(client.get(f"{API}/transfer-forms", headers=owner.headers)) if f["coupon"] == number]
+    before = fingerprint(gateway, number)
+
+    error_of(client.delete(f"{API}/transfer-forms/{form['id']}", headers=owner.headers), 409, "TRANSFER_FORM_CLOSED")
+
+    assert fingerprint(gateway, number) == before

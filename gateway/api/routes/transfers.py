@@ -39,6 +39,12 @@ def confirm(form_id: int, gateway: GatewayDep, db: DbSession, actor: ActorDep) -
     return _saved(transfers.confirm(gateway, db, actor=actor, form_id=form_id))
 
 
+@step_route(router, steps.TRANSFER_WITHDRAW)
+def withdraw(form_id: int, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    """The applicant withdraws a form not yet registered."""
+    return _saved(transfers.withdraw(gateway, db, actor=actor, form_id=form_id))
+
+
 @step_route(router, steps.TRANSFER_ACCEPT)
 def accept_transfer(form_id: int, acceptance: TransferAcceptance, gateway: GatewayDep, db: DbSession,
                     actor: ActorDep) -> dict:
