@@ -22,8 +22,9 @@ COLUMNS = ["条文 Item", "状态 Status", "实现位置 Where", "测试 Tests"]
 STATUS = re.compile(r"^(?P<word>done|partial|people)(?:\s+—\s+(?P<why>\S.*))?$")
 # `tests/path.py::test_name`, a parametrized id in brackets allowed and ignored.
 TEST_REF = re.compile(r"`(?P<file>tests/[\w./-]+\.py)::(?P<name>\w+)(?:\[[^`]*\])?`")
-# A file the where-column points to: `gateway/services/applications.py` or `contracts/CouponLedger.vy: offset`.
-PATH_REF = re.compile(r"`(?P<path>[\w.-]+(?:/[\w.-]+)+\.(?:py|vy|vyi|html|js|css|md))(?::[^`]*)?`")
+# A file the where-column points to: `gateway/services/applications.py` or `contracts/CouponLedger.vy: retire`,
+# with the names in it after the colon (`schemas.py: Parcel.area_mu` names a class and its field).
+PATH_REF = re.compile(r"`(?P<path>[\w.-]+(?:/[\w.-]+)+\.(?:py|vy|vyi|html|js|css|md))(?:: (?P<names>[^`]*))?`")
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
             "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
 ARTICLES = [f"第{numeral}条" for numeral in NUMERALS]
@@ -143,6 +144,43 @@ def test_doc__every_file_pointed_to__exists():
     text = DOC.read_text(encoding="utf-8")
     paths = {m["path"] for m in PATH_REF.finditer(text)} - {m["file"] for m in TEST_REF.finditer(text)}
     assert sorted(p for p in paths if not (ROOT / p).is_file()) == []
+
+
+@functools.cache
+def _python_names(path: str) -> frozenset[str]:
+    """The functions, classes and assigned names at a Python module's top level."""
+    names = set()
+    for node in ast.parse(_text(path), filename=path).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return frozenset(names)
+
+
+@functools.cache
+def _text(path: str) -> str:
+    return (ROOT / path).read_text(encoding="utf-8")
+
+
+def _defines(path: str, name: str) -> bool:
+    """`path` defines `name` (a function, class or constant; `Class.field` is a class and a word in the file)."""
+    head, _, field = name.partition(".")
+    text = _text(path)
+    if path.endswith(".py"):
+        return head in _python_names(path) and (not field or re.search(rf"\b{re.escape(field)}\b", text) is not None)
+    if path.endswith(".vy"):  # an external or internal function, or a storage variable or constant
+        return re.search(rf"^def {re.escape(head)}\(|^{re.escape(head)}:", text, re.MULTILINE) is not None
+    return True  # a template: the file is enough
+
+
+def test_doc__every_function_pointed_to__exists_in_its_file():
+    text = DOC.read_text(encoding="utf-8")
+    missing = {f"{m['path']}: {name}" for m in PATH_REF.finditer(text) if m["names"] and (ROOT / m["path"]).is_file()
+               for name in (n.strip() for n in m["names"].split(",")) if not _defines(m["path"], name)}
+    assert sorted(missing) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
