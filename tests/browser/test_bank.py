@@ -82,3 +82,15 @@ def test_bank__the_demo_bank__console_shows_its_standing_pledge_not_no_coupons(p
     for coupon in under_pledge:
         expect(page.locator(f'#pledged-to-me tr[data-coupon="{coupon.number}"]')).to_contain_text("80000")
     shot(page, "demo-bank")
+
+
+def test_bank__phone_width__its_pledges_fit_the_screen(phone, site, shot):
+    with site.gateway.db.sessions() as db:
+        bank = db.scalar(select(User).where(User.username.like("bank-%")).order_by(User.id.desc()))
+
+    _log_in(phone, bank.username)
+    phone.goto("/console/pledges")
+
+    expect(phone.locator("#pledges tr[data-coupon]").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its own box
+    shot(phone, "phone")
