@@ -106,3 +106,20 @@ def test_buyer__applies_in_the_page__gets_the_acceptance_notice_and_after_settle
     assert (on_chain.state.name, on_chain.owner, on_chain.amount_kg) == ("ACTIVE", buyer.address, 200_000)
     holdings = site.api.get("/api/v1/coupons", headers=buyer.headers).json()
     assert [(c["number"], c["amount_t"], c["state"]) for c in holdings] == [(sold["coupon"], "200", "ACTIVE")]
+
+
+def test_phone__buyers_purchases_and_the_board_with_the_disclosure_fit_the_screen(phone, site, shot):
+    buyer = site.new_holder()
+    site.post("/api/v1/purchases", buyer.headers, json={
+        "amount_t": "10", "reason": "ECO_COMPENSATION", "purpose": "道路工程占用林地生态赔偿", "commitment": True,
+        "signed_form": site.post("/api/v1/documents", buyer.headers,
+                                 files={"file": ("购买申请书.pdf", b"%PDF phone signed", PDF)})["sha256"],
+        "authority_document": site.post("/api/v1/documents", buyer.headers,
+                                        files={"file": ("同意材料.pdf", b"%PDF phone authority", PDF)})["sha256"]})
+    _log_in(phone, buyer.username)
+    phone.goto("/console/purchases")
+    expect(phone.locator("#purchases tbody tr")).to_contain_text("生态赔偿")
+    for path, name in (("/console/purchases", "purchases"), ("/listings", "board")):
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 392, path
+        shot(phone, name)
