@@ -49,28 +49,25 @@ def pytest_sessionstart(session) -> None:
             load(name)
 
 
-# Session fixtures that tests in several modules share and that cost seconds to build → the group of their tests.
-SHARED_ACROSS_MODULES = {"site": "browser"}  # the browser tests' served gateway, seeded with the demo story
-
-
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items) -> None:
-    """Groups for `--dist loadgroup` (scripts/test): a group runs on one worker, so what its tests share
-    is built once. The browser tests share one served demo. A module with module-scoped fixtures (a story
-    told once, a node or a cluster started once) is one group for each database, and for each value of
-    its other module-wide parameters. Every other test goes on its own to whichever worker is free.
-    scripts/test keeps the groups in collection order, where pytest has put all SQLite tests before all
-    PostgreSQL ones: a worker that went back and forth would rebuild the session's gateway each time."""
+    """Groups for `--dist loadgroup` (scripts/test): a group runs on one worker, in the order of a run
+    without workers, so what its tests share is built once. The browser tests (about 90 s) share one
+    served demo and one Chromium. A module with module-scoped fixtures (a story told once, a node or a
+    cluster started once) is one group for each database, and for each value of its other module-wide
+    parameters. Every other test goes on its own to whichever worker is free, and builds the session's
+    gateways once on each worker. scripts/test keeps the groups in collection order, where pytest has put
+    all SQLite tests before all PostgreSQL ones: a worker that went back and forth would rebuild the
+    session's gateway each time."""
     if not getattr(config.option, "loadgroup", False):  # set in the workers of a `--dist loadgroup` run
         return
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None:
             continue
-        shared = sorted(SHARED_ACROSS_MODULES[name] for name in item.fixturenames if name in SHARED_ACROSS_MODULES)
         scopes = {name: definitions[-1].scope for name, definitions in fixtures.name2fixturedefs.items() if definitions}
-        if shared:
-            _join_group(item, shared[0])
+        if "site" in scopes:  # tests/browser/conftest.py: the served gateway, seeded with the demo story
+            _join_group(item, "browser")
         elif any(scope in ("module", "class", "package") for scope in scopes.values()):
             callspec = getattr(item, "callspec", None)
             wide = [str(value) for name, value in sorted(callspec.params.items() if callspec else ())
@@ -79,7 +76,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 # Minutes-long units, started first so that none is left to run alone at the end: the nodes and replicas
-# over JSON-RPC, the ledger machine, and the browser tests' group.
+# over JSON-RPC, the ledger machine and the browser tests.
 LONG_FIRST = ("tests/e2e/", "tests/contracts/test_invariants.py", "tests/browser/")
 
 
