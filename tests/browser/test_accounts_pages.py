@@ -14,17 +14,10 @@ from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.identity import make_uscc, mask
 from gateway.web.i18n import MESSAGES
 from support.api import register_holder
+from support.browser import log_in
 from support.http import error_of
 
 PASSWORD = "granite-ledger-willow-42"
-
-
-def _log_in(page, username: str, password: str = DEMO_PASSWORD):
-    page.goto("/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
 
 
 def _user(site, username: str) -> User:
@@ -54,7 +47,7 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     assert (user.account_type, user.identity_masked, user.verified_at) == ("COLLECTIVE", mask(uscc), None)
 
     # it logs in and sees its account awaiting the centre, the ID masked; it may not apply yet
-    _log_in(phone, username, PASSWORD)
+    log_in(phone, username, PASSWORD)
     expect(phone.locator("#unverified-banner")).to_be_visible()
     phone.click("#my-account-link")
     expect(phone.locator("#account-state")).to_have_attribute("data-state", "UNVERIFIED")
@@ -63,7 +56,7 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     shot(phone, "unverified")
 
     # the centre finds it in its queue of accounts and records its in-person check
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     page.click("#accounts-link")
     expect(page.locator(f'tr[data-account="{username}"]')).to_contain_text(mask(uscc))
     actions = page.locator(f'tr[data-account-actions="{username}"] form.step[data-step="account.verify"]')
@@ -92,10 +85,10 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     expect(phone.locator("#unverified-banner")).to_have_count(0)
 
 
-def test_accounts__drc_disables_an_account__it_cannot_log_in(site, page, phone, shot):
+def test_accounts__drc_disables_an_account__it_cannotlog_in(site, page, phone, shot):
     holder = register_holder(site.api, organisation="某环保科技有限公司", account_type="ENTERPRISE")
 
-    _log_in(page, OFFICIALS["DRC"])
+    log_in(page, OFFICIALS["DRC"])
     page.click("#accounts-link")
     form = page.locator(f'tr[data-account-actions="{holder.username}"] form.step[data-step="account.disable"]')
     form.locator("textarea[name=reason]").fill("冒用他人身份开户")
@@ -132,7 +125,7 @@ def test_accounts__malformed_id__refused_in_the_page_and_nothing_stored(site, ph
 
 def test_accounts__password_changed_in_the_page__new_one_logs_in(site, page):
     holder = register_holder(site.api)
-    _log_in(page, holder.username)
+    log_in(page, holder.username)
     page.goto("/console/account")
     form = page.locator("#password-form")
     form.locator("[name=old_password]").fill(DEMO_PASSWORD)

@@ -12,21 +12,12 @@ from sqlalchemy import select
 
 from chain import CouponState
 from gateway.db import User
-from gateway.demo import DEMO_PASSWORD
 from gateway.services.coupons import coupon_id
 from gateway.web.i18n import MESSAGES
 from support.api import pledge, register_holder
+from support.browser import log_in
 
 TERM_END = dt.date(2027, 6, 30)
-
-
-def _log_in(page, username: str):
-    page.goto("/console")
-    expect(page).to_have_url(re.compile(r"/console/login$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
 
 
 def _state(site, number: str) -> CouponState:
@@ -40,7 +31,7 @@ def test_bank__sees_its_pledge_and_releases_it_after_confirming__page_and_chain_
                      secured_yuan="50000.00", term_end=TERM_END.isoformat())
     days_left = str((TERM_END - site.gateway.clock.today()).days)
 
-    _log_in(page, bank.username)
+    log_in(page, bank.username)
     expect(page.get_by_text(MESSAGES["console.no_coupons"][0])).to_have_count(0)  # it holds none, but has pledges
     home_row = page.locator(f'#pledged-to-me tr[data-coupon="{pledged}"]')
     expect(home_row).to_contain_text("50000")
@@ -76,7 +67,7 @@ def test_bank__the_demo_bank__console_shows_its_standing_pledge_not_no_coupons(p
     under_pledge = [c for c in site.gateway.index.coupons(states=["PLEDGED"]) if c.pledgee == bank.address]
     assert under_pledge  # the demo leaves one pledged to its bank
 
-    _log_in(page, bank.username)
+    log_in(page, bank.username)
 
     expect(page.get_by_text(MESSAGES["console.no_coupons"][0])).to_have_count(0)
     for coupon in under_pledge:
@@ -88,7 +79,7 @@ def test_bank__phone_width__its_pledges_fit_the_screen(phone, site, shot):
     with site.gateway.db.sessions() as db:
         bank = db.scalar(select(User).where(User.username.like("bank-%")).order_by(User.id.desc()))
 
-    _log_in(phone, bank.username)
+    log_in(phone, bank.username)
     phone.goto("/console/pledges")
 
     expect(phone.locator("#pledges tr[data-coupon]").first).to_be_visible()

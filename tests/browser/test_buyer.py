@@ -9,21 +9,12 @@ import re
 
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD
 from gateway.web.i18n import MESSAGES
 from support.api import list_coupon
+from support.browser import log_in
 from support.pdf_qr import decode_qr, pdf_pages, pdf_text
 
 PDF = "application/pdf"
-
-
-def _log_in(page, username: str) -> None:
-    page.goto("/console")
-    expect(page).to_have_url(re.compile(r"/console/login$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
 
 
 def _coupon_id(site, number: str) -> int:
@@ -36,7 +27,7 @@ def test_buyer__applies_in_the_page__gets_the_acceptance_notice_and_after_settle
     number = site.mint(seller)  # 500 t
     list_coupon(site.api, site.officials, seller, number, price_yuan_per_t="40", notice_days=10)
 
-    _log_in(page, buyer.username)
+    log_in(page, buyer.username)
     page.locator("#market-links a").click()
     expect(page).to_have_url(re.compile(r"/console/purchases$"))
     form = page.locator('form.step[data-step="market.purchase"]')
@@ -116,7 +107,7 @@ def test_phone__buyers_purchases_and_the_board_with_the_disclosure_fit_the_scree
                                  files={"file": ("购买申请书.pdf", b"%PDF phone signed", PDF)})["sha256"],
         "authority_document": site.post("/api/v1/documents", buyer.headers,
                                         files={"file": ("同意材料.pdf", b"%PDF phone authority", PDF)})["sha256"]})
-    _log_in(phone, buyer.username)
+    log_in(phone, buyer.username)
     phone.goto("/console/purchases")
     expect(phone.locator("#purchases tbody tr")).to_contain_text("生态赔偿")
     for path, name in (("/console/purchases", "purchases"), ("/listings", "board")):

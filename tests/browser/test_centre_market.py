@@ -10,20 +10,12 @@ import re
 from playwright.sync_api import expect
 
 from gateway.db import Purchase
-from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.demo import OFFICIALS
 from support.api import apply_to_buy, list_coupon
+from support.browser import log_in
 from support.pdf_qr import pdf_text
 
 PDF = "application/pdf"
-
-
-def _log_in(page, username: str) -> None:
-    page.goto("/console")
-    expect(page).to_have_url(re.compile(r"/console/login$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
 
 
 def _coupon(site, number: str):
@@ -42,7 +34,7 @@ def test_centre__sees_the_queue_accepts_matches_and_settles__refused_an_over_amo
     list_coupon(site.api, site.officials, seller, number, price_yuan_per_t="35", notice_days=10)
     purchase = apply_to_buy(site.api, buyer, "300")
 
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     page.get_by_role("link", name="购买申请", exact=True).click()
     expect(page).to_have_url(re.compile(r"/console/purchases$"))
     row = page.locator(f'#purchases tr[data-purchase="{purchase}"]')

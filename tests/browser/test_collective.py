@@ -18,9 +18,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from gateway.demo import DEMO_PASSWORD
 from gateway.identity import make_uscc
 from support import api
+from support.browser import log_in
 from support.http import API, login, ok
 
 COLLECTIVE = "赫山区泉交河镇某村股份经济合作社"
@@ -51,14 +51,6 @@ def _pdf(title: str) -> bytes:
 
 def _file(name: str, content: bytes, mime: str) -> dict:
     return {"name": name, "mimeType": mime, "buffer": content}
-
-
-def _log_in(page, username: str, password: str = DEMO_PASSWORD):
-    page.goto("/console/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
 
 
 def _on_chain(site, application: int) -> str:
@@ -96,7 +88,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     api.verify_account(site.api, username)  # the centre checks its licence in person
     collective = api.Holder(username, login(site.api, username, password), site.api)
 
-    _log_in(page, username, password)
+    log_in(page, username, password)
     page.click("#apply")
     expect(page).to_have_url(re.compile(r"/console/apply$"))
     form = page.locator('form.step[data-step="application.submit"]')
@@ -170,7 +162,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
 def test_collective__my_applications_and_the_form_on_a_phone__usable(phone, site, shot):
     collective = api.register_holder(site.api, organisation=COLLECTIVE, account_type="COLLECTIVE")
     application = site.submit_application(collective).id
-    _log_in(phone, collective.username)
+    log_in(phone, collective.username)
 
     phone.goto("/console/applications")
 

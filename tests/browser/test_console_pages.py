@@ -8,18 +8,11 @@ import re
 from playwright.sync_api import expect
 
 from chain import ApplicationStatus
-from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.demo import OFFICIALS
 from gateway.web.i18n import MESSAGES
 from support.api import accepted_purchase, list_coupon, owner_request
+from support.browser import log_in
 from support.http import ok
-
-
-def _log_in(page, username: str, password: str = DEMO_PASSWORD):
-    page.goto("/console")
-    expect(page).to_have_url(re.compile(r"/console/login$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
 
 
 def _status(site, application: int) -> ApplicationStatus:
@@ -34,7 +27,7 @@ def _coupon_id(site, number: str) -> int:
 def test_console__center_official_passes_formal_review__recorded_on_chain_and_shown(page, site, shot):
     application = site.submit_application(site.new_holder()).id
 
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     expect(page).to_have_url(re.compile(r"/console$"))
     row = page.locator("#queue tr", has_text=f"#{application} ")
     expect(row).to_have_count(1)
@@ -57,7 +50,7 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
 def test_console__supplement_without_missing_items__api_error_shown_and_nothing_changed(page, site, shot):
     application = site.submit_application(site.new_holder()).id
     on_chain = site.gateway.registry.application(application)
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/applications/{application}")
     steps_shown = page.locator("#history tr.step").count()
 
@@ -77,7 +70,7 @@ def test_console__supplement_without_missing_items__api_error_shown_and_nothing_
 
 def test_console__wrong_password__login_refused(page, site, shot):
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/console/login")) as answer:
-        _log_in(page, OFFICIALS["CENTER"], "not-the-password")
+        log_in(page, OFFICIALS["CENTER"], "not-the-password", lands_on=None)
     assert answer.value.status == 401
     expect(page.locator("#login-failed")).to_be_visible()
     expect(page.locator("input[name=username]")).to_have_value(OFFICIALS["CENTER"])
@@ -88,7 +81,7 @@ def test_console__wrong_password__login_refused(page, site, shot):
 
 def test_console__other_department__offered_no_formal_review(page, site):
     application = site.submit_application(site.new_holder()).id
-    _log_in(page, OFFICIALS["NRB"])
+    log_in(page, OFFICIALS["NRB"])
     page.goto(f"/console/applications/{application}")
     expect(page.locator("#app-status")).to_have_attribute("data-status", "SUBMITTED")
     expect(page.locator("form.step")).to_have_count(0)
@@ -101,7 +94,7 @@ def test_console__holder__sees_own_coupons_and_withdraws_a_request(page, site, s
                 price_yuan_per_t="45", notice_days=10, project_area_mu="300", location="龙光桥街道")
     ok(owner_request(site.api, holder, waiting, "OFFSET"))
 
-    _log_in(page, holder.username)
+    log_in(page, holder.username)
     expect(page).to_have_url(re.compile(r"/console$"))
     rows = page.locator("#holdings tbody tr").evaluate_all(
         "rows => rows.map(r => [r.cells[0].innerText.trim(), r.cells[1].querySelector('.badge').className,"
@@ -132,7 +125,7 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
                 price_yuan_per_t="60", notice_days=5, project_area_mu="300", location="龙光桥街道")
     purchase = accepted_purchase(site.api, site.officials, buyer, "120.5")
 
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
     form = page.locator('form.step[data-step="market.trade"]')
     form.locator("input[name=purchase_id]").fill(str(purchase))
@@ -158,7 +151,7 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
     list_coupon(site.api, site.officials, seller, number,
                 price_yuan_per_t="50", notice_days=10, project_area_mu="300", location="龙光桥街道")
     purchase = accepted_purchase(site.api, site.officials, buyer, "100")
-    _log_in(page, OFFICIALS["CENTER"])
+    log_in(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
     settle = page.locator('form.step[data-step="market.trade"]')
     expect(settle).to_have_count(1)  # the centre has the listing open, its settlement form filled in
@@ -172,7 +165,7 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
     supervisor_context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.url, locale="zh-CN")
     try:
         supervisor = supervisor_context.new_page()
-        _log_in(supervisor, OFFICIALS["NRB"])
+        log_in(supervisor, OFFICIALS["NRB"])
         supervisor.goto(f"/console/coupons/{number}")
         freeze = supervisor.locator('form.step[data-step="coupon.freeze"]')
         freeze.locator("textarea[name=reason]").fill("权属争议待查")

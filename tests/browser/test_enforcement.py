@@ -10,19 +10,12 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from chain.verify import verify_offset
-from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
+from gateway.demo import ENFORCEMENT_OFFICIAL, OFFICIALS
 from support.api import owner_request
+from support.browser import log_in
 from support.http import API, ok
 
 CASE = "赫自然资〔2026〕用地12号"  # the demo's eco-compensation case (gateway/demo.py)
-
-
-def _log_in(page, username: str):
-    page.goto("/console")
-    expect(page).to_have_url(re.compile(r"/console/login$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
 
 
 def test_enforcement__official_finds_certificate_by_case__both_amounts_and_the_chain_agree(page, site, shot):
@@ -33,7 +26,7 @@ def test_enforcement__official_finds_certificate_by_case__both_amounts_and_the_c
         "parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
         "years": "10"}))["coupons_needed_t"]
 
-    _log_in(page, ENFORCEMENT_OFFICIAL)
+    log_in(page, ENFORCEMENT_OFFICIAL, lands_on="/console/offsets")
     expect(page).to_have_url(re.compile(r"/console/offsets$"))  # its console is the case search
     page.fill("#case-search input[name=case_reference]", "用地12号")  # part of the number is enough
     shot(page, "search")
@@ -61,7 +54,7 @@ def test_enforcement__official_finds_certificate_by_case__both_amounts_and_the_c
 
 
 def test_enforcement__case_matching_nothing__says_so(page, site):
-    _log_in(page, ENFORCEMENT_OFFICIAL)
+    log_in(page, ENFORCEMENT_OFFICIAL, lands_on="/console/offsets")
     page.fill("#case-search input[name=case_reference]", "no-such-case-2099")
     page.click("#case-search button[type=submit]")
     expect(page.locator("#no-offsets")).to_be_visible()
@@ -76,7 +69,7 @@ def test_enforcement__eeb_offsets_with_the_land_take_in_its_console__enforcement
     ok(owner_request(site.api, holder, number, "OFFSET"))
     case = f"赫林执〔2026〕{number[-4:]}号"
 
-    _log_in(page, OFFICIALS["EEB"])
+    log_in(page, OFFICIALS["EEB"])
     page.goto(f"/console/coupons/{number}")
     form = page.locator('form.step[data-step="coupon.offset"]')
     form.locator("select[name=purpose]").select_option("ECO_COMPENSATION")
@@ -91,7 +84,7 @@ def test_enforcement__eeb_offsets_with_the_land_take_in_its_console__enforcement
 
     enforcement = browser.new_context(base_url=site.url, locale="zh-CN").new_page()
     try:
-        _log_in(enforcement, ENFORCEMENT_OFFICIAL)
+        log_in(enforcement, ENFORCEMENT_OFFICIAL, lands_on="/console/offsets")
         enforcement.fill("#case-search input[name=case_reference]", case)
         enforcement.click("#case-search button[type=submit]")
         row = enforcement.locator(f'#offsets tr[data-certificate="{certificate}"]')

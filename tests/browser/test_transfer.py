@@ -4,25 +4,20 @@ centre's registration moves the coupon; the pages and the chain agree."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
-from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.demo import OFFICIALS
 from gateway.services.coupons import coupon_id
 from support.api import owner_request
+from support.browser import log_in
 from support.http import ok
 
 API = "/api/v1"
 
 
-def _log_in(page, username: str):
-    page.context.clear_cookies()
-    page.goto("/console")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/console$"))
+def _log_in_afresh(page, username: str) -> None:
+    page.context.clear_cookies()  # one browser, another party
+    log_in(page, username)
 
 
 def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__registered_and_chain_agrees(
@@ -33,7 +28,7 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     number = site.mint(owner)
     owner_before = site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner
 
-    _log_in(page, owner.username)  # the owner fills 附件8 in its coupon's page
+    _log_in_afresh(page, owner.username)  # the owner fills 附件8 in its coupon's page
     page.goto(f"/console/coupons/{number}")
     filing = page.locator('form.step[data-step="transfer.form"]')
     filing.locator("select[name=kind]").select_option("OWNERSHIP")
@@ -51,7 +46,7 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     [form] = [f["id"] for f in ok(site.api.get(f"{API}/transfer-forms", headers=owner.headers)) if f["coupon"] == number]
     expect(page.locator(f'#transfer-forms li[data-form="{form}"]')).to_have_attribute("data-status", "SUBMITTED")
 
-    _log_in(page, transferee.username)
+    _log_in_afresh(page, transferee.username)
     page.click("#my-transfers")
     section = page.locator(f"#form-{form}")
     expect(section).to_have_attribute("data-status", "SUBMITTED")
@@ -63,7 +58,7 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "CONFIRMED")
     assert site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner == owner_before  # a record only
 
-    _log_in(page, OFFICIALS["CENTER"])
+    _log_in_afresh(page, OFFICIALS["CENTER"])
     page.locator(f'#queue tr:has(a[href="/console/transfers#form-{form}"]) a').click()
     accept = page.locator(f'#form-{form} form.step[data-step="transfer.accept"]')
     accept.locator("select[name=decision]").select_option("accept")
