@@ -93,6 +93,8 @@ class IndexFollower:
         self._indexed_block = 0  # the index's cursor, kept here: waiters check it without a query
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, name="tanquan-index-follower", daemon=True)
+        # Called after each sync, before its cursor is published (PublicAnswers.index_moved).
+        self.on_sync: list[Callable[[], None]] = []
 
     def start(self) -> None:
         self.sync()
@@ -110,6 +112,8 @@ class IndexFollower:
             if self._lease.held():
                 self._index.sync(self._node.registry, from_block=self._node.deployed_block)
             cursor = self._index.cursor() or 0
+            for synced in self.on_sync:
+                synced()
         with self._indexed:
             self._indexed_block = cursor
             self._indexed.notify_all()
@@ -207,7 +211,8 @@ class Gateway:
         self.writes = WritePath(self.audit, self.follower)
         self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
-        self.public_answers = PublicAnswers(settings.public_cache_entries)  # services.public: verdicts, records
+        self.public_answers = PublicAnswers(settings.public_cache_entries, engine)  # services.public: verdicts, records
+        self.follower.on_sync.append(self.public_answers.index_moved)
         self.calendar = WorkCalendar(settings.data_dir)
         self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
         self.follower.start()

@@ -22,10 +22,14 @@ take the block producer's lock and cost the same at any chain length).
                       send back the ETag of their last answer (If-None-Match,
                       as a browser's cache does), and /healthz;
     mixed             the writers and the readers taking the three plain
-                      reads in turn, for --seconds.
+                      reads in turn, for --seconds;
+    paced             the same, each reader sending a request every --every
+                      seconds (256 readers a second: a load the server
+                      carries, not its ceiling), for --seconds.
   Reported (JSON): verify_rps, coupon_rps, health_rps of the plain readers
   beside writes, verify_to_health, p99_ms over those three, the conditional
-  readers' rates, and the writes' p50/p95 alone and beside the readers.
+  readers' rates, paced_p99_ms over the paced phase's reads, and the writes'
+  p50/p95 alone and beside the readers.
   Goal (issue 13): verify_rps ≥ 0.5 × health_rps with p99 ≤ 100 ms.
 
 Clients are coroutines on one event loop (uvloop) in this process, each with a
@@ -44,6 +48,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -252,24 +257,37 @@ def reader(path: str, conditional: bool) -> Step:
     return read
 
 
-def run_clients(url: str, clients: list[Step], seconds: float) -> tuple[list[list[tuple[float, int]]], float]:
+def run_clients(url: str, clients: list[Step], seconds: float, every: list[float | None] | None = None
+                ) -> tuple[list[list[tuple[float, int]]], float]:
     """Each client a coroutine with its own keep-alive connection, all on one event loop, each
-    sending its next request as soon as the last is answered (a closed loop). Connections open
-    first; the window starts when all are open. Returns (latency ms, status) per request per
+    sending its next request as soon as the last is answered (a closed loop), or, where
+    `every[i]` is given, with that many seconds between one request and the next (paced, each
+    client starting at a random point of its first interval; a late answer delays only that
+    client's next request). Connections open first, each with one uncounted request; the window
+    starts when all are open. Returns (latency ms, status) per request per
     client, and the window's length."""
-    return uvloop.run(_run_clients(url, clients, seconds))
+    return uvloop.run(_run_clients(url, clients, seconds, every))
 
 
-async def _run_clients(url: str, clients: list[Step], seconds: float):
+async def _run_clients(url: str, clients: list[Step], seconds: float, every: list[float | None] | None = None):
     connections = [KeepAlive(url) for _ in clients]
-    await asyncio.gather(*(c.connect() for c in connections))
+    # Open and warm every connection (a first request the window does not count: the server
+    # accepts a burst of new connections seconds late while it is busy).
+    await asyncio.gather(*(c.request("GET", "/healthz") for c in connections))
     results: list[list[tuple[float, int]]] = [[] for _ in clients]
     began = time.perf_counter()
     stop = began + seconds
 
     async def loop(i: int) -> None:
         memo: dict = {}
+        interval = every[i] if every else None
+        due = began + random.uniform(0, interval) if interval else began
         while (sent := time.perf_counter()) < stop:
+            if interval:
+                if due > sent:
+                    await asyncio.sleep(due - sent)
+                    sent = time.perf_counter()
+                due += interval
             status = await clients[i](connections[i], memo)
             results[i].append(((time.perf_counter() - sent) * 1000, status))
 
@@ -284,7 +302,7 @@ async def _run_clients(url: str, clients: list[Step], seconds: float):
 READS = ("verify", "verify_conditional", "coupon", "coupon_conditional", "health")
 
 
-def served(writers: int, readers: int, seconds: float) -> dict:
+def served(writers: int, readers: int, seconds: float, every: float) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="tanquan-bench-public-served-"))
     certificate, number = prepare(data_dir)
     server = Server(data_dir)
@@ -341,6 +359,15 @@ def served(writers: int, readers: int, seconds: float) -> dict:
         results["writes_with_mixed_reads"] = summary("writes with mixed reads", runs[:writers], elapsed)
         for i, name in enumerate(("verify", "coupon", "health")):
             results[f"mixed_{name}"] = summary(f"mixed {name}", runs[writers + i::3], elapsed)
+
+        progress(f"paced: {writers} writers, {readers} readers of the three in turn, each a read every "
+                 f"{every} s, for {seconds} s")
+        runs, elapsed = run_clients(server.url, mixed, seconds, every=[None] * writers + [every] * readers)
+        paced = []
+        for i, name in enumerate(("verify", "coupon", "health")):
+            results[f"paced_{name}"] = summary(f"paced {name}", runs[writers + i::3], elapsed)
+            paced += [ms for run in runs[writers + i::3] for ms, _ in run]
+        results["paced_p99_ms"] = round(quantile(paced, 0.99), 1)
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -357,6 +384,8 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--readers", type=int, default=256)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--every", type=float, default=1.0,
+                        help="seconds between one paced reader's requests (the paced phase)")
     parser.add_argument("--skip-served", action="store_true", help="only the chain-length part")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -365,7 +394,7 @@ def main() -> None:
     results = {"blocks": lengths, "writers": args.writers, "readers": args.readers, "seconds": args.seconds,
                "cpus": os.cpu_count(), **chain_length(lengths, args.repeat)}
     if not args.skip_served:
-        load = served(args.writers, args.readers, args.seconds)
+        load = served(args.writers, args.readers, args.seconds, args.every)
         results.update(load)
         verify, health = load["verify_with_writes"]["rps"], load["health_with_writes"]["rps"]
         results.update({
@@ -374,6 +403,7 @@ def main() -> None:
             "verify_conditional_rps": load["verify_conditional_with_writes"]["rps"],
             "coupon_conditional_rps": load["coupon_conditional_with_writes"]["rps"],
             "verify_to_health": round(verify / health, 2) if health else None,
+            "paced_p99_ms": load["paced_p99_ms"],
             "write_p95_ms_alone": load["writes_alone"]["p95_ms"],
             "write_p95_ms_with_readers": load["writes_beside_reads"]["p95_ms"],
         })
@@ -396,6 +426,10 @@ def main() -> None:
         for name in ("mixed_verify", "mixed_coupon", "mixed_health"):
             part = results[name]
             rows.append((f"{name.replace('_', ' ')}, {args.readers // 3} readers each",
+                         f"{part['rps']} rps  p50 {part['p50_ms']} ms  p99 {part['p99_ms']} ms  failed {part['failed']}"))
+        for name in ("paced_verify", "paced_coupon", "paced_health"):
+            part = results[name]
+            rows.append((f"{name.replace('_', ' ')}, {args.readers // 3} readers each a read every {args.every} s",
                          f"{part['rps']} rps  p50 {part['p50_ms']} ms  p99 {part['p99_ms']} ms  failed {part['failed']}"))
         for name in ("writes_alone", "writes_beside_reads", "writes_with_mixed_reads"):
             part = results[name]

@@ -11,13 +11,12 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain import ChainError
 from chain.backends import connect, open_committed
 from chain.errors import ChainDamaged
-from chain.index import StepRow
 from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
 from chain.verify import STATEMENT_16 as STATEMENT_16  # §16, printed on certificates: not CCER-equivalent
 from chain.verify import Verification, verify_offset
@@ -152,60 +151,30 @@ def _final(gw: Gateway, block: int | None) -> bool:
 
 
 # A coupon's record also shows the gateway's own records (a holder's organisation, the application's
-# form), which change without a step: a kept record is made again after this long at most.
+# form), which change without a step: a kept record older than this is made again (its readers meanwhile
+# get the kept one).
 RECORD_MAX_AGE_S = 10.0
 
 
-def current_provenance(gw: Gateway, number: str) -> Answer | None:
-    """The coupon's kept record if the index has moved on no block since it was last found current:
-    a lookup, safe on the event loop. None: ask provenance_answer (it may read the database)."""
-    answer = gw.public_answers.coupons.get(number)
-    if (answer is not None and answer.checked_at == gw.follower.indexed_block
-            and time.monotonic() - answer.made_at < RECORD_MAX_AGE_S):
-        return answer
-    return None
+def kept_provenance(gw: Gateway, number: str) -> Answer | None:
+    """The coupon's kept record: current, since the index follower forgets it before it publishes a
+    step of the coupon, an ancestor or a child (PublicAnswers.index_moved). A lookup, safe on the
+    event loop."""
+    return gw.public_answers.coupons.get(number)
 
 
 def provenance_answer(gw: Gateway, number: str) -> Answer:
-    """The coupon's public record as sent, with an ETag that changes when the record does: it is
-    made again once the index holds a step of the coupon, an ancestor or a child newer than the
-    index's last step when it was made (and at least every RECORD_MAX_AGE_S)."""
-    kept = gw.public_answers.coupons
-
-    def current(answer: Answer, cursor: int) -> bool:
-        if time.monotonic() - answer.made_at >= RECORD_MAX_AGE_S:
-            return False
-        if answer.checked_at != cursor:
-            if _last_step(gw, answer.watched) > answer.version:
-                return False
-            answer.checked_at = cursor
-        return True
-
-    def make() -> Answer:
-        cursor = gw.follower.indexed_block  # both read before the record: it holds at least their steps
-        version = _last_step(gw, None)
-        with gw.db.sessions() as db:
-            record = provenance(gw, db, number)
-        numbers = [record["coupon"]["number"], *(c["number"] for part in ("ancestors", "children")
-                                                 for c in record["lineage"][part])]
-        watched = tuple(i for n in numbers if (i := gw.index.numbers.id_of(n)) is not None)
-        answer = Answer.of(record, REVALIDATE, version=version, watched=watched, checked_at=cursor,
-                           made_at=time.monotonic())
-        kept.put(number, answer)
-        return answer
-
-    # One caller at a time checks or makes the record: the readers that come in after a new block wait
-    # for that one's check, then find the record current at the new cursor.
-    return kept.once(number, make, usable=lambda a: current(a, gw.follower.indexed_block))
-
-
-def _last_step(gw: Gateway, coupons: tuple[int, ...] | None) -> int:
-    """The index's newest step id, of these coupons or of any (ids grow as the one index writer adds steps)."""
-    query = select(func.max(StepRow.id))
-    if coupons is not None:
-        query = query.where(StepRow.coupon_id.in_(coupons))
-    with Session(gw.index.engine) as session:
-        return session.scalar(query) or 0
+    """The coupon's public record as sent, with an ETag that changes when the record does; kept
+    unless a step of its coupons was indexed while it was made."""
+    version = gw.public_answers.last_step()  # read before the record: it holds at least these steps
+    with gw.db.sessions() as db:
+        record = provenance(gw, db, number)
+    numbers = [record["coupon"]["number"], *(c["number"] for part in ("ancestors", "children")
+                                             for c in record["lineage"][part])]
+    watched = frozenset(i for n in numbers if (i := gw.index.numbers.id_of(n)) is not None)
+    answer = Answer.of(record, REVALIDATE, version=version, watched=watched, made_at=time.monotonic())
+    gw.public_answers.keep_record(number, answer)
+    return answer
 
 
 def verification_without_gateway(data_dir: Path, tx_hash: str, *, rpc: str | None = None,

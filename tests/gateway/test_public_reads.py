@@ -13,6 +13,7 @@ children, and its ETag changes with it. If-None-Match with the current ETag: 304
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -316,6 +317,42 @@ def test_provenance__a_child_moves__parent_record_made_again(own, officials):
     again = client.get(f"{API}/public/coupons/{number}", headers={"If-None-Match": parent.headers["etag"]})
     assert again.status_code == 200
     assert next(c for c in again.json()["lineage"]["children"] if c["number"] == live["number"])["state"] == "VOIDED"
+
+
+def test_provenance__record_made_before_a_step_of_its_coupon__not_kept(own, officials):
+    gateway, client = own
+    holder = api.register_holder(client)
+    number, other = api.mint(client, officials, holder), api.mint(client, officials, holder)
+    answers = gateway.public_answers
+
+    def made_now(coupon: str) -> Answer:
+        """A record as a reader thread makes it, as of the index's newest step."""
+        version = answers.last_step()
+        with gateway.db.sessions() as db:
+            record = public.provenance(gateway, db, coupon)
+        return Answer.of(record, REVALIDATE, version=version, watched=frozenset({gateway.index.numbers.id_of(coupon)}))
+
+    slow, unaffected = made_now(number), made_now(other)
+    ok(api.owner_request(client, holder, number, "OFFSET"))  # indexed while the records were being made
+    assert answers.keep_record(number, slow) is False and answers.coupons.get(number) is None
+    assert answers.keep_record(other, unaffected) is True and answers.coupons.get(other) is unaffected
+    shown = client.get(f"{API}/public/coupons/{number}").json()
+    assert shown["history"][-1]["event"] == "RequestMade"
+
+
+def test_provenance__older_than_its_max_age__made_again_beside_the_answer(own, officials):
+    gateway, client = own
+    number = api.mint(client, officials, api.register_holder(client))
+    first = client.get(f"{API}/public/coupons/{number}")
+    kept = gateway.public_answers.coupons.get(number)
+    kept.made_at -= public.RECORD_MAX_AGE_S + 1
+    aged = client.get(f"{API}/public/coupons/{number}")
+    assert aged.content == first.content  # this reader gets the kept record, not a wait
+    deadline = time.monotonic() + ANSWER_WITHIN_S
+    while gateway.public_answers.coupons.get(number) is kept and time.monotonic() < deadline:
+        time.sleep(0.05)
+    remade = gateway.public_answers.coupons.get(number)
+    assert remade is not kept and remade.age() < public.RECORD_MAX_AGE_S and remade.body == first.content
 
 
 def test_provenance__unknown_coupon__404_and_nothing_kept(own):

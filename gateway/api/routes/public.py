@@ -1,3 +1,5 @@
+import asyncio
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -19,6 +21,21 @@ CONDITIONAL = {200: {"description": "the answer, with its ETag and Cache-Control
                304: {"description": "Not Modified: the client's copy (If-None-Match) is current"}}
 
 
+# Requests that find no answer kept share one worker thread's making of it (a worker's turn on a busy
+# event loop beside the block producer can take a second: not one per waiting reader).
+_making: dict[tuple, asyncio.Future] = {}
+
+
+def _made_once(key: tuple, make: Callable[..., Answer], *args) -> asyncio.Future:
+    """The one making of the answer in flight (a reader that goes away does not stop it: shield it)."""
+    loop = asyncio.get_running_loop()
+    making = _making.get((loop, *key))
+    if making is None:
+        making = _making[(loop, *key)] = asyncio.ensure_future(run_in_threadpool(make, *args))
+        making.add_done_callback(lambda done: (_making.pop((loop, *key), None), done.cancelled() or done.exception()))
+    return making
+
+
 def _send(request: Request, answer: Answer) -> Response:
     if answer.matches(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=answer.headers)
@@ -29,9 +46,12 @@ def _send(request: Request, answer: Answer) -> Response:
 async def provenance(number: str, request: Request, gateway: GatewayDep) -> Response:
     """A coupon's state, data, lineage and every step with tx hash, block, time and signing department.
     `Cache-Control: no-cache`: the record changes with each new step; its ETag changes with it."""
-    answer = service.current_provenance(gateway, number)
+    making = ("coupon", id(gateway), number)
+    answer = service.kept_provenance(gateway, number)
     if answer is None:
-        answer = await run_in_threadpool(service.provenance_answer, gateway, number)
+        answer = await asyncio.shield(_made_once(making, service.provenance_answer, gateway, number))
+    elif answer.age() >= service.RECORD_MAX_AGE_S:
+        _made_once(making, service.provenance_answer, gateway, number)  # made again beside this answer
     return _send(request, answer)
 
 
@@ -45,7 +65,8 @@ async def verify(tx_hash: TxHash, request: Request, gateway: GatewayDep) -> Resp
     can change is served from memory with `Cache-Control: immutable`; any other is verified afresh."""
     answer = service.settled_verification(gateway, tx_hash)
     if answer is None:
-        answer = await run_in_threadpool(service.verification_answer, gateway, tx_hash)
+        answer = await asyncio.shield(_made_once(("verdict", id(gateway), tx_hash.lower()),
+                                                 service.verification_answer, gateway, tx_hash))
     return _send(request, answer)
 
 
