@@ -33,7 +33,6 @@ from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 
 # A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
 SETTLEABLE = ("ACCEPTED", "OPEN")
-CENTRE_NAME = "赫山区碳汇交易综合服务中心"
 READERS = (HOLDER, "CENTER", "DRC", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE")  # of purchases and trades
 
 
@@ -77,7 +76,10 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
     disclosure = listing.model_dump(mode="json")
     disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()
     price = to_fen(listing.price_yuan_per_t)
-    receipt = _on_coupon(gw, actor, "coupon.list", number, gw.registry.list_coupon, {"coupon": number, **disclosure},
+    # The audit log keeps the agreement's date and file, not 附件4's parties (names, addresses, phones: DESIGN §2).
+    audited = {"coupon": number, **disclosure, "entrustment": {
+        "signed_on": disclosure["entrustment"]["signed_on"], "agreement": disclosure["entrustment"]["agreement"]}}
+    receipt = _on_coupon(gw, actor, "coupon.list", number, gw.registry.list_coupon, audited,
                          price_fen_per_tonne=price, notice_end=notice_end, disclosure_hash=disclosure_hash)
     db.merge(ListingRecord(
         coupon_id=coupon_id(gw, number), price_fen_per_tonne=price, notice_end=notice_end, disclosure=disclosure,

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from gateway.db import ListingRecord, Purchase, Trade
+from gateway.db import AuditEntry, ListingRecord, Purchase, Trade
 from gateway.services.coupons import coupon_id
 from support import api
 from support.calendar import D, calendar_gateway
@@ -196,6 +196,10 @@ def test_list__full_disclosure_and_entrustment__stored_and_on_the_public_board(c
     assert entry["entrustment"]["principal"] == {"name": "赫山区某村股份经济合作社（出让方）"}  # the account's, no more
     assert entry["entrustment"]["agent"] == form["entrustment"]["agent"]
     assert "0737-1234567" not in str(entry)  # the holder's phone stays off the board
+    with gateway.db.sessions() as db:
+        audited = db.scalar(select(AuditEntry).where(AuditEntry.action == "coupon.list").order_by(AuditEntry.id.desc()))
+    assert audited.request["entrustment"] == {k: form["entrustment"][k] for k in ("signed_on", "agreement")}
+    assert "0737-1234567" not in str(audited.request)  # and out of the audit log (DESIGN §2)
     page = client.get(f"/coupons/{number}").text
     assert 'id="listing" data-expired="false"' in page and api.CENTRE_CONTACTS["phone"] in page
 
