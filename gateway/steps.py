@@ -19,6 +19,9 @@ HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
 ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
 DEPARTMENTS = ("DRC", "CENTER", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE", "VERIFIER")
 SUPERVISORS = ("NRB", "FORESTRY", "EEB")  # §6
+# Who reads purchases, trades, 附件8 forms and pledges: their parties and the departments, not the monitoring
+# agency nor the enforcement body (DESIGN §2)
+PARTIES_AND_DEPARTMENTS = (HOLDER, *(role for role in DEPARTMENTS if role != "VERIFIER"))
 
 
 @dataclass(frozen=True)

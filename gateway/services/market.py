@@ -33,7 +33,7 @@ from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 
 # A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
 SETTLEABLE = ("ACCEPTED", "OPEN")
-READERS = (HOLDER, "CENTER", "DRC", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE")  # of purchases and trades
+READERS = steps.PARTIES_AND_DEPARTMENTS  # of purchases and trades
 
 
 def chain_now(gw: Gateway) -> int:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten
 
 from ..db import TransferForm, User
-from ..errors import Conflict
+from ..errors import Conflict, Forbidden
 from ..runtime import Actor, Gateway
 from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
-from ..steps import HOLDER
+from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, tonnes_text, to_fen, yuan
 from . import coupons, public, timeline, transfers, users
 
@@ -65,6 +65,8 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None) -> list[dict]
 
 def pledges_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     """A pledgee's own pledges (none before its account has an address); every pledge for the departments."""
+    if user.role not in PARTIES_AND_DEPARTMENTS:
+        raise Forbidden("ROLE_REQUIRED", "pledges are for their pledgee and the departments")
     if user.role != HOLDER:
         return under_pledge(gw, db, pledgee=None)
     address = users.holder_address(gw, user)

@@ -20,7 +20,7 @@ from ..db import DocumentUpload, TransferForm, User, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from ..steps import HOLDER
+from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, time_limits, users
 
@@ -251,8 +251,15 @@ def _name(user: User) -> str:
     return user.organisation or user.display_name
 
 
+def _readable_by(user: User) -> None:
+    """A form carries addresses and representatives: it is for its parties and the departments only."""
+    if user.role not in PARTIES_AND_DEPARTMENTS:
+        raise Forbidden("ROLE_REQUIRED", "transfer forms are for their parties and the departments")
+
+
 def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     """A holder's forms, as applicant or receiving party; every form for the departments. Newest first."""
+    _readable_by(user)
     query = select(TransferForm).order_by(TransferForm.id.desc())
     if user.role == HOLDER:
         query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
@@ -260,7 +267,10 @@ def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
 
 
 def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict]:
-    """The forms filed on one coupon or registered as it (a split's child), newest first; a holder's own only."""
+    """The forms filed on one coupon or registered as it (a split's child), newest first; a holder's own only,
+    none for a reader that is neither a party nor a department."""
+    if user.role not in PARTIES_AND_DEPARTMENTS:
+        return []
     query = select(TransferForm).where((TransferForm.coupon_number == number) | (TransferForm.registered_coupon == number))
     if user.role == HOLDER:
         query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
@@ -268,6 +278,7 @@ def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict
 
 
 def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
+    _readable_by(user)
     form = get(db, form_id)
     if user.role == HOLDER and user.id not in (form.applicant_id, form.transferee_id):
         raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id} of yours")

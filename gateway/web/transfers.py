@@ -13,7 +13,7 @@ from ..db import User
 from ..deps import DbSession, GatewayDep, OptionalUser
 from ..errors import NotFound
 from ..services import pledges, transfers
-from ..steps import ENFORCEMENT, HOLDER
+from ..steps import HOLDER
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -32,7 +32,7 @@ def form_steps(user: User, form: dict) -> list[dict]:
 def _page_for(user: User | None) -> RedirectResponse | None:
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    if user.role == ENFORCEMENT:
+    if user.role not in steps.PARTIES_AND_DEPARTMENTS:
         raise NotFound("PAGE_NOT_FOUND", "this page is for holders and the departments")
     return None
 

@@ -14,14 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from gateway.db import AuditEntry, TransferForm
-from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services.coupons import coupon_id
 from support.api import (
     accept_form, accept_pledge, file_transfer_form, owner_request, pledge, register_holder, transfer, transfer_form,
     upload,
 )
 from support.fixtures import holder_fixture
-from support.http import API, error_of, ok
+from support.http import API, error_of, login, ok
 
 owner = holder_fixture("赫山区泉交河镇某村股份经济合作社")
 transferee = holder_fixture("益阳某环保科技有限公司")
@@ -357,6 +357,20 @@ def test_pledge__accepted_by_the_centre_registered_by_finance__the_bank_reads_se
     assert ok(client.get(f"{API}/pledges", headers=owner.headers)) == []  # pledged by it, not to it
     [form] = [f for f in ok(client.get(f"{API}/transfer-forms", headers=bank.headers)) if f["coupon"] == number]
     assert (form["kind"], form["status"], form["registered_coupon"]) == ("PLEDGE", "REGISTERED", pledged)
+
+
+@pytest.mark.parametrize("reader", ["ENFORCEMENT", "VERIFIER"])
+def test_forms_and_pledges__reader_neither_party_nor_department__403_role_required_and_no_page(
+    client, officials, owner, transferee, mint, reader
+):
+    form_id = ok(file_transfer_form(client, owner, mint(owner), transferee.username))["form"]
+    username = ENFORCEMENT_OFFICIAL if reader == "ENFORCEMENT" else OFFICIALS[reader]
+    headers = login(client, username)
+
+    for path in ("/transfer-forms", f"/transfer-forms/{form_id}", "/pledges"):  # 附件8's addresses stay with the parties
+        error_of(client.get(f"{API}{path}", headers=headers), 403, "ROLE_REQUIRED")
+    for path in ("/console/transfers", "/console/pledges"):
+        assert _page(client, path, username).status_code == 404
 
 
 def test_release_pledge__by_the_bank__coupon_active_again_on_chain_and_gone_from_its_pledges(
