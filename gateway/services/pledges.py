@@ -22,8 +22,7 @@ from . import coupons, public, timeline, transfers, users
 
 def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: TransferAcceptance) -> TransferForm:
     """附件8 names the centre's acceptance for 质押权 too: FINANCE registers only an accepted pledge form."""
-    return transfers.accept(gw, db, actor=actor, form_id=form_id, acceptance=acceptance, kind=TransferKind.PLEDGE,
-                            audited_as="pledge.accept")
+    return transfers.accept(gw, db, actor=actor, form_id=form_id, acceptance=acceptance, kind=TransferKind.PLEDGE)
 
 
 def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: PledgeCreate) -> CouponWritten:

@@ -20,11 +20,14 @@ from ..db import DocumentUpload, TransferForm, User, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
+from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, time_limits, users
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
+# The centre's 受理意见 of each kind of form: its step, as the queue names it and the audit log records it.
+ACCEPTED_BY = {TransferKind.OWNERSHIP.value: steps.TRANSFER_ACCEPT, TransferKind.PLEDGE.value: steps.PLEDGE_ACCEPT}
 OPEN = ("SUBMITTED", "CONFIRMED", "ACCEPTED")  # a form not yet refused or registered
 # What the registration of each kind waits for, by the form's status (a pledge is not confirmed by the pledgee:
 # its contract with the owner is attached to the form).
@@ -138,7 +141,7 @@ def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfer
 
 
 def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: TransferAcceptance,
-           kind: TransferKind, audited_as: str) -> TransferForm:
+           kind: TransferKind) -> TransferForm:
     """区碳汇交易综合服务中心受理意见: accepted, the registration may follow; refused, the form ends with
     the opinion as its reason (the owner then withdraws its consent, if it gave one)."""
     form = get(db, form_id)
@@ -154,7 +157,7 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
     form.status = "ACCEPTED" if acceptance.decision == "accept" else "REFUSED"
     form.opinion, form.opinion_by, form.opinion_at = acceptance.opinion, actor.user.id, utcnow()
     db.commit()
-    gw.audit.record(actor.user, audited_as, {"form": form.id, "coupon": form.coupon_number,
+    gw.audit.record(actor.user, ACCEPTED_BY[kind.value].id, {"form": form.id, "coupon": form.coupon_number,
                                              "decision": acceptance.decision, "opinion": acceptance.opinion})
     return form
 
@@ -215,11 +218,12 @@ def _open_form(db: Session, coupon_id: int) -> TransferForm | None:
                      .order_by(TransferForm.id.desc()))
 
 
-def public_form(gw: Gateway, db: Session, form: TransferForm) -> dict:
-    """附件8 as its parties and the departments read it."""
+def public_form(gw: Gateway, db: Session, form: TransferForm, pending: dict[str, str] | None = None) -> dict:
+    """附件8 as its parties and the departments read it (not the public: it names addresses). A list passes
+    the owners' open consents (coupons.pending_actions), read once for all its forms."""
     applicant, transferee = db.get(User, form.applicant_id), db.get(User, form.transferee_id)
     opinion_by = db.get(User, form.opinion_by) if form.opinion_by else None
-    pending = coupons.pending_actions(gw).get(form.coupon_number)
+    pending = (pending if pending is not None else coupons.pending_actions(gw)).get(form.coupon_number)
     return {
         "id": form.id, "form_number": form_number(form), "kind": form.kind, "status": form.status,
         "coupon": form.coupon_number, "amount_t": tonnes_text(form.amount_kg), "filing_number": form.filing_number,
@@ -263,7 +267,8 @@ def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     query = select(TransferForm).order_by(TransferForm.id.desc())
     if user.role == HOLDER:
         query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
-    return [public_form(gw, db, form) for form in db.scalars(query)]
+    pending = coupons.pending_actions(gw)
+    return [public_form(gw, db, form, pending) for form in db.scalars(query)]
 
 
 def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict]:
@@ -274,7 +279,8 @@ def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict
     query = select(TransferForm).where((TransferForm.coupon_number == number) | (TransferForm.registered_coupon == number))
     if user.role == HOLDER:
         query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
-    return [public_form(gw, db, form) for form in db.scalars(query.order_by(TransferForm.id.desc()))]
+    pending = coupons.pending_actions(gw)
+    return [public_form(gw, db, form, pending) for form in db.scalars(query.order_by(TransferForm.id.desc()))]
 
 
 def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
@@ -295,7 +301,7 @@ def queue(gw: Gateway, db: Session, *, role: str, today) -> list[dict]:
     ).order_by(TransferForm.id))
     return [
         {"kind": "transfer", "coupon": form.coupon_number, "form": form.id, "href": f"/console/transfers#form-{form.id}",
-         "step": "pledge.accept" if form.kind == TransferKind.PLEDGE.value else "transfer.accept",
+         "step": ACCEPTED_BY[form.kind].id,
          "department": "CENTER", "status": "ACTIVE", "field_survey_paused": False,
          **time_limits.clock(gw.calendar, None, started=int(form.created_at.timestamp()), today=today)}
         for form in waiting

@@ -50,7 +50,7 @@ def accept_transfer(form_id: int, acceptance: TransferAcceptance, gateway: Gatew
                     actor: ActorDep) -> dict:
     """区碳汇交易综合服务中心受理意见 on a confirmed transfer form, or its refusal with the reason."""
     return _saved(transfers.accept(gateway, db, actor=actor, form_id=form_id, acceptance=acceptance,
-                                   kind=TransferKind.OWNERSHIP, audited_as=steps.TRANSFER_ACCEPT.id))
+                                   kind=TransferKind.OWNERSHIP))
 
 
 @step_route(router, steps.PLEDGE_ACCEPT)
