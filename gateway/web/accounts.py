@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse
 
 from .. import identity, steps
 from ..deps import DbSession, OptionalUser
-from ..errors import NotFound
 from ..services import users
+from .console import page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -36,10 +36,8 @@ def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | 
 def account_list(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, state: str | None = None):
     """The centre: accounts awaiting its in-person check (every account with ?state=ALL). DRC: every
     account, each with its disable or enable form."""
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in READERS:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for the centre and the DRC")
+    if (redirect := page_for(user, READERS, "the centre and the DRC")) is not None:
+        return redirect
     states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
     shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)
     rows = [

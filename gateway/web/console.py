@@ -8,6 +8,7 @@ follows the item's state; the contracts decide in the end."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -80,6 +81,16 @@ def _login_redirect() -> RedirectResponse:
     return RedirectResponse("/console/login", status_code=303)
 
 
+def page_for(user: User | None, roles: Collection[str], readers: str) -> RedirectResponse | None:
+    """The one gate of a console page for `roles`: None to show it; the log-in page to nobody logged in;
+    PAGE_NOT_FOUND to another role (`readers` says whom the page is for)."""
+    if user is None:
+        return _login_redirect()
+    if user.role not in roles:
+        raise NotFound("PAGE_NOT_FOUND", f"this page is for {readers}")
+    return None
+
+
 @router.get("/login")
 def login_form(request: Request, user: OptionalUser):
     return render(request, "console/login.html", user=user, failed=False)
@@ -147,18 +158,10 @@ def application(application_id: int, request: Request, gateway: GatewayDep, db: 
                   inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
 
 
-def _holder_page(user: User | None) -> RedirectResponse | None:
-    if user is None:
-        return _login_redirect()
-    if user.role != HOLDER:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for holders")
-    return None
-
-
 @router.get("/apply")
 def apply(request: Request, user: OptionalUser):
     """登记申请 (附件1 一(一), 附件2, §8): parcels and materials, each file previewed once chosen."""
-    if (redirect := _holder_page(user)) is not None:
+    if (redirect := page_for(user, (HOLDER,), "holders")) is not None:
         return redirect
     form = {"step": steps.SUBMIT, "path": steps.SUBMIT.url(None), "key": None, "next": "/console/applications"}
     return render(request, "console/apply.html", user=user, steps=[form])
@@ -168,7 +171,7 @@ def apply(request: Request, user: OptionalUser):
 def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
                     done: str | None = None):
     """My applications: status, the centre's missing items, the rejection reason, and the resubmit form."""
-    if (redirect := _holder_page(user)) is not None:
+    if (redirect := page_for(user, (HOLDER,), "holders")) is not None:
         return redirect
     found = applications.mine(gateway, db, user=user)
     resubmit = {a["id"]: {"step": steps.RESUBMIT, "path": steps.RESUBMIT.url(a["id"]), "key": a["id"]}
@@ -177,19 +180,11 @@ def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: 
                   done=done)
 
 
-def _department_page(user: User | None) -> RedirectResponse | None:
-    if user is None:
-        return _login_redirect()
-    if user.role not in steps.DEPARTMENTS:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for the departments")
-    return None
-
-
 @router.get("/parcels")
 def parcel_lists(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None,
                  q: str = ""):
     """The CCER list (§2) and the harvest plans (§9), read back; one parcel looked up on the chain."""
-    if (redirect := _department_page(user)) is not None:
+    if (redirect := page_for(user, steps.DEPARTMENTS, "the departments")) is not None:
         return redirect
     forms = [form for form in home_steps(user.role) if form["step"] in (steps.CCER, steps.HARVEST_PLAN)]
     return render(request, "console/parcels.html", user=user, done=done, steps=forms, q=q,
@@ -200,7 +195,7 @@ def parcel_lists(request: Request, gateway: GatewayDep, db: DbSession, user: Opt
 @router.get("/inspections")
 def inspection_list(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     """Every inspection record (§6 抽查), newest first, and the form to add one."""
-    if (redirect := _department_page(user)) is not None:
+    if (redirect := page_for(user, steps.DEPARTMENTS, "the departments")) is not None:
         return redirect
     forms = [form for form in home_steps(user.role) if form["step"] is steps.INSPECT]
     return render(request, "console/inspections.html", user=user, done=done, steps=forms,

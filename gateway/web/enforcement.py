@@ -5,11 +5,11 @@ verification against the chain (/verify/{tx}). EEB and NRB, which receive such c
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 
 from ..deps import DbSession, OptionalUser
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..services import enforcement
+from .console import page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -17,10 +17,8 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 @router.get("/offsets")
 def offsets(request: Request, db: DbSession, user: OptionalUser, case_reference: str = ""):
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in enforcement.READERS:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for enforcement bodies, EEB and NRB")
+    if (redirect := page_for(user, enforcement.READERS, "enforcement bodies, EEB and NRB")) is not None:
+        return redirect
     found, error = None, None
     if case_reference.strip():
         try:

@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..services import market
 from ..steps import HOLDER
 from ..units import china_date
-from .console import home_steps
+from .console import home_steps, page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -24,11 +24,7 @@ STATUSES = ("SUBMITTED", "ACCEPTED", "PARTLY_FILLED", "FILLED", "REJECTED")
 
 
 def _reader(user) -> RedirectResponse | None:
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in market.READERS:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for buyers and the departments")
-    return None
+    return page_for(user, market.READERS, "buyers and the departments")
 
 
 @router.get("/purchases")

@@ -6,14 +6,13 @@ Forms post to the API as every console form does (static/console.js)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 
 from .. import steps
 from ..db import User
 from ..deps import DbSession, GatewayDep, OptionalUser
-from ..errors import NotFound
 from ..services import pledges, transfers
 from ..steps import HOLDER
+from .console import page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -29,18 +28,10 @@ def form_steps(user: User, form: dict) -> list[dict]:
     return [{"step": s, "path": s.url(form["id"]), "key": form["id"]} for s in offered]
 
 
-def _page_for(user: User | None) -> RedirectResponse | None:
-    if user is None:
-        return RedirectResponse("/console/login", status_code=303)
-    if user.role not in steps.PARTIES_AND_DEPARTMENTS:
-        raise NotFound("PAGE_NOT_FOUND", "this page is for holders and the departments")
-    return None
-
-
 @router.get("/transfers")
 def transfer_forms(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     """附件8 forms: a holder's own (filed or naming it), every form for the departments, each with its step."""
-    if (redirect := _page_for(user)) is not None:
+    if (redirect := page_for(user, steps.PARTIES_AND_DEPARTMENTS, "holders and the departments")) is not None:
         return redirect
     forms = [{**form, "steps": form_steps(user, form)} for form in transfers.forms_for(gateway, db, user)]
     return render(request, "console/transfers.html", user=user, forms=forms, done=done)
@@ -49,7 +40,7 @@ def transfer_forms(request: Request, gateway: GatewayDep, db: DbSession, user: O
 @router.get("/pledges")
 def pledged(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     """The pledgee's coupons under pledge (every pledge for the departments), each released after a confirmation."""
-    if (redirect := _page_for(user)) is not None:
+    if (redirect := page_for(user, steps.PARTIES_AND_DEPARTMENTS, "holders and the departments")) is not None:
         return redirect
     under = pledges.pledges_for(gateway, db, user)
     can_release = user.role in steps.RELEASE_PLEDGE.roles
