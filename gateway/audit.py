@@ -12,7 +12,8 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from .db import AuditEntry, Database, User
 
@@ -20,6 +21,11 @@ from .db import AuditEntry, Database, User
 # The departments that read the audit log: supervision (§6), coordination (DRC), and FINANCE, which
 # registers pledges (§4).
 READERS = ("DRC", "NRB", "FORESTRY", "EEB", "FINANCE")
+
+
+def latest(db: Session, limit: int) -> list[AuditEntry]:
+    """The log as its readers read it (the API, its export, the console page): newest first."""
+    return db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
 
 
 class AuditLog:

@@ -5,10 +5,8 @@ in the API's answer and export: the page lists, it does not repeat request bodie
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 
-from ..audit import READERS
-from ..db import AuditEntry
+from ..audit import READERS, latest
 from ..deps import DbSession, OptionalUser
 from .i18n import MESSAGES
 from .console import page_for
@@ -22,5 +20,5 @@ SHOWN = 200
 def audit_log(request: Request, db: DbSession, user: OptionalUser):
     if (redirect := page_for(user, READERS, "the departments that supervise and register")) is not None:
         return redirect
-    entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(SHOWN)).all()
+    entries = latest(db, SHOWN)
     return render(request, "console/audit.html", user=user, entries=entries, shown=SHOWN, words=MESSAGES)

@@ -1,16 +1,10 @@
 from fastapi import APIRouter
-from sqlalchemy import select
 
-from ...audit import READERS
-from ...db import AuditEntry
+from ...audit import READERS, latest
 from ...exports import CsvResponse, beijing, csv_response, table
 from ...deps import DbSession, require_reader
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader(*READERS)])
-
-
-def _entries(db, limit: int):
-    return db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
 
 
 @router.get("")
@@ -19,7 +13,7 @@ def audit_log(db: DbSession, limit: int = 200) -> list[dict]:
     return [
         {"at": e.at.isoformat(), "username": e.username, "department": e.department, "action": e.action,
          "request": e.request, "tx_hash": e.tx_hash, "outcome": e.outcome}
-        for e in _entries(db, min(max(limit, 1), 10_000))
+        for e in latest(db, min(max(limit, 1), 10_000))
     ]
 
 
@@ -31,5 +25,5 @@ AUDIT_COLUMNS = (("at", "时间"), ("username", "用户名"), ("department", "�
 def export(db: DbSession) -> CsvResponse:
     """The audit log for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
     rows = ([beijing(e.at), e.username, e.department, e.action, e.tx_hash or "", e.outcome]
-            for e in _entries(db, 1_000_000))
+            for e in latest(db, 1_000_000))
     return csv_response(table(AUDIT_COLUMNS, rows), "audit.csv", "审计日志")
