@@ -108,7 +108,7 @@ class Parties:
 
 
 def _account(db: Session, username: str, field: str, code: str) -> User:
-    account = db.scalar(select(User).where(User.username == username, User.role == steps.HOLDER))
+    account = users.holder_named(db, username)
     if account is None or account.disabled_at is not None:
         raise Invalid(code, f"no account {username!r} to name here", detail={"field": field})
     return account

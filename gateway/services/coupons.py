@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain import Action, CouponWritten, OffsetPurpose, Receipt
@@ -59,8 +58,8 @@ def _holder_address(gw: Gateway, db: Session, username: str | None, field: str) 
     """A holder account's address, its key made now if it has none yet (an address, once made, never
     changes: one found is remembered)."""
     if (address := gw.holder_addresses.get(username)) is None:
-        user = db.scalar(select(User).where(User.username == username)) if username else None
-        if user is None or user.role != HOLDER:
+        user = users.holder_named(db, username) if username else None
+        if user is None:
             raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {username!r}", detail={"field": field})
         address = gw.holder_addresses.remember(username, users.custodial_address(gw, user))
     return address

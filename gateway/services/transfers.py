@@ -62,8 +62,8 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
                        detail={"state": row.state})
     if row.owner != users.holder_address(gw, actor.user):
         raise Forbidden("NOT_OWNER", f"{number} is not yours: its owner files the transfer form")
-    transferee = db.scalar(select(User).where(User.username == form.transferee))
-    if transferee is None or transferee.role != HOLDER:
+    transferee = users.holder_named(db, form.transferee)
+    if transferee is None:
         raise Invalid("COUNTERPARTY_UNKNOWN", f"no holder account {form.transferee!r}", detail={"field": "transferee"})
     if transferee.id == actor.user.id:
         raise Invalid("COUNTERPARTY_IS_OWNER", "the receiving party is another account than the owner",

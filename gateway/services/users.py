@@ -41,9 +41,14 @@ def _identity_salt(gw: Gateway) -> bytes:
     return path.read_bytes()
 
 
+def holder_named(db: Session, username: str) -> User | None:
+    """The holder account (权利人, buyer, pledgee) of that username, if there is one."""
+    return db.scalar(select(User).where(User.username == username, User.role == HOLDER))
+
+
 def _unique(db: Session, username: str) -> None:
-    if db.scalar(select(User).where(User.username == username)) is not None:
-        raise Conflict("USERNAME_TAKEN", f"the username {username!r} is taken", detail={"field": "username"})
+    if db.scalar(select(User.id).where(User.username == username)) is not None:
+        raise _username_taken(username)
 
 
 def _add(db: Session, user: User) -> User:
@@ -56,8 +61,12 @@ def _add(db: Session, user: User) -> User:
         db.rollback()
         if user.identity_hash and db.scalar(select(User.id).where(User.identity_hash == user.identity_hash)):
             raise _identity_taken() from None
-        raise Conflict("USERNAME_TAKEN", f"the username {user.username!r} is taken", detail={"field": "username"}) from None
+        raise _username_taken(user.username) from None
     return user
+
+
+def _username_taken(username: str) -> Conflict:
+    return Conflict("USERNAME_TAKEN", f"the username {username!r} is taken", detail={"field": "username"})
 
 
 def _identity_taken() -> Conflict:
