@@ -161,8 +161,10 @@ class PublicAnswers:
         records that show a coupon with a step indexed since the last sync."""
         with self._lock:
             try:
-                if self._seen is None:
-                    self._seen = self.last_step()
+                newest = self.last_step()
+                if self._seen is None or newest < self._seen:  # first sync, or the index was rebuilt
+                    self._seen = newest
+                    self._changes.clear()
                     self.coupons.clear()
                     return
                 with Session(self._engine) as session:
