@@ -25,9 +25,7 @@ COPIES = {"buyer": ("受让方联", "buyer's copy"), "seller": ("出让方联", 
 
 
 def _name(party: dict | None, address: str = "") -> str:
-    if party is None:
-        return address
-    return party["organisation"] or party["display_name"]
+    return party["name"] if party is not None else address
 
 
 def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:

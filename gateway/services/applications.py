@@ -345,21 +345,13 @@ def detail(gw: Gateway, db: Session, application_id: int) -> dict:
     }
 
 
-def _party(account: User | None) -> dict | None:
-    """An applicant as the review pages show it: the organisation and its type, never its ID number."""
-    if account is None:
-        return None
-    return {"username": account.username, "display_name": account.display_name, "organisation": account.organisation,
-            "account_type": account.account_type, "verified": account.verified_at is not None}
-
-
 def applicants(db: Session, record: ApplicationRecord) -> dict:
     """Who applied (§8): the right-holder, the agent with its entrustment, the co-applicant collective."""
     return {
-        "applicant": _party(db.get(User, record.holder_id or record.submitted_by)),
-        "agent": _party(db.get(User, record.agent_id) if record.agent_id else None),
+        "applicant": users.party(db.get(User, record.holder_id or record.submitted_by)),
+        "agent": users.party(db.get(User, record.agent_id) if record.agent_id else None),
         "entrustment_document": record.entrustment_document,
-        "co_applicant": _party(db.get(User, record.co_applicant_id) if record.co_applicant_id else None),
+        "co_applicant": users.party(db.get(User, record.co_applicant_id) if record.co_applicant_id else None),
     }
 
 

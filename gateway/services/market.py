@@ -260,18 +260,12 @@ def notice_number(row: Purchase) -> str:
     return f"赫碳交受〔{year}〕{row.id:04d}号"
 
 
-def _party(user: User | None) -> dict | None:
-    if user is None:
-        return None
-    return {"username": user.username, "display_name": user.display_name, "organisation": user.organisation}
-
-
 def purchase_view(db: Session, row: Purchase) -> dict:
     buyer = db.get(User, row.buyer_id)
     status = shown_status(row)
     trades = db.scalars(select(Trade).where(Trade.purchase_id == row.id).order_by(Trade.id)).all()
     return {
-        "id": row.id, "buyer": _party(buyer), "amount_t": tonnes_text(row.amount_kg),
+        "id": row.id, "buyer": users.party(buyer), "amount_t": tonnes_text(row.amount_kg),
         "filled_t": tonnes_text(row.filled_kg), "unfilled_t": tonnes_text(row.amount_kg - row.filled_kg),
         "reason": row.reason, "purpose": row.purpose, "commitment": row.commitment, "status": status,
         "settleable": row.status in SETTLEABLE, "signed_form": row.signed_form,
@@ -413,7 +407,7 @@ def trade_view(db: Session, trade: Trade) -> dict:
         "total_yuan": f"{yuan(trade.price_fen_per_tonne * trade.amount_kg // 1000):.2f}",
         "service_fee_yuan": f"{yuan(trade.service_fee_fen):.2f}", "agreement": trade.agreement,
         "payment_method": trade.payment_method, "payment_term": str(trade.payment_term),
-        "payment_status": trade.payment_status, "buyer": _party(buyer), "seller": _party(seller),
+        "payment_status": trade.payment_status, "buyer": users.party(buyer), "seller": users.party(seller),
         "seller_address": trade.seller_address, "settled_at": trade.settled_at.isoformat(),
     }
 

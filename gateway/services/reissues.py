@@ -22,7 +22,7 @@ from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
 from ..units import ZERO_ADDRESS, china_date
-from . import coupons, time_limits, timeline
+from . import coupons, time_limits, timeline, users
 
 # Steps on a coupon take the one path that sends them, and explains a refusal on a frozen coupon.
 _on_coupon = coupons._on_coupon
@@ -250,7 +250,7 @@ def loss_report(gw: Gateway, db: Session, number: str) -> dict | None:
         owner = db.get(User, report.reported_by)
         opinion_by = db.get(User, report.opinion_by) if report.opinion_by else None
         form = {
-            "applicant": owner.organisation or owner.display_name, "cause": report.cause,
+            "applicant": users.shown_name(owner), "cause": report.cause,
             "statement": report.statement, "registration_type": report.registration_type,
             "location": report.location, "address": report.address, "contact_person": report.contact_person,
             "contact_phone": report.contact_phone, "documents": report.documents, "reported_tx": report.request_tx,

@@ -227,13 +227,13 @@ def public_form(gw: Gateway, db: Session, form: TransferForm, pending: dict[str,
     return {
         "id": form.id, "form_number": form_number(form), "kind": form.kind, "status": form.status,
         "coupon": form.coupon_number, "amount_t": tonnes_text(form.amount_kg), "filing_number": form.filing_number,
-        "applicant": _name(applicant), "applicant_username": applicant.username,
+        "applicant": users.shown_name(applicant), "applicant_username": applicant.username,
         "legal_representative": form.legal_representative, "address": form.address,
         "location": form.location, "place_name": form.place_name, "parcel_number": form.parcel_number,
         "area_mu": form.area_mu, "method": form.method, "term": form.term,
         "term_end": form.term_end.isoformat() if form.term_end else None,
         "secured_yuan": str(yuan(form.secured_fen)) if form.secured_fen is not None else None,
-        "transferee": _name(transferee), "transferee_username": transferee.username,
+        "transferee": users.shown_name(transferee), "transferee_username": transferee.username,
         "transferee_address": form.transferee_address, "reason": form.reason, "owner_opinion": form.owner_opinion,
         "signed_form": form.signed_form, "documents": form.documents, "remarks": form.remarks,
         "submitted_on": form.created_at.date().isoformat(),
@@ -249,10 +249,6 @@ def public_form(gw: Gateway, db: Session, form: TransferForm, pending: dict[str,
 def _area(parcels: list[dict]) -> str | None:
     """面积: the coupon's parcels' area, when the form leaves it out."""
     return str(sum(Decimal(p["area_mu"]) for p in parcels)) if parcels else None
-
-
-def _name(user: User) -> str:
-    return user.organisation or user.display_name
 
 
 def _readable_by(user: User) -> None:

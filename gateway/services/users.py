@@ -41,6 +41,21 @@ def _identity_salt(gw: Gateway) -> bytes:
     return path.read_bytes()
 
 
+def shown_name(user: User) -> str:
+    """How pages and papers name a party: its organisation, or a person by name."""
+    return user.organisation or user.display_name
+
+
+def party(user: User | None) -> dict | None:
+    """A party to an application, a purchase or a trade as pages and papers show it: its names, its type and
+    whether the centre verified it; never its ID number, address or phone."""
+    if user is None:
+        return None
+    return {"username": user.username, "name": shown_name(user), "display_name": user.display_name,
+            "organisation": user.organisation, "account_type": user.account_type,
+            "verified": user.verified_at is not None}
+
+
 def holder_named(db: Session, username: str) -> User | None:
     """The holder account (权利人, buyer, pledgee) of that username, if there is one."""
     return db.scalar(select(User).where(User.username == username, User.role == HOLDER))
