@@ -135,7 +135,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "listings.intro": ("依据《办法》附件5披露的挂牌碳券。", "Listed coupons with the disclosure fields of Annex 5."),
     "listings.empty": ("目前没有挂牌的碳券。", "No coupon is listed at the moment."),
     "listings.price": ("挂牌价格（元/吨）", "Price (yuan/t)"),
-    "listings.notice_end": ("公示截止", "Notice ends"),
     "listings.location": ("项目位置", "Project location"),
     "listings.area": ("项目面积（亩）", "Project area (mu)"),
     "listings.remarks": ("备注", "Remarks"),
