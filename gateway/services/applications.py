@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
-from ..db import ApplicationRecord, Document, DocumentUpload, User
+from ..db import ApplicationRecord, User
 from ..errors import Forbidden, Invalid, NotFound
 from ..identity import AGENCY, COLLECTIVE, ENTERPRISE
 from ..runtime import Actor, Gateway
@@ -25,6 +25,7 @@ from ..schemas import (
 from .. import steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
 from . import time_limits, timeline, users
+from .documents import require_uploaded
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
 WAITING = {
@@ -76,8 +77,7 @@ def documents_hash(documents: ApplicationDocuments, entrustment: str | None = No
 def _check_documents(db: Session, documents: ApplicationDocuments, applicant: User) -> None:
     """Every document cited is one the applicant uploaded: no one cites another's files."""
     for sha in [documents.application_form, documents.licence, documents.report, documents.agreement, *documents.others]:
-        if sha is not None and db.get(DocumentUpload, (sha, applicant.id)) is None:
-            raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"sha256": sha})
+        require_uploaded(db, sha, by=applicant, sha256=sha)
 
 
 def missing_documents(documents: ApplicationDocuments) -> list[str]:
@@ -168,9 +168,7 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
     parties = parties_of(db, actor=actor.user, form=form)
     _check_documents(db, form.documents, actor.user)
     entrustment = form.entrustment_document
-    if entrustment is not None and db.get(DocumentUpload, (entrustment, actor.user.id)) is None:
-        raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {entrustment} first",
-                      detail={"sha256": entrustment, "field": "entrustment_document"})
+    require_uploaded(db, entrustment, by=actor.user, sha256=entrustment, field="entrustment_document")
     signing = _as_right_holder(gw, actor, parties.holder)
     submitted = gw.writes.send(signing, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
@@ -271,9 +269,7 @@ def issue_opinion(
 ) -> Receipt:
     """审定意见 (附件1 一(三)): the centre issues its validation opinion, a document uploaded first,
     and forwards it to the EEB; the chain records the document's sha256."""
-    if db.get(Document, opinion.opinion_document) is None:  # a department may cite any document it can read
-        raise Invalid("DOCUMENT_NOT_FOUND", "upload the opinion document first",
-                      detail={"field": "opinion_document"})
+    require_uploaded(db, opinion.opinion_document, field="opinion_document")  # a department cites any document
     return _on_application(gw, actor, "application.opinion", application_id, gw.registry.issue_validation_opinion,
                            {"application": application_id, **opinion.model_dump()},
                            opinion_hash=bytes.fromhex(opinion.opinion_document))

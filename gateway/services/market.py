@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
-from ..db import Document, DocumentUpload, ListingRecord, Purchase, Trade, User, utcnow
+from ..db import ListingRecord, Purchase, Trade, User, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
@@ -30,6 +30,7 @@ from ..steps import HOLDER
 from ..units import china_date, day_start, tonnes_text, to_fen, to_kg, yuan
 from . import time_limits, users
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
+from .documents import require_uploaded
 
 # A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
 SETTLEABLE = ("ACCEPTED", "OPEN")
@@ -45,16 +46,6 @@ def chain_now(gw: Gateway) -> int:
 # ---------------------------------------------------------------- listing (附件4, 附件5)
 
 
-def _document_exists(db: Session, sha256: str | None, field: str) -> None:
-    if sha256 is not None and db.get(Document, sha256) is None:
-        raise Invalid("DOCUMENT_NOT_FOUND", f"upload the document first: {sha256}", detail={"field": field})
-
-
-def _own_upload(db: Session, user: User, sha256: str | None, field: str) -> None:
-    if sha256 is not None and db.get(DocumentUpload, (sha256, user.id)) is None:
-        raise Invalid("DOCUMENT_NOT_FOUND", "upload the document first", detail={"field": field})
-
-
 def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing: ListingCreate) -> Receipt:
     """挂牌: the disclosure form and the entrustment agreement are kept here, their hash and the notice's
     end go on-chain. The notice runs `notice_days` days from 公告起始日期, the start day included, to the
@@ -66,7 +57,7 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
         for field, sha in (("disclosure_form", listing.disclosure_form), ("coupon_original", listing.coupon_original),
                            ("entrustment.agreement", listing.entrustment.agreement),
                            *(("attachments", sha) for sha in listing.attachments)):
-            _document_exists(db, sha, field)
+            require_uploaded(db, sha, field=field)
     start = listing.notice_start or china_date(chain_now(gw))
     last_day = start + dt.timedelta(days=listing.notice_days - 1)
     notice_end = day_start(last_day + dt.timedelta(days=1)) - 1
@@ -177,8 +168,8 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
             "a buyer liable for ecological damage must attach the approving authority's document",
             detail={"field": "authority_document"},
         )
-    _own_upload(db, buyer, purchase.signed_form, "signed_form")
-    _own_upload(db, buyer, purchase.authority_document, "authority_document")
+    require_uploaded(db, purchase.signed_form, by=buyer, field="signed_form")
+    require_uploaded(db, purchase.authority_document, by=buyer, field="authority_document")
     row = Purchase(buyer_id=buyer.id, amount_kg=to_kg(purchase.amount_t), reason=purchase.reason.value,
                    liable_for_damage=eco, authority_document=purchase.authority_document if eco else None,
                    purpose=purchase.purpose, commitment=True, signed_form=purchase.signed_form, status="SUBMITTED")

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from chain import Action, Receipt
 
 from .. import steps
-from ..db import DocumentUpload, LossReport, User, utcnow
+from ..db import LossReport, User, utcnow
 from ..errors import Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
 from ..units import ZERO_ADDRESS, china_date
 from . import coupons, time_limits, timeline, users
+from .documents import require_uploaded
 
 # Steps on a coupon take the one path that sends them, and explains a refusal on a frozen coupon.
 _on_coupon = coupons._on_coupon
@@ -142,8 +143,7 @@ def _check_documents(db: Session, documents: LossDocuments, owner: User) -> None
     """Every document cited is one the owner uploaded."""
     cited = [(f"documents.{name}", getattr(documents, name)) for name in ("written_report", "reissue_form", "licence")]
     for field_name, sha in cited + [("documents.others", sha) for sha in documents.others]:
-        if sha is not None and db.get(DocumentUpload, (sha, owner.id)) is None:
-            raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"field": field_name})
+        require_uploaded(db, sha, by=owner, field=field_name)
 
 
 def report_lost(gw: Gateway, db: Session, *, actor: Actor, number: str, report: LossReportCreate) -> Receipt:

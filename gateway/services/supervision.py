@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from chain import CouponState, Receipt
 
-from ..db import Document, InspectionRecord, User
+from ..db import InspectionRecord, User
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import InspectionCreate, Voiding
 from ..units import china_time
 from . import timeline
+from .documents import require_uploaded
 
 SUPERVISION_EVENTS = ("CouponFrozen", "CouponUnfrozen", "VoidingSigned", "CouponInvalidated")
 
@@ -46,8 +47,7 @@ def record_inspection(gw: Gateway, db: Session, *, actor: Actor, inspection: Ins
     if inspection.application is not None and gw.index.application(inspection.application) is None:
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {inspection.application}")
     for sha in inspection.documents:
-        if db.get(Document, sha) is None:  # a department may cite any document it can read
-            raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"field": "documents"})
+        require_uploaded(db, sha, field="documents")  # a department may cite any document it can read
     content = {**inspection.model_dump(mode="json"), "department": actor.department, "inspector": actor.user.username}
     record = InspectionRecord(
         department=actor.department, inspector_id=actor.user.id, inspected_on=inspection.inspected_on,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chain import Action, CouponWritten
 
-from ..db import DocumentUpload, TransferForm, User, utcnow
+from ..db import TransferForm, User, utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
@@ -24,6 +24,7 @@ from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, time_limits, users
+from .documents import require_uploaded
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
 # The centre's 受理意见 of each kind of form: its step, as the queue names it and the audit log records it.
@@ -80,8 +81,7 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
         if form.term_end <= gw.clock.today():
             raise Invalid("TERM_END_PAST", "a pledge's term ends after today", detail={"field": "term_end"})
     for field, sha in [("signed_transfer_form", form.signed_transfer_form)] + [("documents", sha) for sha in form.documents]:
-        if db.get(DocumentUpload, (sha, actor.user.id)) is None:
-            raise Invalid("DOCUMENT_NOT_FOUND", f"upload document {sha} first", detail={"field": field})
+        require_uploaded(db, sha, by=actor.user, field=field)
     if (open_form := _open_form(db, row.id)) is not None:
         raise Conflict("TRANSFER_FORM_OPEN", f"{number} has an open transfer form {form_number(open_form)}",
                        detail={"form": open_form.id})

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import identity
-from ..db import AccountVerification, DocumentUpload, Token, User, utcnow
+from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway
 from ..settings import Settings
@@ -31,6 +31,7 @@ from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
 )
 from ..throttle import Clock, Lockout
+from .documents import require_uploaded
 
 
 def _identity_salt(gw: Gateway) -> bytes:
@@ -183,8 +184,7 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     if account_state(user) != UNVERIFIED:
         raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
                        detail={"state": account_state(user)})
-    if form.document is not None and db.get(DocumentUpload, (form.document, centre.id)) is None:
-        raise Invalid("DOCUMENT_NOT_UPLOADED", "upload the scan of the document first", detail={"field": "document"})
+    require_uploaded(db, form.document, by=centre, field="document")  # the scan the centre made
     now = utcnow()
     record = AccountVerification(user_id=user.id, verified_by=centre.id, verified_at=now,
                                  document_type=form.document_type, document_sha256=form.document,

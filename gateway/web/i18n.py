@@ -772,7 +772,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors.CO_APPLICANT_NOT_FOUND": ("没有该用户名的集体经济组织账户", "no account by that username to name as co-applicant"),
     "errors.CSRF_FAILED": ("页面已过期，请刷新后重试", "the page has expired; reload it and try again"),
     "errors.DOCUMENT_NOT_FOUND": ("没有此文件", "no such document"),
-    "errors.DOCUMENT_NOT_UPLOADED": ("所引用的文件不是本人上传的", "the document cited was not uploaded by you"),
     "errors.DOCUMENT_TOO_LARGE": ("文件过大", "the document is too large"),
     "errors.DUPLICATE_PARCEL": ("宗地重复", "a parcel is listed twice"),
     "errors.EMPTY_BENEFICIARY": ("须填写抵销主体", "the beneficiary is required"),

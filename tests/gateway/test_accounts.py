@@ -245,7 +245,7 @@ def test_verify__scan_not_uploaded_by_the_centre__422_and_nothing_changed(client
     response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
                            json={"document_type": "RESIDENT_ID_CARD", "document": scan})
 
-    error_of(response, 422, "DOCUMENT_NOT_UPLOADED")
+    error_of(response, 422, "DOCUMENT_NOT_FOUND")  # as every form that cites another account's upload
     assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
 
 
