@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from .. import identity, steps
 from ..deps import DbSession, OptionalUser
 from ..services import users
-from .console import page_for
+from .console import forms_of, page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -41,8 +41,7 @@ def account_list(request: Request, db: DbSession, user: OptionalUser, done: str 
     states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
     shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)
     rows = [
-        {**row, "forms": [{"step": s, "path": s.url(row["username"]), "key": row["username"]}
-                          for s in steps.offered(user.role, "account", row["state"])]}
+        {**row, "forms": forms_of(steps.offered(user.role, "account", row["state"]), row["username"])}
         for row in users.accounts(db, state=shown)
     ]
     return render(request, "console/accounts.html", user=user, done=done, accounts=rows, state=shown,

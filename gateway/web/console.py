@@ -26,13 +26,14 @@ from .templating import render
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
-def _forms(steps, key) -> list[dict]:
-    return [{"step": s, "path": s.url(key), "key": key} for s in steps]
+def forms_of(offered, key) -> list[dict]:
+    """The console forms of `offered` steps on one item (`key`: its id, number or username; None at home)."""
+    return [{"step": s, "path": s.url(key), "key": key} for s in offered]
 
 
 def home_steps(role: str) -> list[dict]:
     """Steps that act on no existing object: an application, a purchase, a parcel list entry, an official."""
-    return _forms(steps.offered(role, "home"), None)
+    return forms_of(steps.offered(role, "home"), None)
 
 
 def application_steps(role: str, detail: dict) -> list[dict]:
@@ -43,7 +44,7 @@ def application_steps(role: str, detail: dict) -> list[dict]:
         hidden.add(steps.ATTEST)
     if detail["status"] == "PRELIM_OK" and detail["validation"].get(role):
         hidden.add(steps.VALIDATE)
-    return _forms([s for s in offered if s not in hidden], detail["id"])
+    return forms_of([s for s in offered if s not in hidden], detail["id"])
 
 
 def coupon_steps(user: User, row) -> list[dict]:
@@ -60,7 +61,7 @@ def coupon_steps(user: User, row) -> list[dict]:
     ]
     if user.role == HOLDER:  # the pledgee may only release, and only the pledgee may
         offered = [s for s in offered if (s is steps.RELEASE_PLEDGE) == is_pledgee]
-    return _forms(offered, row.number)
+    return forms_of(offered, row.number)
 
 
 def procedure_steps(forms: list[dict], row, procedure, supervision: dict, role: str) -> list[dict]:
@@ -174,7 +175,7 @@ def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: 
     if (redirect := page_for(user, (HOLDER,), "holders")) is not None:
         return redirect
     found = applications.mine(gateway, db, user=user)
-    resubmit = {a["id"]: {"step": steps.RESUBMIT, "path": steps.RESUBMIT.url(a["id"]), "key": a["id"]}
+    resubmit = {a["id"]: forms_of([steps.RESUBMIT], a["id"])[0]
                 for a in found if a["status"] == "SUPPLEMENT_REQUIRED" and a["party"] != "co_applicant"}
     return render(request, "console/my_applications.html", user=user, applications=found, resubmit=resubmit,
                   done=done)

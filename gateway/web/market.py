@@ -16,7 +16,7 @@ from ..errors import NotFound
 from ..services import market
 from ..steps import HOLDER
 from ..units import china_date
-from .console import home_steps, page_for
+from .console import forms_of, home_steps, page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -50,8 +50,7 @@ def purchase(purchase_id: int, request: Request, gateway: GatewayDep, db: DbSess
         return redirect
     row = market.seen_purchase(db, user, purchase_id)
     view = market.purchase_view(db, row)
-    forms = [{"step": s, "path": s.url(purchase_id), "key": purchase_id}
-             for s in steps.offered(user.role, "purchase", row.status)]
+    forms = forms_of(steps.offered(user.role, "purchase", row.status), purchase_id)
     may_settle = user.role in steps.SETTLE.roles and view["settleable"]
     return render(request, "console/purchase.html", user=user, done=done, purchase=view, steps=forms,
                   listings=market.open_listings(gateway, db) if may_settle else [], may_settle=may_settle)

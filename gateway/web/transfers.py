@@ -12,7 +12,7 @@ from ..db import User
 from ..deps import DbSession, GatewayDep, OptionalUser
 from ..services import pledges, transfers
 from ..steps import HOLDER
-from .console import page_for
+from .console import forms_of, page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -25,7 +25,7 @@ def form_steps(user: User, form: dict) -> list[dict]:
         mine = {steps.TRANSFER_CONFIRM: form["transferee_username"], steps.TRANSFER_WITHDRAW: form["applicant_username"]}
         offered = [s for s in offered if mine.get(s, user.username) == user.username]
     offered = [s for s in offered if (s is steps.PLEDGE_ACCEPT) == (form["kind"] == "PLEDGE")]
-    return [{"step": s, "path": s.url(form["id"]), "key": form["id"]} for s in offered]
+    return forms_of(offered, form["id"])
 
 
 @router.get("/transfers")
