@@ -100,7 +100,9 @@ def _join_group(item, group: str) -> None:
     if hasattr(item, "_id") and "@" not in item.nodeid:
         from _pytest.nodeid import NodeId
 
-        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+        # In the last name, not in params: a report rebuilt from the parts would close the params after the group.
+        last = item._id.names[-1] + (f"[{item._id.params}]" if item._id.params is not None else "")
+        item._id = NodeId(path=item._id.path, names=(*item._id.names[:-1], f"{last}@{group}"))
 
 
 @dataclass
