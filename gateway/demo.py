@@ -62,7 +62,7 @@ def logins(gw: Gateway) -> list[Login]:
             user = db.scalar(select(User).where(User.username.like(f"{name}-%"), User.role == "HOLDER")
                              .order_by(User.id.desc()).limit(1))
             if user is not None:
-                found.append(Login(what, user.username, user.organisation or user.display_name))
+                found.append(Login(what, user.username, users.shown_name(user)))
     return found
 
 
