@@ -19,7 +19,10 @@ from ..deps import (
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
-from ..services import applications, coupons, pledges, parcels, public, queues, reissues, supervision, transfers, users
+from .. import audit
+from ..services import (
+    applications, coupons, enforcement, pledges, parcels, public, queues, reissues, supervision, transfers, users,
+)
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
@@ -135,7 +138,15 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
     items = queues.department_queue(gateway, db, role=user.role)
-    return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done)
+    return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done,
+                  links=linked_pages(user.role))
+
+
+def linked_pages(role: str) -> set[str]:
+    """The pages a department's queue links to, beside its parcels and inspections: those whose gate admits
+    its role (purchases, 附件8 forms and pledges; the audit log; offsets by case reference)."""
+    admits = {"records": steps.PARTIES_AND_DEPARTMENTS, "audit": audit.READERS, "offsets": enforcement.READERS}
+    return {page for page, roles in admits.items() if role in roles}
 
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:

@@ -480,6 +480,15 @@ def test_audit_page__finance__lists_the_latest_writes_and_other_holders_get_404(
     assert _page(client, "/console/audit", OFFICIALS["CENTER"]).status_code == 404
 
 
+def test_queue_page__monitoring_agency__links_no_page_its_role_cannot_open(client):
+    verifier = _page(client, "/console", OFFICIALS["VERIFIER"]).text
+    finance = _page(client, "/console", OFFICIALS["FINANCE"]).text
+
+    assert 'id="transfers-link"' not in verifier and 'id="pledges-link"' not in verifier
+    assert 'id="audit-link"' not in verifier and 'href="/console/purchases"' not in verifier
+    assert 'id="transfers-link"' in finance and 'id="audit-link"' in finance
+
+
 def test_pledges_page__pledgee_bank__lists_its_pledge_with_secured_amount_term_and_days_left(
     client, gateway, officials, owner, bank, mint
 ):
