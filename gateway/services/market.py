@@ -199,8 +199,7 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
     whose notice runs; a refusal says why."""
     row = purchase(db, purchase_id)
     if row.status != "SUBMITTED":
-        raise Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {purchase_id} is {row.status}",
-                       detail={"status": row.status})
+        raise _already_decided(row)
     if decision.decision == "reject" and not (decision.note or "").strip():
         raise Invalid("REASON_REQUIRED", "a refusal says why", detail={"field": "note"})
     matched = decision.coupon.strip().upper() if decision.coupon and decision.coupon.strip() else None
@@ -215,10 +214,14 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
     db.commit()
     if not decided:
         db.refresh(row)
-        raise Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {purchase_id} is {row.status}",
-                       detail={"status": row.status})
+        raise _already_decided(row)
     db.refresh(row)
     return row
+
+
+def _already_decided(row: Purchase) -> Conflict:
+    return Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {row.id} is {row.status}",
+                    detail={"status": row.status})
 
 
 def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
@@ -320,7 +323,7 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
     both parties) is recorded with the settlement."""
     row_ = purchase(db, trade.purchase_id)
     if row_.status == "SETTLED":
-        raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row_.settlement_tx})
+        raise _settled(row_)
     if row_.status not in SETTLEABLE:
         raise Conflict("PURCHASE_NOT_ACCEPTED",
                        f"purchase application {row_.id} is {row_.status}: the centre accepts it (交易受理通知书) first",
@@ -374,10 +377,14 @@ def _reserve(db: Session, row: Purchase, amount_kg: int) -> None:
         return
     db.refresh(row)
     if row.status == "SETTLED":
-        raise Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row.settlement_tx})
+        raise _settled(row)
     unfilled = tonnes_text(row.amount_kg - row.filled_kg)
     raise Conflict("AMOUNT_EXCEEDS_PURCHASE", f"the purchase application has {unfilled} t left to fill",
                    detail={"field": "amount_t", "unfilled_t": unfilled})
+
+
+def _settled(row: Purchase) -> Conflict:
+    return Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row.settlement_tx})
 
 
 def _release(db: Session, purchase_id: int, amount_kg: int) -> None:
