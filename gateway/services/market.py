@@ -138,6 +138,19 @@ def listing_view(gw: Gateway, listing: ListingRecord, *, public: bool, holder_na
     }
 
 
+def matched_listing(gw: Gateway, db: Session, row: Purchase) -> dict | None:
+    """The listing the centre matched a purchase to, as its 交易受理通知书 names it: the coupon, the listed price
+    and the notice's last day from the listing's disclosure form, whether the listing still runs or has since
+    been sold, withdrawn or expired."""
+    if not row.matched_coupon:
+        return None
+    listing = db.get(ListingRecord, coupon_id(gw, row.matched_coupon))
+    if listing is None:  # listed without a disclosure form through this gateway
+        return {"number": row.matched_coupon, "price_yuan_per_t": "—", "notice_last_day": "—"}
+    return {"number": row.matched_coupon, "price_yuan_per_t": str(yuan(listing.price_fen_per_tonne)),
+            "notice_last_day": str(listing_last_day(listing))}
+
+
 def open_listings(gw: Gateway, db: Session) -> list[dict]:
     """The listings a purchase may be matched to: listed through this gateway, notice running."""
     now, shown = chain_now(gw), []

@@ -144,6 +144,9 @@ def test_accept_purchase__centre__accepted_in_the_queue_and_the_notice_pdf_names
     assert "自然生态系统碳券交易受理通知书" in text and answer["notice"] in text
     assert "益阳某会展有限公司" in text and listed in text and "300 吨" in text
     assert _purchase_row(gateway, purchase)[0] == "ACCEPTED"
+    ok(_trade(client, officials, listed, purchase, "300"))  # sold in part: the rest is listed under another number
+    text = " ".join(pdf_text(client.get(answer["notice_pdf"], headers=buyer.headers).content).split())
+    assert listed in text and "30 元/吨" in text  # the notice still says what was accepted
 
 
 def test_accept_purchase__twice__409_purchase_already_decided_and_nothing_changed(client, gateway, officials, buyer):

@@ -51,14 +51,11 @@ def decide_purchase(purchase_id: int, decision: PurchaseDecision, user: CurrentU
 @router.get("/purchases/{purchase_id}/acceptance-notice.pdf")
 def acceptance_notice(purchase_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
     """交易受理通知书 (PDF), for the buyer and the departments, once the application is accepted."""
-    view = service.purchase_view(db, service.seen_purchase(db, user, purchase_id))
+    row = service.seen_purchase(db, user, purchase_id)
+    view = service.purchase_view(db, row)
     if view["notice"] is None:
         raise NotFound("NOTICE_NOT_ISSUED", f"purchase application {purchase_id} is {view['status']}: no notice")
-    listing = None
-    if view["matched_coupon"]:
-        listing = next((item for item in service.open_listings(gateway, db) if item["number"] == view["matched_coupon"]),
-                       None) or {"number": view["matched_coupon"], "price_yuan_per_t": "—", "notice_last_day": "—"}
-    pdf = vouchers.acceptance_notice(view, listing=listing)
+    pdf = vouchers.acceptance_notice(view, listing=service.matched_listing(gateway, db, row))
     return _pdf(pdf, f"acceptance-notice-{purchase_id}.pdf")
 
 
