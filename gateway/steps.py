@@ -267,8 +267,9 @@ DISABLE_ACCOUNT = Step("account.disable", "附件1 三(一)", ("DRC",), "POST", 
 ENABLE_ACCOUNT = Step("account.enable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/enable",
                       on="account", states=("DISABLED",))
 # Steps an account the centre has not verified may not take, nor (coupon.list) be listed by
-# (附件1 三(一)): checked once, where routes.step_route registers them (deps.verified_account).
-VERIFIED_ONLY = frozenset({SUBMIT.id, REQUEST.id, LIST.id, PURCHASE.id})
+# (附件1 三(一); a transfer's two parties show their papers too, 三(四)): checked once, where
+# routes.step_route registers them (deps.verified_account).
+VERIFIED_ONLY = frozenset({SUBMIT.id, REQUEST.id, LIST.id, PURCHASE.id, TRANSFER_FORM.id, TRANSFER_CONFIRM.id})
 
 CATALOGUE: tuple[Step, ...] = tuple(value for value in globals().values() if isinstance(value, Step))
 BY_ID = {step.id: step for step in CATALOGUE}
