@@ -397,7 +397,8 @@ def _reserve(db: Session, row: Purchase, amount_kg: int) -> None:
 
 
 def _settled(row: Purchase) -> Conflict:
-    return Conflict("PURCHASE_SETTLED", "this purchase application is already settled", detail={"tx": row.settlement_tx})
+    return Conflict("PURCHASE_SETTLED", "this purchase application is already settled",
+                    detail={"tx": row.settlement_tx})
 
 
 def _release(db: Session, purchase_id: int, amount_kg: int) -> None:
