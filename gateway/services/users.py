@@ -139,6 +139,7 @@ def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
 
 
 UNVERIFIED, VERIFIED, DISABLED = "UNVERIFIED", "VERIFIED", "DISABLED"
+ACCOUNT_READERS = ("CENTER", "DRC")  # who reads every account: the centre verifies them, DRC disables them
 
 
 def account_state(user: User) -> str:

@@ -15,7 +15,6 @@ from .console import forms_of, page_for
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-READERS = ("CENTER", "DRC")  # the centre verifies, DRC disables
 
 
 @router.get("/register")
@@ -36,7 +35,7 @@ def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | 
 def account_list(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, state: str | None = None):
     """The centre: accounts awaiting its in-person check (every account with ?state=ALL). DRC: every
     account, each with its disable or enable form."""
-    if (redirect := page_for(user, READERS, "the centre and the DRC")) is not None:
+    if (redirect := page_for(user, users.ACCOUNT_READERS, "the centre and the DRC")) is not None:
         return redirect
     states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
     shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)

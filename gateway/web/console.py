@@ -144,8 +144,9 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
 
 def linked_pages(role: str) -> set[str]:
     """The pages a department's queue links to, beside its parcels and inspections: those whose gate admits
-    its role (purchases, 附件8 forms and pledges; the audit log; offsets by case reference)."""
-    admits = {"records": steps.PARTIES_AND_DEPARTMENTS, "audit": audit.READERS, "offsets": enforcement.READERS}
+    its role (accounts; purchases, 附件8 forms and pledges; the audit log; offsets by case reference)."""
+    admits = {"accounts": users.ACCOUNT_READERS, "records": steps.PARTIES_AND_DEPARTMENTS, "audit": audit.READERS,
+              "offsets": enforcement.READERS}
     return {page for page, roles in admits.items() if role in roles}
 
 

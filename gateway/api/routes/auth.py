@@ -96,7 +96,7 @@ def change_password(form: PasswordChange, request: Request, user: CurrentUser, g
     return {"username": user.username, "password_changed": True}
 
 
-@router.get("/accounts", dependencies=[require_reader("CENTER", "DRC")])
+@router.get("/accounts", dependencies=[require_reader(*users.ACCOUNT_READERS)])
 def accounts(db: DbSession, state: str | None = None) -> list[dict]:
     """Accounts with masked IDs and their verification: the centre's queue (state=UNVERIFIED), DRC's list."""
     return users.accounts(db, state=state)
