@@ -267,10 +267,12 @@ def notice_number(row: Purchase) -> str:
     return f"赫碳交受〔{year}〕{row.id:04d}号"
 
 
-def purchase_view(db: Session, row: Purchase) -> dict:
+def purchase_view(db: Session, row: Purchase, trades: list[Trade] | None = None) -> dict:
+    """One purchase application with its trades (a list passes them, read once for all its applications)."""
     buyer = db.get(User, row.buyer_id)
     status = shown_status(row)
-    trades = db.scalars(select(Trade).where(Trade.purchase_id == row.id).order_by(Trade.id)).all()
+    if trades is None:
+        trades = db.scalars(select(Trade).where(Trade.purchase_id == row.id).order_by(Trade.id)).all()
     return {
         "id": row.id, "buyer": users.party(buyer), "amount_t": tonnes_text(row.amount_kg),
         "filled_t": tonnes_text(row.filled_kg), "unfilled_t": tonnes_text(row.amount_kg - row.filled_kg),
@@ -292,7 +294,11 @@ def purchases(db: Session, *, reader: User, status: str | None = None) -> list[d
     query = select(Purchase).order_by(Purchase.id.desc())
     if reader.role == HOLDER:
         query = query.where(Purchase.buyer_id == reader.id)
-    views = [purchase_view(db, row) for row in db.scalars(query)]
+    rows = db.scalars(query).all()
+    trades: dict[int, list[Trade]] = {row.id: [] for row in rows}
+    for t in db.scalars(select(Trade).where(Trade.purchase_id.in_(list(trades))).order_by(Trade.id)):
+        trades[t.purchase_id].append(t)
+    views = [purchase_view(db, row, trades[row.id]) for row in rows]
     return [v for v in views if status is None or v["status"] == status]
 
 
