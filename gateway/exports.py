@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from .units import CST
+from .units import CST, stored_utc
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,12 +35,11 @@ def cell(value: object) -> object:
 
 def beijing(moment: int | dt.datetime | None) -> str:
     """A chain timestamp (seconds) or a stored datetime as Beijing wall-clock time; "" for none.
-    A naive datetime is the database's UTC (SQLite drops the zone)."""
+    A naive datetime is the database's UTC (units.stored_utc)."""
     if moment is None or moment == "":
         return ""
     if isinstance(moment, dt.datetime):
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-        return aware.astimezone(CST).strftime(DATETIME)
+        return stored_utc(moment).astimezone(CST).strftime(DATETIME)
     return dt.datetime.fromtimestamp(int(moment), CST).strftime(DATETIME)
 
 

@@ -55,6 +55,11 @@ def period_last_day(end_on_chain: int) -> int:
     return end_on_chain - 86400
 
 
+def stored_utc(moment: dt.datetime) -> dt.datetime:
+    """A datetime read back from the database, with its zone: the gateway stores UTC, and SQLite drops the zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 def china_date(timestamp: int) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, CST).date()
 

@@ -31,6 +31,7 @@ from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
 )
 from ..throttle import Clock, Lockout
+from ..units import stored_utc
 from .documents import require_uploaded
 
 
@@ -257,11 +258,11 @@ def account_view(user: User, check: AccountVerification | None, names: dict[int,
         "identity_masked": user.identity_masked, "legal_representative": user.legal_representative,
         "postal_address": user.postal_address, "contact_person": user.contact_person,
         "contact_phone": user.contact_phone, "state": account_state(user),
-        "created_at": _utc(user.created_at).isoformat() if user.created_at else None,
-        "disabled_at": _utc(user.disabled_at).isoformat() if user.disabled_at else None,
+        "created_at": stored_utc(user.created_at).isoformat() if user.created_at else None,
+        "disabled_at": stored_utc(user.disabled_at).isoformat() if user.disabled_at else None,
         "disabled_reason": user.disabled_reason,
         "verification": None if check is None else {
-            "verified_by": names.get(check.verified_by), "verified_at": _utc(check.verified_at).isoformat(),
+            "verified_by": names.get(check.verified_by), "verified_at": stored_utc(check.verified_at).isoformat(),
             "document_type": check.document_type, "document_number_masked": check.document_number_masked,
             "document_sha256": check.document_sha256,
         },
@@ -385,9 +386,7 @@ def _read_login(gw: Gateway, digest: str) -> Login | None:
             return None
         user = db.get(User, row.user_id)
         db.expunge(user)
-    expires = row.expires_at
-    if expires is not None and expires.tzinfo is None:  # SQLite gives back UTC without its zone
-        expires = expires.replace(tzinfo=dt.timezone.utc)
+    expires = row.expires_at and stored_utc(row.expires_at)
     return gw.logins.remember(digest, Login(user, expires, time.monotonic()))
 
 
@@ -422,9 +421,10 @@ def api_keys(db: Session, user: User) -> list[dict]:
     now = dt.datetime.now(dt.timezone.utc)
     rows = db.scalars(select(Token).where(Token.user_id == user.id, Token.kind == "api")).all()
     return [
-        {"id": row.token_hash[:API_KEY_ID_CHARS], "expires_at": _utc(row.expires_at).isoformat() if row.expires_at else None,
-         "expired": row.expires_at is None or _utc(row.expires_at) < now}
-        for row in sorted(rows, key=lambda r: _utc(r.expires_at) if r.expires_at else now)
+        {"id": row.token_hash[:API_KEY_ID_CHARS],
+         "expires_at": stored_utc(row.expires_at).isoformat() if row.expires_at else None,
+         "expired": row.expires_at is None or stored_utc(row.expires_at) < now}
+        for row in sorted(rows, key=lambda r: stored_utc(r.expires_at) if r.expires_at else now)
     ]
 
 
@@ -445,7 +445,3 @@ def revoke(gw: Gateway, token: str) -> None:
     with gw.db.sessions() as db, db.begin():
         db.execute(delete(Token).where(Token.token_hash == digest))
     gw.logins.forget(digest)
-
-
-def _utc(stamp: dt.datetime) -> dt.datetime:
-    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp

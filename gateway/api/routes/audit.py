@@ -3,6 +3,7 @@ from fastapi import APIRouter
 from ...audit import READERS, latest
 from ...exports import CsvResponse, beijing, csv_response, table
 from ...deps import DbSession, require_reader
+from ...units import stored_utc
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader(*READERS)])
 
@@ -11,7 +12,7 @@ router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require
 def audit_log(db: DbSession, limit: int = 200) -> list[dict]:
     """Every write: who, which department, what was asked, the tx hash and the outcome (§6 supervision)."""
     return [
-        {"at": e.at.isoformat(), "username": e.username, "department": e.department, "action": e.action,
+        {"at": stored_utc(e.at).isoformat(), "username": e.username, "department": e.department, "action": e.action,
          "request": e.request, "tx_hash": e.tx_hash, "outcome": e.outcome}
         for e in latest(db, min(max(limit, 1), 10_000))
     ]
