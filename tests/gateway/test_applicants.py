@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from gateway.db import ApplicationRecord, AuditEntry
-from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services.coupons import coupon_id
 from support import api
 from support.api import application_form, owner_request, submit, upload, walk
-from support.http import API, error_of, ok
+from support.http import API, error_of, login, ok
 
 ENTERPRISE = "赫山区某林业调查规划设计有限公司"  # a qualified third party (有资质的第三方)
 MISSING = ["登记申请表（附件2）未盖章", "缺合作开发协议"]
@@ -158,6 +158,13 @@ def test_my_applications__another_holders_application__neither_listed_nor_readab
 
 def test_my_applications__official__refused(client, officials):
     error_of(client.get(f"{API}/applications/mine", headers=officials["CENTER"]), 403, "ROLE_REQUIRED")
+
+
+def test_application__enforcement_body__403_and_no_parties_shown(client, collective):
+    application = _apply(client, collective).id
+    response = client.get(f"{API}/applications/{application}", headers=login(client, ENFORCEMENT_OFFICIAL))
+    error_of(response, 403, "ROLE_REQUIRED")
+    assert collective.username not in response.text
 
 
 def test_resubmit__not_asked_for__refused_and_nothing_changed(client, gateway, collective):

@@ -42,12 +42,14 @@ def mine(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     return service.mine(gateway, db, user=user)
 
 
-@router.get("/{application_id}")
+@router.get("/{application_id}", dependencies=[require_reader(HOLDER, *steps.DEPARTMENTS)])
 def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """One application as its reviewers see it: status, parcels, methodology, who applied (§8), documents,
-    missing items, rejection and history; a holder sees only those it is a party to."""
+    missing items, rejection and history; a holder sees only those it is a party to, and an enforcement
+    body none (its part is the offset certificates, 附件1 三(三))."""
+    party = service.check_party(db, application_id, user)
     result = service.detail(gateway, db, application_id)
-    if (party := service.check_party(db, application_id, user)) is not None:
+    if party is not None:
         result["party"] = party
     return result
 
