@@ -51,7 +51,9 @@ def mint_tx(client, certificate) -> str:
 
 
 def _call(url: str, method: str, *params) -> dict:
-    response = httpx.post(url, json={"jsonrpc": "2.0", "id": 7, "method": method, "params": list(params)})
+    # A bound on a hang, not a measure of speed: eth_getLogs over the whole bound of a session chain took
+    # 5 s, httpx's default timeout, on two cores shared with the suite's other worker.
+    response = httpx.post(url, json={"jsonrpc": "2.0", "id": 7, "method": method, "params": list(params)}, timeout=60)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["jsonrpc"] == "2.0" and body["id"] == 7
