@@ -79,7 +79,7 @@ def load(name: str) -> Artifact:
     else:
         compiled = _compile(name)
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # processes compiling at once each write their own
         tmp.write_text(json.dumps(compiled))
         tmp.replace(cached)
     return Artifact(name=name, **compiled)

@@ -3,6 +3,7 @@ decoded to the public verification address, the text and the embedded font check
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,10 @@ def _pdf(client, path: str, name: str) -> bytes:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pdf_pages(response.content)[0].save(ARTIFACTS / f"{name}.png")
+    picture = ARTIFACTS / f"{name}.png"  # both databases' runs draw it: each writes whole, then replaces
+    partial = picture.with_suffix(f".{os.getpid()}.png")
+    pdf_pages(response.content)[0].save(partial)
+    partial.replace(picture)
     return response.content
 
 
