@@ -54,7 +54,7 @@ def _font() -> str:
     return FONT
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     font = _font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=22, leading=30, alignment=1, textColor=GREEN),
@@ -111,11 +111,11 @@ def _watermark(word: str):
     return draw
 
 
-def _render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], statements: list[str],
-            tx: tuple[str, str], verify_url: str, extra: list | None = None, dead: str | None = None) -> bytes:
+def render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], statements: list[str],
+           tx: tuple[str, str], verify_url: str, extra: list | None = None, dead: str | None = None) -> bytes:
     """A4 portrait: title, a bordered table of fields, statements, then the QR code and hash; a coupon
     that no longer circulates (`dead`, its state) gets its state in large type and as a watermark."""
-    st = _styles()
+    st = styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=14 * mm, title=title, author="Tanquan 碳券", invariant=1)
@@ -181,7 +181,7 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
     extra = []
     parcels = record.get("parcels") or []
     if parcels:
-        st = _styles()
+        st = styles()
         header = ["宗地号 Parcel", "坐落 Location", "地类 Land type", "面积（亩）Area (mu)"]
         body = [[p["number"], p["location"], LAND_TYPES.get(p["land_type"], p["land_type"]), str(p["area_mu"])] for p in parcels]
         parcel_table = Table([[Paragraph(escape(str(cell)), st["value"]) for cell in row] for row in [header, *body]],
@@ -190,9 +190,9 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d6cf")), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f0")),
         ]))
         extra = [Spacer(1, 4 * mm), parcel_table]
-    return _render("自然生态系统碳券", "Natural-Ecosystem Carbon Coupon · 赫山区", rows,
-                   [ISSUING_STATEMENT, STATEMENT_16], ("制发交易哈希 Issuance transaction", issuance["tx_hash"]),
-                   verify_url, extra, dead=coupon["state"] if coupon["state"] in DEAD_STATES else None)
+    return render("自然生态系统碳券", "Natural-Ecosystem Carbon Coupon · 赫山区", rows,
+                  [ISSUING_STATEMENT, STATEMENT_16], ("制发交易哈希 Issuance transaction", issuance["tx_hash"]),
+                  verify_url, extra, dead=coupon["state"] if coupon["state"] in DEAD_STATES else None)
 
 
 def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
@@ -214,5 +214,5 @@ def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
     ]
     statement = ("上述碳券已由区生态环境部门在链上注销，用于抵销，不再流通（第十四条）。"
                  "The coupon above was retired on-chain by the EEB for this offset and never circulates again.")
-    return _render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
-                   [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)
+    return render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
+                  [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)

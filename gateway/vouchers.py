@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import certificates
-from .certificates import GREEN, _render, _styles
+from .certificates import GREEN, render, styles
 
 CENTRE = "赫山区碳汇交易综合服务中心"
 REASONS = {"VOLUNTARY": "响应国家自愿减排政策（自愿减排） voluntary emission reduction",
@@ -30,7 +30,7 @@ def _name(party: dict | None, address: str = "") -> str:
 
 def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:
     """交易受理通知书: the centre accepted the buyer's purchase application (and the listing it matched)."""
-    st = _styles()
+    st = styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=14 * mm, title="自然生态系统碳券交易受理通知书", author="Tanquan 碳券", invariant=1)
@@ -96,5 +96,5 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
         "出让方根据交易凭证向受让方提供自然生态系统碳券；受让方持碳券到生态环境部门开具抵销凭证。",
         certificates.STATEMENT_16,
     ]
-    return _render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
-                   ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
+    return render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
+                  ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
