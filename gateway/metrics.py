@@ -15,10 +15,9 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from chain import Role
-
 from .runtime import Gateway
-from .services import queues
+from .services import health, queues
+from .steps import DEPARTMENTS
 
 BLOCKS_PER_SCRAPE = 1_000
 # A write waits for its block (up to a second or two); a read takes milliseconds.
@@ -74,25 +73,23 @@ class Metrics:
         """Read what is read at scrape time, then the text format."""
         with self._lock:
             self._read_chain(gw)
-            for role in Role:
-                if role == Role.DRC:  # the DRC's queue is every department's
+            for role in DEPARTMENTS:
+                if role == "DRC":  # the DRC's queue is every department's
                     continue
                 try:
-                    self.overdue.labels(role.value).set(_overdue(gw, role.value))
+                    self.overdue.labels(role).set(_overdue(gw, role))
                 except Exception:  # noqa: BLE001 - a scrape reports what it can
                     self.scrape_errors.labels("queue").inc()
         return generate_latest(self.registry)
 
     def _read_chain(self, gw: Gateway) -> None:
         try:
-            chain = gw.registry.chain
-            head = chain.head()
+            head, lag, transactions = health.chain_progress(gw, self._last_block, BLOCKS_PER_SCRAPE)
             self.chain_head.set(head)
-            self.index_lag.set(max(head - (gw.index.cursor() or 0), 0))
-            if self._last_block is not None:  # the first scrape only finds where counting starts
-                for number in range(max(self._last_block + 1, head - BLOCKS_PER_SCRAPE + 1), head + 1):
-                    self.blocks_mined.inc()
-                    self.block_transactions.observe(chain.w3.eth.get_block_transaction_count(number))
+            self.index_lag.set(lag)
+            for count in transactions:  # the first scrape only finds where counting starts
+                self.blocks_mined.inc()
+                self.block_transactions.observe(count)
             self._last_block = head
         except Exception:  # noqa: BLE001
             self.scrape_errors.labels("chain").inc()

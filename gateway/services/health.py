@@ -32,3 +32,15 @@ def readiness(gw: Gateway) -> dict:
         problems.append(f"chain: {exc}")
     return {"ready": not problems, "problems": problems, "head": head, "head_age_s": head_age_s,
             "index_lag_blocks": index_lag}
+
+
+def chain_progress(gw: Gateway, after_block: int | None, most: int) -> tuple[int, int, list[int]]:
+    """For /metrics: the chain's head, how many blocks the event index lags it, and the number of
+    transactions in each block mined after `after_block` (the last `most` of them; none the first time)."""
+    chain = gw.registry.chain
+    head = chain.head()
+    lag = max(head - (gw.index.cursor() or 0), 0)
+    if after_block is None:
+        return head, lag, []
+    blocks = range(max(after_block + 1, head - most + 1), head + 1)
+    return head, lag, [chain.w3.eth.get_block_transaction_count(number) for number in blocks]

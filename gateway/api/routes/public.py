@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...exports import CsvResponse, csv_response
-from ...public_cache import Answer
 from ...schemas import EcoCompensationCreate
 from ...services import calculator
 from ...services import public as service
@@ -26,7 +25,7 @@ CONDITIONAL = {200: {"description": "the answer, with its ETag and Cache-Control
 _making: dict[tuple, asyncio.Future] = {}
 
 
-def _made_once(key: tuple, make: Callable[..., Answer], *args) -> asyncio.Future:
+def _made_once(key: tuple, make: Callable[..., service.Answer], *args) -> asyncio.Future:
     """The one making of the answer in flight (a reader that goes away does not stop it: shield it)."""
     loop = asyncio.get_running_loop()
     making = _making.get((loop, *key))
@@ -36,7 +35,7 @@ def _made_once(key: tuple, make: Callable[..., Answer], *args) -> asyncio.Future
     return making
 
 
-def _send(request: Request, answer: Answer) -> Response:
+def _send(request: Request, answer: service.Answer) -> Response:
     if answer.matches(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=answer.headers)
     return Response(answer.body, media_type="application/json", headers=answer.headers)
