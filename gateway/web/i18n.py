@@ -22,7 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.stats": ("统计", "Statistics"),
     "nav.loss_notices": ("挂失公告", "Loss notices"),
     "nav.verify": ("核验抵销凭证", "Verify an offset"),
-    "nav.console": ("部门工作台", "Department console"),
+    "nav.console": ("工作台", "Console"),  # every party's, not the departments' only
     "nav.logout": ("退出", "Log out"),
     "lang.switch": ("English", "中文"),
     "footer.operator": ("登记、交易服务：赫山区碳汇交易综合服务中心 · 制发：赫山区人民政府",
@@ -696,6 +696,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "listings.commitment_given": ("持有人已签字确认", "signed by the holder"),
     "listings.attachments": ("附件", "Attachments"),
     "listings.disclosure": ("信息披露表（附件5）", "Disclosure form (Annex 5)"),
+    "listings.project_name": ("项目名称", "Project name"),  # 附件5's own heading row
+    "listings.project_name_value": ("赫山区自然生态系统碳券交易", "Heshan District natural-ecosystem carbon coupon trading"),
     "listings.status": ("公示状态", "Notice"),
     # Enforcement bodies (附件1 三(三)): offset certificates by case reference (web/enforcement.py)
     "enforcement.title": ("抵销凭证查询（按案号）", "Offset certificates by case reference"),

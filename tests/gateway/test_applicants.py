@@ -6,6 +6,7 @@ right-holder. Every refusal leaves the records and the chain as they were."""
 
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -146,6 +147,67 @@ def test_my_applications__rejected__shows_the_reason_and_who_rejected(client, ga
 
     assert mine["status"] == gateway.registry.application(application).status.name == "REJECTED"
     assert mine["rejection"]["reason"] == "宗地权属不清" and mine["rejection"]["department"] == "CENTER"
+
+
+def test_my_applications__eeb_returns_the_file__applicant_reads_the_reason_in_its_detail_and_page(
+    client, gateway, officials, collective
+):
+    """附件1 一(四): a file the EEB returns to the centre (退回) tells the applicant why."""
+    application = _apply(client, collective)
+    walk(client, officials, application, through="opinion")
+
+    ok(client.post(f"{API}/applications/{application.id}/eeb-review", headers=officials["EEB"],
+                   json={"decision": "return", "reason": "审定意见未附实地核查记录"}))
+
+    detail = ok(client.get(f"{API}/applications/{application.id}", headers=collective.headers))
+    assert detail["status"] == gateway.registry.application(application.id).status.name
+    assert detail["returned"]["reason"] == "审定意见未附实地核查记录" and detail["returned"]["at"]
+    assert detail["opinion_document"] is None  # the centre issues a new opinion
+    assert detail["history"][-1]["event"] == "ApplicationReturned"
+    page = _page(client, f"/console/applications/{application.id}", collective.username)
+    assert '<dd id="returned">' in page and "审定意见未附实地核查记录" in page
+
+
+def test_submit__parcels_and_other_documents__read_back_by_the_applicant_and_on_the_coupon(
+    client, gateway, officials, collective
+):
+    """附件2: each parcel's 坐落 and 面积 as given; 附件1 一(一)5: the other documents (其他资料) cited with the
+    application, kept with it and shown on its page."""
+    others = [upload(client, collective.headers, name=f"其他资料{i}.pdf") for i in (1, 2, 3)]
+    first, second = (f"HS-QJH-{uuid.uuid4().hex[:8]}" for _ in range(2))
+    parcels = [{"number": first, "location": "泉交河镇丰产村三组", "land_type": "FOREST", "area_mu": "120.5"},
+               {"number": second, "location": "泉交河镇丰产村五组", "land_type": "WETLAND", "area_mu": "79.5"}]
+    report = upload(client, collective.headers, name="报告.pdf")
+    application = submit(client, collective, application_form(
+        report, parcels=parcels, documents={"report": report, "others": others}))
+
+    detail = ok(client.get(f"{API}/applications/{application.id}", headers=collective.headers))
+    assert [(p["number"], p["location"], p["area_mu"]) for p in detail["parcels"]] == [
+        (first, "泉交河镇丰产村三组", "120.5"), (second, "泉交河镇丰产村五组", "79.5")]
+    assert detail["documents"]["others"] == others
+    assert _mine(client, collective)[application.id]["documents"]["others"] == others
+    with gateway.db.sessions() as db:
+        assert db.get(ApplicationRecord, application.id).documents["others"] == others
+    page = _page(client, f"/console/applications/{application.id}", collective.username)
+    assert all(f'href="/api/v1/documents/{sha}"' in page for sha in others)
+    assert "<td>泉交河镇丰产村三组</td>" in page and "<td>120.5</td>" in page
+
+    number = walk(client, officials, application)
+
+    shown = ok(client.get(f"{API}/public/coupons/{number}"))["parcels"]
+    assert [(p["location"], p["area_mu"]) for p in shown] == [("泉交河镇丰产村三组", "120.5"), ("泉交河镇丰产村五组", "79.5")]
+
+
+def test_submit__other_document_another_account_uploaded__422_document_not_found_and_nothing_changed(
+    client, gateway, new_holder, collective
+):
+    report = upload(client, collective.headers)
+    foreign = upload(client, new_holder().headers)
+
+    with nothing_changes(gateway):
+        response = client.post(f"{API}/applications", headers=collective.headers, json=application_form(
+            report, documents={"report": report, "others": [foreign]}))
+        error_of(response, 422, "DOCUMENT_NOT_FOUND")
 
 
 def test_my_applications__another_holders_application__neither_listed_nor_readable(client, collective, new_holder):

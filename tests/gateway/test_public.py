@@ -5,6 +5,7 @@ and that none of it shows an identity number, its hash or a person's name."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from decimal import Decimal
 
@@ -200,6 +201,40 @@ def test_get_listings__listed_coupon__shows_annex5_basic_facts(client, listed):
     assert Decimal(entry["monitoring_amount_t"]) * 1000 == record["issuance"]["amount_kg"]
     assert entry["filing_number"] == record["filing_number"]
     assert entry["issued_at"] == min(s["timestamp"] for s in record["history"] if s["event"] == "CouponCreated")
+
+
+def _board_row(client, number: str, **params) -> str:
+    client.cookies.clear()
+    board = client.get("/listings", params=params)
+    assert board.status_code == 200, board.text
+    return board.text.split(f'<tr data-coupon="{number}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_listings_board__coupon_original_attached__form_title_and_scan_shown_and_the_link_leads_to_coupon_and_certificate(
+    client, officials, new_holder, mint, upload
+):
+    """附件5: the form's 项目名称 and its 附件 (a scan of the coupon's original, 碳券原件) on the board, whose
+    碳券编号 leads to the coupon's own page and from there to its certificate."""
+    holder = new_holder("赫山区泉交河镇某村股份经济合作社")
+    number = mint(holder)
+    scan = upload(officials["CENTER"])
+
+    list_coupon(client, officials, holder, number, **LISTING, coupon_original=scan)
+
+    assert _entry(client, number)["coupon_original"] == scan
+    row = _board_row(client, number)
+    assert '<dd class="project-name">赫山区自然生态系统碳券交易</dd>' in row and "项目名称" in row
+    assert f"碳券原件扫描件 {scan[:10]}…{scan[-6:]}" in row
+    assert "Heshan District natural-ecosystem carbon coupon trading" in _board_row(client, number, lang="en")
+    (link,) = set(re.findall(r'href="(/coupons/[^"]+)"', row))
+    assert link == f"/coupons/{number}"
+    page = client.get(link)
+    assert page.status_code == 200 and number in page.text
+    assert f"碳券原件扫描件 {scan[:10]}…{scan[-6:]}" in page.text  # the coupon's page shows the same disclosure
+    (certificate,) = set(re.findall(r'href="(/certificates/coupons/[^"]+\.pdf)"', page.text))
+    pdf = client.get(certificate)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
 
 
 # -- verification ------------------------------------------------------------------------------

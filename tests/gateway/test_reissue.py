@@ -52,6 +52,45 @@ def test_loss_report__annex_3_fields__kept_off_chain_read_by_the_centre_and_the_
     assert CONTACT_PHONE not in client.get(f"{API}/public/coupons/{number}").text  # personal data stays off the page
 
 
+def test_loss_report__address_contact_location_licence_and_other_documents__read_back_by_centre_and_owner(
+    client, officials, holder, mint
+):
+    """附件3's 通讯地址, 联系人 and 坐落, and 附件1 二(一) 2–3: the licence and the other documents uploaded with
+    the report, read back as given; the address and contact stay off the coupon's public page."""
+    number = mint(holder)
+    licence = upload(client, holder.headers, name="营业执照.pdf")
+    others = [upload(client, holder.headers, name=f"其他资料{i}.pdf") for i in (1, 2)]
+    fields = {"address": "赫山区泉交河镇丰产村村委会", "contact_person": "王出纳", "location": "泉交河镇丰产村三组"}
+
+    written = upload(client, holder.headers, name="遗失书面报告.pdf")
+    form = loss_report_form(written, **fields, documents={"written_report": written, "licence": licence, "others": others})
+    ok(client.post(f"{API}/coupons/{number}/loss-report", headers=holder.headers, json=form))
+
+    for headers in (officials["CENTER"], holder.headers):
+        read = loss_report(client, headers, number)["form"]
+        assert {k: read[k] for k in fields} == fields
+        assert read["documents"]["written_report"] == written
+        assert read["documents"]["licence"] == licence and read["documents"]["others"] == others
+    page = client.get(f"/coupons/{number}").text
+    assert fields["address"] not in page and fields["contact_person"] not in page
+
+
+def test_loss_report__other_document_someone_else_uploaded__422_document_not_found_and_still_active(
+    client, officials, holder, new_holder, mint
+):
+    number = mint(holder)
+    written = upload(client, holder.headers)
+    foreign = upload(client, new_holder().headers)
+
+    response = client.post(f"{API}/coupons/{number}/loss-report", headers=holder.headers, json=loss_report_form(
+        written, documents={"written_report": written, "others": [foreign]}))
+
+    error_of(response, 422, "DOCUMENT_NOT_FOUND")
+    assert response.json()["detail"]["field"] == "documents.others"
+    assert record(client, number)["coupon"]["state"] == "ACTIVE"
+    assert client.get(f"{API}/coupons/{number}/loss-report", headers=officials["CENTER"]).status_code == 404
+
+
 def test_loss_report__written_report_someone_else_uploaded__422_document_not_found(
     client, officials, holder, new_holder, mint
 ):
