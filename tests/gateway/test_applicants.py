@@ -7,7 +7,9 @@ right-holder. Every refusal leaves the records and the chain as they were."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from sqlalchemy import select
 
 from gateway.db import ApplicationRecord, AuditEntry
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
+from gateway.services import public
 from gateway.services.coupons import coupon_id
 from support import api
 from support.api import application_form, owner_request, submit, upload, walk
@@ -168,6 +171,12 @@ def test_my_applications__eeb_returns_the_file__applicant_reads_the_reason_in_it
     assert '<dd id="returned">' in page and "审定意见未附实地核查记录" in page
 
 
+def _issued_by_land_type(gateway) -> dict[str, Decimal]:
+    with gateway.db.sessions() as db:
+        charted = public.activity(gateway, db)["by_land_type"]
+    return defaultdict(Decimal, {land: series.get("issued", Decimal(0)) for land, series in charted.items()})
+
+
 def test_submit__parcels_and_other_documents__read_back_by_the_applicant_and_on_the_coupon(
     client, gateway, officials, collective
 ):
@@ -192,10 +201,14 @@ def test_submit__parcels_and_other_documents__read_back_by_the_applicant_and_on_
     assert all(f'href="/api/v1/documents/{sha}"' in page for sha in others)
     assert "<td>泉交河镇丰产村三组</td>" in page and "<td>120.5</td>" in page
 
+    charted = _issued_by_land_type(gateway)
     number = walk(client, officials, application)
 
     shown = ok(client.get(f"{API}/public/coupons/{number}"))["parcels"]
     assert [(p["location"], p["area_mu"]) for p in shown] == [("泉交河镇丰产村三组", "120.5"), ("泉交河镇丰产村五组", "79.5")]
+    after = _issued_by_land_type(gateway)  # the 1000 t split over the parcels by area (statistics page)
+    assert (after["FOREST"] - charted["FOREST"], after["WETLAND"] - charted["WETLAND"]) == (Decimal("602.5"),
+                                                                                           Decimal("397.5"))
 
 
 def test_submit__other_document_another_account_uploaded__422_document_not_found_and_nothing_changed(
