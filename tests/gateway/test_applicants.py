@@ -338,6 +338,19 @@ def test_submit__agent_for_a_right_holder__right_holder_applies_on_chain_agent_a
     assert audited.username == agent.username and audited.tx_hash == detail["history"][0]["tx_hash"]
 
 
+def test_document__agent_filed_it__the_right_holder_and_co_applicant_read_it_a_stranger_does_not(
+    client, agent, co_collective, new_holder
+):
+    right_holder, stranger = new_holder(), new_holder()
+    form = {**_as_agent(client, agent, right_holder), "co_applicant": co_collective.username}
+    ok(client.post(f"{API}/applications", headers=agent.headers, json=form))
+
+    for sha256 in (form["documents"]["report"], form["entrustment_document"]):
+        for party in (agent, right_holder, co_collective):
+            assert client.get(f"{API}/documents/{sha256}", headers=party.headers).status_code == 200
+        error_of(client.get(f"{API}/documents/{sha256}", headers=stranger.headers), 403, "ROLE_REQUIRED")
+
+
 def test_mint__agents_application__coupon_owned_by_the_right_holder_and_agent_cannot_act_as_owner(
     client, gateway, officials, agent, new_holder
 ):

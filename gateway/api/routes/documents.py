@@ -5,7 +5,8 @@ from fastapi import APIRouter, UploadFile
 from fastapi.responses import FileResponse
 
 from ...db import Document, DocumentUpload
-from ...errors import Forbidden, Invalid, NotFound
+from ...errors import Invalid
+from ...services import documents
 from ...deps import CurrentUser, DbSession, GatewayDep
 from ...guards import CSP
 
@@ -55,11 +56,7 @@ async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: D
 
 @router.get("/{sha256}")
 def download(sha256: str, user: CurrentUser, gateway: GatewayDep, db: DbSession):
-    document = db.get(Document, sha256)
-    if document is None:
-        raise NotFound("DOCUMENT_NOT_FOUND", f"no document {sha256}")
-    if user.role in ("HOLDER", "ENFORCEMENT") and db.get(DocumentUpload, (sha256, user.id)) is None:
-        raise Forbidden("ROLE_REQUIRED", "documents are visible to departments and to their uploader")
+    document = documents.readable(db, sha256, user)
     media_type = document.content_type.split(";")[0].strip().lower()
     safe = media_type in SAFE_TYPES
     return FileResponse(gateway.settings.data_dir / "documents" / sha256,
