@@ -102,6 +102,21 @@ def test_transfer_form__parcel_fields_left_out__taken_from_the_coupons_applicati
     assert form["amount_t"] == "1000"  # the whole coupon
 
 
+
+def test_transfer_form__its_documents__read_by_both_parties_not_by_a_stranger(
+    client, owner, transferee, new_holder, mint
+):
+    number = mint(owner)
+    signed = upload(client, owner.headers, name="流转申请表.pdf")
+    contract = upload(client, owner.headers, name="转让协议.pdf")
+    ok(post_form(client, owner, number, transfer_form(signed, transferee.username, documents=[contract])))
+
+    stranger = new_holder()
+    for sha256 in (signed, contract):
+        for party in (owner, transferee):
+            assert client.get(f"{API}/documents/{sha256}", headers=party.headers).status_code == 200
+        error_of(client.get(f"{API}/documents/{sha256}", headers=stranger.headers), 403, "ROLE_REQUIRED")
+
 @pytest.mark.parametrize(("change", "status", "code"), [
     ({"transferee": "nobody-by-this-name"}, 422, "COUNTERPARTY_UNKNOWN"),
     ({"amount_t": "1000.5"}, 409, "AMOUNT_EXCEEDS_COUPON"),
