@@ -60,6 +60,11 @@ def stored_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def epoch(moment: dt.datetime) -> int:
+    """A stored datetime as chain-style seconds, whatever the process's local zone."""
+    return int(stored_utc(moment).timestamp())
+
+
 def china_date(timestamp: int) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, CST).date()
 

@@ -27,7 +27,7 @@ from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
 from .. import steps
 from ..steps import HOLDER
-from ..units import china_date, day_start, tonnes_text, to_fen, to_kg, yuan
+from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import time_limits, users
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 from .documents import require_uploaded
@@ -97,10 +97,14 @@ def listing_of(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, Listin
     if entry is None:
         raise Conflict("COUPON_NOT_LISTED", f"{number} is not listed", detail={"state": row.state})
     forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord).where(ListingRecord.coupon_id.in_(entry.origins)))}
-    listing = next((forms[i] for i in entry.origins if i in forms), None)
-    if listing is None:
+    if (listing := _disclosure_of(entry, forms)) is None:
         raise Conflict("LISTING_FORM_MISSING", f"{number} was listed without a disclosure form through this gateway")
     return row, listing
+
+
+def _disclosure_of(entry, forms: dict[int, ListingRecord]) -> ListingRecord | None:
+    """A listing's disclosure form: its own, or for a partly sold listing's remainder, its origin's."""
+    return next((forms[i] for i in entry.origins if i in forms), None)
 
 
 def open_listing(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, ListingRecord]:
@@ -156,7 +160,7 @@ def open_listings(gw: Gateway, db: Session) -> list[dict]:
     now, shown = chain_now(gw), []
     forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord))}
     for entry in gw.index.listed():
-        listing = next((forms[i] for i in entry.origins if i in forms), None)
+        listing = _disclosure_of(entry, forms)
         if listing is None or expired(gw, listing, now):
             continue
         shown.append({"number": entry.coupon.number, "amount_t": tonnes_text(entry.coupon.amount_kg),
@@ -247,7 +251,7 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
         {"kind": "purchase", "purchase": row.id, "href": f"/console/purchases/{row.id}",
          "step": steps.ACCEPT_PURCHASE.id if row.status == "SUBMITTED" else steps.SETTLE.id, "department": "CENTER",
          "status": shown_status(row), "field_survey_paused": False,
-         **time_limits.clock(gw.calendar, None, started=int(row.created_at.timestamp()), today=today)}
+         **time_limits.clock(gw.calendar, None, started=epoch(row.created_at), today=today)}
         for row in waiting
     ]
 
@@ -263,7 +267,7 @@ def shown_status(row: Purchase) -> str:
 
 def notice_number(row: Purchase) -> str:
     """The acceptance notice's number: the centre's year of acceptance and the application's number."""
-    year = (row.decided_at or row.created_at).astimezone(dt.timezone(dt.timedelta(hours=8))).year
+    year = china_date(epoch(row.decided_at or row.created_at)).year
     return f"赫碳交受〔{year}〕{row.id:04d}号"
 
 

@@ -18,10 +18,10 @@ from chain import Action, Receipt
 
 from .. import steps
 from ..db import LossReport, User, utcnow
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
-from ..units import ZERO_ADDRESS, china_date
+from ..units import ZERO_ADDRESS, china_date, epoch
 from . import coupons, time_limits, timeline, users
 from .documents import require_uploaded
 
@@ -256,7 +256,7 @@ def loss_report(gw: Gateway, db: Session, number: str) -> dict | None:
             "contact_phone": report.contact_phone, "documents": report.documents, "reported_tx": report.request_tx,
             "opinion": report.opinion, "opinion_text": report.opinion_text,
             "opinion_by": opinion_by.display_name if opinion_by else None,
-            "opinion_on": china_date(int(report.opinion_at.timestamp())).isoformat() if report.opinion_at else None,
+            "opinion_on": china_date(epoch(report.opinion_at)).isoformat() if report.opinion_at else None,
         }
     return {"coupon": number, "form": form, **_procedure_public(p)}
 

@@ -22,7 +22,7 @@ from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
 from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
-from ..units import tonnes_text, to_fen, to_kg, yuan
+from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, time_limits, users
 from .documents import require_uploaded
 
@@ -234,7 +234,7 @@ def public_form(gw: Gateway, db: Session, form: TransferForm, pending: dict[str,
         "transferee": users.shown_name(transferee), "transferee_username": transferee.username,
         "transferee_address": form.transferee_address, "reason": form.reason, "owner_opinion": form.owner_opinion,
         "signed_form": form.signed_form, "documents": form.documents, "remarks": form.remarks,
-        "submitted_on": form.created_at.date().isoformat(),
+        "submitted_on": china_date(epoch(form.created_at)).isoformat(),
         "confirmed_at": form.confirmed_at.isoformat() if form.confirmed_at else None,
         "opinion": form.opinion, "opinion_by": opinion_by.display_name if opinion_by else None,
         "opinion_at": form.opinion_at.isoformat() if form.opinion_at else None,
@@ -258,11 +258,7 @@ def _readable_by(user: User) -> None:
 def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     """A holder's forms, as applicant or receiving party; every form for the departments. Newest first."""
     _readable_by(user)
-    query = select(TransferForm).order_by(TransferForm.id.desc())
-    if user.role == HOLDER:
-        query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
-    pending = coupons.pending_actions(gw)
-    return [public_form(gw, db, form, pending) for form in db.scalars(query)]
+    return _shown(gw, db, user, select(TransferForm))
 
 
 def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict]:
@@ -270,7 +266,12 @@ def coupon_forms(gw: Gateway, db: Session, user: User, number: str) -> list[dict
     none for a reader that is neither a party nor a department."""
     if user.role not in PARTIES_AND_DEPARTMENTS:
         return []
-    query = select(TransferForm).where((TransferForm.coupon_number == number) | (TransferForm.registered_coupon == number))
+    return _shown(gw, db, user, select(TransferForm).where(
+        (TransferForm.coupon_number == number) | (TransferForm.registered_coupon == number)))
+
+
+def _shown(gw: Gateway, db: Session, user: User, query) -> list[dict]:
+    """The forms `query` selects, a holder's own only (as applicant or receiving party), newest first."""
     if user.role == HOLDER:
         query = query.where((TransferForm.applicant_id == user.id) | (TransferForm.transferee_id == user.id))
     pending = coupons.pending_actions(gw)
@@ -297,6 +298,6 @@ def queue(gw: Gateway, db: Session, *, role: str, today) -> list[dict]:
         {"kind": "transfer", "coupon": form.coupon_number, "form": form.id, "href": f"/console/transfers#form-{form.id}",
          "step": ACCEPTED_BY[form.kind].id,
          "department": "CENTER", "status": "ACTIVE", "field_survey_paused": False,
-         **time_limits.clock(gw.calendar, None, started=int(form.created_at.timestamp()), today=today)}
+         **time_limits.clock(gw.calendar, None, started=epoch(form.created_at), today=today)}
         for form in waiting
     ]

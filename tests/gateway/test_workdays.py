@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from decimal import ROUND_CEILING, Decimal
 
 import chinese_calendar
@@ -15,7 +16,7 @@ import pytest
 
 from gateway.schemas import EcoCompensationCreate
 from gateway.services import applications, calculator
-from gateway.units import CST
+from gateway.units import CST, china_date, epoch
 from gateway.workdays import UnknownCalendarYear, WorkCalendar
 from support import api
 from support.fixtures import holder_fixture
@@ -270,3 +271,15 @@ def test_eco_compensation__bad_input__422_names_the_field(change, field, client)
     body = response.json()
     assert body["code"] == "INVALID_INPUT"
     assert field in {item["field"] for item in body["detail"]}
+
+
+def test_epoch__stored_time_read_back_without_its_zone__utc_whatever_the_process_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        filed = dt.datetime(2026, 9, 30, 17, 30)  # SQLite's answer for 2026-10-01 01:30 Beijing time
+        assert epoch(filed) == int(dt.datetime(2026, 9, 30, 17, 30, tzinfo=dt.timezone.utc).timestamp())
+        assert china_date(epoch(filed)) == dt.date(2026, 10, 1)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
