@@ -3,19 +3,35 @@ against the chain itself, with their own tools or `tanquan verify --rpc`, and no
 that writes, signs or reaches into the node.
 
 Only READ_METHODS are answered; everything else, every method that writes included,
-is refused with METHOD_NOT_FOUND. eth_getLogs spans at most `max_log_blocks` blocks and
-eth_call runs with at most CALL_GAS_CAP gas: one request costs the node a bounded amount
-of work. A JSON-RPC node's answers are passed on as the node gave them; the embedded
+is refused with METHOD_NOT_FOUND. One request costs the node a bounded amount of work:
+eth_getLogs spans at most `max_log_blocks` blocks, and eth_call
+
+- answers only for the registry's own contracts (no precompile, no code of anyone else's:
+  blake2f, modexp and ecpairing charge little gas for much CPU in py-evm), whose code
+  calls no precompile and no contract but the registry's;
+- runs with at most `call_gas_cap` gas, on the embedded chain and on a node alike;
+- is evaluated `calls_at_once` at a time; one more is refused, not queued (LIMIT_EXCEEDED);
+- on the embedded chain, is stopped at its next opcode once it has run `call_seconds`
+  (`_deadline`); a node applies its own time limit.
+
+A JSON-RPC node's answers are passed on as the node gave them; the embedded
 chain's come from web3's typed reads on the committed blocks, encoded in JSON-RPC's
 shapes (quantities as 0x-hex, data as 0x-hex bytes).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import eth.precompiles
+import eth.vm.logic
 from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 from web3 import HTTPProvider
@@ -34,7 +50,6 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 EXECUTION_REVERTED = 3
 LIMIT_EXCEEDED = -32005
-CALL_GAS_CAP = 30_000_000
 BLOCK_TAGS = ("latest", "earliest", "pending", "safe", "finalized")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -56,13 +71,24 @@ class RpcError(Exception):
         return error
 
 
-class PublicRpc:
-    """The allow-listed reads on one chain (the gateway gives its reader: committed blocks only)."""
+class CallTimedOut(Exception):
+    """An eth_call's EVM ran past its deadline."""
 
-    def __init__(self, chain: Chain, *, max_log_blocks: int):
+
+class PublicRpc:
+    """The allow-listed reads on one chain (the gateway gives its reader: committed blocks only).
+    `contracts`, name → address, are the registry's: the only ones eth_call answers for."""
+
+    def __init__(self, chain: Chain, *, contracts: dict[str, str], max_log_blocks: int, call_gas_cap: int,
+                 call_seconds: float, calls_at_once: int):
         self._chain = chain
         self._w3 = chain.w3
         self._max_log_blocks = max_log_blocks
+        self._contracts = {name: address.lower() for name, address in contracts.items()}
+        self._call_gas_cap = call_gas_cap
+        self._call_seconds = call_seconds
+        self._calls_at_once = calls_at_once
+        self._call_slots = threading.BoundedSemaphore(calls_at_once)
         self._forwarded = isinstance(chain.w3.provider, HTTPProvider)  # a node already speaks JSON-RPC
         self._local: dict[str, Callable[[list], Any]] = {
             "eth_chainId": lambda p: self._w3.eth.chain_id,
@@ -84,6 +110,25 @@ class PublicRpc:
             raise RpcError(METHOD_NOT_FOUND, f"{method} is not served here: this endpoint is read-only and answers "
                                              f"{', '.join(READ_METHODS)}")
         params = self._checked(method, [] if params is None else params)
+        if method == "eth_call":
+            with self.call_slot():
+                return self._answered(method, params)
+        return self._answered(method, params)
+
+    @contextmanager
+    def call_slot(self) -> Iterator[None]:
+        """One of the `calls_at_once` eth_calls evaluated at a time. When all are taken the
+        call is refused at once (LIMIT_EXCEEDED), not queued: a queue would only hold the
+        slow calls' cost for later."""
+        if not self._call_slots.acquire(blocking=False):
+            raise RpcError(LIMIT_EXCEEDED, f"busy, try again: at most {self._calls_at_once} eth_calls "
+                                           "are evaluated at a time here")
+        try:
+            yield
+        finally:
+            self._call_slots.release()
+
+    def _answered(self, method: str, params: list) -> Any:
         if self._forwarded:
             response = self._w3.provider.make_request(method, params)
             if "error" in response:
@@ -109,7 +154,7 @@ class PublicRpc:
             "eth_getTransactionByHash": (_hash,),
             "eth_getTransactionReceipt": (_hash,),
             "eth_getLogs": (self._log_filter,),
-            "eth_call": (_call_object, _block_param),
+            "eth_call": (self._served_call, _block_param),
             "eth_getCode": (_address, _block_param),
         }
         shape = shapes[method]
@@ -147,13 +192,27 @@ class PublicRpc:
             checked["topics"] = _topics(value["topics"])
         return checked
 
+    def _served_call(self, value: Any) -> dict:
+        """A call object for one of the registry's contracts, its gas capped at `call_gas_cap`."""
+        call = _call_object(value)
+        if call["to"] not in self._contracts.values():
+            served = ", ".join(f"{name} {address}" for name, address in self._contracts.items())
+            raise RpcError(INVALID_PARAMS, f"eth_call answers only for the registry's contracts: {served}")
+        gas = int(call["gas"], 16) if "gas" in call else self._call_gas_cap
+        call["gas"] = hex(min(gas, self._call_gas_cap))
+        return call
+
     @staticmethod
     def _number(block: str, head: int) -> int:
         return 0 if block == "earliest" else head if block in BLOCK_TAGS else int(block, 16)
 
     def _call(self, call: dict, block: str) -> bytes:
         try:
-            return self._w3.eth.call(_typed_call(call), _block_id(block))
+            with _deadline(self._call_seconds):
+                return self._w3.eth.call(_typed_call(call), _block_id(block))
+        except CallTimedOut as exc:
+            raise RpcError(LIMIT_EXCEEDED, f"eth_call ran over {self._call_seconds:g} s here and was "
+                                           "stopped") from exc
         except Exception as exc:
             reason = _reason(exc)
             if reason is None:
@@ -212,14 +271,44 @@ def _call_object(value: Any) -> dict:
     for name in ("data", "input"):
         if name in value:
             call["data"] = _data(value[name])
-    gas = int(_quantity(value["gas"]), 16) if "gas" in value else CALL_GAS_CAP
-    call["gas"] = hex(min(gas, CALL_GAS_CAP))
+    if "gas" in value:
+        call["gas"] = _quantity(value["gas"])
     if "value" in value:
         call["value"] = _quantity(value["value"])
     return call
 
 
 # -- the embedded chain's answers through web3's typed reads
+
+
+# Where py-evm's opcodes and precompiles are implemented: each one a Python function of its own.
+_EVM_STEPS = tuple(os.path.dirname(package.__file__) + os.sep for package in (eth.vm.logic, eth.precompiles))
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Stop the EVM running in this thread at its next opcode once `seconds` have passed.
+
+    A thread cannot be killed, but it can be made to raise: a trace function, this thread's
+    only, runs at the start of every Python function and raises CallTimedOut when the time
+    is up and the function is one of py-evm's opcodes or precompiles. Those touch only the
+    call's own state, which is thrown away, so nothing shared is left half changed. A
+    precompile already running in C (blake2b-py's blake2f, modexp's pow) runs to its end;
+    the gas cap bounds it. The trace makes a call two to three times slower (a registry
+    view: ~5 → ~12 ms); only eth_call pays it."""
+    end = time.monotonic() + seconds
+
+    def trace(frame, event, arg):
+        if time.monotonic() > end and frame.f_code.co_filename.startswith(_EVM_STEPS):
+            raise CallTimedOut
+        return None  # no line events
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
 
 
 def _block_id(block: str) -> int | str:

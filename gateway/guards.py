@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .settings import Settings
@@ -36,6 +38,7 @@ HEADERS = {
     "referrer-policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+MAX_JSON_DEPTH = 32  # no request of ours nests deeper than 6; the C decoder must never see 100,000
 
 
 def middleware(settings: Settings, refuse: Refuse) -> list[Middleware]:
@@ -195,19 +198,31 @@ def body_limit(app: ASGIApp, settings: Settings, refuse: Refuse) -> ASGIApp:
                 return await too_large(scope, limit)(scope, receive, send)
         received = 0
         refused = started = False
+        json_chunks: list[bytes] | None = [] if _is_json(scope) else None
+
+        async def refuse_with(answer: ASGIApp) -> Message:
+            nonlocal refused
+            refused = True
+            if not started:
+                await answer(scope, receive, send)
+            return {"type": "http.disconnect"}
 
         async def counted_receive() -> Message:
-            nonlocal received, refused
+            nonlocal received
             if refused:
                 return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
-                    refused = True
-                    if not started:
-                        await too_large(scope, limit)(scope, receive, send)
-                    return {"type": "http.disconnect"}
+                    return await refuse_with(too_large(scope, limit))
+                if json_chunks is not None:
+                    json_chunks.append(chunk)
+                    if not message.get("more_body", False) and json_too_deep(b"".join(json_chunks), MAX_JSON_DEPTH):
+                        return await refuse_with(refuse(
+                            scope, 400, "JSON_TOO_DEEP", f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not read "
+                                                         "here", {"Connection": "close"}))
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -217,9 +232,45 @@ def body_limit(app: ASGIApp, settings: Settings, refuse: Refuse) -> ASGIApp:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        await app(scope, counted_receive, guarded_send)
+        try:
+            await app(scope, counted_receive, guarded_send)
+        except ClientDisconnect:
+            if not refused:
+                raise  # the route read a body we had refused: that was the answer, not an error
 
     return guard
+
+
+# -- JSON nesting
+
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_STRING = re.compile(rb'"[^"]*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _is_json(scope: Scope) -> bool:
+    """Bodies some route may parse as JSON: declared JSON, undeclared, or the JSON-RPC's whatever it says."""
+    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        return False
+    kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return not kind or kind.endswith("json") or scope["path"] == "/rpc"
+
+
+def json_too_deep(body: bytes, limit: int) -> bool:
+    """Whether a JSON text opens more than `limit` arrays or objects inside each other (brackets in
+    strings do not count). Cheap for what requests send: only a body with more than `limit`
+    brackets is walked, and then only its brackets."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for byte in _STRING.sub(b"", _ESCAPE.sub(b"", body)).translate(None, _NOT_BRACKETS):
+        if byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in b"]}":
+            depth -= 1
+    return False
 
 
 # -- rates

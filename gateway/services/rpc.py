@@ -16,10 +16,16 @@ PARSE_ERROR = -32700
 _served: WeakKeyDictionary[Gateway, PublicRpc] = WeakKeyDictionary()
 
 
-def _rpc(gw: Gateway) -> PublicRpc:
+def public_rpc(gw: Gateway) -> PublicRpc:
+    """The gateway's one PublicRpc: its bound on eth_calls at a time is the whole gateway's."""
     if (rpc := _served.get(gw)) is None:
+        settings, registry = gw.settings, gw.registry
         # The reader: committed blocks only, never waiting for the block producer (DESIGN §8).
-        rpc = _served[gw] = PublicRpc(gw.node.reader, max_log_blocks=gw.settings.rpc_max_log_blocks)
+        rpc = _served[gw] = PublicRpc(
+            gw.node.reader,
+            contracts={"ApplicationRegistry": registry.applications.address, "CouponLedger": registry.ledger.address},
+            max_log_blocks=settings.rpc_max_log_blocks, call_gas_cap=settings.rpc_call_gas_cap,
+            call_seconds=settings.rpc_call_seconds, calls_at_once=settings.rpc_calls_at_once)
     return rpc
 
 
@@ -45,7 +51,7 @@ def _one(gw: Gateway, call: Any) -> dict | None:
         return _error(None, RpcError(INVALID_REQUEST, 'a call is {"jsonrpc": "2.0", "method": …, "params": […], "id": …}'))
     ident = call.get("id")
     try:
-        result = _rpc(gw).answer(call["method"], call.get("params"))
+        result = public_rpc(gw).answer(call["method"], call.get("params"))
     except RpcError as exc:
         return None if "id" not in call else _error(ident, exc)
     return None if "id" not in call else {"jsonrpc": "2.0", "id": ident, "result": result}
