@@ -8,7 +8,7 @@ import hmac
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from .db import User
@@ -20,6 +20,9 @@ from .services import users
 SESSION_COOKIE = "tanquan_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# A record's id in a path: the database's 64-bit signed integer. A larger one is a 422, never an
+# OverflowError from the driver.
+RecordPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 # The two cheapest dependencies are coroutines: FastAPI runs every plain function

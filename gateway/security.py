@@ -20,7 +20,7 @@ SESSION_HOURS = 12
 # zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses or more) against its frequency lists
 # of common passwords, words and names, keyboard walks, repeats, sequences and dates.
 STRONG_ENOUGH = 3
-ZXCVBN_MAX_CHARS = 100  # its cost grows with the length; a longer password is long enough
+ZXCVBN_MAX_CHARS = 72  # its cost grows with the length and it refuses more (ValueError); a longer password is long enough
 
 
 def weak_password(password: str, *context: str) -> str | None:

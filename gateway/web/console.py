@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from ..deps import (
-    SESSION_COOKIE, ClientAddress, DbSession, GatewayDep, LoginGuardDep, OptionalUser, check_csrf, check_same_origin,
+    SESSION_COOKIE, ClientAddress, DbSession, GatewayDep, LoginGuardDep, OptionalUser, RecordPath, check_csrf, check_same_origin,
 )
 from ..db import User
 from ..errors import DomainError, NotFound
@@ -156,7 +156,7 @@ def _rows(gateway, holdings: list[dict]) -> list[dict]:
 
 
 @router.get("/applications/{application_id}")
-def application(application_id: int, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
+def application(application_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
                 done: str | None = None):
     if user is None:
         return _login_redirect()

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from .. import steps
-from ..deps import DbSession, GatewayDep, OptionalUser
+from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import NotFound
 from ..services import market
 from ..steps import HOLDER
@@ -42,7 +42,7 @@ def purchases(request: Request, db: DbSession, user: OptionalUser, done: str | N
 
 
 @router.get("/purchases/{purchase_id}")
-def purchase(purchase_id: int, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
+def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
              done: str | None = None):
     """One application: its fields and documents, the acceptance notice, its trades and vouchers; for the
     centre, the acceptance form and the listings it may be matched to."""
@@ -57,7 +57,7 @@ def purchase(purchase_id: int, request: Request, gateway: GatewayDep, db: DbSess
 
 
 @router.get("/purchases/{purchase_id}/match/{number}")
-def match(purchase_id: int, number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
+def match(purchase_id: RecordPath, number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser,
           done: str | None = None):
     """附件1 三(二): the purchase matched to one listing; the settlement form (附件7) is filled in with the
     purchase, the amount still unfilled (at most what is listed) and the listed price."""

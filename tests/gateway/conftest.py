@@ -15,6 +15,7 @@ from gateway.settings import Settings
 from support import api
 from support.api import Holder
 from support.http import login
+from support.serving import serve
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,21 @@ def gateway(settings) -> Gateway:
 def client(settings, gateway) -> TestClient:
     with TestClient(create_app(settings, gateway=gateway)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def served(settings, gateway):
+    """Served on a real socket, for what a test client cannot send: serve(**settings changes) → the base URL of the session's gateway served with those settings."""
+    servers = []
+
+    def start(**changes) -> str:
+        context = serve(create_app(settings.model_copy(update=changes), gateway=gateway))
+        servers.append(context)
+        return context.__enter__()
+
+    yield start
+    for context in reversed(servers):
+        context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

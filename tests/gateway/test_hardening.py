@@ -27,22 +27,6 @@ from gateway.services.users import LoginGuard
 from gateway.settings import get_settings
 from support import api
 from support.http import API, error_of, login, ok
-from support.serving import serve
-
-
-@pytest.fixture
-def served(settings, gateway):
-    """serve(**settings changes) → the base URL of the session's gateway served with those settings."""
-    servers = []
-
-    def start(**changes) -> str:
-        context = serve(create_app(settings.model_copy(update=changes), gateway=gateway))
-        servers.append(context)
-        return context.__enter__()
-
-    yield start
-    for context in reversed(servers):
-        context.__exit__(None, None, None)
 
 
 def _raw(url: str, head: bytes, body_chunks=(), timeout: float = 10) -> bytes:

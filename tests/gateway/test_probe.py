@@ -5,32 +5,19 @@ control characters."""
 
 from __future__ import annotations
 
+import re
+import secrets
 import subprocess
 import sys
 
 import httpx
 import pytest
 
-from gateway.api.app import create_app
 from gateway.guards import MAX_JSON_DEPTH, json_too_deep
-from support.serving import serve
+from support import api
+from support.http import API, login
 
 NESTED = b"[" * 100_000 + b"]" * 100_000  # 200 KB: segfaulted the C JSON decoder under py_ecc's limit
-
-
-@pytest.fixture
-def served(settings, gateway):
-    """serve(**settings changes) → the base URL of the session's gateway served with those settings."""
-    servers = []
-
-    def start(**changes) -> str:
-        context = serve(create_app(settings.model_copy(update=changes), gateway=gateway))
-        servers.append(context)
-        return context.__enter__()
-
-    yield start
-    for context in reversed(servers):
-        context.__exit__(None, None, None)
 
 
 # -- 1. one request must not kill the process
@@ -83,3 +70,43 @@ def test_chain_package__puts_back_a_recursion_limit_the_c_stack_holds():
                           timeout=120)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "RecursionError" in done.stderr
+
+
+# -- 8. long passwords
+
+
+@pytest.mark.parametrize("length", [73, 100, 200])
+def test_register__password_of_73_to_200_characters__accepted_not_500(client, length):
+    form = api.holder_form(None, organisation=None)
+    form["password"] = secrets.token_urlsafe(length)[:length]
+    assert len(form["password"]) == length
+    response = client.post(f"{API}/auth/holders", json=form)
+    assert response.status_code == 201, response.text
+    assert login(client, form["username"], form["password"])
+
+
+# -- 9. huge record ids
+
+
+# The pages with an id in their path; the API's are read from its OpenAPI document.
+PAGES_WITH_IDS = [("GET", "/console/applications/{application_id}"), ("GET", "/console/purchases/{purchase_id}"),
+                  ("GET", "/console/purchases/{purchase_id}/match/HQ-1")]
+
+
+def _id_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every route of the OpenAPI document with an id in its path, and the pages'."""
+    return sorted((method.upper(), path) for path, operations in app.openapi()["paths"].items()
+                  if re.search(r"\{\w+_id\}", path) for method in operations) + PAGES_WITH_IDS
+
+
+def test_every_route_with_an_id__2_to_the_64_and_256__422_not_500(client, officials):
+    routes = _id_routes(client.app)
+    assert {("POST", "/api/v1/purchases/{purchase_id}/acceptance"), ("DELETE", "/api/v1/transfer-forms/{form_id}"),
+            ("GET", "/console/applications/{application_id}")} <= set(routes)
+    for huge in (2**64, 2**256):
+        for method, path in routes:
+            url = re.sub(r"\{\w+_id\}", str(huge), path)
+            for headers in (officials["DRC"], officials["CENTER"], {}):
+                response = client.request(method, url, headers=headers, json={})
+                assert response.status_code < 500, (method, url, response.status_code, response.text)
+            assert response.status_code in (303, 401, 403, 422), (method, url, response.status_code)

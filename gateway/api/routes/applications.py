@@ -1,6 +1,4 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from ...steps import HOLDER
 from ... import steps
@@ -12,13 +10,10 @@ from ...services import applications as service
 from ...services import parcels as parcel_service
 from ...services import coupons
 from . import step_route, tx_result as _tx
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath, require_reader
 
 router = APIRouter(prefix="/applications", tags=["applications 制发"])
 parcels = APIRouter(prefix="/parcels", tags=["parcels 宗地"])
-# Out of range is bad input, not a server error: the database keeps 64-bit ids, the contracts uint256.
-ApplicationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
 
 
 @step_route(router, steps.SUBMIT)
@@ -43,7 +38,7 @@ def mine(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
 
 
 @router.get("/{application_id}", dependencies=[require_reader(HOLDER, *steps.DEPARTMENTS)])
-def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+def detail(application_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """One application as its reviewers see it: status, parcels, methodology, who applied (§8), documents,
     missing items, rejection and history; a holder sees only those it is a party to, and an enforcement
     body none (its part is the offset certificates, 附件1 三(三))."""
@@ -55,70 +50,70 @@ def detail(application_id: ApplicationId, user: CurrentUser, gateway: GatewayDep
 
 
 @step_route(router, steps.RESUBMIT)
-def resubmit(application_id: ApplicationId, form: Resubmission, gateway: GatewayDep, db: DbSession,
+def resubmit(application_id: RecordPath, form: Resubmission, gateway: GatewayDep, db: DbSession,
              actor: ActorDep) -> dict:
     return _tx(service.resubmit(gateway, db, actor=actor, application_id=application_id, documents=form.documents))
 
 
 @step_route(router, steps.FORMAL_REVIEW)
-def formal_review(application_id: ApplicationId, review: FormalReview, gateway: GatewayDep,
+def formal_review(application_id: RecordPath, review: FormalReview, gateway: GatewayDep,
                   actor: ActorDep) -> dict:
     """形式审查: pass, return for supplement naming every missing item, or reject."""
     return _tx(service.formal_review(gateway, actor=actor, application_id=application_id, review=review))
 
 
 @step_route(router, steps.SURVEY_PAUSE)
-def pause_field_survey(application_id: ApplicationId, gateway: GatewayDep,
+def pause_field_survey(application_id: RecordPath, gateway: GatewayDep,
                        actor: ActorDep) -> dict:
     return _tx(service.field_survey(gateway, actor=actor, application_id=application_id, pause=True))
 
 
 @step_route(router, steps.SURVEY_RESUME)
-def resume_field_survey(application_id: ApplicationId, gateway: GatewayDep,
+def resume_field_survey(application_id: RecordPath, gateway: GatewayDep,
                         actor: ActorDep) -> dict:
     return _tx(service.field_survey(gateway, actor=actor, application_id=application_id, pause=False))
 
 
 @step_route(router, steps.PRELIMINARY_REVIEW)
-def preliminary_review(application_id: ApplicationId, decision: Decision, gateway: GatewayDep,
+def preliminary_review(application_id: RecordPath, decision: Decision, gateway: GatewayDep,
                        actor: ActorDep) -> dict:
     return _tx(service.preliminary_review(gateway, actor=actor, application_id=application_id, decision=decision))
 
 
 @step_route(router, steps.ATTEST)
-def attest(application_id: ApplicationId, attestation: Attestation, gateway: GatewayDep,
+def attest(application_id: RecordPath, attestation: Attestation, gateway: GatewayDep,
            actor: ActorDep) -> dict:
     return _tx(service.attest(gateway, actor=actor, application_id=application_id, attestation=attestation))
 
 
 @step_route(router, steps.VALIDATE)
-def validate(application_id: ApplicationId, decision: Decision, gateway: GatewayDep,
+def validate(application_id: RecordPath, decision: Decision, gateway: GatewayDep,
              actor: ActorDep) -> dict:
     """审定: NRB 会同 FORESTRY; validated once both have signed."""
     return _tx(service.validate(gateway, actor=actor, application_id=application_id, decision=decision))
 
 
 @step_route(router, steps.OPINION)
-def issue_opinion(application_id: ApplicationId, opinion: ValidationOpinion, gateway: GatewayDep, db: DbSession,
+def issue_opinion(application_id: RecordPath, opinion: ValidationOpinion, gateway: GatewayDep, db: DbSession,
                   actor: ActorDep) -> dict:
     """审定意见: the centre's validation opinion (uploaded first), forwarded to the EEB."""
     return _tx(service.issue_opinion(gateway, db, actor=actor, application_id=application_id, opinion=opinion))
 
 
 @step_route(router, steps.EEB_REVIEW)
-def eeb_review(application_id: ApplicationId, review: EebReview, gateway: GatewayDep, actor: ActorDep) -> dict:
+def eeb_review(application_id: RecordPath, review: EebReview, gateway: GatewayDep, actor: ActorDep) -> dict:
     """审核: pass, return to the centre with the reason (退回), or reject."""
     return _tx(service.eeb_review(gateway, actor=actor, application_id=application_id, review=review))
 
 
 @step_route(router, steps.FILE)
-def file(application_id: ApplicationId, filing: Filing, gateway: GatewayDep,
+def file(application_id: RecordPath, filing: Filing, gateway: GatewayDep,
          actor: ActorDep) -> dict:
     return _tx(service.file(gateway, actor=actor, application_id=application_id, filing=filing))
 
 
 @step_route(router, steps.MINT)
-def mint(application_id: ApplicationId, gateway: GatewayDep, actor: ActorDep) -> dict:
+def mint(application_id: RecordPath, gateway: GatewayDep, actor: ActorDep) -> dict:
     minted = service.mint(gateway, actor=actor, application_id=application_id)
     return _tx(minted, coupon=coupons.number_of(gateway, minted))
 

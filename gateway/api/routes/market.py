@@ -11,7 +11,7 @@ from ...schemas import PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
 from ...services import supervision
 from . import step_route
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 
 router = APIRouter(tags=["market 交易"])
 
@@ -32,12 +32,12 @@ def purchases(user: CurrentUser, db: DbSession, status: str | None = None) -> li
 
 
 @router.get("/purchases/{purchase_id}")
-def purchase(purchase_id: int, user: CurrentUser, db: DbSession) -> dict:
+def purchase(purchase_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
     return service.purchase_view(db, service.seen_purchase(db, user, purchase_id))
 
 
 @step_route(router, steps.ACCEPT_PURCHASE)
-def decide_purchase(purchase_id: int, decision: PurchaseDecision, user: CurrentUser, gateway: GatewayDep,
+def decide_purchase(purchase_id: RecordPath, decision: PurchaseDecision, user: CurrentUser, gateway: GatewayDep,
                     db: DbSession) -> dict:
     """受理 (附件1 三(二)1): the centre accepts the application, matched to a listing, and issues the
     交易受理通知书; or refuses it with the reason."""
@@ -49,7 +49,7 @@ def decide_purchase(purchase_id: int, decision: PurchaseDecision, user: CurrentU
 
 
 @router.get("/purchases/{purchase_id}/acceptance-notice.pdf")
-def acceptance_notice(purchase_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
+def acceptance_notice(purchase_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
     """交易受理通知书 (PDF), for the buyer and the departments, once the application is accepted."""
     row = service.seen_purchase(db, user, purchase_id)
     view = service.purchase_view(db, row)
@@ -78,12 +78,12 @@ def trades(user: CurrentUser, db: DbSession) -> list[dict]:
 
 
 @router.get("/trades/{trade_id}")
-def trade(trade_id: int, user: CurrentUser, db: DbSession) -> dict:
+def trade(trade_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
     return service.trade_view(db, service.seen_trade(db, user, trade_id))
 
 
 @router.get("/trades/{trade_id}/voucher.pdf")
-def voucher(trade_id: int, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
+def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
             copy: Literal["buyer", "seller"] | None = None) -> Response:
     """交易凭证 (PDF): the buyer's copy for the buyer, the seller's for the seller (a department picks with
     `copy`); its QR code leads to the public page of the coupon bought, whose history shows the settlement."""
@@ -96,7 +96,7 @@ def voucher(trade_id: int, request: Request, user: CurrentUser, gateway: Gateway
 
 
 @router.get("/trades/{trade_id}/agreement")
-def agreement(trade_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession):
+def agreement(trade_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession):
     """The signed trade agreement (附件7), for both parties and the departments."""
     row = service.seen_trade(db, user, trade_id)
     document = db.get(Document, row.agreement)

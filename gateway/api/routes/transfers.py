@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from ... import steps
 from ...schemas import PledgeCreate, TransferAcceptance, TransferFormCreate, TransferKind
 from ...services import coupons, pledges, transfers
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 from . import step_route, tx_result as _tx
 
 router = APIRouter(tags=["transfers 流转与质押"])
@@ -29,24 +29,24 @@ def forms(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
 
 
 @router.get("/transfer-forms/{form_id}")
-def form(form_id: int, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
+def form(form_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     return transfers.form_for(gateway, db, user, form_id)
 
 
 @step_route(router, steps.TRANSFER_CONFIRM)
-def confirm(form_id: int, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+def confirm(form_id: RecordPath, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """The transferee named on the form confirms the transfer, before the centre may register it."""
     return _saved(transfers.confirm(gateway, db, actor=actor, form_id=form_id))
 
 
 @step_route(router, steps.TRANSFER_WITHDRAW)
-def withdraw(form_id: int, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+def withdraw(form_id: RecordPath, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """The applicant withdraws a form not yet registered."""
     return _saved(transfers.withdraw(gateway, db, actor=actor, form_id=form_id))
 
 
 @step_route(router, steps.TRANSFER_ACCEPT)
-def accept_transfer(form_id: int, acceptance: TransferAcceptance, gateway: GatewayDep, db: DbSession,
+def accept_transfer(form_id: RecordPath, acceptance: TransferAcceptance, gateway: GatewayDep, db: DbSession,
                     actor: ActorDep) -> dict:
     """区碳汇交易综合服务中心受理意见 on a confirmed transfer form, or its refusal with the reason."""
     return _saved(transfers.accept(gateway, db, actor=actor, form_id=form_id, acceptance=acceptance,
@@ -54,7 +54,7 @@ def accept_transfer(form_id: int, acceptance: TransferAcceptance, gateway: Gatew
 
 
 @step_route(router, steps.PLEDGE_ACCEPT)
-def accept_pledge(form_id: int, acceptance: TransferAcceptance, gateway: GatewayDep, db: DbSession,
+def accept_pledge(form_id: RecordPath, acceptance: TransferAcceptance, gateway: GatewayDep, db: DbSession,
                   actor: ActorDep) -> dict:
     """The centre's acceptance of a pledge form (附件8 质押权), before FINANCE registers the pledge."""
     return _saved(pledges.accept(gateway, db, actor=actor, form_id=form_id, acceptance=acceptance))
