@@ -153,6 +153,8 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
         backend.close()
         raise
     if producer is not None:
+        # Whoever reads a damaged page first, a public read or the producer itself, stops the writes.
+        backend.kv.on_damage = committed.kv.on_damage = producer.chain_damaged
         producer.start()
     return EmbeddedChain(chain=chain, backend=backend, tester=tester, producer=producer, lock=lock,
                          reader=_reading_chain(committed), committed=committed)

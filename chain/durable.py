@@ -8,12 +8,20 @@ checks what a restart can afford to (SQLite's quick check, the last blocks'
 headers, transactions, receipts and state root) and refuses a damaged file.
 Readers open the file read-only on a connection of their own and see committed
 blocks only, without waiting for the block producer.
+
+The store names the two failures its callers act on: a full disk (DiskFull: the
+block is forgotten and later blocks are tried again) and a damaged page met by
+any reader (`on_damage`: the block producer stops taking writes).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from eth.chains.base import Chain as EVMChain
@@ -32,7 +40,7 @@ from eth_tester.constants import POST_MERGE_DIFFICULTY, POST_MERGE_MIX_HASH, POS
 from eth_tester.exceptions import TransactionNotFound
 from eth_utils import keccak, to_canonical_address
 
-from .errors import ChainDamaged, ChainError
+from .errors import ChainDamaged, ChainError, DiskFull
 
 TANQUAN_CHAIN_ID = 0x7A9C  # private: the embedded chain is reached only through the gateway
 GENESIS_TIMESTAMP = 1_767_196_800  # 2026-01-01 00:00 UTC+8, pinned so every genesis is identical
@@ -42,13 +50,17 @@ FAUCET_BALANCE = 10**30
 # genesis funds one keyless address that calls are made from.
 CALLER_ADDRESS = "0x7a9c0000000000000000000000000000000ca11e"
 RECENT_CHECKED = 16  # blocks below the head a start re-derives: what a restart can afford at any length
+DISK_CHECK_KEY = b"tanquan:disk-check"  # beside py-evm's keys, never one of them: hashes and "v1:"-style names
 
 
 class SqliteKV(BaseDB):
     """A bytes → bytes table in one SQLite file, committed explicitly; or, `read_only`,
     a connection that sees committed data only (WAL lets it read while the writer writes)."""
 
+    on_damage: Callable[[ChainDamaged], None] | None = None  # told when a statement meets a damaged page
+
     def __init__(self, path: Path, *, read_only: bool = False):
+        self.path = path
         if read_only:
             self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         else:
@@ -59,29 +71,55 @@ class SqliteKV(BaseDB):
             self._conn.commit()
         self._lock = threading.RLock()
 
-    def __getitem__(self, key: bytes) -> bytes:
+    @contextmanager
+    def _store(self) -> Iterator[sqlite3.Connection]:
+        """The connection, to one caller at a time; SQLite's errors that callers act on, named."""
         with self._lock:
-            row = self._conn.execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
+            try:
+                yield self._conn
+            except sqlite3.DatabaseError as exc:
+                if _is(exc, sqlite3.SQLITE_FULL, "database or disk is full"):
+                    raise DiskFull(f"the disk of the chain file {self.path} is full ({exc}): "
+                                   "writes are refused until space is freed") from exc
+                if self.on_damage is not None and (_is(exc, sqlite3.SQLITE_CORRUPT, "database disk image is malformed")
+                                                   or _is(exc, sqlite3.SQLITE_NOTADB, "file is not a database")):
+                    self.on_damage(damaged(self.path, str(exc)))
+                raise
+
+    def __getitem__(self, key: bytes) -> bytes:
+        with self._store() as conn:
+            row = conn.execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return row[0]
 
     def __setitem__(self, key: bytes, value: bytes) -> None:
-        with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (key, value))
+        with self._store() as conn:
+            conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (key, value))
 
     def __delitem__(self, key: bytes) -> None:
-        with self._lock:
-            if self._conn.execute("DELETE FROM kv WHERE k = ?", (key,)).rowcount == 0:
+        with self._store() as conn:
+            if conn.execute("DELETE FROM kv WHERE k = ?", (key,)).rowcount == 0:
                 raise KeyError(key)
 
     def _exists(self, key: bytes) -> bool:
-        with self._lock:
-            return self._conn.execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone() is not None
+        with self._store() as conn:
+            return conn.execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone() is not None
 
     def commit(self) -> None:
-        with self._lock:
-            self._conn.commit()
+        with self._store() as conn:
+            conn.commit()
+
+    def check_disk(self) -> None:
+        """Commit one small record outside the chain's own: raises DiskFull while the
+        disk still has no room for a block (free space as reported may not be ours to use)."""
+        with self._store() as conn:
+            try:
+                conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (DISK_CHECK_KEY, str(time.time()).encode()))
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
 
     def rollback(self) -> None:
         """Drop what was written since the last commit (a block that failed half way)."""
@@ -89,7 +127,14 @@ class SqliteKV(BaseDB):
             self._conn.rollback()
 
     def quick_check(self) -> str | None:
-        """SQLite's own check of every page's structure; the first problem, or None."""
+        """SQLite's own check of every page's structure, and that the file is whole pages;
+        the first problem, or None. SQLite reads only the pages its header counts, so bytes
+        appended to the file pass its check unseen; every write it makes is whole pages."""
+        with self._lock:
+            (page_size,) = self._conn.execute("PRAGMA page_size").fetchone()
+        size = os.path.getsize(self.path)
+        if size % page_size:
+            return f"{size} bytes is not a whole number of {page_size}-byte pages: bytes were added or cut off"
         lines = []
         with self._lock:
             try:
@@ -203,9 +248,19 @@ class DurableBackend(_LookupByHash):
             raise
 
     def mine_blocks(self, num_blocks=1, coinbase=None):
-        hashes = super().mine_blocks(num_blocks) if coinbase is None else super().mine_blocks(num_blocks, coinbase)
-        self.kv.commit()
+        try:
+            hashes = super().mine_blocks(num_blocks) if coinbase is None else super().mine_blocks(num_blocks, coinbase)
+            self.kv.commit()
+        except BaseException:
+            self.roll_back()
+            raise
         return hashes
+
+    def roll_back(self) -> None:
+        """Forget a block that did not reach the disk: SQLite drops its writes and the
+        mining chain starts again from the committed head, so memory says what disk says."""
+        self.kv.rollback()
+        self.chain.header = self.chain.ensure_header()
 
     def close(self) -> None:
         self.kv.close()
@@ -269,6 +324,12 @@ def check_chain(kv: SqliteKV, chain, path: Path) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever a damaged file makes py-evm or SQLite raise
         raise damaged(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _is(exc: sqlite3.DatabaseError, code: int, message: str) -> bool:
+    """SQLite's primary result code, or its message where the error carries no code."""
+    primary = getattr(exc, "sqlite_errorcode", None)
+    return primary & 0xFF == code if primary is not None else str(exc) == message
 
 
 def damaged(path: Path, problem: str) -> ChainDamaged:

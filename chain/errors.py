@@ -19,8 +19,14 @@ class DataDirInUse(ChainError):
 
 
 class ChainDamaged(ChainError):
-    """The chain file fails the start-up check; the message says what to do."""
+    """The chain file fails the start-up check, or a reader met a damaged page while it
+    runs (then writes stop until it is restored); the message says what to do."""
 
 
 class ProducerFailed(ChainError):
     """The block producer stopped on an error: no write is accepted until a restart."""
+
+
+class DiskFull(ChainError):
+    """The chain file's disk is full: the block was forgotten, and writes are taken again
+    once there is room (no restart)."""

@@ -4,9 +4,10 @@
 it on first use (DRC deploys, every department key gets its role and gas).
 The chain is the embedded durable one unless `chain_url` names a JSON-RPC node.
 Exactly one process at a time writes an embedded chain's data directory
-(DESIGN §8): the node holds an exclusive lock on a file in it until it closes,
-and the kernel lets it go however the process ends. (A JSON-RPC node is shared
-by design: its data directories are not locked.)
+(DESIGN §8): the node holds an exclusive lock on the chain file itself until it
+closes, so no other file's loss lets a second writer in, and the kernel lets it
+go however the process ends. (A JSON-RPC node is shared by design: its data
+directories are not locked.)
 """
 
 from __future__ import annotations
@@ -28,31 +29,61 @@ from .states import Role
 
 DEPLOYMENT_FILE = "deployment.json"
 CHAIN_FILE = "chain.sqlite"
-LOCK_FILE = "tanquan.lock"
 FAUCET_KEY = "faucet"
 GAS_ALLOWANCE = 10**18  # wei topped up to each signing account; blocks are cheap on a permissioned chain
 DEFAULT_LOSS_NOTICE_SECONDS = 30 * 86400  # §12 sets no period; 30 days, as an operator setting
 
 
 class DataDirLock:
-    """An exclusive flock on LOCK_FILE, which names the holder's pid for whoever is refused."""
+    """An exclusive flock on the chain file. SQLite's own locks are POSIX record locks,
+    which the kernel keeps apart from flocks; but closing any descriptor of the file drops
+    all of this process's POSIX locks on it, so a chain file this process already holds is
+    refused without opening it again."""
+
+    _held: set[tuple[int, int]] = set()  # (device, inode) of the chain files this process holds
 
     def __init__(self, data_dir: Path):
-        self._fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        path = data_dir / CHAIN_FILE
+        if path.exists() and _file_id(os.stat(path)) in DataDirLock._held:
+            raise _in_use(data_dir, str(os.getpid()))
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            holder = _lock_holder(os.fstat(self._fd))
             os.close(self._fd)
-            raise DataDirInUse(
-                f"the data directory {data_dir} is in use by another Tanquan process (pid {holder}); "
-                "one process at a time may write it: stop that one first"
-            ) from None
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+            raise _in_use(data_dir, holder) from None
+        self._id = _file_id(os.fstat(self._fd))
+        DataDirLock._held.add(self._id)
 
     def release(self) -> None:
-        os.close(self._fd)  # the only descriptor: closing it lets the lock go
+        DataDirLock._held.discard(self._id)
+        os.close(self._fd)  # after SQLite's connections are closed: closing it lets the lock go
+
+
+def _file_id(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
+
+
+def _lock_holder(stat: os.stat_result) -> str:
+    """The pid that holds the flock on this file, as the kernel lists it (Linux's /proc/locks)."""
+    device = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+    try:
+        with open("/proc/locks") as locks:
+            for line in locks:  # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2146486 0 EOF"
+                fields = line.split()
+                if fields[1:2] == ["FLOCK"] and fields[5:6] == [device]:
+                    return fields[4]
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _in_use(data_dir: Path, holder: str) -> DataDirInUse:
+    return DataDirInUse(
+        f"the data directory {data_dir} is in use by another Tanquan process (pid {holder}); "
+        "one process at a time may write it: stop that one first"
+    )
 
 
 @dataclass

@@ -5,9 +5,16 @@ block per transaction at more than 1 tx/s would push chain time ahead of the
 wall clock and break deadlines. Instead at most one block is mined per second,
 holding every transaction that arrived since the last one; callers wait on a
 future that resolves once their block is committed to disk. An idle chain
-mines nothing. Any error while producing (a full disk, an I/O error, a damaged
-database) stops the producer: every waiting caller is failed at once with
-ProducerFailed, and so is every later one, until the gateway restarts.
+mines nothing.
+
+A block that does not reach the disk is forgotten in memory too, so what callers
+were told and what a restart reads agree. A full disk fails that block's callers
+with DiskFull and nothing more: the next block tries again, and while none comes
+the producer checks every DISK_CHECK_S, so it is ready again as soon as there is
+room. A damaged page met by any reader of the chain file, or any other error
+while producing (an I/O error), stops the producer: every waiting caller is
+failed at once with ChainDamaged or ProducerFailed, and so is every later one,
+until the gateway restarts.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from hexbytes import HexBytes
 from web3.datastructures import AttributeDict
 
 from .durable import DurableBackend
-from .errors import ChainError, ProducerFailed
+from .errors import ChainDamaged, ChainError, DiskFull, ProducerFailed
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,7 @@ SETTLE_STEP_S = 0.005
 SETTLE_INTO_SECOND_S = 0.5  # a block is cut at most this far into its timestamp's second…
 SETTLE_MIN_S = 0.2  # …or, when mining overran that, at most this long after the wait begins
 RECENT_BLOCKS = 8  # kept as mined, for the index that follows right behind
+DISK_CHECK_S = 1.0  # how often an idle producer whose disk was full looks for room again
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ class BlockProducer:
         self._queue: list[tuple[object, Future]] = []
         self._wake = threading.Condition()
         self._stopping = False
-        self.failure: str | None = None  # why the producer stopped, if an error stopped it
+        self._refusal: ChainError | None = None  # why the producer stopped for good, if it did
+        self.disk_full: DiskFull | None = None  # the last block's disk was full, until a commit succeeds
         self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
         self.blocks_mined = 0
         self._recent: dict[int, MinedBlock] = {}
@@ -77,8 +86,8 @@ class BlockProducer:
         except Exception as exc:
             raise ChainError(f"transaction rejected: cannot decode ({exc})") from exc
         with self._wake:
-            if self.failure is not None:
-                raise ProducerFailed(self.failure)
+            if self._refusal is not None:
+                raise self._refused()
             if self._stopping:
                 raise ChainError("the block producer has stopped")
             self._queue.append((tx, future))
@@ -87,46 +96,88 @@ class BlockProducer:
 
     def problem(self) -> str | None:
         """Why this producer takes no transactions, or None while it runs."""
-        if self.failure is not None:
-            return self.failure
+        if self._refusal is not None:
+            return str(self._refusal)
+        if self.disk_full is not None:
+            return str(self.disk_full)
         return None if self._thread.is_alive() else "the block producer is not running"
+
+    def chain_damaged(self, error: ChainDamaged) -> None:
+        """A reader met a damaged page of the chain file (SqliteKV.on_damage, any thread):
+        no block is committed from now on, not even the one being mined."""
+        with self._wake:
+            if self._refusal is None:
+                self._refusal = error
+            self._wake.notify()
+
+    def _refused(self) -> ChainError:
+        return type(self._refusal)(str(self._refusal))  # one per caller: a raised exception carries its traceback
 
     def _run(self) -> None:
         batch: list = []
         try:
             while True:
                 with self._wake:
-                    while not self._queue and not self._stopping:
-                        self._wake.wait()
+                    if not self._queue and not self._stopping and self._refusal is None:
+                        self._wake.wait(DISK_CHECK_S if self.disk_full is not None else None)
+                    if self._refusal is not None:
+                        raise self._refused()
                     if not self._queue and self._stopping:
                         return
+                    idle = not self._queue
+                if idle:
+                    self._check_disk()
+                    continue
                 timestamp = self._next_timestamp()
                 self._settle(expected=len(batch) // 2, timestamp=timestamp)
                 with self._wake:
                     batch, self._queue = self._queue, []
-                self._mine(batch, timestamp)
+                try:
+                    self._mine(batch, timestamp)
+                except DiskFull as exc:
+                    self._forget_block(exc, batch)
         except Exception as exc:  # noqa: BLE001 - whatever the disk or the database raised: stop and say so
             self._fail(exc, batch)
+
+    def _forget_block(self, exc: DiskFull, batch: list[tuple[object, Future]]) -> None:
+        """The disk had no room for the block: forget it and tell its callers, and keep
+        going. Nothing of it was committed, so nothing acknowledged is lost."""
+        with self._lock:
+            self._backend.roll_back()
+        self.disk_full = exc
+        log.error("%s; the block of %d transactions was not written", exc, len(batch))
+        for _, future in batch:
+            future.set_exception(DiskFull(str(exc)))
+
+    def _check_disk(self) -> None:
+        """While the disk was full and no block comes to try it: whether there is room now."""
+        if self.disk_full is None:
+            return
+        try:
+            with self._lock:
+                self._backend.kv.check_disk()
+        except DiskFull:
+            return
+        self.disk_full = None
+        log.info("the chain file's disk has room again: writes are taken")
 
     def _fail(self, exc: Exception, batch: list[tuple[object, Future]]) -> None:
         """Stop for good: drop the half-written block, refuse new transactions and fail
         every caller still waiting, at once rather than after their timeouts."""
         with self._wake:
-            self.failure = f"the block producer stopped on {type(exc).__name__}: {exc}"
+            if self._refusal is None:
+                self._refusal = ProducerFailed(f"the block producer stopped on {type(exc).__name__}: {exc}")
             self._stopping = True
             waiting, self._queue = batch + self._queue, []
-        log.error("%s; writes are refused until the gateway restarts", self.failure, exc_info=exc)
+        log.error("%s; writes are refused until the gateway restarts", self._refusal, exc_info=exc)
         try:
             with self._lock:
-                self._backend.kv.rollback()
-                chain = self._backend.chain
-                chain.header = chain.ensure_header()  # reads start again from the committed head
+                self._backend.roll_back()
         except Exception:  # noqa: BLE001 - the disk may refuse this too; nothing was committed either way
             log.exception("could not roll back the failed block")
-        error = ProducerFailed(self.failure)
         for _, future in waiting:
             if not future.done():
-                future.set_exception(error)
+                future.set_exception(self._refused())
 
     def _settle(self, expected: int, timestamp: int) -> None:
         """Wait while the queue still grows: callers woken by the last block are handing
@@ -168,7 +219,10 @@ class BlockProducer:
             head = chain.get_canonical_head()
             transactions = [tx for tx, _ in accepted]
             receipts = block_receipts(head, transactions, raw_receipts)
+            if self._refusal is not None:  # a reader found the file damaged while this block was mined
+                raise self._refused()
             self._backend.kv.commit()
+            self.disk_full = None
             self.blocks_mined += 1
         recent = {n: b for n, b in self._recent.items() if n > head.block_number - RECENT_BLOCKS}
         self._recent = {**recent, head.block_number: MinedBlock(head.timestamp, transactions, receipts)}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging.config
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import CannotStart
 from .settings import get_settings
@@ -88,8 +90,6 @@ def _serve(args: argparse.Namespace) -> None:
     import httpx
     import uvicorn
 
-    import logging.config
-
     from . import demo, logs
     from .api.app import create_app
     from .runtime import Gateway
@@ -97,12 +97,13 @@ def _serve(args: argparse.Namespace) -> None:
     settings = get_settings()
     log_config = logs.config(settings.log_format, settings.log_level.upper())
     logging.config.dictConfig(log_config)
-    if args.demo and not (settings.data_dir / "deployment.json").exists():
+    if args.demo and demo.claim(settings.data_dir):
         settings = settings.model_copy(update={"loss_notice_days": demo.DEMO_LOSS_NOTICE_DAYS})
         print("demo: a fresh registry whose loss-notice period (§12) is 5 seconds, so the story can reach a reissue",
               flush=True)
     gateway = Gateway.open(settings)
     url = f"http://{args.host}:{args.port}"
+    _warn_of_base_url(settings.public_base_url, args.port)
     server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host=args.host, port=args.port,
                                            log_config=log_config, server_header=False, proxy_headers=False))
     if args.demo:
@@ -131,6 +132,16 @@ def _serve(args: argparse.Namespace) -> None:
         server.run()
     finally:
         gateway.close()
+
+
+def _warn_of_base_url(public_base_url: str, port: int) -> None:
+    """Certificates' QR codes point at public_base_url, never at a request's Host: one that names another
+    port than the one served (behind no proxy) prints codes nobody can open. Said once, at start."""
+    base = urlsplit(public_base_url)
+    if base.hostname in ("127.0.0.1", "localhost", "::1") and (base.port or 80) != port:
+        logging.getLogger("gateway.cli").warning(
+            "TANQUAN_PUBLIC_BASE_URL is %s but the gateway serves port %d: certificates' QR codes will point at "
+            "the wrong place. Set it to the address the public reaches", public_base_url, port)
 
 
 def _keys(args: argparse.Namespace) -> None:

@@ -28,13 +28,13 @@ class User(GatewayBase):
     display_name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(42), index=True)  # custodial holder address
-    identity_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # keyed sha256 of the ID / USCC
+    identity_hash: Mapped[str | None] = mapped_column(String(80), index=True)  # identity.keyed_hash: not unique (§11)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # 附件1 三(一), the party fields of 附件3/4/8 (services.users; migration 0005). Officials leave them empty.
     # PERSON | COLLECTIVE | ENTERPRISE | AGENCY | EVENT_ORGANISER | DAMAGE_LIABLE | FINANCIAL (gateway.identity)
     account_type: Mapped[str | None] = mapped_column(String(32))
     identity_kind: Mapped[str | None] = mapped_column(String(16))  # RESIDENT_ID (GB 11643) | USCC (GB 32100)
-    identity_masked: Mapped[str | None] = mapped_column(String(32))  # 4301********1234: the only readable form
+    identity_masked: Mapped[str | None] = mapped_column(String(32))  # 4****************4: the only readable form
     legal_representative: Mapped[str | None] = mapped_column(String(100))  # 法定代表人 (organisations)
     postal_address: Mapped[str | None] = mapped_column(String(200))  # 住所 / 通讯地址 (`address` is the chain's)
     contact_person: Mapped[str | None] = mapped_column(String(100))

@@ -12,12 +12,14 @@ gateway it starts itself (throw-away data directory) or one at `--url`.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from . import identity
 from .db import User
+from .errors import CannotStart
 from .runtime import Gateway
 from .schemas import OfficialCreate
 from .services import users
@@ -25,6 +27,21 @@ from .steps import DEPARTMENTS, ENFORCEMENT
 
 DEMO_PASSWORD = "tanquan-demo-2026"
 DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue
+DEMO_MARK = "made-by-demo"  # in a data directory `serve --demo` started new
+
+
+def claim(data_dir: Path) -> bool:
+    """Whether `data_dir` is new; it is marked as the demo's then. A registry not made by the demo is
+    refused: the demo seeds officials with a published password and tells its story on the chain."""
+    if (data_dir / DEMO_MARK).exists():
+        return not (data_dir / "deployment.json").exists()
+    if (data_dir / "deployment.json").exists():
+        raise CannotStart(f"{data_dir} holds a registry not made by --demo: the demo would give its officials "
+                          f"the published password. Serve it without --demo, or give the demo a new data directory")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / DEMO_MARK).write_text("This data directory was made by `tanquan serve --demo`: its passwords are "
+                                      "published. Never put a real registry here.\n")
+    return True
 OFFICIALS = {role: f"{role.lower()}_officer" for role in DEPARTMENTS}
 OFFICIAL_NAMES = {
     "DRC": "区发改局", "CENTER": "碳汇交易综合服务中心", "NRB": "区自然资源局", "FORESTRY": "区林业局",

@@ -8,7 +8,7 @@ import hmac
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Cookie, Depends, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from .db import User
@@ -16,6 +16,7 @@ from .errors import Forbidden, Unauthorized
 from .runtime import Actor, Gateway
 from .security import csrf_token
 from .services import users
+from .services.logins import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, LoginGuard
 
 SESSION_COOKIE = "tanquan_session"
 CSRF_HEADER = "x-csrf-token"
@@ -103,11 +104,17 @@ async def get_actor(user: CurrentUser, gateway: GatewayDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-async def get_login_guard(request: Request) -> users.LoginGuard:
+async def get_login_guard(request: Request) -> LoginGuard:
     return request.app.state.logins
 
 
-LoginGuardDep = Annotated[users.LoginGuard, Depends(get_login_guard)]
+LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
+Device = Annotated[str | None, Cookie(alias=DEVICE_COOKIE, include_in_schema=False)]
+
+
+def remember_device(response: Response, device: str) -> None:
+    """The cookie that lets this browser or client through the account's log-in defences (services/logins.py)."""
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="lax")
 
 
 async def get_client_address(request: Request) -> str:

@@ -7,7 +7,9 @@ address; and the security headers of every answer."""
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .settings import Settings
 from .throttle import SlidingWindow
+
+log = logging.getLogger(__name__)
 
 # refuse(scope, status, code, message, headers) → the answer in the one error shape (api/app.py).
 Refuse = Callable[[Scope, int, str, str, dict | None], ASGIApp]
@@ -49,12 +53,22 @@ def middleware(settings: Settings, refuse: Refuse) -> list[Middleware]:
         lambda app: forwarded(app, proxies),
         security_headers,
         lambda app: allowed_hosts(app, served_hosts(settings), refuse),
+        lambda app: metrics_readers(app, settings, refuse),
         lambda app: body_limit(app, settings, refuse),
         lambda app: rate_limits(app, limits(settings), refuse),
     ]
 
 
 # -- the client's address
+
+
+def within(host: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    """Whether a client address is in one of the networks (a name, not an address, is in none)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 class Proxies:
@@ -65,11 +79,7 @@ class Proxies:
         self._networks = [ipaddress.ip_network(entry, strict=False) for entry in trusted]
 
     def trusts(self, host: str) -> bool:
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return False
-        return any(address in network for network in self._networks)
+        return within(host, self._networks)
 
     def tell_uvicorn(self) -> None:
         """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, and reads
@@ -79,10 +89,19 @@ class Proxies:
 
 def forwarded(app: ASGIApp, proxies: Proxies) -> ASGIApp:
     """From a trusted proxy, the client is the nearest untrusted hop of X-Forwarded-For, and the
-    scheme is X-Forwarded-Proto; from anyone else both headers mean nothing."""
+    scheme is X-Forwarded-Proto; from anyone else both headers mean nothing. The first X-Forwarded-For
+    from a peer not trusted is logged as a warning: a proxy left out of trusted_proxies makes every
+    client one address, and its rates and log-in defences everyone's (README, threats and defences)."""
+    warned = False
 
     async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal warned
         peer = scope.get("client")
+        if not warned and scope["type"] == "http" and peer and not proxies.trusts(peer[0]) \
+                and b"x-forwarded-for" in (name for name, _ in scope["headers"]):
+            warned = True
+            log.warning("X-Forwarded-For came from %s, which is not in trusted_proxies: if it is your proxy, "
+                        "add it (TANQUAN_TRUSTED_PROXIES), or every client counts as that one address", peer[0])
         if scope["type"] == "http" and peer and proxies.trusts(peer[0]):
             headers = Headers(scope=scope)
             hops = [hop.strip() for value in headers.getlist("x-forwarded-for") for hop in value.split(",") if hop.strip()]
@@ -143,11 +162,14 @@ def served_hosts(settings: Settings) -> set[str]:
     return hosts
 
 
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?", re.IGNORECASE | re.ASCII)
+
+
 def host_name(host_header: str) -> str:
-    """The name of a Host header without its port: `[::1]:8000` → `::1`."""
-    if host_header.startswith("["):
-        return host_header[1:host_header.find("]")].lower()
-    return host_header.rsplit(":", 1)[0].lower() if host_header.count(":") == 1 else host_header.lower()
+    """The name of a Host header without its port: `[::1]:8000` → `::1`. A header that is not a name
+    and a port (`127.0.0.1:80@evil.example`, a user part, a path) names nothing: ''."""
+    match = _HOST.fullmatch(host_header)
+    return match[1].strip("[]").lower() if match else ""
 
 
 IN_PROCESS = "testclient"  # the client Starlette's in-process TestClient names (`tanquan demo` drives one)
@@ -162,6 +184,29 @@ def allowed_hosts(app: ASGIApp, hosts: set[str], refuse: Refuse) -> ASGIApp:
                 and host_name(Headers(scope=scope).get("host", "")) not in hosts):
             response = refuse(scope, 400, "HOST_NOT_ALLOWED", "this gateway does not serve that host name", None)
             return await response(scope, receive, send)
+        await app(scope, receive, send)
+
+    return guard
+
+
+METRICS_PATH = "/metrics"
+
+
+def metrics_readers(app: ASGIApp, settings: Settings, refuse: Refuse) -> ASGIApp:
+    """/metrics (the counts of routes, queues and blocks) is the operator's: read from the addresses of
+    metrics_readers (loopback: a scraper on the host), from inside the process, or with metrics_token
+    as a bearer. Anyone else is refused 403 as if it were a page they may not read."""
+    readers = [ipaddress.ip_network(entry, strict=False) for entry in settings.metrics_readers]
+    token = f"Bearer {settings.metrics_token}".encode() if settings.metrics_token else None
+
+    async def guard(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == METRICS_PATH:
+            client = client_of(scope)
+            sent = Headers(scope=scope).get("authorization", "").encode()
+            if not (client == IN_PROCESS or within(client, readers) or token and hmac.compare_digest(sent, token)):
+                response = refuse(scope, 403, "METRICS_FORBIDDEN", "metrics are read from the operator's addresses "
+                                  "(metrics_readers) or with its token (metrics_token)", None)
+                return await response(scope, receive, send)
         await app(scope, receive, send)
 
     return guard

@@ -1,16 +1,24 @@
-"""Identity numbers of the parties (附件1 三(一)): their check digits, their masked form, and
-valid numbers made up for tests and the demo. Pure: no I/O, no gateway imports.
+"""Identity numbers of the parties (附件1 三(一)): their check digits, their masked form, their keyed
+hash, and valid numbers made up for tests and the demo. Pure: no I/O, no gateway imports.
 
 - 公民身份号码, GB 11643-1999: 6-digit address code, 8-digit birth date, 3-digit sequence and a
   check character by ISO 7064 MOD 11-2 (weights 2^(17-i) mod 11; a check value of 10 is "X").
 - 统一社会信用代码, GB 32100-2015: 18 characters of 0-9ABCDEFGHJKLMNPQRTUWXY (no I, O, S, V, Z):
   registration authority, organisation type, 6-digit administrative division code, 9-character
   organisation code, and a check character: 31 - (Σ value·3^(i-1) mod 31) mod 31, over the 17.
+
+A number is kept only as its keyed hash and its masked form (DESIGN §9, §11). An ID number has little
+to guess (a resident ID is a region, a birth date, a sequence and a check digit: about 10^9 numbers),
+so both are made to leave nothing to test a guess against: the hash is scrypt, slow and memory-hard,
+keyed by a secret the operator keeps outside the data directory and its backups
+(security.identity_key), and the masked form shows one character at each end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import random
 import re
 from typing import NamedTuple
@@ -39,6 +47,12 @@ _USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
 _RESIDENT_ID = re.compile(r"^[1-9]\d{5}(\d{8})\d{3}[\dX]$")
 _USCC = re.compile(rf"^[{USCC_CHARSET}]{{2}}\d{{6}}[{USCC_CHARSET}]{{10}}$")
+# The keyed hash: scrypt at 16 MiB and about 75 ms a number here. Fixed, not a setting: every stored hash must
+# stay comparable with a number entered later. Hashes of before it (HMAC-SHA256, bare hex) have no prefix.
+HASH_PREFIX = "scrypt$"
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
+KEY_MIN_BYTES = 16
+SHOWN_AT_EACH_END = 1
 
 
 class Malformed(ValueError):
@@ -120,9 +134,32 @@ def _uscc(text: str) -> str:
 
 
 def mask(number: str) -> str:
-    """What pages show: the first four and last four characters."""
+    """What pages show: the first and the last character (of a resident ID, its province's first digit
+    and its check character), the rest starred; a number of 8 characters or fewer, all starred."""
     text = normalise(number)
-    return text[:4] + "*" * max(len(text) - 8, 0) + text[-4:] if len(text) > 8 else "*" * len(text)
+    if len(text) <= 8:
+        return "*" * len(text)
+    shown = SHOWN_AT_EACH_END
+    return text[:shown] + "*" * (len(text) - 2 * shown) + text[-shown:]
+
+
+def keyed_hash(number: str, key: bytes) -> str:
+    """What is kept of a number to compare it with another: scrypt with the operator's key as its salt,
+    the same for every number so that two hashes of one number are equal. Without the key no guess can
+    be checked against it; with the key each guess still costs a scrypt."""
+    return HASH_PREFIX + hashlib.scrypt(normalise(number).encode(), salt=key, **_SCRYPT).hex()
+
+
+def _earlier_hash(number: str, key: bytes) -> str:
+    """The hash releases before scrypt kept: HMAC-SHA256 keyed by the same key (then the data
+    directory's identity.salt)."""
+    return hmac.new(key, normalise(number).encode(), hashlib.sha256).hexdigest()
+
+
+def hashes_of(number: str, key: bytes) -> tuple[str, str]:
+    """Both hashes a number may be stored as: an account registered before scrypt keeps the earlier
+    one until the centre verifies it."""
+    return keyed_hash(number, key), _earlier_hash(number, key)
 
 
 def make_resident_id(rng: random.Random | None = None, *, region: str = "430903",

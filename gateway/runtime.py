@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from eth_account.signers.local import LocalAccount
 
 from chain import ChainError, ChainRevert, Registry, Role
-from chain.errors import ProducerFailed
+from chain.errors import ChainDamaged, DiskFull, ProducerFailed
 from chain.index import EventIndex
 from chain.node import FAUCET_KEY, Node, open_node
 
@@ -26,6 +26,7 @@ from .replicas import IndexLease, KeyTurns, SoleWriter
 from .errors import CannotStart, DomainError, from_revert
 from .public_cache import PublicAnswers
 from .settings import Settings
+from .throttle import SlidingWindow
 from .steps import HOLDER
 from .units import Clock
 from .workdays import WorkCalendar
@@ -187,10 +188,14 @@ class WritePath:
         return written
 
 
+# Why the chain took no write, for the caller and the operator: a full disk is taken again once
+# there is room; a damaged chain file and a stopped block producer only after a restart.
+UNAVAILABLE = {DiskFull: "DISK_FULL", ChainDamaged: "CHAIN_DAMAGED", ProducerFailed: "PRODUCER_FAILED"}
+
+
 def chain_unavailable(exc: ChainError) -> DomainError:
-    """A write the chain could not take: 503, PRODUCER_FAILED once the block producer has
-    stopped (the gateway is then not ready until a restart), else CHAIN_UNAVAILABLE."""
-    code = "PRODUCER_FAILED" if isinstance(exc, ProducerFailed) else "CHAIN_UNAVAILABLE"
+    """A write the chain could not take: 503, with the reason's code (UNAVAILABLE), else CHAIN_UNAVAILABLE."""
+    code = next((code for kind, code in UNAVAILABLE.items() if isinstance(exc, kind)), "CHAIN_UNAVAILABLE")
     return DomainError(code, str(exc), status=503)
 
 
@@ -210,6 +215,7 @@ class Gateway:
                                       poll_seconds=settings.index_poll_seconds if settings.chain_url else 1.0)
         self.writes = WritePath(self.audit, self.follower)
         self.logins: Memory[str, Login] = Memory()  # token hash → its Login (services.users)
+        self.uploads = SlidingWindow(settings.uploads_per_hour, 3600)  # documents per holder account (services.documents)
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
         self.public_answers = PublicAnswers(settings.public_cache_entries, engine)  # services.public: verdicts, records
         self.follower.on_sync.append(self.public_answers.index_moved)

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
 
@@ -52,6 +52,22 @@ FilingNumber = Annotated[str, Field(min_length=1, max_length=64), fits_on_chain(
 MissingItem = Annotated[str, Field(min_length=1, max_length=100), fits_on_chain(100)]
 
 
+_CONTROLS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # C0 and DEL but tab and newline
+
+
+class Input(BaseModel):
+    """Every shape here: C0 control characters (and DEL) are struck from its text, a name's or an opinion's,
+    before any other check (tab and newline stay; CR LF becomes LF). They print as nothing, split a CSV
+    row or a log line, and make two names that look one. Passwords are taken as typed."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strike_controls(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and "password" not in (info.field_name or ""):
+            return value.replace("\r\n", "\n").translate(_CONTROLS)
+        return value
+
+
 class LandType(str, enum.Enum):
     CULTIVATED = "CULTIVATED"  # 耕地
     FOREST = "FOREST"  # 林地
@@ -59,12 +75,12 @@ class LandType(str, enum.Enum):
     WETLAND = "WETLAND"  # 湿地
 
 
-class LoginCreate(BaseModel):
+class LoginCreate(Input):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
 
 
-class HolderCreate(BaseModel):
+class HolderCreate(Input):
     # A holder's key file is named after it: "holder-" and the name fit the key store's 64 characters.
     username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,40}$")
     password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
@@ -79,7 +95,7 @@ class HolderCreate(BaseModel):
     contact_phone: str = Field(pattern=r"^[0-9+()\- ]{5,30}$")
 
 
-class AccountVerificationCreate(BaseModel):
+class AccountVerificationCreate(Input):
     """The centre's in-person check of an account's identity (附件1 三(一))."""
 
     document_type: str = Field(pattern=r"^(RESIDENT_ID_CARD|BUSINESS_LICENCE|USCC_CERTIFICATE|OTHER)$")
@@ -87,28 +103,28 @@ class AccountVerificationCreate(BaseModel):
     document: Sha256 | None = Field(default=None, description="the scan of the document shown, uploaded")
 
 
-class AccountDisable(BaseModel):
+class AccountDisable(Input):
     reason: str = Field(min_length=1, max_length=256)
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Input):
     old_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
 
 
-class OfficialCreate(BaseModel):
+class OfficialCreate(Input):
     username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
     password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
     display_name: str = Field(min_length=1, max_length=200)
     role: str = Field(pattern=r"^(DRC|CENTER|NRB|FORESTRY|EEB|GOV|FINANCE|VERIFIER|ENFORCEMENT)$")
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(Input):
     password: str = Field(min_length=1, max_length=200, description="the account's password, asked again")
     days: int | None = Field(default=None, ge=1, description="how long the key lives; at most the operator's limit")
 
 
-class UserPublic(BaseModel):
+class UserPublic(Input):
     username: str
     role: str
     display_name: str
@@ -119,19 +135,19 @@ class UserPublic(BaseModel):
     state: str | None = None  # UNVERIFIED | VERIFIED | DISABLED (services.users.account_state)
 
 
-class TokenPublic(BaseModel):
+class TokenPublic(Input):
     token: str
     user: UserPublic
 
 
-class Parcel(BaseModel):
+class Parcel(Input):
     number: str = Field(min_length=1, max_length=64, description="宗地号")
     location: str = Field(min_length=1, max_length=200, description="坐落 / 小地名")
     land_type: LandType
     area_mu: Mu
 
 
-class MonitoringPeriod(BaseModel):
+class MonitoringPeriod(Input):
     """Both days are part of the period: `end` is the monitoring report's last day, included."""
 
     start: ChainDate = Field(description="the monitoring period's first day, included")
@@ -139,7 +155,7 @@ class MonitoringPeriod(BaseModel):
         description="the monitoring period's last day, included: the monitoring report's last day")
 
 
-class ApplicationDocuments(BaseModel):
+class ApplicationDocuments(Input):
     """附件1 一(一): form, identity/licence, third-party report, cooperation agreement, others."""
 
     application_form: Sha256 | None = None
@@ -149,7 +165,7 @@ class ApplicationDocuments(BaseModel):
     others: list[Sha256] = Field(default_factory=list, max_length=10)
 
 
-class ApplicationCreate(BaseModel):
+class ApplicationCreate(Input):
     project_name: str = Field(min_length=1, max_length=200)
     parcels: list[Parcel] = Field(min_length=1, max_length=16)
     monitoring_period: MonitoringPeriod
@@ -165,64 +181,64 @@ class ApplicationCreate(BaseModel):
         default=None, description="an agent's application: the right-holder's entrustment (委托书), uploaded first")
 
 
-class Resubmission(BaseModel):
+class Resubmission(Input):
     documents: ApplicationDocuments
 
 
-class FormalReview(BaseModel):
+class FormalReview(Input):
     decision: str = Field(pattern="^(pass|supplement|reject)$")
     missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
     reason: ReasonText | None = None
 
 
-class Decision(BaseModel):
+class Decision(Input):
     decision: str = Field(pattern="^(pass|reject)$")
     reason: ReasonText | None = None
 
 
-class Attestation(BaseModel):
+class Attestation(Input):
     report: Sha256
     attested_t: Tonnes
 
 
-class ValidationOpinion(BaseModel):
+class ValidationOpinion(Input):
     """审定意见 (附件1 一(三)): the signed opinion document, uploaded first."""
 
     opinion_document: Sha256
 
 
-class EebReview(BaseModel):
+class EebReview(Input):
     """审核 (附件1 一(四)): pass, return to the centre with the reason (退回), or reject."""
 
     decision: str = Field(pattern="^(pass|return|reject)$")
     reason: ReasonText | None = None
 
 
-class Filing(BaseModel):
+class Filing(Input):
     decision: str = Field(pattern="^(file|return|reject)$")
     filing_number: FilingNumber | None = None
     reason: ReasonText | None = None
 
 
-class CcerListing(BaseModel):
+class CcerListing(Input):
     parcel_number: str = Field(min_length=1, max_length=64)
     listed: bool
 
 
-class HarvestPlan(BaseModel):
+class HarvestPlan(Input):
     parcel_number: str = Field(min_length=1, max_length=64)
     start: ChainDate = Field(description="the harvest's first day, included")
     end: ChainDate = Field(description="the harvest's last day, included")
     tending: bool = Field(description="抚育采伐 (tending thinning) keeps the parcel eligible, §9")
 
 
-class OwnerRequest(BaseModel):
+class OwnerRequest(Input):
     action: str = Field(pattern="^(LIST|TRANSFER|PLEDGE|OFFSET|LOSS)$")
     amount_t: Tonnes | None = Field(default=None, description="defaults to the whole coupon")
     counterparty: str | None = Field(default=None, description="username of the transferee or pledgee")
 
 
-class EntrustmentParty(BaseModel):
+class EntrustmentParty(Input):
     """One party of 附件4 as it signs: name, address, contact person, phone."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -231,7 +247,7 @@ class EntrustmentParty(BaseModel):
     phone: str = Field(min_length=5, max_length=30)
 
 
-class Entrustment(BaseModel):
+class Entrustment(Input):
     """交易委托服务协议 (附件4): 甲方 the holder entrusts 乙方 the centre with its coupon's trade."""
 
     principal: EntrustmentParty = Field(description="甲方: the holder")
@@ -240,7 +256,7 @@ class Entrustment(BaseModel):
     agreement: Sha256 = Field(description="the agreement signed or sealed by both, uploaded first")
 
 
-class CentreContacts(BaseModel):
+class CentreContacts(Input):
     """附件5 五: the centre's contact person, phone and address printed on the disclosure form."""
 
     contact_person: str = Field(min_length=1, max_length=100)
@@ -248,7 +264,7 @@ class CentreContacts(BaseModel):
     address: str = Field(min_length=1, max_length=200)
 
 
-class ListingCreate(BaseModel):
+class ListingCreate(Input):
     """信息披露表 (附件5) and the entrustment (附件4) behind a listing (附件1 三(一)1)."""
 
     price_yuan_per_t: Yuan
@@ -272,7 +288,7 @@ class PurchaseReason(str, enum.Enum):
     ECO_COMPENSATION = "ECO_COMPENSATION"  # 生态赔偿: the buyer is liable for ecological damage
 
 
-class PurchaseCreate(BaseModel):
+class PurchaseCreate(Input):
     """购买申请书 (附件6) with 附件1 三(一)2's materials."""
 
     amount_t: Tonnes
@@ -285,7 +301,7 @@ class PurchaseCreate(BaseModel):
     )
 
 
-class PurchaseDecision(BaseModel):
+class PurchaseDecision(Input):
     """The centre's decision on a purchase application (附件1 三(二)1): accepted (交易受理通知书) or refused."""
 
     decision: str = Field(pattern="^(accept|reject)$")
@@ -304,7 +320,7 @@ class PaymentStatus(str, enum.Enum):
     PAID = "PAID"
 
 
-class TradeCreate(BaseModel):
+class TradeCreate(Input):
     """交易协议 (附件7) as settled: the amount, price, the seller's service fee, how and by when the buyer pays."""
 
     coupon: str
@@ -318,16 +334,16 @@ class TradeCreate(BaseModel):
     payment_status: PaymentStatus = PaymentStatus.PAID
 
 
-class PledgeCreate(BaseModel):
+class PledgeCreate(Input):
     secured_yuan: Yuan
     term_end: ChainDate
 
 
-class Reason(BaseModel):
+class Reason(Input):
     reason: Annotated[str, Field(min_length=1, max_length=256), fits_on_chain(256)]
 
 
-class Voiding(BaseModel):
+class Voiding(Input):
     """注销 of a coupon found invalid (§5, §6): NRB and FORESTRY each sign the same reason and
     inspection record; leave both out to sign what the other department signed."""
 
@@ -341,7 +357,7 @@ class InspectionMethod(str, enum.Enum):
     SYSTEMS = "SYSTEMS"  # 查询、检查有关信息系统
 
 
-class InspectionCreate(BaseModel):
+class InspectionCreate(Input):
     """抽查记录 (§6): what a supervising department found, on an application or a coupon."""
 
     inspected_on: ChainDate
@@ -357,7 +373,7 @@ class LossCause(str, enum.Enum):
     DAMAGED = "DAMAGED"  # 损毁
 
 
-class LossDocuments(BaseModel):
+class LossDocuments(Input):
     """附件1 二(一): the written report of the loss, the signed 附件3 form, identity or licence."""
 
     written_report: Sha256
@@ -366,7 +382,7 @@ class LossDocuments(BaseModel):
     others: list[Sha256] = Field(default_factory=list, max_length=10)
 
 
-class LossReportCreate(BaseModel):
+class LossReportCreate(Input):
     """补发申请表 (附件3), kept off-chain: the chain holds the owner's consent and the notice."""
 
     cause: LossCause
@@ -379,38 +395,38 @@ class LossReportCreate(BaseModel):
     documents: LossDocuments
 
 
-class ReissueResubmission(BaseModel):
+class ReissueResubmission(Input):
     documents: LossDocuments
 
 
-class ReissueFormalReview(BaseModel):
+class ReissueFormalReview(Input):
     decision: str = Field(pattern="^(pass|supplement|refuse)$")
     missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
     reason: ReasonText | None = None
 
 
-class ReissueReview(BaseModel):
+class ReissueReview(Input):
     decision: str = Field(pattern="^(pass|refuse)$")
     reason: ReasonText | None = None
 
 
-class ReissueOpinion(BaseModel):
+class ReissueOpinion(Input):
     """附件3's 碳汇交易综合服务中心意见: a brief account of the review and a clear yes or no."""
 
     decision: str = Field(pattern="^(agree|disagree)$")
     opinion: ReasonText = Field(min_length=1)
 
 
-class ReissueFiling(BaseModel):
+class ReissueFiling(Input):
     filing_number: FilingNumber
 
 
-class EcoCompensationCreate(BaseModel):
+class EcoCompensationCreate(Input):
     parcels: list[Parcel] = Field(min_length=1, max_length=100)
     years: PlainDecimal = Field(gt=0, le=100, max_digits=6, decimal_places=2)
 
 
-class OffsetCreate(BaseModel):
+class OffsetCreate(Input):
     purpose: str = Field(pattern="^(ECO_COMPENSATION|EVENT_NEUTRALITY|GREEN_POINTS)$")
     beneficiary: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
     case_reference: Annotated[str, Field(min_length=1, max_length=40), fits_on_chain(128)]
@@ -432,7 +448,7 @@ class TransferKind(str, enum.Enum):
     PLEDGE = "PLEDGE"  # 碳券质押权
 
 
-class TransferFormCreate(BaseModel):
+class TransferFormCreate(Input):
     """流转申请表 (附件8), kept off-chain: the chain holds the owner's consent and the registration.
     The coupon's number, amount and 备案文号 come from the chain; a pledge adds its secured amount
     and term end, which FINANCE registers (§2, §4)."""
@@ -458,7 +474,7 @@ class TransferFormCreate(BaseModel):
     remarks: str = Field(default="", max_length=400, description="备注")
 
 
-class TransferAcceptance(BaseModel):
+class TransferAcceptance(Input):
     """区碳汇交易综合服务中心受理意见 (附件8): accepted, or refused with the opinion as the reason."""
 
     decision: str = Field(pattern="^(accept|refuse)$")

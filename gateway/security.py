@@ -1,10 +1,12 @@
-"""Passwords (argon2id), opaque tokens and identity hashes."""
+"""Passwords (argon2id), opaque tokens and the key of the identity hashes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import os
+import re
 import secrets
 import threading
 from functools import lru_cache
@@ -13,8 +15,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from zxcvbn import zxcvbn
 
-from .errors import DomainError
-from .settings import get_settings
+from . import identity
+from .errors import CannotStart, DomainError
+from .settings import Settings, get_settings
 
 SESSION_HOURS = 12
 # zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses or more) against its frequency lists
@@ -102,6 +105,39 @@ def csrf_token(session_token: str) -> str:
     return hmac.new(session_token.encode(), b"tanquan csrf", hashlib.sha256).hexdigest()
 
 
-def identity_hash(identity: str, salt: bytes) -> str:
-    """A salted hash of an ID card number or USCC: matchable, not readable."""
-    return hmac.new(salt, identity.strip().upper().encode(), hashlib.sha256).hexdigest()
+IDENTITY_KEY_ENV = "TANQUAN_IDENTITY_KEY"
+_HEX = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+
+
+def identity_key(settings: Settings) -> bytes:
+    """The key of the ID numbers' hashes (identity.keyed_hash), from the environment or a file the
+    operator places: never from the data directory, so that a backup holds no key to test a guessed
+    number with. Hex, or a passphrase of 16 characters or more. Raises CannotStart with the line to
+    tell the operator."""
+    left_behind = settings.data_dir / "identity.salt"  # where releases up to 0.1 made and kept the key
+    if left_behind.exists():
+        raise CannotStart(f"{left_behind} holds the key of the ID numbers' hashes, so every backup holds it: "
+                          f"set {IDENTITY_KEY_ENV} to its hex (xxd -p -c 64 {left_behind}) and move the file out "
+                          "of the data directory; accounts registered before are matched with that same key")
+    text, path = os.environ.get(IDENTITY_KEY_ENV, ""), settings.identity_key_file
+    if text and path:
+        raise CannotStart(f"set {IDENTITY_KEY_ENV} or TANQUAN_IDENTITY_KEY_FILE, not both")
+    if path:
+        if path.resolve().is_relative_to(settings.data_dir.resolve()):
+            raise CannotStart(f"the identity key file {path} is in the data directory, so in every backup: "
+                              "place it elsewhere")
+        try:
+            text = path.read_text().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CannotStart(f"cannot read the identity key file {path} (hex or a passphrase): {exc}") from exc
+    key = bytes.fromhex(text) if _HEX.fullmatch(text) else text.encode()
+    if len(key) < identity.KEY_MIN_BYTES:
+        raise CannotStart(f"set {IDENTITY_KEY_ENV} (hex of 16 bytes or more, or a passphrase of 16 characters or "
+                          "more) or TANQUAN_IDENTITY_KEY_FILE: the key of the ID numbers' hashes, kept out of the "
+                          "data directory and its backups")
+    return key
+
+
+def identity_hash(number: str, key: bytes) -> str:
+    """identity.keyed_hash, in turn with the password hashes: each holds memory while it runs."""
+    return _in_turn(lambda: identity.keyed_hash(number, key))

@@ -24,19 +24,32 @@ class Settings(BaseSettings):
     page_requests_per_minute: int = 240  # the explorer's and consoles' pages
     login_requests_per_minute: int = 30  # POST /api/v1/auth/login and /console/login, whatever the outcome
     registrations_per_hour: int = 20  # POST /api/v1/auth/holders
-    # Failed log-ins lock an account, or a client address, for a while; the lock ends by itself.
+    # Failed log-ins (services/logins.py): this many on one account lock it for that client address for
+    # login_lockout_seconds; this many from anywhere slow it to one try a device it does not know per
+    # login_slow_seconds, and tell DRC. Devices it has logged in from are never held back.
     login_failures_per_account: int = 5
-    login_failures_per_address: int = 20
+    login_failures_before_slowing: int = 20
+    login_slow_seconds: int = 10
     login_lockout_seconds: int = 900
     password_hashes_at_once: int = 4  # argon2 verifications in flight: each holds password_memory_kib
     api_key_days: int = 90  # the longest an API key lives
     # Requests: bodies over these sizes are refused before any route reads them.
     max_request_bytes: int = 1024 * 1024
     max_document_bytes: int = 20 * 1024 * 1024  # an uploaded document, POST /api/v1/documents
+    # What one holder account may upload (services/documents.py store; departments are not counted): in
+    # all before the centre verifies it, in all after, and documents an hour. Below min_free_bytes free on
+    # the data directory's disk no one uploads (503 DISK_FULL): the chain and the database need the room.
+    upload_quota_unverified_bytes: int = 10 * 1024 * 1024
+    upload_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    uploads_per_hour: int = 120
+    min_free_bytes: int = 1024 * 1024 * 1024
     # Host names served (the public base URL's is always added); anything else is refused.
     allowed_hosts: list[str] = ["localhost", "127.0.0.1", "::1"]
     # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); none by default.
     trusted_proxies: list[str] = []
+    # Who may read /metrics: these client addresses or networks, or anyone sending the token as a bearer.
+    metrics_readers: list[str] = ["127.0.0.1", "::1"]
+    metrics_token: str | None = None
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
     log_level: str = "WARNING"
     index_poll_seconds: float = 0.25  # on a JSON-RPC node: how often the index looks for others' blocks
@@ -53,6 +66,9 @@ class Settings(BaseSettings):
     final_after_blocks: int = 0
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
+    # The key of the ID numbers' hashes, as a file the operator places outside the data directory and its
+    # backups; or none here, and the key in TANQUAN_IDENTITY_KEY (security.identity_key).
+    identity_key_file: Path | None = None
     # Costs of the secrets at rest, for keys and passwords made from now on (each one records its own cost).
     # Lowered only by the test suite, which makes hundreds of both.
     key_scrypt_n: int = DEFAULT_SCRYPT_N  # scrypt N of a new key store file

@@ -137,7 +137,8 @@ class Server:
         self.url = f"http://127.0.0.1:{port}"
         self.stdout_path, self.stderr_path = data_dir.parent / f"{name}.out", data_dir.parent / f"{name}.err"
         env = {k: v for k, v in os.environ.items() if not k.startswith("TANQUAN_")}
-        env.update(TANQUAN_DATA_DIR=str(data_dir), TANQUAN_KEY_PASSPHRASE=PASSPHRASE, PYTHONUNBUFFERED="1",
+        env.update(TANQUAN_DATA_DIR=str(data_dir), TANQUAN_KEY_PASSPHRASE=PASSPHRASE,
+                   TANQUAN_IDENTITY_KEY="tanquan-bench-identity-key", PYTHONUNBUFFERED="1",
                    **BENCH_LIMITS, **(environment or {}))
         self._out, self._err = open(self.stdout_path, "wb"), open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(

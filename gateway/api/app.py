@@ -22,7 +22,8 @@ from starlette.types import Scope
 from .. import guards
 from ..errors import DomainError
 from ..runtime import Gateway
-from ..services.users import LoginGuard
+from ..services import users
+from ..services.logins import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
 from ..metrics import Metrics
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     _docs(app)
-    app.state.logins = LoginGuard(settings)  # failed log-ins per account and per client address
+    # Failed log-ins per account and client address; an account slowed down is told to DRC.
+    app.state.logins = LoginGuard(settings, slowed=lambda username, failures: users.tell_drc_login_slowed(
+        app.state.gateway, username, failures))
     app.include_router(api)
     app.include_router(rpc.router)
     app.include_router(metrics.router)

@@ -385,12 +385,13 @@ def party_of(db: Session, application_id: int, user: User) -> str | None:
 
 
 def check_party(db: Session, application_id: int, user: User) -> str | None:
-    """A holder sees only the applications it is a party to; departments see every one."""
+    """A holder sees only the applications it is a party to; departments see every one. Another's is
+    answered as a missing one is, word for word: a stranger learns nothing of which ids exist."""
     if user.role != steps.HOLDER:
         return None
     party = party_of(db, application_id, user)
     if party is None:
-        raise Forbidden("ROLE_REQUIRED", "holders see their own applications")
+        raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id}")
     return party
 
 

@@ -6,12 +6,84 @@ the owner's signed form); departments read every document."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+import logging
+import os
+import shutil
+import threading
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import ApplicationRecord, Document, DocumentUpload, TransferForm, User
-from ..errors import Forbidden, Invalid, NotFound
-from ..steps import DEPARTMENTS
+from ..errors import DomainError, Forbidden, Invalid, NotFound
+from ..runtime import Gateway
+from ..steps import DEPARTMENTS, HOLDER
+
+log = logging.getLogger(__name__)
+MIB = 1024 * 1024
+_quota_turns = threading.Lock()  # a holder's quota is checked and its file written in one turn: no race past it
+
+
+def store(gw: Gateway, db: Session, user: User, content: bytes, filename: str | None, content_type: str | None) -> str:
+    """Keeps an uploaded file under its sha256, readable by this process only; returns the sha256. A holder
+    uploads within its quota (a small one until the centre verifies it) and rate; nobody uploads onto a disk
+    about to fill. A file uploaded before costs no quota and no disk."""
+    settings = gw.settings
+    if not content:
+        raise Invalid("EMPTY_DOCUMENT", "the file is empty", detail={"field": "file"})
+    if len(content) > settings.max_document_bytes:
+        raise Invalid("DOCUMENT_TOO_LARGE", f"documents are limited to {settings.max_document_bytes // MIB} MiB",
+                      detail={"field": "file"})
+    digest = hashlib.sha256(content).hexdigest()
+    folder = settings.data_dir / "documents"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with _quota_turns:
+        new = db.get(Document, digest) is None
+        if new:
+            _room_for(gw, db, user, len(content), folder)
+            _write(folder / digest, content)
+            db.add(Document(sha256=digest, filename=filename or digest, size=len(content), uploaded_by=user.id,
+                            content_type=content_type or "application/octet-stream"))
+            db.flush()
+        if db.get(DocumentUpload, (digest, user.id)) is None:
+            db.add(DocumentUpload(sha256=digest, user_id=user.id))
+        db.commit()
+    gw.audit.record(user, "document.upload", {"sha256": digest, "filename": filename, "size": len(content)})
+    return digest
+
+
+def _room_for(gw: Gateway, db: Session, user: User, size: int, folder) -> None:
+    settings = gw.settings
+    free = shutil.disk_usage(folder).free
+    if free - size < settings.min_free_bytes:
+        log.error("uploads refused: %d MiB free on the data directory's disk, below min_free_bytes", free // MIB)
+        raise DomainError("DISK_FULL", "the registry's disk is full; uploads resume when the operator frees room",
+                          status=503)
+    if user.role != HOLDER:
+        return
+    quota = settings.upload_quota_bytes if user.verified_at is not None else settings.upload_quota_unverified_bytes
+    used = db.scalar(select(func.coalesce(func.sum(Document.size), 0)).where(Document.uploaded_by == user.id))
+    if used + size > quota:
+        hint = "" if user.verified_at is not None else "; the centre's in-person check raises it"
+        raise DomainError("UPLOAD_QUOTA", f"this account's documents are limited to {quota // MIB} MiB{hint}",
+                          status=413, detail={"used_bytes": used, "quota_bytes": quota})
+    if not gw.uploads.allow(user.username):
+        raise DomainError("UPLOADS_TOO_FAST", f"at most {settings.uploads_per_hour} documents an hour; try again "
+                          "later", status=429)
+
+
+def _write(path, content: bytes) -> None:
+    """Whole or not at all: written beside, then renamed; a disk that fills midway leaves nothing behind."""
+    tmp = path.with_suffix(".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DomainError("DISK_FULL", "the registry could not store the file; try again later", status=503) from exc
 
 
 def readable(db: Session, sha256: str, user: User) -> Document:

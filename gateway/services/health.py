@@ -12,7 +12,8 @@ from ..runtime import Gateway
 
 def readiness(gw: Gateway) -> dict:
     """Ready while its database answers, its chain reads and its chain takes writes (the
-    block producer runs; once it has failed, only a restart brings it back). The head's
+    block producer runs and its disk has room; once it has failed or found the chain file
+    damaged, only a restart brings it back; a full disk, freed space). The head's
     age and the index's lag are reported, not judged: an idle chain mines nothing, and
     the index follows within a block."""
     problems = []

@@ -202,12 +202,13 @@ def purchase(db: Session, purchase_id: int) -> Purchase:
 
 
 def seen_purchase(db: Session, user: User, purchase_id: int) -> Purchase:
-    """A purchase as its reader may see it: a buyer its own, a department every one."""
-    row = purchase(db, purchase_id)
-    if user.role == HOLDER and row.buyer_id != user.id:
-        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id} of yours")
+    """A purchase as its reader may see it: a buyer its own, a department every one. Another's is answered
+    as a missing one is: nobody learns which ids exist."""
     if user.role not in READERS:
         raise Forbidden("ROLE_REQUIRED", "purchase applications are for their buyer and the departments")
+    row = purchase(db, purchase_id)
+    if user.role == HOLDER and row.buyer_id != user.id:
+        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id}")
     return row
 
 
@@ -441,12 +442,13 @@ def trade(db: Session, trade_id: int) -> Trade:
 
 
 def seen_trade(db: Session, user: User, trade_id: int) -> Trade:
-    """A trade as its reader may see it: buyer and seller their own, a department every one."""
-    row = trade(db, trade_id)
-    if user.role == HOLDER and user.id not in (row.buyer_id, row.seller_id):
-        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id} of yours")
+    """A trade as its reader may see it: buyer and seller their own, a department every one; another's
+    is answered as a missing one is."""
     if user.role not in READERS:
         raise Forbidden("ROLE_REQUIRED", "trades are for their parties and the departments")
+    row = trade(db, trade_id)
+    if user.role == HOLDER and user.id not in (row.buyer_id, row.seller_id):
+        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id}")
     return row
 
 

@@ -282,7 +282,7 @@ def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
     _readable_by(user)
     form = get(db, form_id)
     if user.role == HOLDER and user.id not in (form.applicant_id, form.transferee_id):
-        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id} of yours")
+        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id}")  # as a missing one: ids tell nothing
     return public_form(gw, db, form)
 
 

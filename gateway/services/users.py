@@ -1,15 +1,13 @@
 """Accounts: officials of each department, custodial holders, log-in tokens.
 
 A holder registers with 附件1 三(一)'s party fields; its ID number or USCC is checked
-(gateway.identity), kept only as a keyed hash (to find a second registration of it) and a
+(gateway.identity), kept only as a keyed hash (to match the document the centre is shown) and a
 masked form (to show). The centre verifies the account in person before it may apply, list or
 buy (require_verified); DRC disables and re-enables accounts; anyone changes their own password."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import os
 import time
 from typing import NamedTuple
 
@@ -22,25 +20,17 @@ from .. import identity
 from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway
-from ..settings import Settings
 from ..steps import HOLDER
 from ..schemas import (
     AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, OfficialCreate, PasswordChange,
 )
 from ..security import (
-    hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
+    hash_password, identity_hash, identity_key, new_token, session_expiry, token_hash, verify_password,
+    weak_password,
 )
-from ..throttle import Clock, Lockout
 from ..units import stored_utc
 from .documents import require_uploaded
-
-
-def _identity_salt(gw: Gateway) -> bytes:
-    path = gw.settings.data_dir / "identity.salt"
-    if not path.exists():
-        path.write_bytes(os.urandom(32))
-        path.chmod(0o600)
-    return path.read_bytes()
+from .logins import LoginGuard
 
 
 def shown_name(user: User) -> str:
@@ -69,26 +59,18 @@ def _unique(db: Session, username: str) -> None:
 
 
 def _add(db: Session, user: User) -> User:
-    """Two registrations of one name (or one ID number) at once both pass the checks: the database's
-    unique keys decide."""
+    """Two registrations of one name at once both pass the check: the database's unique key decides."""
     db.add(user)
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        if user.identity_hash and db.scalar(select(User.id).where(User.identity_hash == user.identity_hash)):
-            raise _identity_taken() from None
         raise _username_taken(user.username) from None
     return user
 
 
 def _username_taken(username: str) -> Conflict:
     return Conflict("USERNAME_TAKEN", f"the username {username!r} is taken", detail={"field": "username"})
-
-
-def _identity_taken() -> Conflict:
-    return Conflict("IDENTITY_TAKEN", "an account with this ID number or USCC exists already",
-                    detail={"field": "identity"})
 
 
 def _strong(password: str, *names: str | None) -> None:
@@ -123,15 +105,15 @@ def checked_identity(form: HolderCreate) -> identity.Identity:
 
 def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
     """A custodial account with 附件1 三(一)'s party fields, unverified until the centre checks it in
-    person (verify). Of the ID number only a keyed hash (one account per number) and a masked form
-    are kept. Its chain key is made, and given gas, when the account first acts or receives on
+    person (verify). Of the ID number only a keyed hash and a masked form are kept. A number is not
+    reserved here (DESIGN §11): anyone can type another's number, so the real holder would be shut
+    out and the answer would tell strangers which numbers are registered; the centre matches it at
+    verification. Its chain key is made, and given gas, when the account first acts or receives on
     chain (custodial_address), not here: opening an account costs no key file and no transaction."""
     _strong(form.password, form.username, form.display_name, form.organisation)
     _unique(db, form.username)
     checked = checked_identity(form)
-    hashed = identity_hash(checked.number, _identity_salt(gw))
-    if db.scalar(select(User.id).where(User.identity_hash == hashed)) is not None:
-        raise _identity_taken()
+    hashed = identity_hash(checked.number, identity_key(gw.settings))
     return _add(db, User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
                          display_name=form.display_name, organisation=form.organisation, identity_hash=hashed,
                          account_type=form.account_type, identity_kind=checked.kind, identity_masked=checked.masked,
@@ -181,12 +163,16 @@ def require_verified_owner(gw: Gateway, number: str) -> None:
 
 
 def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountVerificationCreate) -> AccountVerification:
-    """The centre records its in-person check: who, when, which document (type, number masked, scan)."""
+    """The centre records its in-person check: who, when, which document (type, number masked, scan).
+    The number on the document must be the one the account registered with, and no other verified
+    account may hold it (DESIGN §11): registration reserves nothing, so a number typed by a stranger
+    blocks nobody until the centre has seen its document."""
     user = _account(db, username)
     if account_state(user) != UNVERIFIED:
         raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
                        detail={"state": account_state(user)})
     require_uploaded(db, form.document, by=centre, field="document")  # the scan the centre made
+    _match_identity(gw, db, user, form.document_number)
     now = utcnow()
     record = AccountVerification(user_id=user.id, verified_by=centre.id, verified_at=now,
                                  document_type=form.document_type, document_sha256=form.document,
@@ -196,6 +182,30 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     db.commit()
     _forget_logins(gw, db, user)
     return record
+
+
+def _match_identity(gw: Gateway, db: Session, user: User, document_number: str | None) -> None:
+    """The number shown against the account's keyed hash, then against the verified accounts'. A
+    hash of an earlier release (HMAC) is replaced by today's once the number shown matches it; till
+    then only the number shown can be compared with today's hashes, so the centre must enter it."""
+    key = identity_key(gw.settings)
+    if document_number:
+        hashes = identity.hashes_of(document_number, key)
+        if user.identity_hash is not None and user.identity_hash not in hashes:
+            raise Invalid("IDENTITY_MISMATCH", "the number on the document shown is not the one the account "
+                          "registered with", detail={"field": "document_number"})
+    elif user.identity_hash is not None and not user.identity_hash.startswith(identity.HASH_PREFIX):
+        raise Invalid("DOCUMENT_NUMBER_REQUIRED", "this account registered before the current identity hashes: "
+                      "enter the number on the document shown", detail={"field": "document_number"})
+    else:
+        hashes = (user.identity_hash,)
+    holder = db.scalar(select(User.username).where(User.identity_hash.in_(hashes), User.id != user.id,
+                                                   User.verified_at.is_not(None)))
+    if holder is not None:
+        raise Conflict("IDENTITY_VERIFIED_ELSEWHERE", "the centre has verified another account with this ID "
+                       "number or USCC already", detail={"account": holder})
+    if document_number:
+        user.identity_hash = hashes[0]
 
 
 def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: AccountDisable | None) -> User:
@@ -307,37 +317,25 @@ def _record_address(gw: Gateway, user: User, address: str) -> None:
     user.address = address
 
 
-class LoginGuard:
-    """Failed log-ins lock the account, and the client address, for a while (settings); a locked
-    one is refused before any password is hashed, and the lock ends by itself."""
-
-    def __init__(self, settings: Settings, clock: Clock = time.monotonic):
-        self.accounts = Lockout(settings.login_failures_per_account, settings.login_lockout_seconds, clock)
-        self.addresses = Lockout(settings.login_failures_per_address, settings.login_lockout_seconds, clock)
-
-    def check(self, username: str, client: str) -> None:
-        wait = max(self.accounts.locked_for(username.lower()), self.addresses.locked_for(client))
-        if wait:
-            raise DomainError("LOGIN_LOCKED", "too many failed log-ins; try again later", status=429,
-                              detail={"retry_after_s": math.ceil(wait)})
-
-    def failed(self, username: str, client: str) -> None:
-        self.accounts.failed(username.lower())
-        self.addresses.failed(client)
-
-    def succeeded(self, username: str) -> None:
-        self.accounts.succeeded(username.lower())
-
-
-def _check_password(db: Session, username: str, password: str, *, guard: LoginGuard, client: str) -> User:
-    guard.check(username, client)
+def _check_password(db: Session, username: str, password: str, *, guard: LoginGuard, client: str,
+                    device: str | None = None) -> User:
+    """The account, if the password is its own and the guard lets the try through (a known device always)."""
+    guard.check(username, client, device)
     user = db.scalar(select(User).where(User.username == username))
     if not verify_password(user.password_hash if user else None, password):
         guard.failed(username, client)
         raise Unauthorized("LOGIN_FAILED", "wrong username or password")
-    guard.succeeded(username)
+    guard.succeeded(username, client)
     _not_disabled(user)
     return user
+
+
+def tell_drc_login_slowed(gw: Gateway, username: str, failures: int) -> None:
+    """An account being guessed at from many places goes into the audit log DRC reads (LoginGuard's `slowed`)."""
+    with gw.db.sessions() as db:
+        user = db.scalar(select(User).where(User.username == username))
+    if user is not None:
+        gw.audit.record(user, "auth.login_slowed", {"failures": failures}, outcome="slowed")
 
 
 def _not_disabled(user: User) -> None:
@@ -345,12 +343,14 @@ def _not_disabled(user: User) -> None:
         raise Forbidden("ACCOUNT_DISABLED", "this account has been disabled by the DRC")
 
 
-def login(db: Session, username: str, password: str, *, guard: LoginGuard, client: str) -> tuple[str, User]:
-    user = _check_password(db, username, password, guard=guard, client=client)
+def login(db: Session, username: str, password: str, *, guard: LoginGuard, client: str,
+          device: str | None = None) -> tuple[str, User, str]:
+    """A session token, its account, and the device's cookie value (logins.DEVICE_COOKIE)."""
+    user = _check_password(db, username, password, guard=guard, client=client, device=device)
     token, digest = new_token()
     db.add(Token(token_hash=digest, user_id=user.id, kind="session", expires_at=session_expiry()))
     db.commit()
-    return token, user
+    return token, user, guard.remember(username, device)
 
 
 LOGIN_REREAD_S = 60.0  # a token's row is read again after this long

@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from ..deps import (
-    SESSION_COOKIE, ClientAddress, DbSession, GatewayDep, LoginGuardDep, OptionalUser, RecordPath, check_csrf, check_same_origin,
+    SESSION_COOKIE, ClientAddress, DbSession, Device, GatewayDep, LoginGuardDep, OptionalUser, RecordPath, check_csrf,
+    check_same_origin, remember_device,
 )
 from ..db import User
 from ..errors import DomainError, NotFound
@@ -102,21 +103,25 @@ def login_form(request: Request, user: OptionalUser):
 
 @router.post("/login")
 def login(request: Request, db: DbSession, guard: LoginGuardDep, client: ClientAddress,
-          username: Annotated[str, Form()], password: Annotated[str, Form()]):
+          username: Annotated[str, Form()], password: Annotated[str, Form()], device: Device = None):
     check_same_origin(request)
     try:
-        token, _user = users.login(db, username, password, guard=guard, client=client)
+        token, _user, device = users.login(db, username, password, guard=guard, client=client, device=device)
     except DomainError as exc:
         return render(request, "console/login.html", status_code=exc.status, user=None, failed=True,
-                      locked=exc.code == "LOGIN_LOCKED", disabled=exc.code == "ACCOUNT_DISABLED", username=username)
+                      held_back=exc.code if exc.status == 429 else None,
+                      retry_after_s=(exc.detail or {}).get("retry_after_s"), disabled=exc.code == "ACCOUNT_DISABLED", username=username)
     response = RedirectResponse("/console", status_code=303)
+    remember_device(response, device)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")  # Secure over HTTPS (guards.py)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, gateway: GatewayDep, csrf_token: Annotated[str, Form()] = ""):
-    """A form of the page's header posts here with the session's CSRF token: another site cannot log one out."""
+    """A form of the page's header posts here with the session's CSRF token: another site cannot log one out,
+    nor clear the cookie of a session already gone."""
+    check_same_origin(request)
     if token := request.cookies.get(SESSION_COOKIE):
         check_csrf(request, token, csrf_token)
         users.log_out(gateway, token)
@@ -160,10 +165,8 @@ def application(application_id: RecordPath, request: Request, gateway: GatewayDe
                 done: str | None = None):
     if user is None:
         return _login_redirect()
+    party = applications.check_party(db, application_id, user)
     detail = applications.detail(gateway, db, application_id)
-    party = applications.party_of(db, application_id, user) if user.role == HOLDER else None
-    if user.role == HOLDER and party is None:
-        raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id} of yours")
     department = user.role not in (HOLDER, ENFORCEMENT)
     shown = [form for form in application_steps(user.role, detail)
              if party != "co_applicant" or form["step"] is not steps.RESUBMIT]  # §8: the right-holder or its agent

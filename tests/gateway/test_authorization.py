@@ -797,13 +797,13 @@ def test_resubmit__holder_who_is_not_the_applicant__403_not_applicant_from_the_c
     assert _target_state(gateway, target) == before
 
 
-def test_application_detail__holder_who_is_not_the_applicant__403(client, ready, counterparty):
+def test_application_detail__holder_who_is_not_the_applicant__404_as_if_missing(client, ready, counterparty):
     target = ready(ROUTE["application.formal_review"])
 
     response = client.get(f"{API}/applications/{target.application}", headers=counterparty.headers)
 
-    assert response.status_code == 403
-    assert response.json()["code"] == "ROLE_REQUIRED"
+    assert response.status_code == 404
+    assert response.json()["code"] == "APPLICATION_NOT_FOUND"
 
 
 # ---------------------------------------------------------------- the catalogue's states are the contracts'

@@ -23,7 +23,8 @@ from gateway.api.app import create_app
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.deps import SESSION_COOKIE
 from gateway.security import csrf_token
-from gateway.services.users import LoginGuard
+from gateway import audit
+from gateway.services.logins import DEVICE_COOKIE, LoginGuard
 from gateway.settings import get_settings
 from support import api
 from support.http import API, error_of, login, ok
@@ -149,40 +150,79 @@ class Clock:
         return self.now
 
 
+PROXY = "10.9.9.9"  # the guarded client's peer: a trusted proxy, so X-Forwarded-For names the client
+
+
 @pytest.fixture
 def guarded(settings, gateway):
-    """A test client whose log-ins lock after 3 failures per account or 5 per address, for 60 s of a clock we move."""
-    app = create_app(settings, gateway=gateway)
+    """A test client behind a trusted proxy whose log-ins, on a clock we move, lock after 3 failures per
+    account and address for 60 s, and slow an account to one try per 10 s after 6 failures from anywhere."""
+    limits = settings.model_copy(update={"login_failures_per_account": 3, "login_failures_before_slowing": 6,
+                                         "login_slow_seconds": 10, "login_lockout_seconds": 60,
+                                         "trusted_proxies": [PROXY]})
+    app = create_app(limits, gateway=gateway)
     clock = Clock()
-    limits = settings.model_copy(update={"login_failures_per_account": 3, "login_failures_per_address": 5,
-                                         "login_lockout_seconds": 60})
-    with TestClient(app) as client:
-        app.state.logins = LoginGuard(limits, clock)
+    with TestClient(app, client=(PROXY, 5000)) as client:
+        app.state.logins = LoginGuard(limits, clock, slowed=app.state.logins._slowed)
         yield client, clock
 
 
-def _log_in(client, username, password):
-    return client.post(f"{API}/auth/login", json={"username": username, "password": password})
+def _log_in(client, username, password, address="192.0.2.1", device=None):
+    """A log-in from `address`, with the device cookie `device` or none; returns the answer (the cookie in its jar is cleared)."""
+    headers = {"X-Forwarded-For": address} | ({"Cookie": f"{DEVICE_COOKIE}={device}"} if device else {})
+    client.cookies.clear()
+    response = client.post(f"{API}/auth/login", json={"username": username, "password": password}, headers=headers)
+    client.cookies.clear()
+    return response
 
 
-def test_login__three_failures__account_locked_even_for_the_right_password_then_unlocked(guarded, new_holder):
+def test_login__three_failures_from_one_address__that_address_held_back_not_another(guarded, new_holder):
     client, clock = guarded
     holder = new_holder()
     for _ in range(3):
-        error_of(_log_in(client, holder.username, "wrong-password-1"), 401, "LOGIN_FAILED")
-    error_of(_log_in(client, holder.username, DEMO_PASSWORD), 429, "LOGIN_LOCKED")
+        error_of(_log_in(client, holder.username, "wrong-password-1", "192.0.2.66"), 401, "LOGIN_FAILED")
+    error_of(_log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.66"), 429, "LOGIN_LOCKED")
+    assert _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7").status_code == 200  # the owner, elsewhere
     clock.now += 61
-    assert _log_in(client, holder.username, DEMO_PASSWORD).status_code == 200
+    assert _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.66").status_code == 200
 
 
-def test_login__failures_over_many_accounts_from_one_address__address_locked(guarded, new_holder):
+def test_login__failures_from_many_addresses__account_slowed_never_locked_and_drc_told(guarded, new_holder, gateway):
     client, clock = guarded
     holder = new_holder()
-    for i in range(5):
-        error_of(_log_in(client, f"guess-{i}", "wrong-password-1"), 401, "LOGIN_FAILED")
-    error_of(_log_in(client, holder.username, DEMO_PASSWORD), 429, "LOGIN_LOCKED")
-    clock.now += 61
-    assert _log_in(client, holder.username, DEMO_PASSWORD).status_code == 200
+    for i in range(6):  # one failure from each of six addresses: no address is ever locked
+        error_of(_log_in(client, holder.username, "wrong-password-1", f"198.51.100.{i}"), 401, "LOGIN_FAILED")
+    for _ in range(3):  # the attacker keeps trying, itself slowed; the owner still gets in, at most 10 s later
+        assert _log_in(client, holder.username, "wrong-password-1", "198.51.100.50").status_code in (401, 429)
+        body = error_of(_log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7"), 429, "LOGIN_SLOWED")
+        assert 0 < body["detail"]["retry_after_s"] <= 10
+        clock.now += 10
+        assert _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7").status_code == 200
+        clock.now += 1
+    with gateway.db.sessions() as db:
+        told = [entry for entry in audit.latest(db, 50) if entry.action == "auth.login_slowed"]
+    assert [(entry.username, entry.request, entry.outcome) for entry in told] == [(holder.username, {"failures": 6}, "slowed")]
+
+
+def test_login__a_device_that_logged_in_before__let_through_while_locked_and_slowed(guarded, new_holder):
+    client, _clock = guarded
+    holder = new_holder()
+    device = _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7").cookies[DEVICE_COOKIE]
+    for i in range(6):
+        _log_in(client, holder.username, "wrong-password-1", "192.0.2.7" if i < 3 else f"198.51.100.{i}")
+    error_of(_log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7"), 429, "LOGIN_LOCKED")
+    assert _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.7", device=device).status_code == 200
+    error_of(_log_in(client, holder.username, "wrong-password-1", "198.51.100.9"), 401, "LOGIN_FAILED")  # its try of these 10 s
+    error_of(_log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.99", device="made-up"), 429, "LOGIN_SLOWED")
+    assert _log_in(client, holder.username, DEMO_PASSWORD, "192.0.2.99", device=device).status_code == 200
+
+
+def test_forwarded_for_from_an_untrusted_peer__warned_once_and_not_believed(settings, gateway, caplog):
+    with TestClient(create_app(settings, gateway=gateway), client=(PROXY, 5000)) as client:  # no trusted proxies
+        for address in ("192.0.2.1", "192.0.2.2"):
+            client.get("/healthz", headers={"X-Forwarded-For": address})
+    warnings = [record.getMessage() for record in caplog.records if record.name == "gateway.guards"]
+    assert len(warnings) == 1 and PROXY in warnings[0] and "trusted_proxies" in warnings[0]
 
 
 def test_login__unknown_user__one_password_hash_checked_like_a_known_one(client, monkeypatch):

@@ -94,9 +94,9 @@ def test_check_weights__as_the_standards_print_them():
     assert identity._USCC_WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-def test_mask__first_and_last_four_only():
-    assert identity.mask("11010519491231002X") == "1101**********002X"
-    assert identity.mask("91350100M000100Y43") == "9135**********0Y43"
+def test_mask__first_and_last_character_only():
+    assert identity.mask("11010519491231002X") == "1****************X"
+    assert identity.mask("91350100M000100Y43") == "9****************3"
     assert identity.mask("abc") == "***"
 
 

@@ -1,7 +1,8 @@
 """A block producer that fails says so (DESIGN §8): on a disk that fails under it,
 every write waiting for a block is answered 503 PRODUCER_FAILED at once, later
 writes too, /readyz says not ready while /healthz and public reads still answer,
-and the half-written block never reaches the disk. Real requests to a served gateway."""
+and the half-written block never reaches the disk. Real requests to a served gateway.
+(A full disk is not a failure of the producer: test_disk_full.py.)"""
 
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ def _ccer(http: httpx.Client, headers: dict, parcel: str) -> httpx.Response:
 
 @pytest.mark.parametrize("error, on", [
     (sqlite3.OperationalError("disk I/O error"), "write"),
-    (sqlite3.OperationalError("database or disk is full"), "commit"),
-], ids=["io-error", "disk-full"])
+    (sqlite3.OperationalError("disk I/O error"), "commit"),
+], ids=["io-error-on-write", "io-error-on-commit"])
 def test_writes__producer_database_fails__every_waiting_write_503_and_not_ready(tmp_path, error, on):
     settings = Settings(data_dir=tmp_path)
     gateway = Gateway.open(settings, served=True, passphrase=PASSPHRASE)

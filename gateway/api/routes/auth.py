@@ -10,7 +10,9 @@ from ...schemas import (
 )
 from ...services import users
 from . import step_route
-from ...deps import ClientAddress, CurrentUser, DbSession, GatewayDep, LoginGuardDep, credential, require_reader
+from ...deps import (
+    ClientAddress, CurrentUser, DbSession, Device, GatewayDep, LoginGuardDep, credential, remember_device, require_reader,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 
@@ -23,10 +25,13 @@ def _public(user, address: str | None = None) -> UserPublic:
 
 
 @router.post("/login", response_model=TokenPublic)
-def login(form: LoginCreate, db: DbSession, guard: LoginGuardDep, client: ClientAddress):
+def login(form: LoginCreate, response: Response, db: DbSession, guard: LoginGuardDep, client: ClientAddress,
+          device: Device = None):
     """A bearer token for the API; pages keep their own cookie session (/console/login).
-    Failed log-ins lock the account, and the client address, for a while."""
-    token, user = users.login(db, form.username, form.password, guard=guard, client=client)
+    Failed log-ins hold back the client address, or slow the account, for a while; a client that keeps
+    the device cookie this answer sets is let through (services/logins.py)."""
+    token, user, device = users.login(db, form.username, form.password, guard=guard, client=client, device=device)
+    remember_device(response, device)
     return TokenPublic(token=token, user=_public(user))
 
 

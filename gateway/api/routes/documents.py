@@ -1,11 +1,7 @@
-import hashlib
-import os
-
 from fastapi import APIRouter, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from ...db import Document, DocumentUpload
-from ...errors import Invalid
 from ...services import documents
 from ...deps import CurrentUser, DbSession, GatewayDep
 from ...guards import CSP
@@ -25,32 +21,10 @@ FRAMED_BY_THIS_SITE = {"X-Frame-Options": "SAMEORIGIN",
 
 @router.post("", status_code=201)
 async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
-    """Content-addressed: the sha256 goes on-chain, the file stays here, readable by this process only."""
-    limit = gateway.settings.max_document_bytes
-    content = await file.read(limit + 1)
-    if not content:
-        raise Invalid("EMPTY_DOCUMENT", "the file is empty", detail={"field": "file"})
-    if len(content) > limit:
-        raise Invalid("DOCUMENT_TOO_LARGE", f"documents are limited to {limit // (1024 * 1024)} MiB",
-                      detail={"field": "file"})
-    digest = hashlib.sha256(content).hexdigest()
-    folder = gateway.settings.data_dir / "documents"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / digest
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        tmp.replace(path)
-    if db.get(Document, digest) is None:
-        db.add(Document(sha256=digest, filename=file.filename or digest, content_type=file.content_type or "application/octet-stream",
-                        size=len(content), uploaded_by=user.id))
-        db.flush()
-    if db.get(DocumentUpload, (digest, user.id)) is None:
-        db.add(DocumentUpload(sha256=digest, user_id=user.id))
-    db.commit()
-    gateway.audit.record(user, "document.upload", {"sha256": digest, "filename": file.filename, "size": len(content)})
+    """Content-addressed: the sha256 goes on-chain, the file stays here, readable by this process only.
+    A holder's uploads have a quota (a small one before the centre verifies it) and a rate."""
+    content = await file.read(gateway.settings.max_document_bytes + 1)
+    digest = await run_in_threadpool(documents.store, gateway, db, user, content, file.filename, file.content_type)
     return {"sha256": digest, "size": len(content)}
 
 
