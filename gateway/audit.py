@@ -1,5 +1,6 @@
 """The audit log's writer (§6, DESIGN §9): every write is recorded before its
-caller hears back, and the entries that arrive together are committed together.
+caller hears back, and the entries that arrive together are committed together. Its readers read
+it through gateway/services/audit.py.
 
 Hundreds of requests finish in the same block; one SQLite transaction each would
 queue them on the database's write lock, whose busy handler sleeps in steps of up
@@ -12,20 +13,9 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
 
 from .db import AuditEntry, Database, User
-
-
-# The departments that read the audit log: supervision (§6), coordination (DRC), and FINANCE, which
-# registers pledges (§4).
-READERS = ("DRC", "NRB", "FORESTRY", "EEB", "FINANCE")
-
-
-def latest(db: Session, limit: int) -> list[AuditEntry]:
-    """The log as its readers read it (the API, its export, the console page): newest first."""
-    return db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
 
 
 class AuditLog:

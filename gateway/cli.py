@@ -52,10 +52,16 @@ def _demo(args: argparse.Namespace) -> None:
 
         from .api.app import create_app
         from .runtime import Gateway
+        from .security import IDENTITY_KEY_ENV
         from .settings import Settings
 
-        with tempfile.TemporaryDirectory(prefix="tanquan-demo-") as data_dir:
+        with (tempfile.TemporaryDirectory(prefix="tanquan-demo-") as data_dir,
+              tempfile.TemporaryDirectory(prefix="tanquan-demo-key-") as key_dir):
             settings = Settings(data_dir=Path(data_dir), loss_notice_days=demo.DEMO_LOSS_NOTICE_DAYS)
+            if not (os.environ.get(IDENTITY_KEY_ENV) or settings.identity_key_file):  # a throw-away registry's
+                key_file = Path(key_dir) / "identity.key"  # beside the data directory, as an operator keeps it
+                key_file.write_text(demo.DEMO_IDENTITY_KEY)
+                settings = settings.model_copy(update={"identity_key_file": key_file})
             gateway = Gateway.open(settings, passphrase=demo.DEMO_PASSWORD)
             try:
                 demo.seed_officials(gateway)

@@ -5,9 +5,11 @@ addresses and hashes only; personal data stays here (DESIGN §2, §9)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, String, create_engine, event
 from sqlalchemy import false as sa_false
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
@@ -295,6 +297,12 @@ def make_engine(url: str):
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def disk_full(exc: DBAPIError) -> bool:
+    """Whether the database refused a write for want of room: SQLite's SQLITE_FULL, PostgreSQL's 53100."""
+    return (getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or getattr(exc.orig, "sqlstate", None) == "53100")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

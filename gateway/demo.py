@@ -27,6 +27,7 @@ from .steps import DEPARTMENTS, ENFORCEMENT
 
 DEMO_PASSWORD = "tanquan-demo-2026"
 DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue
+DEMO_IDENTITY_KEY = "tanquan-demo-identity-key"  # scripts/run's too: a published key, for demo registries only
 DEMO_MARK = "made-by-demo"  # in a data directory `serve --demo` started new
 
 

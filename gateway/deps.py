@@ -21,9 +21,9 @@ from .services.logins import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, LoginGuard
 SESSION_COOKIE = "tanquan_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# A record's id in a path: the database's 64-bit signed integer. A larger one is a 422, never an
-# OverflowError from the driver.
-RecordPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# A record's id in a path: at most the largest id column holds (PostgreSQL's INTEGER, 32-bit signed). A
+# larger one is a 422, never an OverflowError or "integer out of range" from the driver.
+RecordPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 # The two cheapest dependencies are coroutines: FastAPI runs every plain function

@@ -3,7 +3,7 @@
 - UTF-8 with a byte-order mark, so Excel reads the Chinese as Chinese, not as mojibake.
 - Each header is the Chinese name and, after a space, the stable English key scripts read
   ("碳券编号 coupon_number"): the departments read the first, programs split off the last word.
-- Times in Beijing time (Asia/Shanghai, the Measures' days are China's days) as
+- Times (every datetime cell) in Beijing time (Asia/Shanghai, the Measures' days are China's days) as
   2026-11-29 08:00:00, never epoch seconds.
 - A cell that begins like a formula (=, +, -, @, or a tab or carriage return before one) is
   written with a leading apostrophe, so a holder's name such as =HYPERLINK(…) reads as text.
@@ -28,19 +28,16 @@ DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
 def cell(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return beijing(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def beijing(moment: int | dt.datetime | None) -> str:
-    """A chain timestamp (seconds) or a stored datetime as Beijing wall-clock time; "" for none.
-    A naive datetime is the database's UTC (units.stored_utc)."""
-    if moment is None or moment == "":
-        return ""
-    if isinstance(moment, dt.datetime):
-        return stored_utc(moment).astimezone(CST).strftime(DATETIME)
-    return dt.datetime.fromtimestamp(int(moment), CST).strftime(DATETIME)
+def beijing(moment: dt.datetime) -> str:
+    """A datetime as Beijing wall-clock time; a naive one is the database's UTC (units.stored_utc)."""
+    return stored_utc(moment).astimezone(CST).strftime(DATETIME)
 
 
 def header(columns: Sequence[tuple[str, str]]) -> list[str]:

@@ -5,12 +5,13 @@ that spare a read per request, and the working-day calendar with its clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from eth_account.signers.local import LocalAccount
 
@@ -25,18 +26,23 @@ from .db import Database, User, make_engine
 from .replicas import IndexLease, KeyTurns, SoleWriter
 from .errors import CannotStart, DomainError, from_revert
 from .public_cache import PublicAnswers
+from .security import identity_key
 from .settings import Settings
 from .throttle import SlidingWindow
 from .steps import HOLDER
 from .units import Clock
 from .workdays import WorkCalendar
 
-if TYPE_CHECKING:
-    from .services.users import Login
-
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class Login(NamedTuple):
+    """A token's user as remembered between requests (services.users.authenticate)."""
+    user: User  # detached, fully loaded: readable from any request
+    expires: dt.datetime | None
+    read_at: float  # time.monotonic()
 
 
 @dataclass
@@ -200,8 +206,9 @@ def chain_unavailable(exc: ChainError) -> DomainError:
 
 
 class Gateway:
-    def __init__(self, settings: Settings, node: Node):
+    def __init__(self, settings: Settings, node: Node, *, identity_key: bytes):
         self.settings = settings
+        self.identity_key = identity_key  # of the ID numbers' hashes (security.identity_key; services.users)
         self.node = node
         engine = make_engine(settings.index_url)  # one pool for the index and the gateway's records
         migrate.upgrade(engine)  # before any table is read: a database of an older release upgrades in place
@@ -225,7 +232,8 @@ class Gateway:
 
     @classmethod
     def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
-        return cls(settings, open_node_for(settings, served=served, passphrase=passphrase))
+        key = identity_key(settings)  # read before the node opens: a start without it is refused, nothing held
+        return cls(settings, open_node_for(settings, served=served, passphrase=passphrase), identity_key=key)
 
     def close(self) -> None:
         self.follower.close()

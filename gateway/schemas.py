@@ -29,8 +29,7 @@ Tonnes = Annotated[PlainDecimal, Field(gt=0, max_digits=15, decimal_places=3, de
 Yuan = Annotated[PlainDecimal, Field(ge=0, max_digits=15, decimal_places=2)]
 Mu = Annotated[PlainDecimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of an uploaded document")]
-RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # an inspection record's or the index's application id (32-bit)
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # a record's id: PostgreSQL's INTEGER (32-bit), as deps.RecordPath
 # The chain stores a day as the unix time of its midnight in China: the first day it can hold is 1970-01-02.
 ChainDate = Annotated[dt.date, Field(ge=dt.date(1970, 1, 2))]
 
@@ -86,7 +85,7 @@ class HolderCreate(Input):
     password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
     display_name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Field(default=None, max_length=200)
-    identity: str = Field(min_length=6, max_length=40, description="ID card number or USCC; stored only as a salted hash")
+    identity: str = Field(min_length=6, max_length=40, description="ID card number or USCC; stored only as a keyed hash and masked")
     # 附件1 三(一) and the party fields of 附件3/4/8 (services.users, gateway.identity)
     account_type: str = Field(pattern=r"^(PERSON|COLLECTIVE|ENTERPRISE|AGENCY|EVENT_ORGANISER|DAMAGE_LIABLE|FINANCIAL)$")
     legal_representative: str | None = Field(default=None, max_length=100, description="法定代表人; organisations")
@@ -324,7 +323,7 @@ class TradeCreate(Input):
     """交易协议 (附件7) as settled: the amount, price, the seller's service fee, how and by when the buyer pays."""
 
     coupon: str
-    purchase_id: RecordId
+    purchase_id: RowId
     amount_t: Tonnes
     price_yuan_per_t: Yuan
     service_fee_yuan: Yuan

@@ -65,6 +65,11 @@ def epoch(moment: dt.datetime) -> int:
     return int(stored_utc(moment).timestamp())
 
 
+def utc(timestamp: int) -> dt.datetime:
+    """A chain timestamp (seconds) as a datetime with its zone."""
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc)
+
+
 def china_date(timestamp: int) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, CST).date()
 

@@ -16,10 +16,12 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from .. import guards
+from ..db import disk_full
 from ..errors import DomainError
 from ..runtime import Gateway
 from ..services import users
@@ -108,6 +110,14 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     async def http_error(request: Request, exc: HTTPException):
         # Routing's own errors (unknown path, wrong method) keep the one error shape too.
         return error(request, exc.status_code, HTTPStatus(exc.status_code).name, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError):
+        # A full disk under the gateway's own records (accounts, the audit log) is said as the chain's is
+        # (runtime.UNAVAILABLE): the operator's to mend, not a crash.
+        if not disk_full(exc):
+            raise exc
+        return error(request, 503, "DISK_FULL", "the registry's disk is full; try again later")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -63,7 +63,8 @@ def _room_for(gw: Gateway, db: Session, user: User, size: int, folder) -> None:
     if user.role != HOLDER:
         return
     quota = settings.upload_quota_bytes if user.verified_at is not None else settings.upload_quota_unverified_bytes
-    used = db.scalar(select(func.coalesce(func.sum(Document.size), 0)).where(Document.uploaded_by == user.id))
+    # int(): PostgreSQL sums a bigint column as numeric (a Decimal, which JSON does not take)
+    used = int(db.scalar(select(func.coalesce(func.sum(Document.size), 0)).where(Document.uploaded_by == user.id)))
     if used + size > quota:
         hint = "" if user.verified_at is not None else "; the centre's in-person check raises it"
         raise DomainError("UPLOAD_QUOTA", f"this account's documents are limited to {quota // MIB} MiB{hint}",

@@ -23,10 +23,9 @@ from chain.verify import Verification, verify_offset
 
 from ..db import ApplicationRecord, ListingRecord, Trade, User
 from ..errors import DomainError, NotFound
-from ..exports import beijing, table
 from ..public_cache import IMMUTABLE, REVALIDATE, Answer
 from ..runtime import Gateway
-from ..units import china_time, period_last_day, tonnes, tonnes_text, yuan
+from ..units import china_time, period_last_day, tonnes, tonnes_text, utc, yuan
 from . import market, reissues
 
 ISSUING_UNIT = "赫山区人民政府"
@@ -257,33 +256,20 @@ def stats(gw: Gateway) -> dict:
     }
 
 
-REGISTRATION_COLUMNS = (
-    ("coupon_number", "碳券编号"), ("state", "状态"), ("amount_t", "碳汇量（吨）"), ("first_serial", "起始序号"),
-    ("last_serial", "终止序号"), ("holder", "持有人"), ("parent", "拆分自"), ("replaces", "补发替代"),
-    ("created_at", "登记时间"),
-)
-TRADE_COLUMNS = (
-    ("tx_hash", "交易哈希"), ("block", "区块"), ("settled_at", "成交时间"), ("coupon_number", "碳券编号"),
-    ("amount_t", "成交量（吨）"), ("price_yuan_per_t", "单价（元/吨）"), ("total_yuan", "成交金额（元）"),
-    ("service_fee_yuan", "服务费（元）"), ("seller", "出让方"), ("buyer", "受让方"),
-    ("payment_method", "支付方式"), ("payment_term", "付款期限"), ("payment_status", "支付状态"),  # 附件7 二2
-)
-
-
-def registrations_csv(gw: Gateway, db: Session) -> str:
-    """The register in Excel's terms (exports.py): holders by organisation, else by address, never a person's name."""
+def registrations(gw: Gateway, db: Session) -> list[list]:
+    """The register, a row a coupon (the export's columns: api/routes/public.py): holders by organisation,
+    else by address, never a person's name."""
     names = holder_names(db)
     coupons = gw.index.coupons()
     numbers = {c.id: c.number for c in coupons}
-    return table(REGISTRATION_COLUMNS, (
-        [c.number, c.state, tonnes_text(c.amount_kg), c.first_serial, c.last_serial, names.get(c.owner, c.owner),
-         numbers.get(c.parent, ""), numbers.get(c.replaces, ""), beijing(c.created_at)]
-        for c in coupons))
+    return [[c.number, c.state, tonnes_text(c.amount_kg), c.first_serial, c.last_serial, names.get(c.owner, c.owner),
+             numbers.get(c.parent, ""), numbers.get(c.replaces, ""), utc(c.created_at)]
+            for c in coupons]
 
 
-def trades_csv(gw: Gateway, db: Session) -> str:
-    """Every settled trade (附件7): when, what, how much, the service fee, and the parties — seller and buyer
-    as their organisations (an account of a person shows its address only: no person's name is exported)."""
+def trades(gw: Gateway, db: Session) -> list[list]:
+    """Every settled trade (附件7), a row each: when, what, how much, the service fee, and the parties — seller
+    and buyer as their organisations (an account of a person shows its address only: no person's name)."""
     names = holder_names(db)
     numbers = {c.id: c.number for c in gw.index.coupons()}
     agreed = {t.tx_hash: t for t in db.scalars(select(Trade))}  # 附件7's payment terms, as the centre recorded them
@@ -292,12 +278,12 @@ def trades_csv(gw: Gateway, db: Session) -> str:
         d = step.details
         trade = agreed.get(step.tx_hash)
         price = yuan(d["price_fen_per_tonne"])
-        rows.append([step.tx_hash, step.block_number, beijing(step.timestamp), numbers.get(step.coupon_id),
+        rows.append([step.tx_hash, step.block_number, utc(step.timestamp), numbers.get(step.coupon_id),
                      tonnes_text(d["amount_kg"]), str(price), str((tonnes(d["amount_kg"]) * price).quantize(Decimal("0.01"))),
                      str(yuan(d.get("service_fee_fen", 0))), names.get(d["seller"], d["seller"]),
                      names.get(d["buyer"], d["buyer"]),
                      *((trade.payment_method, trade.payment_term.isoformat(), trade.payment_status) if trade else ("",) * 3)])
-    return table(TRADE_COLUMNS, rows)
+    return rows
 
 
 # What the statistics page charts: amounts by month and by land type. A coupon

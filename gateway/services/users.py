@@ -19,14 +19,13 @@ from sqlalchemy.orm import Session
 from .. import identity
 from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
-from ..runtime import Gateway
+from ..runtime import Gateway, Login
 from ..steps import HOLDER
 from ..schemas import (
     AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, OfficialCreate, PasswordChange,
 )
 from ..security import (
-    hash_password, identity_hash, identity_key, new_token, session_expiry, token_hash, verify_password,
-    weak_password,
+    hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
 )
 from ..units import stored_utc
 from .documents import require_uploaded
@@ -113,7 +112,7 @@ def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
     _strong(form.password, form.username, form.display_name, form.organisation)
     _unique(db, form.username)
     checked = checked_identity(form)
-    hashed = identity_hash(checked.number, identity_key(gw.settings))
+    hashed = identity_hash(checked.number, gw.identity_key)
     return _add(db, User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
                          display_name=form.display_name, organisation=form.organisation, identity_hash=hashed,
                          account_type=form.account_type, identity_kind=checked.kind, identity_masked=checked.masked,
@@ -188,9 +187,8 @@ def _match_identity(gw: Gateway, db: Session, user: User, document_number: str |
     """The number shown against the account's keyed hash, then against the verified accounts'. A
     hash of an earlier release (HMAC) is replaced by today's once the number shown matches it; till
     then only the number shown can be compared with today's hashes, so the centre must enter it."""
-    key = identity_key(gw.settings)
     if document_number:
-        hashes = identity.hashes_of(document_number, key)
+        hashes = identity.hashes_of(document_number, gw.identity_key)
         if user.identity_hash is not None and user.identity_hash not in hashes:
             raise Invalid("IDENTITY_MISMATCH", "the number on the document shown is not the one the account "
                           "registered with", detail={"field": "document_number"})
@@ -354,12 +352,6 @@ def login(db: Session, username: str, password: str, *, guard: LoginGuard, clien
 
 
 LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
-
-
-class Login(NamedTuple):
-    user: User  # detached, fully loaded: readable from any request
-    expires: dt.datetime | None
-    read_at: float  # time.monotonic()
 
 
 def authenticate(gw: Gateway, token: str) -> User:

@@ -1,4 +1,4 @@
-"""The audit log's page for the departments that read it (gateway.audit.READERS): every write, newest
+"""The audit log's page for the departments that read it (gateway.services.audit.READERS): every write, newest
 first, with who, which department, what step, how it ended and its transaction. What was asked stays
 in the API's answer and export: the page lists, it does not repeat request bodies."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..audit import READERS, latest
+from ..services.audit import READERS, latest
 from ..deps import DbSession, OptionalUser
 from .i18n import MESSAGES
 from .console import page_for

@@ -20,9 +20,9 @@ from ..deps import (
 from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
-from .. import audit
 from ..services import (
-    applications, coupons, enforcement, pledges, parcels, public, queues, reissues, supervision, transfers, users,
+    applications, audit, coupons, enforcement, pledges, parcels, public, queues, reissues, supervision, transfers,
+    users,
 )
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from gateway import demo
 from gateway.api.app import create_app
@@ -24,6 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+# A page that waits for a block, on two cores shared with the rest of the suite, gets 30 s, not 5.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @dataclass
@@ -77,6 +80,7 @@ def _context(browser, site: Site, request, viewport: dict):
     context = browser.new_context(viewport=viewport, base_url=site.url, locale="zh-CN")
     failures: list[str] = []
     context.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
     yield page

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from gateway.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.security import csrf_token
+from gateway.services.logins import DEVICE_COOKIE
 from gateway.steps import CATALOGUE
 from support.api import listing_form
 from support.http import ok
@@ -46,10 +47,11 @@ def test_console_coupon__someone_elses_coupon__holder_offered_nothing(client, ne
     assert _page_steps(client, f"/console/coupons/{number}", new_holder().username) == set()
 
 
-def test_login__api_gives_a_token_and_no_cookie__console_gives_the_cookie(client):
+def test_login__api_gives_a_token_and_no_session_cookie__console_gives_the_cookie(client):
     answer = client.post("/api/v1/auth/login", json={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD})
     assert answer.status_code == 200 and answer.json()["token"]
-    assert "set-cookie" not in answer.headers and not client.cookies
+    assert set(answer.cookies) == {DEVICE_COOKIE}  # the device's mark for the log-in defences, no credential
+    assert SESSION_COOKIE not in client.cookies
 
     with TestClient(client.app) as browser:
         page = browser.post("/console/login", data={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD},

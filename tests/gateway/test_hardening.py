@@ -18,12 +18,13 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from gateway.api.app import create_app
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.deps import SESSION_COOKIE
 from gateway.security import csrf_token
-from gateway import audit
+from gateway.services import audit
 from gateway.services.logins import DEVICE_COOKIE, LoginGuard
 from gateway.settings import get_settings
 from support import api
@@ -452,3 +453,40 @@ def test_settle_trade__price_below_the_listing__422_nothing_sent(client, officia
     block = gateway.registry.chain.w3.eth.block_number
     error_of(_trade(client, officials, upload, number, purchase["purchase"], "1", price="29.99"), 422, "PRICE_BELOW_LISTED")
     assert gateway.registry.chain.w3.eth.block_number == block
+
+
+@pytest.fixture
+def full_database(gateway):
+    """The gateway's own database (SQLite) held at the pages it has now, as a full disk holds it:
+    SQLite's max_page_count, on every connection the pool opens, until the test frees the room."""
+    engine = gateway.db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cap stands for the full disk; PostgreSQL's 53100 is read the same way (db.disk_full)")
+    with engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+
+    def cap(dbapi_connection, _record) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(engine, "connect", cap)
+    engine.dispose()  # every connection from now on is capped
+    try:
+        yield lambda: (event.remove(engine, "connect", cap), engine.dispose())
+    finally:
+        if event.contains(engine, "connect", cap):
+            event.remove(engine, "connect", cap)
+            engine.dispose()
+
+
+def test_register__the_gateway_database_disk_full__503_disk_full_not_500_and_taken_once_there_is_room(client, full_database):
+    forms = [api.holder_form() for _ in range(200)]
+    answers = []
+    for form in forms:  # a row at a time, until one needs a page the disk does not have
+        answers.append(client.post(f"{API}/auth/holders", json=form))
+        if answers[-1].status_code != 201:
+            break
+    refused = answers[-1]
+    assert [a.status_code for a in answers[:-1]] == [201] * (len(answers) - 1)
+    error_of(refused, 503, "DISK_FULL")
+    full_database()  # the operator frees room
+    assert client.post(f"{API}/auth/holders", json=forms[len(answers) - 1]).status_code == 201

@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
-from ...audit import READERS, latest
-from ...exports import CsvResponse, beijing, csv_response, table
+from ...services.audit import READERS, latest
+from ...exports import CsvResponse, csv_response, table
 from ...deps import DbSession, require_reader
 from ...units import stored_utc
 
@@ -25,6 +25,6 @@ AUDIT_COLUMNS = (("at", "时间"), ("username", "用户名"), ("department", "�
 @router.get("/export.csv", response_class=CsvResponse)
 def export(db: DbSession) -> CsvResponse:
     """The audit log for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
-    rows = ([beijing(e.at), e.username, e.department, e.action, e.tx_hash or "", e.outcome]
+    rows = ([e.at, e.username, e.department, e.action, e.tx_hash or "", e.outcome]
             for e in latest(db, 1_000_000))
     return csv_response(table(AUDIT_COLUMNS, rows), "audit.csv", "审计日志")

@@ -76,7 +76,7 @@ def revoke_api_key(key_id: str, user: CurrentUser, gateway: GatewayDep, db: DbSe
 @router.post("/holders", response_model=UserPublic, status_code=201)
 def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     """Anyone may open a custodial account (权利人, buyer, pledgee) with 附件1 三(一)'s party fields:
-    the ID number (GB 11643) or USCC (GB 32100) is checked and unique, kept only hashed and masked.
+    the ID number (GB 11643) or USCC (GB 32100) is checked, kept only hashed and masked, and matched at the centre's verification.
     The account may apply, list or buy once the centre has verified it in person."""
     user = users.register_holder(gateway, db, form)
     gateway.audit.record(user, "auth.register_holder", {

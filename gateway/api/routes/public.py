@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...exports import CsvResponse, csv_response
+from ...exports import CsvResponse, csv_response, table
 from ...schemas import EcoCompensationCreate
 from ...services import calculator
 from ...services import public as service
@@ -87,16 +87,29 @@ def stats(gateway: GatewayDep) -> dict:
     return service.stats(gateway)
 
 
+REGISTRATION_COLUMNS = (
+    ("coupon_number", "碳券编号"), ("state", "状态"), ("amount_t", "碳汇量（吨）"), ("first_serial", "起始序号"),
+    ("last_serial", "终止序号"), ("holder", "持有人"), ("parent", "拆分自"), ("replaces", "补发替代"),
+    ("created_at", "登记时间"),
+)
+TRADE_COLUMNS = (
+    ("tx_hash", "交易哈希"), ("block", "区块"), ("settled_at", "成交时间"), ("coupon_number", "碳券编号"),
+    ("amount_t", "成交量（吨）"), ("price_yuan_per_t", "单价（元/吨）"), ("total_yuan", "成交金额（元）"),
+    ("service_fee_yuan", "服务费（元）"), ("seller", "出让方"), ("buyer", "受让方"),
+    ("payment_method", "支付方式"), ("payment_term", "付款期限"), ("payment_status", "支付状态"),  # 附件7 二2
+)
+
+
 @router.get("/exports/registrations.csv", response_class=CsvResponse)
 def registrations_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
     """Every coupon, for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
-    return csv_response(service.registrations_csv(gateway, db), "registrations.csv", "碳券登记")
+    return csv_response(table(REGISTRATION_COLUMNS, service.registrations(gateway, db)), "registrations.csv", "碳券登记")
 
 
 @router.get("/exports/trades.csv", response_class=CsvResponse)
 def trades_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
     """Every settled trade (附件7) with its parties (organisations only) and the service fee, for Excel."""
-    return csv_response(service.trades_csv(gateway, db), "trades.csv", "碳券交易")
+    return csv_response(table(TRADE_COLUMNS, service.trades(gateway, db)), "trades.csv", "碳券交易")
 
 
 @router.post("/calculator/eco-compensation")
