@@ -22,19 +22,21 @@ from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
 from ..db import ListingRecord, Purchase, Trade, User, utcnow
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
 from .. import steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
-from . import time_limits, users
+from . import records, time_limits, users
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 from .documents import require_uploaded
 
 # A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
 SETTLEABLE = ("ACCEPTED", "OPEN")
 READERS = steps.PARTIES_AND_DEPARTMENTS  # of purchases and trades
+PURCHASES = records.Kind(Purchase, "purchase application", "PURCHASE_NOT_FOUND", READERS, lambda p: (p.buyer_id,))
+TRADES = records.Kind(Trade, "trade", "TRADE_NOT_FOUND", READERS, lambda t: (t.buyer_id, t.seller_id))
 
 
 def chain_now(gw: Gateway) -> int:
@@ -195,27 +197,10 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
     return row
 
 
-def purchase(db: Session, purchase_id: int) -> Purchase:
-    if (row := db.get(Purchase, purchase_id)) is None:
-        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id}")
-    return row
-
-
-def seen_purchase(db: Session, user: User, purchase_id: int) -> Purchase:
-    """A purchase as its reader may see it: a buyer its own, a department every one. Another's is answered
-    as a missing one is: nobody learns which ids exist."""
-    if user.role not in READERS:
-        raise Forbidden("ROLE_REQUIRED", "purchase applications are for their buyer and the departments")
-    row = purchase(db, purchase_id)
-    if user.role == HOLDER and row.buyer_id != user.id:
-        raise NotFound("PURCHASE_NOT_FOUND", f"no purchase application {purchase_id}")
-    return row
-
-
 def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, decision: PurchaseDecision) -> Purchase:
     """受理 (交易受理通知书) or refusal of a submitted application, once. A matched coupon must be a listing
     whose notice runs; a refusal says why."""
-    row = purchase(db, purchase_id)
+    row = records.get(db, PURCHASES, purchase_id)
     if row.status != "SUBMITTED":
         raise _already_decided(row)
     if decision.decision == "reject" and not (decision.note or "").strip():
@@ -345,7 +330,7 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
     its amount on the purchase's row first, in one conditional UPDATE, so two gateways settling one purchase
     at once cannot both have it. The trade (附件7's payment method, term and status, the service fee and
     both parties) is recorded with the settlement."""
-    row_ = purchase(db, trade.purchase_id)
+    row_ = records.get(db, PURCHASES, trade.purchase_id)
     if row_.status == "SETTLED":
         raise _settled(row_)
     if row_.status not in SETTLEABLE:
@@ -433,23 +418,6 @@ def trade_view(db: Session, trade: Trade) -> dict:
         "payment_status": trade.payment_status, "buyer": users.party(buyer), "seller": users.party(seller),
         "seller_address": trade.seller_address, "settled_at": trade.settled_at.isoformat(),
     }
-
-
-def trade(db: Session, trade_id: int) -> Trade:
-    if (row := db.get(Trade, trade_id)) is None:
-        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id}")
-    return row
-
-
-def seen_trade(db: Session, user: User, trade_id: int) -> Trade:
-    """A trade as its reader may see it: buyer and seller their own, a department every one; another's
-    is answered as a missing one is."""
-    if user.role not in READERS:
-        raise Forbidden("ROLE_REQUIRED", "trades are for their parties and the departments")
-    row = trade(db, trade_id)
-    if user.role == HOLDER and user.id not in (row.buyer_id, row.seller_id):
-        raise NotFound("TRADE_NOT_FOUND", f"no trade {trade_id}")
-    return row
 
 
 def trade_of(db: Session, tx_hash: str) -> Trade | None:

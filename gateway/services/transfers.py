@@ -17,19 +17,22 @@ from sqlalchemy.orm import Session
 from chain import Action, CouponWritten
 
 from ..db import TransferForm, User, utcnow
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
 from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
-from . import coupons, public, time_limits, users
+from . import coupons, public, records, time_limits, users
 from .documents import require_uploaded
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
 # The centre's 受理意见 of each kind of form: its step, as the queue names it and the audit log records it.
 ACCEPTED_BY = {TransferKind.OWNERSHIP.value: steps.TRANSFER_ACCEPT, TransferKind.PLEDGE.value: steps.PLEDGE_ACCEPT}
 OPEN = ("SUBMITTED", "CONFIRMED", "ACCEPTED")  # a form not yet refused or registered
+# A form carries addresses and representatives: it is for its parties and the departments only.
+FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,
+                     lambda form: (form.applicant_id, form.transferee_id))
 # What the registration of each kind waits for, by the form's status (a pledge is not confirmed by the pledgee:
 # its contract with the owner is attached to the form).
 NOT_YET = {
@@ -110,7 +113,7 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
 
 def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
     """The applicant withdraws its form before the registration: the coupon may have another form then."""
-    form = get(db, form_id)
+    form = records.get(db, FORMS, form_id)
     if form.status not in OPEN:
         raise Conflict("TRANSFER_FORM_CLOSED", f"the form {form_number(form)} is {form.status}",
                        detail={"status": form.status})
@@ -124,7 +127,7 @@ def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfe
 
 def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
     """The receiving party confirms the transfer of ownership named on the form, once."""
-    form = get(db, form_id)
+    form = records.get(db, FORMS, form_id)
     if form.transferee_id != actor.user.id:
         raise Forbidden("NOT_TRANSFEREE", "only the receiving party named on the form confirms it")
     if form.kind != TransferKind.OWNERSHIP.value:
@@ -142,7 +145,7 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
            kind: TransferKind) -> TransferForm:
     """区碳汇交易综合服务中心受理意见: accepted, the registration may follow; refused, the form ends with
     the opinion as its reason (the owner then withdraws its consent, if it gave one)."""
-    form = get(db, form_id)
+    form = records.get(db, FORMS, form_id)
     if form.status not in ("SUBMITTED", "CONFIRMED"):
         raise Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {form.status}",
                        detail={"status": form.status})
@@ -203,12 +206,6 @@ def register_transfer(gw: Gateway, db: Session, *, actor: Actor, number: str) ->
 
 
 # ---------------------------------------------------------------- reads
-
-
-def get(db: Session, form_id: int) -> TransferForm:
-    if (form := db.get(TransferForm, form_id)) is None:
-        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id}")
-    return form
 
 
 def _open_form(db: Session, coupon_id: int) -> TransferForm | None:
@@ -279,11 +276,7 @@ def _shown(gw: Gateway, db: Session, user: User, query) -> list[dict]:
 
 
 def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
-    _readable_by(user)
-    form = get(db, form_id)
-    if user.role == HOLDER and user.id not in (form.applicant_id, form.transferee_id):
-        raise NotFound("TRANSFER_FORM_NOT_FOUND", f"no transfer form {form_id}")  # as a missing one: ids tell nothing
-    return public_form(gw, db, form)
+    return public_form(gw, db, records.seen(db, FORMS, form_id, user))
 
 
 def queue(gw: Gateway, db: Session, *, role: str, today) -> list[dict]:

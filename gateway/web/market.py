@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from .. import steps
 from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import NotFound
-from ..services import market
+from ..services import market, records
 from ..steps import HOLDER
 from ..units import china_date
 from .console import forms_of, home_steps, page_for
@@ -48,7 +48,7 @@ def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db:
     centre, the acceptance form and the listings it may be matched to."""
     if (redirect := _reader(user)) is not None:
         return redirect
-    row = market.seen_purchase(db, user, purchase_id)
+    row = records.seen(db, market.PURCHASES, purchase_id, user)
     view = market.purchase_view(db, row)
     forms = forms_of(steps.offered(user.role, "purchase", row.status), purchase_id)
     may_settle = user.role in steps.SETTLE.roles and view["settleable"]
@@ -67,7 +67,7 @@ def match(purchase_id: RecordPath, number: str, request: Request, gateway: Gatew
         return redirect
     if user.role not in steps.SETTLE.roles:
         raise NotFound("PAGE_NOT_FOUND", "matching is the centre's")
-    view = market.purchase_view(db, market.seen_purchase(db, user, purchase_id))
+    view = market.purchase_view(db, records.seen(db, market.PURCHASES, purchase_id, user))
     row, listing = market.listing_of(gateway, db, number)
     form = market.listing_view(gateway, listing, public=False)
     listed_t = Decimal(row.amount_kg) / 1000

@@ -9,7 +9,7 @@ from ...db import Document
 from ...errors import NotFound
 from ...schemas import PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
-from ...services import supervision
+from ...services import records, supervision
 from . import step_route
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 
@@ -33,7 +33,7 @@ def purchases(user: CurrentUser, db: DbSession, status: str | None = None) -> li
 
 @router.get("/purchases/{purchase_id}")
 def purchase(purchase_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
-    return service.purchase_view(db, service.seen_purchase(db, user, purchase_id))
+    return service.purchase_view(db, records.seen(db, service.PURCHASES, purchase_id, user))
 
 
 @step_route(router, steps.ACCEPT_PURCHASE)
@@ -51,7 +51,7 @@ def decide_purchase(purchase_id: RecordPath, decision: PurchaseDecision, user: C
 @router.get("/purchases/{purchase_id}/acceptance-notice.pdf")
 def acceptance_notice(purchase_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
     """交易受理通知书 (PDF), for the buyer and the departments, once the application is accepted."""
-    row = service.seen_purchase(db, user, purchase_id)
+    row = records.seen(db, service.PURCHASES, purchase_id, user)
     view = service.purchase_view(db, row)
     if view["notice"] is None:
         raise NotFound("NOTICE_NOT_ISSUED", f"purchase application {purchase_id} is {view['status']}: no notice")
@@ -79,7 +79,7 @@ def trades(user: CurrentUser, db: DbSession) -> list[dict]:
 
 @router.get("/trades/{trade_id}")
 def trade(trade_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
-    return service.trade_view(db, service.seen_trade(db, user, trade_id))
+    return service.trade_view(db, records.seen(db, service.TRADES, trade_id, user))
 
 
 @router.get("/trades/{trade_id}/voucher.pdf")
@@ -87,7 +87,7 @@ def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: 
             copy: Literal["buyer", "seller"] | None = None) -> Response:
     """交易凭证 (PDF): the buyer's copy for the buyer, the seller's for the seller (a department picks with
     `copy`); its QR code leads to the public page of the coupon bought, whose history shows the settlement."""
-    row = service.seen_trade(db, user, trade_id)
+    row = records.seen(db, service.TRADES, trade_id, user)
     copy = copy or ("seller" if user.id == row.seller_id and user.id != row.buyer_id else "buyer")
     base = gateway.settings.public_base_url or str(request.base_url)
     view = service.trade_view(db, row)
@@ -98,7 +98,7 @@ def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: 
 @router.get("/trades/{trade_id}/agreement")
 def agreement(trade_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession):
     """The signed trade agreement (附件7), for both parties and the departments."""
-    row = service.seen_trade(db, user, trade_id)
+    row = records.seen(db, service.TRADES, trade_id, user)
     document = db.get(Document, row.agreement)
     if document is None:
         raise NotFound("DOCUMENT_NOT_FOUND", f"no document {row.agreement}")
