@@ -14,6 +14,7 @@ from eth_account.signers.local import LocalAccount
 
 from . import compile as compiler
 from .client import DEFAULT_GAS, Chain, Receipt
+from .errors import ChainError
 from .states import Action, ApplicationStatus, CouponState, OffsetPurpose, ReissueStage, Role
 
 
@@ -177,11 +178,18 @@ class Registry:
 
     @classmethod
     def attach(cls, chain: Chain, applications_address: str, ledger_address: str) -> Registry:
-        return cls(
-            chain,
-            chain.contract(compiler.load("ApplicationRegistry"), applications_address),
-            chain.contract(compiler.load("CouponLedger"), ledger_address),
-        )
+        """The contracts deployed at these addresses, which must run this release's code: the index
+        reads the events of this code alone (an earlier ApplicationRegistry logs no ApplicationMoved),
+        so another release's contracts are refused, not followed wrongly (README, Upgrading)."""
+        contracts = []
+        for name, address in (("ApplicationRegistry", applications_address), ("CouponLedger", ledger_address)):
+            artifact = compiler.load(name)
+            code = bytes(chain.w3.eth.get_code(address))  # the runtime code, then its immutables
+            if not code.startswith(bytes.fromhex(artifact.bytecode_runtime.removeprefix("0x"))):
+                raise ChainError(f"{address} does not run this release's {name}: this registry was deployed by "
+                                 "another release, whose contracts this one cannot follow (README, Upgrading)")
+            contracts.append(chain.contract(artifact, address))
+        return cls(chain, *contracts)
 
     # -- the raw layer: any function by name
 

@@ -153,6 +153,16 @@ event ApplicationRejected:
 event ApplicationIssued:
     application: indexed(uint256)
 
+# @dev An application's status changed: emitted by `_transition`, the one place that
+#      changes it, so that replaying ApplicationSubmitted and ApplicationMoved gives every
+#      application's status and review clock without a copy of the transition table. The
+#      step's own event, with what the step recorded, follows in the same transaction.
+# @param application The application id.
+# @param status Its status afterwards.
+event ApplicationMoved:
+    application: indexed(uint256)
+    status: Status
+
 # @dev DRC named the coupon ledger that may mint filed applications (once).
 event LedgerSet:
     ledger: indexed(address)
@@ -650,7 +660,7 @@ def _check_parcel(parcel: bytes32, start: uint256, end: uint256):
 def _transition(application_id: uint256, to: Status):
     """
     @dev The one place an application's status changes; asserts the allowed
-         transitions of DESIGN §4 and stamps the time.
+         transitions of DESIGN §4, stamps the time and logs ApplicationMoved.
     @param application_id The application.
     @param to The status afterwards.
     """
@@ -675,3 +685,4 @@ def _transition(application_id: uint256, to: Status):
     assert to in allowed, "applications: transition not allowed"
     self.applications[application_id].status = to
     self.applications[application_id].updated_at = block.timestamp
+    log ApplicationMoved(application=application_id, status=to)

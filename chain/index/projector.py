@@ -27,27 +27,14 @@ ROLE_NAMES = {role.id: role.value for role in Role}
 # A coupon's owner and state change only with CouponMoved (and start with CouponCreated):
 # the projector reads them there and keeps no copy of the contract's transition table.
 MOVED = "CouponMoved"
+# An application's status, likewise, only with ApplicationMoved (and starts with ApplicationSubmitted);
+# each move restarts its review clock (updated_at).
+APPLICATION_MOVED = "ApplicationMoved"
 
 
 def _coupon_of(e: Event) -> int | None:
     """The coupon an event is about (a split names its parent), if any."""
     return e.args.get("parent") if e.name == "CouponSplit" else e.args.get("coupon")
-
-
-# Event name → an application's status afterwards; each such step restarts its review clock (updated_at).
-APPLICATION_MOVES: dict[str, ApplicationStatus] = {
-    "FormalReviewPassed": ApplicationStatus.FORMAL_OK,
-    "SupplementRequired": ApplicationStatus.SUPPLEMENT_REQUIRED,
-    "ApplicationResubmitted": ApplicationStatus.SUBMITTED,
-    "PreliminaryReviewPassed": ApplicationStatus.PRELIM_OK,
-    "ApplicationValidated": ApplicationStatus.VALIDATED,
-    "ValidationOpinionIssued": ApplicationStatus.OPINION_FORWARDED,
-    "EebReviewPassed": ApplicationStatus.EEB_REVIEWED,
-    "ApplicationReturned": ApplicationStatus.VALIDATED,
-    "ApplicationFiled": ApplicationStatus.FILED,
-    "ApplicationRejected": ApplicationStatus.REJECTED,
-    "ApplicationIssued": ApplicationStatus.ISSUED,
-}
 
 
 # Event name → a lost coupon's reissue stage afterwards (附件1 二); the events that end a loss
@@ -179,6 +166,8 @@ class Projector:
             return
         if "application" in args and e.name != "IssuanceCreated":
             self._move_application(rows, e, timestamp)
+            if e.name == APPLICATION_MOVED:  # bookkeeping: the step's own event follows in the same transaction
+                return
             step.application_id = args["application"]
             session.add(step)
             return
@@ -248,9 +237,9 @@ class Projector:
             )
             return
         application = rows.applications[args["application"]]
-        if (status := APPLICATION_MOVES.get(e.name)) is not None:
-            application.status, application.updated_at = status.name, timestamp
-        if e.name in ("FieldSurveyPaused", "FieldSurveyResumed"):
+        if e.name == APPLICATION_MOVED:
+            application.status, application.updated_at = ApplicationStatus(args["status"]).name, timestamp
+        elif e.name in ("FieldSurveyPaused", "FieldSurveyResumed"):
             application.survey_paused = e.name == "FieldSurveyPaused"
         elif e.name == "ReportAttested":
             application.attested_kg = args["attested_kg"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chain import ChainRevert, CouponState, Role
+from chain import ChainError, ChainRevert, CouponState, Role
 from chain import compile as compiler
+from chain.node import DEPLOYMENT_FILE, open_node
 from chain.registry import coupon_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +87,20 @@ def test_gas_report__runs__meets_goals_and_writes_json(tmp_path):
     assert required <= gas.keys()
     assert all(isinstance(v, int) and v > 21_000 for v in gas.values())
     assert gas["transfer"] <= 46_000 and gas["offset_full"] <= 50_000 and gas["mint"] <= 150_000
+
+
+def test_attach__contracts_of_another_release__refused_and_the_deployment_kept(tmp_path):
+    """An index that reads ApplicationMoved cannot follow an ApplicationRegistry that logs none: a data
+    directory deployed by another release is refused at start, not followed wrongly."""
+    open_node(tmp_path, passphrase="attach-test", scrypt_n=2**14).close()
+    record_path = tmp_path / DEPLOYMENT_FILE
+    record = json.loads(record_path.read_text())
+    # Other code at the applications address: here the ledger's, as an earlier release's would be.
+    other = {**record, "applications": record["ledger"]}
+    record_path.write_text(json.dumps(other))
+
+    with pytest.raises(ChainError, match="does not run this release's ApplicationRegistry.*README, Upgrading"):
+        open_node(tmp_path, passphrase="attach-test", scrypt_n=2**14)
+    assert json.loads(record_path.read_text()) == other  # nothing redeployed over it
+    record_path.write_text(json.dumps(record))
+    open_node(tmp_path, passphrase="attach-test", scrypt_n=2**14).close()  # this release's: attached as before

@@ -89,11 +89,13 @@ def step_args(function: str, application_id: int) -> tuple:
     }[function]
 
 
-def assert_moved(registry, application_id: int, status: ApplicationStatus) -> Application:
-    """The application is in `status`, stamped with the block that moved it there."""
+def assert_moved(registry, receipt, application_id: int, status: ApplicationStatus) -> Application:
+    """The application is in `status`, stamped with the block that moved it there, and the step's one
+    ApplicationMoved says so (the index reads the status from it alone)."""
     application = registry.application(application_id)
     assert application.status == status
     assert application.updated_at == registry.chain.timestamp()
+    assert receipt.event("ApplicationMoved").args == {"application": application_id, "status": status}
     return application
 
 
@@ -219,7 +221,7 @@ def test_submit__invalid_input__reverts(story, expect_revert, overrides, reason)
 def test_pass_formal_review__submitted__formal_ok_and_event(prepared, registry, actors):
     application_id = prepared("submitted")
     receipt = registry.send(actors.center_officer, "pass_formal_review", application_id)
-    assert_moved(registry, application_id, FORMAL_OK)
+    assert_moved(registry, receipt, application_id, FORMAL_OK)
     assert receipt.event("FormalReviewPassed").args == {"application": application_id}
 
 
@@ -229,7 +231,7 @@ def test_require_supplement__all_missing_items__supplement_required_and_event_li
 ):
     application_id = prepared("submitted")
     receipt = registry.send(actors.center_officer, "require_supplement", application_id, items)
-    assert_moved(registry, application_id, SUPPLEMENT_REQUIRED)
+    assert_moved(registry, receipt, application_id, SUPPLEMENT_REQUIRED)
     assert receipt.event("SupplementRequired").args == {"application": application_id, "missing_items": items}
 
 
@@ -245,7 +247,7 @@ def test_require_supplement__no_items__reverts(prepared, registry, actors, expec
 def test_resubmit__by_applicant__submitted_with_new_documents_and_event(prepared, registry, actors):
     application_id = prepared("supplement_required")
     receipt = registry.send(actors.holder, "resubmit", application_id, NEW_DOCUMENTS_HASH, NEW_REPORT_HASH)
-    application = assert_moved(registry, application_id, SUBMITTED)
+    application = assert_moved(registry, receipt, application_id, SUBMITTED)
     assert (application.documents_hash, application.report_hash) == (NEW_DOCUMENTS_HASH, NEW_REPORT_HASH)
     assert receipt.event("ApplicationResubmitted").args == {
         "application": application_id,
@@ -258,7 +260,7 @@ def test_resubmit__then_formal_review__passes(prepared, registry, actors):
     application_id = prepared("supplement_required")
     registry.send(actors.holder, "resubmit", application_id, NEW_DOCUMENTS_HASH, NEW_REPORT_HASH)
     receipt = registry.send(actors.center_officer, "pass_formal_review", application_id)
-    assert_moved(registry, application_id, FORMAL_OK)
+    assert_moved(registry, receipt, application_id, FORMAL_OK)
     assert receipt.event("FormalReviewPassed").args == {"application": application_id}
 
 
@@ -321,7 +323,7 @@ def test_pass_preliminary_review__survey_paused__reverts(prepared, registry, act
 def test_pass_preliminary_review__formal_ok__prelim_ok_and_event(prepared, registry, actors):
     application_id = prepared("formal_ok")
     receipt = registry.send(actors.center_officer, "pass_preliminary_review", application_id)
-    assert_moved(registry, application_id, PRELIM_OK)
+    assert_moved(registry, receipt, application_id, PRELIM_OK)
     assert receipt.event("PreliminaryReviewPassed").args == {"application": application_id}
 
 
@@ -329,7 +331,7 @@ def test_pass_preliminary_review__survey_resumed__prelim_ok_and_event(prepared, 
     application_id = prepared("paused")
     registry.send(actors.center_officer, "resume_field_survey", application_id)
     receipt = registry.send(actors.center_officer, "pass_preliminary_review", application_id)
-    assert_moved(registry, application_id, PRELIM_OK)
+    assert_moved(registry, receipt, application_id, PRELIM_OK)
     assert receipt.event("PreliminaryReviewPassed").args == {"application": application_id}
 
 
@@ -408,7 +410,7 @@ def test_sign_validation__both_departments_either_order__validated_and_events(
     assert receipt.named("ApplicationValidated") == []
 
     receipt = registry.send(getattr(actors, second), "sign_validation", application_id)
-    application = assert_moved(registry, application_id, VALIDATED)
+    application = assert_moved(registry, receipt, application_id, VALIDATED)
     assert application.nrb_signed and application.forestry_signed
     assert receipt.event("ValidationSigned").args == {"application": application_id, "department": REVIEWERS[second].id}
     assert receipt.event("ApplicationValidated").args == {"application": application_id, "amount_kg": PART_KG}
@@ -437,7 +439,7 @@ def test_sign_validation__report_not_attested__reverts(prepared, registry, actor
 def test_issue_validation_opinion__validated__opinion_forwarded_and_event(prepared, registry, actors, start):
     application_id = prepared(start)
     receipt = registry.send(actors.center_officer, "issue_validation_opinion", application_id, NEW_OPINION_HASH)
-    application = assert_moved(registry, application_id, OPINION_FORWARDED)
+    application = assert_moved(registry, receipt, application_id, OPINION_FORWARDED)
     assert application.nrb_signed and application.forestry_signed and application.attested_kg == PART_KG
     assert registry.validation_opinion(application_id) == NEW_OPINION_HASH
     assert receipt.event("ValidationOpinionIssued").args == {
@@ -458,7 +460,7 @@ def test_issue_validation_opinion__empty_document__reverts(prepared, registry, a
 def test_pass_eeb_review__opinion_forwarded__eeb_reviewed_and_event(prepared, registry, actors):
     application_id = prepared("opinion_forwarded")
     receipt = registry.send(actors.eeb_officer, "pass_eeb_review", application_id)
-    assert_moved(registry, application_id, EEB_REVIEWED)
+    assert_moved(registry, receipt, application_id, EEB_REVIEWED)
     assert registry.validation_opinion(application_id) == OPINION_HASH
     assert receipt.event("EebReviewPassed").args == {"application": application_id}
 
@@ -469,7 +471,7 @@ def test_return_to_center__eeb_at_its_review__validated_again_opinion_cleared_an
 ):
     application_id = prepared(start)
     receipt = registry.send(actors.eeb_officer, "return_to_center", application_id, RETURN_REASON)
-    application = assert_moved(registry, application_id, VALIDATED)
+    application = assert_moved(registry, receipt, application_id, VALIDATED)
     assert application.nrb_signed and application.forestry_signed  # the joint validation stands
     assert registry.validation_opinion(application_id) is None
     assert receipt.event("ApplicationReturned").args == {
@@ -484,7 +486,7 @@ def test_return_to_center__then_new_opinion_review_and_filing__filed(prepared, r
     registry.send(actors.center_officer, "issue_validation_opinion", application_id, NEW_OPINION_HASH)
     registry.send(actors.eeb_officer, "pass_eeb_review", application_id)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert_moved(registry, application_id, FILED)
+    assert_moved(registry, receipt, application_id, FILED)
     assert registry.validation_opinion(application_id) == NEW_OPINION_HASH
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
 
@@ -501,7 +503,7 @@ def test_return_to_center__empty_reason__reverts(prepared, registry, actors, exp
 def test_file__eeb_reviewed__filed_with_filing_number_and_event(prepared, registry, actors):
     application_id = prepared("eeb_reviewed")
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert_moved(registry, application_id, FILED)
+    assert_moved(registry, receipt, application_id, FILED)
     assert registry.call("filing_numbers", application_id) == FILING_NUMBER
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
 
@@ -519,7 +521,7 @@ def test_file__empty_filing_number__reverts(prepared, registry, actors, expect_r
 def test_mint__filed__issued_and_event(prepared, registry, actors):
     application_id = prepared("filed")
     receipt = registry.send(actors.gov_officer, "mint", application_id)
-    assert_moved(registry, application_id, ISSUED)
+    assert_moved(registry, receipt, application_id, ISSUED)
     assert receipt.event("ApplicationIssued").args == {"application": application_id}
     assert receipt.event("ApplicationIssued").address == registry.applications.address
     coupon = registry.coupon(receipt.event("CouponCreated").args["coupon"])
@@ -578,7 +580,7 @@ REJECTIONS = [
 def test_reject__right_department_at_its_step__rejected_and_event(prepared, registry, actors, start, name):
     application_id = prepared(start)
     receipt = registry.send(getattr(actors, name), "reject", application_id, REASON)
-    assert_moved(registry, application_id, REJECTED)
+    assert_moved(registry, receipt, application_id, REJECTED)
     assert receipt.event("ApplicationRejected").args == {
         "application": application_id,
         "department": REVIEWERS[name].id,
@@ -744,7 +746,7 @@ def test_mint__gov_own_application__reverts(story, registry, actors, expect_reve
 def test_lifecycle__each_transition__updated_at_is_its_block_time(story, registry, actors):
     a = actors
     application_id = story.submit()
-    stamps = [assert_moved(registry, application_id, SUBMITTED).updated_at]
+    stamps = [registry.application(application_id).updated_at]
     steps = [
         (a.center_officer, "require_supplement", (MISSING_ITEMS,), SUPPLEMENT_REQUIRED),
         (a.holder, "resubmit", (NEW_DOCUMENTS_HASH, NEW_REPORT_HASH), SUBMITTED),
@@ -761,9 +763,11 @@ def test_lifecycle__each_transition__updated_at_is_its_block_time(story, registr
         (a.gov_officer, "mint", (), ISSUED),
     ]
     for sender, function, args, status in steps:
-        registry.send(sender, function, application_id, *args)
+        receipt = registry.send(sender, function, application_id, *args)
         if status is not None:
-            stamps.append(assert_moved(registry, application_id, status).updated_at)
+            stamps.append(assert_moved(registry, receipt, application_id, status).updated_at)
+        else:  # a step that leaves the status as it is logs no move
+            assert receipt.named("ApplicationMoved") == []
     assert len(stamps) == 12
     assert stamps == sorted(set(stamps))  # strictly increasing
 
@@ -931,7 +935,7 @@ def test_submit_and_file__adjacent_period__filed(prepared, story, registry, acto
     prepared("issued")
     application_id = story.advance(story.submit(parcels=[PREPARED_PARCEL], start=start, end=end), EEB_REVIEWED)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert_moved(registry, application_id, FILED)
+    assert_moved(registry, receipt, application_id, FILED)
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
 
 
@@ -953,7 +957,7 @@ def test_file__other_application_filed_first_for_overlapping_period__reverts(
     third = story.advance(story.submit(parcels=[own], start=start, end=end), EEB_REVIEWED)
     third_filing_number = "赫环碳备〔2026〕9号"
     receipt = registry.send(actors.eeb_officer, "file", third, third_filing_number)
-    assert_moved(registry, third, FILED)
+    assert_moved(registry, receipt, third, FILED)
     assert receipt.event("ApplicationFiled").args == {"application": third, "filing_number": third_filing_number}
 
 
@@ -963,5 +967,5 @@ def test_file__overlapping_application_was_rejected__filed(story, registry, acto
     registry.send(actors.eeb_officer, "reject", rejected, REASON)
     application_id = story.advance(story.submit(parcels=[parcel]), EEB_REVIEWED)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
-    assert_moved(registry, application_id, FILED)
+    assert_moved(registry, receipt, application_id, FILED)
     assert receipt.event("ApplicationFiled").args == {"application": application_id, "filing_number": FILING_NUMBER}
