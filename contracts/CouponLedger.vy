@@ -224,6 +224,22 @@ event LossReported:
 event LossWithdrawn:
     coupon: indexed(uint256)
 
+# @dev A lost coupon's reissue procedure (附件1 二) changed: emitted by `_set_reissue`, the one
+#      place that writes it, so that replaying it gives every coupon's stage without a copy of the
+#      procedure's table. Stage 0 is none: the loss report ended (withdrawn, refused, the coupon
+#      invalidated) or the coupon was reissued. The step's own event follows in the same transaction.
+# @param coupon The coupon id.
+# @param stage Its stage afterwards (REISSUE_NONE … REISSUE_FILED).
+# @param supplement_required Whether the centre awaits a supplement.
+# @param survey_paused Whether a field survey stops the review's clock.
+# @param notice_end When the loss notice ends (0 once the report ended without a reissue).
+event ReissueMoved:
+    coupon: indexed(uint256)
+    stage: uint256
+    supplement_required: bool
+    survey_paused: bool
+    notice_end: uint256
+
 # @dev CENTER passed the reissue application's formal review (附件1 二(二) 形式审查).
 event ReissueFormalReviewPassed:
     coupon: indexed(uint256)
@@ -674,9 +690,7 @@ def report_loss(coupon_id: uint256):
     self._move(coupon_id, self._owner(coupon_id), CouponState.LOST_REPORTED)
     notice_end: uint256 = block.timestamp + loss_notice_seconds
     self.loss_notice_end[coupon_id] = notice_end
-    self.reissues[coupon_id] = self._pack_reissue(
-        Reissue(stage=REISSUE_REPORTED, supplement_required=False, survey_paused=False)
-    )
+    self._set_reissue(coupon_id, Reissue(stage=REISSUE_REPORTED, supplement_required=False, survey_paused=False))
     log LossReported(coupon=coupon_id, notice_end=notice_end)
 
 
@@ -704,7 +718,7 @@ def pass_reissue_formal_review(coupon_id: uint256):
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REPORTED)
     assert not reissue.supplement_required, "ledger: supplement pending"
     reissue.stage = REISSUE_FORMAL_OK
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueFormalReviewPassed(coupon=coupon_id)
 
 
@@ -721,7 +735,7 @@ def require_reissue_supplement(coupon_id: uint256, missing_items: DynArray[Strin
     assert len(missing_items) > 0, "ledger: no missing items"
     assert not reissue.supplement_required, "ledger: supplement already required"
     reissue.supplement_required = True
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueSupplementRequired(coupon=coupon_id, missing_items=missing_items)
 
 
@@ -736,7 +750,7 @@ def resubmit_reissue(coupon_id: uint256):
     assert self._owner(coupon_id) == msg.sender, "ledger: not owner"
     assert reissue.supplement_required, "ledger: no supplement required"
     reissue.supplement_required = False
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueResubmitted(coupon=coupon_id)
 
 
@@ -750,7 +764,7 @@ def pause_reissue_survey(coupon_id: uint256):
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
     assert not reissue.survey_paused, "ledger: survey already paused"
     reissue.survey_paused = True
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueSurveyPaused(coupon=coupon_id)
 
 
@@ -764,7 +778,7 @@ def resume_reissue_survey(coupon_id: uint256):
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
     assert reissue.survey_paused, "ledger: survey not paused"
     reissue.survey_paused = False
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueSurveyResumed(coupon=coupon_id)
 
 
@@ -779,7 +793,7 @@ def pass_reissue_review(coupon_id: uint256):
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_FORMAL_OK)
     assert not reissue.survey_paused, "ledger: field survey in progress"
     reissue.stage = REISSUE_REVIEWED
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueReviewPassed(coupon=coupon_id)
 
 
@@ -792,7 +806,7 @@ def register_reissue(coupon_id: uint256):
     access_control._check_role(roles.CENTER, msg.sender)
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_REVIEWED, REISSUE_REVIEWED)
     reissue.stage = REISSUE_REGISTERED
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     log ReissueRegistered(coupon=coupon_id)
 
 
@@ -823,7 +837,7 @@ def file_reissue(coupon_id: uint256, filing_number: String[64]):
     reissue: Reissue = self._at_stage(coupon_id, REISSUE_REGISTERED, REISSUE_REGISTERED)
     assert len(filing_number) > 0, "ledger: empty filing number"
     reissue.stage = REISSUE_FILED
-    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    self._set_reissue(coupon_id, reissue)
     self.reissue_filing[coupon_id] = filing_number
     log ReissueFiled(coupon=coupon_id, filing_number=filing_number)
 
@@ -842,7 +856,7 @@ def reissue(coupon_id: uint256) -> uint256:
     assert self._unpack_reissue(self.reissues[coupon_id]).stage == REISSUE_FILED, "ledger: reissue not filed"
     assert block.timestamp >= self.loss_notice_end[coupon_id], "ledger: notice period not over"
     # The old coupon keeps its notice end and filing number: the replacement shows them.
-    self.reissues[coupon_id] = 0
+    self._set_reissue(coupon_id, empty(Reissue))
     self._move(coupon_id, coupon.owner, CouponState.VOIDED)
     new_id: uint256 = self._create(
         coupon.issuance, coupon.first_serial, coupon.last_serial, coupon.owner, CouponState.ACTIVE, 0, coupon_id
@@ -1049,6 +1063,23 @@ def _at_stage(coupon_id: uint256, earliest: uint256, latest: uint256) -> Reissue
 
 
 @internal
+def _set_reissue(coupon_id: uint256, reissue: Reissue):
+    """
+    @dev The one place a coupon's reissue procedure is written; logs ReissueMoved.
+    @param coupon_id The coupon id.
+    @param reissue The procedure afterwards (empty: none).
+    """
+    self.reissues[coupon_id] = self._pack_reissue(reissue)
+    log ReissueMoved(
+        coupon=coupon_id,
+        stage=reissue.stage,
+        supplement_required=reissue.supplement_required,
+        survey_paused=reissue.survey_paused,
+        notice_end=self.loss_notice_end[coupon_id],
+    )
+
+
+@internal
 def _end_loss(coupon_id: uint256):
     """
     @dev Ends a loss report that did not lead to a reissue: its notice, filing and stage.
@@ -1056,7 +1087,8 @@ def _end_loss(coupon_id: uint256):
     """
     self.loss_notice_end[coupon_id] = 0
     self.reissue_filing[coupon_id] = empty(String[64])
-    self.reissues[coupon_id] = 0
+    if self.reissues[coupon_id] != 0:  # a coupon voided as invalid need not have been lost
+        self._set_reissue(coupon_id, empty(Reissue))
 
 
 @internal

@@ -30,23 +30,13 @@ MOVED = "CouponMoved"
 # An application's status, likewise, only with ApplicationMoved (and starts with ApplicationSubmitted);
 # each move restarts its review clock (updated_at).
 APPLICATION_MOVED = "ApplicationMoved"
+# A lost coupon's reissue stage and loss notice, likewise, only with ReissueMoved.
+REISSUE_MOVED = "ReissueMoved"
 
 
 def _coupon_of(e: Event) -> int | None:
     """The coupon an event is about (a split names its parent), if any."""
     return e.args.get("parent") if e.name == "CouponSplit" else e.args.get("coupon")
-
-
-# Event name → a lost coupon's reissue stage afterwards (附件1 二); the events that end a loss
-# report without a reissue, or with one, clear it.
-REISSUE_MOVES: dict[str, ReissueStage] = {
-    "LossReported": ReissueStage.REPORTED,
-    "ReissueFormalReviewPassed": ReissueStage.FORMAL_OK,
-    "ReissueReviewPassed": ReissueStage.REVIEWED,
-    "ReissueRegistered": ReissueStage.REGISTERED,
-    "ReissueFiled": ReissueStage.FILED,
-}
-LOSS_ENDINGS = ("LossWithdrawn", "ReissueRefused", "CouponInvalidated")  # the notice ends with them
 
 
 def _jsonable(value: Any) -> Any:
@@ -179,7 +169,7 @@ class Projector:
             self._create_coupon(rows, args, timestamp)
         elif (coupon_id := _coupon_of(e)) is not None:
             self._move_coupon(rows, e, rows.coupons[coupon_id], timestamp, signer)
-            if e.name == MOVED:  # bookkeeping: the step's own event follows in the same transaction
+            if e.name in (MOVED, REISSUE_MOVED):  # bookkeeping: the step's own event follows in the same transaction
                 return
         step.coupon_id = _coupon_of(e)
         session.add(step)
@@ -203,16 +193,13 @@ class Projector:
             coupon.frozen_from = CouponState(args["previous_state"]).name
         elif e.name == "CouponUnfrozen":
             coupon.frozen_from = None
-        elif (stage := REISSUE_MOVES.get(e.name)) is not None:
-            coupon.reissue_stage = stage.name
-            if e.name == "LossReported":
-                coupon.notice_end = args["notice_end"]
-        elif e.name in LOSS_ENDINGS:
-            coupon.reissue_stage = coupon.notice_end = None
-            if e.name == "CouponInvalidated":  # nothing acts on it again
-                coupon.invalid_reason, coupon.frozen_from, coupon.pledgee = args["reason"], None, None
-        elif e.name == "CouponVoided":  # reissued: the old coupon keeps its notice end, the new one shows it
-            coupon.replaced_by, coupon.reissue_stage = args["replaced_by"], None
+        elif e.name == REISSUE_MOVED:  # a reissued coupon keeps its notice end: the new one shows it
+            coupon.reissue_stage = ReissueStage(args["stage"]).name if args["stage"] else None
+            coupon.notice_end = args["notice_end"] or None
+        elif e.name == "CouponInvalidated":  # nothing acts on it again
+            coupon.invalid_reason, coupon.frozen_from, coupon.pledgee = args["reason"], None, None
+        elif e.name == "CouponVoided":
+            coupon.replaced_by = args["replaced_by"]
         elif e.name == "CouponRetired":
             rows.session.add(
                 OffsetRow(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from chain import Action, ApplicationStatus, Coupon, CouponState, OffsetPurpose, Registry, ReissueStage
+from chain import Action, ApplicationStatus, Coupon, CouponState, OffsetPurpose, Registry, Reissue, ReissueStage
 
 ZERO_ADDRESS = "0x" + "00" * 20
 MISSING_ROLE = "access_control: account is missing role"
@@ -81,6 +81,13 @@ def whole_coupon(coupon_id: int, owner: str, state: CouponState) -> Coupon:
 def moves(receipt) -> list[tuple[int, str, CouponState]]:
     """The receipt's CouponMoved events in order, as (coupon, owner, state)."""
     return [(e.args["coupon"], e.args["owner"], e.args["state"]) for e in receipt.named("CouponMoved")]
+
+
+def reissue_moves(receipt) -> list[tuple[int, Reissue, int]]:
+    """The receipt's ReissueMoved events in order, as (coupon, the procedure afterwards, notice end)."""
+    return [(e.args["coupon"], Reissue(ReissueStage(e.args["stage"]), e.args["supplement_required"],
+                                       e.args["survey_paused"]), e.args["notice_end"])
+            for e in receipt.named("ReissueMoved")]
 
 
 def created(receipt) -> dict[int, dict]:

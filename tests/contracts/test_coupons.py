@@ -41,6 +41,7 @@ from contract_story import (
     created,
     moves,
     parcel,
+    reissue_moves,
     whole_coupon,
 )
 from eth_abi import encode as abi_encode
@@ -633,6 +634,7 @@ def test_sign_voiding__both_departments_either_order__voided_invalid_with_reason
     prepared, registry, actors, start, first, second
 ):
     coupon_id = prepared(start)
+    lost = registry.reissue_of(coupon_id) != NO_REISSUE
     registry.send(getattr(actors, first), "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
     receipt = registry.send(getattr(actors, second), "sign_voiding", coupon_id, INVALID_REASON, INSPECTION_HASH)
     assert_moved(registry, receipt, coupon_id, actors.holder.address, VOIDED)
@@ -648,6 +650,8 @@ def test_sign_voiding__both_departments_either_order__voided_invalid_with_reason
         "inspection_hash": INSPECTION_HASH,
     }
     assert receipt.named("CouponVoided") == []
+    # a loss report ends with it (a move to no procedure); a coupon never lost has no procedure to move
+    assert reissue_moves(receipt) == ([(coupon_id, NO_REISSUE, 0)] if lost else [])
 
 
 def test_sign_voiding__owner_consent_pending__consent_ends(prepared, story, registry, actors):
@@ -712,6 +716,7 @@ def test_report_loss__owner_requested__lost_reported_with_30_day_notice(prepared
     assert registry.call("reissue_stage", coupon_id) == ReissueStage.REPORTED
     assert registry.request_of(coupon_id) == NO_REQUEST
     assert receipt.event("LossReported").args == {"coupon": coupon_id, "notice_end": notice_end}
+    assert reissue_moves(receipt) == [(coupon_id, Reissue(ReissueStage.REPORTED, False, False), notice_end)]
 
 
 @pytest.mark.parametrize(
@@ -728,6 +733,7 @@ def test_withdraw_loss__certificate_found_before_filing__active_and_notice_and_s
     assert registry.reissue_of(coupon_id) == NO_REISSUE
     assert registry.call("reissue_filing", coupon_id) == ""
     assert receipt.event("LossWithdrawn").args == {"coupon": coupon_id}
+    assert reissue_moves(receipt) == [(coupon_id, NO_REISSUE, 0)]
 
 
 # Each reissue step that keeps the coupon LOST_REPORTED (附件1 二(二)-(四)): where it starts, the
@@ -775,6 +781,7 @@ def test_reissue_step__at_its_stage__stage_advanced_and_event(prepared, story, r
     assert registry.call("reissue_filing", coupon_id) == (REISSUE_FILING_NUMBER if function == "file_reissue" else "")
     assert receipt.event(event).args == {"coupon": coupon_id, **args}
     assert moves(receipt) == []
+    assert reissue_moves(receipt) == [(coupon_id, after, notice_end)]
 
 
 @pytest.mark.parametrize("items", [MISSING_REISSUE_ITEMS, [f"材料{i}" for i in range(1, 17)]], ids=["two", "sixteen"])
@@ -812,6 +819,7 @@ def test_refuse_reissue__before_registration__active_again_loss_report_ended(pre
     assert registry.call("loss_notice_end", coupon_id) == 0
     assert registry.reissue_of(coupon_id) == NO_REISSUE
     assert receipt.event("ReissueRefused").args == {"coupon": coupon_id, "reason": REFUSAL_REASON}
+    assert reissue_moves(receipt) == [(coupon_id, NO_REISSUE, 0)]
 
 
 # Reissue steps taken out of turn: (step, starting point, revert).
@@ -878,6 +886,8 @@ def _assert_reissued(
     }
     assert receipt.event("CouponVoided").args == {"coupon": old, "replaced_by": new}
     assert moves(receipt) == [(old, actors.holder.address, VOIDED)]
+    # the procedure ends; the old coupon keeps its notice end, which the new one shows
+    assert reissue_moves(receipt) == [(old, NO_REISSUE, registry.call("loss_notice_end", old))]
     return new
 
 
