@@ -22,21 +22,13 @@ from ..runtime import Actor, Gateway
 from ..schemas import (
     ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
 )
-from .. import steps
+from .. import lifecycles, steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
 from . import time_limits, timeline, users
 from .documents import require_uploaded
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
-WAITING = {
-    "SUBMITTED": time_limits.FORMAL_REVIEW,
-    "FORMAL_OK": time_limits.PRELIMINARY_REVIEW,
-    "PRELIM_OK": time_limits.VALIDATION,
-    "VALIDATED": time_limits.OPINION,
-    "OPINION_FORWARDED": time_limits.EEB_REVIEW,
-    "EEB_REVIEWED": time_limits.FILING,
-    "FILED": time_limits.MINT,
-}
+WAITING = lifecycles.APPLICATION.timed()
 # What a clock needs beside the status change that started it: the attestation and the field surveys.
 CLOCK_EVENTS = ("ReportAttested", "FieldSurveyPaused", "FieldSurveyResumed")
 OTHERS_LIMIT = 10  # other documents an application cites, as schemas.ApplicationDocuments.others allows

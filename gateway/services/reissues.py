@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chain import Action, Receipt
 
-from .. import steps
+from .. import lifecycles, steps
 from ..db import LossReport, User, utcnow
 from ..errors import Invalid
 from ..runtime import Actor, Gateway
@@ -39,23 +39,10 @@ STAGE_AFTER = {"LossReported": "REPORTED", "ReissueFormalReviewPassed": "FORMAL_
 # How a loss report ends other than by a department's next step.
 ENDINGS = {"LossWithdrawn": "WITHDRAWN", "ReissueRefused": "REFUSED", "CouponVoided": "REISSUED",
            "CouponInvalidated": "VOIDED"}
-# The reissue steps each stage admits; withdrawing the loss report is possible until the EEB files it.
-AT_STAGE = {
-    "REPORTED": {steps.REISSUE_FORMAL_REVIEW, steps.WITHDRAW_LOSS},
-    "FORMAL_OK": {steps.REISSUE_SURVEY_PAUSE, steps.REISSUE_REVIEW, steps.WITHDRAW_LOSS},
-    "REVIEWED": {steps.REISSUE_REGISTRATION, steps.WITHDRAW_LOSS},
-    "REGISTERED": {steps.FILE_REISSUE, steps.WITHDRAW_LOSS},
-    "FILED": {steps.REISSUE},
-}
+# The reissue steps each stage admits, and the stage's step with its limit (DESIGN §5), for the queue.
+AT_STAGE = lifecycles.REISSUE_PROCEDURE.admits
 PROCEDURE_STEPS = frozenset(set().union(*AT_STAGE.values()) | {steps.REISSUE_RESUBMIT, steps.REISSUE_SURVEY_RESUME})
-# The stage's step and its limit (DESIGN §5), for the queue.
-WAITING = {
-    "REPORTED": time_limits.REISSUE_FORMAL_REVIEW,
-    "FORMAL_OK": time_limits.REISSUE_REVIEW,
-    "REVIEWED": time_limits.REISSUE_REGISTRATION,
-    "REGISTERED": time_limits.REISSUE_FILING,
-    "FILED": time_limits.REISSUE,
-}
+WAITING = lifecycles.REISSUE_PROCEDURE.timed()
 
 
 @dataclass
@@ -279,7 +266,7 @@ def queue(gw: Gateway, *, role: str, today: dt.date) -> list[dict]:
     for coupon in requested:
         # The centre received the report: the formal review's two days run from here, recording included.
         items.append(_item(coupon, steps.REPORT_LOSS.roles[0], steps.REPORT_LOSS, time_limits.clock(
-            gw.calendar, time_limits.REISSUE_FORMAL_REVIEW, started=coupon.pending_since, today=today)))
+            gw.calendar, lifecycles.REISSUE_FORMAL_REVIEW, started=coupon.pending_since, today=today)))
     for coupon in lost:
         p = procedure_of(events.get(coupon.id, []))
         if p.stage is None or p.supplement_required:  # awaiting the owner, not a department

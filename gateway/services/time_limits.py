@@ -14,45 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import steps
+from ..lifecycles import Limit
 from ..units import china_date
 from ..workdays import UnknownCalendarYear, WorkCalendar
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Limit:
-    """One row of DESIGN §5's table: a step, its working days and what starts its clock."""
-
-    step: steps.Step
-    days: int
-    article: str
-    starts: str  # the event that starts the clock, as the table says it
-    field_survey: bool = False  # the step's own field survey stops its clock
-
-
-# 附件1 一: registration
-FORMAL_REVIEW = Limit(steps.FORMAL_REVIEW, 2, "附件1 一(二)", "submitted or resubmitted")
-PRELIMINARY_REVIEW = Limit(steps.PRELIMINARY_REVIEW, 7, "附件1 一(二)", "formal review passed", field_survey=True)
-VALIDATION = Limit(steps.VALIDATE, 7, "附件1 一(三)",
-                   "preliminary review passed, or the verifier's attestation if that came later")
-OPINION = Limit(steps.OPINION, 2, "附件1 一(三)", "validated, or returned by the EEB")
-EEB_REVIEW = Limit(steps.EEB_REVIEW, 7, "附件1 一(四)", "validation opinion forwarded")
-FILING = Limit(steps.FILE, 2, "附件1 一(四)", "EEB review passed")
-MINT = Limit(steps.MINT, 7, "附件1 一(五)", "filed")
-# 附件1 二: reissue
-REISSUE_FORMAL_REVIEW = Limit(steps.REISSUE_FORMAL_REVIEW, 2, "附件1 二(二)",
-                              "the owner's loss report (附件3), or its resubmission after a supplement")
-REISSUE_REVIEW = Limit(steps.REISSUE_REVIEW, 7, "附件1 二(二)", "reissue formal review passed", field_survey=True)
-REISSUE_REGISTRATION = Limit(steps.REISSUE_REGISTRATION, 2, "附件1 二(三)", "reissue review passed")
-REISSUE_FILING = Limit(steps.FILE_REISSUE, 2, "附件1 二(四)", "reissue registered")
-REISSUE = Limit(steps.REISSUE, 7, "附件1 二(五)", "the later of the reissue filing and the end of the loss notice")
-
-TABLE: tuple[Limit, ...] = (
-    FORMAL_REVIEW, PRELIMINARY_REVIEW, VALIDATION, OPINION, EEB_REVIEW, FILING, MINT,
-    REISSUE_FORMAL_REVIEW, REISSUE_REVIEW, REISSUE_REGISTRATION, REISSUE_FILING, REISSUE,
-)
 
 
 @dataclass(frozen=True)

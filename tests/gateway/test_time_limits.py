@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway import lifecycles
 from gateway.db import ApplicationRecord, User
-from gateway.services import time_limits
 from support import api
 from support.calendar import D, Calendar, calendar_gateway
 from support.http import API, error_of, login, ok
@@ -71,7 +71,7 @@ def _reissue(cal: Calendar, number: str, *dated: tuple[str, D]) -> None:
 
 
 def test_table__design_5__twelve_limits_each_at_a_step_of_its_own():
-    assert [(limit.article, limit.step.id, limit.days, limit.field_survey) for limit in time_limits.TABLE] == [
+    assert [(limit.article, limit.step.id, limit.days, limit.field_survey) for limit in lifecycles.TIME_LIMITS] == [
         ("附件1 一(二)", "application.formal_review", 2, False),
         ("附件1 一(二)", "application.preliminary_review", 7, True),
         ("附件1 一(三)", "application.validation", 7, False),
