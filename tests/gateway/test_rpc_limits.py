@@ -45,9 +45,20 @@ def _department_of_eeb(gateway) -> dict:
     return {"to": ledger.address, "data": ledger.encode_abi("department_of", args=[eeb])}
 
 
-def test_eth_call__blake2f_precompile_with_30m_rounds__refused_not_evaluated(client):
-    call = {"to": BLAKE2F, "data": "0x" + _blake2f_input(29_000_000).hex(), "gas": hex(30_000_000)}
-    body = _post(client, "eth_call", call, "latest")
+# The costly precompiles, each with an input that would run long: blake2f at 29 M rounds, modexp with a
+# 1,024-byte modulus and exponent of ones, ecpairing over 100 pairs (EIP-152, EIP-198, EIP-197).
+MODEXP, ECPAIRING = "0x" + "00" * 19 + "05", "0x" + "00" * 19 + "08"
+COSTLY_CALLS = {
+    "blake2f": (BLAKE2F, _blake2f_input(29_000_000)),
+    "modexp": (MODEXP, (1024).to_bytes(32, "big") * 3 + b"\x02" * 1024 + b"\xff" * 1024 + b"\x07" * 1024),
+    "ecpairing": (ECPAIRING, b"\x01" * 192 * 100),
+}
+
+
+@pytest.mark.parametrize("precompile", COSTLY_CALLS)
+def test_eth_call__costly_precompile__refused_not_evaluated(client, precompile):
+    to, data = COSTLY_CALLS[precompile]
+    body = _post(client, "eth_call", {"to": to, "data": "0x" + data.hex(), "gas": hex(30_000_000)}, "latest")
     assert "result" not in body
     assert body["error"]["code"] == -32602
 
