@@ -27,8 +27,9 @@ from eth_utils import to_canonical_address, to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import BlockLogs, Chain
-from .durable import CALLER_ADDRESS, CommittedBackend, DurableBackend, check_chain
+from .durable import CALLER_ADDRESS, CommittedBackend, DurableBackend, SqliteKV, check_chain
 from .producer import BlockProducer, MinedBlock, block_receipts, checksum
+from .seal import is_sealed
 
 
 @dataclass
@@ -133,7 +134,10 @@ class EmbeddedChain:
         if self.producer is not None:
             self.producer.stop()
         self.committed.close()
-        self.backend.close()
+        # A file a reader found damaged, or whose producer stopped on an error, is left
+        # unsealed: the next start checks every page of it.
+        failed = self.producer is not None and self.producer.failed
+        self.backend.close(seal_file=not (failed or self.committed.kv.met_damage))
 
 
 def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool = False) -> EmbeddedChain:
@@ -150,7 +154,7 @@ def open_embedded(path: Path, *, faucet_address: str | None = None, served: bool
     try:
         committed = CommittedBackend(path)
     except Exception:
-        backend.close()
+        backend.close(seal_file=False)
         raise
     if producer is not None:
         # Whoever reads a damaged page first, a public read or the producer itself, stops the writes.
@@ -175,9 +179,10 @@ def open_committed(path: Path) -> EmbeddedReader:
     """Read the chain in `path` without writing it: beside a running gateway (SQLite's WAL
     lets a reader see committed blocks while the one writer writes) or with none. The
     start-up check runs here too: a damaged file raises ChainDamaged."""
+    sealed = SqliteKV.alone(path) and is_sealed(path)  # beside a running writer there is no seal
     backend = CommittedBackend(path)
     try:
-        check_chain(backend.kv, backend.chain, path)
+        check_chain(backend.kv, backend.chain, path, sealed=sealed)
     except Exception:
         backend.close()
         raise

@@ -102,6 +102,11 @@ class BlockProducer:
             return str(self.disk_full)
         return None if self._thread.is_alive() else "the block producer is not running"
 
+    @property
+    def failed(self) -> bool:
+        """Whether the producer stopped on an error (damage met, the disk's I/O), not on stop()."""
+        return self._refusal is not None
+
     def chain_damaged(self, error: ChainDamaged) -> None:
         """A reader met a damaged page of the chain file (SqliteKV.on_damage, any thread):
         no block is committed from now on, not even the one being mined."""

@@ -10,11 +10,15 @@ import time
 from pathlib import Path
 
 import pytest
+import rlp
+from eth_keys import keys as eth_keys
+from eth_utils import to_canonical_address
 
 from chain import Role
 from chain.backends import open_embedded
+from chain.client import MAX_FEE
 from chain.errors import ChainDamaged, DataDirInUse
-from chain.node import CHAIN_FILE, open_node
+from chain.node import CHAIN_FILE, FAUCET_KEY, open_node
 from ledger_checks import assert_ledger_invariants
 
 from crash_writer import PASSPHRASE  # noqa: E402  (the writer and the test share the key store)
@@ -101,7 +105,7 @@ def test_kill9__during_served_stream__every_acknowledged_tx_survives(tmp_path):
 
 @pytest.mark.parametrize("record", ["head header", "head state root", "head receipts root", "parent header"])
 def test_reopen__a_recent_block_record_damaged__refused_with_what_to_do(tmp_path, record):
-    """SQLite's own check sees pages, not values: a start re-derives the last blocks too."""
+    """SQLite's own check sees pages, not values: a start checks the last blocks' records too."""
     node = _open(tmp_path)
     node.registry.send(node.department(Role.EEB), "set_ccer_listed", b"\x08" * 32, True)
     head = node.embedded.backend.chain.get_canonical_head()
@@ -115,6 +119,32 @@ def test_reopen__a_recent_block_record_damaged__refused_with_what_to_do(tmp_path
     for _ in range(2):  # the same answer again: a refused start lets the data directory's lock go
         with pytest.raises(ChainDamaged, match="is damaged .*: restore it from a backup, then rebuild the index"):
             _open(tmp_path)
+
+
+@pytest.mark.parametrize("trie", ["transaction_root", "receipt_root"])
+def test_reopen__a_node_below_the_head_blocks_trie_root_damaged__refused_with_what_to_do(tmp_path, trie):
+    """The start vouches for every node of the last blocks' tries, not only for their roots."""
+    node = _open(tmp_path)
+    chain = node.embedded.backend.chain
+    faucet = node.keys.load_or_create(FAUCET_KEY)
+    nonce = chain.get_vm().state.get_nonce(to_canonical_address(faucet.address))
+    builder = chain.get_transaction_builder()
+    transfers = [builder.new_unsigned_dynamic_fee_transaction(node.chain.chain_id, nonce + i, 0, MAX_FEE, 21_000,
+                                                              bytes([i + 1]) * 20, 1, b"", [])
+                 .as_signed_transaction(eth_keys.PrivateKey(faucet.key)) for i in range(3)]
+    chain.header = chain.header.copy(timestamp=max(chain.get_canonical_head().timestamp + 1, int(time.time())))
+    chain.mine_all(transfers)  # one block of three: its tries have nodes below their roots
+    node.embedded.backend.kv.commit()
+    root = getattr(chain.get_canonical_head(), trie)
+    node.close()
+    with sqlite3.connect(tmp_path / CHAIN_FILE) as db:
+        (encoded,) = db.execute("SELECT v FROM kv WHERE k = ?", (root,)).fetchone()
+        below = next(child for child in rlp.decode(encoded)[:16] if len(child) == 32)
+        (value,) = db.execute("SELECT v FROM kv WHERE k = ?", (below,)).fetchone()
+        db.execute("UPDATE kv SET v = ? WHERE k = ?", (value[:-1] + bytes([value[-1] ^ 1]), below))
+
+    with pytest.raises(ChainDamaged, match="is damaged .*do not match its header.*restore it from a backup"):
+        _open(tmp_path)
 
 
 def test_open__data_directory_already_open__refused_naming_the_holder(tmp_path):
