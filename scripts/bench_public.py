@@ -76,6 +76,7 @@ from gateway.runtime import Gateway  # noqa: E402
 from gateway.settings import Settings  # noqa: E402
 
 PASSPHRASE = "tanquan-bench-public"
+IDENTITY_KEY = "tanquan-bench-public-identity-key"  # a throw-away registry's, like the passphrase
 MINE_CHUNK = 2_000  # empty blocks committed at once while the chain grows
 
 
@@ -156,6 +157,7 @@ def chain_length(lengths: list[int], repeat: int) -> dict:
 
 def prepare(data_dir: Path) -> tuple[str, str]:
     """Officials, one coupon and its offset certificate; returns the certificate and the coupon's number."""
+    os.environ.setdefault("TANQUAN_IDENTITY_KEY", IDENTITY_KEY)  # read by Gateway.open here and by the server
     gateway = Gateway.open(Settings(data_dir=data_dir, key_scrypt_n=2**4), served=False, passphrase=PASSPHRASE)
     try:
         seed_officials(gateway)
