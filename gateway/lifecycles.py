@@ -73,10 +73,6 @@ class Lifecycle:
     waits: dict[str, Wait]  # the states a party must act in: what each waits on
     admits: dict[str, frozenset[Step]] = field(default_factory=dict)  # every step each state admits, if listed
 
-    def limit(self, state: str) -> Limit | None:
-        wait = self.waits.get(state)
-        return wait.limit if wait else None
-
     def timed(self) -> dict[str, Limit]:
         """The states whose wait has a time limit, with it: what the queues and the clocks read."""
         return {state: wait.limit for state, wait in self.waits.items() if wait.limit is not None}
