@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
 from .client import BlockLogs, Chain
 from .durable import CALLER_ADDRESS, CommittedBackend, DurableBackend, SqliteKV, check_chain
+from .rpc import LIMIT_EXCEEDED
 from .producer import BlockProducer, MinedBlock, block_receipts, checksum
 from .seal import is_sealed
 
@@ -236,6 +238,21 @@ class _LocalReads:
         return read
 
 
+class _PatientProvider(HTTPProvider):
+    """Asks again, after a growing pause, when the node answers "busy" (limit exceeded): the
+    gateway's /rpc evaluates a few eth_calls at a time and tells the rest to try again."""
+
+    PAUSES_S = (0.2, 0.5, 1, 2, 4)
+
+    def make_request(self, method, params):
+        for pause in self.PAUSES_S:
+            response = super().make_request(method, params)
+            if not isinstance(response.get("error"), dict) or response["error"].get("code") != LIMIT_EXCEEDED:
+                return response
+            time.sleep(pause)
+        return super().make_request(method, params)
+
+
 def connect(url: str) -> Chain:
-    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 60}))
+    w3 = Web3(_PatientProvider(url, request_kwargs={"timeout": 60}))
     return Chain(w3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import threading
 import types
 from contextlib import ExitStack
 
@@ -16,6 +17,7 @@ from eth.precompiles import blake2 as evm_blake2
 from web3 import HTTPProvider, Web3
 
 from chain import Role
+from chain.backends import connect
 from chain.client import Chain
 from chain.rpc import PublicRpc, RpcError
 from gateway.services.rpc import public_rpc
@@ -143,3 +145,19 @@ def test_blake2f__py_evm_uses_blake2b_py__one_million_rounds_complete():
                                         output=b"", consume_gas=lambda amount, reason: None)
     evm_blake2.blake2b_fcompress(computation)
     assert len(computation.output) == 64
+
+
+def test_connect__gateway_busy__the_call_asked_again_until_a_slot_is_free(served, gateway, settings):
+    """`tanquan verify --rpc` and every JSON-RPC client of chain.backends.connect wait out a busy gateway."""
+    chain = connect(served() + "/rpc")
+    rpc = public_rpc(gateway)
+    held = ExitStack()
+    for _ in range(settings.rpc_calls_at_once):
+        held.enter_context(rpc.call_slot())
+    freed = threading.Timer(1.0, held.close)  # the other callers finish while this one waits
+    freed.start()
+    try:
+        answer = chain.w3.eth.call(_department_of_eeb(gateway))
+    finally:
+        freed.join()
+    assert bytes(answer) == Role.EEB.id
