@@ -8,11 +8,13 @@ import re
 from playwright.sync_api import expect
 
 from chain import ApplicationStatus
-from gateway.demo import OFFICIALS
+from gateway.api.app import create_app
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.web.i18n import MESSAGES
 from support.api import accepted_purchase, list_coupon, owner_request
 from support.browser import log_in
 from support.http import ok
+from support.serving import serve
 
 
 def _status(site, application: int) -> ApplicationStatus:
@@ -193,3 +195,24 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
     page.goto("/listings")
     expect(page.locator("#board tr", has_text=number)).to_have_count(1)
     shot(page, "listing-restored")
+
+
+def test_console__log_in_held_back__the_page_says_why_and_for_how_long(page, site, shot):
+    """Failures lock an account from one address only (issue 18): the page tells the person held back why,
+    and when to try again, even with the right password. Its own server, so that its failures and its
+    log-in rate touch no other test."""
+    holder = site.new_holder()
+    settings = site.gateway.settings.model_copy(update={"login_failures_per_account": 2})
+    with serve(create_app(settings, gateway=site.gateway)) as url:
+        for password in ("not-the-password", "not-the-password", DEMO_PASSWORD):
+            page.goto(f"{url}/console/login")
+            page.fill("input[name=username]", holder.username)
+            page.fill("input[name=password]", password)
+            with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/login")) as answer:
+                page.click("form button[type=submit]")
+        assert answer.value.status == 429
+        said = page.locator("#login-failed")
+        expect(said).to_contain_text(MESSAGES["console.LOGIN_LOCKED"][0])
+        expect(said).to_contain_text(re.compile(re.escape(MESSAGES["console.retry_after"][0]) + r" \d+ "))
+        expect(page.locator("input[name=username]")).to_have_value(holder.username)
+        shot(page, "held-back")

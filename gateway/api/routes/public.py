@@ -103,7 +103,8 @@ TRADE_COLUMNS = (
 @router.get("/exports/registrations.csv", response_class=CsvResponse)
 def registrations_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
     """Every coupon, for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
-    return csv_response(table(REGISTRATION_COLUMNS, service.registrations(gateway, db)), "registrations.csv", "碳券登记")
+    rows = service.registrations(gateway, db)
+    return csv_response(table(REGISTRATION_COLUMNS, rows), "registrations.csv", "碳券登记")
 
 
 @router.get("/exports/trades.csv", response_class=CsvResponse)
