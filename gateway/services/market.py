@@ -22,7 +22,7 @@ from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
 from ..db import ListingRecord, Purchase, Trade, User, utcnow
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
 from .. import steps
@@ -279,8 +279,7 @@ def purchase_view(db: Session, row: Purchase, trades: list[Trade] | None = None)
 def purchases(db: Session, *, reader: User, status: str | None = None) -> list[dict]:
     """Purchase applications, newest first: a buyer's own, or all for a department (the centre's queue);
     `status` as shown."""
-    if reader.role not in READERS:
-        raise Forbidden("ROLE_REQUIRED", "purchase applications are for their buyer and the departments")
+    records.require_reader(PURCHASES, reader)
     query = select(Purchase).order_by(Purchase.id.desc())
     if reader.role == HOLDER:
         query = query.where(Purchase.buyer_id == reader.id)
@@ -426,8 +425,7 @@ def trade_of(db: Session, tx_hash: str) -> Trade | None:
 
 def trades(db: Session, *, user: User) -> list[dict]:
     """A holder's trades as buyer or seller; every trade for a department. Newest first."""
-    if user.role not in READERS:
-        raise Forbidden("ROLE_REQUIRED", "trades are for their parties and the departments")
+    records.require_reader(TRADES, user)
     query = select(Trade).order_by(Trade.id.desc())
     if user.role == HOLDER:
         query = query.where((Trade.buyer_id == user.id) | (Trade.seller_id == user.id))

@@ -32,9 +32,14 @@ def get(db: Session, kind: Kind[R], record_id: int) -> R:
     return row
 
 
-def seen(db: Session, kind: Kind[R], record_id: int, user: User) -> R:
+def require_reader(kind: Kind, user: User) -> None:
+    """The kind at all, one record or a list: for its parties and the departments among its readers."""
     if user.role not in kind.readers:
         raise Forbidden("ROLE_REQUIRED", f"a {kind.name} is for its parties and the departments")
+
+
+def seen(db: Session, kind: Kind[R], record_id: int, user: User) -> R:
+    require_reader(kind, user)
     row = get(db, kind, record_id)
     if user.role == HOLDER and user.id not in kind.parties(row):
         raise NotFound(kind.missing, f"no {kind.name} {record_id}")

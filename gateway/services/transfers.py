@@ -246,15 +246,9 @@ def _area(parcels: list[dict]) -> str | None:
     return str(sum(Decimal(p["area_mu"]) for p in parcels)) if parcels else None
 
 
-def _readable_by(user: User) -> None:
-    """A form carries addresses and representatives: it is for its parties and the departments only."""
-    if user.role not in PARTIES_AND_DEPARTMENTS:
-        raise Forbidden("ROLE_REQUIRED", "transfer forms are for their parties and the departments")
-
-
 def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:
     """A holder's forms, as applicant or receiving party; every form for the departments. Newest first."""
-    _readable_by(user)
+    records.require_reader(FORMS, user)
     return _shown(gw, db, user, select(TransferForm))
 
 
