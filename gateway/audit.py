@@ -1,6 +1,8 @@
 """The audit log's writer (§6, DESIGN §9): every write is recorded before its
-caller hears back, and the entries that arrive together are committed together. Its readers read
-it through gateway/services/audit.py.
+caller hears back. A write to the gateway's own database adds its entry to its own transaction
+(AuditLog.add), so the entry is kept exactly when the write is, a full disk included. On-chain
+writes are recorded through one writer thread, and the entries that arrive together are committed
+together. Its readers read it through gateway/services/audit.py.
 
 Hundreds of requests finish in the same block; one SQLite transaction each would
 queue them on the database's write lock, whose busy handler sleeps in steps of up
@@ -14,6 +16,7 @@ import threading
 from concurrent.futures import Future
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from .db import AuditEntry, Database, User
 
@@ -26,13 +29,16 @@ class AuditLog:
         self._thread.start()
 
     def record(self, user: User, action: str, request: dict, tx_hash: str | None = None, outcome: str = "ok") -> None:
-        """Every write, on-chain or not, with who, which department, what was asked and how
-        it ended (§6). Returns once the entry is committed; raises what the commit raised."""
-        entry = dict(username=user.username, department=user.role, action=action, request=request,
-                     tx_hash=tx_hash, outcome=outcome)
+        """An on-chain write (or a refusal that wrote nothing) with who, which department, what was
+        asked and how it ended (§6). Returns once the entry is committed; raises what the commit raised."""
         done: Future = Future()
-        self._queue.put((entry, done))
+        self._queue.put((_entry(user, action, request, tx_hash, outcome), done))
         done.result()
+
+    @staticmethod
+    def add(db: Session, user: User, action: str, request: dict, outcome: str = "ok") -> None:
+        """A write to the gateway's database: its entry joins `db`'s transaction, to be committed with it."""
+        db.add(AuditEntry(**_entry(user, action, request, None, outcome)))
 
     def close(self) -> None:
         self._queue.put(None)
@@ -56,3 +62,8 @@ class AuditLog:
                     done.set_result(None)
             if closing:
                 return
+
+
+def _entry(user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> dict:
+    return dict(username=user.username, department=user.role, action=action, request=request,
+                tx_hash=tx_hash, outcome=outcome)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, String, create_engine, event
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String, create_engine, event, text,
+)
 from sqlalchemy import false as sa_false
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -44,6 +46,12 @@ class User(GatewayBase):
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # the centre's in-person check
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # DRC's: no log-in, no token
     disabled_reason: Mapped[str | None] = mapped_column(String(256))
+
+    # One verified account per ID number or USCC (DESIGN §11), held by the database itself, so two
+    # verifications of one number at the same moment cannot both be kept (migration 0011).
+    __table_args__ = (Index("uq_users_verified_identity", "identity_hash", unique=True,
+                            sqlite_where=text("verified_at IS NOT NULL"),
+                            postgresql_where=text("verified_at IS NOT NULL")),)
 
 
 class AccountVerification(GatewayBase):

@@ -96,11 +96,11 @@ def seed_officials(gw: Gateway) -> dict[str, str]:
         for role, username in OFFICIALS.items():
             if db.scalar(select(User).where(User.username == username)) is None:
                 users.create_official(
-                    db, OfficialCreate(username=username, password=DEMO_PASSWORD, display_name=OFFICIAL_NAMES[role], role=role)
+                    gw, db, None, OfficialCreate(username=username, password=DEMO_PASSWORD, display_name=OFFICIAL_NAMES[role], role=role)
                 )
         if db.scalar(select(User).where(User.username == ENFORCEMENT_OFFICIAL)) is None:
-            users.create_official(db, OfficialCreate(username=ENFORCEMENT_OFFICIAL, password=DEMO_PASSWORD,
-                                                     display_name=ENFORCEMENT_NAME, role=ENFORCEMENT))
+            users.create_official(gw, db, None, OfficialCreate(username=ENFORCEMENT_OFFICIAL, password=DEMO_PASSWORD,
+                                                               display_name=ENFORCEMENT_NAME, role=ENFORCEMENT))
     return {**{username: role for role, username in OFFICIALS.items()}, ENFORCEMENT_OFFICIAL: ENFORCEMENT}
 
 
@@ -135,18 +135,22 @@ def run(client, progress=print) -> DemoResult:
         token = call("POST", "/auth/login", json={"username": username, "password": DEMO_PASSWORD})["token"]
         return {"Authorization": f"Bearer {token}"}
 
+    def upload(who: dict, name: str, content: bytes) -> str:
+        return call("POST", "/documents", who, files={"file": (name, content, "application/pdf")})["sha256"]
+
     def holder(name: str, display: str, organisation: str, account_type: str, uscc_prefix: str,
                representative: str, contact: str) -> tuple[str, dict]:
         """An account opened with 附件1 三(一)'s party fields (a made-up valid USCC), then verified by
         the centre in person against the business licence."""
-        username = f"{name}-{suffix}"
+        username, uscc = f"{name}-{suffix}", identity.make_uscc(prefix=uscc_prefix)
+        licence_scan = upload(center, "营业执照扫描件.pdf", f"%PDF business licence of {organisation} {suffix}".encode())
         call("POST", "/auth/holders", json={
             "username": username, "password": DEMO_PASSWORD, "display_name": display, "organisation": organisation,
-            "identity": identity.make_uscc(prefix=uscc_prefix), "account_type": account_type,
+            "identity": uscc, "account_type": account_type,
             "legal_representative": representative, "postal_address": f"益阳市赫山区 {organisation}",
             "contact_person": contact, "contact_phone": "0737-4200000"})
         call("POST", f"/auth/accounts/{username}/verification", center,
-             json={"document_type": "BUSINESS_LICENCE"})
+             json={"document_type": "BUSINESS_LICENCE", "document_number": uscc, "document": licence_scan})
         return username, login(username)
 
     officials = {role: login(username) for role, username in OFFICIALS.items()}
@@ -158,9 +162,6 @@ def run(client, progress=print) -> DemoResult:
     builder_name, builder = holder("builder", "某建设单位", "某交通建设有限公司", "DAMAGE_LIABLE", "91",
                                    "孙经理", "周工")
     bank_name, bank = holder("bank", "农商银行", "湖南益阳农村商业银行", "FINANCIAL", "91", "吴行长", "郑经理")
-
-    def upload(who: dict, name: str, content: bytes) -> str:
-        return call("POST", "/documents", who, files={"file": (name, content, "application/pdf")})["sha256"]
 
     report = upload(coop, "监测核算报告.pdf", f"%PDF third-party monitoring report {suffix}".encode())
     documents = {

@@ -98,8 +98,8 @@ class AccountVerificationCreate(Input):
     """The centre's in-person check of an account's identity (附件1 三(一))."""
 
     document_type: str = Field(pattern=r"^(RESIDENT_ID_CARD|BUSINESS_LICENCE|USCC_CERTIFICATE|OTHER)$")
-    document_number: str | None = Field(default=None, max_length=40, description="kept masked only")
-    document: Sha256 | None = Field(default=None, description="the scan of the document shown, uploaded")
+    document_number: str = Field(min_length=6, max_length=40, description="as on the document shown; kept masked only")
+    document: Sha256 = Field(description="the centre's scan of the document shown, uploaded")
 
 
 class AccountDisable(Input):

@@ -260,7 +260,7 @@ VERIFY_ACCOUNT = Step("account.verify", "附件1 三(一)", ("CENTER",), "POST",
                       schemas.AccountVerificationCreate, (
                           Field("document_type", "choice", ("RESIDENT_ID_CARD", "BUSINESS_LICENCE", "USCC_CERTIFICATE",
                                                             "OTHER"), labels="document."),
-                          Field("document_number", required=False), Field("document", "file", required=False)),
+                          Field("document_number"), Field("document", "file")),
                       "account", ("UNVERIFIED",))
 DISABLE_ACCOUNT = Step("account.disable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/disable", schemas.AccountDisable,
                        (Field("reason", "textarea"),), "account", ("UNVERIFIED", "VERIFIED"))

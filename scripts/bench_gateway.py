@@ -356,17 +356,19 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
 
     try:
         officials = dict(zip(OFFICIALS, pool.map(lambda u: api().login(u, DEMO_PASSWORD), OFFICIALS.values())))
+        scan = api().call("POST", "/documents", officials["CENTER"], files={"file": (
+            "证件扫描件.pdf", f"%PDF the centre's scan {suffix}".encode(), "application/pdf")})["sha256"]
 
         def register(i: int) -> Holder:
-            username = f"bench-{suffix}-h{i:03d}"
+            username, uscc = f"bench-{suffix}-h{i:03d}", make_uscc(prefix="N2")
             user = api().call("POST", "/auth/holders", json={
                 "username": username, "password": HOLDER_PASSWORD, "display_name": f"基准测试持有人 {i}",
-                "organisation": f"基准测试合作社 {i}", "identity": make_uscc(prefix="N2"), "account_type": "COLLECTIVE",
+                "organisation": f"基准测试合作社 {i}", "identity": uscc, "account_type": "COLLECTIVE",
                 "legal_representative": "基准测试", "postal_address": "赫山区", "contact_person": "基准测试",
                 "contact_phone": "0737-1234567"})
             a = api()  # the centre checks the account in person (附件1 三(一)) before it may apply
             a.call("POST", f"/auth/accounts/{username}/verification", officials["CENTER"],
-                   json={"document_type": "BUSINESS_LICENCE"})
+                   json={"document_type": "BUSINESS_LICENCE", "document_number": uscc, "document": scan})
             return Holder(i, username, api().login(username, HOLDER_PASSWORD), user["address"])
 
         holders = list(pool.map(register, range(holders_n)))

@@ -48,8 +48,8 @@ def store(gw: Gateway, db: Session, user: User, content: bytes, filename: str | 
             db.flush()
         if db.get(DocumentUpload, (digest, user.id)) is None:
             db.add(DocumentUpload(sha256=digest, user_id=user.id))
+        gw.audit.add(db, user, "document.upload", {"sha256": digest, "filename": filename, "size": len(content)})
         db.commit()
-    gw.audit.record(user, "document.upload", {"sha256": digest, "filename": filename, "size": len(content)})
     return digest
 
 

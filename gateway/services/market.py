@@ -175,7 +175,7 @@ def open_listings(gw: Gateway, db: Session) -> list[dict]:
 # ---------------------------------------------------------------- purchase (附件6) and acceptance (三(二)1)
 
 
-def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> Purchase:
+def apply_to_purchase(gw: Gateway, db: Session, *, buyer: User, purchase: PurchaseCreate) -> Purchase:
     """附件6 购买申请书 with its commitment and signed form; a buyer liable for ecological damage (生态赔偿)
     attaches the authority's consent (附件1 三(一)2(3)). Every document is the buyer's own upload."""
     if not purchase.commitment:
@@ -193,6 +193,8 @@ def apply_to_purchase(db: Session, *, buyer: User, purchase: PurchaseCreate) -> 
                    liable_for_damage=eco, authority_document=purchase.authority_document if eco else None,
                    purpose=purchase.purpose, commitment=True, signed_form=purchase.signed_form, status="SUBMITTED")
     db.add(row)
+    db.flush()
+    gw.audit.add(db, buyer, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
     db.commit()
     return row
 
@@ -214,10 +216,12 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
         .values(status=status, decided_by=user.id, decided_at=utcnow(), decision_note=decision.note,
                 matched_coupon=matched if status == "ACCEPTED" else None)
     ).rowcount
-    db.commit()
     if not decided:
+        db.rollback()
         db.refresh(row)
         raise _already_decided(row)
+    gw.audit.add(db, user, "purchase.decide", {"purchase": purchase_id, **decision.model_dump(mode="json")})
+    db.commit()
     db.refresh(row)
     return row
 

@@ -56,8 +56,9 @@ def record_inspection(gw: Gateway, db: Session, *, actor: Actor, inspection: Ins
         sha256=hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     )
     db.add(record)
+    db.flush()
+    gw.audit.add(db, actor.user, "supervision.inspection", {"inspection": record.id, **content})
     db.commit()
-    gw.audit.record(actor.user, "supervision.inspection", {"inspection": record.id, **content})
     return record
 
 

@@ -103,11 +103,12 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
         remarks=form.remarks, status="SUBMITTED",
     )
     db.add(written)
-    db.commit()
+    db.flush()
     # The audit log names the form, never its addresses or representatives (DESIGN §9).
-    gw.audit.record(actor.user, "transfer.form", {
+    gw.audit.add(db, actor.user, "transfer.form", {
         "form": written.id, "coupon": number, "kind": written.kind, "amount_kg": amount,
         "transferee": transferee.username, "signed_form": form.signed_transfer_form, "documents": form.documents})
+    db.commit()
     return written
 
 
@@ -120,8 +121,8 @@ def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfe
     if form.applicant_id != actor.user.id:
         raise Forbidden("NOT_APPLICANT", "only the applicant withdraws its form")
     form.status = "WITHDRAWN"
+    gw.audit.add(db, actor.user, "transfer.withdraw", {"form": form.id, "coupon": form.coupon_number})
     db.commit()
-    gw.audit.record(actor.user, "transfer.withdraw", {"form": form.id, "coupon": form.coupon_number})
     return form
 
 
@@ -136,8 +137,8 @@ def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfer
         code = "TRANSFER_ALREADY_CONFIRMED" if form.confirmed_at is not None else "TRANSFER_FORM_CLOSED"
         raise Conflict(code, f"the form {form_number(form)} is {form.status}", detail={"status": form.status})
     form.status, form.confirmed_at = "CONFIRMED", utcnow()
+    gw.audit.add(db, actor.user, "transfer.confirm", {"form": form.id, "coupon": form.coupon_number})
     db.commit()
-    gw.audit.record(actor.user, "transfer.confirm", {"form": form.id, "coupon": form.coupon_number})
     return form
 
 
@@ -157,9 +158,9 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
         raise Conflict(code, message, detail={"status": form.status})
     form.status = "ACCEPTED" if acceptance.decision == "accept" else "REFUSED"
     form.opinion, form.opinion_by, form.opinion_at = acceptance.opinion, actor.user.id, utcnow()
+    gw.audit.add(db, actor.user, ACCEPTED_BY[kind.value].id, {"form": form.id, "coupon": form.coupon_number,
+                                                             "decision": acceptance.decision, "opinion": acceptance.opinion})
     db.commit()
-    gw.audit.record(actor.user, ACCEPTED_BY[kind.value].id, {"form": form.id, "coupon": form.coupon_number,
-                                             "decision": acceptance.decision, "opinion": acceptance.opinion})
     return form
 
 

@@ -57,9 +57,12 @@ def _unique(db: Session, username: str) -> None:
         raise _username_taken(username)
 
 
-def _add(db: Session, user: User) -> User:
-    """Two registrations of one name at once both pass the check: the database's unique key decides."""
+def _add(gw: Gateway, db: Session, user: User, by: User | None, action: str, request: dict) -> User:
+    """Two registrations of one name at once both pass the check: the database's unique key decides.
+    `by` is who opened the account, for the audit log; None for the operator's seeding at start."""
     db.add(user)
+    if by is not None:
+        gw.audit.add(db, by, action, request)
     try:
         db.commit()
     except IntegrityError:
@@ -77,11 +80,12 @@ def _strong(password: str, *names: str | None) -> None:
         raise Invalid("WEAK_PASSWORD", problem, detail={"field": "password"})
 
 
-def create_official(db: Session, form: OfficialCreate) -> User:
+def create_official(gw: Gateway, db: Session, drc: User | None, form: OfficialCreate) -> User:
     _strong(form.password, form.username, form.display_name)
     _unique(db, form.username)
-    return _add(db, User(username=form.username, password_hash=hash_password(form.password), role=form.role,
-                         display_name=form.display_name))
+    user = User(username=form.username, password_hash=hash_password(form.password), role=form.role,
+                display_name=form.display_name)
+    return _add(gw, db, user, drc, "auth.create_official", {"username": user.username, "role": user.role})
 
 
 def checked_identity(form: HolderCreate) -> identity.Identity:
@@ -113,11 +117,14 @@ def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
     _unique(db, form.username)
     checked = checked_identity(form)
     hashed = identity_hash(checked.number, gw.identity_key)
-    return _add(db, User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
-                         display_name=form.display_name, organisation=form.organisation, identity_hash=hashed,
-                         account_type=form.account_type, identity_kind=checked.kind, identity_masked=checked.masked,
-                         legal_representative=form.legal_representative, postal_address=form.postal_address,
-                         contact_person=form.contact_person, contact_phone=form.contact_phone))
+    user = User(username=form.username, password_hash=hash_password(form.password), role=HOLDER,
+                display_name=form.display_name, organisation=form.organisation, identity_hash=hashed,
+                account_type=form.account_type, identity_kind=checked.kind, identity_masked=checked.masked,
+                legal_representative=form.legal_representative, postal_address=form.postal_address,
+                contact_person=form.contact_person, contact_phone=form.contact_phone)
+    return _add(gw, db, user, user, "auth.register_holder", {
+        "username": user.username, "organisation": user.organisation, "account_type": user.account_type,
+        "identity": user.identity_masked})
 
 
 UNVERIFIED, VERIFIED, DISABLED = "UNVERIFIED", "VERIFIED", "DISABLED"
@@ -165,45 +172,44 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     """The centre records its in-person check: who, when, which document (type, number masked, scan).
     The number on the document must be the one the account registered with, and no other verified
     account may hold it (DESIGN §11): registration reserves nothing, so a number typed by a stranger
-    blocks nobody until the centre has seen its document."""
+    blocks nobody until the centre has seen its document. A mismatch is refused and recorded."""
     user = _account(db, username)
     if account_state(user) != UNVERIFIED:
         raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
                        detail={"state": account_state(user)})
     require_uploaded(db, form.document, by=centre, field="document")  # the scan the centre made
-    _match_identity(gw, db, user, form.document_number)
+    masked = identity.mask(form.document_number)
+    request = {"username": username, "document_type": form.document_type, "document_number": masked,
+               "document": form.document}
+    hashes = identity.hashes_of(form.document_number, gw.identity_key)
+    if user.identity_hash is not None and user.identity_hash not in hashes:
+        gw.audit.add(db, centre, "account.verify", request, outcome="refused: IDENTITY_MISMATCH")
+        db.commit()
+        raise Invalid("IDENTITY_MISMATCH", "the number on the document shown is not the one the account "
+                      "registered with", detail={"field": "document_number"})
+    holder = db.scalar(select(User.username).where(User.identity_hash.in_(hashes), User.id != user.id,
+                                                   User.verified_at.is_not(None)))
+    if holder is not None:
+        raise _verified_elsewhere(holder)
     now = utcnow()
     record = AccountVerification(user_id=user.id, verified_by=centre.id, verified_at=now,
                                  document_type=form.document_type, document_sha256=form.document,
-                                 document_number_masked=identity.mask(form.document_number) if form.document_number else None)
+                                 document_number_masked=masked)
     db.add(record)
-    user.verified_at = now
-    db.commit()
+    user.identity_hash, user.verified_at = hashes[0], now  # an earlier release's hash becomes today's
+    gw.audit.add(db, centre, "account.verify", request)
+    try:
+        db.commit()
+    except IntegrityError:  # another verification of this number was kept a moment ago (migration 0011)
+        db.rollback()
+        raise _verified_elsewhere(None) from None
     _forget_logins(gw, db, user)
     return record
 
 
-def _match_identity(gw: Gateway, db: Session, user: User, document_number: str | None) -> None:
-    """The number shown against the account's keyed hash, then against the verified accounts'. A
-    hash of an earlier release (HMAC) is replaced by today's once the number shown matches it; till
-    then only the number shown can be compared with today's hashes, so the centre must enter it."""
-    if document_number:
-        hashes = identity.hashes_of(document_number, gw.identity_key)
-        if user.identity_hash is not None and user.identity_hash not in hashes:
-            raise Invalid("IDENTITY_MISMATCH", "the number on the document shown is not the one the account "
-                          "registered with", detail={"field": "document_number"})
-    elif user.identity_hash is not None and not user.identity_hash.startswith(identity.HASH_PREFIX):
-        raise Invalid("DOCUMENT_NUMBER_REQUIRED", "this account registered before the current identity hashes: "
-                      "enter the number on the document shown", detail={"field": "document_number"})
-    else:
-        hashes = (user.identity_hash,)
-    holder = db.scalar(select(User.username).where(User.identity_hash.in_(hashes), User.id != user.id,
-                                                   User.verified_at.is_not(None)))
-    if holder is not None:
-        raise Conflict("IDENTITY_VERIFIED_ELSEWHERE", "the centre has verified another account with this ID "
-                       "number or USCC already", detail={"account": holder})
-    if document_number:
-        user.identity_hash = hashes[0]
+def _verified_elsewhere(holder: str | None) -> Conflict:
+    return Conflict("IDENTITY_VERIFIED_ELSEWHERE", "the centre has verified another account with this ID "
+                    "number or USCC already", detail={"account": holder})
 
 
 def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: AccountDisable | None) -> User:
@@ -217,10 +223,12 @@ def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: Accou
             raise Conflict("ACCOUNT_DISABLED", f"the account {username!r} is disabled already")
         user.disabled_at, user.disabled_reason = utcnow(), form.reason
         _forget_logins(gw, db, user, delete=True)
+        gw.audit.add(db, drc, "account.disable", {"username": username, "reason": form.reason})
     else:
         if user.disabled_at is None:
             raise Conflict("ACCOUNT_NOT_DISABLED", f"the account {username!r} is not disabled")
         user.disabled_at, user.disabled_reason = None, None
+        gw.audit.add(db, drc, "account.enable", {"username": username})
     db.commit()
     return user
 
@@ -236,6 +244,7 @@ def change_password(gw: Gateway, db: Session, user: User, form: PasswordChange, 
     for token in db.scalars(select(Token).where(Token.user_id == user.id, Token.token_hash != keep)).all():
         db.delete(token)
         gw.logins.forget(token.token_hash)
+    gw.audit.add(db, user, "auth.password", {})
     db.commit()
 
 
@@ -404,9 +413,11 @@ def new_api_key(gw: Gateway, db: Session, user: User, form: ApiKeyCreate, *, gua
                       detail={"field": "days"})
     token, digest = new_token()
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
+    key = {"id": digest[:API_KEY_ID_CHARS], "expires_at": expires.isoformat()}
     db.add(Token(token_hash=digest, user_id=user.id, kind="api", expires_at=expires))
+    gw.audit.add(db, user, "auth.api_key", key)
     db.commit()
-    return {"api_key": token, "id": digest[:API_KEY_ID_CHARS], "expires_at": expires.isoformat()}
+    return {"api_key": token, **key}
 
 
 def api_keys(db: Session, user: User) -> list[dict]:
@@ -428,12 +439,14 @@ def revoke_api_key(gw: Gateway, db: Session, user: User, key_id: str) -> None:
     for row in matching:
         db.delete(row)
         gw.logins.forget(row.token_hash)
+    gw.audit.add(db, user, "auth.revoke_api_key", {"id": key_id})
     db.commit()
 
 
-def revoke(gw: Gateway, token: str) -> None:
+def revoke(gw: Gateway, user: User, token: str) -> None:
     """The API's log-out: the token the call was made with, session or API key, stops working at once."""
     digest = token_hash(token)
     with gw.db.sessions() as db, db.begin():
         db.execute(delete(Token).where(Token.token_hash == digest))
+        gw.audit.add(db, user, "auth.logout", {})
     gw.logins.forget(digest)

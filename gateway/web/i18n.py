@@ -802,7 +802,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "not a valid ID number: a person gives the 18-digit resident ID, an organisation its USCC"),
     "errors.IDENTITY_MISMATCH": ("所示证件号码与账户登记的不一致", "the number on the document shown is not the one the account registered with"),
     "errors.IDENTITY_VERIFIED_ELSEWHERE": ("该证件号码已有另一账户通过核验", "another account with this ID number or USCC is verified already"),
-    "errors.DOCUMENT_NUMBER_REQUIRED": ("请填写所示证件上的号码", "enter the number on the document shown"),
     "errors.UPLOAD_QUOTA": ("账户上传材料已达上限；现场核验后上限提高", "this account's uploads have reached their limit; the centre's check raises it"),
     "errors.UPLOADS_TOO_FAST": ("上传过于频繁，请稍后再试", "too many uploads this hour; try again later"),
     "errors.DISK_FULL": ("登记系统磁盘已满，请稍后再试", "the registry's disk is full; try again later"),

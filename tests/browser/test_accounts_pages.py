@@ -4,6 +4,7 @@ disables an account from its list. The page and the database agree at each step.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from playwright.sync_api import expect
@@ -62,6 +63,8 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     actions = page.locator(f'tr[data-account-actions="{username}"] form.step[data-step="account.verify"]')
     actions.locator("select[name=document_type]").select_option("BUSINESS_LICENCE")
     actions.locator("input[name=document_number]").fill(uscc)
+    actions.locator("input[name=document]").set_input_files(
+        files=[{"name": "营业执照扫描件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF the licence shown " + uscc.encode()}])
     shot(page, "queue")
     actions.locator("button").click()
     expect(page.locator("#done")).to_be_visible()
@@ -73,6 +76,7 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     assert user.verified_at is not None
     assert (check.verified_by, check.document_type, check.document_number_masked) == (
         centre.id, "BUSINESS_LICENCE", mask(uscc))
+    assert check.document_sha256 == hashlib.sha256(b"%PDF the licence shown " + uscc.encode()).hexdigest()
 
     # the collective sees itself verified, by whom and against which document
     phone.reload()

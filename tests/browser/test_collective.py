@@ -74,18 +74,19 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
 ):
     username, password = f"village-{time.time_ns() % 10**8}", "granite-ledger-willow-42"
     parcel = f"430903-108-{time.time_ns() % 10**8}-{next(_serial)}"
+    uscc = make_uscc(prefix="N2")
 
     page.goto("/console/register")  # 附件1 三(一): the collective opens its account
     account = page.locator("#register-form")
     account.locator("select[name=account_type]").select_option("COLLECTIVE")
-    for name, value in {"organisation": COLLECTIVE, "identity": make_uscc(prefix="N2"), "legal_representative": "王社长",
+    for name, value in {"organisation": COLLECTIVE, "identity": uscc, "legal_representative": "王社长",
                         "postal_address": "益阳市赫山区泉交河镇某村", "contact_person": "李会计",
                         "contact_phone": "0737-1234567", "display_name": "某村合作社", "username": username,
                         "password": password}.items():
         account.locator(f"[name={name}]").fill(value)
     account.locator("button").click()
     expect(page.locator("#registered")).to_be_visible()
-    api.verify_account(site.api, username)  # the centre checks its licence in person
+    api.verify_account(site.api, username, uscc)  # the centre checks its licence in person
     collective = api.Holder(username, login(site.api, username, password), site.api)
 
     log_in(page, username, password)

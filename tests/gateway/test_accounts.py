@@ -182,37 +182,81 @@ def test_verify__by_the_centre__who_when_which_document_recorded(client, gateway
     assert entry.action == "account.verify" and number not in str(entry.request)
 
 
+def _verification(client, officials, number: str, **changes) -> dict:
+    """A whole verification form: the number shown and the centre's own scan of the document."""
+    return {"document_type": "BUSINESS_LICENCE", "document_number": number,
+            "document": api.upload(client, officials["CENTER"], api.CENTRE_SCAN), **changes}
+
+
 def test_verify__twice__409_and_nothing_changed(client, officials, unchanged_holder):
-    holder, unchanged = unchanged_holder
+    holder, form = unchanged_holder
     response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
-                           json={"document_type": "BUSINESS_LICENCE"})
+                           json=form)
 
     error_of(response, 409, "ACCOUNT_NOT_UNVERIFIED")
 
 
 @pytest.fixture
-def unchanged_holder(client, gateway):
+def unchanged_holder(client, gateway, officials):
     holder = api.register_holder(client)
+    form = _verification(client, officials, holder.identity)
     before, last_audit = _rows(gateway), _last_audit(gateway)
-    yield holder, None
+    yield holder, form
     assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
 
 
 def test_verify__scan_not_uploaded_by_the_centre__422_and_nothing_changed(client, gateway, officials):
     holder = api.register_holder(client, verified=False)
     scan = api.upload(client, holder.headers)  # the holder's upload, not the centre's
+    form = _verification(client, officials, holder.identity, document=scan)
     before, last_audit = _rows(gateway), _last_audit(gateway)
 
     response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
-                           json={"document_type": "RESIDENT_ID_CARD", "document": scan})
+                           json=form)
 
     error_of(response, 422, "DOCUMENT_NOT_FOUND")  # as every form that cites another account's upload
     assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
 
 
+@pytest.mark.parametrize("missing", ["document_number", "document"])
+def test_verify__without_the_number_shown_or_the_scan__422_naming_it_and_nothing_changed(
+    client, gateway, officials, missing
+):
+    """附件1 三(一), DESIGN §11: the centre enters the number on the document it was shown and attaches its scan."""
+    holder = api.register_holder(client, verified=False)
+    form = _verification(client, officials, holder.identity)
+    del form[missing]
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+
+    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                           json=form)
+
+    assert [f["field"] for f in error_of(response, 422, "INVALID_INPUT")["detail"]] == [missing]
+    assert _rows(gateway) == before and _audit_since(gateway, last_audit) == []
+
+
+def test_verify__number_not_the_registered_one__422_refused_and_recorded_in_the_audit_log(client, gateway, officials):
+    """附件1 三(一): a mismatch is refused, and the refusal is recorded (who, which account, the number masked)."""
+    holder = api.register_holder(client, verified=False)
+    shown = make_uscc()
+    form = _verification(client, officials, shown)
+    before, last_audit = _rows(gateway), _last_audit(gateway)
+
+    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                           json=form)
+
+    error_of(response, 422, "IDENTITY_MISMATCH")
+    assert _rows(gateway) == before
+    (entry,) = _audit_since(gateway, last_audit)
+    assert (entry.username, entry.action, entry.outcome) == (OFFICIALS["CENTER"], "account.verify",
+                                                             "refused: IDENTITY_MISMATCH")
+    assert entry.request["username"] == holder.username and entry.request["document_number"] == mask(shown)
+    assert shown not in str(entry.request)
+
+
 def test_verify__unknown_account__404(client, officials, unchanged):
     response = client.post(f"{API}/auth/accounts/nobody-here/verification", headers=officials["CENTER"],
-                           json={"document_type": "OTHER"})
+                           json={"document_type": "OTHER", "document_number": make_uscc(), "document": "0" * 64})
 
     error_of(response, 404, "ACCOUNT_NOT_FOUND")
 
@@ -250,7 +294,7 @@ def test_submit__unverified_account__403_account_unverified_and_nothing_changed(
 
 def test_submit__once_verified__201(client, gateway, officials):
     holder = api.register_holder(client, verified=False)
-    api.verify_account(client, holder.username)
+    api.verify_account(client, holder.username, holder.identity)
     assert api.submit(client, holder, api.application_form(api.upload(client, holder.headers))).id
 
 

@@ -73,6 +73,7 @@ class Target:
     purchase: int | None = None
     inspection: int | None = None  # an inspection record (§6) on the coupon
     account: str | None = None  # a holder account's username (附件1 三(一))
+    verification: dict | None = None  # the centre's check of that account: the number shown, its scan
     listing: dict | None = None  # 附件5 and 附件4 with their documents uploaded, for a coupon whose listing is asked
     transfer_form: int | None = None  # a 附件8 form (its owner is then the transferee, who confirms it)
     transferee: str | None = None  # the holder a coupon's 附件8 form names as receiving party
@@ -100,11 +101,16 @@ class Stages:
     # -- accounts, 附件1 三(一)
 
     def unverified_account(self) -> Target:
-        holder = api.register_holder(self.client, verified=False)
-        return Target(self.owner, self.owner, account=holder.username)
+        return self._account(verified=False)
 
     def enabled_account(self) -> Target:
-        return Target(self.owner, self.owner, account=api.register_holder(self.client).username)
+        return self._account(verified=True)
+
+    def _account(self, *, verified: bool) -> Target:
+        holder = api.register_holder(self.client, verified=verified)
+        scan = api.upload(self.client, self._as("CENTER"), api.CENTRE_SCAN)
+        return Target(self.owner, self.owner, account=holder.username, verification={
+            "document_type": "BUSINESS_LICENCE", "document_number": holder.identity, "document": scan})
 
     def disabled_account(self) -> Target:
         target = self.enabled_account()
@@ -545,7 +551,7 @@ ROUTES = [
                       "service_fee_yuan": "5.00", "agreement": t.report}),
     # role administration; accounts (附件1 三(一))
     Route(steps.CREATE_OFFICIAL, "nothing", official_form),
-    Route(steps.VERIFY_ACCOUNT, "unverified_account", lambda t: {"document_type": "BUSINESS_LICENCE"}),
+    Route(steps.VERIFY_ACCOUNT, "unverified_account", lambda t: t.verification),
     Route(steps.DISABLE_ACCOUNT, "enabled_account", lambda t: {"reason": "测试停用"}),
     Route(steps.ENABLE_ACCOUNT, "disabled_account"),
 ]

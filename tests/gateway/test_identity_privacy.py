@@ -11,9 +11,11 @@ import datetime as dt
 import hashlib
 import hmac
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, event, func, select, text, update
 
 from gateway import identity, migrate
 from gateway.db import AccountVerification, User
@@ -24,6 +26,11 @@ from gateway.security import IDENTITY_KEY_ENV, identity_key
 from gateway.settings import Settings
 from support import api, costs
 from support.http import API, error_of, ok
+
+
+def _verification(client, officials, number: str) -> dict:
+    return {"document_type": "BUSINESS_LICENCE", "document_number": number,
+            "document": api.upload(client, officials["CENTER"], api.CENTRE_SCAN)}
 
 
 def _stored(gateway, username: str) -> User:
@@ -160,28 +167,46 @@ def test_verify__number_verified_on_another_account__409_identity_verified_elsew
                                 verified=False)
     before = _rows(gateway)
 
-    for number in (uscc, None):  # the number entered, or the account's own hash compared
-        response = client.post(f"{API}/auth/accounts/{other.username}/verification", headers=officials["CENTER"],
-                               json={"document_type": "BUSINESS_LICENCE", "document_number": number})
+    response = client.post(f"{API}/auth/accounts/{other.username}/verification", headers=officials["CENTER"],
+                           json=_verification(client, officials, uscc))
 
-        assert error_of(response, 409, "IDENTITY_VERIFIED_ELSEWHERE")["detail"] == {"account": holder.username}
-        assert _rows(gateway) == before
-
-
-def test_verify__document_number_not_the_registered_one__422_identity_mismatch_and_nothing_changed(
-    client, gateway, officials
-):
-    holder = api.register_holder(client, identity=make_uscc(), verified=False)
-    before = _rows(gateway)
-
-    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
-                           json={"document_type": "BUSINESS_LICENCE", "document_number": make_uscc()})
-
-    assert error_of(response, 422, "IDENTITY_MISMATCH")["detail"] == {"field": "document_number"}
+    assert error_of(response, 409, "IDENTITY_VERIFIED_ELSEWHERE")["detail"] == {"account": holder.username}
     assert _rows(gateway) == before
 
 
-def test_verify__account_hashed_by_an_earlier_release__number_asked_then_matched_and_rehashed(
+def test_verify__one_number_on_two_accounts_at_the_same_moment__one_kept_409_for_the_other(
+    client, gateway, officials
+):
+    """The database holds the rule (one verified account per number, migration 0011), so two verifications
+    that both passed the check before either was kept cannot both be kept."""
+    uscc = make_uscc()
+    first, second = (api.register_holder(client, organisation=name, identity=uscc, account_type="ENTERPRISE",
+                                         verified=False) for name in ("甲公司", "乙公司"))
+    forms = [_verification(client, officials, uscc) for _ in range(2)]
+    both_checked = threading.Barrier(2, timeout=20)
+
+    def hold_until_both_checked(session):  # each has found no verified account of the number
+        if any(isinstance(row, AccountVerification) for row in session.new):
+            both_checked.wait()
+
+    event.listen(gateway.db.sessions, "before_commit", hold_until_both_checked)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(
+                lambda holder, form: client.post(f"{API}/auth/accounts/{holder.username}/verification",
+                                                 headers=officials["CENTER"], json=form),
+                (first, second), forms))
+    finally:
+        event.remove(gateway.db.sessions, "before_commit", hold_until_both_checked)
+
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    refused = next(answer for answer in answers if answer.status_code == 409)
+    error_of(refused, 409, "IDENTITY_VERIFIED_ELSEWHERE")
+    verified = [_stored(gateway, h.username).verified_at is not None for h in (first, second)]
+    assert sorted(verified) == [False, True]
+
+
+def test_verify__account_hashed_by_an_earlier_release__number_shown_matched_and_rehashed(
     client, gateway, settings, officials
 ):
     number = make_uscc()
@@ -189,11 +214,6 @@ def test_verify__account_hashed_by_an_earlier_release__number_asked_then_matched
     earlier = hmac.new(identity_key(settings), number.encode(), hashlib.sha256).hexdigest()
     with gateway.db.sessions() as db, db.begin():
         db.execute(update(User).where(User.username == holder.username).values(identity_hash=earlier))
-
-    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
-                           json={"document_type": "BUSINESS_LICENCE"})
-    error_of(response, 422, "DOCUMENT_NUMBER_REQUIRED")
-    assert _stored(gateway, holder.username).identity_hash == earlier
 
     api.verify_account(client, holder.username, document_number=number)
 

@@ -140,7 +140,7 @@ def test_upload__unverified_account__small_quota_then_refused_and_nothing_kept_u
     assert refused["detail"] == {"used_bytes": 3000, "quota_bytes": 5000}
     refused_file = settings.data_dir / "documents" / hashlib.sha256(_content(3000, f"{holder.username}-2")).hexdigest()
     assert not refused_file.exists()
-    api.verify_account(client, holder.username)
+    api.verify_account(client, holder.username, holder.identity)
     assert _upload(client, holder.headers, 3000, f"{holder.username}-2").status_code == 201
     assert refused_file.exists()
 

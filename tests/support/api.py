@@ -32,6 +32,7 @@ class Holder:
     username: str
     headers: dict
     http: object = field(repr=False, compare=False)
+    identity: str | None = field(default=None, repr=False)  # the number registered, shown at verification
 
     @property
     def address(self) -> str | None:
@@ -72,9 +73,14 @@ def centre_session(http) -> dict:
     return _centre_sessions[id(http)][1]
 
 
-def verify_account(http, username: str, **form) -> dict:
-    """The centre's in-person check of the account (附件1 三(一)); the answer."""
-    body = {"document_type": "BUSINESS_LICENCE", **form}
+CENTRE_SCAN = b"%PDF the centre's scan of the document shown"
+
+
+def verify_account(http, username: str, document_number: str, **form) -> dict:
+    """The centre's in-person check of the account (附件1 三(一)) against the number on the document
+    shown and the centre's scan of it; the answer."""
+    body = {"document_type": "BUSINESS_LICENCE", "document_number": document_number,
+            "document": upload(http, centre_session(http), CENTRE_SCAN, name="证件扫描件.pdf"), **form}
     response = http.post(f"{API}/auth/accounts/{username}/verification", headers=centre_session(http), json=body)
     if response.status_code == 401:  # the cached session ended (a new gateway on this client): log in again
         _centre_sessions.pop(id(http), None)
@@ -94,8 +100,8 @@ def register_holder(
     response = http.post(f"{API}/auth/holders", json=form)
     assert response.status_code == 201, response.text
     if verified:
-        verify_account(http, form["username"])
-    return Holder(form["username"], login(http, form["username"]), http)
+        verify_account(http, form["username"], form["identity"])
+    return Holder(form["username"], login(http, form["username"]), http, form["identity"])
 
 
 def upload(http, headers: dict, content: bytes | None = None, name: str = "doc.pdf") -> str:

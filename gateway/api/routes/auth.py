@@ -39,8 +39,7 @@ def login(form: LoginCreate, response: Response, db: DbSession, guard: LoginGuar
 def logout(request: Request, user: CurrentUser, gateway: GatewayDep) -> Response:
     """The token this call is made with (a session or an API key) stops working at once."""
     token, _ = credential(request)
-    users.revoke(gateway, token)
-    gateway.audit.record(user, "auth.logout", {})
+    users.revoke(gateway, user, token)
     return Response(status_code=204)
 
 
@@ -55,9 +54,7 @@ def create_api_key(form: ApiKeyCreate, user: CurrentUser, gateway: GatewayDep, d
                    client: ClientAddress) -> dict:
     """A key for scripts (X-API-Key header), shown once. The password is asked again, and the key
     expires (at most the operator's api_key_days)."""
-    key = users.new_api_key(gateway, db, user, form, guard=guard, client=client)
-    gateway.audit.record(user, "auth.api_key", {"id": key["id"], "expires_at": key["expires_at"]})
-    return key
+    return users.new_api_key(gateway, db, user, form, guard=guard, client=client)
 
 
 @router.get("/api-keys")
@@ -69,7 +66,6 @@ def api_keys(user: CurrentUser, db: DbSession) -> list[dict]:
 @router.delete("/api-keys/{key_id}", status_code=204)
 def revoke_api_key(key_id: str, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
     users.revoke_api_key(gateway, db, user, key_id)
-    gateway.audit.record(user, "auth.revoke_api_key", {"id": key_id})
     return Response(status_code=204)
 
 
@@ -78,11 +74,7 @@ def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     """Anyone may open a custodial account (权利人, buyer, pledgee) with 附件1 三(一)'s party fields:
     the ID number (GB 11643) or USCC (GB 32100) is checked, kept only hashed and masked, and matched at the centre's verification.
     The account may apply, list or buy once the centre has verified it in person."""
-    user = users.register_holder(gateway, db, form)
-    gateway.audit.record(user, "auth.register_holder", {
-        "username": user.username, "organisation": user.organisation, "account_type": user.account_type,
-        "identity": user.identity_masked})
-    return _public(user)
+    return _public(users.register_holder(gateway, db, form))
 
 
 @router.get("/me/account")
@@ -97,7 +89,6 @@ def change_password(form: PasswordChange, request: Request, user: CurrentUser, g
     """The old password is asked again; every other session and API key of the account ends."""
     token, _ = credential(request)
     users.change_password(gateway, db, user, form, token, guard=guard, client=client)
-    gateway.audit.record(user, "auth.password", {})
     return {"username": user.username, "password_changed": True}
 
 
@@ -112,9 +103,6 @@ def verify_account(username: str, form: AccountVerificationCreate, centre: Curre
                    db: DbSession) -> dict:
     """附件1 三(一): the centre checked the party's identity in person, against this document."""
     record = users.verify(gateway, db, centre, username, form)
-    gateway.audit.record(centre, "account.verify", {
-        "username": username, "document_type": record.document_type,
-        "document_number": record.document_number_masked, "document": record.document_sha256})
     return {"username": username, "state": users.VERIFIED, "verified_at": record.verified_at.isoformat()}
 
 
@@ -122,22 +110,18 @@ def verify_account(username: str, form: AccountVerificationCreate, centre: Curre
 def disable_account(username: str, form: AccountDisable, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """DRC disables an account: no log-in, and its tokens end at once."""
     users.set_disabled(gateway, db, drc, username, form)
-    gateway.audit.record(drc, "account.disable", {"username": username, "reason": form.reason})
     return {"username": username, "state": users.DISABLED}
 
 
 @step_route(router, steps.ENABLE_ACCOUNT)
 def enable_account(username: str, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     user = users.set_disabled(gateway, db, drc, username, None)
-    gateway.audit.record(drc, "account.enable", {"username": username})
     return {"username": username, "state": users.account_state(user)}
 
 
 @step_route(router, steps.CREATE_OFFICIAL, response_model=UserPublic)
 def create_official(form: OfficialCreate, drc: CurrentUser, gateway: GatewayDep, db: DbSession):
     """DRC (综合协调) creates department officials; each signs with its department's key."""
-    user = users.create_official(db, form)
-    gateway.audit.record(drc, "auth.create_official", {"username": user.username, "role": user.role})
-    return _public(user)
+    return _public(users.create_official(gateway, db, drc, form))
 
 

@@ -19,8 +19,7 @@ router = APIRouter(tags=["market 交易"])
 @step_route(router, steps.PURCHASE)
 def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """购买申请书 (附件6): reason, amount, the commitment and the signed form; 生态赔偿 with the authority's document."""
-    row = service.apply_to_purchase(db, buyer=user, purchase=purchase)
-    gateway.audit.record(user, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
+    row = service.apply_to_purchase(gateway, db, buyer=user, purchase=purchase)
     return {"purchase": row.id, "status": service.shown_status(row)}
 
 
@@ -42,7 +41,6 @@ def decide_purchase(purchase_id: RecordPath, decision: PurchaseDecision, user: C
     """受理 (附件1 三(二)1): the centre accepts the application, matched to a listing, and issues the
     交易受理通知书; or refuses it with the reason."""
     row = service.decide_purchase(gateway, db, user=user, purchase_id=purchase_id, decision=decision)
-    gateway.audit.record(user, "purchase.decide", {"purchase": purchase_id, **decision.model_dump(mode="json")})
     view = service.purchase_view(db, row)
     return {"purchase": row.id, "status": view["status"], "notice": view["notice"],
             "notice_pdf": f"/api/v1/purchases/{row.id}/acceptance-notice.pdf" if view["notice"] else None}
