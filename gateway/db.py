@@ -296,6 +296,19 @@ class OffsetCompensation(GatewayBase):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CalendarYear(GatewayBase):
+    """A year's State Council holiday schedule as DRC entered it from the notice (DESIGN §5; gateway/workdays.py):
+    the years the shipped calendar does not know yet."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    notice: Mapped[str] = mapped_column(String(100))  # 国办发明电〔…〕…号
+    holidays: Mapped[list] = mapped_column(JSON)  # ISO dates off, weekends within the holidays included
+    workdays: Mapped[list] = mapped_column(JSON)  # ISO dates of the make-up working weekends (调休上班)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 def make_engine(url: str):
     """The gateway's one engine, for the event index and its own records: SQLite in WAL
     mode, or PostgreSQL. Hundreds of requests run at once, and a write may hold two

@@ -22,7 +22,7 @@ from chain.node import FAUCET_KEY, Node, open_node
 
 from . import migrate
 from .audit import AuditLog
-from .db import Database, User, make_engine
+from .db import CalendarYear, Database, User, make_engine
 from .replicas import IndexLease, KeyTurns, SoleWriter
 from .errors import CannotStart, DomainError, from_revert
 from .public_cache import PublicAnswers
@@ -31,7 +31,7 @@ from .settings import Settings
 from .throttle import SlidingWindow
 from .steps import HOLDER
 from .units import Clock
-from .workdays import WorkCalendar
+from .workdays import Schedule, WorkCalendar
 
 
 K = TypeVar("K")
@@ -226,7 +226,7 @@ class Gateway:
         self.holder_addresses: Memory[str, str] = Memory()  # username → custodial address (services.coupons)
         self.public_answers = PublicAnswers(settings.public_cache_entries, engine)  # services.public: verdicts, records
         self.follower.on_sync.append(self.public_answers.index_moved)
-        self.calendar = WorkCalendar(settings.data_dir)
+        self.calendar = WorkCalendar(self._entered_schedule)  # DRC's years read from its own table
         self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
         self.follower.start()
 
@@ -234,6 +234,13 @@ class Gateway:
     def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
         key = identity_key(settings)  # read before the node opens: a start without it is refused, nothing held
         return cls(settings, open_node_for(settings, served=served, passphrase=passphrase), identity_key=key)
+
+    def _entered_schedule(self, year: int) -> Schedule | None:
+        with self.db.sessions() as db:
+            row = db.get(CalendarYear, year)
+        return None if row is None else Schedule(
+            year, row.notice, frozenset(map(dt.date.fromisoformat, row.holidays)),
+            frozenset(map(dt.date.fromisoformat, row.workdays)))
 
     def close(self) -> None:
         self.follower.close()

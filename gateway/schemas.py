@@ -102,6 +102,18 @@ class AccountVerificationCreate(Input):
     document: Sha256 = Field(description="the centre's scan of the document shown, uploaded")
 
 
+class CalendarYearCreate(Input):
+    """A year's State Council holiday schedule, from the notice (国务院办公厅关于…部分节假日安排的通知;
+    DESIGN §5). Every other Monday to Friday is a working day, every other weekend day is not."""
+
+    year: int = Field(ge=2004, le=2100)
+    notice: str = Field(min_length=4, max_length=100, description="the notice's number, e.g. 国办发明电〔2026〕6号")
+    holidays: list[dt.date] = Field(min_length=1, max_length=60,
+                                    description="every day off of the holidays, the weekend days within them included")
+    workdays: list[dt.date] = Field(default_factory=list, max_length=20,
+                                    description="the make-up working days (调休上班), each a Saturday or Sunday")
+
+
 class AccountDisable(Input):
     reason: str = Field(min_length=1, max_length=256)
 

@@ -253,6 +253,12 @@ CREATE_OFFICIAL = Step("auth.create_official", "§4, §5", ("DRC",), "POST", "/a
     Field("username"), Field("password"), Field("display_name"),
     Field("role", "choice", (*DEPARTMENTS, ENFORCEMENT), labels="role.")), status_code=201)
 
+# -- the working calendar (DESIGN §5): DRC enters each year's State Council holiday schedule from its notice
+ENTER_CALENDAR_YEAR = Step("calendar.enter", "附件1 (工作日)", ("DRC",), "POST", "/calendar/years",
+                           schemas.CalendarYearCreate, (
+                               Field("year", "integer"), Field("notice"), Field("holidays", "lines"),
+                               Field("workdays", "lines", required=False)), on="calendar", status_code=201)
+
 # -- accounts (附件1 三(一)): the centre verifies a party's identity in person; DRC disables an account.
 # An account's states: UNVERIFIED → VERIFIED (holders; officials need no check), either ⇄ DISABLED.
 ACCOUNT = "/auth/accounts/{username}"

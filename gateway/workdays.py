@@ -1,21 +1,28 @@
 """Working days under the State Council holiday schedule, 调休 included (DESIGN §5).
 
-chinesecalendar knows the published years. For a year it does not know yet,
-an operator adds `workdays-<year>.json` to the data directory:
-{"holidays": ["2027-01-01", ...], "workdays": ["2027-02-07", ...]}
-(workdays lists the make-up working weekends). A year neither knows is an
-error that says so, never a silent weekdays-only guess.
+chinesecalendar carries the years it has published (to 2026 in release 1.11). Each later year is
+entered by DRC from the State Council's notice (services/calendar.py), with the notice's number:
+its days off and its make-up working days. A year neither knows is never silently guessed: a
+strict reading raises UnknownCalendarYear, and a due date beyond the known calendar is computed
+on weekdays only and shown as provisional, saying which year is missing (services/time_limits.py).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import json
-from pathlib import Path
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import chinese_calendar
+from chinese_calendar import constants as published
 
 from .errors import DomainError
+
+PUBLISHED_UNTIL = max(published.holidays).year  # the last year the shipped package knows
+RECHECK_SECONDS = 30.0  # how long a year found missing is not asked for again (another replica may enter it)
 
 
 class UnknownCalendarYear(DomainError):
@@ -24,32 +31,84 @@ class UnknownCalendarYear(DomainError):
     def __init__(self, year: int):
         super().__init__(
             "CALENDAR_YEAR_UNKNOWN",
-            f"the holiday schedule for {year} is not known; add workdays-{year}.json to the data directory",
+            f"the State Council's holiday schedule for {year} has not been entered: DRC enters it on the "
+            "calendar page (/console/calendar)",
             detail={"year": year},
         )
         self.year = year
 
 
-class WorkCalendar:
-    def __init__(self, schedule_dir: Path | None = None):
-        self._overrides: dict[int, tuple[set[dt.date], set[dt.date]]] = {}
-        if schedule_dir is not None:
-            for path in sorted(schedule_dir.glob("workdays-*.json")):
-                year = int(path.stem.split("-")[1])
-                data = json.loads(path.read_text())
-                self._overrides[year] = (
-                    {dt.date.fromisoformat(d) for d in data.get("holidays", [])},
-                    {dt.date.fromisoformat(d) for d in data.get("workdays", [])},
-                )
+@dataclass(frozen=True)
+class Schedule:
+    """One year's State Council schedule: its days off and its make-up working days (调休上班)."""
+
+    year: int
+    notice: str  # the notice's number, 国办发明电〔…〕…号
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
 
     def is_workday(self, day: dt.date) -> bool:
-        if day.year in self._overrides:
-            holidays, workdays = self._overrides[day.year]
-            return day in workdays or (day.weekday() < 5 and day not in holidays)
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError as exc:
-            raise UnknownCalendarYear(day.year) from exc
+        return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+
+
+class WorkCalendar:
+    """`entered(year)` reads the schedule DRC entered for a year, or None."""
+
+    def __init__(self, entered: Callable[[int], Schedule | None] = lambda year: None):
+        self._entered = entered
+        self._years: dict[int, Schedule] = {}
+        self._missing: dict[int, float] = {}  # year → when it was last found missing
+        self._lock = threading.Lock()
+        self.guessing = False  # a provisional view: unknown years are weekdays only
+
+    def provisional(self) -> WorkCalendar:
+        """This calendar, but a year nobody has entered counts Monday to Friday as working days."""
+        view = copy.copy(self)
+        view.guessing = True
+        return view
+
+    def schedule(self, year: int) -> Schedule | None:
+        """DRC's schedule of `year`, read again at most every RECHECK_SECONDS while it is missing."""
+        if year in self._years:
+            return self._years[year]
+        with self._lock:
+            if time.monotonic() - self._missing.get(year, -RECHECK_SECONDS) < RECHECK_SECONDS:
+                return None
+            found = self._entered(year)
+            if found is None:
+                self._missing[year] = time.monotonic()
+            else:
+                self._years[year] = found
+                self._missing.pop(year, None)
+            return found
+
+    def forget(self, year: int) -> None:
+        """A schedule entered or corrected here: read it again at the next use."""
+        with self._lock:
+            self._years.pop(year, None)
+            self._missing.pop(year, None)
+
+    def knows(self, year: int) -> bool:
+        return year <= PUBLISHED_UNTIL or self.schedule(year) is not None
+
+    def known_until(self) -> dt.date:
+        """The last day of the unbroken run of known years."""
+        year = PUBLISHED_UNTIL
+        while self.schedule(year + 1) is not None:
+            year += 1
+        return dt.date(year, 12, 31)
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day.year <= PUBLISHED_UNTIL:
+            try:
+                return chinese_calendar.is_workday(day)
+            except NotImplementedError:  # a year before the package's first
+                pass
+        elif (entered := self.schedule(day.year)) is not None:
+            return entered.is_workday(day)
+        if self.guessing:
+            return day.weekday() < 5
+        raise UnknownCalendarYear(day.year)
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The day by which `count` working days after `start` have passed (start itself not counted)."""

@@ -31,12 +31,13 @@ from .. import web
 from ..metrics import Metrics
 from .routes import enforcement, metrics, rpc
 from .routes import (
-    applications, audit, auth, coupons, documents, health, market, public, queue, reissues, supervision, transfers,
+    applications, audit, auth, calendar, coupons, documents, health, market, public, queue, reissues, supervision,
+    transfers,
 )
 
 api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue,
-               transfers):
+               transfers, calendar):
     api.include_router(module.router)
 api.include_router(applications.parcels)
 api.include_router(enforcement.router)

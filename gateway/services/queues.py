@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import steps
 from ..runtime import Gateway
-from . import applications, market, reissues, time_limits, transfers
+from . import applications, calendar, market, reissues, time_limits, transfers
 
 # The department's step after each owner consent (the catalogue's `consent`); a loss report is the reissue's.
 AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent and step.consent != "LOSS"}
@@ -29,4 +29,5 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     items += reissues.queue(gw, role=role, today=today)
     items += transfers.queue(gw, db, role=role, today=today)  # 附件8 forms awaiting the centre's 受理意见
     items += market.queue(gw, db, role=role, today=today)  # purchase applications (附件6) to accept and settle
+    items += calendar.queue(gw, role=role, today=today)  # DRC: next year's holiday schedule to enter
     return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))

@@ -58,7 +58,9 @@ def due_date(calendar: WorkCalendar, start: dt.date, days: int, survey_days: lis
 
 def clock(calendar: WorkCalendar, limit: Limit | None, *, started: int, today: dt.date,
           surveys: list[Survey] | None = None) -> dict:
-    """A step's clock as a queue shows it: since, due, overdue, survey days so far (or why no due date)."""
+    """A step's clock as a queue shows it: since, due, overdue, survey days so far. A due date that needs a
+    year whose holiday schedule nobody has entered is counted on weekdays only and shown as provisional,
+    naming that year (DESIGN §5): never a silent guess."""
     since = china_date(started)
     shown = {"since": since.isoformat(), "due": None, "overdue": False, "limit_days": None,
              "survey_workdays": 0, "calendar_year_unknown": None}
@@ -67,9 +69,13 @@ def clock(calendar: WorkCalendar, limit: Limit | None, *, started: int, today: d
     own = (surveys or []) if limit.field_survey else []  # a survey stops only its own step's clock
     spans = [(china_date(s.began), china_date(s.ended) if s.ended is not None else today) for s in own]
     try:
-        due = due_date(calendar, since, limit.days, spans)
-        surveyed = sum(calendar.workdays_between(began, ended) for began, ended in spans)
-    except UnknownCalendarYear as exc:  # said, not guessed (DESIGN §5)
-        return {**shown, "limit_days": limit.days, "calendar_year_unknown": exc.year}
-    return {**shown, "due": due.isoformat(), "overdue": due < today, "limit_days": limit.days,
-            "survey_workdays": surveyed}
+        return {**shown, **_counted(calendar, limit, since, spans, today)}
+    except UnknownCalendarYear as exc:
+        return {**shown, **_counted(calendar.provisional(), limit, since, spans, today), "calendar_year_unknown": exc.year}
+
+
+def _counted(calendar: WorkCalendar, limit: Limit, since: dt.date, spans: list[tuple[dt.date, dt.date]],
+             today: dt.date) -> dict:
+    due = due_date(calendar, since, limit.days, spans)
+    return {"due": due.isoformat(), "overdue": due < today, "limit_days": limit.days,
+            "survey_workdays": sum(calendar.workdays_between(began, ended) for began, ended in spans)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.staticfiles import StaticFiles
 
-from . import accounts, audit, console, enforcement, market, pages, transfers
+from . import accounts, audit, calendar, console, enforcement, market, pages, transfers
 from .templating import HERE, render
 
 router = APIRouter(include_in_schema=False)
@@ -15,6 +15,7 @@ router.include_router(accounts.router)
 router.include_router(market.router)
 router.include_router(transfers.router)
 router.include_router(audit.router)
+router.include_router(calendar.router)
 router.include_router(enforcement.router)
 static = StaticFiles(directory=HERE / "static")
 

@@ -1,7 +1,9 @@
 """Time limits in working days (DESIGN §5, 附件1): the State Council schedule with
-its make-up days (调休), an operator's schedule for a year the library does not
-know, never a silent weekdays-only guess; the review queue's due dates; and the
-§15(1) eco-compensation calculator.
+its make-up days (调休), DRC's entry of a year the library does not know (its
+notice, checked day by day), never a silent weekdays-only guess: a due date in a
+year nobody entered is provisional and says so; DRC is told sixty days before the
+known calendar ends; the review queue's due dates; and the §15(1) eco-compensation
+calculator.
 """
 
 from __future__ import annotations
@@ -15,19 +17,30 @@ import chinese_calendar
 import pytest
 
 from gateway.schemas import EcoCompensationCreate
-from gateway.services import applications, calculator
+from sqlalchemy import select
+
+from gateway import lifecycles
+from gateway.db import AuditEntry
+from gateway.demo import OFFICIALS
+from gateway.services import applications, calculator, calendar, time_limits
 from gateway.units import CST, china_date, epoch
-from gateway.workdays import UnknownCalendarYear, WorkCalendar
+from gateway.workdays import Schedule, UnknownCalendarYear, WorkCalendar
 from support import api
 from support.fixtures import holder_fixture
-from support.http import API, ok
+from support.http import API, error_of, ok
 
 D = dt.date
-# An operator's schedule for 2027, written before the library knew the year (illustrative dates).
+# A schedule for 2027 as DRC would enter it, before the library knows the year (illustrative dates).
 SCHEDULE_2027 = {
+    "year": 2027, "notice": "国办发明电〔2026〕测试号",
     "holidays": ["2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"],
     "workdays": ["2027-02-13"],  # a make-up Saturday
 }
+
+
+def _schedule(entry: dict) -> Schedule:
+    return Schedule(entry["year"], entry["notice"], frozenset(map(D.fromisoformat, entry["holidays"])),
+                    frozenset(map(D.fromisoformat, entry["workdays"])))
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +49,8 @@ def library_calendar() -> WorkCalendar:
 
 
 @pytest.fixture
-def operator_calendar(tmp_path) -> WorkCalendar:
-    (tmp_path / "workdays-2027.json").write_text(json.dumps(SCHEDULE_2027))
-    return WorkCalendar(tmp_path)
+def operator_calendar() -> WorkCalendar:
+    return WorkCalendar(lambda year: _schedule(SCHEDULE_2027) if year == 2027 else None)
 
 
 # ---------------------------------------------------------------- the 2026 schedule, from the library
@@ -110,10 +122,10 @@ def test_calendar__unknown_year_2027__raises_instead_of_guessing(ask, library_ca
 
     assert (unknown.value.code, unknown.value.status) == ("CALENDAR_YEAR_UNKNOWN", 503)
     assert unknown.value.detail == {"year": 2027}
-    assert "workdays-2027.json" in unknown.value.message
+    assert "/console/calendar" in unknown.value.message  # where DRC enters it
 
 
-def test_operator_schedule__2027_file__holidays_skipped_make_up_weekend_counted(operator_calendar):
+def test_entered_schedule__2027__holidays_skipped_make_up_weekend_counted(operator_calendar):
     assert operator_calendar.is_workday(D(2027, 1, 1)) is False  # a Friday holiday
     assert operator_calendar.is_workday(D(2027, 1, 2)) is False  # an ordinary Saturday
     assert operator_calendar.is_workday(D(2027, 1, 4)) is True  # an ordinary Monday
@@ -123,7 +135,7 @@ def test_operator_schedule__2027_file__holidays_skipped_make_up_weekend_counted(
     assert operator_calendar.workdays_between(D(2027, 2, 4), D(2027, 2, 15)) == 3  # 2/12, the make-up 2/13, 2/15
 
 
-def test_operator_schedule__2027_file__library_years_unchanged_and_2028_still_unknown(operator_calendar):
+def test_entered_schedule__2027__library_years_unchanged_and_2028_still_unknown(operator_calendar):
     assert operator_calendar.is_workday(D(2026, 10, 10)) is True
     assert operator_calendar.is_workday(D(2026, 10, 1)) is False
     with pytest.raises(UnknownCalendarYear):
@@ -134,10 +146,10 @@ def test_operator_schedule__2027_file__library_years_unchanged_and_2028_still_un
 
 
 @pytest.fixture
-def queue_calendar(gateway, operator_calendar, monkeypatch) -> WorkCalendar:
-    """Due dates near the year's end run into 2027, which the library does not know: the operator's file covers it."""
-    monkeypatch.setattr(gateway, "calendar", operator_calendar)
-    return operator_calendar
+def queue_calendar(client, gateway, officials) -> WorkCalendar:
+    """Due dates near the year's end run into 2027, which the library does not know: DRC has entered it."""
+    ok(client.post(f"{API}/calendar/years", headers=officials["DRC"], json=SCHEDULE_2027))
+    return gateway.calendar
 
 
 applicant = holder_fixture("赫山区某湿地合作社")
@@ -224,6 +236,83 @@ def test_queue__field_survey_in_progress__clock_stops_so_not_overdue_weeks_later
     assert items[running]["overdue"] is True
     assert items[surveyed]["due"] == queue_calendar.add_workdays(surveyed_since, 7 + survey_days).isoformat()
     assert items[surveyed]["overdue"] is False
+
+
+# ---------------------------------------------------------------- DRC enters a year; provisional until it does
+
+YEAR_END = dt.datetime(2026, 12, 28, 10, tzinfo=CST)  # a clock started four working days before the year ends
+
+
+def test_clock__due_date_in_a_year_nobody_entered__provisional_on_weekdays_naming_the_year():
+    """DESIGN §5: never a silent guess. 初审's 7 working days from 2026-12-28 need 2027: counted Monday to
+    Friday (12/29, 12/30, 12/31, 1/1, 1/4, 1/5, 1/6) and shown as provisional, naming 2027."""
+    shown = time_limits.clock(WorkCalendar(), lifecycles.PRELIMINARY_REVIEW, started=epoch(YEAR_END),
+                              today=D(2026, 12, 28))
+
+    assert (shown["due"], shown["calendar_year_unknown"], shown["overdue"]) == ("2027-01-06", 2027, False)
+
+
+def test_enter_year__drc_from_the_notice__201_audited_and_due_dates_into_2027_counted_on_it(
+    client, gateway, officials
+):
+    """DESIGN §5, 附件1's working days: with 2027 entered, the same clock skips the 1/1 holiday, a day later
+    than the provisional count, and is no longer provisional."""
+    answer = ok(client.post(f"{API}/calendar/years", headers=officials["DRC"], json=SCHEDULE_2027))
+
+    assert (answer["year"], answer["notice"], answer["workdays"]) == (2027, SCHEDULE_2027["notice"], ["2027-02-13"])
+    assert D.fromisoformat(answer["known_until"]) >= D(2027, 12, 31)
+    shown = time_limits.clock(gateway.calendar, lifecycles.PRELIMINARY_REVIEW, started=epoch(YEAR_END),
+                              today=D(2026, 12, 28))
+    assert (shown["due"], shown["calendar_year_unknown"]) == ("2027-01-07", None)
+    formal = time_limits.clock(gateway.calendar, lifecycles.FORMAL_REVIEW, started=epoch(YEAR_END.replace(day=31)),
+                               today=D(2026, 12, 31))
+    assert formal["due"] == "2027-01-05"  # 1/1 a holiday, 1/2-1/3 the weekend: 1/4, 1/5
+    entered = {y["year"]: y for y in ok(client.get(f"{API}/calendar", headers=officials["GOV"]))["entered"]}
+    assert entered[2027]["notice"] == SCHEDULE_2027["notice"] and entered[2027]["entered_by"] == OFFICIALS["DRC"]
+    with gateway.db.sessions() as db:
+        (audited,) = db.scalars(select(AuditEntry).where(AuditEntry.action == "calendar.enter")
+                                .order_by(AuditEntry.id.desc()).limit(1)).all()
+    assert audited.request == {"year": 2027, "notice": SCHEDULE_2027["notice"], "holidays": 6, "workdays": 1}
+
+
+@pytest.mark.parametrize("change, status, code", [
+    ({"year": 2026}, 409, "CALENDAR_YEAR_PUBLISHED"),
+    ({"holidays": ["2027-01-01", "2028-01-01"]}, 422, "CALENDAR_DAY_OUTSIDE_YEAR"),
+    ({"workdays": ["2027-02-15"]}, 422, "MAKE_UP_DAY_NOT_WEEKEND"),  # a Monday
+    ({"workdays": ["2027-02-06"], "holidays": ["2027-02-06"]}, 422, "CALENDAR_DAY_TWICE"),
+])
+def test_enter_year__published_year_or_a_day_that_does_not_fit__refused_and_nothing_stored(
+    client, gateway, officials, change, status, code
+):
+    form = {**SCHEDULE_2027, **change}
+    before = ok(client.get(f"{API}/calendar", headers=officials["DRC"]))["entered"]
+
+    response = client.post(f"{API}/calendar/years", headers=officials["DRC"], json=form)
+
+    error_of(response, status, code)
+    assert ok(client.get(f"{API}/calendar", headers=officials["DRC"]))["entered"] == before
+
+
+def test_queue__sixty_days_before_the_known_calendar_ends__drc_is_told_until_it_enters_the_next_year(
+    client, gateway, officials
+):
+    known_until = gateway.calendar.known_until()
+    told_from = known_until - dt.timedelta(days=60)
+
+    assert calendar.queue(gateway, role="DRC", today=told_from - dt.timedelta(days=1)) == []
+    (item,) = calendar.queue(gateway, role="DRC", today=told_from)
+    assert (item["kind"], item["year"], item["step"], item["due"]) == (
+        "calendar", known_until.year + 1, "calendar.enter", known_until.isoformat())
+    assert calendar.queue(gateway, role="GOV", today=told_from) == []
+    late = calendar.queue(gateway, role="DRC", today=known_until + dt.timedelta(days=1))
+    assert late[0]["overdue"] is True
+
+    next_year = known_until.year + 1
+    ok(client.post(f"{API}/calendar/years", headers=officials["DRC"], json={
+        "year": next_year, "notice": "国办发明电〔测试〕1号", "holidays": [f"{next_year}-01-01"], "workdays": []}))
+
+    assert calendar.queue(gateway, role="DRC", today=told_from) == []
+    assert gateway.calendar.known_until() == D(next_year, 12, 31)
 
 
 # ---------------------------------------------------------------- §15(1) the eco-compensation calculator
