@@ -56,7 +56,8 @@ class User(GatewayBase):
 
 class AccountVerification(GatewayBase):
     """The centre's in-person identity check of an account (附件1 三(一)): who, when, which document
-    (its type, its number masked, and the sha256 of its scan when one was uploaded)."""
+    (its type, its number masked, and the sha256 of its scan); and its revocation, if the centre
+    revoked it (who, when, why: migration 0013)."""
 
     __tablename__ = "account_verifications"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +67,9 @@ class AccountVerification(GatewayBase):
     document_type: Mapped[str] = mapped_column(String(32))  # RESIDENT_ID_CARD | BUSINESS_LICENCE | ...
     document_number_masked: Mapped[str | None] = mapped_column(String(32))
     document_sha256: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_account_verifications_revoked_by"))
+    revoked_reason: Mapped[str | None] = mapped_column(String(256))
 
 
 class Token(GatewayBase):

@@ -114,6 +114,10 @@ class CalendarYearCreate(Input):
                                     description="the make-up working days (调休上班), each a Saturday or Sunday")
 
 
+class VerificationRevocation(Input):
+    reason: str = Field(min_length=1, max_length=256, description="why the centre no longer stands by its check")
+
+
 class AccountDisable(Input):
     reason: str = Field(min_length=1, max_length=256)
 

@@ -268,6 +268,9 @@ VERIFY_ACCOUNT = Step("account.verify", "附件1 三(一)", ("CENTER",), "POST",
                                                             "OTHER"), labels="document."),
                           Field("document_number"), Field("document", "file")),
                       "account", ("UNVERIFIED",))
+REVOKE_VERIFICATION = Step("account.revoke_verification", "附件1 三(一)", ("CENTER",), "POST",
+                           ACCOUNT + "/verification/revocation", schemas.VerificationRevocation,
+                           (Field("reason", "textarea"),), "account", ("VERIFIED",))
 DISABLE_ACCOUNT = Step("account.disable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/disable", schemas.AccountDisable,
                        (Field("reason", "textarea"),), "account", ("UNVERIFIED", "VERIFIED"))
 ENABLE_ACCOUNT = Step("account.enable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/enable",
@@ -275,7 +278,8 @@ ENABLE_ACCOUNT = Step("account.enable", "附件1 三(一)", ("DRC",), "POST", AC
 # Steps an account the centre has not verified may not take, nor (coupon.list) be listed by
 # (附件1 三(一); a transfer's two parties show their papers too, 三(四)): checked once, where
 # routes.step_route registers them (deps.verified_account).
-VERIFIED_ONLY = frozenset({SUBMIT.id, REQUEST.id, LIST.id, PURCHASE.id, TRANSFER_FORM.id, TRANSFER_CONFIRM.id})
+VERIFIED_ONLY = frozenset({SUBMIT.id, REQUEST.id, REPORT_LOST.id, LIST.id, PURCHASE.id, TRANSFER_FORM.id,
+                           TRANSFER_CONFIRM.id})
 
 CATALOGUE: tuple[Step, ...] = tuple(value for value in globals().values() if isinstance(value, Step))
 BY_ID = {step.id: step for step in CATALOGUE}

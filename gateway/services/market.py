@@ -22,6 +22,7 @@ from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
 from ..db import ListingRecord, Purchase, Trade, User, utcnow
+from ..identity import DAMAGE_LIABLE
 from ..errors import Conflict, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
@@ -181,6 +182,9 @@ def apply_to_purchase(gw: Gateway, db: Session, *, buyer: User, purchase: Purcha
     if not purchase.commitment:
         raise Invalid("COMMITMENT_REQUIRED", "附件6's commitment must be given to apply", detail={"field": "commitment"})
     eco = purchase.reason == PurchaseReason.ECO_COMPENSATION
+    if buyer.account_type == DAMAGE_LIABLE and not eco:
+        raise Invalid("LIABLE_PARTY_BUYS_AS_COMPENSATION", "a party liable for ecological damage buys only as "
+                      "生态赔偿, with the authority's document (附件1 三(一)2(3))", detail={"field": "reason"})
     if eco and purchase.authority_document is None:
         raise Invalid(
             "AUTHORITY_DOCUMENT_REQUIRED",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from chain import Action, CouponWritten
 
 from ..db import TransferForm, User, utcnow
+from ..identity import FINANCIAL
 from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
@@ -76,6 +77,10 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
         raise Conflict("AMOUNT_EXCEEDS_COUPON", f"{number} holds {tonnes_text(row.amount_kg)} t",
                        detail={"field": "amount_t", "coupon_t": tonnes_text(row.amount_kg)})
     if form.kind == TransferKind.PLEDGE:
+        if transferee.account_type != FINANCIAL or transferee.verified_at is None:  # DESIGN §11, §2 质押
+            raise Invalid("PLEDGEE_NOT_A_VERIFIED_BANK", "a pledgee is a financial institution the centre has "
+                          "verified", detail={"field": "transferee", "account_type": transferee.account_type,
+                                              "verified": transferee.verified_at is not None})
         for name in ("secured_yuan", "term_end"):
             if getattr(form, name) is None:
                 raise Invalid("PLEDGE_TERMS_REQUIRED", "a pledge names its secured amount and its term end",

@@ -23,6 +23,7 @@ from ..runtime import Gateway, Login
 from ..steps import HOLDER
 from ..schemas import (
     AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, OfficialCreate, PasswordChange,
+    VerificationRevocation,
 )
 from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
@@ -207,6 +208,29 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     return record
 
 
+def revoke_verification(gw: Gateway, db: Session, centre: User, username: str,
+                        form: VerificationRevocation) -> AccountVerification:
+    """The centre no longer stands by its check (DESIGN §11): the check keeps its record with who revoked
+    it, when and why; the account is unverified again, and may not apply, list, buy or report a loss
+    until the centre has seen its papers anew. Its number is free for another account's verification."""
+    user = _account(db, username)
+    check = _latest_check(db, user)
+    if user.role != HOLDER or user.verified_at is None or user.disabled_at is not None or check is None:
+        raise Conflict("ACCOUNT_NOT_VERIFIED", f"the account {username!r} has no verification to revoke",
+                       detail={"state": account_state(user)})
+    check.revoked_at, check.revoked_by, check.revoked_reason = utcnow(), centre.id, form.reason
+    user.verified_at = None
+    gw.audit.add(db, centre, "account.revoke_verification", {"username": username, "reason": form.reason})
+    db.commit()
+    _forget_logins(gw, db, user)
+    return check
+
+
+def _latest_check(db: Session, user: User) -> AccountVerification | None:
+    return db.scalar(select(AccountVerification).where(AccountVerification.user_id == user.id)
+                     .order_by(AccountVerification.id.desc()).limit(1))
+
+
 def _verified_elsewhere(holder: str | None) -> Conflict:
     return Conflict("IDENTITY_VERIFIED_ELSEWHERE", "the centre has verified another account with this ID "
                     "number or USCC already", detail={"account": holder})
@@ -282,15 +306,17 @@ def account_view(user: User, check: AccountVerification | None, names: dict[int,
             "verified_by": names.get(check.verified_by), "verified_at": stored_utc(check.verified_at).isoformat(),
             "document_type": check.document_type, "document_number_masked": check.document_number_masked,
             "document_sha256": check.document_sha256,
+            "revoked_by": names.get(check.revoked_by), "revoked_reason": check.revoked_reason,
+            "revoked_at": stored_utc(check.revoked_at).isoformat() if check.revoked_at else None,
         },
     }
 
 
 def my_account(db: Session, user: User) -> dict:
     row = db.get(User, user.id)
-    check = db.scalar(select(AccountVerification).where(AccountVerification.user_id == user.id)
-                      .order_by(AccountVerification.id.desc()).limit(1))
-    names = {check.verified_by: db.get(User, check.verified_by).username} if check else {}
+    check = _latest_check(db, row)
+    names = dict(db.execute(select(User.id, User.username)
+                            .where(User.id.in_((check.verified_by, check.revoked_by)))).all()) if check else {}
     return account_view(row, check, names)
 
 

@@ -40,7 +40,9 @@ def account_list(request: Request, db: DbSession, user: OptionalUser, done: str 
     states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
     shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)
     rows = [
-        {**row, "forms": forms_of(steps.offered(user.role, "account", row["state"]), row["username"])}
+        {**row, "forms": forms_of([step for step in steps.offered(user.role, "account", row["state"])
+                                   if row["role"] == steps.HOLDER or step is not steps.REVOKE_VERIFICATION],
+                                  row["username"])}  # an official was never verified in person
         for row in users.accounts(db, state=shown)
     ]
     return render(request, "console/accounts.html", user=user, done=done, accounts=rows, state=shown,

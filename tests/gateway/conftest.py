@@ -67,8 +67,9 @@ def officials(client) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def new_holder(client) -> Callable[..., Holder]:
-    """new_holder(organisation) registers and logs in a holder; `None` is a person."""
-    return lambda organisation=api.COOPERATIVE: api.register_holder(client, organisation=organisation)
+    """new_holder(organisation, account_type=None) registers and logs in a holder; `None` is a person."""
+    return lambda organisation=api.COOPERATIVE, account_type=None: api.register_holder(
+        client, organisation=organisation, account_type=account_type)
 
 
 @pytest.fixture(scope="session")

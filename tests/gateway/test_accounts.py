@@ -346,9 +346,80 @@ def test_listing__owner_not_verified__403_account_unverified_and_the_coupon_stay
     assert (gateway.registry.coupon(cid), gateway.registry.request_of(cid)) == (coupon, request)
 
 
+def test_loss_report__unverified_owner__403_account_unverified_and_nothing_changed(client, gateway, mint):
+    """附件1 二(一) with 三(一): a loss is reported by an owner the centre has verified."""
+    holder = api.register_holder(client)
+    number = mint(holder)
+    _unverify(gateway, holder.username)
+    cid = api_coupon_id(gateway, number)
+    form = api.loss_report_form(api.upload(client, holder.headers))
+    before, block = gateway.registry.coupon(cid), gateway.registry.chain.w3.eth.block_number
+
+    response = client.post(f"{API}/coupons/{number}/loss-report", headers=holder.headers, json=form)
+
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+    assert (gateway.registry.coupon(cid), gateway.registry.chain.w3.eth.block_number) == (before, block)
+
+
+def test_purchase__party_liable_for_damage_as_voluntary__422_and_nothing_stored(client, gateway):
+    """附件1 三(一)2(3): a party liable for ecological damage buys only as 生态赔偿, with the authority's document."""
+    liable = api.register_holder(client, organisation="某交通建设有限公司", account_type="DAMAGE_LIABLE")
+    form = api.purchase_form(client, liable, "10")
+    before = _rows(gateway)
+
+    response = client.post(f"{API}/purchases", headers=liable.headers, json=form)
+
+    assert error_of(response, 422, "LIABLE_PARTY_BUYS_AS_COMPENSATION")["detail"] == {"field": "reason"}
+    assert _rows(gateway) == before
+    eco = api.purchase_form(client, liable, "10", reason="ECO_COMPENSATION")
+    assert client.post(f"{API}/purchases", headers=liable.headers, json=eco).status_code == 201
+
+
 def api_coupon_id(gateway, number: str) -> int:
     from gateway.services.coupons import coupon_id
     return coupon_id(gateway, number)
+
+
+# ---------------------------------------------------------------- the centre revokes its verification
+
+
+def test_revoke_verification__by_the_centre__unverified_again_record_kept_and_reverified_later(client, gateway, officials):
+    """DESIGN §11: verification can be revoked with a reason; the account may not apply until checked anew."""
+    holder = api.register_holder(client)
+    last_audit = _last_audit(gateway)
+
+    answer = ok(client.post(f"{API}/auth/accounts/{holder.username}/verification/revocation",
+                            headers=officials["CENTER"], json={"reason": "营业执照已被吊销"}))
+
+    assert answer["state"] == "UNVERIFIED"
+    mine = ok(client.get(f"{API}/auth/me/account", headers=holder.headers))
+    assert mine["state"] == "UNVERIFIED"
+    assert (mine["verification"]["revoked_by"], mine["verification"]["revoked_reason"]) == (
+        OFFICIALS["CENTER"], "营业执照已被吊销")
+    (entry,) = _audit_since(gateway, last_audit)
+    assert (entry.action, entry.username, entry.request["reason"]) == (
+        "account.revoke_verification", OFFICIALS["CENTER"], "营业执照已被吊销")
+    response = client.post(f"{API}/applications", headers=holder.headers,
+                           json=api.application_form(api.upload(client, holder.headers)))
+    error_of(response, 403, "ACCOUNT_UNVERIFIED")
+
+    api.verify_account(client, holder.username, holder.identity)  # its papers seen anew
+    assert ok(client.get(f"{API}/auth/me/account", headers=holder.headers))["state"] == "VERIFIED"
+
+
+@pytest.mark.parametrize("account", ["unverified", "official"])
+def test_revoke_verification__account_not_verified_in_person__409_and_nothing_changed(
+    client, gateway, officials, account
+):
+    username = (api.register_holder(client, verified=False).username if account == "unverified"
+                else OFFICIALS["GOV"])
+    before = _rows(gateway)
+
+    response = client.post(f"{API}/auth/accounts/{username}/verification/revocation", headers=officials["CENTER"],
+                           json={"reason": "测试"})
+
+    error_of(response, 409, "ACCOUNT_NOT_VERIFIED")
+    assert _rows(gateway) == before
 
 
 # ---------------------------------------------------------------- DRC disables an account

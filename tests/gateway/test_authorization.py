@@ -555,6 +555,7 @@ ROUTES = [
     Route(steps.ENTER_CALENDAR_YEAR, "nothing",
           lambda t: {"year": 2099, "notice": "国办发明电〔2098〕1号", "holidays": ["2099-01-01"], "workdays": []}),
     Route(steps.VERIFY_ACCOUNT, "unverified_account", lambda t: t.verification),
+    Route(steps.REVOKE_VERIFICATION, "enabled_account", lambda t: {"reason": "证件已过期"}),
     Route(steps.DISABLE_ACCOUNT, "enabled_account", lambda t: {"reason": "测试停用"}),
     Route(steps.ENABLE_ACCOUNT, "disabled_account"),
 ]
@@ -578,7 +579,7 @@ def owner(new_holder):
 def counterparty(new_holder, gateway):
     """The transferee, pledgee and buyer, with its key made: the chain-level steps below name its
     address before any coupon reaches it (which is when the gateway would make it)."""
-    holder = new_holder("益阳某环保科技有限公司")
+    holder = new_holder("益阳某环保科技有限公司", "FINANCIAL")  # a pledgee is a verified financial institution
     with gateway.db.sessions() as db:
         users.custodial_address(gateway, db.scalar(select(User).where(User.username == holder.username)))
     return holder
@@ -849,7 +850,7 @@ ALSO_ADMITTED = {
 STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_LISTED", "COUPON_NOT_PLEDGED",
                   "COUPON_NOT_FROZEN", "COUPON_NOT_LOST_REPORTED", "OWNER_CONSENT_MISSING", "COUPON_ALREADY_FROZEN",
                   # an account's states are the gateway's own (services.users)
-                  "ACCOUNT_NOT_UNVERIFIED", "ACCOUNT_DISABLED", "ACCOUNT_NOT_DISABLED",
+                  "ACCOUNT_NOT_UNVERIFIED", "ACCOUNT_NOT_VERIFIED", "ACCOUNT_DISABLED", "ACCOUNT_NOT_DISABLED",
                   "PURCHASE_ALREADY_DECIDED",  # a purchase application's states are the gateway's (services.market)
                   # a 附件8 form's too (services.transfers); only a transfer's form is ever CONFIRMED
                   "TRANSFER_UNCONFIRMED", "TRANSFER_ALREADY_CONFIRMED", "TRANSFER_FORM_CLOSED",
@@ -1025,7 +1026,7 @@ CHAIN_CASES = [
 # Off-chain writes, and the submission, which the contract admits from any key (see the own-application test).
 NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.accept_purchase", "auth.create_official",
                              "supervision.inspection",
-                             "account.verify", "account.disable", "account.enable",
+                             "account.verify", "account.revoke_verification", "account.disable", "account.enable",
                              "transfer.form", "transfer.confirm", "transfer.withdraw", "transfer.accept",
                              "pledge.accept", "calendar.enter"}
 

@@ -119,7 +119,7 @@ def application_status(client, officials, application: int) -> str:
 
 holder = holder_fixture()
 buyer = holder_fixture("某建设单位")
-bank = holder_fixture("某农商银行")
+bank = holder_fixture("某农商银行", "FINANCIAL")
 
 
 @pytest.fixture

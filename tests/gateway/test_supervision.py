@@ -22,7 +22,7 @@ from support.fixtures import holder_fixture
 from support.http import API, error_of, ok
 
 holder = holder_fixture("赫山区某村股份经济合作社")
-pledgee = holder_fixture("赫山区农村商业银行")
+pledgee = holder_fixture("赫山区农村商业银行", "FINANCIAL")
 
 
 def record(client, number: str) -> dict:

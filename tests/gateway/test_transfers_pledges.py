@@ -25,7 +25,7 @@ from support.http import API, error_of, login, ok
 
 owner = holder_fixture("赫山区泉交河镇某村股份经济合作社")
 transferee = holder_fixture("益阳某环保科技有限公司")
-bank = holder_fixture("湖南益阳农村商业银行")
+bank = holder_fixture("湖南益阳农村商业银行", "FINANCIAL")  # a pledgee is a verified financial institution
 PLEDGE_TERMS = {"secured_yuan": "20000.00", "term_end": "2027-06-30"}
 
 
@@ -125,10 +125,11 @@ def test_transfer_form__its_documents__read_by_both_parties_not_by_a_stranger(
     ({"signed_transfer_form": "ab" * 32}, 422, "DOCUMENT_NOT_FOUND"),
 ], ids=["unknown_transferee", "more_than_the_coupon", "pledge_without_terms", "pledge_term_over", "form_not_uploaded"])
 def test_transfer_form__bad_form__refused_and_nothing_changed(
-    client, gateway, owner, transferee, mint, change, status, code
+    client, gateway, owner, transferee, bank, mint, change, status, code
 ):
     number = mint(owner)
-    form = {**transfer_form(upload(client, owner.headers), transferee.username), **change}
+    party = bank if change.get("kind") == "PLEDGE" else transferee
+    form = {**transfer_form(upload(client, owner.headers), party.username), **change}
     before = fingerprint(gateway, number)
 
     error_of(client.post(f"{API}/coupons/{number}/transfer-forms", headers=owner.headers, json=form), status, code)
@@ -158,6 +159,23 @@ def test_transfer_form__unverified_owner__403_account_unverified_and_nothing_cha
 
     error_of(post_form(client, unverified, number, form), 403, "ACCOUNT_UNVERIFIED")
 
+    assert fingerprint(gateway, number) == before
+
+
+@pytest.mark.parametrize("pledgee", ["transferee", "unverified bank"])
+def test_pledge_form__pledgee_not_a_verified_financial_institution__422_and_nothing_changed(
+    client, gateway, owner, transferee, mint, pledgee
+):
+    """DESIGN §11: a pledgee is a verified financial institution (§2 质押, 附件8)."""
+    number = mint(owner)
+    named = transferee if pledgee == "transferee" else register_holder(
+        client, organisation="某村镇银行", account_type="FINANCIAL", verified=False)
+    form = transfer_form(upload(client, owner.headers), named.username, kind="PLEDGE")
+    before = fingerprint(gateway, number)
+
+    refused = error_of(post_form(client, owner, number, form), 422, "PLEDGEE_NOT_A_VERIFIED_BANK")
+
+    assert refused["detail"]["field"] == "transferee"
     assert fingerprint(gateway, number) == before
 
 

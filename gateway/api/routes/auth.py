@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from ... import steps
 from ...schemas import (
     AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, OfficialCreate, PasswordChange,
-    TokenPublic, UserPublic,
+    TokenPublic, UserPublic, VerificationRevocation,
 )
 from ...services import users
 from . import step_route
@@ -104,6 +104,14 @@ def verify_account(username: str, form: AccountVerificationCreate, centre: Curre
     """附件1 三(一): the centre checked the party's identity in person, against this document."""
     record = users.verify(gateway, db, centre, username, form)
     return {"username": username, "state": users.VERIFIED, "verified_at": record.verified_at.isoformat()}
+
+
+@step_route(router, steps.REVOKE_VERIFICATION)
+def revoke_verification(username: str, form: VerificationRevocation, centre: CurrentUser, gateway: GatewayDep,
+                        db: DbSession) -> dict:
+    """The centre revokes its in-person check, with the reason: the account is unverified again."""
+    check = users.revoke_verification(gateway, db, centre, username, form)
+    return {"username": username, "state": users.UNVERIFIED, "revoked_at": check.revoked_at.isoformat()}
 
 
 @step_route(router, steps.DISABLE_ACCOUNT)
