@@ -470,20 +470,20 @@ def file(application_id: uint256, filing_number: String[64]):
 @external
 def reject(application_id: uint256, reason: String[256]):
     """
-    @notice Rejects the application with a reason at the caller's review step:
-            CENTER at formal or preliminary review, NRB or FORESTRY at
-            validation, EEB at its review or filing.
+    @notice Rejects the application with a reason at a review step the Measures
+            let end it: CENTER at preliminary review (初审), NRB or FORESTRY at
+            validation (审定). Formal review asks for what is missing and cannot
+            refuse (附件1 一(二) 一次性告知); the EEB returns the file to the centre
+            (退回, 附件1 一(四)) and cannot end it.
     @param application_id The application.
     @param reason Why, as told to the applicant.
     """
     department: bytes32 = roles.department_of[msg.sender]
     step: Status = empty(Status)
     if department == roles.CENTER:
-        step = Status.SUBMITTED | Status.FORMAL_OK
+        step = Status.FORMAL_OK
     elif department == roles.NRB or department == roles.FORESTRY:
         step = Status.PRELIM_OK
-    elif department == roles.EEB:
-        step = Status.OPINION_FORWARDED | Status.EEB_REVIEWED
     assert step != empty(Status), "access_control: account is missing role"
     assert len(reason) > 0, "applications: empty reason"
     self._review(application_id, step)

@@ -814,12 +814,13 @@ def register_reissue(coupon_id: uint256):
 def refuse_reissue(coupon_id: uint256, reason: String[256]):
     """
     @notice The centre refuses the reissue with its reason (附件1 二(三) 告知申请人原因):
-            the loss report ends and the coupon is ACTIVE again.
-    @param coupon_id A LOST_REPORTED coupon at stage REPORTED, FORMAL_OK or REVIEWED.
+            the loss report ends and the coupon is ACTIVE again. Formal review asks for
+            what is missing and cannot refuse (附件1 二(二) 一次性告知).
+    @param coupon_id A LOST_REPORTED coupon at stage FORMAL_OK or REVIEWED.
     @param reason Why, as told to the owner.
     """
     access_control._check_role(roles.CENTER, msg.sender)
-    self._at_stage(coupon_id, REISSUE_REPORTED, REISSUE_REVIEWED)
+    self._at_stage(coupon_id, REISSUE_FORMAL_OK, REISSUE_REVIEWED)
     assert len(reason) > 0, "ledger: empty reason"
     self._end_loss(coupon_id)
     self._move(coupon_id, self._owner(coupon_id), CouponState.ACTIVE)

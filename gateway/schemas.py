@@ -201,7 +201,9 @@ class Resubmission(Input):
 
 
 class FormalReview(Input):
-    decision: str = Field(pattern="^(pass|supplement|reject)$")
+    """形式审查 (附件1 一(二)): pass, or name every missing item at once (一次性告知); it cannot refuse."""
+
+    decision: str = Field(pattern="^(pass|supplement)$")
     missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
     reason: ReasonText | None = None
 
@@ -223,14 +225,14 @@ class ValidationOpinion(Input):
 
 
 class EebReview(Input):
-    """审核 (附件1 一(四)): pass, return to the centre with the reason (退回), or reject."""
+    """审核 (附件1 一(四)): pass, or return to the centre with the reason (退回); the EEB does not end a file."""
 
-    decision: str = Field(pattern="^(pass|return|reject)$")
+    decision: str = Field(pattern="^(pass|return)$")
     reason: ReasonText | None = None
 
 
 class Filing(Input):
-    decision: str = Field(pattern="^(file|return|reject)$")
+    decision: str = Field(pattern="^(file|return)$")
     filing_number: FilingNumber | None = None
     reason: ReasonText | None = None
 
@@ -415,7 +417,9 @@ class ReissueResubmission(Input):
 
 
 class ReissueFormalReview(Input):
-    decision: str = Field(pattern="^(pass|supplement|refuse)$")
+    """形式审查 (附件1 二(二)): pass, or name every missing item at once (一次性告知); it cannot refuse."""
+
+    decision: str = Field(pattern="^(pass|supplement)$")
     missing_items: list[MissingItem] = Field(default_factory=list, max_length=16)
     reason: ReasonText | None = None
 

@@ -86,7 +86,7 @@ RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", A
                 ("SUPPLEMENT_REQUIRED",))
 FORMAL_REVIEW = Step(
     "application.formal_review", "附件1 一(二)", ("CENTER",), "POST", APPLICATION + "/formal-review",
-    schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement", "reject")),
+    schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement")),
                            Field("missing_items", "lines", required=False), REASON),
     "application", ("SUBMITTED",))
 SURVEY_PAUSE = Step("application.survey_pause", "附件1 一(二)", ("CENTER",), "POST",
@@ -102,12 +102,12 @@ VALIDATE = Step("application.validation", "§2, §4, 附件1 一(三)", ("NRB", 
                 APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application", ("PRELIM_OK",))
 OPINION = Step("application.opinion", "附件1 一(三)", ("CENTER",), "POST", APPLICATION + "/validation-opinion",
                schemas.ValidationOpinion, (Field("opinion_document", "file"),), "application", ("VALIDATED",))
-# The EEB's refusal at 一(四) returns the file to the centre (退回) with its reason; rejecting ends it.
+# The EEB's refusal at 一(四) returns the file to the centre (退回) with its reason; it never ends the file.
 EEB_REVIEW = Step("application.eeb_review", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/eeb-review",
-                  schemas.EebReview, (Field("decision", "choice", ("pass", "return", "reject")), REASON),
+                  schemas.EebReview, (Field("decision", "choice", ("pass", "return")), REASON),
                   "application", ("OPINION_FORWARDED",))
 FILE = Step("application.filing", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/filing", schemas.Filing, (
-    Field("decision", "choice", ("file", "return", "reject")), Field("filing_number", required=False), REASON),
+    Field("decision", "choice", ("file", "return")), Field("filing_number", required=False), REASON),
     "application", ("EEB_REVIEWED",))
 MINT = Step("application.mint", "§10, 附件1 一(五)", ("GOV",), "POST", APPLICATION + "/mint",
             on="application", states=("FILED",))
@@ -202,7 +202,7 @@ WITHDRAW_LOSS = Step("coupon.withdraw_loss", "§12", ("CENTER",), "DELETE", COUP
                      on="coupon", states=("LOST_REPORTED",))
 REISSUE_FORMAL_REVIEW = Step(
     "coupon.reissue_formal_review", "附件1 二(二)", ("CENTER",), "POST", COUPON + "/reissue/formal-review",
-    schemas.ReissueFormalReview, (Field("decision", "choice", ("pass", "supplement", "refuse")),
+    schemas.ReissueFormalReview, (Field("decision", "choice", ("pass", "supplement")),
                                   Field("missing_items", "lines", required=False), REASON),
     "coupon", ("LOST_REPORTED",))
 REISSUE_RESUBMIT = Step("coupon.reissue_resubmit", "附件1 二(二)", (HOLDER,), "POST", COUPON + "/reissue/resubmit",

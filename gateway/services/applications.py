@@ -217,16 +217,15 @@ def supplemented(submitted: ApplicationDocuments, supplements: ApplicationDocume
 
 
 def formal_review(gw: Gateway, *, actor: Actor, application_id: int, review: FormalReview) -> Receipt:
+    """形式审查 (附件1 一(二)): pass, or name every missing item at once (一次性告知); refusal is 初审's."""
     request = {"application": application_id, **review.model_dump()}
     if review.decision == "pass":
         return _on_application(gw, actor, "application.formal_review", application_id, gw.registry.pass_formal_review,
                                request)
-    if review.decision == "supplement":
-        if not review.missing_items:
-            raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)", detail={"field": "missing_items"})
-        return _on_application(gw, actor, "application.supplement", application_id, gw.registry.require_supplement,
-                               request, missing_items=review.missing_items)
-    return reject(gw, actor=actor, application_id=application_id, reason=review.reason)
+    if not review.missing_items:
+        raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)", detail={"field": "missing_items"})
+    return _on_application(gw, actor, "application.supplement", application_id, gw.registry.require_supplement,
+                           request, missing_items=review.missing_items)
 
 
 def preliminary_review(gw: Gateway, *, actor: Actor, application_id: int, decision: Decision) -> Receipt:
@@ -268,12 +267,10 @@ def issue_opinion(
 
 
 def eeb_review(gw: Gateway, *, actor: Actor, application_id: int, review: EebReview) -> Receipt:
-    """审核 (附件1 一(四)): the EEB passes the file, returns it to the centre with the reason, or rejects it."""
+    """审核 (附件1 一(四)): the EEB passes the file, or returns it to the centre with the reason (退回)."""
     if review.decision == "pass":
         return _on_application(gw, actor, "application.eeb_review", application_id, gw.registry.pass_eeb_review)
-    if review.decision == "return":
-        return return_to_center(gw, actor=actor, application_id=application_id, reason=review.reason)
-    return reject(gw, actor=actor, application_id=application_id, reason=review.reason)
+    return return_to_center(gw, actor=actor, application_id=application_id, reason=review.reason)
 
 
 def return_to_center(gw: Gateway, *, actor: Actor, application_id: int, reason: str | None) -> Receipt:
@@ -287,8 +284,6 @@ def return_to_center(gw: Gateway, *, actor: Actor, application_id: int, reason: 
 def file(gw: Gateway, *, actor: Actor, application_id: int, filing: Filing) -> Receipt:
     if filing.decision == "return":
         return return_to_center(gw, actor=actor, application_id=application_id, reason=filing.reason)
-    if filing.decision == "reject":
-        return reject(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if not filing.filing_number:
         raise Invalid("EMPTY_FILING_NUMBER", "give the filing number (备案文号)", detail={"field": "filing_number"})
     return _on_application(gw, actor, "application.file", application_id, gw.registry.file,

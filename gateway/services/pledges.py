@@ -1,20 +1,26 @@
 """质押 (§2, §4, 附件8 碳券质押权): the centre accepts the owner's pledge form (its 受理意见), FINANCE
 registers the pledge the owner consented to on-chain, and the pledgee bank reads every coupon pledged
-to it, with the secured amount, the term's end and the days left, and releases it.
+to it, with the secured amount, the term's end and the days left, and releases it. Once the term has
+passed, the pledge waits on the pledgee and FINANCE (release or enforce) and stands overdue in FINANCE's
+queue; the bank keeps every pledge that ended in its history.
 
 The secured amount and term FINANCE registers are the accepted form's; what the pages show of a
 pledge is what the chain holds (the CouponPledged event), so a page and the chain agree."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain import CouponWritten
 
 from ..db import TransferForm, User
-from ..errors import Conflict, Forbidden
+from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
+from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, tonnes_text, to_fen, yuan
 from . import coupons, public, timeline, transfers, users
@@ -27,6 +33,8 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
 
 def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: PledgeCreate) -> CouponWritten:
     """质押登记 (§2, §4) of an accepted pledge form, on the terms the centre accepted."""
+    if pledge.term_end <= gw.clock.today():  # a form accepted long ago may have outlived its term
+        raise Invalid("TERM_END_PAST", "a pledge's term ends after today", detail={"field": "term_end"})
     form = transfers.registrable(gw, db, number=number, kind=TransferKind.PLEDGE)
     if form is not None and (to_fen(pledge.secured_yuan), pledge.term_end) != (form.secured_fen, form.term_end):
         raise Conflict("PLEDGE_FORM_MISMATCH", "register the secured amount and term end of the accepted pledge form",
@@ -37,7 +45,7 @@ def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: Ple
     return pledged
 
 
-def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None) -> list[dict]:
+def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.date | None = None) -> list[dict]:
     """Coupons under pledge (frozen ones included, which a pledge outlives), to `pledgee` only when given:
     the owner, amount, secured amount, term end and the days left until it, from the chain's record."""
     rows = [c for c in gw.index.coupons(states=["PLEDGED", "FROZEN"])
@@ -45,7 +53,7 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None) -> list[dict]
             and (pledgee is None or c.pledgee == pledgee)]
     pledged_steps = timeline.of_coupons(gw, [c.id for c in rows], ("CouponPledged",))
     names = public.holder_names(db)
-    today = gw.clock.today()
+    today = today or gw.clock.today()
     found = []
     for c in rows:
         step = pledged_steps[c.id][-1] if pledged_steps.get(c.id) else None
@@ -62,10 +70,53 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None) -> list[dict]
     return sorted(found, key=lambda p: (p["term_end"] or "", p["number"]))
 
 
-def pledges_for(gw: Gateway, db: Session, user: User) -> list[dict]:
-    """A pledgee's own pledges (none before its account has an address); every pledge for the departments."""
+def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
+    """FINANCE's pledges whose term has passed: each waits on the pledgee's release or FINANCE's
+    release or enforcement (§2, §4), overdue from the day after its term end."""
+    if role not in ("FINANCE", "DRC"):
+        return []
+    return [
+        {"kind": "pledge", "coupon": p["number"], "href": f"/console/coupons/{p['number']}",
+         "step": steps.ENFORCE_PLEDGE.id, "department": "FINANCE", "status": p["state"], "field_survey_paused": False,
+         "since": p["term_end"], "due": p["term_end"], "overdue": True, "limit_days": None, "survey_workdays": 0,
+         "calendar_year_unknown": None}
+        for p in under_pledge(gw, db, pledgee=None, today=today) if p["days_left"] is not None and p["days_left"] < 0
+    ]
+
+
+def history(gw: Gateway, db: Session, user: User) -> list[dict]:
+    """The pledges that ended, to this pledgee (every one for the departments), newest first: the registered
+    附件8 pledge form's terms and how the chain ended it (released or enforced), when and by which transaction."""
+    _require_reader(user)
+    query = select(TransferForm).where(TransferForm.kind == TransferKind.PLEDGE.value,
+                                       TransferForm.status == "REGISTERED")
+    if user.role == HOLDER:
+        query = query.where(TransferForm.transferee_id == user.id)
+    forms = db.scalars(query.order_by(TransferForm.id.desc())).all()
+    ids = {form.id: coupons.coupon_id(gw, form.registered_coupon or form.coupon_number) for form in forms}
+    happened = timeline.of_coupons(gw, set(ids.values()), ("CouponPledged", "PledgeReleased", "PledgeEnforced"))
+    found = []
+    for form in forms:
+        order = happened.get(ids[form.id], [])
+        pledged = next((i for i, s in enumerate(order) if s.tx_hash == form.registered_tx), None)
+        end = next((s for s in order[pledged + 1:] if s.event != "CouponPledged"), None) if pledged is not None else None
+        if end is None:
+            continue  # still under pledge
+        found.append({"number": form.registered_coupon or form.coupon_number, "secured_yuan": str(yuan(form.secured_fen)),
+                      "term_end": form.term_end.isoformat(), "registered_tx": form.registered_tx,
+                      "ended": "RELEASED" if end.event == "PledgeReleased" else "ENFORCED",
+                      "ended_on": china_date(end.timestamp).isoformat(), "ended_tx": end.tx_hash})
+    return found
+
+
+def _require_reader(user: User) -> None:
     if user.role not in PARTIES_AND_DEPARTMENTS:
         raise Forbidden("ROLE_REQUIRED", "pledges are for their pledgee and the departments")
+
+
+def pledges_for(gw: Gateway, db: Session, user: User) -> list[dict]:
+    """A pledgee's own pledges (none before its account has an address); every pledge for the departments."""
+    _require_reader(user)
     if user.role != HOLDER:
         return under_pledge(gw, db, pledgee=None)
     address = users.holder_address(gw, user)

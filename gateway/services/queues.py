@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import steps
 from ..runtime import Gateway
-from . import applications, calendar, market, reissues, time_limits, transfers
+from . import applications, calendar, market, pledges, reissues, time_limits, transfers
 
 # The department's step after each owner consent (the catalogue's `consent`); a loss report is the reissue's.
 AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent and step.consent != "LOSS"}
@@ -30,4 +30,5 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     items += transfers.queue(gw, db, role=role, today=today)  # 附件8 forms awaiting the centre's 受理意见
     items += market.queue(gw, db, role=role, today=today)  # purchase applications (附件6) to accept and settle
     items += calendar.queue(gw, role=role, today=today)  # DRC: next year's holiday schedule to enter
+    items += pledges.queue(gw, db, role=role, today=today)  # FINANCE: pledges past their term
     return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))

@@ -161,17 +161,15 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, number: str, documents: 
     return receipt
 
 
-def formal_review(gw: Gateway, db: Session, *, actor: Actor, number: str, review: ReissueFormalReview) -> Receipt:
-    """形式审查 (附件1 二(二)): pass, name every missing item at once (一次性告知), or refuse with the reason."""
+def formal_review(gw: Gateway, *, actor: Actor, number: str, review: ReissueFormalReview) -> Receipt:
+    """形式审查 (附件1 二(二)): pass, or name every missing item at once (一次性告知); it cannot refuse."""
     if review.decision == "pass":
         return _on_coupon(gw, actor, "coupon.reissue_formal_review", number, gw.registry.pass_reissue_formal_review)
-    if review.decision == "supplement":
-        if not review.missing_items:
-            raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)",
-                          detail={"field": "missing_items"})
-        return _on_coupon(gw, actor, "coupon.reissue_supplement", number, gw.registry.require_reissue_supplement,
-                          missing_items=review.missing_items)
-    return refuse(gw, db, actor=actor, number=number, reason=review.reason)
+    if not review.missing_items:
+        raise Invalid("NO_MISSING_ITEMS", "list every missing item at once (一次性告知)",
+                      detail={"field": "missing_items"})
+    return _on_coupon(gw, actor, "coupon.reissue_supplement", number, gw.registry.require_reissue_supplement,
+                      missing_items=review.missing_items)
 
 
 def field_survey(gw: Gateway, *, actor: Actor, number: str, pause: bool) -> Receipt:

@@ -45,4 +45,4 @@ def pledged(request: Request, gateway: GatewayDep, db: DbSession, user: Optional
     under = pledges.pledges_for(gateway, db, user)
     can_release = user.role in steps.RELEASE_PLEDGE.roles
     return render(request, "console/pledges.html", user=user, pledges=under, done=done, can_release=can_release,
-                  release=steps.RELEASE_PLEDGE)
+                  release=steps.RELEASE_PLEDGE, ended=pledges.history(gateway, db, user))

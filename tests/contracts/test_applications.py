@@ -60,11 +60,12 @@ FILED = ApplicationStatus.FILED
 ISSUED = ApplicationStatus.ISSUED
 REJECTED = ApplicationStatus.REJECTED
 
+# The departments that may end an application (reject): 初审 and 审定. Formal review asks for what is
+# missing and the EEB returns the file (附件1 一(二), 一(四)): neither ends it.
 REVIEWERS = {
     "center_officer": Role.CENTER,
     "nrb_officer": Role.NRB,
     "forestry_officer": Role.FORESTRY,
-    "eeb_officer": Role.EEB,
 }
 
 
@@ -144,7 +145,7 @@ BUILDERS = {
     "returned": _then(_at(EEB_REVIEWED, attested_kg=PART_KG), ("eeb_officer", "return_to_center")),
     "filed": _at(FILED, attested_kg=PART_KG),
     "issued": _then(_at(FILED, attested_kg=PART_KG), ("gov_officer", "mint")),
-    "rejected": _then(_at(SUBMITTED), ("center_officer", "reject")),
+    "rejected": _then(_at(FORMAL_OK), ("center_officer", "reject")),
 }
 
 
@@ -567,12 +568,9 @@ def test_set_ledger__not_drc__reverts(registry, actors, expect_revert, name):
 # ---------------------------------------------------------------- reject (with reason, at each review step)
 
 REJECTIONS = [
-    ("submitted", "center_officer"),
     ("formal_ok", "center_officer"),
     ("prelim_ok", "nrb_officer"),
     ("prelim_ok", "forestry_officer"),
-    ("opinion_forwarded", "eeb_officer"),
-    ("eeb_reviewed", "eeb_officer"),
 ]
 
 
@@ -598,8 +596,8 @@ def test_reject__right_department_at_its_step__rejected_and_event(prepared, regi
     ]
     + [
         ("supplement_required", "center_officer"),
-        ("filed", "eeb_officer"),
-        ("issued", "eeb_officer"),
+        ("filed", "center_officer"),
+        ("issued", "center_officer"),
         ("rejected", "center_officer"),
     ],
 )
@@ -611,12 +609,13 @@ def test_reject__department_not_at_its_step__reverts(prepared, registry, actors,
 
 @pytest.mark.parametrize("name", departments_but(*REVIEWERS))
 def test_reject__not_a_reviewing_department__reverts(prepared, registry, actors, expect_revert, name):
-    application_id = prepared("submitted")
+    """The EEB among them: it returns a file to the centre (退回) and never ends it (附件1 一(四))."""
+    application_id = prepared("opinion_forwarded" if name == "eeb_officer" else "submitted")
     with expect_revert(MISSING_ROLE):
         registry.send(getattr(actors, name), "reject", application_id, REASON)
 
 
-@pytest.mark.parametrize("start, name", [("submitted", "center_officer"), ("eeb_reviewed", "eeb_officer")])
+@pytest.mark.parametrize("start, name", [("formal_ok", "center_officer"), ("prelim_ok", "nrb_officer")])
 def test_reject__empty_reason__reverts(prepared, registry, actors, expect_revert, start, name):
     application_id = prepared(start)
     with expect_revert("applications: empty reason"):
@@ -704,7 +703,6 @@ def test_resubmit__unknown_application__reverts(registry, actors, expect_revert)
     [
         ("center_officer", SUBMITTED, "pass_formal_review"),
         ("center_officer", SUBMITTED, "require_supplement"),
-        ("center_officer", SUBMITTED, "reject"),
         ("verifier", FORMAL_OK, "attest_report"),
         ("nrb_officer", PRELIM_OK, "sign_validation"),
         ("nrb_officer", PRELIM_OK, "reject"),
@@ -712,7 +710,6 @@ def test_resubmit__unknown_application__reverts(registry, actors, expect_revert)
         ("forestry_officer", PRELIM_OK, "reject"),
         ("eeb_officer", OPINION_FORWARDED, "pass_eeb_review"),
         ("eeb_officer", OPINION_FORWARDED, "return_to_center"),
-        ("eeb_officer", OPINION_FORWARDED, "reject"),
     ],
 )
 def test_step__department_acts_on_own_application__reverts(
@@ -963,8 +960,8 @@ def test_file__other_application_filed_first_for_overlapping_period__reverts(
 
 def test_file__overlapping_application_was_rejected__filed(story, registry, actors):
     parcel = story.fresh_parcel()
-    rejected = story.advance(story.submit(parcels=[parcel]), EEB_REVIEWED)
-    registry.send(actors.eeb_officer, "reject", rejected, REASON)
+    rejected = story.advance(story.submit(parcels=[parcel]), PRELIM_OK)
+    registry.send(actors.nrb_officer, "reject", rejected, REASON)
     application_id = story.advance(story.submit(parcels=[parcel]), EEB_REVIEWED)
     receipt = registry.send(actors.eeb_officer, "file", application_id, FILING_NUMBER)
     assert_moved(registry, receipt, application_id, FILED)

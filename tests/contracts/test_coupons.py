@@ -808,10 +808,7 @@ def test_pass_reissue_review__survey_resumed__reviewed(prepared, story, registry
     assert receipt.event("ReissueReviewPassed").args == {"coupon": coupon_id}
 
 
-@pytest.mark.parametrize(
-    "start", ["lost_reported", "reissue_supplement_required", "reissue_formal_ok", "reissue_survey_paused",
-              "reissue_reviewed"]
-)
+@pytest.mark.parametrize("start", ["reissue_formal_ok", "reissue_survey_paused", "reissue_reviewed"])
 def test_refuse_reissue__before_registration__active_again_loss_report_ended(prepared, registry, actors, start):
     coupon_id = prepared(start)
     receipt = registry.send(actors.center_officer, "refuse_reissue", coupon_id, REFUSAL_REASON)
@@ -1175,6 +1172,7 @@ def test_events__every_transition__replay_gives_each_coupons_owner_and_state(sto
         lambda: story.report_loss(c + 4),
         lambda: story.take("withdraw_loss", c + 4),
         lambda: story.report_loss(c + 4),
+        lambda: story.take("pass_reissue_formal_review", c + 4),
         lambda: story.take("refuse_reissue", c + 4),
         lambda: story.list(c + 4),
         lambda: story.freeze(c + 4),
@@ -1263,9 +1261,10 @@ RULES = {
         "reissue_reviewed", CENTER, MISSING_ROLE, ("active", ("reissue_formal_ok", WRONG_STAGE),
                                                    ("reissue_registered", WRONG_STAGE))
     ),
-    "refuse_reissue": Rules(
-        "reissue_reviewed", CENTER, MISSING_ROLE, ("active", ("reissue_registered", WRONG_STAGE),
-                                                   ("reissue_filed", WRONG_STAGE))
+    "refuse_reissue": Rules(  # formal review asks for what is missing and cannot refuse (附件1 二(二))
+        "reissue_reviewed", CENTER, MISSING_ROLE, ("active", ("lost_reported", WRONG_STAGE),
+                                                   ("reissue_supplement_required", WRONG_STAGE),
+                                                   ("reissue_registered", WRONG_STAGE), ("reissue_filed", WRONG_STAGE))
     ),
     "file_reissue": Rules(
         "reissue_registered", ("eeb_officer",), MISSING_ROLE, ("loss_requested", ("lost_reported", WRONG_STAGE),

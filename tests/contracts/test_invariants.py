@@ -656,7 +656,7 @@ class LedgerMachine(RuleBasedStateMachine):
             reason,
             coupon_id=coupon_id,
             checks=(
-                lambda: self._stage_error(coupon_id, ReissueStage.REPORTED, ReissueStage.REVIEWED),
+                lambda: self._stage_error(coupon_id, ReissueStage.FORMAL_OK, ReissueStage.REVIEWED),
                 lambda: None if reason else "ledger: empty reason",
             ),
         )

@@ -144,7 +144,9 @@ def test_resubmit__after_supplement__submitted_again_with_the_new_documents(clie
 def test_my_applications__rejected__shows_the_reason_and_who_rejected(client, gateway, officials, collective):
     application = _apply(client, collective).id
     ok(client.post(f"{API}/applications/{application}/formal-review", headers=officials["CENTER"],
-                   json={"decision": "reject", "reason": "宗地权属不清"}))
+                   json={"decision": "pass"}))
+    ok(client.post(f"{API}/applications/{application}/preliminary-review", headers=officials["CENTER"],
+                   json={"decision": "reject", "reason": "宗地权属不清"}))  # 初审 may refuse (附件1 一(二))
 
     mine = _mine(client, collective)[application]
 

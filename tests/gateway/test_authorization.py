@@ -183,8 +183,8 @@ class Stages:
         return target
 
     def rejected(self) -> Target:
-        target = self.submitted()
-        self._post(f"/applications/{target.application}/formal-review", self._as("CENTER"),
+        target = self.formal_ok()  # 初审 refuses; formal review only asks for what is missing
+        self._post(f"/applications/{target.application}/preliminary-review", self._as("CENTER"),
                    {"decision": "reject", "reason": "不属于自然生态系统碳汇"})
         return target
 
@@ -963,8 +963,8 @@ def _cid(t: Target, _c) -> tuple:
 CHAIN_STEPS = [
     ChainStep("pass_formal_review", "application.formal_review", _app, ("CENTER",)),
     ChainStep("require_supplement", "application.formal_review", lambda t, c: (t.application, ["合作开发协议"]), ("CENTER",)),
-    ChainStep("reject", "application.formal_review", lambda t, c: (t.application, "材料不全"),
-              ("CENTER", "NRB", "FORESTRY", "EEB")),
+    ChainStep("reject", "application.preliminary_review", lambda t, c: (t.application, "材料不全"),
+              ("CENTER", "NRB", "FORESTRY")),  # the EEB returns a file, never ends it (附件1 一(四))
     ChainStep("pause_field_survey", "application.survey_pause", _app, ("CENTER",)),
     ChainStep("resume_field_survey", "application.survey_resume", _app, ("CENTER",)),
     ChainStep("pass_preliminary_review", "application.preliminary_review", _app, ("CENTER",)),
@@ -999,7 +999,7 @@ CHAIN_STEPS = [
     ChainStep("pass_reissue_formal_review", "coupon.reissue_formal_review", _cid, ("CENTER",)),
     ChainStep("require_reissue_supplement", "coupon.reissue_formal_review", lambda t, c: (t.coupon_id, ["附件3"]),
               ("CENTER",)),
-    ChainStep("refuse_reissue", "coupon.reissue_formal_review", lambda t, c: (t.coupon_id, "越权不予补发"), ("CENTER",)),
+    ChainStep("refuse_reissue", "coupon.reissue_review", lambda t, c: (t.coupon_id, "越权不予补发"), ("CENTER",)),
     ChainStep("pause_reissue_survey", "coupon.reissue_survey_pause", _cid, ("CENTER",)),
     ChainStep("resume_reissue_survey", "coupon.reissue_survey_resume", _cid, ("CENTER",)),
     ChainStep("pass_reissue_review", "coupon.reissue_review", _cid, ("CENTER",)),

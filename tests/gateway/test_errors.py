@@ -252,9 +252,7 @@ def test_formal_review__supplement_without_missing_items__422_no_missing_items(
     assert ledger.application(submitted).status.name == "SUBMITTED"
 
 
-@pytest.mark.parametrize(("step", "role"), [
-    ("formal-review", "CENTER"), ("preliminary-review", "CENTER"), ("validation", "NRB"), ("filing", "EEB"),
-])
+@pytest.mark.parametrize(("step", "role"), [("preliminary-review", "CENTER"), ("validation", "NRB")])
 @pytest.mark.parametrize("reason", [None, ""])
 def test_review__reject_without_reason__422_empty_reason(
     step, role, reason, client, officials, submitted, ledger, untouched
@@ -263,6 +261,21 @@ def test_review__reject_without_reason__422_empty_reason(
                            json={"decision": "reject", "reason": reason})
 
     assert fields_of(error_of(response, 422, "EMPTY_REASON")) == {"reason"}
+    assert ledger.application(submitted).status.name == "SUBMITTED"
+
+
+@pytest.mark.parametrize(("step", "role", "decision"), [
+    ("formal-review", "CENTER", "reject"),  # 附件1 一(二): formal review asks for what is missing at once
+    ("eeb-review", "EEB", "reject"),  # 附件1 一(四): the EEB returns the file to the centre (退回)
+    ("filing", "EEB", "reject"),
+])
+def test_review__refusal_the_measures_do_not_allow_at_this_step__422_names_the_decision(
+    step, role, decision, client, officials, submitted, ledger, untouched
+):
+    response = client.post(f"{API}/applications/{submitted}/{step}", headers=officials[role],
+                           json={"decision": decision, "reason": "材料不全"})
+
+    assert fields_of(error_of(response, 422, "INVALID_INPUT")) == {"decision"}
     assert ledger.application(submitted).status.name == "SUBMITTED"
 
 
@@ -652,7 +665,7 @@ LONG_MISSING_ITEM = "第三方机构监测核算报告（须加盖检验检测�
     pytest.param("submitted", "/applications/{id}/formal-review", "CENTER",
                  {"decision": "supplement", "missing_items": [LONG_MISSING_ITEM]}, "missing_items.0",
                  id="missing-item"),
-    pytest.param("submitted", "/applications/{id}/formal-review", "CENTER",
+    pytest.param("submitted", "/applications/{id}/preliminary-review", "CENTER",
                  {"decision": "reject", "reason": LONG_REASON}, "reason", id="reject-reason"),
 ])
 def test_step__text_longer_than_the_chain_keeps__422_names_the_field(

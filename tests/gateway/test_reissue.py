@@ -137,8 +137,22 @@ def test_reissue_formal_review__supplement_without_the_items__422_no_missing_ite
     assert loss_report(client, officials["CENTER"], number)["stage"] == "REPORTED"
 
 
+def test_reissue_formal_review__refuse__422_it_only_asks_for_what_is_missing_and_the_report_stays(
+    client, officials, holder, mint
+):
+    """附件1 二(二): formal review names every missing item at once (一次性告知); refusal is 审查's or 二(三)'s."""
+    number = mint(holder)
+    lose(client, officials, holder, number)
+
+    response = client.post(f"{API}/coupons/{number}/reissue/formal-review", headers=officials["CENTER"],
+                           json={"decision": "refuse", "reason": "非本人申请"})
+
+    assert [f["field"] for f in error_of(response, 422, "INVALID_INPUT")["detail"]] == ["decision"]
+    assert loss_report(client, officials["CENTER"], number)["stage"] == "REPORTED"
+    assert record(client, number)["coupon"]["state"] == "LOST_REPORTED"
+
+
 @pytest.mark.parametrize(("through", "route", "body"), [
-    pytest.param("record", "formal-review", {"decision": "refuse", "reason": "非本人申请"}, id="at-formal-review"),
     pytest.param("formal_review", "review", {"decision": "refuse", "reason": "材料不实"}, id="at-review"),
     pytest.param("review", "registration", {"decision": "disagree", "opinion": "原件已寻回"}, id="at-registration"),
 ])

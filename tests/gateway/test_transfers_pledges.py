@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from gateway.db import AuditEntry, TransferForm
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
+from gateway.services import queues
 from gateway.services.coupons import coupon_id
+from gateway.units import CST
 from support.api import (
     accept_form, accept_pledge, file_transfer_form, owner_request, pledge, register_holder, transfer, transfer_form,
     upload,
@@ -415,6 +417,52 @@ def test_release_pledge__by_the_bank__coupon_active_again_on_chain_and_gone_from
 
     assert gateway.registry.coupon(coupon_id(gateway, pledged)).state.name == "ACTIVE"
     assert pledged not in {p["number"] for p in ok(client.get(f"{API}/pledges", headers=bank.headers))}
+    (ended,) = [p for p in ok(client.get(f"{API}/pledges/history", headers=bank.headers)) if p["number"] == pledged]
+    released = gateway.registry.chain.w3.eth.get_transaction_receipt(ended["ended_tx"])
+    assert (ended["ended"], ended["secured_yuan"], released["status"]) == ("RELEASED", "20000", 1)
+    assert pledged not in {p["number"] for p in ok(client.get(f"{API}/pledges/history", headers=owner.headers))}
+
+
+def test_pledge__term_passed__overdue_in_finances_queue_until_enforced_then_in_the_banks_history(
+    client, gateway, officials, owner, bank, mint
+):
+    """§2, §4: once its term has passed a pledge waits on the pledgee and FINANCE (release or enforce)."""
+    pledged = pledge(client, officials, owner, mint(owner), bank)
+    (mine,) = [p for p in ok(client.get(f"{API}/pledges", headers=bank.headers)) if p["number"] == pledged]
+    after_term = dt.date.fromisoformat(mine["term_end"]) + dt.timedelta(days=1)
+    with gateway.db.sessions() as db:
+        before = [i for i in queues.department_queue(gateway, db, role="FINANCE") if i.get("coupon") == pledged]
+        (item,) = [i for i in queues.department_queue(gateway, db, role="FINANCE", today=after_term)
+                   if i.get("coupon") == pledged]
+    assert before == []
+    assert (item["kind"], item["step"], item["due"], item["overdue"]) == (
+        "pledge", "coupon.enforce_pledge", mine["term_end"], True)
+
+    ok(client.post(f"{API}/coupons/{pledged}/pledge/enforce", headers=officials["FINANCE"]))
+
+    with gateway.db.sessions() as db:
+        assert [i for i in queues.department_queue(gateway, db, role="FINANCE", today=after_term)
+                if i.get("coupon") == pledged] == []
+    (ended,) = [p for p in ok(client.get(f"{API}/pledges/history", headers=bank.headers)) if p["number"] == pledged]
+    assert ended["ended"] == "ENFORCED"
+
+
+def test_register_pledge__term_already_over__422_term_end_past_and_nothing_changed(
+    client, gateway, officials, owner, bank, mint
+):
+    """A form accepted earlier may have outlived its term by the time FINANCE registers it."""
+    number = mint(owner)
+    accept_pledge(client, officials, owner, number, bank)
+    gateway.clock.set(int(dt.datetime(2027, 7, 1, 10, tzinfo=CST).timestamp()))  # after the form's 2027-06-30
+    before = fingerprint(gateway, number)
+    try:
+        response = client.post(f"{API}/coupons/{number}/pledge", headers=officials["FINANCE"],
+                               json={"secured_yuan": "20000.00", "term_end": "2027-06-30"})
+    finally:
+        gateway.clock.set(None)
+
+    assert error_of(response, 422, "TERM_END_PAST")["detail"] == {"field": "term_end"}
+    assert fingerprint(gateway, number) == before
 
 
 def test_register_pledge__not_accepted_by_the_centre__409_pledge_not_accepted_and_nothing_changed(

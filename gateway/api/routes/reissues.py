@@ -31,10 +31,9 @@ def loss_report(number: str, user: CurrentUser, gateway: GatewayDep, db: DbSessi
 
 
 @step_route(router, steps.REISSUE_FORMAL_REVIEW)
-def formal_review(number: str, review: ReissueFormalReview, gateway: GatewayDep, db: DbSession,
-                  actor: ActorDep) -> dict:
-    """形式审查 (附件1 二(二)): pass, name every missing item at once (一次性告知), or refuse with the reason."""
-    return _tx(service.formal_review(gateway, db, actor=actor, number=number, review=review))
+def formal_review(number: str, review: ReissueFormalReview, gateway: GatewayDep, actor: ActorDep) -> dict:
+    """形式审查 (附件1 二(二)): pass, or name every missing item at once (一次性告知); it cannot refuse."""
+    return _tx(service.formal_review(gateway, actor=actor, number=number, review=review))
 
 
 @step_route(router, steps.REISSUE_RESUBMIT)

@@ -79,3 +79,10 @@ def pledged(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]
     """The coupons pledged to the calling pledgee (every pledge, for the departments): secured amount,
     term end and days left, as the chain holds them."""
     return pledges.pledges_for(gateway, db, user)
+
+
+@router.get("/pledges/history")
+def pledge_history(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """The pledges that ended, to the calling pledgee (every one, for the departments), newest first: the
+    form's terms and how the chain ended each (RELEASED or ENFORCED), when and by which transaction."""
+    return pledges.history(gateway, db, user)
