@@ -169,6 +169,8 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
         ("本券碳汇量 This coupon", f"{_tonnes(coupon['amount_kg'])}（序号 serials {coupon['serials'][0]}–{coupon['serials'][1]}）", False),
         ("制发单位 Issuing unit", record["issuing_unit"], False),
         ("制发日期 Issued on", _day(record["issued_at"]), False),
+        *([("补发日期 Reissued on", _day(record["reissue"]["reissued_at"]), False)]
+          if (record.get("reissue") or {}).get("reissued_at") else []),  # §7: the original's date kept apart
     ]
     if coupon.get("holder"):
         rows.append(("权利人 Holder", coupon["holder"], False))

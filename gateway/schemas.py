@@ -287,8 +287,9 @@ class ListingCreate(Input):
     price_yuan_per_t: Yuan
     notice_start: ChainDate | None = Field(default=None, description="公告起始日期; today (China) if left out")
     notice_days: int = Field(ge=1, le=365, description="the notice runs this many days from its start, the start included")
-    project_area_mu: Mu
-    location: str = Field(min_length=1, max_length=200)
+    project_area_mu: Mu | None = Field(default=None, description="附件5 项目面积; the coupon's parcels' area if left out")
+    location: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="附件5 地点; the coupon's parcels' locations if left out")
     remarks: str = Field(default="", max_length=400)
     centre: CentreContacts
     holder_commitment: bool = Field(description="附件5 三: the holder signed the four commitments")

@@ -130,7 +130,7 @@ ENTRUSTMENT_PARTY = ("name", "address", "contact_person", "phone")
 LIST = Step("coupon.list", "§13, 附件1 三(一)1, 附件4, 附件5", ("CENTER",), "POST", COUPON + "/listing",
             schemas.ListingCreate, (
                 Field("price_yuan_per_t", "decimal"), Field("notice_start", "date", required=False),
-                Field("notice_days", "integer"), Field("project_area_mu", "decimal"), Field("location"),
+                Field("notice_days", "integer"), Field("project_area_mu", "decimal", required=False), Field("location", required=False),
                 Field("remarks", "textarea", required=False), Field("centre.contact_person"), Field("centre.phone"),
                 Field("centre.address"), Field("holder_commitment", "bool"), Field("disclosure_form", "file"),
                 Field("coupon_original", "file", required=False), Field("attachments", "files", required=False),

@@ -3,6 +3,7 @@ offsets (§14-15). The market (§13, 附件1 三) is services.market."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
-from ..db import User
+from ..db import ApplicationRecord, User
 from ..errors import DomainError, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..steps import HOLDER
@@ -18,6 +19,23 @@ from . import users
 from ..schemas import OffsetCreate, OwnerRequest, PledgeCreate
 from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
 from .supervision import explained as explain_freeze
+
+
+def parcels_of(gw: Gateway, db: Session, number: str) -> list[dict]:
+    """The parcels of the application the coupon was issued for (a split part's and a reissue's too)."""
+    record = gw.index.provenance(number)
+    form = db.get(ApplicationRecord, record["issuance"]["application"]) if record is not None else None
+    return list(form.parcels) if form is not None else []
+
+
+def area_of(parcels: list[dict]) -> str | None:
+    """面积 (附件5 项目面积, 附件8 面积): the parcels' area in mu, when a form leaves it out."""
+    return str(sum(Decimal(p["area_mu"]) for p in parcels)) if parcels else None
+
+
+def places_of(parcels: list[dict]) -> str:
+    """地点 (附件5 地点, 附件8 地名): the parcels' locations, when a form leaves them out."""
+    return "、".join(sorted({p["location"] for p in parcels}))
 
 
 def coupon_id(gw: Gateway, number: str) -> int:

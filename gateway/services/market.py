@@ -29,7 +29,7 @@ from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseR
 from .. import steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
-from . import records, time_limits, users
+from . import coupons, records, time_limits, users
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 from .documents import require_uploaded
 
@@ -68,6 +68,10 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
         raise Invalid("NOTICE_ALREADY_OVER", f"a notice from {start} for {listing.notice_days} days ended on {last_day}",
                       detail={"field": "notice_start"})
     disclosure = listing.model_dump(mode="json")
+    if listing.project_area_mu is None or listing.location is None:  # what the registry knows is not typed again
+        parcels = coupons.parcels_of(gw, db, number)
+        disclosure["project_area_mu"] = disclosure["project_area_mu"] or coupons.area_of(parcels)
+        disclosure["location"] = disclosure["location"] or coupons.places_of(parcels)
     disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()
     price = to_fen(listing.price_yuan_per_t)
     # The audit log keeps the agreement's date and file, not 附件4's parties (names, addresses, phones: DESIGN §2).

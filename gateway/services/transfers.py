@@ -9,8 +9,6 @@ registration; the form's personal fields (addresses, representatives) stay here 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -98,9 +96,9 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
         filing_number=record["filing_number"], applicant_id=actor.user.id,
         legal_representative=form.legal_representative, address=form.address, location=form.parcel_location,
-        place_name=form.place_name or "、".join(sorted({p["location"] for p in parcels})),
+        place_name=form.place_name or coupons.places_of(parcels),
         parcel_number=form.parcel_number or "、".join(p["number"] for p in parcels)[:64],
-        area_mu=str(form.area_mu) if form.area_mu is not None else _area(parcels),
+        area_mu=str(form.area_mu) if form.area_mu is not None else coupons.area_of(parcels),
         method=form.transfer_method, term=form.term, term_end=form.term_end,
         secured_fen=to_fen(form.secured_yuan) if form.secured_yuan is not None else None,
         transferee_id=transferee.id, transferee_address=form.transferee_address, reason=form.transfer_reason,
@@ -245,11 +243,6 @@ def public_form(gw: Gateway, db: Session, form: TransferForm, pending: dict[str,
         "consent_given": pending == ACTIONS[form.kind].name,
         "registered_tx": form.registered_tx, "registered_coupon": form.registered_coupon,
     }
-
-
-def _area(parcels: list[dict]) -> str | None:
-    """面积: the coupon's parcels' area, when the form leaves it out."""
-    return str(sum(Decimal(p["area_mu"]) for p in parcels)) if parcels else None
 
 
 def forms_for(gw: Gateway, db: Session, user: User) -> list[dict]:

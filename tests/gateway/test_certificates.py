@@ -3,13 +3,16 @@ decoded to the public verification address, the text and the embedded font check
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from chain.verify import STATEMENT_16
 from gateway import certificates, demo
+from gateway.units import CST
 from support.http import ok
 from support.pdf_qr import decode_qr, pdf_fonts, pdf_pages, pdf_text
 
@@ -97,6 +100,21 @@ def test_coupon_certificate__reissued_coupon__old_certificate_leads_to_a_page_sa
     assert page.status_code == 200
     assert 'id="voided"' in page.text and 'data-state="VOIDED"' in page.text
     assert records[voided]["lineage"]["replaced_by"] in page.text
+
+
+def test_coupon_certificate__reissued_coupon__original_issue_date_and_reissue_date_apart(client, story):
+    """§7: a reissued coupon keeps its original 制发日期 and says its 补发日期 beside it."""
+    records = {n: ok(client.get(f"/api/v1/public/coupons/{n}")) for n in story.coupons}
+    (reissued,) = [n for n, r in records.items() if r.get("reissue") and r["coupon"]["state"] != "VOIDED"
+                   and r["lineage"].get("replaces")]
+    record = records[reissued]
+    text = pdf_text(_pdf(client, f"/certificates/coupons/{reissued}.pdf", "coupon-reissued"))
+
+    issued, again = (dt.datetime.fromtimestamp(record[k] if k == "issued_at" else record["reissue"][k], CST).date()
+                     for k in ("issued_at", "reissued_at"))
+    assert issued <= again  # the demo reissues within its day; the two dates are two rows all the same
+    assert re.search(rf"制发日期 Issued on\s+{issued.isoformat()}", text)
+    assert re.search(rf"补发日期 Reissued on\s+{again.isoformat()}", text)
 
 
 def test_coupon_certificate__same_record__same_bytes(client, story):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from gateway.db import User
 from gateway.identity import make_resident_id, make_uscc
 from gateway.units import day_start
+from support import api
 from support.api import accepted_purchase, list_coupon, owner_request, register_holder
 from support.exports import read_csv
 from support.http import API, ok
@@ -190,6 +192,21 @@ def test_get_listings__partly_sold__remainder_keeps_the_disclosure(client, offic
     assert Decimal(entry["amount_t"]) == Decimal("600")
     for field in ("holder", "issuing_unit", "price_yuan_per_t", "notice_end", "disclosure", "listed_tx"):
         assert entry[field] == before[field], field
+
+
+def test_get_listings__area_and_place_left_out__taken_from_the_coupons_parcels(client, officials, new_holder, mint):
+    """附件5 项目面积 and 地点: what the registry knows of the parcels is not typed again."""
+    holder = new_holder()
+    number = mint(holder, parcels=[
+        {"number": f"T-{uuid.uuid4().hex[:8]}", "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": "60.5"},
+        {"number": f"T-{uuid.uuid4().hex[:8]}", "location": "沧水铺镇某村", "land_type": "WETLAND", "area_mu": "39.5"}])
+    ok(owner_request(client, holder, number, "LIST"))
+    form = {k: v for k, v in api.listing_form(client, officials).items() if k not in ("project_area_mu", "location")}
+
+    ok(client.post(f"{API}/coupons/{number}/listing", headers=officials["CENTER"], json=form))
+
+    disclosure = _entry(client, number)["disclosure"]
+    assert (Decimal(disclosure["project_area_mu"]), disclosure["location"]) == (Decimal("100.0"), "沧水铺镇某村、泉交河镇某村")
 
 
 def test_get_listings__listed_coupon__shows_annex5_basic_facts(client, listed):
