@@ -342,6 +342,8 @@ reissue_filing: public(HashMap[uint256, String[64]])
 replaced_by: public(HashMap[uint256, uint256])
 # @dev The state a FROZEN coupon was frozen in, empty otherwise.
 frozen_from: public(HashMap[uint256, CouponState])
+# A listed coupon's notice end (附件5 公告期): a trade settles only while the notice runs (附件1 三(二)).
+listing_end: public(HashMap[uint256, uint256])
 reissues: HashMap[uint256, uint256]
 voiding_signatures: public(HashMap[uint256, VoidingSignatures])
 # @dev Why NRB and FORESTRY voided a coupon as invalid, and the inspection record's sha256.
@@ -457,12 +459,14 @@ def list_coupon(
     @notice CENTER publishes the owner's coupon on the disclosure board (附件5).
     @param coupon_id An ACTIVE coupon whose owner requested listing.
     @param price_fen_per_tonne Asking price, fen (0.01 CNY) per tonne.
-    @param notice_end End of the disclosure period (unix seconds).
+    @param notice_end End of the disclosure period (unix seconds), after now.
     @param disclosure_hash sha256 of the signed disclosure form.
     """
     access_control._check_role(roles.CENTER, msg.sender)
     self._expect(self._state(coupon_id), CouponState.ACTIVE)
+    assert notice_end > block.timestamp, "ledger: notice already over"
     self._take_request(coupon_id, Action.LIST)
+    self.listing_end[coupon_id] = notice_end
     self._move(coupon_id, self._owner(coupon_id), CouponState.LISTED)
     log CouponListed(
         coupon=coupon_id,
@@ -494,8 +498,9 @@ def settle_trade(
     agreement_hash: bytes32,
 ) -> uint256:
     """
-    @notice CENTER settles a trade (附件7); its transaction is the 交易凭证.
-            A partial amount splits the coupon and the remainder stays listed.
+    @notice CENTER settles a trade (附件7); its transaction is the 交易凭证, while the
+            listing's notice runs. A partial amount splits the coupon and the remainder
+            stays listed under the same notice.
     @param coupon_id A LISTED coupon.
     @param buyer The buyer's address.
     @param amount_kg The amount sold.
@@ -507,8 +512,12 @@ def settle_trade(
     access_control._check_role(roles.CENTER, msg.sender)
     seller: address = self._owner(coupon_id)
     self._expect(self._state(coupon_id), CouponState.LISTED)
+    notice_end: uint256 = self.listing_end[coupon_id]
+    assert block.timestamp <= notice_end, "ledger: listing expired"
     assert buyer != empty(address) and buyer != seller, "ledger: bad counterparty"
     sold: uint256 = self._split_off(coupon_id, amount_kg)
+    if sold != coupon_id:
+        self.listing_end[sold + 1] = notice_end  # the rest, which _split_off creates right after the part
     self._move(sold, buyer, CouponState.ACTIVE)
     log TradeSettled(
         coupon=sold,

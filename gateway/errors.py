@@ -55,6 +55,8 @@ REVERTS: dict[str, tuple[int, str]] = {
     "ledger: unknown coupon": (404, "COUPON_NOT_FOUND"),
     "ledger: coupon not active": (409, "COUPON_NOT_ACTIVE"),
     "ledger: coupon not listed": (409, "COUPON_NOT_LISTED"),
+    "ledger: listing expired": (409, "LISTING_EXPIRED"),
+    "ledger: notice already over": (422, "NOTICE_ALREADY_OVER"),
     "ledger: coupon not pledged": (409, "COUPON_NOT_PLEDGED"),
     "ledger: coupon not frozen": (409, "COUPON_NOT_FROZEN"),
     "ledger: coupon not lost reported": (409, "COUPON_NOT_LOST_REPORTED"),

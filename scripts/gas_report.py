@@ -67,7 +67,7 @@ def measure() -> dict[str, int]:
     coupon = mint("mint")
 
     gas["request"] = request(coupon, Action.LIST, holder)
-    step("list", dep[Role.CENTER], "list_coupon", coupon, 3_000, 0, REPORT)
+    step("list", dep[Role.CENTER], "list_coupon", coupon, 3_000, 2**32, REPORT)  # a notice end ahead
     sold = step("trade_partial", dep[Role.CENTER], "settle_trade", coupon, buyer.address, 2_000_000, 3_000, 600, REPORT)
     rest = sold.event("CouponSplit").args["rest"]
     step("trade_full", dep[Role.CENTER], "settle_trade", rest, buyer.address, reg.coupon(rest).amount_kg, 3_000, 600, REPORT)

@@ -3,9 +3,9 @@
 settlement under the trade agreement (附件7, 三(二)2) and its voucher (交易凭证, 三(三)).
 
 A listing ends at its notice end (附件5 二: 信息披露期至 … 为止). The end is sent on-chain with the
-listing (CouponListed.notice_end) and this service refuses to settle once the chain's time (chain_now)
-is past it: LISTING_EXPIRED, nothing sent. The contract records the end but does not
-check it; the listing stays LISTED on-chain until the centre withdraws it (LISTED → ACTIVE)."""
+listing (CouponListed.notice_end, CouponLedger.listing_end) and the contract refuses a settlement once
+its block's time is past it ("ledger: listing expired"); this service says so first, with nothing sent
+(LISTING_EXPIRED). The listing stays LISTED on-chain until the centre withdraws it (LISTED → ACTIVE)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def run(net: devnet.Devnet, progress=lambda line: None) -> DemoResult:
 
     consent("申请挂牌 request listing", cooperative, coupon, Action.LIST)
     act("挂牌披露 listing", dep[Role.CENTER], reg.list_coupon,
-        coupon=coupon, price_fen_per_tonne=3_000, notice_end=0, disclosure_hash=bytes.fromhex("ef" * 32))
+        coupon=coupon, price_fen_per_tonne=3_000, notice_end=2**32, disclosure_hash=bytes.fromhex("ef" * 32))
     sale = act(
         "交易结算 partial sale 2,723 t", dep[Role.CENTER], reg.settle_trade, coupon=coupon, buyer=organiser.address,
         amount_kg=2_723 * TONNE, price_fen_per_tonne=3_000, service_fee_fen=81_690, agreement_hash=bytes.fromhex("12" * 32),

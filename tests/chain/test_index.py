@@ -68,9 +68,9 @@ def test_sync__applications_at_every_review_step__rows_equal_chain(story, index_
     supplemented, rejected, surveyed, half_validated = (submit(bytes([0x60 + i]) * 32) for i in range(4))
     registry.require_supplement(center, application=supplemented, missing_items=["合作开发协议"])
     registry.resubmit(holder, application=supplemented, documents_hash=b"\x03" * 32, report_hash=b"\x02" * 32)
-    registry.reject(center, application=rejected, reason="材料不实")
-    for application in (surveyed, half_validated):
+    for application in (rejected, surveyed, half_validated):
         registry.pass_formal_review(center, application=application)
+    registry.reject(center, application=rejected, reason="材料不实")  # 初审 refuses; formal review cannot
     registry.pause_field_survey(center, application=surveyed)
     registry.pass_preliminary_review(center, application=half_validated)
     registry.attest_report(dep[Role.VERIFIER], application=half_validated, report_hash=b"\x02" * 32, attested_kg=3_500)
@@ -223,7 +223,7 @@ def test_sync__freeze_in_each_live_state__frozen_from_then_restored(story, index
     registry, dep, holder = net.registry, net.departments, net.new_account()
     coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x58" * 32], amount_kg=3_000)
     registry.request(holder, coupon=coupon, action=Action.LIST, counterparty="0x" + "00" * 20, amount_kg=3_000)
-    registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
+    registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=2**32,
                          disclosure_hash=b"\x05" * 32)
     index = EventIndex(create_engine(index_url))
 
@@ -260,6 +260,9 @@ def test_sync__reissue_procedure__stage_and_notice_end_on_the_row(story, index_u
         assert (row(coupon).reissue_stage, row(coupon).notice_end) == ("REPORTED", notice_end)
     registry.require_reissue_supplement(center, coupon=refused, missing_items=["遗失声明登报原件"])
     assert row(refused).reissue_stage == "REPORTED"
+    registry.resubmit_reissue(holder, coupon=refused)
+    registry.pass_reissue_formal_review(center, coupon=refused)  # formal review cannot refuse (附件1 二(二))
+    assert row(refused).reissue_stage == "FORMAL_OK"
     registry.refuse_reissue(center, coupon=refused, reason="原持有人提出异议")
     assert (row(refused).state, row(refused).reissue_stage, row(refused).notice_end) == ("ACTIVE", None, None)
 

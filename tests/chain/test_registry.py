@@ -29,7 +29,7 @@ def test_coupon_steps__partial_amounts__each_result_names_the_part_it_moved(regi
     center, holder = actors.center_officer, actors.holder
 
     registry.request(holder, coupon=coupon, action=Action.LIST, counterparty=ZERO, amount_kg=10_000)
-    registry.list_coupon(center, coupon=coupon, price_fen_per_tonne=3_000, notice_end=0, disclosure_hash=HASH)
+    registry.list_coupon(center, coupon=coupon, price_fen_per_tonne=3_000, notice_end=2**32, disclosure_hash=HASH)
     sold = registry.settle_trade(center, coupon=coupon, buyer=actors.buyer.address, amount_kg=1_000,
                                  price_fen_per_tonne=3_000, service_fee_fen=0, agreement_hash=HASH)
     assert sold.coupon == sold.receipt.event("TradeSettled").args["coupon"] != coupon
@@ -93,6 +93,7 @@ def test_refuse_reissue__typed_step__loss_report_ends(registry, actors):
     coupon = devnet.issue_coupon(registry, _staff(actors), actors.holder, parcels=[b"\x44" * 32], amount_kg=1_000)
     registry.request(actors.holder, coupon=coupon, action=Action.LOSS, counterparty=ZERO, amount_kg=1_000)
     registry.report_loss(actors.center_officer, coupon=coupon)
+    registry.pass_reissue_formal_review(actors.center_officer, coupon=coupon)  # formal review cannot refuse
 
     receipt = registry.refuse_reissue(actors.center_officer, coupon=coupon, reason="原持有人提出异议")
 
@@ -104,7 +105,7 @@ def test_refuse_reissue__typed_step__loss_report_ends(registry, actors):
 def test_freeze_and_voiding__typed_steps__frozen_from_and_invalidation_read_back(registry, actors):
     coupon = devnet.issue_coupon(registry, _staff(actors), actors.holder, parcels=[b"\x45" * 32], amount_kg=1_000)
     registry.request(actors.holder, coupon=coupon, action=Action.LIST, counterparty=ZERO, amount_kg=1_000)
-    registry.list_coupon(actors.center_officer, coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
+    registry.list_coupon(actors.center_officer, coupon=coupon, price_fen_per_tonne=3_000, notice_end=2**32,
                          disclosure_hash=HASH)
     registry.freeze(actors.eeb_officer, coupon=coupon, reason="抽查")
     assert (registry.coupon(coupon).state, registry.frozen_from(coupon)) == (CouponState.FROZEN, CouponState.LISTED)

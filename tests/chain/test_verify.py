@@ -100,7 +100,7 @@ def test_verify__tx_of_coupon_later_voided_as_invalid__voided_with_reason(story)
     registry, dep, holder = net.registry, net.departments, net.new_account()
     coupon = devnet.issue_coupon(registry, dep, holder, parcels=[b"\x67" * 32], amount_kg=1_000)
     registry.request(holder, coupon=coupon, action=Action.LIST, counterparty="0x" + "00" * 20, amount_kg=1_000)
-    listing = registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=0,
+    listing = registry.list_coupon(dep[Role.CENTER], coupon=coupon, price_fen_per_tonne=3_000, notice_end=2**32,
                                    disclosure_hash=b"\x01" * 32).tx_hash
     reason, inspection = "抽查发现宗地与CCER项目重叠", b"\x9a" * 32
     registry.sign_voiding(dep[Role.NRB], coupon=coupon, reason=reason, inspection_hash=inspection)

@@ -31,6 +31,7 @@ PART = 2_723_000  # kg: the 2,723 t sold, transferred, pledged or offset out of 
 DISCLOSURE_HASH = bytes.fromhex("44" * 32)
 AGREEMENT_HASH = bytes.fromhex("55" * 32)
 PRICE_FEN_PER_TONNE = 3_000
+NOTICE_END = 2**32  # a listing's notice end far ahead (2106): the notice runs through every test
 SERVICE_FEE_FEN = 12_000
 SECURED_FEN = 50_000_000
 TERM_END = 1_900_000_000
@@ -130,7 +131,7 @@ class Step:
 LEDGER_STEPS = {
     "request": Step("holder", ACTIVE, lambda c, a: (c, int(Action.OFFSET), ZERO_ADDRESS, PART)),
     "cancel_request": Step("holder", None, lambda c, a: (c,)),
-    "list_coupon": Step("center_officer", ACTIVE, lambda c, a: (c, PRICE_FEN_PER_TONNE, 0, DISCLOSURE_HASH)),
+    "list_coupon": Step("center_officer", ACTIVE, lambda c, a: (c, PRICE_FEN_PER_TONNE, NOTICE_END, DISCLOSURE_HASH)),
     "withdraw_listing": Step("center_officer", LISTED, lambda c, a: (c,)),
     "settle_trade": Step(
         "center_officer",

@@ -413,6 +413,17 @@ def test_list_coupon__owner_requested__listed_with_disclosure(prepared, registry
         "notice_end": notice_end,
         "disclosure_hash": DISCLOSURE_HASH,
     }
+    assert registry.call("listing_end", coupon_id) == notice_end
+
+
+def test_list_coupon__notice_end_not_after_now__reverts_and_nothing_changed(prepared, registry, actors, expect_revert):
+    coupon_id = prepared("list_requested")
+    before = (registry.coupon(coupon_id), registry.request_of(coupon_id))
+    with expect_revert("ledger: notice already over"):
+        registry.send(actors.center_officer, "list_coupon", coupon_id, PRICE_FEN_PER_TONNE,
+                      registry.chain.timestamp() - 1, DISCLOSURE_HASH)
+    assert (registry.coupon(coupon_id), registry.request_of(coupon_id), registry.call("listing_end", coupon_id)) == (
+        *before, 0)
 
 
 def test_withdraw_listing__listed__active_again_with_owner(prepared, registry, actors):
@@ -449,6 +460,34 @@ def test_settle_trade__part_of_a_remainder__sub_block_starts_at_remainder_first(
         first=PART + 1,
         seq=4,
     )
+
+
+def test_settle_trade__after_the_notice_end__reverts_listing_expired_and_nothing_changed(
+    prepared, story, registry, actors, evm, expect_revert
+):
+    """附件1 三(二), 附件5: a trade settles only while the listing's notice runs; the contract holds the end."""
+    coupon_id = prepared("list_requested")
+    notice_end = registry.chain.timestamp() + 86_400
+    registry.send(actors.center_officer, "list_coupon", coupon_id, PRICE_FEN_PER_TONNE, notice_end, DISCLOSURE_HASH)
+    evm.time_travel(notice_end + 1)
+    before = registry.coupon(coupon_id)
+    with expect_revert("ledger: listing expired"):
+        story.settle(coupon_id, PART)
+    assert registry.coupon(coupon_id) == before
+
+
+def test_settle_trade__part_sold__the_rest_keeps_the_notice_end_and_expires_with_it(
+    prepared, story, registry, actors, evm, expect_revert
+):
+    coupon_id = prepared("list_requested")
+    notice_end = registry.chain.timestamp() + 86_400
+    registry.send(actors.center_officer, "list_coupon", coupon_id, PRICE_FEN_PER_TONNE, notice_end, DISCLOSURE_HASH)
+    story.settle(coupon_id, PART)
+    rest = coupon_id + 2
+    assert (registry.coupon(rest).state, registry.call("listing_end", rest)) == (LISTED, notice_end)
+    evm.time_travel(notice_end + 1)
+    with expect_revert("ledger: listing expired"):
+        story.settle(rest, 1_000)
 
 
 @pytest.mark.parametrize("buyer", ["holder", "zero"], ids=["seller_itself", "zero_address"])

@@ -51,6 +51,7 @@ PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8
 DOCUMENTS_HASH = keccak(text="documents")
 REPORT_HASH = keccak(text="monitoring report")
 DISCLOSURE_HASH = keccak(text="disclosure form")
+NOTICE_END = 2**32  # a listing's notice end far ahead: the notice runs through every example
 AGREEMENT_HASH = keccak(text="trade agreement")
 REISSUE_FILING_NUMBER = "赫环碳补〔2026〕1号"
 OPINION_HASH = keccak(text="validation opinion")
@@ -301,7 +302,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def list_coupon(self, data):
         coupon_id, receipt = self._consented_step(
-            data, Action.LIST, "list_coupon", self.center_officer, 3_000, 0, DISCLOSURE_HASH
+            data, Action.LIST, "list_coupon", self.center_officer, 3_000, NOTICE_END, DISCLOSURE_HASH
         )
         if receipt:
             self._take_request(coupon_id)
