@@ -183,7 +183,7 @@ def story(hardhat_url, tmp_path_factory) -> Story:
     )
     s.application = s.steps["submit"].event("ApplicationSubmitted").args["application"]
     step("list_request", holder, "request", s.minted, int(Action.LIST), ZERO, CLAIMED_KG)
-    step("list", dept(Role.CENTER), "list_coupon", s.minted, 3_000, 0, bytes.fromhex("ef" * 32))
+    step("list", dept(Role.CENTER), "list_coupon", s.minted, 3_000, 2**32, bytes.fromhex("ef" * 32))  # a notice end ahead
     split = step(
         "trade", dept(Role.CENTER), "settle_trade", s.minted, buyer.address, SOLD_KG, 3_000, 81_690, bytes.fromhex("12" * 32)
     ).event("CouponSplit").args
