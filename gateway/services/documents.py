@@ -13,6 +13,7 @@ import shutil
 import threading
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import ApplicationRecord, Document, DocumentUpload, TransferForm, User
@@ -39,18 +40,26 @@ def store(gw: Gateway, db: Session, user: User, content: bytes, filename: str | 
     folder = settings.data_dir / "documents"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _quota_turns:
-        new = db.get(Document, digest) is None
-        if new:
-            _room_for(gw, db, user, len(content), folder)
-            _write(folder / digest, content)
-            db.add(Document(sha256=digest, filename=filename or digest, size=len(content), uploaded_by=user.id,
-                            content_type=content_type or "application/octet-stream"))
-            db.flush()
-        if db.get(DocumentUpload, (digest, user.id)) is None:
-            db.add(DocumentUpload(sha256=digest, user_id=user.id))
-        gw.audit.add(db, user, "document.upload", {"sha256": digest, "filename": filename, "size": len(content)})
-        db.commit()
+        try:
+            _keep(gw, db, user, content, digest, filename, content_type, folder)
+        except IntegrityError:  # another gateway process kept the same file a moment ago: it is there now
+            db.rollback()
+            _keep(gw, db, user, content, digest, filename, content_type, folder)
     return digest
+
+
+def _keep(gw: Gateway, db: Session, user: User, content: bytes, digest: str, filename: str | None,
+          content_type: str | None, folder) -> None:
+    if db.get(Document, digest) is None:
+        _room_for(gw, db, user, len(content), folder)
+        _write(folder / digest, content)
+        db.add(Document(sha256=digest, filename=filename or digest, size=len(content), uploaded_by=user.id,
+                        content_type=content_type or "application/octet-stream"))
+        db.flush()
+    if db.get(DocumentUpload, (digest, user.id)) is None:
+        db.add(DocumentUpload(sha256=digest, user_id=user.id))
+    gw.audit.add(db, user, "document.upload", {"sha256": digest, "filename": filename, "size": len(content)})
+    db.commit()
 
 
 def _room_for(gw: Gateway, db: Session, user: User, size: int, folder) -> None:
@@ -76,7 +85,7 @@ def _room_for(gw: Gateway, db: Session, user: User, size: int, folder) -> None:
 
 def _write(path, content: bytes) -> None:
     """Whole or not at all: written beside, then renamed; a disk that fills midway leaves nothing behind."""
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two processes may keep one file
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:

@@ -8,6 +8,7 @@ Network-facing checks run on a served gateway, with real requests, bounded in nu
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -18,9 +19,10 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, func, insert, select
 
 from gateway.api.app import create_app
+from gateway.db import Document, DocumentUpload, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.deps import SESSION_COOKIE
 from gateway.security import csrf_token
@@ -70,6 +72,38 @@ def test_upload__chunked_past_the_limit__413_and_the_rest_unread(served, setting
                        b"boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n", body)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert not list((settings.data_dir / "documents").glob("*.tmp")) if (settings.data_dir / "documents").exists() else True
+
+
+def test_upload__same_file_kept_by_another_gateway_process_a_moment_before__201_and_one_document(
+    client, gateway, officials
+):
+    """Two gateway processes on one database (README "Replicas") may keep the same new file at once: the
+    second finds the first's row at its flush, and the upload is still the uploader's, not a 500."""
+    content = f"%PDF kept by two gateway processes {time.time_ns()}".encode()
+    digest = hashlib.sha256(content).hexdigest()
+    with gateway.db.sessions() as db:
+        centre = db.scalar(select(User.id).where(User.username == OFFICIALS["CENTER"]))
+
+    kept = []
+
+    def other_process_keeps_it(session, _context, _instances):
+        if not kept and any(isinstance(row, Document) and row.sha256 == digest for row in session.new):
+            kept.append(digest)
+            with gateway.db.engine.begin() as connection:
+                connection.execute(insert(Document).values(sha256=digest, filename="other.pdf", size=len(content),
+                                                           uploaded_by=centre, content_type="application/pdf"))
+
+    event.listen(gateway.db.sessions, "before_flush", other_process_keeps_it)
+    try:
+        answer = client.post(f"{API}/documents", headers=officials["CENTER"],
+                             files={"file": ("证件扫描件.pdf", content, "application/pdf")})
+    finally:
+        event.remove(gateway.db.sessions, "before_flush", other_process_keeps_it)
+
+    assert ok(answer)["sha256"] == digest and kept == [digest]
+    with gateway.db.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(Document).where(Document.sha256 == digest)) == 1
+        assert db.get(DocumentUpload, (digest, centre)) is not None
 
 
 def test_json_write__body_over_the_limit__413_body_too_large(client):
