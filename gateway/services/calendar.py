@@ -16,6 +16,7 @@ from ..errors import Conflict, Invalid
 from ..runtime import Gateway
 from ..schemas import CalendarYearCreate
 from ..workdays import PUBLISHED_UNTIL
+from . import time_limits
 
 WARN_DAYS = 60  # DRC is told this many days before the known calendar ends
 
@@ -31,7 +32,7 @@ def enter(gw: Gateway, db: Session, drc: User, form: CalendarYearCreate) -> Cale
             raise Invalid("CALENDAR_DAY_OUTSIDE_YEAR", f"{', '.join(outside)} not in {form.year}",
                           detail={"field": field, "days": outside})
     if weekdays := [day.isoformat() for day in workdays if day.weekday() < 5]:
-        raise Invalid("MAKE_UP_DAY_NOT_WEEKEND", f"a make-up working day falls on a Saturday or Sunday: {', '.join(weekdays)}",
+        raise Invalid("MAKE_UP_DAY_NOT_WEEKEND", f"a make-up working day falls on a Saturday or Sunday, not {', '.join(weekdays)}",
                       detail={"field": "workdays", "days": weekdays})
     if both := sorted(set(holidays) & set(workdays)):
         raise Invalid("CALENDAR_DAY_TWICE", "a day is a holiday and a make-up working day at once",
@@ -71,5 +72,4 @@ def queue(gw: Gateway, *, role: str, today: dt.date) -> list[dict]:
         return []
     return [{"kind": "calendar", "year": known_until.year + 1, "href": "/console/calendar",
              "step": steps.ENTER_CALENDAR_YEAR.id, "department": "DRC", "status": "CALENDAR_ENDING",
-             "field_survey_paused": False, "since": since.isoformat(), "due": known_until.isoformat(),
-             "overdue": today > known_until, "limit_days": None, "survey_workdays": 0, "calendar_year_unknown": None}]
+             "field_survey_paused": False, **time_limits.until(since, known_until, today=today)}]

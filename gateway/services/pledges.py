@@ -23,7 +23,7 @@ from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
 from .. import steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, tonnes_text, to_fen, yuan
-from . import coupons, public, timeline, transfers, users
+from . import coupons, public, time_limits, timeline, transfers, users
 
 
 def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: TransferAcceptance) -> TransferForm:
@@ -75,13 +75,15 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
     release or enforcement (§2, §4), overdue from the day after its term end."""
     if role not in ("FINANCE", "DRC"):
         return []
-    return [
-        {"kind": "pledge", "coupon": p["number"], "href": f"/console/coupons/{p['number']}",
-         "step": steps.ENFORCE_PLEDGE.id, "department": "FINANCE", "status": p["state"], "field_survey_paused": False,
-         "since": p["term_end"], "due": p["term_end"], "overdue": True, "limit_days": None, "survey_workdays": 0,
-         "calendar_year_unknown": None}
-        for p in under_pledge(gw, db, pledgee=None, today=today) if p["days_left"] is not None and p["days_left"] < 0
-    ]
+    items = []
+    for p in under_pledge(gw, db, pledgee=None, today=today):
+        if p["term_end"] is None or p["days_left"] >= 0:
+            continue
+        term_end = dt.date.fromisoformat(p["term_end"])
+        items.append({"kind": "pledge", "coupon": p["number"], "href": f"/console/coupons/{p['number']}",
+                      "step": steps.ENFORCE_PLEDGE.id, "department": "FINANCE", "status": p["state"],
+                      "field_survey_paused": False, **time_limits.until(term_end, term_end, today=today)})
+    return items
 
 
 def history(gw: Gateway, db: Session, user: User) -> list[dict]:

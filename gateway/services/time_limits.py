@@ -74,6 +74,12 @@ def clock(calendar: WorkCalendar, limit: Limit | None, *, started: int, today: d
         return {**shown, **_counted(calendar.provisional(), limit, since, spans, today), "calendar_year_unknown": exc.year}
 
 
+def until(since: dt.date, due: dt.date, *, today: dt.date) -> dict:
+    """A wait's clock with a fixed due day (a calendar year's end, a pledge's term), in clock()'s shape."""
+    return {"since": since.isoformat(), "due": due.isoformat(), "overdue": due < today, "limit_days": None,
+            "survey_workdays": 0, "calendar_year_unknown": None}
+
+
 def _counted(calendar: WorkCalendar, limit: Limit, since: dt.date, spans: list[tuple[dt.date, dt.date]],
              today: dt.date) -> dict:
     due = due_date(calendar, since, limit.days, spans)
