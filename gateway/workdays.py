@@ -88,9 +88,6 @@ class WorkCalendar:
             self._years.pop(year, None)
             self._missing.pop(year, None)
 
-    def knows(self, year: int) -> bool:
-        return year <= PUBLISHED_UNTIL or self.schedule(year) is not None
-
     def known_until(self) -> dt.date:
         """The last day of the unbroken run of known years."""
         year = PUBLISHED_UNTIL
