@@ -15,6 +15,7 @@ from ..db import CalendarYear, User
 from ..errors import Conflict, Invalid
 from ..runtime import Gateway
 from ..schemas import CalendarYearCreate
+from ..units import china_date, epoch
 from ..workdays import PUBLISHED_UNTIL
 from . import time_limits
 
@@ -51,10 +52,11 @@ def enter(gw: Gateway, db: Session, drc: User, form: CalendarYearCreate) -> Cale
 def overview(gw: Gateway, db: Session, *, today: dt.date) -> dict:
     """What the calendar knows: the package's years, each year DRC entered with its notice, until when."""
     known_until = gw.calendar.known_until()
-    names = dict(db.execute(select(User.id, User.username)).all())
+    names = {row.id: row for row in db.execute(select(User.id, User.username, User.display_name)).all()}
     entered = [
         {"year": row.year, "notice": row.notice, "holidays": row.holidays, "workdays": row.workdays,
-         "entered_by": names.get(row.entered_by), "entered_at": row.entered_at.isoformat()}
+         "entered_by": names[row.entered_by].username, "entered_by_name": names[row.entered_by].display_name,
+         "entered_at": row.entered_at.isoformat(), "entered_on": china_date(epoch(row.entered_at)).isoformat()}
         for row in db.scalars(select(CalendarYear).order_by(CalendarYear.year))
     ]
     return {"published_until": PUBLISHED_UNTIL, "known_until": known_until.isoformat(),
