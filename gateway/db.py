@@ -70,6 +70,9 @@ class AccountVerification(GatewayBase):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_account_verifications_revoked_by"))
     revoked_reason: Mapped[str | None] = mapped_column(String(256))
+    # §8's 有资质的第三方: the qualification (资质) the centre saw, with its scan (migration 0014)
+    qualification: Mapped[str | None] = mapped_column(String(200))
+    qualification_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Token(GatewayBase):
@@ -126,6 +129,30 @@ class ApplicationRecord(GatewayBase):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     entrustment_document: Mapped[str | None] = mapped_column(String(64))
     co_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class PreparedApplication(GatewayBase):
+    """An application that waits for its parties before anything is on chain (§8, DESIGN §11): one a
+    qualified third party prepared for a right-holder, or one naming a co-applicant collective. It is
+    sent, signed with the right-holder's key, when the right-holder and the co-applicant have both
+    confirmed it in their own consoles; until then no parcel is held (services.applications; migration 0014)."""
+
+    __tablename__ = "prepared_applications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[dict] = mapped_column(JSON)  # the ApplicationCreate as prepared
+    prepared_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    co_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    holder_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    co_applicant_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # AWAITING → SUBMITTED (on chain as `application_id`) | DECLINED (by a party, with its reason)
+    status: Mapped[str] = mapped_column(String(16), default="AWAITING")
+    declined_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declined_reason: Mapped[str | None] = mapped_column(String(256))
+    application_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ListingRecord(GatewayBase):

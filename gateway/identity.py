@@ -34,6 +34,8 @@ AGENCY = "AGENCY"  # 机关事业单位
 EVENT_ORGANISER = "EVENT_ORGANISER"  # 大型活动组织者
 DAMAGE_LIABLE = "DAMAGE_LIABLE"  # 生态环境损害赔偿义务人
 FINANCIAL = "FINANCIAL"  # 金融机构 (a pledgee bank)
+# §8's 有资质的第三方: a firm or an institution; the centre records its qualification (资质) when it verifies it.
+QUALIFIABLE = (ENTERPRISE, AGENCY)
 ACCOUNT_TYPES = (PERSON, COLLECTIVE, ENTERPRISE, AGENCY, EVENT_ORGANISER, DAMAGE_LIABLE, FINANCIAL)
 # The number each type registers with: a person its resident ID, an organisation its USCC; a party
 # liable for ecological damage may be either.

@@ -108,4 +108,13 @@ REISSUE_PROCEDURE = Lifecycle(
     },
 )
 
-LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE)
+# An application prepared by an agent, or naming a co-applicant (§8; the gateway's own states,
+# services/prepared_applications.py): it waits for the right-holder's and the co-applicant's confirmations.
+PREPARED_APPLICATION = Lifecycle(
+    "prepared",
+    states=("AWAITING", "SUBMITTED", "DECLINED"),
+    waits={"AWAITING": Wait(steps.CONFIRM_APPLICATION)},
+    admits={"AWAITING": frozenset({steps.CONFIRM_APPLICATION, steps.DECLINE_APPLICATION})},
+)
+
+LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION)

@@ -100,6 +100,17 @@ class AccountVerificationCreate(Input):
     document_type: str = Field(pattern=r"^(RESIDENT_ID_CARD|BUSINESS_LICENCE|USCC_CERTIFICATE|OTHER)$")
     document_number: str = Field(min_length=6, max_length=40, description="as on the document shown; kept masked only")
     document: Sha256 = Field(description="the centre's scan of the document shown, uploaded")
+    # §8's 有资质的第三方: an enterprise's or institution's qualification (资质) as the centre saw it, with the
+    # scan of the certificate that shows it; only a qualified account applies for a right-holder.
+    qualification: str | None = Field(default=None, min_length=2, max_length=200,
+                                      description="the qualification shown, e.g. 林业调查规划设计乙级资质")
+    qualification_document: Sha256 | None = Field(default=None, description="the centre's scan of the certificate")
+
+    @model_validator(mode="after")
+    def _qualification_with_its_document(self) -> "AccountVerificationCreate":
+        if (self.qualification is None) != (self.qualification_document is None):
+            raise ValueError("a qualification is recorded with the scan of the certificate that shows it")
+        return self
 
 
 class CalendarYearCreate(Input):

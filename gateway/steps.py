@@ -80,6 +80,13 @@ SUBMIT = Step(
         Field("co_applicant", required=False), Field("right_holder", required=False),
         Field("entrustment_document", "file", required=False),
     ), status_code=201)
+# §8: the right-holder and a named co-applicant each confirm an application prepared for them before it is
+# sent; any party declines it with a reason (its preparer withdraws it so). services/prepared_applications.py
+PREPARED = "/applications/prepared/{prepared_id}"
+CONFIRM_APPLICATION = Step("application.confirm", "§8", (HOLDER,), "POST", PREPARED + "/confirmation",
+                           on="prepared", states=("AWAITING",))
+DECLINE_APPLICATION = Step("application.decline", "§8", (HOLDER,), "POST", PREPARED + "/declining", schemas.Reason,
+                           (Field("reason", "textarea"),), "prepared", ("AWAITING",))
 # 补正: only what the centre asked for is sent again; the other documents stay as submitted.
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
                 schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application",
@@ -266,7 +273,9 @@ VERIFY_ACCOUNT = Step("account.verify", "附件1 三(一)", ("CENTER",), "POST",
                       schemas.AccountVerificationCreate, (
                           Field("document_type", "choice", ("RESIDENT_ID_CARD", "BUSINESS_LICENCE", "USCC_CERTIFICATE",
                                                             "OTHER"), labels="document."),
-                          Field("document_number"), Field("document", "file")),
+                          Field("document_number"), Field("document", "file"),
+                          # §8: an enterprise's or institution's 资质, if it is to apply for right-holders
+                          Field("qualification", required=False), Field("qualification_document", "file", required=False)),
                       "account", ("UNVERIFIED",))
 REVOKE_VERIFICATION = Step("account.revoke_verification", "附件1 三(一)", ("CENTER",), "POST",
                            ACCOUNT + "/verification/revocation", schemas.VerificationRevocation,

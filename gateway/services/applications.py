@@ -17,7 +17,7 @@ from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, User
 from ..errors import Forbidden, Invalid, NotFound
-from ..identity import AGENCY, COLLECTIVE, ENTERPRISE
+from ..identity import COLLECTIVE
 from ..runtime import Actor, Gateway
 from ..schemas import (
     ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
@@ -84,11 +84,6 @@ def _on_application(gw: Gateway, actor: Actor, audited_as: str, application_id: 
                           partial(step, application=application_id, **arguments))
 
 
-# §8's 有资质的第三方: a firm or an institution registered with its USCC; whether it holds the qualification
-# the centre checks against its documents at formal review (形式审查), as it checks every material.
-QUALIFIED_AGENTS = (ENTERPRISE, AGENCY)
-
-
 @dataclass(frozen=True)
 class Parties:
     """Who applies (§8): the right-holder (权利人), applicant on chain and the coupon's first owner; the
@@ -97,6 +92,11 @@ class Parties:
     holder: User
     agent: User | None = None
     co_applicant: User | None = None
+
+    @property
+    def to_confirm(self) -> bool:
+        """An agent's application, or one naming a co-applicant, waits for their confirmations (DESIGN §11)."""
+        return self.agent is not None or self.co_applicant is not None
 
 
 def _account(db: Session, username: str, field: str, code: str) -> User:
@@ -119,9 +119,10 @@ def parties_of(db: Session, *, actor: User, form: ApplicationCreate) -> Parties:
     if form.right_holder is not None and form.right_holder != actor.username:
         holder, agent = _account(db, form.right_holder, "right_holder", "RIGHT_HOLDER_NOT_FOUND"), actor
         _verified(holder, "right_holder")
-        if actor.account_type not in QUALIFIED_AGENTS:
-            raise Invalid("AGENT_NOT_QUALIFIED", "a third party applying for a right-holder is an enterprise or an "
-                          "institution (有资质的第三方, §8)", detail={"field": "right_holder"})
+        if users.qualification_of(db, actor) is None:
+            raise Invalid("AGENT_NOT_QUALIFIED", "a third party applies for a right-holder once the centre has "
+                          "verified it and recorded its qualification (有资质的第三方, §8)",
+                          detail={"field": "right_holder"})
         if form.entrustment_document is None:
             raise Invalid("AGENT_ENTRUSTMENT_REQUIRED", "upload the right-holder's entrustment (委托书) first",
                           detail={"field": "entrustment_document"})
@@ -149,7 +150,9 @@ def _as_right_holder(gw: Gateway, actor: Actor, holder: User) -> Actor:
     return Actor(user=actor.user, signer_of=lambda _agent: users.signer(gw, holder))
 
 
-def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -> Submitted:
+def admissible(gw: Gateway, db: Session, *, preparer: User, form: ApplicationCreate) -> Parties:
+    """Everything an application must be before it is sent or waits for its parties: an ended period, the
+    report, the parties named (§8) and the documents, each one the preparer's upload."""
     if form.monitoring_period.end <= form.monitoring_period.start:
         raise Invalid("EMPTY_PERIOD", "the monitoring period must end after it starts", detail={"field": "monitoring_period"})
     if form.monitoring_period.end >= gw.clock.today():  # its last day is part of it
@@ -157,10 +160,16 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
                       detail={"field": "monitoring_period.end"})
     if form.documents.report is None:
         raise Invalid("REPORT_REQUIRED", "the third-party monitoring report is required", detail={"field": "documents.report"})
-    parties = parties_of(db, actor=actor.user, form=form)
-    _check_documents(db, form.documents, actor.user)
+    parties = parties_of(db, actor=preparer, form=form)
+    _check_documents(db, form.documents, preparer)
     entrustment = form.entrustment_document
-    require_uploaded(db, entrustment, by=actor.user, sha256=entrustment, field="entrustment_document")
+    require_uploaded(db, entrustment, by=preparer, sha256=entrustment, field="entrustment_document")
+    return parties
+
+
+def send(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate, parties: Parties,
+         preparer: User) -> Submitted:
+    """登记申请 on chain, signed with the right-holder's key, and its 附件2 record; the caller commits."""
     signing = _as_right_holder(gw, actor, parties.holder)
     submitted = gw.writes.send(signing, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
@@ -173,13 +182,12 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate) -
         ApplicationRecord(
             application_id=submitted.application, project_name=form.project_name,
             parcels=[p.model_dump(mode="json") for p in form.parcels], methodology=form.methodology,
-            documents=form.documents.model_dump(), submitted_by=actor.user.id, tx_hash=submitted.tx_hash,
+            documents=form.documents.model_dump(), submitted_by=preparer.id, tx_hash=submitted.tx_hash,
             holder_id=parties.holder.id, agent_id=parties.agent.id if parties.agent else None,
             entrustment_document=form.entrustment_document,
             co_applicant_id=parties.co_applicant.id if parties.co_applicant else None,
         )
     )
-    db.commit()
     return submitted
 
 

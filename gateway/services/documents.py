@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord, Document, DocumentUpload, TransferForm, User
+from ..db import ApplicationRecord, Document, DocumentUpload, PreparedApplication, TransferForm, User
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..runtime import Gateway
 from ..steps import DEPARTMENTS, HOLDER
@@ -115,13 +115,20 @@ def _cited_to(db: Session, user: User) -> set[str]:
     app = ApplicationRecord
     for record in db.scalars(select(app).where((app.holder_id == user.id) | (app.agent_id == user.id)
                                                | (app.co_applicant_id == user.id) | (app.submitted_by == user.id))):
-        cited.add(record.entrustment_document)
-        for value in (record.documents or {}).values():
-            cited.update(value if isinstance(value, list) else [value])
+        cited.update([record.entrustment_document, *_listed(record.documents or {})])
+    prepared = PreparedApplication  # §8: the parties read what they are asked to confirm
+    for record in db.scalars(select(prepared).where(
+            (prepared.holder_id == user.id) | (prepared.agent_id == user.id) | (prepared.co_applicant_id == user.id))):
+        cited.update([record.form.get("entrustment_document"), *_listed(record.form["documents"])])
     form = TransferForm
     for record in db.scalars(select(form).where((form.applicant_id == user.id) | (form.transferee_id == user.id))):
         cited.update([record.signed_form, *(record.documents or [])])
     return cited
+
+
+def _listed(documents: dict) -> list[str | None]:
+    """The documents of an application's manifest: each field's one, and the others' list."""
+    return [sha for value in documents.values() for sha in (value if isinstance(value, list) else [value])]
 
 
 def require_uploaded(db: Session, sha256: str | None, /, *, by: User | None = None, **detail) -> None:

@@ -179,9 +179,14 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
         raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
                        detail={"state": account_state(user)})
     require_uploaded(db, form.document, by=centre, field="document")  # the scan the centre made
+    if form.qualification is not None:
+        if user.account_type not in identity.QUALIFIABLE:
+            raise Invalid("QUALIFICATION_NOT_FOR_THIS_ACCOUNT", "a qualification (资质) is recorded for an "
+                          "enterprise or an institution (§8)", detail={"field": "qualification"})
+        require_uploaded(db, form.qualification_document, by=centre, field="qualification_document")
     masked = identity.mask(form.document_number)
     request = {"username": username, "document_type": form.document_type, "document_number": masked,
-               "document": form.document}
+               "document": form.document, "qualification": form.qualification}
     hashes = identity.hashes_of(form.document_number, gw.identity_key)
     if user.identity_hash is not None and user.identity_hash not in hashes:
         gw.audit.add(db, centre, "account.verify", request, outcome="refused: IDENTITY_MISMATCH")
@@ -195,7 +200,8 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     now = utcnow()
     record = AccountVerification(user_id=user.id, verified_by=centre.id, verified_at=now,
                                  document_type=form.document_type, document_sha256=form.document,
-                                 document_number_masked=masked)
+                                 document_number_masked=masked, qualification=form.qualification,
+                                 qualification_sha256=form.qualification_document)
     db.add(record)
     user.identity_hash, user.verified_at = hashes[0], now  # an earlier release's hash becomes today's
     gw.audit.add(db, centre, "account.verify", request)
@@ -223,6 +229,14 @@ def revoke_verification(gw: Gateway, db: Session, centre: User, username: str,
     gw.audit.add(db, centre, "account.revoke_verification", {"username": username, "reason": form.reason})
     db.commit()
     _forget_logins(gw, db, user)
+    return check
+
+
+def qualification_of(db: Session, user: User) -> AccountVerification | None:
+    """The centre's standing check of an account that recorded its qualification (资质, §8), if any."""
+    check = _latest_check(db, user)
+    if user.verified_at is None or check is None or check.revoked_at is not None or check.qualification is None:
+        return None
     return check
 
 
@@ -305,7 +319,8 @@ def account_view(user: User, check: AccountVerification | None, names: dict[int,
         "verification": None if check is None else {
             "verified_by": names.get(check.verified_by), "verified_at": stored_utc(check.verified_at).isoformat(),
             "document_type": check.document_type, "document_number_masked": check.document_number_masked,
-            "document_sha256": check.document_sha256,
+            "document_sha256": check.document_sha256, "qualification": check.qualification,
+            "qualification_sha256": check.qualification_sha256,
             "revoked_by": names.get(check.revoked_by), "revoked_reason": check.revoked_reason,
             "revoked_at": stored_utc(check.revoked_at).isoformat() if check.revoked_at else None,
         },

@@ -21,8 +21,8 @@ from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
-    applications, audit, coupons, enforcement, pledges, parcels, public, queues, reissues, supervision, transfers,
-    users,
+    applications, audit, coupons, enforcement, pledges, parcels, prepared_applications, public, queues, reissues,
+    supervision, transfers, users,
 )
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
@@ -139,6 +139,7 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         forms = [form for form in forms if form["step"] is not steps.SUBMIT]  # its own page: /console/apply
         return render(request, "console/holder.html", user=user, steps=forms, done=done,
                       coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
+                      to_confirm=prepared_applications.awaiting(db, user),
                       pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
@@ -192,8 +193,17 @@ def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: 
     found = applications.mine(gateway, db, user=user)
     resubmit = {a["id"]: forms_of([steps.RESUBMIT], a["id"])[0]
                 for a in found if a["status"] == "SUPPLEMENT_REQUIRED" and a["party"] != "co_applicant"}
+    prepared = [{**p, "steps": prepared_steps(p)} for p in prepared_applications.of(db, user)]
     return render(request, "console/my_applications.html", user=user, applications=found, resubmit=resubmit,
-                  done=done)
+                  prepared=prepared, done=done)
+
+
+def prepared_steps(prepared: dict) -> list[dict]:
+    """§8: a prepared application's confirmation for the party it waits for; declining for every party."""
+    offered = steps.offered(HOLDER, "prepared", prepared["status"])
+    if not prepared["yours_to_confirm"]:
+        offered = [s for s in offered if s is not steps.CONFIRM_APPLICATION]
+    return forms_of(offered, prepared["id"])
 
 
 @router.get("/parcels")

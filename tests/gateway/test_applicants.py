@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gateway.db import ApplicationRecord, AuditEntry
+from gateway.db import ApplicationRecord, AuditEntry, PreparedApplication
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services import public
 from gateway.services.coupons import coupon_id
@@ -39,13 +39,16 @@ def co_collective(client):
 
 @pytest.fixture(scope="module")
 def agent(client):
-    return api.register_holder(client, organisation=ENTERPRISE, account_type="ENTERPRISE")
+    return api.register_agent(client, ENTERPRISE)
 
 
 def _records(gateway) -> list[tuple]:
+    """The application records and the prepared applications, each as it stands."""
     with gateway.db.sessions() as db:
         return [(r.application_id, r.documents, r.holder_id, r.agent_id, r.entrustment_document, r.co_applicant_id)
-                for r in db.scalars(select(ApplicationRecord).order_by(ApplicationRecord.application_id))]
+                for r in db.scalars(select(ApplicationRecord).order_by(ApplicationRecord.application_id))] + [
+                (p.id, p.status, p.holder_confirmed_at, p.co_applicant_confirmed_at, p.application_id)
+                for p in db.scalars(select(PreparedApplication).order_by(PreparedApplication.id))]
 
 
 def _events_since(gateway, block: int) -> list:
@@ -86,6 +89,18 @@ def _resubmit(client, holder, application: int):
     agreement = upload(client, holder.headers, name="合作开发协议.pdf")
     return client.post(f"{API}/applications/{application}/resubmit", headers=holder.headers,
                        json={"documents": {"report": report, "agreement": agreement}})
+
+
+def _joint(client, right_holder, co_applicant) -> int:
+    """The right-holder's application naming a co-applicant collective, sent once the collective confirms."""
+    form = application_form(upload(client, right_holder.headers, name="报告.pdf"), co_applicant=co_applicant.username)
+    return api.confirm(client, co_applicant, api.prepare(client, right_holder, form))["application"]
+
+
+def _by_agent(client, agent, form: dict, *parties) -> int:
+    """An agent's application, sent once the right-holder (and a co-applicant) confirmed it."""
+    prepared = api.prepare(client, agent, form)
+    return [api.confirm(client, party, prepared) for party in parties][-1]["application"]
 
 
 def _as_agent(client, agent, right_holder, **changes) -> dict:
@@ -276,7 +291,7 @@ def test_resubmit__by_a_holder_not_party_to_it__refused_and_nothing_changed(clie
 def test_submit__collective_as_co_applicant__named_on_the_record_and_shown_to_it(client, gateway, new_holder,
                                                                                   co_collective):
     right_holder = new_holder(None)  # a person holding the land's rights, with the village collective
-    application = _apply(client, right_holder, co_applicant=co_collective.username).id
+    application = _joint(client, right_holder, co_collective)
 
     detail = ok(client.get(f"{API}/applications/{application}", headers=right_holder.headers))
     assert detail["co_applicant"]["organisation"] == "赫山区某村经济合作社"
@@ -289,7 +304,7 @@ def test_submit__collective_as_co_applicant__named_on_the_record_and_shown_to_it
 
 def test_resubmit__by_the_co_applicant__refused_and_nothing_changed(client, gateway, officials, new_holder,
                                                                   co_collective):
-    application = _apply(client, new_holder(None), co_applicant=co_collective.username).id
+    application = _joint(client, new_holder(None), co_collective)
     _supplement(client, officials, application)
     report = upload(client, co_collective.headers)
 
@@ -327,7 +342,7 @@ def test_submit__agent_for_a_right_holder__right_holder_applies_on_chain_agent_a
     right_holder = new_holder()
     form = _as_agent(client, agent, right_holder)
 
-    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    application = _by_agent(client, agent, form, right_holder)
 
     assert gateway.registry.application(application).applicant == right_holder.address
     detail = ok(client.get(f"{API}/applications/{application}", headers=agent.headers))
@@ -338,9 +353,11 @@ def test_submit__agent_for_a_right_holder__right_holder_applies_on_chain_agent_a
     assert _mine(client, right_holder)[application]["party"] == "applicant"
     assert _mine(client, agent)[application]["party"] == "agent"
     with gateway.db.sessions() as db:
-        audited = db.scalars(select(AuditEntry).where(AuditEntry.action == "application.submit")
-                             .order_by(AuditEntry.id.desc())).first()
-    assert audited.username == agent.username and audited.tx_hash == detail["history"][0]["tx_hash"]
+        audited = {e.action: e for e in db.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+            ["application.prepare", "application.confirm", "application.submit"])).order_by(AuditEntry.id))}
+    assert audited["application.prepare"].username == agent.username
+    assert audited["application.submit"].username == right_holder.username  # its confirmation sent it
+    assert audited["application.submit"].tx_hash == detail["history"][0]["tx_hash"]
 
 
 def test_document__agent_filed_it__the_right_holder_and_co_applicant_read_it_a_stranger_does_not(
@@ -348,7 +365,7 @@ def test_document__agent_filed_it__the_right_holder_and_co_applicant_read_it_a_s
 ):
     right_holder, stranger = new_holder(), new_holder()
     form = {**_as_agent(client, agent, right_holder), "co_applicant": co_collective.username}
-    ok(client.post(f"{API}/applications", headers=agent.headers, json=form))
+    api.prepare(client, agent, form)  # the parties read what they are asked to confirm
 
     for sha256 in (form["documents"]["report"], form["entrustment_document"]):
         for party in (agent, right_holder, co_collective):
@@ -361,7 +378,7 @@ def test_mint__agents_application__coupon_owned_by_the_right_holder_and_agent_ca
 ):
     right_holder = new_holder()
     form = _as_agent(client, agent, right_holder, claimed_t="300")
-    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    application = _by_agent(client, agent, form, right_holder)
     number = walk(client, officials, api.Application(application, form["documents"]["report"], "300"))
 
     assert gateway.registry.coupon(coupon_id(gateway, number)).owner == right_holder.address
@@ -377,7 +394,7 @@ def test_mint__agents_application__coupon_owned_by_the_right_holder_and_agent_ca
 def test_resubmit__by_the_agent__signed_for_the_right_holder(client, gateway, officials, agent, new_holder):
     right_holder = new_holder()
     form = _as_agent(client, agent, right_holder)
-    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    application = _by_agent(client, agent, form, right_holder)
     _supplement(client, officials, application)
 
     ok(_resubmit(client, agent, application))
@@ -393,6 +410,7 @@ def test_resubmit__by_the_agent__signed_for_the_right_holder(client, gateway, of
     ("entrustment not uploaded", 422, "DOCUMENT_NOT_FOUND", "entrustment_document"),
     ("a person as agent", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
     ("a collective as agent", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
+    ("an enterprise without its qualification recorded", 422, "AGENT_NOT_QUALIFIED", "right_holder"),
     ("entrustment without right-holder", 422, "NO_RIGHT_HOLDER", "right_holder"),
 ])
 def test_submit__agent_application_not_admissible__refused_and_nothing_changed(
@@ -408,8 +426,9 @@ def test_submit__agent_application_not_admissible__refused_and_nothing_changed(
         form["entrustment_document"] = None
     elif case == "entrustment not uploaded":
         form["entrustment_document"] = "0" * 64
-    elif case in ("a person as agent", "a collective as agent"):
-        applicant = new_holder(None if case == "a person as agent" else api.COOPERATIVE)
+    elif case in ("a person as agent", "a collective as agent", "an enterprise without its qualification recorded"):
+        account = {"a person as agent": (None, None), "a collective as agent": (api.COOPERATIVE, None)}
+        applicant = new_holder(*account.get(case, ("赫山区某咨询有限公司", "ENTERPRISE")))  # verified, not qualified
         form["documents"]["report"] = upload(client, applicant.headers)
         form["entrustment_document"] = upload(client, applicant.headers)
     elif case == "entrustment without right-holder":
@@ -480,7 +499,7 @@ def test_review_page__joint_application__shows_right_holder_agent_co_applicant_a
     right_holder = api.register_holder(client, organisation="赫山区某家庭林场", account_type="ENTERPRISE")
     form = _as_agent(client, agent, right_holder, methodology="赫山区自然生态系统碳汇计量方法学（湿地）",
                      co_applicant=co_collective.username)
-    application = ok(client.post(f"{API}/applications", headers=agent.headers, json=form))["application"]
+    application = _by_agent(client, agent, form, right_holder, co_collective)
 
     page = _page(client, f"/console/applications/{application}", OFFICIALS[department])
 
@@ -493,7 +512,7 @@ def test_review_page__joint_application__shows_right_holder_agent_co_applicant_a
 def test_review_page__co_applicant__sees_the_application_but_no_resubmit_form(client, officials, new_holder,
                                                                             co_collective):
     right_holder = new_holder(None)
-    application = _apply(client, right_holder, co_applicant=co_collective.username).id
+    application = _joint(client, right_holder, co_collective)
     _supplement(client, officials, application)
 
     shown = _page(client, f"/console/applications/{application}", co_collective.username)
@@ -502,3 +521,158 @@ def test_review_page__co_applicant__sees_the_application_but_no_resubmit_form(cl
     assert 'id="missing-items"' in shown and MISSING[0] in shown
     assert 'data-step="application.resubmit"' not in shown and 'data-step="application.resubmit"' not in mine
     assert 'data-step="application.resubmit"' in _page(client, "/console/applications", right_holder.username)
+
+
+# -- §8, DESIGN §11: the parties named confirm in their own consoles before anything is on chain
+
+
+def _prepared(client, party, prepared: int) -> dict:
+    return {p["id"]: p for p in ok(client.get(f"{API}/applications/prepared", headers=party.headers))}[prepared]
+
+
+def _decline(client, party, prepared: int, reason: str = "宗地面积与委托不符"):
+    return client.post(f"{API}/applications/prepared/{prepared}/declining", headers=party.headers,
+                       json={"reason": reason})
+
+
+@contextmanager
+def nothing_on_chain(gateway):
+    """No event of the registry's, and no application more, on chain."""
+    count, head = gateway.registry.call("application_count"), gateway.registry.chain.w3.eth.block_number
+    yield
+    assert _events_since(gateway, head) == [] and gateway.registry.call("application_count") == count
+
+
+def test_prepare__agent_for_a_right_holder__nothing_on_chain_until_the_right_holder_confirms_it(
+    client, gateway, agent, new_holder
+):
+    right_holder = new_holder()
+    form = _as_agent(client, agent, right_holder)
+
+    with nothing_on_chain(gateway):
+        answer = client.post(f"{API}/applications", headers=agent.headers, json=form)
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["waiting_for"] == ["right_holder"] and answer.json()["application"] is None
+        prepared = answer.json()["prepared"]
+        seen = _prepared(client, right_holder, prepared)
+        assert seen["yours_to_confirm"] and seen["party"] == "right_holder"
+        assert seen["agent"]["organisation"] == ENTERPRISE and seen["documents"]["report"] == form["documents"]["report"]
+        assert _prepared(client, agent, prepared)["yours_to_confirm"] is False
+        assert _mine(client, right_holder) == {}
+
+    application = api.confirm(client, right_holder, prepared)["application"]
+
+    assert gateway.registry.application(application).applicant == right_holder.address
+    assert _prepared(client, agent, prepared)["status"] == "SUBMITTED"
+    assert _prepared(client, agent, prepared)["application"] == application
+    assert _mine(client, agent)[application]["party"] == "agent"
+
+
+def test_confirm__co_applicant_named__sent_only_once_both_the_right_holder_and_the_collective_confirmed(
+    client, gateway, agent, co_collective, new_holder
+):
+    right_holder = new_holder()
+    prepared = api.prepare(client, agent, {**_as_agent(client, agent, right_holder), "co_applicant": co_collective.username})
+
+    with nothing_on_chain(gateway):
+        first = api.confirm(client, right_holder, prepared)
+    assert first["status"] == "AWAITING" and first["waiting_for"] == ["co_applicant"]
+    assert _prepared(client, co_collective, prepared)["yours_to_confirm"]
+    application = api.confirm(client, co_collective, prepared)["application"]
+
+    assert gateway.registry.application(application).applicant == right_holder.address
+    detail = ok(client.get(f"{API}/applications/{application}", headers=co_collective.headers))
+    assert detail["party"] == "co_applicant" and detail["agent"]["organisation"] == ENTERPRISE
+    shown = _prepared(client, right_holder, prepared)
+    assert shown["confirmed"]["right_holder"] and shown["confirmed"]["co_applicant"] and shown["waiting_for"] == []
+
+
+def test_confirm__not_the_party_asked_or_twice__refused_and_nothing_changed(client, gateway, agent, co_collective,
+                                                                          new_holder):
+    right_holder, stranger = new_holder(), new_holder()
+    prepared = api.prepare(client, agent, {**_as_agent(client, agent, right_holder), "co_applicant": co_collective.username})
+    api.confirm(client, right_holder, prepared)
+    url = f"{API}/applications/prepared/{prepared}/confirmation"
+
+    with nothing_changes(gateway):
+        error_of(client.post(url, headers=agent.headers), 403, "NOT_ASKED_TO_CONFIRM")
+        error_of(client.post(url, headers=stranger.headers), 404, "PREPARED_APPLICATION_NOT_FOUND")
+        error_of(client.post(url, headers=right_holder.headers), 409, "ALREADY_CONFIRMED")
+        error_of(_decline(client, stranger, prepared), 404, "PREPARED_APPLICATION_NOT_FOUND")
+
+
+def test_decline__by_the_right_holder__never_sent_and_the_agent_reads_why(client, gateway, agent, new_holder):
+    right_holder = new_holder()
+    prepared = api.prepare(client, agent, _as_agent(client, agent, right_holder))
+
+    with nothing_on_chain(gateway):
+        assert ok(_decline(client, right_holder, prepared))["status"] == "DECLINED"
+        error_of(client.post(f"{API}/applications/prepared/{prepared}/confirmation", headers=right_holder.headers),
+                 409, "PREPARED_APPLICATION_CLOSED")
+
+    shown = _prepared(client, agent, prepared)
+    assert shown["declined"] == {"by": shown["applicant"], "reason": "宗地面积与委托不符"}
+    assert shown["waiting_for"] == [] and shown["application"] is None
+
+
+def test_decline__the_agent_withdraws_what_it_prepared__closed_for_the_right_holder(client, gateway, agent,
+                                                                                   new_holder):
+    right_holder = new_holder()
+    prepared = api.prepare(client, agent, _as_agent(client, agent, right_holder))
+
+    ok(_decline(client, agent, prepared, "委托书有误，撤回重报"))
+
+    assert _prepared(client, right_holder, prepared)["status"] == "DECLINED"
+    assert _prepared(client, right_holder, prepared)["yours_to_confirm"] is False
+
+
+def test_confirm__agents_verification_revoked_meanwhile__refused_and_the_confirmation_not_kept(
+    client, gateway, new_holder
+):
+    """§8: the application is checked anew when it is sent; an agent no longer qualified sends nothing."""
+    agent, right_holder = api.register_agent(client, "赫山区某生态咨询有限公司"), new_holder()
+    prepared = api.prepare(client, agent, _as_agent(client, agent, right_holder))
+    ok(client.post(f"{API}/auth/accounts/{agent.username}/verification/revocation",
+                   headers=api.centre_session(client), json={"reason": "资质证书已过期"}))
+
+    with nothing_changes(gateway):
+        response = client.post(f"{API}/applications/prepared/{prepared}/confirmation", headers=right_holder.headers)
+        assert error_of(response, 422, "AGENT_NOT_QUALIFIED")["detail"]["field"] == "right_holder"
+    assert _prepared(client, right_holder, prepared)["yours_to_confirm"]
+
+
+def test_confirm__parcel_put_on_the_ccer_list_meanwhile__the_chain_refuses_and_the_confirmation_is_not_kept(
+    client, gateway, officials, co_collective, new_holder
+):
+    right_holder = new_holder(None)
+    form = application_form(upload(client, right_holder.headers), co_applicant=co_collective.username)
+    prepared = api.prepare(client, right_holder, form)
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"],
+                   json={"parcel_number": form["parcels"][0]["number"], "listed": True}))
+
+    with nothing_changes(gateway):
+        error_of(client.post(f"{API}/applications/prepared/{prepared}/confirmation", headers=co_collective.headers),
+                 409, "PARCEL_ON_CCER_LIST")
+
+    assert _prepared(client, co_collective, prepared)["waiting_for"] == ["co_applicant"]
+
+
+@pytest.mark.parametrize(("account_type", "status", "code", "field"), [
+    ("COLLECTIVE", 422, "QUALIFICATION_NOT_FOR_THIS_ACCOUNT", "qualification"),
+    ("ENTERPRISE", 422, "DOCUMENT_NOT_FOUND", "qualification_document"),
+])
+def test_verify__qualification_for_a_collective_or_without_its_scan__422_and_the_account_stays_unverified(
+    client, account_type, status, code, field
+):
+    holder = api.register_holder(client, account_type=account_type, verified=False,
+                                 organisation="赫山区某村股份经济合作社" if account_type == "COLLECTIVE" else "赫山区某公司")
+    scan = upload(client, api.centre_session(client), name="证件扫描件.pdf")
+    certificate = upload(client, api.centre_session(client)) if account_type == "COLLECTIVE" else "0" * 64
+
+    response = client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=api.centre_session(client),
+                           json={"document_type": "BUSINESS_LICENCE", "document_number": holder.identity,
+                                 "document": scan, "qualification": "林业调查规划设计乙级资质",
+                                 "qualification_document": certificate})
+
+    assert error_of(response, status, code)["detail"]["field"] == field
+    assert ok(client.get(f"{API}/auth/me", headers=holder.headers))["state"] == "UNVERIFIED"

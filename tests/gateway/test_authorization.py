@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
-from gateway.db import AuditEntry, CalendarYear, InspectionRecord, LossReport, Purchase, TransferForm, User
+from gateway.db import (
+    AuditEntry, CalendarYear, InspectionRecord, LossReport, PreparedApplication, Purchase, TransferForm, User,
+)
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
 from gateway import steps
@@ -77,6 +79,7 @@ class Target:
     listing: dict | None = None  # 附件5 and 附件4 with their documents uploaded, for a coupon whose listing is asked
     transfer_form: int | None = None  # a 附件8 form (its owner is then the transferee, who confirms it)
     transferee: str | None = None  # the holder a coupon's 附件8 form names as receiving party
+    prepared: int | None = None  # an application an agent prepared for the owner, to confirm (§8)
 
 
 class Stages:
@@ -86,6 +89,7 @@ class Stages:
         self.client, self.gateway, self.officials, self._upload, self._mint = client, gateway, officials, upload, mint
         self.owner, self.counterparty = owner, counterparty
         self._source: str | None = None  # the counterparty's remainder of a large coupon
+        self._agent = None  # a qualified third party (§8), made when first needed
 
     def _post(self, path: str, headers: dict, body: dict | None = None) -> dict:
         return ok(self.client.post(API + path, headers=headers, json=body))
@@ -146,6 +150,27 @@ class Stages:
         return Target(self.owner, self.owner, report=self._upload(self.owner.headers))
 
     # -- applications, 附件1 一
+
+    def prepared_awaiting(self) -> Target:
+        """An application a qualified agent prepared for the owner, waiting for the owner's confirmation (§8)."""
+        self._agent = self._agent or api.register_agent(self.client, "赫山区某林业调查规划设计有限公司")
+        target = self.report_uploaded()
+        target.parcel = f"AUTHZ-P-{next(_serial)}"
+        form = {**application_form(Target(self.owner, self.owner, report=self._upload(self._agent.headers),
+                                          parcel=target.parcel)),
+                "right_holder": self.owner.username, "entrustment_document": self._upload(self._agent.headers)}
+        target.prepared = api.prepare(self.client, self._agent, form)
+        return target
+
+    def prepared_submitted(self) -> Target:
+        target = self.prepared_awaiting()
+        api.confirm(self.client, self.owner, target.prepared)
+        return target
+
+    def prepared_declined(self) -> Target:
+        target = self.prepared_awaiting()
+        self._post(f"/applications/prepared/{target.prepared}/declining", self.owner.headers, {"reason": "不同意"})
+        return target
 
     def submitted(self) -> Target:
         target = self.report_uploaded()
@@ -488,7 +513,7 @@ class Route:
 
     def url(self, target: Target) -> str:
         keys = {"application": target.application, "account": target.account, "purchase": target.purchase,
-                "transfer": target.transfer_form}
+                "transfer": target.transfer_form, "prepared": target.prepared}
         return self.step.url(keys.get(self.step.on, target.coupon))
 
 
@@ -496,6 +521,8 @@ ROUTES = [
     # applications, 附件1 一
     Route(steps.SUBMIT, "report_uploaded", application_form),
     Route(steps.RESUBMIT, "supplement_required", lambda t: {"documents": {"report": t.report}}),
+    Route(steps.CONFIRM_APPLICATION, "prepared_awaiting"),
+    Route(steps.DECLINE_APPLICATION, "prepared_awaiting", lambda t: {"reason": "宗地信息有误"}),
     Route(steps.FORMAL_REVIEW, "submitted", lambda t: PASS),
     Route(steps.SURVEY_PAUSE, "formal_ok"),
     Route(steps.SURVEY_RESUME, "survey_paused"),
@@ -653,7 +680,10 @@ def _target_state(gateway, target: Target) -> dict:
         "loss_reports": _count(gateway, LossReport),
         "transfer_forms": _count(gateway, TransferForm),
         "calendar_years": _count(gateway, CalendarYear),
+        "prepared_applications": _count(gateway, PreparedApplication),
     }
+    if target.prepared is not None:
+        state["prepared"] = _prepared_state(gateway, target.prepared)
     if target.transfer_form is not None:
         with gateway.db.sessions() as db:
             state["transfer_form"] = db.get(TransferForm, target.transfer_form).status
@@ -679,6 +709,12 @@ def _target_state(gateway, target: Target) -> dict:
     return state
 
 
+def _prepared_state(gateway, prepared: int) -> tuple:
+    with gateway.db.sessions() as db:
+        row = db.get(PreparedApplication, prepared)
+        return row.status, row.holder_confirmed_at, row.declined_reason, row.application_id
+
+
 def _account_state(gateway, username: str) -> tuple:
     with gateway.db.sessions() as db:
         user = db.scalar(select(User).where(User.username == username))
@@ -688,6 +724,8 @@ def _account_state(gateway, username: str) -> tuple:
 def _primary_state(gateway, target: Target) -> Any:
     """What an official or the public would look at: the application's or coupon's record (or the account)."""
     registry = gateway.registry
+    if target.prepared is not None:
+        return _prepared_state(gateway, target.prepared)
     if target.account is not None:
         return _account_state(gateway, target.account)
     if target.coupon_id is not None:
@@ -829,6 +867,7 @@ IN_STATE = {
                "LOST_REPORTED": "lost"},
     "account": {"UNVERIFIED": "unverified_account", "VERIFIED": "enabled_account", "DISABLED": "disabled_account"},
     "purchase": {"SUBMITTED": "purchase_submitted", "ACCEPTED": "purchase_accepted", "REJECTED": "purchase_rejected"},
+    "prepared": {"AWAITING": "prepared_awaiting", "SUBMITTED": "prepared_submitted", "DECLINED": "prepared_declined"},
     "transfer": {"SUBMITTED": "transfer_form_filed", "CONFIRMED": "transfer_confirmed", "ACCEPTED": "transfer_form_accepted",
                  "REFUSED": "transfer_form_refused", "REGISTERED": "transfer_form_registered",
                  "WITHDRAWN": "transfer_form_withdrawn"},
@@ -854,7 +893,8 @@ STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_L
                   "PURCHASE_ALREADY_DECIDED",  # a purchase application's states are the gateway's (services.market)
                   # a 附件8 form's too (services.transfers); only a transfer's form is ever CONFIRMED
                   "TRANSFER_UNCONFIRMED", "TRANSFER_ALREADY_CONFIRMED", "TRANSFER_FORM_CLOSED",
-                  "TRANSFER_FORM_WRONG_KIND"}
+                  "TRANSFER_FORM_WRONG_KIND",
+                  "PREPARED_APPLICATION_CLOSED"}  # a prepared application's too (services.prepared_applications)
 ON_OBJECTS = [route for route in ROUTES if route.step.states]  # steps on an object in a state
 REFUSED_STATES = [
     pytest.param(route, state, id=f"{route.id}-{state}")
@@ -863,6 +903,9 @@ REFUSED_STATES = [
 
 
 def _state_of(gateway, target: Target) -> str:
+    if target.prepared is not None:
+        with gateway.db.sessions() as db:
+            return db.get(PreparedApplication, target.prepared).status
     if target.transfer_form is not None:
         with gateway.db.sessions() as db:
             return db.get(TransferForm, target.transfer_form).status
@@ -1028,7 +1071,9 @@ NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.ac
                              "supervision.inspection",
                              "account.verify", "account.revoke_verification", "account.disable", "account.enable",
                              "transfer.form", "transfer.confirm", "transfer.withdraw", "transfer.accept",
-                             "pledge.accept", "calendar.enter"}
+                             "pledge.accept", "calendar.enter",
+                             # §8: the last confirmation sends the submission, which any key may sign
+                             "application.confirm", "application.decline"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

@@ -104,6 +104,28 @@ def register_holder(
     return Holder(form["username"], login(http, form["username"]), http, form["identity"])
 
 
+def register_agent(http, organisation: str) -> Holder:
+    """A qualified third party (有资质的第三方, §8): an enterprise the centre verified with its 资质 recorded."""
+    form = holder_form(None, organisation=organisation, account_type="ENTERPRISE")
+    assert http.post(f"{API}/auth/holders", json=form).status_code == 201
+    certificate = upload(http, centre_session(http), name="资质证书扫描件.pdf")
+    verify_account(http, form["username"], form["identity"], qualification="林业调查规划设计乙级资质",
+                   qualification_document=certificate)
+    return Holder(form["username"], login(http, form["username"]), http, form["identity"])
+
+
+def prepare(http, preparer: Holder, form: dict) -> int:
+    """An application that waits for its parties (§8): the prepared application's id."""
+    response = http.post(f"{API}/applications", headers=preparer.headers, json=form)
+    assert response.status_code == 202, response.text
+    return response.json()["prepared"]
+
+
+def confirm(http, party: Holder, prepared: int) -> dict:
+    """A party's confirmation of a prepared application; the last one answers with the application sent."""
+    return ok(http.post(f"{API}/applications/prepared/{prepared}/confirmation", headers=party.headers))
+
+
 def upload(http, headers: dict, content: bytes | None = None, name: str = "doc.pdf") -> str:
     """Uploads a PDF (a new one unless `content` is given); returns its sha256."""
     content = content or f"%PDF document {next(_serial)}".encode()

@@ -1,14 +1,16 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from ...steps import HOLDER
 from ... import steps
 from ...schemas import (
-    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan, Resubmission,
-    ValidationOpinion,
+    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan, Reason,
+    Resubmission, ValidationOpinion,
 )
+from ...db import PreparedApplication
 from ...services import applications as service
 from ...services import parcels as parcel_service
 from ...services import coupons
+from ...services import prepared_applications as prepared
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath, require_reader
 
@@ -17,10 +19,37 @@ parcels = APIRouter(prefix="/parcels", tags=["parcels 宗地"])
 
 
 @step_route(router, steps.SUBMIT)
-def submit(form: ApplicationCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
-    """登记申请 (附件1 一(一), 附件2)."""
-    submitted = service.submit(gateway, db, actor=actor, form=form)
-    return _tx(submitted, application=submitted.application)
+def submit(form: ApplicationCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep, response: Response) -> dict:
+    """登记申请 (附件1 一(一), 附件2): sent at once (201) by a right-holder applying alone; an agent's
+    application, or one naming a co-applicant, waits for their confirmations (202, §8)."""
+    sent = prepared.submit(gateway, db, actor=actor, form=form)
+    if isinstance(sent, PreparedApplication):
+        response.status_code = 202
+        return _prepared(sent)
+    return _tx(sent, application=sent.application)
+
+
+def _prepared(row: PreparedApplication) -> dict:
+    return {"prepared": row.id, "status": row.status, "waiting_for": prepared.waiting_for(row),
+            "application": row.application_id}
+
+
+@router.get("/prepared", dependencies=[require_reader(HOLDER)])
+def prepared_applications(user: CurrentUser, db: DbSession) -> list[dict]:
+    """Applications prepared for the caller, by it or naming it (§8), newest first: who still confirms."""
+    return prepared.of(db, user)
+
+
+@step_route(router, steps.CONFIRM_APPLICATION)
+def confirm(prepared_id: RecordPath, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    """The right-holder's or co-applicant's confirmation; the last one sends the application on chain."""
+    return _prepared(prepared.confirm(gateway, db, actor=actor, prepared_id=prepared_id))
+
+
+@step_route(router, steps.DECLINE_APPLICATION)
+def decline(prepared_id: RecordPath, form: Reason, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    """A party declines a prepared application, with its reason; it is never sent."""
+    return _prepared(prepared.decline(gateway, db, actor=actor, prepared_id=prepared_id, reason=form.reason))
 
 
 @router.get("/queue", dependencies=[require_reader(*steps.DEPARTMENTS)])
