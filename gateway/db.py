@@ -223,6 +223,24 @@ class Trade(GatewayBase):
     settled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class TradeReservation(GatewayBase):
+    """A settlement under way (附件7): its amount is reserved on the purchase, with what the trade row needs,
+    before the chain is asked. It ends SETTLED with its transaction, or RELEASED when the chain did not take
+    it; one a crash left HELD is settled or released by what the chain holds (services/settlements.py;
+    migration 0015)."""
+
+    __tablename__ = "trade_reservations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id"), index=True)
+    amount_kg: Mapped[int] = mapped_column(BigInteger)
+    buyer_address: Mapped[str] = mapped_column(String(42))
+    trade: Mapped[dict] = mapped_column(JSON)  # the TradeCreate as sent, and who settles it
+    status: Mapped[str] = mapped_column(String(16), default="HELD", index=True)  # HELD | SETTLED | RELEASED
+    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    reserved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class LossReport(GatewayBase):
     """补发申请表 (附件3) behind an owner's loss report, and the centre's opinion on it once given."""
 
@@ -317,10 +335,15 @@ class TransferForm(GatewayBase):
 class OffsetCompensation(GatewayBase):
     """§15(1) 生态赔偿: the eco-compensation calculator's answer (services/calculator.py) for the land take an
     offset answers, kept with the offset certificate (its tx hash), so the enforcement body (附件1 三(三)) sees
-    the amount the calculation asks for next to the amount retired (services/enforcement.py; migration 0009)."""
+    the amount the calculation asks for next to the amount retired (services/enforcement.py). It is written
+    before the offset is sent, without its certificate until the offset is on chain: no certificate without
+    its calculation (migrations 0009, 0016)."""
 
-    __tablename__ = "offset_compensations"
-    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)  # the offset certificate
+    __tablename__ = "eco_compensations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), unique=True)  # the offset certificate, once on chain
+    coupon: Mapped[str | None] = mapped_column(String(32))  # the coupon asked to be offset
+    case_reference: Mapped[str | None] = mapped_column(String(200))  # as sent on chain with the offset
     needed_kg: Mapped[int] = mapped_column(BigInteger)  # the calculator's coupons_needed_t, in kg
     calculation: Mapped[dict] = mapped_column(JSON)  # the calculator's whole answer: parcels, years, factors, source
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the EEB official who offset

@@ -24,7 +24,7 @@ from .. import guards
 from ..db import disk_full
 from ..errors import DomainError
 from ..runtime import Gateway
-from ..services import users
+from ..services import recovery, users
 from ..services.logins import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
@@ -71,9 +71,11 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         # hundreds in flight, not AnyIO's default 40 (DESIGN §8).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.max_requests_in_flight
         app.state.gateway = gateway or Gateway.open(settings)
+        recovering = recovery.watch(app.state.gateway)  # what a crash left half-written
         try:
             yield
         finally:
+            recovering.set()
             if gateway is None:
                 app.state.gateway.close()
 

@@ -8,34 +8,93 @@ offsets with the land take's figures. Opening a certificate verifies it against 
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chain import CouponWritten
 from chain.index.schema import OffsetRow
 
-from ..db import OffsetCompensation, User
+from ..db import OffsetCompensation, utcnow
 from ..errors import Invalid
-from ..runtime import Gateway
-from ..schemas import EcoCompensationCreate
+from ..runtime import Actor, Gateway
+from ..schemas import OffsetCreate
 from ..steps import ENFORCEMENT
-from ..units import to_kg, tonnes_text
-from . import calculator
+from ..units import stored_utc, to_kg, tonnes_text
+from . import calculator, coupons
+
+log = logging.getLogger(__name__)
 
 # Who reads certificates by case: the bodies 附件1 三(三) names (执法机关, 生态环境部门, 区自然资源主管部门).
 READERS = (ENFORCEMENT, "EEB", "NRB")
 MAX_RESULTS = 200
 
 
-def record_compensation(gw: Gateway, db: Session, *, certificate: str, request: EcoCompensationCreate,
-                        recorded_by: User) -> dict:
-    """Keep the calculator's answer for the land take an eco-compensation offset answers."""
-    calculation = calculator.eco_compensation(gw.settings.data_dir, request)
-    db.add(OffsetCompensation(tx_hash=certificate.lower(), needed_kg=to_kg(Decimal(calculation["coupons_needed_t"])),
-                              calculation=calculation, recorded_by=recorded_by.id))
-    db.commit()
-    return calculation
+def offset(gw: Gateway, db: Session, *, actor: Actor, number: str, body: OffsetCreate) -> CouponWritten:
+    """抵销 (§14-15), and for an eco-compensation (§15(1)) the calculation of the land take it answers: kept
+    before the offset is sent, its certificate added once the offset is on chain, dropped if the chain did
+    not take it. A calculation the calculator or the database cannot make stops the offset before it is sent;
+    one a crash left without its certificate `recover` ends."""
+    pending = None
+    if body.compensation is not None:
+        calculation = calculator.eco_compensation(gw.settings.data_dir, body.compensation)
+        pending = OffsetCompensation(coupon=number, case_reference=body.case_reference, calculation=calculation,
+                                     needed_kg=to_kg(Decimal(calculation["coupons_needed_t"])),
+                                     recorded_by=actor.user.id)
+        db.add(pending)
+        db.commit()
+    try:
+        retired = coupons.retire(gw, actor=actor, number=number, offset=body)
+    except BaseException:
+        if pending is not None:
+            db.rollback()
+            db.delete(pending)
+            db.commit()
+        raise
+    if pending is not None:
+        pending.tx_hash = retired.tx_hash.lower()
+        db.commit()
+    return retired
+
+
+def recover(gw: Gateway, *, older_than: dt.timedelta) -> dict[str, int]:
+    """End the calculations a crash left without their certificate for longer than `older_than`: given the
+    certificate where the chain has that offset (its case reference, the coupon asked or its part split off
+    for it), dropped where it has none."""
+    cutoff = utcnow() - older_than
+    ended = {"certified": 0, "dropped": 0}
+    with gw.db.sessions() as db:
+        pending = [c for c in db.scalars(select(OffsetCompensation).where(OffsetCompensation.tx_hash.is_(None)))
+                   if stored_utc(c.created_at) <= cutoff]
+        if not pending:
+            return ended
+        gw.follower.sync()
+        claimed = set(db.scalars(select(OffsetCompensation.tx_hash).where(OffsetCompensation.tx_hash.is_not(None))))
+        for calculation in pending:
+            certificate = next((o.tx_hash for o in db.scalars(select(OffsetRow).where(
+                OffsetRow.case_reference == calculation.case_reference).order_by(OffsetRow.block_number))
+                if o.tx_hash not in claimed and calculation.coupon in _numbers_of(gw, o)), None)
+            if certificate is None:
+                db.delete(calculation)
+                ended["dropped"] += 1
+            else:
+                calculation.tx_hash = certificate
+                claimed.add(certificate)
+                ended["certified"] += 1
+            db.commit()
+    log.warning("eco-compensation calculations a crash left: %(certified)d certified by the chain, "
+                "%(dropped)d dropped", ended)
+    return ended
+
+
+def _numbers_of(gw: Gateway, offset: OffsetRow) -> set[str]:
+    """The coupon an offset retired, and the one it was split from, if it was."""
+    retired = gw.index.coupon(offset.number)
+    parent = gw.index.numbers.number_of(retired.parent) if retired is not None and retired.parent else None
+    return {offset.number, *([parent] if parent else [])}
 
 
 def search(db: Session, case_reference: str) -> list[dict]:

@@ -29,12 +29,11 @@ from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseR
 from .. import steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
-from . import coupons, records, time_limits, users
+from . import coupons, records, settlements, time_limits, users
+from .settlements import SETTLEABLE
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
 from .documents import require_uploaded
 
-# A purchase of release 0.1 (OPEN) was settled without a recorded acceptance: it stays settle-able.
-SETTLEABLE = ("ACCEPTED", "OPEN")
 READERS = steps.PARTIES_AND_DEPARTMENTS  # of purchases and trades
 PURCHASES = records.Kind(Purchase, "purchase application", "PURCHASE_NOT_FOUND", READERS, lambda p: (p.buyer_id,))
 TRADES = records.Kind(Trade, "trade", "TRADE_NOT_FOUND", READERS, lambda t: (t.buyer_id, t.seller_id))
@@ -338,12 +337,12 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
     (交易受理通知书) settles, only against a listing whose notice runs. One settlement at a time per listing
     (this process's threads queue for it, then read the listing as the last one left it), at the listing's
     price or above, and a purchase is filled by one or more trades, never beyond its amount: each reserves
-    its amount on the purchase's row first, in one conditional UPDATE, so two gateways settling one purchase
-    at once cannot both have it. The trade (附件7's payment method, term and status, the service fee and
-    both parties) is recorded with the settlement."""
+    its amount first (services/settlements.py), so two gateways settling one purchase at once cannot both
+    have it, and a crash leaves nothing reserved for good. The trade (附件7's payment method, term and
+    status, the service fee and both parties) is recorded with the settlement."""
     row_ = records.get(db, PURCHASES, trade.purchase_id)
     if row_.status == "SETTLED":
-        raise _settled(row_)
+        raise settlements.settled_already(row_)
     if row_.status not in SETTLEABLE:
         raise Conflict("PURCHASE_NOT_ACCEPTED",
                        f"purchase application {row_.id} is {row_.status}: the centre accepts it (交易受理通知书) first",
@@ -358,63 +357,28 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
         if amount > row.amount_kg:
             raise Conflict("AMOUNT_EXCEEDS_COUPON", f"the listing holds {tonnes_text(row.amount_kg)} t",
                            detail={"field": "amount_t", "listed_t": tonnes_text(row.amount_kg)})
-        _reserve(db, row_, amount)
+        buyer = db.get(User, row_.buyer_id)
+        buyer_address = users.custodial_address(gw, buyer)
+        reservation = settlements.reserve(db, row_, amount_kg=amount, buyer_address=buyer_address, trade={
+            "coupon": trade.coupon, "price_fen_per_tonne": to_fen(trade.price_yuan_per_t),
+            "service_fee_fen": to_fen(trade.service_fee_yuan), "agreement": trade.agreement,
+            "payment_method": trade.payment_method.value,
+            "payment_term": str(trade.payment_term or china_date(chain_now(gw))),
+            "payment_status": trade.payment_status.value, "settled_by": actor.user.id,
+        })
         try:
-            buyer = db.get(User, row_.buyer_id)
             sold = _on_coupon(
                 gw, actor, "coupon.settle_trade", trade.coupon, gw.registry.settle_trade, trade.model_dump(mode="json"),
-                buyer=users.custodial_address(gw, buyer), amount_kg=amount,
-                price_fen_per_tonne=to_fen(trade.price_yuan_per_t), service_fee_fen=to_fen(trade.service_fee_yuan),
-                agreement_hash=bytes.fromhex(trade.agreement),
+                buyer=buyer_address, amount_kg=amount, price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
+                service_fee_fen=to_fen(trade.service_fee_yuan), agreement_hash=bytes.fromhex(trade.agreement),
             )
         except BaseException:
-            _release(db, row_.id, amount)
+            settlements.release(db, reservation)
             raise
-        db.execute(update(Purchase).where(Purchase.id == row_.id).values(settlement_tx=sold.tx_hash))
-        seller = db.scalar(select(User).where(func.lower(User.address) == row.owner.lower()))
-        db.add(Trade(
-            tx_hash=sold.tx_hash, block=sold.block_number, purchase_id=row_.id, listing_coupon=trade.coupon,
-            coupon=number_of(gw, sold), buyer_id=row_.buyer_id, seller_id=seller.id if seller else None,
-            seller_address=row.owner, amount_kg=amount, price_fen_per_tonne=to_fen(trade.price_yuan_per_t),
-            service_fee_fen=to_fen(trade.service_fee_yuan), agreement=trade.agreement,
-            payment_method=trade.payment_method.value,
-            payment_term=trade.payment_term or china_date(chain_now(gw)), payment_status=trade.payment_status.value,
-            settled_by=actor.user.id,
-        ))
+        settlements.record(db, reservation, tx_hash=sold.tx_hash, block=sold.block_number, coupon=number_of(gw, sold),
+                           seller_address=row.owner)
         db.commit()
     return sold
-
-
-def _reserve(db: Session, row: Purchase, amount_kg: int) -> None:
-    filled = Purchase.filled_kg + amount_kg
-    reserved = db.execute(
-        update(Purchase)
-        .where(Purchase.id == row.id, Purchase.status.in_(SETTLEABLE), filled <= Purchase.amount_kg)
-        .values(filled_kg=filled, status=case((filled == Purchase.amount_kg, "SETTLED"), else_=Purchase.status))
-    ).rowcount
-    db.commit()
-    if reserved:
-        return
-    db.refresh(row)
-    if row.status == "SETTLED":
-        raise _settled(row)
-    unfilled = tonnes_text(row.amount_kg - row.filled_kg)
-    raise Conflict("AMOUNT_EXCEEDS_PURCHASE", f"the purchase application has {unfilled} t left to fill",
-                   detail={"field": "amount_t", "unfilled_t": unfilled})
-
-
-def _settled(row: Purchase) -> Conflict:
-    return Conflict("PURCHASE_SETTLED", "this purchase application is already settled",
-                    detail={"tx": row.settlement_tx})
-
-
-def _release(db: Session, purchase_id: int, amount_kg: int) -> None:
-    """A settlement that did not happen gives its reservation back."""
-    db.rollback()
-    db.execute(update(Purchase).where(Purchase.id == purchase_id)
-               .values(filled_kg=Purchase.filled_kg - amount_kg,
-                       status=case((Purchase.status == "SETTLED", "ACCEPTED"), else_=Purchase.status)))
-    db.commit()
 
 
 def trade_view(db: Session, trade: Trade) -> dict:

@@ -8,6 +8,7 @@ buy (require_verified); DRC disables and re-enables accounts; anyone changes the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import NamedTuple
 
@@ -31,6 +32,8 @@ from ..security import (
 from ..units import stored_utc
 from .documents import require_uploaded
 from .logins import LoginGuard
+
+log = logging.getLogger(__name__)
 
 
 def shown_name(user: User) -> str:
@@ -211,6 +214,10 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
         db.rollback()
         raise _verified_elsewhere(None) from None
     _forget_logins(gw, db, user)
+    try:  # DESIGN §11: the verified account's key and address are made now, not at its first signature
+        custodial_address(gw, user)
+    except DomainError as exc:  # the chain cannot take the key's gas now: it is made when first needed
+        log.warning("account %s verified; its key waits for the chain: %s", user.username, exc.message)
     return record
 
 
@@ -312,7 +319,7 @@ def account_view(user: User, check: AccountVerification | None, names: dict[int,
         "organisation": user.organisation, "account_type": user.account_type, "identity_kind": user.identity_kind,
         "identity_masked": user.identity_masked, "legal_representative": user.legal_representative,
         "postal_address": user.postal_address, "contact_person": user.contact_person,
-        "contact_phone": user.contact_phone, "state": account_state(user),
+        "contact_phone": user.contact_phone, "state": account_state(user), "address": user.address,
         "created_at": stored_utc(user.created_at).isoformat() if user.created_at else None,
         "disabled_at": stored_utc(user.disabled_at).isoformat() if user.disabled_at else None,
         "disabled_reason": user.disabled_reason,

@@ -182,6 +182,20 @@ def test_verify__by_the_centre__who_when_which_document_recorded(client, gateway
     assert entry.action == "account.verify" and number not in str(entry.request)
 
 
+def test_verify__by_the_centre__the_accounts_key_and_address_made_then_with_gas(client, gateway, officials):
+    """DESIGN §11: the verified account holds an address on chain at once, before it first signs or receives."""
+    number = make_uscc()
+    holder = api.register_holder(client, verified=False, identity=number)
+    assert ok(client.get(f"{API}/auth/me/account", headers=holder.headers))["address"] is None
+
+    ok(client.post(f"{API}/auth/accounts/{holder.username}/verification", headers=officials["CENTER"],
+                   json=_verification(client, officials, number)))
+
+    address = ok(client.get(f"{API}/auth/me/account", headers=holder.headers))["address"]
+    assert address == gateway.custodial(holder.username).address
+    assert gateway.registry.chain.w3.eth.get_balance(address) > 0  # it can sign its first step
+
+
 def _verification(client, officials, number: str, **changes) -> dict:
     """A whole verification form: the number shown and the centre's own scan of the document."""
     return {"document_type": "BUSINESS_LICENCE", "document_number": number,

@@ -10,9 +10,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from gateway.db import AuditEntry, ListingRecord, Purchase, Trade
+from chain import Role
+from gateway.db import AuditEntry, ListingRecord, Purchase, Trade, TradeReservation, utcnow
+from gateway.services import recovery, settlements
 from gateway.services.coupons import coupon_id
 from support import api
 from support.calendar import D, calendar_gateway
@@ -300,6 +302,67 @@ def test_settle__accepted_purchase__trade_recorded_with_payment_terms_and_each_p
     error_of(client.get(answer["voucher_pdf"], headers=other_buyer.headers), 404, "TRADE_NOT_FOUND")
     error_of(client.get(f"{API}/trades/{answer['trade']}/agreement", headers=other_buyer.headers), 404, "TRADE_NOT_FOUND")
     assert Decimal(ok(client.get(f"{API}/purchases/{purchase}", headers=buyer.headers))["filled_t"]) == 120
+
+
+# -- a settlement a crash cut in two: its reservation ends by what the chain holds ----------------------
+
+
+def _held(gateway, purchase: int, amount_kg: int, buyer, listed: str, agreement: str) -> int:
+    """What a settlement leaves when its process dies after reserving: the amount reserved, a reservation held."""
+    with gateway.db.sessions() as db:
+        return settlements.reserve(db, db.get(Purchase, purchase), amount_kg=amount_kg, buyer_address=buyer.address,
+                                   trade={"coupon": listed, "price_fen_per_tonne": 3000, "service_fee_fen": 0,
+                                          "agreement": agreement, "payment_method": "BANK_TRANSFER",
+                                          "payment_term": "2026-12-31", "payment_status": "UNPAID",
+                                          "settled_by": 1}).id
+
+
+def _abandoned(gateway, reservation: int) -> TradeReservation:
+    """The reservation as its dead process left it an hour ago; what recovery makes of it."""
+    with gateway.db.sessions() as db:
+        db.execute(update(TradeReservation).where(TradeReservation.id == reservation)
+                   .values(reserved_at=utcnow() - dt.timedelta(hours=1)))
+        db.commit()
+    recovery.recover(gateway)  # the gateway's own watch may have been first: the outcome is one
+    with gateway.db.sessions() as db:
+        return db.get(TradeReservation, reservation)
+
+
+def test_recover__settlement_crashed_before_the_chain_was_asked__its_reservation_released(
+    client, gateway, officials, buyer, listed
+):
+    purchase = api.accepted_purchase(client, officials, buyer, "120")
+    reservation = _held(gateway, purchase, 120_000, buyer, listed, api.upload(client, officials["CENTER"]))
+    error_of(_trade(client, officials, listed, purchase, "1"), 409, "PURCHASE_SETTLED")  # all of it held
+    recovery.recover(gateway)  # a reservation this young may be a settlement under way still
+    assert _purchase_row(gateway, purchase)[:2] == ("SETTLED", 120_000)
+
+    assert _abandoned(gateway, reservation).status == "RELEASED"
+
+    assert _purchase_row(gateway, purchase)[:2] == ("ACCEPTED", 0)
+    ok(_trade(client, officials, listed, purchase, "120"))  # the purchase is settled after all
+
+
+def test_recover__settlement_crashed_after_the_chain_took_it__the_trade_recorded_as_the_settlement_would_have(
+    client, gateway, officials, seller, buyer, listed
+):
+    purchase = api.accepted_purchase(client, officials, buyer, "50")
+    agreement = api.upload(client, officials["CENTER"], name="附件7.pdf")
+    reservation = _held(gateway, purchase, 50_000, buyer, listed, agreement)
+    sold = gateway.registry.settle_trade(gateway.node.department(Role.CENTER), coupon=coupon_id(gateway, listed),
+                                         buyer=buyer.address, amount_kg=50_000, price_fen_per_tonne=3000,
+                                         service_fee_fen=0, agreement_hash=bytes.fromhex(agreement))
+
+    assert _abandoned(gateway, reservation).status == "SETTLED"
+
+    with gateway.db.sessions() as db:
+        trade = db.scalar(select(Trade).where(Trade.tx_hash == sold.tx_hash))
+        assert (trade.purchase_id, trade.amount_kg, trade.agreement, trade.listing_coupon) == (
+            purchase, 50_000, agreement, listed)
+        assert trade.seller_id is not None and db.get(TradeReservation, reservation).tx_hash == sold.tx_hash
+    assert _purchase_row(gateway, purchase)[:2] == ("SETTLED", 50_000)
+    assert trade.id in [t["id"] for t in ok(client.get(f"{API}/trades", headers=buyer.headers))]
+    assert _coupon_on_chain(gateway, trade.coupon).owner == buyer.address
 
 
 # -- a listing ends at its notice end (附件5 二) ----------------------------------------------------------

@@ -3,6 +3,7 @@ eco-compensation offset (§15(1)) shows the calculator's amount beside the amoun
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from decimal import Decimal
 
@@ -10,7 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from gateway.db import OffsetCompensation
+from chain import OffsetPurpose, Role
+from gateway.db import OffsetCompensation, utcnow
+from gateway.schemas import EcoCompensationCreate
+from gateway.services import calculator, recovery
+from gateway.services.coupons import coupon_id
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from support.api import owner_request
 from support.http import API, login, ok
@@ -135,3 +140,66 @@ def test_enforcement_console__another_department__404(client):
     with TestClient(client.app) as browser:
         browser.post("/console/login", data={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD})
         assert browser.get("/console/offsets", params={"case_reference": "赫"}).status_code == 404
+
+
+# -- no certificate without its calculation (§15(1), 附件1 三(三)): kept before the offset is sent
+
+
+def _pending(gateway, number: str, case: str, hours_ago: float = 1) -> int:
+    """The calculation an offset keeps before it is sent, as a process that died then left it."""
+    with gateway.db.sessions() as db:
+        row = OffsetCompensation(coupon=number, case_reference=case, needed_kg=390_000,
+                                 calculation=calculator.eco_compensation(gateway.settings.data_dir,
+                                                                         EcoCompensationCreate(**LAND_TAKE)),
+                                 recorded_by=1, created_at=utcnow() - dt.timedelta(hours=hours_ago))
+        db.add(row)
+        db.commit()
+        return row.id
+
+
+def _calculation(gateway, row: int) -> OffsetCompensation | None:
+    with gateway.db.sessions() as db:
+        return db.get(OffsetCompensation, row)
+
+
+def test_offset__eco_compensation_the_chain_refuses__no_calculation_kept(client, officials, gateway, new_holder, mint):
+    number = mint(new_holder(), claimed_t="10")  # its owner has not consented to an offset
+    calculations_before = _calculations(gateway)
+
+    response = client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json={
+        "purpose": "ECO_COMPENSATION", "beneficiary": "某建设单位", "case_reference": _case_reference(),
+        "compensation": LAND_TAKE})
+
+    assert (response.status_code, response.json()["code"]) == (409, "OWNER_CONSENT_MISSING")
+    assert _calculations(gateway) == calculations_before
+
+
+def test_recover__offset_crashed_after_the_chain_took_part_of_a_coupon__the_calculation_gets_its_certificate(
+    client, officials, enforcer, gateway, new_holder, mint
+):
+    holder = new_holder()
+    number, case = mint(holder, claimed_t="400"), _case_reference()
+    ok(owner_request(client, holder, number, "OFFSET", amount_t="300"))
+    row = _pending(gateway, number, case)
+    retired = gateway.registry.retire(gateway.node.department(Role.EEB), coupon=coupon_id(gateway, number),
+                                      purpose=OffsetPurpose.ECO_COMPENSATION, beneficiary="某建设单位",
+                                      case_reference=case)
+    gateway.follower.wait_for(retired.block_number)
+
+    recovery.recover(gateway)  # the gateway's own watch may have been first: the outcome is one
+
+    assert _calculation(gateway, row).tx_hash == retired.tx_hash
+    (found,) = ok(_search(client, enforcer, case))
+    assert found["certificate"] == retired.tx_hash and found["coupon"] != number  # the part split off for it
+    assert Decimal(found["compensation"]["needed_t"]) == Decimal("390") and found["compensation"]["covered"] is False
+
+
+def test_recover__offset_crashed_before_the_chain_was_asked__the_calculation_dropped(client, gateway, new_holder,
+                                                                                      mint):
+    number = mint(new_holder(), claimed_t="10")
+    young, old = _pending(gateway, number, _case_reference(), hours_ago=0), _pending(gateway, number, _case_reference())
+
+    recovery.recover(gateway)
+
+    assert _calculation(gateway, old) is None
+    assert _calculation(gateway, young).tx_hash is None  # an offset under way, perhaps: left to finish

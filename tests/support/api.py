@@ -36,8 +36,8 @@ class Holder:
 
     @property
     def address(self) -> str | None:
-        """The account's address, as the account reads it: None until its key is made, at its first
-        transaction or the first coupon it receives."""
+        """The account's address, as the account reads it: None until its key is made, when the centre
+        verifies the account (or, for an account verified before that was so, at its first transaction)."""
         return ok(self.http.get(f"{API}/auth/me", headers=self.headers))["address"]
 
 

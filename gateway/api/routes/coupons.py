@@ -104,8 +104,5 @@ def reissue(number: str, gateway: GatewayDep, actor: ActorDep) -> dict:
 @step_route(router, steps.OFFSET)
 def offset(number: str, body: OffsetCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """抵销凭证 (§14-15): the transaction hash is the certificate id."""
-    retired = service.retire(gateway, actor=actor, number=number, offset=body)
-    if body.compensation is not None:  # §15(1): the calculation, kept with the certificate (附件1 三(三))
-        enforcement.record_compensation(gateway, db, certificate=retired.tx_hash, request=body.compensation,
-                                        recorded_by=actor.user)
+    retired = enforcement.offset(gateway, db, actor=actor, number=number, body=body)  # §15(1)'s calculation too
     return _tx(retired, certificate=retired.tx_hash, coupon=service.number_of(gateway, retired))
