@@ -315,6 +315,13 @@ class Registry:
         receipt = self.send(signer, "register_transfer", coupon)
         return CouponWritten(receipt, receipt.event("CouponTransferred").args["coupon"])
 
+    def set_redemption(self, signer: LocalAccount, *, acquirer: str, price_fen_per_tonne: int) -> Receipt:
+        return self.send(signer, "set_redemption", acquirer, price_fen_per_tonne)
+
+    def redeem(self, signer: LocalAccount, *, coupon: int, agreement_hash: bytes) -> CouponWritten:
+        receipt = self.send(signer, "redeem", coupon, agreement_hash)
+        return CouponWritten(receipt, receipt.event("CouponRedeemed").args["coupon"])
+
     def register_pledge(self, signer: LocalAccount, *, coupon: int, secured_fen: int, term_end: int) -> CouponWritten:
         receipt = self.send(signer, "register_pledge", coupon, secured_fen, term_end)
         return CouponWritten(receipt, receipt.event("CouponPledged").args["coupon"])

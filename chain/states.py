@@ -57,6 +57,7 @@ class Action(enum.IntFlag):
     PLEDGE = 4
     OFFSET = 8
     LOSS = 16
+    REDEEM = 32  # 兑现 (§2): a sale to the district's designated acquirer
 
 
 class OffsetPurpose(enum.IntFlag):

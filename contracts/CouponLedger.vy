@@ -47,6 +47,7 @@ flag Action:
     PLEDGE
     OFFSET
     LOSS
+    REDEEM
 
 
 # @dev §15: 1 生态补偿, 2 赛事活动会议碳中和, 3 绿色积分/低碳证书.
@@ -173,6 +174,21 @@ event TradeSettled:
     amount_kg: uint256
     price_fen_per_tonne: uint256
     service_fee_fen: uint256
+    agreement_hash: bytes32
+
+# @dev DRC designated the district's acquirer (收储主体) and published its price (兑现, §2).
+event RedemptionTermsSet:
+    acquirer: indexed(address)
+    price_fen_per_tonne: uint256
+
+# @dev CENTER sold the owner's coupon to the designated acquirer at the published price (兑现, §2):
+#      `coupon` is the acquirer's.
+event CouponRedeemed:
+    coupon: indexed(uint256)
+    seller: indexed(address)
+    acquirer: indexed(address)
+    amount_kg: uint256
+    price_fen_per_tonne: uint256
     agreement_hash: bytes32
 
 # @dev CENTER registered a transfer (流转登记, 附件8): `coupon` is the receiver's.
@@ -349,6 +365,9 @@ voiding_signatures: public(HashMap[uint256, VoidingSignatures])
 # @dev Why NRB and FORESTRY voided a coupon as invalid, and the inspection record's sha256.
 invalid_reason: public(HashMap[uint256, String[256]])
 inspection_record: public(HashMap[uint256, bytes32])
+# 兑现 (§2): the account DRC designated to acquire coupons (收储主体), and the price it published.
+acquirer: public(address)
+redemption_price_fen: public(uint256)
 
 applications: public(immutable(IApplicationRegistry))
 loss_notice_seconds: public(immutable(uint256))
@@ -414,7 +433,7 @@ def request(coupon_id: uint256, action: uint256, counterparty: address, amount_k
             transfer, pledge, offset or loss report. A department completes it.
     @param coupon_id The owner's coupon.
     @param action One Action flag value (1 LIST, 2 TRANSFER, 4 PLEDGE, 8 OFFSET,
-           16 LOSS); replaces an earlier request.
+           16 LOSS, 32 REDEEM); replaces an earlier request.
     @param counterparty Transferee or pledgee; empty for the other actions.
     @param amount_kg How much; the whole coupon for LIST and LOSS.
     """
@@ -422,7 +441,7 @@ def request(coupon_id: uint256, action: uint256, counterparty: address, amount_k
     self._expect(coupon.state, CouponState.ACTIVE)
     assert coupon.owner == msg.sender, "ledger: not owner"
     # One action exactly: a flag argument would also admit combinations.
-    assert action in [1, 2, 4, 8, 16], "ledger: unknown action"
+    assert action in [1, 2, 4, 8, 16, 32], "ledger: unknown action"
     step: Action = convert(action, Action)
     assert amount_kg > 0, "ledger: zero amount"
     assert amount_kg <= coupon.amount_kg, "ledger: amount exceeds coupon"
@@ -549,6 +568,53 @@ def register_transfer(coupon_id: uint256) -> uint256:
     self._move(moved, receiver, CouponState.ACTIVE)
     log CouponTransferred(coupon=moved, sender=sender, receiver=receiver, amount_kg=amount)
     return moved
+
+
+# ---------------------------------------------------------------- redemption (兑现, §2)
+
+@external
+def set_redemption(acquirer: address, price_fen_per_tonne: uint256):
+    """
+    @notice DRC designates the district's acquirer (收储主体) and publishes the
+            price it pays; both apply to redemptions from then on.
+    @param acquirer The acquirer's address.
+    @param price_fen_per_tonne The published price, fen per tonne.
+    """
+    access_control._check_role(roles.DRC, msg.sender)
+    assert acquirer != empty(address), "ledger: bad counterparty"
+    assert price_fen_per_tonne > 0, "ledger: zero price"
+    self.acquirer = acquirer
+    self.redemption_price_fen = price_fen_per_tonne
+    log RedemptionTermsSet(acquirer=acquirer, price_fen_per_tonne=price_fen_per_tonne)
+
+
+@external
+def redeem(coupon_id: uint256, agreement_hash: bytes32) -> uint256:
+    """
+    @notice CENTER sells the owner's coupon to the designated acquirer at the
+            published price (兑现); its transaction is the 兑现凭证.
+    @param coupon_id An ACTIVE coupon with a REDEEM request.
+    @param agreement_hash sha256 of the signed redemption agreement.
+    @return uint256 The acquirer's coupon id.
+    """
+    access_control._check_role(roles.CENTER, msg.sender)
+    self._expect(self._state(coupon_id), CouponState.ACTIVE)
+    acquirer: address = self.acquirer
+    seller: address = self._owner(coupon_id)
+    assert acquirer != empty(address), "ledger: no designated acquirer"
+    assert acquirer != seller, "ledger: bad counterparty"
+    amount: uint256 = self._take_request(coupon_id, Action.REDEEM)[1]
+    redeemed: uint256 = self._split_off(coupon_id, amount)
+    self._move(redeemed, acquirer, CouponState.ACTIVE)
+    log CouponRedeemed(
+        coupon=redeemed,
+        seller=seller,
+        acquirer=acquirer,
+        amount_kg=amount,
+        price_fen_per_tonne=self.redemption_price_fen,
+        agreement_hash=agreement_hash,
+    )
+    return redeemed
 
 
 # ---------------------------------------------------------------- pledge (§2, §4)

@@ -350,6 +350,20 @@ class OffsetCompensation(GatewayBase):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class RedemptionTerms(GatewayBase):
+    """兑现 (§2, DESIGN §11): DRC's designation of the district's acquirer (收储主体) and the price it published,
+    with the notice's number; the chain holds the acquirer and the price from the same transaction
+    (CouponLedger.set_redemption; services/redemptions.py; migration 0017)."""
+
+    __tablename__ = "redemption_terms"
+    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    acquirer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    price_fen_per_tonne: Mapped[int] = mapped_column(BigInteger)
+    notice: Mapped[str] = mapped_column(String(100))  # e.g. 赫发改〔2026〕12号
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class CalendarYear(GatewayBase):
     """A year's State Council holiday schedule as DRC entered it from the notice (DESIGN §5; gateway/workdays.py):
     the years the shipped calendar does not know yet."""

@@ -86,6 +86,8 @@ REVERTS: dict[str, tuple[int, str]] = {
     "ledger: survey not paused": (409, "FIELD_SURVEY_NOT_PAUSED"),
     "ledger: field survey in progress": (409, "FIELD_SURVEY_IN_PROGRESS"),
     "ledger: transition not allowed": (409, "TRANSITION_NOT_ALLOWED"),
+    "ledger: no designated acquirer": (409, "NO_DESIGNATED_ACQUIRER"),
+    "ledger: zero price": (422, "ZERO_PRICE"),
     "applications: unknown application": (404, "APPLICATION_NOT_FOUND"),
     "applications: wrong status": (409, "APPLICATION_WRONG_STATUS"),
     "applications: transition not allowed": (409, "TRANSITION_NOT_ALLOWED"),

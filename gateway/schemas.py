@@ -261,7 +261,7 @@ class HarvestPlan(Input):
 
 
 class OwnerRequest(Input):
-    action: str = Field(pattern="^(LIST|TRANSFER|PLEDGE|OFFSET|LOSS)$")
+    action: str = Field(pattern="^(LIST|TRANSFER|PLEDGE|OFFSET|LOSS|REDEEM)$")
     amount_t: Tonnes | None = Field(default=None, description="defaults to the whole coupon")
     counterparty: str | None = Field(default=None, description="username of the transferee or pledgee")
 
@@ -470,6 +470,20 @@ class OffsetCreate(Input):
         if self.compensation is not None and self.purpose != "ECO_COMPENSATION":
             raise ValueError("compensation (the land take's calculation) goes with purpose ECO_COMPENSATION only")
         return self
+
+
+class RedemptionTermsCreate(Input):
+    """兑现 (§2, DESIGN §11): DRC designates the district's acquirer (收储主体) and publishes its price."""
+
+    acquirer: str = Field(min_length=1, max_length=64, description="username of the acquirer's verified account")
+    redemption_price_yuan_per_t: Annotated[PlainDecimal, Field(gt=0, max_digits=15, decimal_places=2)]
+    price_notice: str = Field(min_length=4, max_length=100, description="the published notice's number, e.g. 赫发改〔2026〕12号")
+
+
+class RedemptionCreate(Input):
+    """The centre's 兑现 of an owner's coupon to the acquirer, under the signed redemption agreement."""
+
+    redemption_agreement: Sha256 = Field(description="the signed redemption agreement (兑现协议), uploaded")
 
 
 class TransferKind(str, enum.Enum):

@@ -128,7 +128,7 @@ HARVEST_PLAN = Step("parcel.harvest_plan", "§9", ("FORESTRY",), "POST", "/parce
 # -- coupons: the owner's consent, then the department's step (附件5, 附件8, §12, §14)
 # A loss is reported with 附件3's fields (REPORT_LOST), not as a bare request.
 REQUEST = Step("coupon.request", "§13, 附件5, 附件8", (HOLDER,), "POST", COUPON + "/requests", schemas.OwnerRequest, (
-    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET"), labels="request."),
+    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "REDEEM"), labels="request."),
     Field("amount_t", "decimal", required=False), Field("counterparty", required=False)), "coupon", ("ACTIVE",))
 CANCEL_REQUEST = Step("coupon.cancel_request", "§13", (HOLDER,), "DELETE", COUPON + "/requests",
                       on="coupon", states=("ACTIVE",))
@@ -236,6 +236,13 @@ OFFSET = Step("coupon.offset", "§14, §15, 附件1 三(三)", ("EEB",), "POST",
     # §15(1): the land take an eco-compensation answers, calculated and kept with the certificate (附件1 三(三))
     Field("compensation.parcels", "parcels", required=False), Field("compensation.years", "decimal", required=False)),
     "coupon", ("ACTIVE",), "OFFSET")
+
+# -- 兑现 (§2, DESIGN §11): a sale through the centre to the district's designated acquirer at DRC's price
+REDEMPTION_TERMS = Step("redemption.terms", "§2 (兑现)", ("DRC",), "POST", "/redemption/terms",
+                        schemas.RedemptionTermsCreate, (Field("acquirer"), Field("redemption_price_yuan_per_t", "decimal"),
+                                                        Field("price_notice")), status_code=201)
+REDEEM = Step("coupon.redeem", "§2 (兑现)", ("CENTER",), "POST", COUPON + "/redemption", schemas.RedemptionCreate,
+              (Field("redemption_agreement", "file"),), "coupon", ("ACTIVE",), "REDEEM")
 
 # -- the market (附件6, 附件7)
 PURCHASE = Step("market.purchase", "附件1 三(一)2, 附件6", (HOLDER,), "POST", "/purchases", schemas.PurchaseCreate, (

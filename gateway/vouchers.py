@@ -21,7 +21,8 @@ REASONS = {"VOLUNTARY": "响应国家自愿减排政策（自愿减排） volunt
            "ECO_COMPENSATION": "生态赔偿要求（生态赔偿） ecological damage compensation"}
 PAYMENT_METHODS = {"BANK_TRANSFER": "银行转账 bank transfer", "ONLINE": "线上支付 online payment", "OTHER": "其他 other"}
 PAYMENT_STATUS = {"PAID": "已支付 paid", "UNPAID": "未支付 unpaid"}
-COPIES = {"buyer": ("受让方联", "buyer's copy"), "seller": ("出让方联", "seller's copy")}
+COPIES = {"buyer": ("受让方联", "buyer's copy"), "seller": ("出让方联", "seller's copy"),
+          "acquirer": ("收储方联", "acquirer's copy")}
 
 
 def _name(party: dict | None, address: str = "") -> str:
@@ -98,3 +99,27 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
     ]
     return render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
                   ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
+
+
+def redemption_voucher(redemption: dict, *, copy: str, verify_url: str) -> bytes:
+    """兑现凭证 (§2), the seller's or the acquirer's copy: the redemption transaction is the voucher; the acquirer
+    pays the price DRC published, which the chain recorded with it."""
+    zh, en = COPIES[copy]
+    rows = [
+        ("凭证联次 Copy", f"{zh} {en}", False),
+        ("出让方 Seller", _name(redemption["seller"], redemption["seller_address"]), False),
+        ("收储主体 Acquirer", _name(redemption["acquirer"], redemption["acquirer_address"]), False),
+        ("兑现碳券 Coupon redeemed", redemption["coupon"], False),
+        ("兑现数量 Amount", f"{redemption['amount_t']} 吨二氧化碳当量 t CO2e", False),
+        ("收储价格 Price", f"{redemption['price_yuan_per_t']} 元/吨 yuan/t；合计 total {redemption['total_yuan']} 元 yuan",
+         False),
+        ("兑现协议 sha256 Agreement", redemption["agreement"], True),
+        ("区块 Block", str(redemption["block"]), False),
+    ]
+    statements = [
+        f"{CENTRE}依据《赫山区自然生态系统碳券管理办法（试行）》第二条（交易、兑现、抵销）组织出让方将自然生态系统碳券"
+        "按区发展改革部门公布的价格出售给区指定收储主体，出具本凭证。收储主体持有该碳券，可依规定交易、质押或抵销。",
+        certificates.STATEMENT_16,
+    ]
+    return render("自然生态系统碳券兑现凭证", "Carbon Coupon Redemption Voucher · 赫山区", rows, statements,
+                  ("兑现交易哈希 Redemption transaction", redemption["tx_hash"]), verify_url)

@@ -31,13 +31,13 @@ from .. import web
 from ..metrics import Metrics
 from .routes import enforcement, metrics, rpc
 from .routes import (
-    applications, audit, auth, calendar, coupons, documents, health, market, public, queue, reissues, supervision,
-    transfers,
+    applications, audit, auth, calendar, coupons, documents, health, market, public, queue, redemptions, reissues,
+    supervision, transfers,
 )
 
 api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue,
-               transfers, calendar):
+               transfers, calendar, redemptions):
     api.include_router(module.router)
 api.include_router(applications.parcels)
 api.include_router(enforcement.router)

@@ -12,7 +12,7 @@ from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
 from ..db import ApplicationRecord, User
-from ..errors import DomainError, Invalid, NotFound
+from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..steps import HOLDER
 from . import users
@@ -91,6 +91,8 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
         raise Invalid("LOSS_REPORT_REQUIRED",
                       f"report a loss with 附件3's fields: POST /api/v1/coupons/{number}/loss-report",
                       detail={"field": "action"})
+    if action == Action.REDEEM:
+        _redeemable(gw, actor.user)
     counterparty = ZERO_ADDRESS
     if action in (Action.TRANSFER, Action.PLEDGE):
         counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")
@@ -100,6 +102,17 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
         {"coupon": number, **consent.model_dump(mode="json")},
         action=action, counterparty=counterparty, amount_kg=amount,
     )
+
+
+def _redeemable(gw: Gateway, owner: User) -> None:
+    """兑现 (§2) is asked only while DRC has designated an acquirer, and never by the acquirer itself: said
+    before the owner signs, as the ledger would say it at the centre's step."""
+    acquirer = gw.registry.call("acquirer")
+    if acquirer == ZERO_ADDRESS:
+        raise Conflict("NO_DESIGNATED_ACQUIRER", "DRC has not designated the district's acquirer (收储主体) yet",
+                       detail={"field": "action"})
+    if acquirer.lower() == (owner.address or "").lower():
+        raise Invalid("BAD_COUNTERPARTY", "the designated acquirer does not redeem to itself", detail={"field": "action"})
 
 
 def cancel_request(gw: Gateway, *, actor: Actor, number: str) -> Receipt:

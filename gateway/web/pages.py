@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from .. import certificates
 from ..deps import DbSession, GatewayDep, OptionalUser
 from ..errors import DomainError, NotFound
-from ..services import public
+from ..services import public, redemptions
 from . import charts
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
@@ -83,7 +83,8 @@ def verify(tx_hash: str, request: Request, gateway: GatewayDep, user: OptionalUs
 
 @router.get("/listings")
 def listings(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
-    return render(request, "listings.html", user=user, board=public.listings(gateway, db))
+    return render(request, "listings.html", user=user, board=public.listings(gateway, db),
+                  redemption=redemptions.terms(gateway, db))
 
 
 @router.get("/loss-notices")

@@ -31,6 +31,7 @@ PART = 2_723_000  # kg: the 2,723 t sold, transferred, pledged or offset out of 
 DISCLOSURE_HASH = bytes.fromhex("44" * 32)
 AGREEMENT_HASH = bytes.fromhex("55" * 32)
 PRICE_FEN_PER_TONNE = 3_000
+REDEMPTION_PRICE_FEN = 2_500  # 兑现 (§2): the price DRC publishes for the designated acquirer
 NOTICE_END = 2**32  # a listing's notice end far ahead (2106): the notice runs through every test
 SERVICE_FEE_FEN = 12_000
 SECURED_FEN = 50_000_000
@@ -159,6 +160,7 @@ LEDGER_STEPS = {
     "refuse_reissue": Step("center_officer", LOST_REPORTED, lambda c, a: (c, REFUSAL_REASON)),
     "file_reissue": Step("eeb_officer", LOST_REPORTED, lambda c, a: (c, REISSUE_FILING_NUMBER)),
     "reissue": Step("gov_officer", LOST_REPORTED, lambda c, a: (c,)),
+    "redeem": Step("center_officer", ACTIVE, lambda c, a: (c, AGREEMENT_HASH)),
     "retire": Step(
         "eeb_officer",
         ACTIVE,
@@ -179,6 +181,7 @@ CONSUMED_BY = {
     Action.PLEDGE: "register_pledge",
     Action.OFFSET: "retire",
     Action.LOSS: "report_loss",
+    Action.REDEEM: "redeem",
 }
 # The actor an owner names for the consents that need a counterparty.
 COUNTERPARTY = {Action.TRANSFER: "buyer", Action.PLEDGE: "pledgee"}
@@ -286,6 +289,10 @@ class Story:
         """The owner's consent to `action`, then the department step that consumes it."""
         self.request(coupon_id, action, amount_kg=amount_kg)
         return self.take(CONSUMED_BY[action], coupon_id)
+
+    def open_redemption(self, *, acquirer: str | None = None, price_fen_per_tonne: int = REDEMPTION_PRICE_FEN):
+        """DRC designates the acquirer (the buyer actor unless told) and publishes its price (兑现, §2)."""
+        return self.send(self.actors.drc, "set_redemption", acquirer or self.actors.buyer.address, price_fen_per_tonne)
 
     def list(self, coupon_id: int):
         return self.consented(Action.LIST, coupon_id)

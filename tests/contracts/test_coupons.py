@@ -28,6 +28,7 @@ from contract_story import (
     MISSING_ROLE,
     PART,
     PRICE_FEN_PER_TONNE,
+    REDEMPTION_PRICE_FEN,
     REFUSAL_REASON,
     REISSUE_FILING_NUMBER,
     SECURED_FEN,
@@ -197,6 +198,9 @@ BUILDERS = {
     "pledge_requested": _requested(Action.PLEDGE),
     "offset_requested": _requested(Action.OFFSET),
     "loss_requested": _requested(Action.LOSS),
+    "redemption_open": _then(lambda story, evm, c: story.open_redemption()),
+    "redeem_requested": _then(lambda story, evm, c: (story.open_redemption(), story.request(c, Action.REDEEM))),
+    "redeem_requested_no_acquirer": _requested(Action.REDEEM),
     "listed": _then(lambda story, evm, c: story.list(c)),
     "pledged": _then(lambda story, evm, c: story.pledge(c)),
     "frozen": _then(lambda story, evm, c: story.freeze(c)),
@@ -306,6 +310,7 @@ def test_mint__unknown_application__reverts(registry, actors, expect_revert):
         (Action.OFFSET, None, PART),
         (Action.OFFSET, None, AMOUNT),
         (Action.LOSS, None, AMOUNT),
+        (Action.REDEEM, None, PART),
     ],
 )
 def test_request__owner_consents__request_recorded(prepared, registry, actors, action, counterparty, amount_kg):
@@ -335,7 +340,7 @@ def test_request__second_request__replaces_the_first(prepared, registry, actors)
     "action",
     [
         0,
-        32,
+        64,
         int(Action.LIST | Action.TRANSFER),
     ],
     ids=["zero", "beyond_last_flag", "two_actions"],
@@ -380,7 +385,7 @@ def test_request__transfer_or_pledge_without_proper_counterparty__reverts(
         registry.send(actors.holder, "request", coupon_id, int(action), address, PART)
 
 
-@pytest.mark.parametrize("action", [Action.OFFSET, Action.LIST, Action.LOSS])
+@pytest.mark.parametrize("action", [Action.OFFSET, Action.LIST, Action.LOSS, Action.REDEEM])
 def test_request__counterparty_on_offset_list_or_loss__reverts(prepared, registry, actors, expect_revert, action):
     coupon_id = prepared("active")
     with expect_revert("ledger: bad counterparty"):
@@ -1111,6 +1116,26 @@ AMOUNT_STEPS = {
 }
 
 
+AMOUNT_STEPS["redeem"] = AmountStep(  # 兑现 (§2): to the designated acquirer (the buyer actor) at its price
+    "redemption_open",
+    Action.REDEEM,
+    "redeem",
+    lambda c, a, kg: (c, AGREEMENT_HASH),
+    ACTIVE,
+    "buyer",
+    ACTIVE,
+    "CouponRedeemed",
+    lambda a, part, kg: {
+        "coupon": part,
+        "seller": a.holder.address,
+        "acquirer": a.buyer.address,
+        "amount_kg": kg,
+        "price_fen_per_tonne": REDEMPTION_PRICE_FEN,
+        "agreement_hash": AGREEMENT_HASH,
+    },
+)
+
+
 def take_amount_step(prepared, story, registry, actors, way: str, amount_kg: int):
     """Prepare the coupon, have the owner consent to `amount_kg` (trades need none), take the step."""
     step = AMOUNT_STEPS[way]
@@ -1153,6 +1178,58 @@ def test_amount_step__part_of_coupon__split_first_block_moves_rest_stays(
     assert registry.request_of(parent) == NO_REQUEST
     pledgee = actors.pledgee.address if step.part_state == PLEDGED else ZERO_ADDRESS
     assert (registry.call("pledgee_of", part), registry.call("pledgee_of", rest)) == (pledgee, ZERO_ADDRESS)
+
+
+# ---------------------------------------------------------------- redemption (兑现, §2)
+
+
+def test_set_redemption__by_drc__acquirer_and_price_published_with_event(registry, actors):
+    receipt = registry.send(actors.drc, "set_redemption", actors.buyer.address, REDEMPTION_PRICE_FEN)
+    assert (registry.call("acquirer"), registry.call("redemption_price_fen")) == (
+        actors.buyer.address, REDEMPTION_PRICE_FEN)
+    assert receipt.event("RedemptionTermsSet").args == {
+        "acquirer": actors.buyer.address, "price_fen_per_tonne": REDEMPTION_PRICE_FEN}
+
+
+@pytest.mark.parametrize("actor", all_but("drc"))
+def test_set_redemption__caller_without_drc_role__reverts(registry, actors, expect_revert, actor):
+    with expect_revert(MISSING_ROLE):
+        registry.send(getattr(actors, actor), "set_redemption", actors.buyer.address, REDEMPTION_PRICE_FEN)
+
+
+@pytest.mark.parametrize(("acquirer", "price", "revert"), [
+    (ZERO_ADDRESS, REDEMPTION_PRICE_FEN, "ledger: bad counterparty"), (None, 0, "ledger: zero price")])
+def test_set_redemption__no_acquirer_or_no_price__reverts(registry, actors, expect_revert, acquirer, price, revert):
+    with expect_revert(revert):
+        registry.send(actors.drc, "set_redemption", acquirer or actors.buyer.address, price)
+
+
+def test_redeem__no_acquirer_designated__reverts_and_nothing_changed(prepared, story, expect_revert):
+    coupon_id = prepared("redeem_requested_no_acquirer")
+    with expect_revert("ledger: no designated acquirer"):
+        story.take("redeem", coupon_id)
+
+
+def test_redeem__owner_is_the_acquirer__reverts_bad_counterparty(prepared, story, actors, expect_revert):
+    coupon_id = prepared("redeem_requested")
+    story.open_redemption(acquirer=actors.holder.address)
+    with expect_revert("ledger: bad counterparty"):
+        story.take("redeem", coupon_id)
+
+
+def test_redeem__price_republished_before__the_redemption_pays_the_new_one(prepared, story, registry, actors):
+    coupon_id = prepared("redeem_requested")
+    story.open_redemption(price_fen_per_tonne=2_800)
+    receipt = story.take("redeem", coupon_id)
+    assert receipt.event("CouponRedeemed").args["price_fen_per_tonne"] == 2_800
+    assert registry.coupon(coupon_id).owner == actors.buyer.address
+
+
+def test_redeem__consent_already_consumed__reverts_no_owner_request(prepared, story, registry, actors, expect_revert):
+    coupon_id = prepared("redeem_requested")
+    story.take("redeem", coupon_id)  # the whole coupon, now the acquirer's
+    with expect_revert("ledger: no owner request"):
+        story.take("redeem", coupon_id)
 
 
 # ---------------------------------------------------------------- coupon numbers (§7)
@@ -1312,6 +1389,7 @@ RULES = {
     ),
     "reissue": Rules("reissue_due", ("gov_officer",), MISSING_ROLE, ("loss_requested",)),
     "retire": Rules("offset_requested", ("eeb_officer",), MISSING_ROLE, ("listed",), ("active", "transfer_requested")),
+    "redeem": Rules("redeem_requested", CENTER, MISSING_ROLE, ("listed",), ("redemption_open",)),
 }
 
 

@@ -19,6 +19,7 @@ every coupon and issuance again with all their records.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -59,10 +60,10 @@ INVALID_REASONS = ("抽查发现宗地重复登记", "抽查发现监测数据�
 INSPECTION_HASHES = (keccak(text="inspection record"), keccak(text="second inspection"), b"\x00" * 32)
 MISSING_ITEMS = (["遗失声明登报原件"], [])
 
-ACTIONS = (Action.LIST, Action.TRANSFER, Action.PLEDGE, Action.OFFSET, Action.LOSS)
+ACTIONS = (Action.LIST, Action.TRANSFER, Action.PLEDGE, Action.OFFSET, Action.LOSS, Action.REDEEM)
 PURPOSES = (OffsetPurpose.ECO_COMPENSATION, OffsetPurpose.EVENT_NEUTRALITY, OffsetPurpose.GREEN_POINTS)
 # Values that are not exactly one action or purpose: none, a combination, out of range.
-NOT_ONE_ACTION = (0, Action.LIST | Action.TRANSFER, Action.OFFSET | Action.LOSS, 32)
+NOT_ONE_ACTION = (0, Action.LIST | Action.TRANSFER, Action.OFFSET | Action.LOSS, 64)
 NOT_ONE_PURPOSE = (0, OffsetPurpose.ECO_COMPENSATION | OffsetPurpose.EVENT_NEUTRALITY, 8)
 WITH_COUNTERPARTY = Action.TRANSFER | Action.PLEDGE
 WHOLE_ONLY = Action.LIST | Action.LOSS
@@ -200,6 +201,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.story = world.story
         self.loss_notice_seconds = world.loss_notice_seconds
         actors = world.actors
+        self.drc = actors.drc
         self.center_officer = actors.center_officer
         self.nrb_officer = actors.nrb_officer
         self.forestry_officer = actors.forestry_officer
@@ -234,6 +236,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.touched: set[int] = set()
         self.touched_issuances: set[int] = set()
         self.touched_records: set[int] = set()  # the coupons whose freeze and reissue records to read back
+        self.acquirer = ZERO_ADDRESS  # 兑现 (§2): the acquirer DRC designated, and its price
+        self.redemption_price = 0
 
     def teardown(self):
         try:
@@ -366,6 +370,38 @@ class LedgerMachine(RuleBasedStateMachine):
                 receiver,
             )
             assert transferred["amount_kg"] == amount_kg
+
+    @rule(data=st.data(), price=st.sampled_from((2_500, 0)))
+    def set_redemption(self, data, price):
+        """DRC designates a holder as the district's acquirer, at a published price (兑现, §2)."""
+        sender = self._signer(data, self.drc)
+        acquirer = self._draw_address(data, [h.address for h in self.holders] + [ZERO_ADDRESS], "acquirer")
+        expect = first_error(
+            lambda: self._role_error(sender, Role.DRC),
+            lambda: None if acquirer != ZERO_ADDRESS else "ledger: bad counterparty",
+            lambda: None if price > 0 else "ledger: zero price",
+        )
+        if self._attempt(sender, "set_redemption", acquirer, price, expect=expect):
+            self.acquirer, self.redemption_price = acquirer, price
+
+    def _acquirer_error(self, coupon_id: int) -> str | None:
+        if self.acquirer == ZERO_ADDRESS:
+            return "ledger: no designated acquirer"
+        return None if self.acquirer != self.coupons[coupon_id].owner else "ledger: bad counterparty"
+
+    @precondition(lambda self: self._any(CouponState.ACTIVE))
+    @rule(data=st.data())
+    def redeem(self, data):
+        coupon_id, receipt = self._consented_step(data, Action.REDEEM, "redeem", self.center_officer, AGREEMENT_HASH,
+                                                  checks=(self._acquirer_error,))
+        if receipt:
+            seller = self.coupons[coupon_id].owner
+            _, amount_kg = self._take_request(coupon_id)
+            redeemed = self._split_off(coupon_id, amount_kg)
+            self._move(redeemed, CouponState.ACTIVE, owner=self.acquirer)
+            sold = receipt.event("CouponRedeemed").args
+            assert (sold["coupon"], sold["seller"], sold["acquirer"], sold["amount_kg"], sold["price_fen_per_tonne"]) == (
+                redeemed, seller, self.acquirer, amount_kg, self.redemption_price)
 
     # ------------------------------------------------------------ pledge
 
@@ -728,8 +764,8 @@ class LedgerMachine(RuleBasedStateMachine):
             beneficiary,
             "HS-2026-EV-01",
             checks=(
-                lambda: None if purpose in PURPOSES else "ledger: unknown purpose",
-                lambda: None if beneficiary else "ledger: empty beneficiary",
+                lambda _: None if purpose in PURPOSES else "ledger: unknown purpose",
+                lambda _: None if beneficiary else "ledger: empty beneficiary",
             ),
         )
         if receipt:
@@ -862,6 +898,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self._check_events()
         assert self.registry.coupon_count() == self.next_coupon - 1
         assert self.registry.call("issuance_count") == self.next_issuance - 1
+        assert (self.registry.call("acquirer"), self.registry.call("redemption_price_fen")) == (
+            self.acquirer, self.redemption_price)
         self.touched = set(self.coupons)
         self.touched_issuances = set(self.issuances)
         self._read_touched()
@@ -1006,14 +1044,15 @@ class LedgerMachine(RuleBasedStateMachine):
         self, data, action: Action, function: str, officer: LocalAccount, *args, checks=()
     ) -> tuple[int, Receipt | None]:
         """Sends `function(coupon, *args)`, `officer`'s step that consumes the owner's consent to
-        `action` on an ACTIVE coupon after its own `checks`. Returns the coupon and the receipt."""
+        `action` on an ACTIVE coupon after its own `checks` (each given the coupon). Returns the coupon and
+        the receipt."""
         coupon_id = self._coupon_for(data, action)
         sender = self._signer(data, officer)
         self._consent(data, coupon_id, action)
         expect = first_error(
             lambda: self._role_error(sender, self.role_of[officer.address]),
             lambda: self._state_error(coupon_id, CouponState.ACTIVE),
-            *checks,
+            *(partial(check, coupon_id) for check in checks),
             lambda: self._request_error(coupon_id, action),
         )
         return coupon_id, self._attempt(sender, function, coupon_id, *args, expect=expect)

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
 from gateway.db import (
-    AuditEntry, CalendarYear, InspectionRecord, LossReport, PreparedApplication, Purchase, TransferForm, User,
+    AuditEntry, CalendarYear, InspectionRecord, LossReport, PreparedApplication, Purchase, RedemptionTerms, TransferForm,
+    User,
 )
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
@@ -120,6 +121,9 @@ class Stages:
         target = self.enabled_account()
         self._post(f"/auth/accounts/{target.account}/disable", self._as("DRC"), {"reason": "测试停用"})
         return target
+
+    def counterparty_as_acquirer(self) -> Target:
+        return Target(self.counterparty, self.counterparty)
 
     def buyer(self) -> Target:
         """The buyer, its signed purchase application (附件6) uploaded."""
@@ -369,6 +373,14 @@ class Stages:
     def offset_requested(self) -> Target:
         return self._requested("OFFSET")
 
+    def redeem_requested(self) -> Target:
+        """The owner's consent to 兑现, DRC's terms naming the counterparty the acquirer (§2); the signed
+        agreement uploaded by the centre."""
+        self._post("/redemption/terms", self._as("DRC"), redemption_terms(self.counterparty))
+        target = self._requested("REDEEM")
+        target.report = self._upload(self._as("CENTER"))
+        return target
+
     def listed(self) -> Target:
         target = self.list_requested()
         self._post(f"/coupons/{target.coupon}/listing", self._as("CENTER"), listing_form(target))
@@ -488,6 +500,10 @@ def official_form(_target: Target) -> dict:
 PASS = {"decision": "pass"}
 
 
+def redemption_terms(acquirer) -> dict:
+    return {"acquirer": acquirer.username, "redemption_price_yuan_per_t": "28.00", "price_notice": "赫发改〔2026〕12号"}
+
+
 # ---------------------------------------------------------------- the write routes
 
 
@@ -570,6 +586,7 @@ ROUTES = [
     Route(steps.REISSUE, "lost_and_filed"),
     Route(steps.OFFSET, "offset_requested",
            lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
+    Route(steps.REDEEM, "redeem_requested", lambda t: {"redemption_agreement": t.report}),
     # market, 附件6-7
     Route(steps.PURCHASE, "buyer", purchase_form),
     Route(steps.ACCEPT_PURCHASE, "purchase_submitted", lambda t: {"decision": "accept"}),
@@ -578,6 +595,7 @@ ROUTES = [
                       "service_fee_yuan": "5.00", "agreement": t.report}),
     # role administration; accounts (附件1 三(一))
     Route(steps.CREATE_OFFICIAL, "nothing", official_form),
+    Route(steps.REDEMPTION_TERMS, "counterparty_as_acquirer", lambda t: redemption_terms(t.holder)),
     # the working calendar (DESIGN §5): a far year, so the calendar these tests count on is unchanged
     Route(steps.ENTER_CALENDAR_YEAR, "nothing",
           lambda t: {"year": 2099, "notice": "国办发明电〔2098〕1号", "holidays": ["2099-01-01"], "workdays": []}),
@@ -681,6 +699,7 @@ def _target_state(gateway, target: Target) -> dict:
         "transfer_forms": _count(gateway, TransferForm),
         "calendar_years": _count(gateway, CalendarYear),
         "prepared_applications": _count(gateway, PreparedApplication),
+        "redemption_terms": _count(gateway, RedemptionTerms),
     }
     if target.prepared is not None:
         state["prepared"] = _prepared_state(gateway, target.prepared)
@@ -1049,6 +1068,8 @@ CHAIN_STEPS = [
     ChainStep("register_reissue", "coupon.reissue_registration", _cid, ("CENTER",)),
     ChainStep("file_reissue", "coupon.file_reissue", lambda t, c: (t.coupon_id, "赫环补〔2026〕0号"), ("EEB",)),
     ChainStep("reissue", "coupon.reissue", _cid, ("GOV",)),
+    ChainStep("redeem", "coupon.redeem", lambda t, c: (t.coupon_id, b"\x01" * 32), ("CENTER",)),
+    ChainStep("set_redemption", "redemption.terms", lambda t, c: (c.address, 2_800), ("DRC",)),
     ChainStep("retire", "coupon.offset",
               lambda t, c: (t.coupon_id, int(OffsetPurpose.EVENT_NEUTRALITY), "越权抵销", "X-1"), ("EEB",)),
     # The owner's side: a department key is not the owner, whatever its role.

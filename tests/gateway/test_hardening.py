@@ -302,12 +302,12 @@ def test_login__16_bad_log_ins_at_once__at_most_the_settings_hashes_run_together
 # -- registration
 
 
-def test_register__no_key_and_no_address_until_the_first_transaction(client, gateway, upload):
-    holder = api.register_holder(client)
+def test_register__no_key_and_no_address_until_the_centre_verifies_the_account(client, gateway):
+    holder = api.register_holder(client, verified=False)
     keys = gateway.settings.data_dir / "keys" / f"holder-{holder.username}.json"
     assert holder.address is None and not keys.exists()
     assert ok(client.get(f"{API}/coupons", headers=holder.headers)) == []
-    api.submit(client, holder, api.application_form(upload(holder.headers)))
+    api.verify_account(client, holder.username, holder.identity)
     assert holder.address is not None and keys.exists()
     assert gateway.registry.chain.balance(holder.address) > 0
 

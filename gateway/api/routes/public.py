@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...exports import CsvResponse, csv_response, table
 from ...schemas import EcoCompensationCreate
-from ...services import calculator
+from ...services import calculator, redemptions
 from ...services import public as service
 from ...deps import DbSession, GatewayDep
 
@@ -73,6 +73,13 @@ async def verify(tx_hash: TxHash, request: Request, gateway: GatewayDep) -> Resp
 def listings(gateway: GatewayDep, db: DbSession) -> list[dict]:
     """The disclosure board (信息披露表, 附件5)."""
     return service.listings(gateway, db)
+
+
+@router.get("/redemption")
+def redemption(gateway: GatewayDep, db: DbSession) -> dict | None:
+    """兑现 (§2): the acquirer DRC designated (收储主体) and the price it published, as the chain holds them,
+    with the notice's number; null before DRC has published any."""
+    return redemptions.terms(gateway, db)
 
 
 @router.get("/loss-notices")
