@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from .. import steps
 from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import NotFound
-from ..services import market, records
+from ..services import market, records, redemptions
 from ..steps import HOLDER
 from ..units import china_date
 from .console import forms_of, home_steps, page_for
@@ -28,9 +28,11 @@ def _reader(user) -> RedirectResponse | None:
 
 
 @router.get("/purchases")
-def purchases(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, status: str | None = None):
-    """A buyer: its purchase applications (附件6) with their status and papers, its sales, and the form to
-    apply. A department: every purchase application, the centre's queue."""
+def purchases(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None,
+              status: str | None = None):
+    """A buyer: its purchase applications (附件6) with their status and papers, its sales and redemptions
+    (兑现, §2), and the form to apply. A department: every purchase application, the centre's queue, and
+    every redemption."""
     if (redirect := _reader(user)) is not None:
         return redirect
     shown = status if status in STATUSES else None
@@ -38,7 +40,8 @@ def purchases(request: Request, db: DbSession, user: OptionalUser, done: str | N
     sales = [t for t in market.trades(db, user=user) if t["seller"] and t["seller"]["username"] == user.username] \
         if user.role == HOLDER else []
     return render(request, "console/purchases.html", user=user, done=done, steps=forms, status=shown,
-                  statuses=STATUSES, purchases=market.purchases(db, reader=user, status=shown), sales=sales)
+                  statuses=STATUSES, purchases=market.purchases(db, reader=user, status=shown), sales=sales,
+                  redeemed=redemptions.of(gateway, db, user))
 
 
 @router.get("/purchases/{purchase_id}")
