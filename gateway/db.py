@@ -102,6 +102,8 @@ class Document(GatewayBase):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the first to upload it
+    # 附件5's public attachments (the coupon original's scan, 其他附件): anyone reads them (migration 0018)
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class DocumentUpload(GatewayBase):
@@ -171,6 +173,22 @@ class ListingRecord(GatewayBase):
     entrustment: Mapped[dict | None] = mapped_column(JSON)
     attachments: Mapped[list | None] = mapped_column(JSON)
     listed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 附件4's 甲方: the holder whose coupon was listed, who reads its signed 附件4 and 附件5 (migration 0018)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_listing_records_holder_id"), index=True)
+
+
+class ManagementReport(GatewayBase):
+    """附件4 三、四: the centre's periodic report (管理情况报告) to the holder on a coupon it manages and trades
+    under the entrustment agreement; the holder reads it (services/market.py; migration 0018)."""
+
+    __tablename__ = "management_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coupon_id: Mapped[int] = mapped_column(BigInteger, index=True)  # the listing's (ListingRecord.coupon_id)
+    period: Mapped[str] = mapped_column(String(100))  # e.g. 2026年12月
+    summary: Mapped[str] = mapped_column(String(2000))
+    document: Mapped[str] = mapped_column(String(64))  # the signed report, uploaded
+    filed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Purchase(GatewayBase):
@@ -221,6 +239,12 @@ class Trade(GatewayBase):
     payment_status: Mapped[str] = mapped_column(String(16))  # UNPAID | PAID
     settled_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     settled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The centre's later confirmations (migration 0018): the buyer paid the price (附件7 二2), the seller paid
+    # the service fee (附件1 三(二)2); each with the day paid and who confirmed it.
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    payment_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_trades_payment_confirmed_by"))
+    fee_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    fee_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_trades_fee_confirmed_by"))
 
 
 class TradeReservation(GatewayBase):

@@ -363,6 +363,22 @@ class TradeCreate(Input):
     payment_status: PaymentStatus = PaymentStatus.PAID
 
 
+class ManagementReportCreate(Input):
+    """附件4 三、四: the centre's periodic report to the holder on the coupon it manages and trades."""
+
+    period: str = Field(min_length=1, max_length=100, description="the period reported on, e.g. 2026年12月")
+    summary: str = Field(min_length=1, max_length=2000)
+    report_document: Sha256 = Field(description="the signed report, uploaded")
+
+
+class PaymentConfirmation(Input):
+    """The centre confirms a payment under a settled trade: the buyer's price (附件7 二2) or the seller's
+    service fee (附件1 三(二)2), with the day it was paid and, if any, the receipt's scan."""
+
+    paid_on: ChainDate
+    receipt: Sha256 | None = Field(default=None, description="the bank's receipt or other proof, uploaded")
+
+
 class PledgeCreate(Input):
     secured_yuan: Yuan
     term_end: ChainDate

@@ -237,6 +237,20 @@ OFFSET = Step("coupon.offset", "§14, §15, 附件1 三(三)", ("EEB",), "POST",
     Field("compensation.parcels", "parcels", required=False), Field("compensation.years", "decimal", required=False)),
     "coupon", ("ACTIVE",), "OFFSET")
 
+# 附件4 三、四: the centre's periodic management report (管理情况报告) to the holder while the coupon is listed
+MANAGEMENT_REPORT = Step("coupon.management_report", "附件4 三、四", ("CENTER",), "POST",
+                         COUPON + "/management-reports", schemas.ManagementReportCreate,
+                         (Field("period"), Field("summary", "textarea"), Field("report_document", "file")),
+                         "coupon", ("LISTED",), status_code=201)
+# A settled trade's payments, confirmed by the centre: the buyer's price (附件7 二2) while unpaid, the seller's
+# service fee (附件1 三(二)2) once. A trade's state is its payment status.
+TRADE = "/trades/{trade_id}"
+PAYMENT = (Field("paid_on", "date"), Field("receipt", "file", required=False))
+CONFIRM_PAYMENT = Step("trade.confirm_payment", "附件7 二2", ("CENTER",), "POST", TRADE + "/payment",
+                       schemas.PaymentConfirmation, PAYMENT, "trade", ("UNPAID",))
+CONFIRM_FEE = Step("trade.confirm_fee", "附件1 三(二)2", ("CENTER",), "POST", TRADE + "/service-fee",
+                   schemas.PaymentConfirmation, PAYMENT, "trade", ("UNPAID", "PAID"))
+
 # -- 兑现 (§2, DESIGN §11): a sale through the centre to the district's designated acquirer at DRC's price
 REDEMPTION_TERMS = Step("redemption.terms", "§2 (兑现)", ("DRC",), "POST", "/redemption/terms",
                         schemas.RedemptionTermsCreate, (Field("acquirer"), Field("redemption_price_yuan_per_t", "decimal"),

@@ -87,8 +87,10 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
         ("成交价格 Price", f"{trade['price_yuan_per_t']} 元/吨 yuan/t；合计 total {trade['total_yuan']} 元 yuan", False),
         ("支付方式 Payment method", PAYMENT_METHODS.get(trade["payment_method"], trade["payment_method"]), False),
         ("支付期限 Pay by", trade["payment_term"], False),
-        ("支付状态 Payment", PAYMENT_STATUS.get(trade["payment_status"], trade["payment_status"]), False),
-        ("交易服务费（出让方支付） Service fee (seller)", f"{trade['service_fee_yuan']} 元 yuan", False),
+        ("支付状态 Payment", PAYMENT_STATUS.get(trade["payment_status"], trade["payment_status"])
+         + (f"（{trade['paid_on']} 支付 paid on）" if trade.get("paid_on") else ""), False),
+        ("交易服务费（出让方支付） Service fee (seller)", f"{trade['service_fee_yuan']} 元 yuan"
+         + (f"，{trade['fee_paid_on']} 已支付 paid" if trade.get("fee_paid_on") else ""), False),
         ("交易协议 sha256 Agreement", trade["agreement"], True),
         ("区块 Block", str(trade["block"]), False),
     ]

@@ -39,6 +39,7 @@ api = APIRouter(prefix="/api/v1")
 for module in (auth, documents, applications, coupons, reissues, supervision, market, public, audit, queue,
                transfers, calendar, redemptions):
     api.include_router(module.router)
+api.include_router(documents.public)
 api.include_router(applications.parcels)
 api.include_router(enforcement.router)
 

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord, Document, DocumentUpload, PreparedApplication, TransferForm, User
+from ..db import (
+    ApplicationRecord, Document, DocumentUpload, ListingRecord, ManagementReport, PreparedApplication, TransferForm, User,
+)
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..runtime import Gateway
 from ..steps import DEPARTMENTS, HOLDER
@@ -109,8 +111,16 @@ def readable(db: Session, sha256: str, user: User) -> Document:
                                      "of the application or 附件8 form that cites them")
 
 
+def public(db: Session, sha256: str) -> Document:
+    """A document anyone reads: 附件5's public attachments (the coupon original's scan, 其他附件) of a listing."""
+    document = db.get(Document, sha256)
+    if document is None or not document.public:
+        raise NotFound("DOCUMENT_NOT_FOUND", f"no public document {sha256}")
+    return document
+
+
 def _cited_to(db: Session, user: User) -> set[str]:
-    """Every document cited by an application or a 附件8 form `user` is a party to."""
+    """Every document cited by an application, a listing or a 附件8 form `user` is a party to."""
     cited: set[str] = set()
     app = ApplicationRecord
     for record in db.scalars(select(app).where((app.holder_id == user.id) | (app.agent_id == user.id)
@@ -120,6 +130,13 @@ def _cited_to(db: Session, user: User) -> set[str]:
     for record in db.scalars(select(prepared).where(
             (prepared.holder_id == user.id) | (prepared.agent_id == user.id) | (prepared.co_applicant_id == user.id))):
         cited.update([record.form.get("entrustment_document"), *_listed(record.form["documents"])])
+    listings = db.scalars(select(ListingRecord).where(ListingRecord.holder_id == user.id)).all()  # 附件4 八, 附件5
+    for listing in listings:
+        disclosure = listing.disclosure or {}
+        cited.update([disclosure.get("disclosure_form"), disclosure.get("coupon_original"),
+                      (listing.entrustment or {}).get("agreement"), *(listing.attachments or [])])
+    cited.update(db.scalars(select(ManagementReport.document).where(  # 附件4 三、四
+        ManagementReport.coupon_id.in_([listing.coupon_id for listing in listings]))))
     form = TransferForm
     for record in db.scalars(select(form).where((form.applicant_id == user.id) | (form.transferee_id == user.id))):
         cited.update([record.signed_form, *(record.documents or [])])

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
-from ..db import ListingRecord, Purchase, Trade, User, utcnow
+from ..db import Document, ListingRecord, Purchase, Trade, User, utcnow
 from ..identity import DAMAGE_LIABLE
 from ..errors import Conflict, Invalid
 from ..runtime import Actor, Gateway
-from ..schemas import ListingCreate, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate
+from ..schemas import (
+    ListingCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate,
+)
 from .. import steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
@@ -78,11 +80,15 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
         "signed_on": disclosure["entrustment"]["signed_on"], "agreement": disclosure["entrustment"]["agreement"]}}
     receipt = _on_coupon(gw, actor, "coupon.list", number, gw.registry.list_coupon, audited,
                          price_fen_per_tonne=price, notice_end=notice_end, disclosure_hash=disclosure_hash)
+    holder = db.scalar(select(User.id).where(func.lower(User.address) == coupon_row(gw, number).owner.lower()))
     db.merge(ListingRecord(
         coupon_id=coupon_id(gw, number), price_fen_per_tonne=price, notice_end=notice_end, disclosure=disclosure,
         tx_hash=receipt.tx_hash, notice_start=start, notice_last_day=last_day,
         entrustment=disclosure["entrustment"], attachments=disclosure["attachments"], listed_by=actor.user.id,
+        holder_id=holder,
     ))
+    public = [sha for sha in (listing.coupon_original, *listing.attachments) if sha]  # 附件5's public attachments
+    db.execute(update(Document).where(Document.sha256.in_(public)).values(public=True))
     db.commit()
     return receipt
 
@@ -392,7 +398,37 @@ def trade_view(db: Session, trade: Trade) -> dict:
         "payment_method": trade.payment_method, "payment_term": str(trade.payment_term),
         "payment_status": trade.payment_status, "buyer": users.party(buyer), "seller": users.party(seller),
         "seller_address": trade.seller_address, "settled_at": trade.settled_at.isoformat(),
+        "paid_on": str(trade.paid_on) if trade.paid_on else None,
+        "fee_paid_on": str(trade.fee_paid_on) if trade.fee_paid_on else None,
     }
+
+
+def confirm_payment(gw: Gateway, db: Session, *, actor: Actor, trade_id: int, form: PaymentConfirmation) -> Trade:
+    """The buyer has paid the price (附件7 二2): the trade is PAID from then on, and its vouchers say so."""
+    trade = records.get(db, TRADES, trade_id)
+    if trade.payment_status == "PAID":
+        raise Conflict("TRADE_ALREADY_PAID", f"trade {trade_id} is paid already",
+                       detail={"paid_on": str(trade.paid_on) if trade.paid_on else None})
+    require_uploaded(db, form.receipt, field="receipt")
+    trade.payment_status, trade.paid_on, trade.payment_confirmed_by = "PAID", form.paid_on, actor.user.id
+    gw.audit.add(db, actor.user, "trade.confirm_payment", {"trade": trade_id, **form.model_dump(mode="json")})
+    db.commit()
+    return trade
+
+
+def confirm_fee(gw: Gateway, db: Session, *, actor: Actor, trade_id: int, form: PaymentConfirmation) -> Trade:
+    """The seller has paid the centre its service fee (附件1 三(二)2), once."""
+    trade = records.get(db, TRADES, trade_id)
+    if trade.fee_paid_on is not None:
+        raise Conflict("FEE_ALREADY_RECORDED", f"the service fee of trade {trade_id} is recorded as paid",
+                       detail={"fee_paid_on": str(trade.fee_paid_on)})
+    if trade.service_fee_fen == 0:
+        raise Conflict("NO_SERVICE_FEE", f"trade {trade_id} was settled without a service fee")
+    require_uploaded(db, form.receipt, field="receipt")
+    trade.fee_paid_on, trade.fee_confirmed_by = form.paid_on, actor.user.id
+    gw.audit.add(db, actor.user, "trade.confirm_fee", {"trade": trade_id, **form.model_dump(mode="json")})
+    db.commit()
+    return trade
 
 
 def trade_of(db: Session, tx_hash: str) -> Trade | None:

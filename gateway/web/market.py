@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from .. import steps
 from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import NotFound
-from ..services import market, records, redemptions
+from ..services import entrustments, market, records, redemptions
 from ..steps import HOLDER
 from ..units import china_date
 from .console import forms_of, home_steps, page_for
@@ -41,7 +41,8 @@ def purchases(request: Request, gateway: GatewayDep, db: DbSession, user: Option
         if user.role == HOLDER else []
     return render(request, "console/purchases.html", user=user, done=done, steps=forms, status=shown,
                   statuses=STATUSES, purchases=market.purchases(db, reader=user, status=shown), sales=sales,
-                  redeemed=redemptions.of(gateway, db, user))
+                  redeemed=redemptions.of(gateway, db, user),
+                  entrusted=entrustments.of(gateway, db, user) if user.role == HOLDER else [])
 
 
 @router.get("/purchases/{purchase_id}")
@@ -55,8 +56,18 @@ def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db:
     view = market.purchase_view(db, row)
     forms = forms_of(steps.offered(user.role, "purchase", row.status), purchase_id)
     may_settle = user.role in steps.SETTLE.roles and view["settleable"]
+    trade_steps = {tr["id"]: forms_of(trade_offered(user.role, tr), tr["id"]) for tr in view["trades"]}
     return render(request, "console/purchase.html", user=user, done=done, purchase=view, steps=forms,
-                  listings=market.open_listings(gateway, db) if may_settle else [], may_settle=may_settle)
+                  listings=market.open_listings(gateway, db) if may_settle else [], may_settle=may_settle,
+                  trade_steps=trade_steps)
+
+
+def trade_offered(role: str, trade: dict) -> list:
+    """The centre's confirmations a settled trade still waits for: the buyer's payment, the seller's fee."""
+    offered = steps.offered(role, "trade", trade["payment_status"])
+    if trade["fee_paid_on"] or trade["service_fee_yuan"] == "0.00":
+        offered = [s for s in offered if s is not steps.CONFIRM_FEE]
+    return offered
 
 
 @router.get("/purchases/{purchase_id}/match/{number}")

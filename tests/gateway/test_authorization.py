@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
 from gateway.db import (
-    AuditEntry, CalendarYear, InspectionRecord, LossReport, PreparedApplication, Purchase, RedemptionTerms, TransferForm,
-    User,
+    AuditEntry, CalendarYear, InspectionRecord, LossReport, ManagementReport, PreparedApplication, Purchase,
+    RedemptionTerms, Trade, TransferForm, User,
 )
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.errors import DomainError
@@ -81,6 +81,7 @@ class Target:
     transfer_form: int | None = None  # a 附件8 form (its owner is then the transferee, who confirms it)
     transferee: str | None = None  # the holder a coupon's 附件8 form names as receiving party
     prepared: int | None = None  # an application an agent prepared for the owner, to confirm (§8)
+    trade: int | None = None  # a settled trade whose payments the centre confirms (附件7, 附件1 三(二)2)
 
 
 class Stages:
@@ -384,12 +385,26 @@ class Stages:
     def listed(self) -> Target:
         target = self.list_requested()
         self._post(f"/coupons/{target.coupon}/listing", self._as("CENTER"), listing_form(target))
+        target.report = target.listing["disclosure_form"]  # a document the centre's management report may cite
         return target
 
     def listed_with_purchase(self) -> Target:
         target = self.listed()
         target.purchase = api.accepted_purchase(self.client, self.officials, self.counterparty, "10")
         target.report = self._upload(self.owner.headers)  # the signed trade agreement (附件7)
+        return target
+
+    def trade_settled(self) -> Target:
+        """A settled trade, its price unpaid and its service fee not yet recorded."""
+        target = self.listed_with_purchase()
+        target.trade = self._post("/trades", self._as("CENTER"), {
+            "coupon": target.coupon, "purchase_id": target.purchase, "amount_t": "10", "price_yuan_per_t": "50.00",
+            "service_fee_yuan": "5.00", "agreement": target.report, "payment_status": "UNPAID"})["trade"]
+        return target
+
+    def trade_paid(self) -> Target:
+        target = self.trade_settled()
+        self._post(f"/trades/{target.trade}/payment", self._as("CENTER"), PAID)
         return target
 
     def pledged(self) -> Target:
@@ -498,6 +513,7 @@ def official_form(_target: Target) -> dict:
 
 
 PASS = {"decision": "pass"}
+PAID = {"paid_on": "2026-12-01"}
 
 
 def redemption_terms(acquirer) -> dict:
@@ -529,7 +545,7 @@ class Route:
 
     def url(self, target: Target) -> str:
         keys = {"application": target.application, "account": target.account, "purchase": target.purchase,
-                "transfer": target.transfer_form, "prepared": target.prepared}
+                "transfer": target.transfer_form, "prepared": target.prepared, "trade": target.trade}
         return self.step.url(keys.get(self.step.on, target.coupon))
 
 
@@ -587,6 +603,10 @@ ROUTES = [
     Route(steps.OFFSET, "offset_requested",
            lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
     Route(steps.REDEEM, "redeem_requested", lambda t: {"redemption_agreement": t.report}),
+    Route(steps.MANAGEMENT_REPORT, "listed",
+          lambda t: {"period": "2026年12月", "summary": "挂牌期间无成交", "report_document": t.report}),
+    Route(steps.CONFIRM_PAYMENT, "trade_settled", lambda t: PAID),
+    Route(steps.CONFIRM_FEE, "trade_settled", lambda t: PAID),
     # market, 附件6-7
     Route(steps.PURCHASE, "buyer", purchase_form),
     Route(steps.ACCEPT_PURCHASE, "purchase_submitted", lambda t: {"decision": "accept"}),
@@ -700,9 +720,14 @@ def _target_state(gateway, target: Target) -> dict:
         "calendar_years": _count(gateway, CalendarYear),
         "prepared_applications": _count(gateway, PreparedApplication),
         "redemption_terms": _count(gateway, RedemptionTerms),
+        "management_reports": _count(gateway, ManagementReport),
     }
     if target.prepared is not None:
         state["prepared"] = _prepared_state(gateway, target.prepared)
+    if target.trade is not None:
+        with gateway.db.sessions() as db:
+            trade = db.get(Trade, target.trade)
+            state["trade"] = (trade.payment_status, trade.paid_on, trade.fee_paid_on)
     if target.transfer_form is not None:
         with gateway.db.sessions() as db:
             state["transfer_form"] = db.get(TransferForm, target.transfer_form).status
@@ -745,6 +770,10 @@ def _primary_state(gateway, target: Target) -> Any:
     registry = gateway.registry
     if target.prepared is not None:
         return _prepared_state(gateway, target.prepared)
+    if target.trade is not None:
+        with gateway.db.sessions() as db:
+            trade = db.get(Trade, target.trade)
+            return trade.payment_status, trade.paid_on, trade.fee_paid_on
     if target.account is not None:
         return _account_state(gateway, target.account)
     if target.coupon_id is not None:
@@ -886,6 +915,7 @@ IN_STATE = {
                "LOST_REPORTED": "lost"},
     "account": {"UNVERIFIED": "unverified_account", "VERIFIED": "enabled_account", "DISABLED": "disabled_account"},
     "purchase": {"SUBMITTED": "purchase_submitted", "ACCEPTED": "purchase_accepted", "REJECTED": "purchase_rejected"},
+    "trade": {"UNPAID": "trade_settled", "PAID": "trade_paid"},
     "prepared": {"AWAITING": "prepared_awaiting", "SUBMITTED": "prepared_submitted", "DECLINED": "prepared_declined"},
     "transfer": {"SUBMITTED": "transfer_form_filed", "CONFIRMED": "transfer_confirmed", "ACCEPTED": "transfer_form_accepted",
                  "REFUSED": "transfer_form_refused", "REGISTERED": "transfer_form_registered",
@@ -893,6 +923,7 @@ IN_STATE = {
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
 ALSO_ADMITTED = {
+    ("trade.confirm_fee", "PAID"): "trade_paid",  # the fee is recorded whether the price is paid or not
     ("application.attestation", "PRELIM_OK"): "prelim_ok_unattested",
     # §6: a freeze in any live state; 注销 in any live state, frozen included.
     ("coupon.freeze", "LISTED"): "listed", ("coupon.freeze", "PLEDGED"): "pledged",
@@ -913,7 +944,8 @@ STATE_REFUSALS = {"APPLICATION_WRONG_STATUS", "COUPON_NOT_ACTIVE", "COUPON_NOT_L
                   # a 附件8 form's too (services.transfers); only a transfer's form is ever CONFIRMED
                   "TRANSFER_UNCONFIRMED", "TRANSFER_ALREADY_CONFIRMED", "TRANSFER_FORM_CLOSED",
                   "TRANSFER_FORM_WRONG_KIND",
-                  "PREPARED_APPLICATION_CLOSED"}  # a prepared application's too (services.prepared_applications)
+                  "PREPARED_APPLICATION_CLOSED",
+                  "TRADE_ALREADY_PAID"}  # a trade's payment status is the gateway's (services.market)  # a prepared application's too (services.prepared_applications)
 ON_OBJECTS = [route for route in ROUTES if route.step.states]  # steps on an object in a state
 REFUSED_STATES = [
     pytest.param(route, state, id=f"{route.id}-{state}")
@@ -922,6 +954,9 @@ REFUSED_STATES = [
 
 
 def _state_of(gateway, target: Target) -> str:
+    if target.trade is not None:
+        with gateway.db.sessions() as db:
+            return db.get(Trade, target.trade).payment_status
     if target.prepared is not None:
         with gateway.db.sessions() as db:
             return db.get(PreparedApplication, target.prepared).status
@@ -1094,7 +1129,8 @@ NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.ac
                              "transfer.form", "transfer.confirm", "transfer.withdraw", "transfer.accept",
                              "pledge.accept", "calendar.enter",
                              # §8: the last confirmation sends the submission, which any key may sign
-                             "application.confirm", "application.decline"}
+                             "application.confirm", "application.decline",
+                             "trade.confirm_payment", "trade.confirm_fee", "coupon.management_report"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

@@ -209,6 +209,61 @@ def test_list__full_disclosure_and_entrustment__stored_and_on_the_public_board(c
     assert 'id="listing" data-expired="false"' in page and api.CENTRE_CONTACTS["phone"] in page
 
 
+def test_list__papers_to_their_parties__holder_reads_its_annex_4_and_5_the_public_the_attachments_only(
+    client, officials, seller, other_buyer, mint
+):
+    """附件4 八, 附件5 (DESIGN §11): the holder downloads the signed agreement and form it is party to; the board
+    serves the coupon original's scan and the other attachments as documents to anyone, and prints 附件5 四."""
+    number = mint(seller, claimed_t="100")
+    original = api.upload(client, officials["CENTER"], content=b"%PDF scan of the coupon original", name="碳券原件.pdf")
+    api.list_coupon(client, officials, seller, number, coupon_original=original)
+    [entry] = [e for e in ok(client.get(f"{API}/public/listings")) if e["number"] == number]
+
+    for sha in (entry["disclosure_form"], entry["entrustment"]["agreement"]):  # the holder's papers
+        assert client.get(f"{API}/documents/{sha}", headers=seller.headers).status_code == 200
+        error_of(client.get(f"{API}/documents/{sha}", headers=other_buyer.headers), 403, "ROLE_REQUIRED")
+        error_of(client.get(f"{API}/public/documents/{sha}"), 404, "DOCUMENT_NOT_FOUND")
+    scan = client.get(f"{API}/public/documents/{original}")  # no login
+    assert scan.status_code == 200 and scan.content == b"%PDF scan of the coupon original"
+    assert client.get(f"{API}/public/documents/{entry['attachments'][0]}").status_code == 200
+    board = client.get("/listings").text
+    assert f'href="/api/v1/public/documents/{original}"' in board and "意向购买人享有权利及应付义务" in board
+    assert "有权要求持有人提供更详细的资料或就有关问题做出答复" in board
+
+
+def _entrustment(client, holder, number: str) -> dict:
+    return {e["coupon"]: e for e in ok(client.get(f"{API}/entrustments", headers=holder.headers))}[number]
+
+
+def test_entrustment__in_force_while_listed_the_centre_reports_then_ended_by_the_sale_or_terminated_by_withdrawal(
+    client, gateway, officials, seller, buyer, other_buyer, mint
+):
+    """附件4 三、四: the centre files its management report (管理情况报告) and the holder reads it; 七: the agreement
+    ends when the coupon is sold (完成交易) and is terminated when the listing is withdrawn."""
+    sold, withdrawn = mint(seller, claimed_t="30"), mint(seller, claimed_t="30")
+    api.list_coupon(client, officials, seller, sold)
+    api.list_coupon(client, officials, seller, withdrawn)
+    assert _entrustment(client, seller, sold)["status"] == "IN_FORCE"
+    report = api.upload(client, officials["CENTER"], content=b"%PDF management report", name="管理情况报告.pdf")
+
+    ok(client.post(f"{API}/coupons/{sold}/management-reports", headers=officials["CENTER"],
+                   json={"period": "2026年12月", "summary": "挂牌期间有三家单位咨询", "report_document": report}))
+    part = ok(_trade(client, officials, sold, api.accepted_purchase(client, officials, buyer, "10"), "10"))["coupon"]
+
+    shown = _entrustment(client, seller, sold)
+    assert shown["status"] == "IN_FORCE"  # the rest is listed still
+    assert [(r["period"], r["summary"], r["document"]) for r in shown["reports"]] == [
+        ("2026年12月", "挂牌期间有三家单位咨询", report)]
+    assert client.get(f"{API}/documents/{report}", headers=seller.headers).content == b"%PDF management report"
+    error_of(client.get(f"{API}/documents/{report}", headers=other_buyer.headers), 403, "ROLE_REQUIRED")
+    rest = gateway.index.numbers.number_of(coupon_id(gateway, part) + 1)  # the part's sibling, listed still
+    ok(_trade(client, officials, rest, api.accepted_purchase(client, officials, buyer, "20"), "20"))
+    assert _entrustment(client, seller, sold)["status"] == "ENDED"
+    ok(client.delete(f"{API}/coupons/{withdrawn}/listing", headers=officials["CENTER"]))
+    assert _entrustment(client, seller, withdrawn)["status"] == "TERMINATED"
+    assert ok(client.get(f"{API}/entrustments", headers=other_buyer.headers)) == []  # another's are not shown
+
+
 @pytest.mark.parametrize(("changes", "code", "field"), [
     pytest.param({"holder_commitment": False}, "HOLDER_COMMITMENT_REQUIRED", "holder_commitment", id="no-commitment"),
     pytest.param({"disclosure_form": "cd" * 32}, "DOCUMENT_NOT_FOUND", "disclosure_form", id="form-not-uploaded"),
@@ -302,6 +357,28 @@ def test_settle__accepted_purchase__trade_recorded_with_payment_terms_and_each_p
     error_of(client.get(answer["voucher_pdf"], headers=other_buyer.headers), 404, "TRADE_NOT_FOUND")
     error_of(client.get(f"{API}/trades/{answer['trade']}/agreement", headers=other_buyer.headers), 404, "TRADE_NOT_FOUND")
     assert Decimal(ok(client.get(f"{API}/purchases/{purchase}", headers=buyer.headers))["filled_t"]) == 120
+
+
+def test_confirm_payment__settled_unpaid__paid_on_that_day_and_the_vouchers_say_so(client, officials, buyer, listed):
+    """附件7 二2: the buyer's payment is confirmed after the settlement; 附件1 三(二)2: the seller's service fee too."""
+    purchase = api.accepted_purchase(client, officials, buyer, "20")
+    trade = ok(_trade(client, officials, listed, purchase, "20", payment_status="UNPAID"))["trade"]
+    receipt = api.upload(client, officials["CENTER"], name="银行回单.pdf")
+
+    paid = ok(client.post(f"{API}/trades/{trade}/payment", headers=officials["CENTER"],
+                          json={"paid_on": "2026-12-03", "receipt": receipt}))
+    fee = ok(client.post(f"{API}/trades/{trade}/service-fee", headers=officials["CENTER"], json={"paid_on": "2026-12-04"}))
+
+    assert (paid["payment_status"], paid["paid_on"]) == ("PAID", "2026-12-03") and fee["fee_paid_on"] == "2026-12-04"
+    text = " ".join(pdf_text(client.get(f"{API}/trades/{trade}/voucher.pdf", headers=buyer.headers).content).split())
+    assert "已支付 paid（2026-12-03 支付 paid on）" in text and "2026-12-04 已支付 paid" in text
+    error_of(client.post(f"{API}/trades/{trade}/payment", headers=officials["CENTER"], json={"paid_on": "2026-12-05"}),
+             409, "TRADE_ALREADY_PAID")
+    error_of(client.post(f"{API}/trades/{trade}/service-fee", headers=officials["CENTER"], json={"paid_on": "2026-12-05"}),
+             409, "FEE_ALREADY_RECORDED")
+    error_of(client.post(f"{API}/trades/{trade}/payment", headers=buyer.headers, json={"paid_on": "2026-12-05"}),
+             403, "ROLE_REQUIRED")
+    assert ok(client.get(f"{API}/trades/{trade}", headers=buyer.headers))["paid_on"] == "2026-12-03"
 
 
 # -- a settlement a crash cut in two: its reservation ends by what the chain holds ----------------------

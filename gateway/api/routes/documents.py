@@ -30,10 +30,23 @@ async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: D
 
 @router.get("/{sha256}")
 def download(sha256: str, user: CurrentUser, gateway: GatewayDep, db: DbSession):
-    document = documents.readable(db, sha256, user)
+    return _served(gateway, documents.readable(db, sha256, user))
+
+
+def _served(gateway, document) -> FileResponse:
+    sha256 = document.sha256
     media_type = document.content_type.split(";")[0].strip().lower()
     safe = media_type in SAFE_TYPES
     return FileResponse(gateway.settings.data_dir / "documents" / sha256,
                         media_type=media_type if safe else "application/octet-stream",
                         filename=document.filename, content_disposition_type="inline" if safe else "attachment",
                         headers={"X-Content-Type-Options": "nosniff", **FRAMED_BY_THIS_SITE})
+
+
+public = APIRouter(prefix="/public/documents", tags=["public 公示"])
+
+
+@public.get("/{sha256}")
+def public_download(sha256: str, gateway: GatewayDep, db: DbSession):
+    """附件5's public attachments (the coupon original's scan, 其他附件), as the disclosure board links them."""
+    return _served(gateway, documents.public(db, sha256))

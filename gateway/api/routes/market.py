@@ -7,9 +7,9 @@ from fastapi.responses import FileResponse, Response
 from ... import steps, vouchers
 from ...db import Document
 from ...errors import NotFound
-from ...schemas import PurchaseCreate, PurchaseDecision, TradeCreate
+from ...schemas import ManagementReportCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
-from ...services import records, supervision
+from ...services import entrustments, records, supervision
 from . import step_route
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 
@@ -78,6 +78,36 @@ def trades(user: CurrentUser, db: DbSession) -> list[dict]:
 @router.get("/trades/{trade_id}")
 def trade(trade_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
     return service.trade_view(db, records.seen(db, service.TRADES, trade_id, user))
+
+
+@step_route(router, steps.MANAGEMENT_REPORT)
+def management_report(number: str, form: ManagementReportCreate, gateway: GatewayDep, db: DbSession,
+                      actor: ActorDep) -> dict:
+    """管理情况报告 (附件4 三、四): the centre's periodic report to the holder of a listed coupon."""
+    report = entrustments.file_report(gateway, db, actor=actor, number=number, form=form)
+    return {"report": report.id, "coupon": number}
+
+
+@router.get("/entrustments")
+def entrustments_of(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """附件4: a holder's entrustment agreements, one per listing of its coupons, with their status, papers and
+    the centre's management reports; every one for the departments."""
+    records.require_reader(service.TRADES, user)
+    return entrustments.of(gateway, db, user)
+
+
+@step_route(router, steps.CONFIRM_PAYMENT)
+def confirm_payment(trade_id: RecordPath, form: PaymentConfirmation, gateway: GatewayDep, db: DbSession,
+                    actor: ActorDep) -> dict:
+    """The buyer has paid (附件7 二2): the trade's vouchers say paid, on that day."""
+    return service.trade_view(db, service.confirm_payment(gateway, db, actor=actor, trade_id=trade_id, form=form))
+
+
+@step_route(router, steps.CONFIRM_FEE)
+def confirm_fee(trade_id: RecordPath, form: PaymentConfirmation, gateway: GatewayDep, db: DbSession,
+                actor: ActorDep) -> dict:
+    """The seller has paid the centre's service fee (附件1 三(二)2)."""
+    return service.trade_view(db, service.confirm_fee(gateway, db, actor=actor, trade_id=trade_id, form=form))
 
 
 @router.get("/trades/{trade_id}/voucher.pdf")
