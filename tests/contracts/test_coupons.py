@@ -1225,11 +1225,16 @@ def test_redeem__price_republished_before__the_redemption_pays_the_new_one(prepa
     assert registry.coupon(coupon_id).owner == actors.buyer.address
 
 
-def test_redeem__consent_already_consumed__reverts_no_owner_request(prepared, story, registry, actors, expect_revert):
-    coupon_id = prepared("redeem_requested")
-    story.take("redeem", coupon_id)  # the whole coupon, now the acquirer's
+def test_redeem__remainder_of_a_partial_redemption__reverts_no_owner_request(
+    prepared, story, registry, actors, expect_revert
+):
+    coupon_id = prepared("redemption_open")
+    story.request(coupon_id, Action.REDEEM, amount_kg=PART)
+    story.take("redeem", coupon_id)  # the part is the acquirer's; the consent is spent
+    rest = coupon_id + 2
+    assert registry.coupon(rest).owner == actors.holder.address
     with expect_revert("ledger: no owner request"):
-        story.take("redeem", coupon_id)
+        story.take("redeem", rest)
 
 
 # ---------------------------------------------------------------- coupon numbers (§7)

@@ -234,6 +234,8 @@ def test_register_transfer__remainder_of_partial_transfer__reverts_no_owner_requ
 @pytest.mark.parametrize("action", list(CONSUMED_BY), ids=lambda action: action.name.lower())
 def test_department_step__request_cancelled__reverts_no_owner_request(prepared, story, actors, expect_revert, action):
     coupon_id = prepared(minted)
+    if action == Action.REDEEM:
+        story.open_redemption()  # 兑现 needs an acquirer before the consent is looked at
     story.request(coupon_id, action)  # a transferee or pledgee: the buyer or the pledgee
     story.send(actors.holder, "cancel_request", coupon_id)
     with expect_revert("ledger: no owner request"):
