@@ -30,6 +30,7 @@ NOTES = {
     "mint": "a later mint, counters already set",
     "request": "owner's consent (one storage word); every department step below consumes one",
     "transfer": "CENTER's transfer registration of a whole coupon",
+    "redeem": "CENTER's 兑现 of a whole coupon to the designated acquirer",
     "trade_partial": "partial amounts create two child coupons (two words each)",
     "offset_partial": "as trade_partial",
     "freeze": "stores the state to restore",
@@ -105,6 +106,11 @@ def measure() -> dict[str, int]:
     partial = mint()
     request(partial, Action.OFFSET, holder, amount=1_000)
     step("offset_partial", dep[Role.EEB], "retire", partial, int(OffsetPurpose.GREEN_POINTS), "低碳积分用户", "GP-0001")
+
+    redeemed = mint()  # 兑现 (§2): DRC's terms, then the owner's consent and the centre's sale to the acquirer
+    step("redemption_terms", dep[Role.DRC], "set_redemption", pledgee.address, 2_800)
+    request(redeemed, Action.REDEEM, holder)
+    step("redeem", dep[Role.CENTER], "redeem", redeemed, REPORT)
 
     invalid = mint()
     step("voiding_first", dep[Role.NRB], "sign_voiding", invalid, "抽查发现宗地重复登记", INSPECTION)
