@@ -41,7 +41,6 @@ def of(gw: Gateway, db: Session, user: User) -> list[dict]:
     if not records:
         return []
     listed = {origin for entry in gw.index.listed() for origin in entry.origins}
-    coupons = {c.id: c for c in gw.index.coupons()}
     withdrawn = {s.coupon_id: s.block_number for s in gw.index.steps(["ListingWithdrawn"])}  # the last of each
     listed_in = {s.tx_hash: s.block_number for s in gw.index.steps(["CouponListed"])}
     reports: dict[int, list[ManagementReport]] = {}
@@ -50,29 +49,35 @@ def of(gw: Gateway, db: Session, user: User) -> list[dict]:
         reports.setdefault(report.coupon_id, []).append(report)
     found = []
     for record in records:
-        coupon = coupons.get(record.coupon_id)
         entrustment = record.entrustment or {}
         found.append({
-            "coupon": coupon.number if coupon else None, "listed_tx": record.tx_hash,
+            "coupon": gw.index.numbers.number_of(record.coupon_id), "listed_tx": record.tx_hash,
             "signed_on": entrustment.get("signed_on"), "agreement": entrustment.get("agreement"),
             "disclosure_form": (record.disclosure or {}).get("disclosure_form"),
             "notice_last_day": str(record.notice_last_day) if record.notice_last_day else None,
-            "status": _status(record.coupon_id, listed, withdrawn, coupons, since=listed_in.get(record.tx_hash, 0)),
+            "status": _status(gw, record.coupon_id, listed, withdrawn, since=listed_in.get(record.tx_hash, 0)),
             "reports": [{"id": r.id, "period": r.period, "summary": r.summary, "document": r.document,
                          "filed_at": epoch(r.filed_at)} for r in reports.get(record.coupon_id, [])],
         })
     return sorted(found, key=lambda e: e["coupon"] or "", reverse=True)
 
 
-def _status(listed_coupon: int, listed: set[int], withdrawn: dict[int, int], coupons: dict, *, since: int) -> str:
+def _status(gw: Gateway, listed_coupon: int, listed: set[int], withdrawn: dict[int, int], *, since: int) -> str:
     """In force while the coupon, or the rest of it a partial sale left, is listed; terminated if the listing
     of it or of such a rest was withdrawn since it was listed (七 终止); ended once every part of it is sold
     (七 完成交易)."""
     if listed_coupon in listed:
         return IN_FORCE
     for coupon_id, block in withdrawn.items():
-        while coupon_id is not None and block > since:
+        if block <= since:
+            continue
+        while coupon_id is not None and coupon_id >= listed_coupon:  # a part split off comes after its parent
             if coupon_id == listed_coupon:
                 return TERMINATED
-            coupon_id = coupons[coupon_id].parent if coupon_id in coupons else None
+            coupon_id = _parent(gw, coupon_id)
     return ENDED
+
+
+def _parent(gw: Gateway, coupon_id: int) -> int | None:
+    coupon = gw.index.coupon(gw.index.numbers.number_of(coupon_id) or "")
+    return coupon.parent if coupon is not None else None

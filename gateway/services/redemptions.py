@@ -21,7 +21,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..runtime import Actor, Gateway
 from ..schemas import RedemptionCreate, RedemptionTermsCreate
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
-from ..units import ZERO_ADDRESS, tonnes, tonnes_text, to_fen, yuan
+from ..units import tonnes, tonnes_text, to_fen, yuan
 from . import users
 from .coupons import _on_coupon
 from .documents import require_uploaded
@@ -47,16 +47,15 @@ def set_terms(gw: Gateway, db: Session, *, actor: Actor, form: RedemptionTermsCr
 
 
 def terms(gw: Gateway, db: Session) -> dict | None:
-    """The terms in force, as the chain holds them, with DRC's notice; None before DRC has published any."""
-    address = gw.registry.call("acquirer")
-    if address == ZERO_ADDRESS:
-        return None
-    price = gw.registry.call("redemption_price_fen")
+    """The terms in force: DRC's latest publication, with the transaction that put them on chain for anyone to
+    check there (the ledger's `acquirer` and `redemption_price_fen`); None before DRC has published any."""
     published = db.scalar(select(RedemptionTerms).order_by(RedemptionTerms.set_at.desc()).limit(1))
-    acquirer = db.scalar(select(User).where(func.lower(User.address) == address.lower()))
-    return {"acquirer": users.party(acquirer), "acquirer_address": address, "price_yuan_per_t": f"{yuan(price):.2f}",
-            "notice": published.notice if published is not None else None,
-            "tx_hash": published.tx_hash if published is not None else None}
+    if published is None:
+        return None
+    acquirer = db.get(User, published.acquirer_id)
+    return {"acquirer": users.party(acquirer), "acquirer_address": acquirer.address,
+            "price_yuan_per_t": f"{yuan(published.price_fen_per_tonne):.2f}", "notice": published.notice,
+            "tx_hash": published.tx_hash}
 
 
 def redeem(gw: Gateway, db: Session, *, actor: Actor, number: str, form: RedemptionCreate) -> CouponWritten:

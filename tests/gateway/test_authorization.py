@@ -159,11 +159,10 @@ class Stages:
     def prepared_awaiting(self) -> Target:
         """An application a qualified agent prepared for the owner, waiting for the owner's confirmation (§8)."""
         self._agent = self._agent or api.register_agent(self.client, "赫山区某林业调查规划设计有限公司")
-        target = self.report_uploaded()
-        target.parcel = f"AUTHZ-P-{next(_serial)}"
-        form = {**application_form(Target(self.owner, self.owner, report=self._upload(self._agent.headers),
-                                          parcel=target.parcel)),
-                "right_holder": self.owner.username, "entrustment_document": self._upload(self._agent.headers)}
+        target = Target(self.owner, self.owner, report=self._upload(self._agent.headers),
+                        parcel=f"AUTHZ-P-{next(_serial)}")
+        form = {**application_form(target), "right_holder": self.owner.username,
+                "entrustment_document": self._upload(self._agent.headers)}
         target.prepared = api.prepare(self.client, self._agent, form)
         return target
 
@@ -385,7 +384,6 @@ class Stages:
     def listed(self) -> Target:
         target = self.list_requested()
         self._post(f"/coupons/{target.coupon}/listing", self._as("CENTER"), listing_form(target))
-        target.report = target.listing["disclosure_form"]  # a document the centre's management report may cite
         return target
 
     def listed_with_purchase(self) -> Target:
@@ -604,7 +602,8 @@ ROUTES = [
            lambda t: {"purpose": "EVENT_NEUTRALITY", "beneficiary": "赫山区半程马拉松组委会", "case_reference": "EV-2026-001"}),
     Route(steps.REDEEM, "redeem_requested", lambda t: {"redemption_agreement": t.report}),
     Route(steps.MANAGEMENT_REPORT, "listed",
-          lambda t: {"period": "2026年12月", "summary": "挂牌期间无成交", "report_document": t.report}),
+          lambda t: {"period": "2026年12月", "summary": "挂牌期间无成交",
+                     "report_document": t.listing["disclosure_form"] if t.listing else t.report}),
     Route(steps.CONFIRM_PAYMENT, "trade_settled", lambda t: PAID),
     Route(steps.CONFIRM_FEE, "trade_settled", lambda t: PAID),
     # market, 附件6-7

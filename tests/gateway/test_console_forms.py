@@ -87,4 +87,5 @@ def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client
     ok(client.post(f"/api/v1/coupons/{number}/listing", headers=officials["CENTER"], json=listing_form(
         client, officials, holder, price_yuan_per_t="60", notice_days=5)))
 
-    assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {"market.trade", "coupon.withdraw_listing"}
+    assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {
+        "market.trade", "coupon.withdraw_listing", "coupon.management_report"}  # 附件4 三、四 while listed
