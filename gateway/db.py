@@ -418,6 +418,13 @@ def disk_full(exc: DBAPIError) -> bool:
             or getattr(exc.orig, "sqlstate", None) == "53100")
 
 
+def busy(exc: DBAPIError) -> bool:
+    """Whether the database could not take the write in time for other writers: SQLite's lock held past the
+    busy timeout, PostgreSQL's serialization failure, deadlock or lock timeout. The transaction was rolled back."""
+    return (getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            or getattr(exc.orig, "sqlstate", None) in ("40001", "40P01", "55P03"))
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -278,6 +278,11 @@ class Api:
     def call(self, method: str, path: str, token: str | None = None, **kwargs):
         headers = {"Authorization": f"Bearer {token}"} if token else None
         response = self.client.request(method, path, headers=headers, **kwargs)
+        for _ in range(5):  # a database busy past its timeout wrote nothing and says when to ask again
+            if response.status_code != 503 or "Retry-After" not in response.headers:
+                break
+            time.sleep(float(response.headers["Retry-After"]))
+            response = self.client.request(method, path, headers=headers, **kwargs)
         if response.status_code >= 400:
             raise ApiError(f"{method} {path}: {response.status_code} {response.text[:300]}")
         return response.json()

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from .. import guards
-from ..db import disk_full
+from ..db import busy, disk_full
 from ..errors import DomainError
 from ..runtime import Gateway
 from ..services import recovery, users
@@ -118,10 +118,15 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     @app.exception_handler(OperationalError)
     async def database_error(request: Request, exc: OperationalError):
         # A full disk under the gateway's own records (accounts, the audit log) is said as the chain's is
-        # (runtime.UNAVAILABLE): the operator's to mend, not a crash.
-        if not disk_full(exc):
-            raise exc
-        return error(request, 503, "DISK_FULL", "the registry's disk is full; try again later")
+        # (runtime.UNAVAILABLE): the operator's to mend, not a crash. Writers queued past the database's
+        # busy timeout (hundreds at once on SQLite's one write lock) are told to ask again, as a client is
+        # at the log-in limit.
+        if disk_full(exc):
+            return error(request, 503, "DISK_FULL", "the registry's disk is full; try again later")
+        if busy(exc):
+            return error(request, 503, "SERVER_BUSY", "the registry's database is busy; try again shortly",
+                         headers={"Retry-After": "1"})
+        raise exc
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

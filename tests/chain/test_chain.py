@@ -16,9 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 EIP170_LIMIT = 24_576
 
 
-@pytest.mark.parametrize("name", compiler.DEPLOYABLES)
-def test_compile__each_deployable__fits_eip170(name):
-    assert 0 < compiler.load(name).runtime_size <= EIP170_LIMIT
+def test_compile__every_deployable__within_three_quarters_of_eip170():
+    sizes = {name: compiler.load(name).runtime_size for name in compiler.DEPLOYABLES}
+    print("\n".join(f"{name}: {size:,} bytes of runtime code ({size / EIP170_LIMIT:.0%} of EIP-170)"
+                    for name, size in sizes.items()))
+    assert compiler.CODE_SIZE_LINE == EIP170_LIMIT * 3 // 4
+    over = {name: size for name, size in sizes.items() if not 0 < size <= compiler.CODE_SIZE_LINE}
+    assert not over, f"over {compiler.CODE_SIZE_LINE:,} bytes: {over}"
 
 
 def test_compile__cache_hit__reads_cached_artifact(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -510,6 +511,49 @@ def full_database(gateway):
         if event.contains(engine, "connect", cap):
             event.remove(engine, "connect", cap)
             engine.dispose()
+
+
+@pytest.fixture
+def locked_database(gateway):
+    """Another writer holds the gateway's database (SQLite) past the busy timeout, as hundreds of writers
+    queued on its one write lock do: a connection of its own in BEGIN IMMEDIATE, the gateway's connections
+    waiting 0.2 s instead of 10, until the test lets go."""
+    engine = gateway.db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL's 40001, 40P01 and 55P03 are read the same way (db.busy)")
+
+    def impatient(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout = 200")
+
+    event.listen(engine, "connect", impatient)
+    engine.dispose()
+    holder = sqlite3.connect(engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            holder.execute("ROLLBACK")
+            holder.close()
+            event.remove(engine, "connect", impatient)
+            engine.dispose()
+
+    try:
+        yield release
+    finally:
+        release()
+
+
+def test_register__the_database_locked_past_its_busy_timeout__503_server_busy_not_500_then_taken(client, locked_database):
+    form = api.holder_form()
+    refused = client.post(f"{API}/auth/holders", json=form)
+    error_of(refused, 503, "SERVER_BUSY")
+    assert refused.headers["Retry-After"] == "1"
+    locked_database()
+    again = client.post(f"{API}/auth/holders", json=form)  # the refused one kept nothing: the same form is new
+    assert again.status_code == 201, again.text
 
 
 def test_register__the_gateway_database_disk_full__503_disk_full_not_500_and_taken_once_there_is_room(client, full_database):
