@@ -1,11 +1,12 @@
-"""The lifecycles beside the step catalogue: for each kind of object the contracts hold, its states
-(as the contract's enum names them), the step each state waits on, whose turn that is, and the
-time limit of that wait (附件1, DESIGN §5).
+"""The lifecycles beside the step catalogue: for each kind of object, on chain or the gateway's own, its
+states (as the contract's enum or the gateway's column names them), the step each state waits on, whose
+turn that is, and the time limit of that wait (附件1, DESIGN §5).
 
 The contracts log every move (ApplicationMoved, ReissueMoved, CouponMoved) and the index keeps the
-state; this module says what the state means for people. The queues, the clocks and the console's
-offered reissue steps read it; tests/gateway/test_lifecycles.py ties its states to the contracts'
-enums and its steps to the catalogue."""
+state; this module says what the state means for people. Every queue is made of its `QueueItem`s,
+built by `Lifecycle.item` from the state's wait; the clocks and the console's offered reissue steps
+read it too. tests/gateway/test_lifecycles.py ties its states to the contracts' enums and the
+gateway's columns, and its steps to the catalogue."""
 
 from __future__ import annotations
 
@@ -58,8 +59,37 @@ class Wait:
 
     @property
     def party(self) -> str:
-        """Whose turn it is: the department, or HOLDER for the applicant or owner."""
+        """Whose turn it is: the department, or HOLDER for the applicant, owner, transferee or pledgee."""
         return self.step.roles[0]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One thing waiting on a party: which object (its kind and keys), the step, whose turn, the object's
+    status and the wait's clock (services/time_limits.py). The one shape of every queue; `shown` is it as
+    the API and the pages read it."""
+
+    kind: str  # application | coupon | transfer | purchase | pledge | calendar
+    keys: dict  # what names the object: {"application": 7, "project_name": …}, {"coupon": "…"}, …
+    href: str  # its console page
+    step: Step
+    department: str
+    status: str
+    clock: dict
+    departments: tuple[str, ...] = ()  # several departments' turn at once (NRB and FORESTRY at validation)
+    shown_to: tuple[str, ...] = ()  # departments that wait on it without acting (validation on the verifier)
+    field_survey_paused: bool = False
+    notes: dict = field(default_factory=dict)  # what one kind adds: a loss notice's end, the verifier's wait
+
+    def for_department(self, role: str) -> bool:
+        return role in ("DRC", self.department, *self.departments, *self.shown_to)
+
+    def shown(self, role: str) -> dict:
+        """As `role` reads it: its own turn where it is one of several departments."""
+        department = role if role in self.departments else self.department
+        return {"kind": self.kind, **self.keys, "href": self.href, "step": self.step.id, "department": department,
+                **({"departments": list(self.departments)} if self.departments else {}),
+                "status": self.status, "field_survey_paused": self.field_survey_paused, **self.notes, **self.clock}
 
 
 def _timed(*limits: Limit) -> tuple[Wait, ...]:
@@ -72,14 +102,28 @@ class Lifecycle:
     states: tuple[str, ...]  # every state, as the contract's enum names it
     waits: dict[str, Wait]  # the states a party must act in: what each waits on
     admits: dict[str, frozenset[Step]] = field(default_factory=dict)  # every step each state admits, if listed
+    beside: dict[str, Wait] = field(default_factory=dict)  # an untimed wait beside a state's own, while it lasts
 
     def timed(self) -> dict[str, Limit]:
         """The states whose wait has a time limit, with it: what the queues and the clocks read."""
         return {state: wait.limit for state, wait in self.waits.items() if wait.limit is not None}
 
+    def waiting_on(self, party: str) -> tuple[str, ...]:
+        """The states in which it is `party`'s turn."""
+        return tuple(state for state, wait in self.waits.items() if wait.party == party)
+
+    def item(self, state: str, *, keys: dict, href: str, clock: dict, wait: Wait | None = None,
+             status: str | None = None, step: Step | None = None, **more) -> QueueItem:
+        """The queue item of an object in `state`: its wait (or `wait`, one waited on beside it) and whose
+        turn that is; `step` names a stage's own step where it differs, such as a paused survey's resumption."""
+        wait = wait or self.waits[state]
+        party = more["departments"][0] if more.get("departments") else wait.party  # those of several still to act
+        return QueueItem(self.kind, keys, href, step or wait.step, party, status or state, clock, **more)
+
 
 # A registration application (附件1 一; ApplicationRegistry.Status). The verifier's attestation, which the
-# Measures set no limit for, is waited on beside FORMAL_OK and PRELIM_OK (services/applications.py).
+# Measures set no limit for, is waited on beside FORMAL_OK and PRELIM_OK until given; validation's clock
+# starts once it is (services/applications.py).
 APPLICATION = Lifecycle(
     "application",
     states=("SUBMITTED", "SUPPLEMENT_REQUIRED", "FORMAL_OK", "PRELIM_OK", "VALIDATED", "FILED", "ISSUED",
@@ -89,6 +133,7 @@ APPLICATION = Lifecycle(
         **dict(zip(("SUBMITTED", "FORMAL_OK", "PRELIM_OK", "VALIDATED", "OPINION_FORWARDED", "EEB_REVIEWED", "FILED"),
                    _timed(FORMAL_REVIEW, PRELIMINARY_REVIEW, VALIDATION, OPINION, EEB_REVIEW, FILING, MINT))),
     },
+    beside={"FORMAL_OK": Wait(steps.ATTEST), "PRELIM_OK": Wait(steps.ATTEST)},
 )
 
 # A lost coupon's reissue procedure (附件1 二; CouponLedger's reissue stages). Withdrawing the loss report
@@ -117,4 +162,59 @@ PREPARED_APPLICATION = Lifecycle(
     admits={"AWAITING": frozenset({steps.CONFIRM_APPLICATION, steps.DECLINE_APPLICATION})},
 )
 
-LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION)
+# An owner's consent on chain (§13; CouponLedger's Action, the coupon's pending request): each waits on the
+# department step that completes it (the catalogue's `consent`). The Measures set these no limit; a loss
+# report's clock is its reissue formal review's (services/reissues.py).
+COUPON_CONSENT = Lifecycle(
+    "coupon",
+    states=("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS", "REDEEM"),
+    waits={step.consent: Wait(step) for step in steps.CATALOGUE if step.consent},
+)
+
+# 附件8 流转申请表 (the gateway's own; services/transfers.py): the transferee confirms an ownership form, the
+# centre accepts it (受理意见), the owner consents on chain and the centre registers it. A pledge form needs
+# no confirmation; the pledgee's acceptance is the centre's. The applicant withdraws a form until registered.
+TRANSFER_FORM = Lifecycle(
+    "transfer",
+    states=("SUBMITTED", "CONFIRMED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
+    waits={"SUBMITTED": Wait(steps.TRANSFER_CONFIRM), "CONFIRMED": Wait(steps.TRANSFER_ACCEPT),
+           "ACCEPTED": Wait(steps.REQUEST)},
+    admits={"SUBMITTED": frozenset({steps.TRANSFER_CONFIRM, steps.TRANSFER_WITHDRAW}),
+            "CONFIRMED": frozenset({steps.TRANSFER_ACCEPT, steps.TRANSFER_WITHDRAW}),
+            "ACCEPTED": frozenset({steps.REQUEST, steps.TRANSFER, steps.TRANSFER_WITHDRAW})},
+)
+PLEDGE_FORM = Lifecycle(
+    "transfer",
+    states=("SUBMITTED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
+    waits={"SUBMITTED": Wait(steps.PLEDGE_ACCEPT), "ACCEPTED": Wait(steps.REQUEST)},
+    admits={"SUBMITTED": frozenset({steps.PLEDGE_ACCEPT, steps.TRANSFER_WITHDRAW}),
+            "ACCEPTED": frozenset({steps.REQUEST, steps.PLEDGE, steps.TRANSFER_WITHDRAW})},
+)
+
+# A purchase application (附件6; the gateway's own, services/market.py): the centre accepts it (交易受理通知书),
+# then settles trades until it is filled. OPEN is release 0.1's name for an accepted one.
+PURCHASE = Lifecycle(
+    "purchase",
+    states=("SUBMITTED", "ACCEPTED", "OPEN", "REJECTED", "SETTLED"),
+    waits={"SUBMITTED": Wait(steps.ACCEPT_PURCHASE), "ACCEPTED": Wait(steps.SETTLE), "OPEN": Wait(steps.SETTLE)},
+)
+
+# A pledge past its term (§2, §4; services/pledges.py): FINANCE releases or enforces it.
+PLEDGE_TERM = Lifecycle(
+    "pledge",
+    states=("IN_TERM", "PAST_TERM"),
+    waits={"PAST_TERM": Wait(steps.ENFORCE_PLEDGE)},
+    admits={"IN_TERM": frozenset({steps.RELEASE_PLEDGE, steps.ENFORCE_PLEDGE}),
+            "PAST_TERM": frozenset({steps.RELEASE_PLEDGE, steps.ENFORCE_PLEDGE})},
+)
+
+# The working calendar (DESIGN §5; services/calendar.py): from sixty days before the known calendar ends,
+# DRC enters the next year's State Council schedule.
+CALENDAR = Lifecycle(
+    "calendar",
+    states=("KNOWN", "CALENDAR_ENDING"),
+    waits={"CALENDAR_ENDING": Wait(steps.ENTER_CALENDAR_YEAR)},
+)
+
+LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION, COUPON_CONSENT, TRANSFER_FORM, PLEDGE_FORM,
+              PURCHASE, PLEDGE_TERM, CALENDAR)

@@ -434,9 +434,9 @@ def applicant_of(gw: Gateway, application_id: int) -> str:
     return _indexed(gw, application_id).applicant
 
 
-def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
-    """What awaits a department, each step with its own clock in working days (DESIGN §5), overdue first."""
-    today = today or gw.clock.today()
+def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    """What awaits the departments in applications made through the gateway, each step with its own clock in
+    working days (DESIGN §5)."""
     waiting = gw.index.applications(statuses=list(WAITING))
     records = {r.application_id: r for r in db.scalars(
         select(ApplicationRecord).where(ApplicationRecord.application_id.in_([a.id for a in waiting]))
@@ -447,41 +447,38 @@ def queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) 
         record = records.get(application.id)
         if record is None:  # submitted to the contract directly, not through the gateway
             continue
-        for wait in _waits(gw, application, events.get(application.id, []), today):
-            departments, shown_to = wait.pop("departments"), wait.pop("shown_to")
-            if role != "DRC" and role not in departments + shown_to:
-                continue
-            items.append({
-                "application": application.id, "project_name": record.project_name, "status": application.status,
-                "department": role if role in departments else departments[0], "departments": departments,
-                "field_survey_paused": application.survey_paused, **wait,
-            })
-    return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))
+        items += _waits(gw, application, record, events.get(application.id, []), today)
+    return items
 
 
-def _waits(gw: Gateway, application: ApplicationRow, events: list[timeline.Happened], today: dt.date) -> list[dict]:
-    """The steps an application waits on, each with its clock. The verifier's attestation has no limit in
-    the Measures: its wait is shown as the verifier's, and validation's clock starts once it is given."""
-    limit = WAITING[application.status]
+def _waits(gw: Gateway, application: ApplicationRow, record: ApplicationRecord, events: list[timeline.Happened],
+           today: dt.date) -> list[lifecycles.QueueItem]:
+    """The steps an application waits on, each with its clock. The verifier's attestation, waited on beside
+    the state's own step until given, has no limit: NRB and FORESTRY watch it at PRELIM_OK, and validation's
+    clock starts once it is given."""
+    state = application.status
+    item = partial(lifecycles.APPLICATION.item, state, keys={"application": application.id,
+                                                               "project_name": record.project_name},
+                   href=f"/console/applications/{application.id}", field_survey_paused=application.survey_paused)
     started = application.updated_at  # the status change that started this step
     waits = []
     attested = [e.timestamp for e in events if e.event == "ReportAttested"]
-    if application.status in ("FORMAL_OK", "PRELIM_OK") and not application.attested_kg:
-        watchers = ["NRB", "FORESTRY"] if application.status == "PRELIM_OK" else []
-        waits.append({"step": steps.ATTEST.id, "departments": ["VERIFIER"], "shown_to": watchers,
-                      "waiting_on_verifier": True,
-                      **time_limits.clock(gw.calendar, None, started=started, today=today)})
-        if application.status == "PRELIM_OK":
+    beside = lifecycles.APPLICATION.beside.get(state)
+    if beside is not None and not application.attested_kg:
+        waits.append(item(wait=beside, shown_to=("NRB", "FORESTRY") if state == "PRELIM_OK" else (),
+                          notes={"waiting_on_verifier": True},
+                          clock=time_limits.clock(gw.calendar, None, started=started, today=today)))
+        if state == "PRELIM_OK":
             return waits
-    departments = list(limit.step.roles[:1])
-    if application.status == "PRELIM_OK":
+    limit, departments = WAITING[state], ()
+    if state == "PRELIM_OK":
         started = max([started, *attested])
-        departments = [r for r, signed in (("NRB", application.nrb_signed), ("FORESTRY", application.forestry_signed))
-                       if not signed]
+        departments = tuple(role for role, signed in (("NRB", application.nrb_signed),
+                                                      ("FORESTRY", application.forestry_signed)) if not signed)
     surveys = time_limits.surveys_of([(e.event, e.timestamp) for e in events], paused="FieldSurveyPaused",
                                      resumed="FieldSurveyResumed", since=started)
-    waits.append({"step": limit.step.id, "departments": departments, "shown_to": [], "waiting_on_verifier": False,
-                  **time_limits.clock(gw.calendar, limit, started=started, today=today, surveys=surveys)})
+    waits.append(item(departments=departments, notes={"waiting_on_verifier": False},
+                      clock=time_limits.clock(gw.calendar, limit, started=started, today=today, surveys=surveys)))
     return waits
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import steps
+from .. import lifecycles, steps
 from ..db import CalendarYear, User
 from ..errors import Conflict, Invalid
 from ..runtime import Gateway
@@ -64,14 +64,11 @@ def overview(gw: Gateway, db: Session, *, today: dt.date) -> dict:
             "due_to_enter": today >= known_until - dt.timedelta(days=WARN_DAYS), "entered": entered}
 
 
-def queue(gw: Gateway, *, role: str, today: dt.date) -> list[dict]:
+def queue(gw: Gateway, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """DRC's entry of the next year, from sixty days before the known calendar ends; overdue once it has."""
-    if role != "DRC":
-        return []
     known_until = gw.calendar.known_until()
     since = known_until - dt.timedelta(days=WARN_DAYS)
     if today < since:
         return []
-    return [{"kind": "calendar", "year": known_until.year + 1, "href": "/console/calendar",
-             "step": steps.ENTER_CALENDAR_YEAR.id, "department": "DRC", "status": "CALENDAR_ENDING",
-             "field_survey_paused": False, **time_limits.until(since, known_until, today=today)}]
+    return [lifecycles.CALENDAR.item("CALENDAR_ENDING", keys={"year": known_until.year + 1}, href="/console/calendar",
+                                     clock=time_limits.until(since, known_until, today=today))]

@@ -15,7 +15,7 @@ import json
 import threading
 from contextlib import contextmanager
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from chain import CouponWritten, Receipt
@@ -28,7 +28,7 @@ from ..runtime import Actor, Gateway
 from ..schemas import (
     ListingCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate,
 )
-from .. import steps
+from .. import lifecycles, steps
 from ..steps import HOLDER
 from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, records, settlements, time_limits, users
@@ -244,19 +244,14 @@ def _already_decided(row: Purchase) -> Conflict:
                     detail={"status": row.status})
 
 
-def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
+def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """The centre's purchase applications to act on: to accept (附件1 三(二)1), then to match and settle
     until filled. The Measures set these no limit: shown since submitted, never overdue."""
-    if role not in ("CENTER", "DRC"):
-        return []
-    waiting = db.scalars(select(Purchase).where(Purchase.status.in_(("SUBMITTED", *SETTLEABLE))).order_by(Purchase.id))
-    return [
-        {"kind": "purchase", "purchase": row.id, "href": f"/console/purchases/{row.id}",
-         "step": steps.ACCEPT_PURCHASE.id if row.status == "SUBMITTED" else steps.SETTLE.id, "department": "CENTER",
-         "status": shown_status(row), "field_survey_paused": False,
-         **time_limits.clock(gw.calendar, None, started=epoch(row.created_at), today=today)}
-        for row in waiting
-    ]
+    waiting = db.scalars(select(Purchase).where(Purchase.status.in_(lifecycles.PURCHASE.waits)).order_by(Purchase.id))
+    return [lifecycles.PURCHASE.item(row.status, keys={"purchase": row.id}, href=f"/console/purchases/{row.id}",
+                                     status=shown_status(row),
+                                     clock=time_limits.clock(gw.calendar, None, started=epoch(row.created_at), today=today))
+            for row in waiting]
 
 
 def shown_status(row: Purchase) -> str:

@@ -20,7 +20,7 @@ from ..db import TransferForm, User
 from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
-from .. import steps
+from .. import lifecycles
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, tonnes_text, to_fen, yuan
 from . import coupons, public, time_limits, timeline, transfers, users
@@ -70,19 +70,17 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.dat
     return sorted(found, key=lambda p: (p["term_end"] or "", p["number"]))
 
 
-def queue(gw: Gateway, db: Session, *, role: str, today: dt.date) -> list[dict]:
+def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """FINANCE's pledges whose term has passed: each waits on the pledgee's release or FINANCE's
     release or enforcement (§2, §4), overdue from the day after its term end."""
-    if role not in ("FINANCE", "DRC"):
-        return []
     items = []
     for p in under_pledge(gw, db, pledgee=None, today=today):
         if p["term_end"] is None or p["days_left"] >= 0:
             continue
         term_end = dt.date.fromisoformat(p["term_end"])
-        items.append({"kind": "pledge", "coupon": p["number"], "href": f"/console/coupons/{p['number']}",
-                      "step": steps.ENFORCE_PLEDGE.id, "department": "FINANCE", "status": p["state"],
-                      "field_survey_paused": False, **time_limits.until(term_end, term_end, today=today)})
+        items.append(lifecycles.PLEDGE_TERM.item("PAST_TERM", keys={"coupon": p["number"]}, status=p["state"],
+                                                 href=f"/console/coupons/{p['number']}",
+                                                 clock=time_limits.until(term_end, term_end, today=today)))
     return items
 
 

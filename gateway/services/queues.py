@@ -8,27 +8,33 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from .. import steps
+from .. import lifecycles
 from ..runtime import Gateway
 from . import applications, calendar, market, pledges, reissues, time_limits, transfers
 
-# The department's step after each owner consent (the catalogue's `consent`); a loss report is the reissue's.
-AFTER_CONSENT = {step.consent: step for step in steps.CATALOGUE if step.consent and step.consent != "LOSS"}
+CONSENTS = lifecycles.COUPON_CONSENT
 
 
 def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | None = None) -> list[dict]:
     today = today or gw.clock.today()
-    items = [{"kind": "application", **item} for item in applications.queue(gw, db, role=role, today=today)]
+    items = applications.queue(gw, db, today=today)
     for coupon in gw.index.coupons(pending=True):
-        step = AFTER_CONSENT.get(coupon.pending_action)
-        if step is not None and role in (step.roles[0], "DRC"):
-            # The Measures set these steps no limit: shown since the owner asked, never overdue.
-            items.append({"kind": "coupon", "coupon": coupon.number, "step": step.id, "department": step.roles[0],
-                          "status": coupon.state, "field_survey_paused": False,
-                          **time_limits.clock(gw.calendar, None, started=coupon.pending_since, today=today)})
-    items += reissues.queue(gw, role=role, today=today)
-    items += transfers.queue(gw, db, role=role, today=today)  # 附件8 forms awaiting the centre's 受理意见
-    items += market.queue(gw, db, role=role, today=today)  # purchase applications (附件6) to accept and settle
-    items += calendar.queue(gw, role=role, today=today)  # DRC: next year's holiday schedule to enter
-    items += pledges.queue(gw, db, role=role, today=today)  # FINANCE: pledges past their term
-    return sorted(items, key=lambda item: (not item["overdue"], item["due"] or "9999"))
+        if coupon.pending_action == "LOSS":  # the reissue procedure's first wait, with its clock (below)
+            continue
+        # The Measures set these steps no limit: shown since the owner asked, never overdue.
+        items.append(CONSENTS.item(coupon.pending_action, keys={"coupon": coupon.number},
+                                   href=f"/console/coupons/{coupon.number}", status=coupon.state,
+                                   clock=time_limits.clock(gw.calendar, None, started=coupon.pending_since, today=today)))
+    items += reissues.queue(gw, today=today)
+    items += transfers.queue(gw, db, today=today)  # 附件8 forms awaiting the centre's 受理意见
+    items += market.queue(gw, db, today=today)  # purchase applications (附件6) to accept and settle
+    items += calendar.queue(gw, today=today)  # DRC: next year's holiday schedule to enter
+    items += pledges.queue(gw, db, today=today)  # FINANCE: pledges past their term
+    return shown(items, role)
+
+
+def shown(items: list[lifecycles.QueueItem], role: str) -> list[dict]:
+    """The items that are `role`'s turn (or that it watches), overdue first, then by due date, as it reads them."""
+    mine = sorted((item for item in items if item.for_department(role)),
+                  key=lambda item: (not item.clock["overdue"], item.clock["due"] or "9999"))
+    return [item.shown(role) for item in mine]

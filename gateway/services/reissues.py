@@ -254,7 +254,7 @@ def _procedure_public(p: Procedure) -> dict:
     }
 
 
-def queue(gw: Gateway, *, role: str, today: dt.date) -> list[dict]:
+def queue(gw: Gateway, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """The loss reports awaiting a department: the centre's recording and stages, the EEB's filing,
     GOV's reissue, each with its clock (附件1 二, DESIGN §5)."""
     requested = [c for c in gw.index.coupons(pending=True) if c.pending_action == "LOSS"]
@@ -263,25 +263,21 @@ def queue(gw: Gateway, *, role: str, today: dt.date) -> list[dict]:
     items = []
     for coupon in requested:
         # The centre received the report: the formal review's two days run from here, recording included.
-        items.append(_item(coupon, steps.REPORT_LOSS.roles[0], steps.REPORT_LOSS, time_limits.clock(
+        items.append(lifecycles.COUPON_CONSENT.item("LOSS", keys={"coupon": coupon.number}, status=coupon.state,
+                                                    href=f"/console/coupons/{coupon.number}", clock=time_limits.clock(
             gw.calendar, lifecycles.REISSUE_FORMAL_REVIEW, started=coupon.pending_since, today=today)))
     for coupon in lost:
         p = procedure_of(events.get(coupon.id, []))
         if p.stage is None or p.supplement_required:  # awaiting the owner, not a department
             continue
-        limit = WAITING[p.stage]
         started = {"REPORTED": p.formal_review_since, "FILED": max(p.filed_at or 0, p.notice_end or 0)}.get(
             p.stage, p.stage_since)
-        shown = time_limits.clock(gw.calendar, limit, started=started, today=today, surveys=p.surveys)
-        step = steps.REISSUE_SURVEY_RESUME if p.survey_paused else limit.step
-        items.append({**_item(coupon, limit.step.roles[0], step, shown),
-                      "field_survey_paused": p.survey_paused, "notice_end": p.notice_end})
-    return [item for item in items if role in (item["department"], "DRC")]
-
-
-def _item(coupon, department: str, step: steps.Step, shown: dict) -> dict:
-    return {"kind": "coupon", "coupon": coupon.number, "step": step.id, "department": department,
-            "status": coupon.state, "field_survey_paused": False, **shown}
+        shown = time_limits.clock(gw.calendar, WAITING[p.stage], started=started, today=today, surveys=p.surveys)
+        items.append(lifecycles.REISSUE_PROCEDURE.item(
+            p.stage, keys={"coupon": coupon.number}, status=coupon.state,
+            href=f"/console/coupons/{coupon.number}", clock=shown, field_survey_paused=p.survey_paused,
+            notes={"notice_end": p.notice_end}, step=steps.REISSUE_SURVEY_RESUME if p.survey_paused else None))
+    return items
 
 
 def notices(gw: Gateway) -> list[dict]:

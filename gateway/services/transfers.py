@@ -9,7 +9,7 @@ registration; the form's personal fields (addresses, representatives) stay here 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from chain import Action, CouponWritten
@@ -19,7 +19,7 @@ from ..identity import FINANCIAL
 from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from .. import steps
+from .. import lifecycles, steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, records, time_limits, users
@@ -28,7 +28,9 @@ from .documents import require_uploaded
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
 # The centre's 受理意见 of each kind of form: its step, as the queue names it and the audit log records it.
 ACCEPTED_BY = {TransferKind.OWNERSHIP.value: steps.TRANSFER_ACCEPT, TransferKind.PLEDGE.value: steps.PLEDGE_ACCEPT}
-OPEN = ("SUBMITTED", "CONFIRMED", "ACCEPTED")  # a form not yet refused or registered
+# Each kind's lifecycle (gateway/lifecycles.py): its states, whose turn each is and what each admits.
+LIFECYCLE = {TransferKind.OWNERSHIP: lifecycles.TRANSFER_FORM, TransferKind.PLEDGE: lifecycles.PLEDGE_FORM}
+OPEN = tuple(lifecycles.TRANSFER_FORM.waits)  # a form not yet refused, withdrawn or registered
 # A form carries addresses and representatives: it is for its parties and the departments only.
 FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,
                      lambda form: (form.applicant_id, form.transferee_id))
@@ -272,18 +274,14 @@ def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
     return public_form(gw, db, records.seen(db, FORMS, form_id, user))
 
 
-def queue(gw: Gateway, db: Session, *, role: str, today) -> list[dict]:
+def queue(gw: Gateway, db: Session, *, today) -> list[lifecycles.QueueItem]:
     """Forms awaiting the centre's 受理意见: confirmed transfers and filed pledges (the Measures set no limit)."""
-    if role not in ("CENTER", "DRC"):
-        return []
-    waiting = db.scalars(select(TransferForm).where(
-        ((TransferForm.kind == TransferKind.OWNERSHIP.value) & (TransferForm.status == "CONFIRMED"))
-        | ((TransferForm.kind == TransferKind.PLEDGE.value) & (TransferForm.status == "SUBMITTED"))
-    ).order_by(TransferForm.id))
-    return [
-        {"kind": "transfer", "coupon": form.coupon_number, "form": form.id, "href": f"/console/transfers#form-{form.id}",
-         "step": ACCEPTED_BY[form.kind].id,
-         "department": "CENTER", "status": "ACTIVE", "field_survey_paused": False,
-         **time_limits.clock(gw.calendar, None, started=epoch(form.created_at), today=today)}
-        for form in waiting
-    ]
+    waiting = db.scalars(select(TransferForm).where(or_(*(
+        (TransferForm.kind == kind.value) & TransferForm.status.in_(lifecycle.waiting_on("CENTER"))
+        for kind, lifecycle in LIFECYCLE.items()
+    ))).order_by(TransferForm.id))
+    return [LIFECYCLE[TransferKind(form.kind)].item(
+                form.status, keys={"coupon": form.coupon_number, "form": form.id}, status="ACTIVE",
+                href=f"/console/transfers#form-{form.id}",
+                clock=time_limits.clock(gw.calendar, None, started=epoch(form.created_at), today=today))
+            for form in waiting]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import NamedTuple
 
 from eth_account.signers.local import LocalAccount
 from sqlalchemy import delete, select, update

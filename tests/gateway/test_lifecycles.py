@@ -5,13 +5,18 @@ there, and every time limit of DESIGN §5 belongs to exactly one wait."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from chain import ApplicationStatus, ReissueStage
+from chain import Action, ApplicationStatus, ReissueStage
 from chain import compile as compiler
 from gateway import lifecycles, steps
-from gateway.lifecycles import APPLICATION, LIFECYCLES, REISSUE_PROCEDURE
+from gateway.lifecycles import (
+    APPLICATION, COUPON_CONSENT, LIFECYCLES, PLEDGE_FORM, PURCHASE, REISSUE_PROCEDURE, TRANSFER_FORM,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _enum_members(contract: str, flag: str) -> tuple[str, ...]:
@@ -43,12 +48,56 @@ def test_every_wait__a_state_of_its_lifecycle_and_a_step_of_the_catalogue(lifecy
     assert set(lifecycle.waits) <= set(lifecycle.states)
     assert set(lifecycle.admits) <= set(lifecycle.states)
     catalogue = set(steps.CATALOGUE)
-    for state, wait in lifecycle.waits.items():
+    for state, wait in {**lifecycle.waits, **lifecycle.beside}.items():
         assert wait.step in catalogue, state
-        # the Measures time the departments' steps; the applicant's or owner's turn has no limit
-        assert (wait.limit is not None) == (wait.party != steps.HOLDER), state
+        # the Measures time departments' steps only; the applicant's, owner's or transferee's turn has no limit
+        assert wait.limit is None or wait.party != steps.HOLDER, state
         if lifecycle.admits:  # a listed state admits the step it waits on
             assert wait.step in lifecycle.admits[state], state
+    for state, admitted in lifecycle.admits.items():
+        assert admitted <= catalogue, state
+
+
+def test_timed_lifecycles__every_department_wait_of_the_measures_procedures_has_its_limit():
+    # 附件1 一 and 二 time every department step; the verifier's attestation, waited on beside, has none
+    for lifecycle in (APPLICATION, REISSUE_PROCEDURE):
+        for state, wait in lifecycle.waits.items():
+            assert (wait.limit is not None) == (wait.party != steps.HOLDER), (lifecycle.kind, state)
+    assert all(wait.limit is None for wait in APPLICATION.beside.values())
+
+
+def test_coupon_consent__states_are_the_ledgers_actions_and_each_waits_on_the_step_that_completes_it():
+    assert set(COUPON_CONSENT.states) == {action.name for action in Action}
+    assert set(COUPON_CONSENT.waits) == set(COUPON_CONSENT.states)
+    for action, wait in COUPON_CONSENT.waits.items():
+        assert wait.step.consent == action and wait.party in steps.DEPARTMENTS, action
+
+
+@pytest.mark.parametrize("lifecycle", (TRANSFER_FORM, PLEDGE_FORM), ids=("ownership", "pledge"))
+def test_transfer_forms__the_catalogue_offers_each_form_step_in_the_states_the_lifecycle_admits_it(lifecycle):
+    # a form's steps (on="transfer") name the statuses they are offered in; the lifecycle admits them there
+    for step in (s for s in steps.CATALOGUE if s.on == "transfer"):
+        admitting = {state for state, admitted in lifecycle.admits.items() if step in admitted}
+        if admitting:
+            assert admitting <= set(step.states), step.id
+
+
+def test_transfer_forms__the_centre_acts_on_a_confirmed_transfer_and_a_filed_pledge_the_transferee_confirms():
+    assert TRANSFER_FORM.waiting_on("CENTER") == ("CONFIRMED",)
+    assert TRANSFER_FORM.waiting_on(steps.HOLDER) == ("SUBMITTED", "ACCEPTED")
+    assert PLEDGE_FORM.waiting_on("CENTER") == ("SUBMITTED",)
+
+
+def test_gateway_states__the_columns_hold_no_other(gateway):
+    # the gateway's own lifecycles name every status its services write
+    source = {name: (ROOT / "gateway" / "services" / f"{name}.py").read_text(encoding="utf-8")
+              for name in ("transfers", "market")}
+    written = set(re.findall(r'status(?:, [\w.]+)* = "([A-Z_]+)"(?: if \w+\.decision == "\w+" else "([A-Z_]+)")?',
+                             source["transfers"]))
+    written = {status for pair in written for status in pair if status}
+    assert {"CONFIRMED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"} <= written <= set(TRANSFER_FORM.states)
+    decided = set(re.findall(r'"([A-Z_]+)" if decision\.decision == "accept" else "([A-Z_]+)"', source["market"]))
+    assert decided == {("ACCEPTED", "REJECTED")} and {"ACCEPTED", "REJECTED"} <= set(PURCHASE.states)
 
 
 def test_application_waits__the_contract_admits_each_step_in_its_state():

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from support import api
 from support.api import (
-    LISTING, accepted_purchase, application_form, list_coupon, lose, owner_request, submit, upload,
+    LISTING, accepted_purchase, application_form, list_coupon, lose, submit, upload,
 )
 from support.fixtures import holder_fixture
 from support.http import API, error_of, ok

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from gateway import lifecycles
 from gateway.db import AuditEntry
 from gateway.demo import OFFICIALS
-from gateway.services import applications, calculator, calendar, time_limits
+from gateway.services import applications, calculator, calendar, queues, time_limits
 from gateway.units import CST, china_date, epoch
 from gateway.workdays import Schedule, UnknownCalendarYear, WorkCalendar
 from support import api
@@ -227,7 +227,7 @@ def test_queue__field_survey_in_progress__clock_stops_so_not_overdue_weeks_later
     three_weeks_on = paused_on + dt.timedelta(days=21)
 
     with gateway.db.sessions() as db:
-        items = {i["application"]: i for i in applications.queue(gateway, db, role="CENTER", today=three_weeks_on)}
+        items = {i["application"]: i for i in queues.shown(applications.queue(gateway, db, today=three_weeks_on), "CENTER")}
 
     survey_days = queue_calendar.workdays_between(paused_on, three_weeks_on)
     assert survey_days >= 14
@@ -299,19 +299,22 @@ def test_queue__sixty_days_before_the_known_calendar_ends__drc_is_told_until_it_
     known_until = gateway.calendar.known_until()
     told_from = known_until - dt.timedelta(days=60)
 
-    assert calendar.queue(gateway, role="DRC", today=told_from - dt.timedelta(days=1)) == []
-    (item,) = calendar.queue(gateway, role="DRC", today=told_from)
-    assert (item["kind"], item["year"], item["step"], item["due"]) == (
-        "calendar", known_until.year + 1, "calendar.enter", known_until.isoformat())
-    assert calendar.queue(gateway, role="GOV", today=told_from) == []
-    late = calendar.queue(gateway, role="DRC", today=known_until + dt.timedelta(days=1))
+    def drc_calendar_queue(role: str, today: dt.date) -> list[dict]:
+        return queues.shown(calendar.queue(gateway, today=today), role)
+
+    assert drc_calendar_queue("DRC", told_from - dt.timedelta(days=1)) == []
+    (item,) = drc_calendar_queue("DRC", told_from)
+    assert (item["kind"], item["year"], item["step"], item["department"], item["due"]) == (
+        "calendar", known_until.year + 1, "calendar.enter", "DRC", known_until.isoformat())
+    assert drc_calendar_queue("GOV", told_from) == []
+    late = drc_calendar_queue("DRC", known_until + dt.timedelta(days=1))
     assert late[0]["overdue"] is True
 
     next_year = known_until.year + 1
     ok(client.post(f"{API}/calendar/years", headers=officials["DRC"], json={
         "year": next_year, "notice": "国办发明电〔测试〕1号", "holidays": [f"{next_year}-01-01"], "workdays": []}))
 
-    assert calendar.queue(gateway, role="DRC", today=told_from) == []
+    assert drc_calendar_queue("DRC", told_from) == []
     assert gateway.calendar.known_until() == D(next_year, 12, 31)
 
 

@@ -9,7 +9,7 @@ from ...schemas import (
 from ...db import PreparedApplication
 from ...services import applications as service
 from ...services import parcels as parcel_service
-from ...services import coupons
+from ...services import coupons, queues
 from ...services import prepared_applications as prepared
 from . import step_route, tx_result as _tx
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath, require_reader
@@ -55,7 +55,7 @@ def decline(prepared_id: RecordPath, form: Reason, gateway: GatewayDep, db: DbSe
 @router.get("/queue", dependencies=[require_reader(*steps.DEPARTMENTS)])
 def queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     """What awaits the caller's department, with due dates in working days; overdue first."""
-    return service.queue(gateway, db, role=user.role)
+    return queues.shown(service.queue(gateway, db, today=gateway.clock.today()), user.role)
 
 
 @router.get("/mine", dependencies=[require_reader(HOLDER)])
