@@ -217,6 +217,10 @@ class _LocalReads:
         with self.lock:
             return self.backend.chain.get_vm().state.get_balance(to_canonical_address(address))
 
+    def block_hashes(self, first: int, last: int) -> list[bytes]:
+        with self.lock:
+            return [self.backend.chain.chaindb.get_canonical_block_hash(number) for number in range(first, last + 1)]
+
     def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs:
         read = BlockLogs(logs=[], timestamps={}, senders={})
         wanted = set(addresses)

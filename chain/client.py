@@ -79,6 +79,7 @@ class LocalReads(Protocol):
     def head(self) -> int: ...
     def balance(self, address: str) -> int: ...
     def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs: ...
+    def block_hashes(self, first: int, last: int) -> list[bytes]: ...
 
 
 @dataclass
@@ -175,6 +176,12 @@ class Chain:
 
     def timestamp(self) -> int:
         return self.w3.eth.get_block("latest")["timestamp"]
+
+    def block_hashes(self, first: int, last: int) -> list[bytes]:
+        """The hashes of blocks first..last: the transparency log's leaves (chain/tlog.py)."""
+        if self._local is not None:
+            return self._local.block_hashes(first, last)
+        return [bytes(self.w3.eth.get_block(number)["hash"]) for number in range(first, last + 1)]
 
     # -- internals
 

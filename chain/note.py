@@ -43,7 +43,7 @@ class Verifier:
     @classmethod
     def parse(cls, vkey: str) -> Verifier:
         try:
-            name, hex_id, encoded = vkey.strip().split("+")
+            name, hex_id, encoded = vkey.strip().split("+", 2)  # base64 may hold "+" too
             material = base64.b64decode(encoded, validate=True)
         except ValueError as exc:
             raise NoteError(f"not a verifier key: {vkey!r}") from exc

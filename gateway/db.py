@@ -8,7 +8,7 @@ import datetime as dt
 import sqlite3
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String, create_engine, event, text,
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, LargeBinary, String, create_engine, event, text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.exc import DBAPIError
@@ -399,6 +399,15 @@ class CalendarYear(GatewayBase):
     workdays: Mapped[list] = mapped_column(JSON)  # ISO dates of the make-up working weekends (调休上班)
     entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LogLeaf(GatewayBase):
+    """A leaf of the transparency log: block n's hash, as the log first read it (gateway/transparency.py).
+    Never rewritten: a chain whose block differs from its leaf is a rewritten history, and the log stops."""
+
+    __tablename__ = "log_leaves"
+    block_number: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    block_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
 def make_engine(url: str):

@@ -329,13 +329,14 @@ class Limit:
 
 
 def _is_page(path: str) -> bool:
-    return not path.startswith(("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz", "/rpc"))
+    return not path.startswith(("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz", "/rpc",
+                                "/log/"))
 
 
 def limits(settings: Settings) -> list[Limit]:
     logins = {"/api/v1/auth/login", "/console/login"}
     return [
-        Limit(lambda method, path: path.startswith("/api/v1/public/") or path == "/rpc",
+        Limit(lambda method, path: path.startswith(("/api/v1/public/", "/log/")) or path == "/rpc",
               SlidingWindow(settings.public_requests_per_minute, 60), "too many requests; try again in a minute"),
         Limit(lambda method, path: _is_page(path),
               SlidingWindow(settings.page_requests_per_minute, 60), "too many requests; try again in a minute"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, NamedTuple, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from eth_account.signers.local import LocalAccount
 
@@ -29,6 +30,7 @@ from .public_cache import PublicAnswers
 from .security import identity_key
 from .settings import Settings
 from .throttle import SlidingWindow
+from .transparency import TransparencyLog
 from .steps import HOLDER
 from .units import Clock
 from .workdays import Schedule, WorkCalendar
@@ -228,6 +230,9 @@ class Gateway:
         self.follower.on_sync.append(self.public_answers.index_moved)
         self.calendar = WorkCalendar(self._entered_schedule)  # DRC's years read from its own table
         self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
+        self.log = TransparencyLog(self.db, node, origin=settings.log_origin
+                                   or urlsplit(settings.public_base_url).netloc + "/tanquan")
+        self.follower.on_sync.append(self.log.follow)  # every block a leaf, before a writer hears of it
         self.follower.start()
 
     @classmethod

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     final_after_blocks: int = 0
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
+    # The transparency log's origin, the name its checkpoints and its key carry (c2sp.org/tlog-checkpoint):
+    # by default the public base URL's host and port, then /tanquan.
+    log_origin: str | None = None
     # The key of the ID numbers' hashes, as a file the operator places outside the data directory and its
     # backups; or none here, and the key in TANQUAN_IDENTITY_KEY (security.identity_key).
     identity_key_file: Path | None = None

@@ -29,7 +29,7 @@ from ..services.logins import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
 from ..metrics import Metrics
-from .routes import enforcement, metrics, rpc
+from .routes import enforcement, log, metrics, rpc
 from .routes import (
     applications, audit, auth, calendar, coupons, documents, health, market, public, queue, redemptions, reissues,
     supervision, transfers,
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         app.state.gateway, username, failures))
     app.include_router(api)
     app.include_router(rpc.router)
+    app.include_router(log.router)
     app.include_router(metrics.router)
     app.include_router(health.router)
     app.include_router(web.router)
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     def error(request: Request, status: int, code: str, message: str, detail=None, headers=None):
         """The one error shape: JSON for the API, a page for a person."""
-        if request.url.path.startswith(("/api/", "/docs", "/openapi", "/rpc")):
+        if request.url.path.startswith(("/api/", "/docs", "/openapi", "/rpc", "/log/")):
             return JSONResponse({"code": code, "message": message, "detail": detail}, status_code=status, headers=headers)
         return web.error_page(request, status, code, message, headers=headers)
 

@@ -24,6 +24,9 @@ def readiness(gw: Gateway) -> dict:
         problems.append(f"database: {exc}")
     if (producer := gw.node.producer_problem()) is not None:
         problems.append(producer)
+    if (rewritten := gw.log.rewritten) is not None:  # the operator's alarm: the log signs nothing more
+        problems.append(f"transparency log: block {rewritten.block} is not the block the log signed; "
+                        "the history was rewritten (an old backup restored?)")
     head = head_age_s = index_lag = None
     try:
         head, timestamp = gw.node.reader.head(), gw.node.reader.timestamp()
@@ -32,7 +35,7 @@ def readiness(gw: Gateway) -> dict:
     except Exception as exc:  # noqa: BLE001
         problems.append(f"chain: {exc}")
     return {"ready": not problems, "problems": problems, "head": head, "head_age_s": head_age_s,
-            "index_lag_blocks": index_lag}
+            "index_lag_blocks": index_lag, "log_size": gw.log.tree.size}
 
 
 def chain_progress(gw: Gateway, after_block: int | None, most: int) -> tuple[int, int, list[int]]:

@@ -1,0 +1,68 @@
+"""The transparency log as the public reads it (gateway/transparency.py): the latest signed checkpoint, the
+log's verifier key, and RFC 9162 proofs that a block is in the log and that a later tree extends an earlier
+one. Hashes are base64 as C2SP writes them; block hashes hex as Ethereum does."""
+
+from __future__ import annotations
+
+import base64
+
+from chain.tlog import leaf_hash
+
+from ..errors import DomainError, Invalid
+from ..runtime import Gateway
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()
+
+
+def _running(gw: Gateway):
+    if gw.log.rewritten is not None:
+        r = gw.log.rewritten
+        raise DomainError("LOG_HISTORY_REWRITTEN",
+                          f"the chain's block {r.block} is not the block this log signed: the log signs no more",
+                          detail={"block": r.block, "logged": "0x" + r.logged.hex(),
+                                  "on_chain": "0x" + r.on_chain.hex() if r.on_chain else None}, status=503)
+    return gw.log
+
+
+def checkpoint(gw: Gateway) -> str:
+    return _running(gw).checkpoint()
+
+
+def verifier_key(gw: Gateway) -> str:
+    return gw.log.signer.verifier.vkey + "\n"
+
+
+def _size(gw: Gateway, size: int | None, *, field: str) -> int:
+    logged = gw.log.tree.size
+    if size is None:
+        return logged
+    if size > logged:
+        raise Invalid("LOG_SIZE_UNKNOWN", f"the log has {logged} leaves; ask for a tree of at most that",
+                      detail={"field": field, "tree_size": logged})
+    return size
+
+
+def inclusion(gw: Gateway, *, block: int, size: int | None) -> dict:
+    """Block `block` is leaf `block` of the tree of `size` leaves (by default the latest checkpoint's)."""
+    log = _running(gw)
+    size = _size(gw, size, field="size")
+    if block >= size:
+        raise Invalid("BLOCK_NOT_LOGGED", f"block {block} is not among the first {size} leaves",
+                      detail={"field": "block", "tree_size": size})
+    block_hash = log.block_hash(block)
+    return {"origin": log.origin, "tree_size": size, "leaf_index": block, "block_hash": "0x" + block_hash.hex(),
+            "leaf_hash": _b64(leaf_hash(block_hash)), "root": _b64(log.tree.root(size)),
+            "proof": [_b64(p) for p in log.tree.inclusion_proof(block, size)]}
+
+
+def consistency(gw: Gateway, *, old: int, new: int | None) -> dict:
+    """The tree of `new` leaves extends the tree of `old` leaves (RFC 9162 §2.1.4)."""
+    log = _running(gw)
+    new = _size(gw, new, field="new")
+    if old > new:
+        raise Invalid("LOG_SIZES_REVERSED", f"a tree of {old} leaves is not part of one of {new}",
+                      detail={"field": "old", "tree_size": new})
+    return {"origin": log.origin, "old_size": old, "new_size": new, "old_root": _b64(log.tree.root(old)),
+            "new_root": _b64(log.tree.root(new)), "proof": [_b64(p) for p in log.tree.consistency_proof(old, new)]}
