@@ -226,6 +226,28 @@ def _verify(args: argparse.Namespace) -> int:
     return {"valid": 0, "unknown": 2}.get(result["verdict"], 1)
 
 
+def _witness(args) -> int:
+    """A witness of one or more transparency logs (gateway/witness.py), on its own state directory."""
+    import uvicorn
+
+    from chain.note import NoteError, Verifier
+
+    from . import witness
+
+    try:
+        logs = [Verifier.parse(vkey) for vkey in args.log]
+    except NoteError as exc:
+        raise CannotStart(f"--log: {exc}") from exc
+    state = Path(args.state)
+    signer = witness.signer_in(state, args.name)
+    print(f"witness {args.name}: its verifier key (give it to the logs and their readers)\n  {signer.verifier.vkey}",
+          flush=True)
+    for verifier in logs:
+        print(f"  watching {verifier.name} ({verifier.vkey})", flush=True)
+    uvicorn.run(witness.app(witness.Witness(signer, logs, state)), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def _make_private(data_dir: Path) -> None:
     """0700 for the data directory and its folders, 0600 for its files, whatever made them."""
     if not data_dir.is_dir():
@@ -265,6 +287,15 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--ledger", help="the registry's CouponLedger address, if known")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=_verify)
+
+    watch = commands.add_parser("witness", help="cosign a transparency log's checkpoints once each is consistent with "
+                                "the last one cosigned (c2sp.org/tlog-witness)")
+    watch.add_argument("--name", required=True, help="the witness's name, e.g. audit.example.org/witness")
+    watch.add_argument("--log", action="append", required=True, help="a log's verifier key (GET /log/key); repeatable")
+    watch.add_argument("--state", required=True, help="the witness's own folder: its key and what it cosigned")
+    watch.add_argument("--host", default="127.0.0.1")
+    watch.add_argument("--port", type=int, default=8090)
+    watch.set_defaults(run=_witness)
 
     backup = commands.add_parser("backup", help="copy the data directory consistently into DIR, while the gateway serves")
     backup.add_argument("dir", help="a new, empty folder")

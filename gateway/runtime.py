@@ -30,7 +30,7 @@ from .public_cache import PublicAnswers
 from .security import identity_key
 from .settings import Settings
 from .throttle import SlidingWindow
-from .transparency import TransparencyLog
+from .transparency import TransparencyLog, witnesses_of
 from .steps import HOLDER
 from .units import Clock
 from .workdays import Schedule, WorkCalendar
@@ -231,9 +231,11 @@ class Gateway:
         self.calendar = WorkCalendar(self._entered_schedule)  # DRC's years read from its own table
         self.clock = Clock()  # "today" for due dates: the wall clock unless a test sets it
         self.log = TransparencyLog(self.db, node, origin=settings.log_origin
-                                   or urlsplit(settings.public_base_url).netloc + "/tanquan")
+                                   or urlsplit(settings.public_base_url).netloc + "/tanquan",
+                                   witnesses=witnesses_of(settings.log_witnesses))
         self.follower.on_sync.append(self.log.follow)  # every block a leaf, before a writer hears of it
         self.follower.start()
+        self.log.start_cosigning()
 
     @classmethod
     def open(cls, settings: Settings, *, served: bool = True, passphrase: str | None = None) -> Gateway:
@@ -248,6 +250,7 @@ class Gateway:
             frozenset(map(dt.date.fromisoformat, row.workdays)))
 
     def close(self) -> None:
+        self.log.close()
         self.follower.close()
         self.audit.close()
         self.node.close()

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # The transparency log's origin, the name its checkpoints and its key carry (c2sp.org/tlog-checkpoint):
     # by default the public base URL's host and port, then /tanquan.
     log_origin: str | None = None
+    # Witnesses the log offers each checkpoint to (gateway/witness.py), each "<URL> <its verifier key>"; with
+    # any, /log/checkpoint is the latest every one of them cosigned.
+    log_witnesses: list[str] = []
     # The key of the ID numbers' hashes, as a file the operator places outside the data directory and its
     # backups; or none here, and the key in TANQUAN_IDENTITY_KEY (security.identity_key).
     identity_key_file: Path | None = None

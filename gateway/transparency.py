@@ -4,27 +4,58 @@ the log's Ed25519 key. Leaves are kept in the gateway's database, so the log rem
 signed: a chain whose block differs from its leaf (an old backup restored, a history written anew) stops
 the log, which then signs nothing more and says so (`rewritten`), instead of signing a second history.
 
+Witnesses (gateway/witness.py, `tanquan witness`; the `log_witnesses` setting) are offered each new
+checkpoint with a consistency proof from the last one each cosigned, by a thread of their own, never on
+a writer's path; the checkpoint all of them cosigned in one round is published with their cosignatures.
+
 The Merkle tree and the notes are chain/tlog.py and chain/note.py; readers go through
 gateway/services/transparency.py."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from sqlalchemy import select
 
 from chain.node import Node
-from chain.note import Checkpoint, Signer
+from chain.note import Checkpoint, NoteError, Signer, Verifier, verify
 from chain.tlog import MerkleLog
 
 from .db import Database, LogLeaf
+from .errors import CannotStart
 
 log = logging.getLogger(__name__)
 
 KEY_NAME = "transparency-log"
 FOLLOW_CHUNK = 2_000  # blocks read and stored per transaction while catching up
+
+
+@dataclass
+class WitnessOf:
+    """A witness the log submits to: where, its key, the size it last cosigned and how the last offer ended."""
+
+    url: str
+    verifier: Verifier
+    size: int = 0  # learnt from its 409 on the first offer
+    refused: str | None = None  # its last refusal, as it said it
+    lines: dict[int, str] = field(default_factory=dict)  # size → its cosignature line
+
+
+def witnesses_of(settings_lines: list[str]) -> list[WitnessOf]:
+    """`log_witnesses` entries: "<add-checkpoint URL prefix> <witness verifier key>"."""
+    witnesses = []
+    for line in settings_lines:
+        url, _, vkey = line.strip().partition(" ")
+        try:
+            witnesses.append(WitnessOf(url.rstrip("/"), Verifier.parse(vkey)))
+        except NoteError as exc:
+            raise CannotStart(f"TANQUAN_LOG_WITNESSES: {line!r}: {exc}") from exc
+    return witnesses
 
 
 @dataclass(frozen=True)
@@ -37,12 +68,17 @@ class Rewritten:
 
 
 class TransparencyLog:
-    def __init__(self, db: Database, node: Node, *, origin: str):
+    def __init__(self, db: Database, node: Node, *, origin: str, witnesses: list[WitnessOf] = (),
+                 cosign_seconds: float = 1.0):
         self._db, self._node = db, node
         self.signer = Signer(origin, node.keys.note_key(KEY_NAME))
         self.rewritten: Rewritten | None = None
         self._lock = threading.Lock()
         self._signed: tuple[int, str] | None = None  # the latest checkpoint: its size and note
+        self.witnesses = list(witnesses)
+        self.witnessed: tuple[int, str] | None = None  # the latest checkpoint every witness cosigned, with them
+        self._stop_cosigning = threading.Event()
+        self._cosign_seconds = cosign_seconds
         with db.sessions() as session:
             self.tree = MerkleLog(session.scalars(select(LogLeaf.block_hash).order_by(LogLeaf.block_number)))
         self._check_tail()
@@ -77,13 +113,70 @@ class TransparencyLog:
             return session.get(LogLeaf, block).block_hash
 
     def checkpoint(self) -> str:
-        """The signed note of the log at its current size (signed once per size)."""
-        size = self.tree.size
+        """The latest checkpoint every witness cosigned, with their cosignatures; with no witness
+        configured, the log's own at its current size (signed once per size)."""
+        if self.witnesses:
+            witnessed = self.witnessed
+            return witnessed[1] if witnessed else self._sign(0)
+        return self._sign(self.tree.size)
+
+    def _sign(self, size: int) -> str:
         signed = self._signed
         if signed is None or signed[0] != size:
             signed = (size, self.signer.sign(Checkpoint(self.origin, size, self.tree.root(size)).text))
             self._signed = signed
         return signed[1]
+
+    def start_cosigning(self) -> None:
+        if self.witnesses:
+            threading.Thread(target=self._cosigning, name="tanquan-log-witnesses", daemon=True).start()
+
+    def close(self) -> None:
+        self._stop_cosigning.set()
+
+    def _cosigning(self) -> None:
+        with httpx.Client(timeout=10) as http:
+            while not self._stop_cosigning.wait(self._cosign_seconds):
+                size = self.tree.size
+                if self.rewritten is None and (self.witnessed is None or self.witnessed[0] < size):
+                    self.cosign(http, size)
+
+    def cosign(self, http: httpx.Client, size: int) -> None:
+        """One round: the checkpoint of `size` offered to every witness; published if all of them cosign it."""
+        note = self._sign(size)
+        for witness in self.witnesses:
+            self._offer(http, witness, size, note)
+        lines = [witness.lines.get(size) for witness in self.witnesses]
+        if all(lines):
+            self.witnessed = (size, note + "".join(lines))
+
+    def _offer(self, http: httpx.Client, witness: WitnessOf, size: int, note: str) -> None:
+        for _ in range(2):  # a 409 says the size it cosigned last: offer again from there
+            if witness.size > size:
+                witness.refused = f"it cosigned a tree of {witness.size} blocks, larger than this log's {size}"
+                return
+            proof = self.tree.consistency_proof(witness.size, size) if witness.size else []
+            body = f"old {witness.size}\n" + "".join(base64.b64encode(p).decode() + "\n" for p in proof) + "\n" + note
+            try:
+                answer = http.post(f"{witness.url}/add-checkpoint", content=body.encode())
+            except httpx.HTTPError as exc:
+                witness.refused = f"unreachable: {exc}"
+                return
+            if answer.status_code == 409 and answer.headers.get("content-type", "").startswith("text/x.tlog.size"):
+                witness.size = int(answer.text.strip())
+                continue
+            break
+        if answer.status_code != 200:
+            witness.refused = f"{answer.status_code} {answer.text.strip()}"
+            log.error("witness %s refused the checkpoint of %d: %s", witness.verifier.name, size, witness.refused)
+            return
+        try:
+            verify(note + answer.text, [witness.verifier])
+        except NoteError as exc:
+            witness.refused = f"its answer does not verify: {exc}"
+            return
+        line = next(line + "\n" for line in answer.text.splitlines() if line.startswith(f"\u2014 {witness.verifier.name} "))
+        witness.size, witness.refused, witness.lines = size, None, {size: line}
 
     def _check_tail(self) -> None:
         """At start: the last leaf the log holds must still be the chain's block at that height."""
