@@ -228,24 +228,16 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _witness(args) -> int:
     """A witness of one or more transparency logs (gateway/witness.py), on its own state directory."""
-    import uvicorn
-
-    from chain.note import NoteError, Verifier
-
     from . import witness
 
-    try:
-        logs = [Verifier.parse(vkey) for vkey in args.log]
-    except NoteError as exc:
-        raise CannotStart(f"--log: {exc}") from exc
-    state = Path(args.state)
-    signer = witness.signer_in(state, args.name)
-    print(f"witness {args.name}: its verifier key (give it to the logs and their readers)\n  {signer.verifier.vkey}",
-          flush=True)
-    for verifier in logs:
-        print(f"  watching {verifier.name} ({verifier.vkey})", flush=True)
-    uvicorn.run(witness.app(witness.Witness(signer, logs, state)), host=args.host, port=args.port, log_level="warning")
-    return 0
+    return witness.serve(args.name, args.log, Path(args.state), host=args.host, port=args.port)
+
+
+def _log_check(args) -> int:
+    """Check the registry's transparency log against the reader's own policy (gateway/witness.py)."""
+    from . import witness
+
+    return witness.log_check(Path(args.policy), Path(args.state), url=args.url, block=args.block)
 
 
 def _make_private(data_dir: Path) -> None:
@@ -296,6 +288,14 @@ def main(argv: list[str] | None = None) -> None:
     watch.add_argument("--host", default="127.0.0.1")
     watch.add_argument("--port", type=int, default=8090)
     watch.set_defaults(run=_witness)
+
+    check = commands.add_parser("log-check", help="check the transparency log against your own trust policy "
+                                "(c2sp.org/tlog-policy), and that it never rewrote what it showed you before")
+    check.add_argument("--policy", required=True, help="your policy file: the log's key, witnesses and quorum")
+    check.add_argument("--state", required=True, help="a file of yours: the last checkpoint you accepted")
+    check.add_argument("--url", help="the gateway (default: the URL on the policy's log line)")
+    check.add_argument("--block", type=int, help="also prove this block is in the checkpoint")
+    check.set_defaults(run=_log_check)
 
     backup = commands.add_parser("backup", help="copy the data directory consistently into DIR, while the gateway serves")
     backup.add_argument("dir", help="a new, empty folder")

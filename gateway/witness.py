@@ -1,4 +1,5 @@
-"""A witness of the registry's transparency log, as c2sp.org/tlog-witness describes one: `tanquan witness`.
+"""A witness of the registry's transparency log, as c2sp.org/tlog-witness describes one: `tanquan witness`;
+and the reader's check of the log against its own trust policy: `tanquan log-check` (chain/logcheck.py).
 
 Each department can run one with its own key, and so can anyone outside (an audit office, a university).
 It knows the logs it watches by their verifier keys, keeps the last checkpoint it cosigned for each, and
@@ -17,6 +18,7 @@ import datetime as dt
 import json
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +30,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+import httpx
+
+from chain import logcheck, policy
 from chain.note import COSIGNATURE, Checkpoint, NoteError, Signer, Verifier, verify
 from chain.tlog import EMPTY_ROOT, verify_consistency
+
+from .errors import CannotStart
 
 log = logging.getLogger(__name__)
 
@@ -152,3 +159,43 @@ def signer_in(state_dir: Path, name: str) -> Signer:
             f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                       serialization.NoEncryption()))
     return Signer(name, key, COSIGNATURE)
+
+
+def serve(name: str, log_keys: list[str], state_dir: Path, *, host: str, port: int) -> int:
+    import uvicorn
+
+    try:
+        logs = [Verifier.parse(vkey) for vkey in log_keys]
+    except NoteError as exc:
+        raise CannotStart(f"--log: {exc}") from exc
+    signer = signer_in(state_dir, name)
+    print(f"witness {name}: its verifier key (give it to the logs and their readers)\n  {signer.verifier.vkey}",
+          flush=True)
+    for verifier in logs:
+        print(f"  watching {verifier.name} ({verifier.vkey})", flush=True)
+    uvicorn.run(app(Witness(signer, logs, state_dir)), host=host, port=port, log_level="warning")
+    return 0
+
+
+def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: int | None) -> int:
+    """0 proven, 1 not proven (the reason on stderr: keep it as evidence), 2 the log unreachable."""
+    try:
+        rules = policy.parse(policy_path.read_text(encoding="utf-8"))
+    except (OSError, policy.PolicyError) as exc:
+        raise CannotStart(f"--policy: {exc}") from exc
+    url = url or next((log.url for log in rules.logs if log.url), None)
+    if url is None:
+        raise CannotStart("give --url, or the log's URL in the policy's log line")
+    try:
+        report = logcheck.check(url, rules, state_path, block=block)
+    except policy.PolicyError as exc:
+        print(f"NOT PROVEN: {exc}", file=sys.stderr)
+        return 1
+    except httpx.HTTPError as exc:
+        print(f"could not reach the log: {exc}", file=sys.stderr)
+        return 2
+    print(f"{report.checkpoint.origin}: proven")
+    for line in report.proven:
+        print(f"  - {line}")
+    print("  not proven here: that the blocks follow the contracts' rules (replay them, or `tanquan verify`)")
+    return 0

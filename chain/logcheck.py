@@ -1,0 +1,74 @@
+"""A sceptic's check of the registry's transparency log (`tanquan log-check`): the latest checkpoint accepted
+by the reader's own trust policy (chain/policy.py), proved consistent with the last checkpoint this reader
+accepted (kept in its state file), and, if asked, a block proved in it. Nothing of the operator's is
+trusted but what the policy's keys signed; the proofs are RFC 9162's (chain/tlog.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .note import Checkpoint
+from .policy import Policy, PolicyError
+from .tlog import leaf_hash, verify_consistency, verify_inclusion
+
+
+class LogCheckFailed(PolicyError):
+    """The log's answers do not prove what they must: the reader should keep them as evidence."""
+
+
+@dataclass
+class Report:
+    checkpoint: Checkpoint
+    witnesses: list[str]
+    proven: list[str] = field(default_factory=list)  # what was proved, in words
+    block_hash: str | None = None
+
+
+def check(url: str, policy: Policy, state_path: Path, *, block: int | None = None,
+          http: httpx.Client | None = None) -> Report:
+    http = http or httpx.Client(timeout=30)
+    base = url.rstrip("/")
+    note = _get(http, f"{base}/log/checkpoint").text
+    checkpoint, witnesses = policy.accept(note)
+    report = Report(checkpoint, witnesses, [
+        f"the checkpoint of {checkpoint.size} blocks is signed by the log "
+        + (f"and cosigned by {', '.join(witnesses)}" if witnesses else "(the policy asks no witness)")])
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    seen = state.get(checkpoint.origin)
+    if seen is not None:
+        old = Checkpoint(checkpoint.origin, seen["size"], base64.b64decode(seen["root"]))
+        smaller, larger = sorted((old, checkpoint), key=lambda c: c.size)
+        proof = _get(http, f"{base}/log/proof/consistency", old=smaller.size, new=larger.size).json()["proof"]
+        if not verify_consistency(smaller.size, larger.size, smaller.root, larger.root, [base64.b64decode(p) for p in proof]):
+            raise LogCheckFailed(f"the log's tree of {checkpoint.size} blocks does not extend the tree of {old.size} "
+                                 f"this reader accepted before: the history was rewritten. Keep {state_path} and this "
+                                 f"checkpoint as evidence:\n{note}")
+        report.proven.append(f"it extends the checkpoint of {old.size} blocks accepted before: nothing shown then "
+                             "was changed or removed" if checkpoint.size >= old.size else
+                             f"it is older than the checkpoint of {old.size} accepted before, and consistent with it")
+    if seen is None or checkpoint.size > seen["size"]:
+        state[checkpoint.origin] = {"size": checkpoint.size, "root": base64.b64encode(checkpoint.root).decode(),
+                                    "note": note}
+        state_path.write_text(json.dumps(state, ensure_ascii=False, indent=1))
+    if block is not None:
+        answer = _get(http, f"{base}/log/proof/inclusion", block=block, size=checkpoint.size).json()
+        block_hash = bytes.fromhex(answer["block_hash"].removeprefix("0x"))
+        if not verify_inclusion(leaf_hash(block_hash), block, checkpoint.size,
+                                [base64.b64decode(p) for p in answer["proof"]], checkpoint.root):
+            raise LogCheckFailed(f"the inclusion proof of block {block} does not verify against the checkpoint")
+        report.block_hash = answer["block_hash"]
+        report.proven.append(f"block {block} is {answer['block_hash']} in that checkpoint: a receipt whose block "
+                             "hash is this one is the registry's, as every reader of the log sees it")
+    return report
+
+
+def _get(http: httpx.Client, url: str, **params) -> httpx.Response:
+    answer = http.get(url, params=params or None)
+    if answer.status_code != 200:
+        raise LogCheckFailed(f"{url}: {answer.status_code} {answer.text.strip()[:300]}")
+    return answer

@@ -1,0 +1,102 @@
+"""A sceptic's check of the transparency log with a trust policy of its own (c2sp.org/tlog-policy):
+`tanquan log-check` against a served gateway and a served witness."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eth_account import Account
+
+from chain import logcheck
+from chain.note import Signer
+from chain.policy import PolicyError, parse
+from chain.tlog import MerkleLog
+from gateway import witness
+from gateway.api.app import create_app
+from gateway.cli import main
+from gateway.transparency import WitnessOf
+from support.serving import serve
+
+
+@pytest.fixture
+def witnessed_gateway(settings, gateway, tmp_path):
+    """The session gateway served, its log cosigned by a served witness (as TANQUAN_LOG_WITNESSES would)."""
+    w = witness.Witness(witness.signer_in(tmp_path / "w", "audit.example/w1"), [gateway.log.signer.verifier], tmp_path / "w")
+    with serve(witness.app(w)) as witness_url, serve(create_app(settings, gateway=gateway)) as url:
+        gateway.log.witnesses = [WitnessOf(witness_url, w.signer.verifier)]
+        try:
+            yield url, w
+        finally:
+            gateway.log.witnesses, gateway.log.witnessed = [], None
+
+
+def _cosign(gateway) -> None:
+    gateway.follower.sync()
+    with httpx.Client(timeout=10) as http:
+        gateway.log.cosign(http, gateway.log.tree.size)
+
+
+def _policy(gateway, w, quorum: str = "w1") -> str:
+    return (f"# the district's log, pinned from its notice\nlog {gateway.log.signer.verifier.vkey}\n"
+            f"witness w1 {w.signer.verifier.vkey}\ngroup auditors any w1\nquorum {quorum}\n")
+
+
+def test_log_check__witnessed_checkpoint_then_a_later_one__proved_consistent_and_a_block_included(
+        gateway, witnessed_gateway, tmp_path, capsys):
+    url, w = witnessed_gateway
+    _cosign(gateway)
+    (tmp_path / "policy").write_text(_policy(gateway, w, quorum="auditors"))
+    state = tmp_path / "seen.json"
+    args = ["log-check", "--policy", str(tmp_path / "policy"), "--state", str(state), "--url", url]
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 0 and "cosigned by w1" in capsys.readouterr().out
+
+    gateway.node.fund(Account.create().address)
+    _cosign(gateway)
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--block", "1"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0, out
+    assert "nothing shown then was changed or removed" in out
+    assert f"block 1 is 0x{bytes(gateway.registry.chain.w3.eth.get_block(1)['hash']).hex()}" in out
+
+
+def test_log_check__a_history_that_does_not_extend_the_one_seen__not_proven_and_kept(gateway, witnessed_gateway, tmp_path):
+    url, w = witnessed_gateway
+    _cosign(gateway)
+    policy = parse(_policy(gateway, w))
+    state = tmp_path / "seen.json"
+    seen = logcheck.check(url, policy, state).checkpoint
+    # the state file as another history left it: same origin, a root this log never had at that size
+    fork = MerkleLog([b"another history"] * seen.size)
+    state.write_text(state.read_text().replace(*[base64.b64encode(r).decode() for r in (seen.root, fork.root())]))
+    with pytest.raises(logcheck.LogCheckFailed, match="history was rewritten"):
+        logcheck.check(url, policy, state)
+
+
+def test_policy__checkpoint_without_the_quorum_or_from_another_log__refused(gateway, witnessed_gateway, tmp_path):
+    url, w = witnessed_gateway
+    note = gateway.log._sign(gateway.log.tree.size)  # the log's own signature, no witness's
+    with pytest.raises(PolicyError, match="quorum 'w1' has not cosigned"):
+        parse(_policy(gateway, w)).accept(note)
+    assert parse(_policy(gateway, w, quorum="none")).accept(note)[0].size == gateway.log.tree.size
+    other = Signer(gateway.log.origin, Ed25519PrivateKey.generate())
+    with pytest.raises(PolicyError):
+        parse(f"log {other.verifier.vkey}\nquorum none\n").accept(note)
+
+
+@pytest.mark.parametrize("text", [
+    "quorum none\n",  # no log
+    "log x+00000000+AQ==\nquorum none\n",  # not a key
+    "log {log}\nwitness w1 {log}\nquorum w1\n",  # a log's key (type 0x01) as a witness's
+    "log {log}\nquorum w9\n",  # an unknown quorum
+    "log {log}\ngroup g 2 w1\nquorum g\n",  # a group of unknown members
+    "log {log}\n",  # no quorum
+])
+def test_policy__malformed__refused_with_the_line(gateway, text):
+    with pytest.raises(PolicyError):
+        parse(text.format(log=gateway.log.signer.verifier.vkey))
