@@ -26,6 +26,17 @@ def _running(gw: Gateway):
     return gw.log
 
 
+def alarms(gw: Gateway) -> list[dict]:
+    """What the operator must hear of at once: a chain that differs from what the log signed, and each witness
+    that refused the log's last checkpoint (an inconsistency it found, or that it could not be reached)."""
+    found = []
+    if (r := gw.log.rewritten) is not None:
+        found.append({"kind": "rewritten", "block": r.block})
+    found += [{"kind": "witness_refused", "witness": w.verifier.name, "reason": w.refused}
+              for w in gw.log.witnesses if w.refused]
+    return found
+
+
 def checkpoint(gw: Gateway) -> str:
     return _running(gw).checkpoint()
 

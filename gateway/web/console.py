@@ -22,7 +22,7 @@ from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
     applications, audit, coupons, enforcement, pledges, parcels, prepared_applications, public, queues, reissues,
-    supervision, transfers, users,
+    supervision, transfers, transparency, users,
 )
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
@@ -145,7 +145,7 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         return RedirectResponse("/console/offsets", status_code=303)
     items = queues.department_queue(gateway, db, role=user.role)
     return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done,
-                  links=linked_pages(user.role))
+                  links=linked_pages(user.role), log_alarms=transparency.alarms(gateway))
 
 
 def linked_pages(role: str) -> set[str]:

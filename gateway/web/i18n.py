@@ -209,6 +209,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.seconds": ("秒后重试。", "seconds."),
     "console.queue": ("待办事项", "Queue"),
     "console.queue_empty": ("没有待办事项。", "Nothing awaits your department."),
+    "log.rewritten": ("透明日志告警：链上第 {block} 号区块与日志已签署的不一致，账本历史被改写（是否恢复了旧备份？）。日志已停止签署，请立即核查。",
+                      "Transparency log alarm: block {block} on the chain is not the block the log signed; the history "
+                      "was rewritten (an old backup restored?). The log signs nothing more: investigate now."),
+    "log.witness_refused": ("透明日志告警：见证方 {witness} 拒绝联署最新检查点。",
+                            "Transparency log alarm: the witness {witness} refused the latest checkpoint."),
     "console.item": ("事项", "Item"),
     "console.step": ("环节", "Step"),
     "console.since": ("收件日", "Since"),

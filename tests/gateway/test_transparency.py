@@ -13,6 +13,10 @@ from eth_account import Account
 from chain.node import CHAIN_FILE
 from chain.note import Checkpoint, Verifier, verify
 from chain.tlog import MerkleLog, leaf_hash, verify_consistency, verify_inclusion
+from fastapi.testclient import TestClient
+
+from gateway.api.app import create_app
+from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
 from gateway.errors import DomainError
 from gateway.runtime import Gateway
 from gateway.services import health, transparency
@@ -106,5 +110,11 @@ def test_restored_old_chain_file__the_log_stops_instead_of_signing_a_second_hist
         with pytest.raises(DomainError) as refused:
             transparency.checkpoint(gw)
         assert (refused.value.status, refused.value.code) == (503, "LOG_HISTORY_REWRITTEN")
+        seed_officials(gw)  # and every department's console opens with the alarm
+        with TestClient(create_app(settings, gateway=gw)) as browser:
+            assert browser.post("/console/login", data={"username": OFFICIALS["DRC"], "password": DEMO_PASSWORD},
+                                headers={"Accept-Language": "zh-CN"}).status_code == 200
+            page = browser.get("/console")
+        assert f'data-log-alarm="rewritten">透明日志告警：链上第 {signed - 1} 号区块' in page.text
     finally:
         gw.close()

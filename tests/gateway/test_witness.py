@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from eth_account import Account
 from chain.note import Checkpoint, Signer, verify
 from chain.tlog import MerkleLog
 from gateway import witness
+from gateway.services import transparency
 from gateway.transparency import KEY_NAME, TransparencyLog, WitnessOf
 from support.serving import serve
 
@@ -134,3 +136,17 @@ def test_tanquan_witness__the_command_serves_a_witness_and_prints_its_key(gatewa
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_witness_that_saw_a_larger_tree__the_log_does_not_publish_and_the_console_is_told(gateway, witnessed):
+    log, w, _, http = witnessed
+    log.cosign(http, log.tree.size)
+    published = log.checkpoint()
+    w._cosigned[log.origin]["size"] += 5  # this log once showed the witness a larger tree: a rollback since
+    gateway.node.fund(Account.create().address)
+    log.follow()
+    log.cosign(http, log.tree.size)
+    assert log.checkpoint() == published  # nothing newer without the witness
+    assert transparency.alarms(SimpleNamespace(log=log)) == [{
+        "kind": "witness_refused", "witness": "audit.example/w1",
+        "reason": f"it cosigned a tree of {w.cosigned(log.origin).size} blocks, larger than this log's {log.tree.size}"}]
