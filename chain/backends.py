@@ -27,6 +27,7 @@ from eth_tester.utils.filters import check_if_log_matches
 from eth_utils import to_canonical_address, to_tuple
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
 
+from . import proofs
 from .client import BlockLogs, Chain
 from .durable import CALLER_ADDRESS, CommittedBackend, DurableBackend, SqliteKV, check_chain
 from .rpc import LIMIT_EXCEEDED
@@ -216,6 +217,10 @@ class _LocalReads:
     def balance(self, address: str) -> int:
         with self.lock:
             return self.backend.chain.get_vm().state.get_balance(to_canonical_address(address))
+
+    def receipt_proof(self, block_number: int, tx_hash: bytes) -> dict:
+        with self.lock:
+            return proofs.receipt_proof(self.backend.chain, block_number, tx_hash)
 
     def block_hashes(self, first: int, last: int) -> list[bytes]:
         with self.lock:

@@ -80,6 +80,7 @@ class LocalReads(Protocol):
     def balance(self, address: str) -> int: ...
     def block_logs(self, first: int, last: int, addresses: list[str]) -> BlockLogs: ...
     def block_hashes(self, first: int, last: int) -> list[bytes]: ...
+    def receipt_proof(self, block_number: int, tx_hash: bytes) -> dict: ...
 
 
 @dataclass
@@ -182,6 +183,13 @@ class Chain:
         if self._local is not None:
             return self._local.block_hashes(first, last)
         return [bytes(self.w3.eth.get_block(number)["hash"]) for number in range(first, last + 1)]
+
+    def receipt_proof(self, tx_hash: str) -> tuple[int, dict]:
+        """The block of a transaction and its receipt's proof against the block header (chain/proofs.py)."""
+        if self._local is None:
+            raise ChainError("receipt proofs are read from the embedded chain; a JSON-RPC node's are not yet")
+        block = self.w3.eth.get_transaction_receipt(tx_hash)["blockNumber"]
+        return block, self._local.receipt_proof(block, bytes.fromhex(tx_hash.removeprefix("0x")))
 
     # -- internals
 

@@ -1,7 +1,8 @@
 """A sceptic's check of the registry's transparency log (`tanquan log-check`): the latest checkpoint accepted
 by the reader's own trust policy (chain/policy.py), proved consistent with the last checkpoint this reader
 accepted (kept in its state file), and, if asked, a block proved in it. Nothing of the operator's is
-trusted but what the policy's keys signed; the proofs are RFC 9162's (chain/tlog.py)."""
+trusted but what the policy's keys signed; the proofs are RFC 9162's (chain/tlog.py). `verify_offline`
+checks an offset certificate's bundle the same way, with no network at all (`tanquan verify --offline`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import httpx
 
 from .note import Checkpoint
 from .policy import Policy, PolicyError
+from .proofs import verify_receipt
+from .states import OffsetPurpose
 from .tlog import leaf_hash, verify_consistency, verify_inclusion
 
 
@@ -27,6 +30,7 @@ class Report:
     witnesses: list[str]
     proven: list[str] = field(default_factory=list)  # what was proved, in words
     block_hash: str | None = None
+    retired: dict | None = None  # an offline bundle's retirement, as the ledger logged it
 
 
 def check(url: str, policy: Policy, state_path: Path, *, block: int | None = None,
@@ -72,3 +76,26 @@ def _get(http: httpx.Client, url: str, **params) -> httpx.Response:
     if answer.status_code != 200:
         raise LogCheckFailed(f"{url}: {answer.status_code} {answer.text.strip()[:300]}")
     return answer
+
+
+def verify_offline(bundle: dict, policy: Policy, *, ledger: str) -> Report:
+    """An offset certificate's bundle (gateway/services/transparency.py bundle) checked with no network:
+    the checkpoint by the reader's policy, the block in it, the receipt in the block, and the retirement the
+    pinned `ledger` logged in the receipt. Raises PolicyError (ProofFailed, LogCheckFailed) saying what failed."""
+    checkpoint, witnesses = policy.accept(bundle["checkpoint"])
+    block_hash, retired = verify_receipt(bundle, ledger=ledger)
+    block = bundle["block"]
+    if not verify_inclusion(leaf_hash(block_hash), block, checkpoint.size,
+                            [base64.b64decode(p) for p in bundle["inclusion_proof"]], checkpoint.root):
+        raise LogCheckFailed(f"block {block} (0x{block_hash.hex()}) is not proved in the checkpoint")
+    report = Report(checkpoint, witnesses, [
+        f"the checkpoint of {checkpoint.size} blocks is signed by the log "
+        + (f"and cosigned by {', '.join(witnesses)}" if witnesses else "(the policy asks no witness)"),
+        f"block {block} (0x{block_hash.hex()}) is in it",
+        f"its receipts root holds transaction {bundle['tx_index']}'s receipt, which succeeded",
+        f"the ledger {retired['ledger']} logged in it the retirement of {retired['amount_kg']:,} kg "
+        f"(serials {retired['serials'][0]}–{retired['serials'][1]}, issuance {retired['issuance']}, "
+        f"coupon {retired['seq']} of it) for {retired['beneficiary']!r}, purpose "
+        f"{OffsetPurpose(retired['purpose']).name}, case {retired['case_reference']!r}"])
+    report.block_hash, report.retired = "0x" + block_hash.hex(), retired
+    return report

@@ -208,6 +208,15 @@ def _verify(args: argparse.Namespace) -> int:
     from .errors import DomainError
     from .services import public
 
+    if args.offline:
+        from . import witness
+
+        if not (args.policy and args.ledger):
+            raise CannotStart("--offline needs --policy (yours) and --ledger (the registry's, from its notice)")
+        return witness.verify_offline(Path(args.offline), Path(args.policy), ledger=args.ledger)
+    if not args.tx_hash:
+        raise CannotStart("give the certificate's transaction hash (or --offline BUNDLE)")
+
     try:
         result = public.verification_without_gateway(
             get_settings().data_dir, args.tx_hash, rpc=args.rpc, ledger=args.ledger
@@ -274,9 +283,12 @@ def main(argv: list[str] | None = None) -> None:
 
     verify = commands.add_parser("verify", help="verify an offset certificate against the chain, without the gateway "
                                  "(reads the chain file read-only: may run beside a serving gateway)")
-    verify.add_argument("tx_hash")
+    verify.add_argument("tx_hash", nargs="?")
     verify.add_argument("--rpc", help="JSON-RPC URL of a node (default: the embedded chain in TANQUAN_DATA_DIR)")
-    verify.add_argument("--ledger", help="the registry's CouponLedger address, if known")
+    verify.add_argument("--ledger", help="the registry's CouponLedger address, if known (pinned: with --offline)")
+    verify.add_argument("--offline", metavar="BUNDLE", help="verify a certificate's bundle (GET /log/bundles/TX.json) "
+                        "with no network, against --policy and --ledger")
+    verify.add_argument("--policy", help="with --offline: your trust policy (c2sp.org/tlog-policy)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=_verify)
 

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import base64
 
+from web3.exceptions import TransactionNotFound
+
+from chain import ChainError
+from chain.note import Checkpoint, split
+from chain.proofs import ProofFailed, verify_receipt
 from chain.tlog import leaf_hash
 
-from ..errors import DomainError, Invalid
+from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..runtime import Gateway
 
 
@@ -77,3 +82,31 @@ def consistency(gw: Gateway, *, old: int, new: int | None) -> dict:
                       detail={"field": "old", "tree_size": new})
     return {"origin": log.origin, "old_size": old, "new_size": new, "old_root": _b64(log.tree.root(old)),
             "new_root": _b64(log.tree.root(new)), "proof": [_b64(p) for p in log.tree.consistency_proof(old, new)]}
+
+
+BUNDLE_FORMAT = "tanquan-offset-bundle/1"
+
+
+def bundle(gw: Gateway, tx_hash: str) -> dict:
+    """An offset certificate's offline proof (chain/proofs.py, chain/logcheck.py): its receipt proved against
+    its block header, the header's block proved in the latest checkpoint, and that checkpoint with its
+    signatures. `tanquan verify --offline` checks it with the reader's policy and the ledger it pinned."""
+    log = _running(gw)
+    try:
+        block, proof = gw.registry.chain.receipt_proof(tx_hash)
+    except (TransactionNotFound, ValueError) as exc:
+        raise NotFound("UNKNOWN_TX", f"no transaction {tx_hash} on this chain") from exc
+    except ChainError as exc:
+        raise DomainError("BUNDLE_UNAVAILABLE", str(exc), status=501) from exc
+    try:
+        verify_receipt(proof, ledger=gw.registry.ledger.address)
+    except ProofFailed as exc:
+        raise Invalid("NOT_AN_OFFSET", f"{tx_hash} retired no coupon of this registry: {exc}") from exc
+    note = log.checkpoint()
+    checkpoint = Checkpoint.parse(split(note)[0])
+    if block >= checkpoint.size:
+        raise Conflict("NOT_YET_LOGGED", f"block {block} is not in the latest checkpoint ({checkpoint.size} blocks) "
+                       "yet; ask again in a few seconds", detail={"block": block, "tree_size": checkpoint.size})
+    return {"format": BUNDLE_FORMAT, "tx_hash": tx_hash.lower(), "block": block, "ledger": gw.registry.ledger.address,
+            **proof, "inclusion_proof": [_b64(p) for p in log.tree.inclusion_proof(block, checkpoint.size)],
+            "checkpoint": note}

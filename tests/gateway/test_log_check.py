@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import socket
 
 import httpx
 import pytest
@@ -18,6 +20,8 @@ from gateway import witness
 from gateway.api.app import create_app
 from gateway.cli import main
 from gateway.transparency import WitnessOf
+from support.api import owner_request
+from support.http import API, error_of, ok
 from support.serving import serve
 
 
@@ -100,3 +104,60 @@ def test_policy__checkpoint_without_the_quorum_or_from_another_log__refused(gate
 def test_policy__malformed__refused_with_the_line(gateway, text):
     with pytest.raises(PolicyError):
         parse(text.format(log=gateway.log.signer.verifier.vkey))
+
+
+def _retired(client, officials, holder, number: str) -> str:
+    ok(owner_request(client, holder, number, "OFFSET"))
+    return ok(client.post(f"{API}/coupons/{number}/offset", headers=officials["EEB"], json={
+        "purpose": "GREEN_POINTS", "beneficiary": "绿色积分平台", "case_reference": "GP-2026-9"}))["certificate"]
+
+
+def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
+        client, gateway, officials, new_holder, mint, witnessed_gateway, tmp_path, capsys, monkeypatch):
+    url, w = witnessed_gateway
+    holder = new_holder()
+    tx = _retired(client, officials, holder, mint(holder))
+    _cosign(gateway)
+    answer = client.get(f"/log/bundles/{tx}.json")
+    assert answer.status_code == 200, answer.text
+    (tmp_path / "bundle.json").write_text(answer.text)
+    (tmp_path / "policy").write_text(_policy(gateway, w))
+    ledger = gateway.registry.ledger.address
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("the offline check opened a connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    args = ["verify", "--offline", str(tmp_path / "bundle.json"), "--policy", str(tmp_path / "policy"), "--ledger", ledger]
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    out = capsys.readouterr().out
+    assert done.value.code == 0, out
+    assert "logged in it the retirement of 1,000,000 kg" in out and "'绿色积分平台'" in out and "cosigned by w1" in out
+
+    bundle = answer.json()
+    for changed in (
+        {"receipt": bundle["receipt"].replace("e7bbbf", "e7bbbe")},  # the beneficiary's text altered
+        {"tx_index": bundle["tx_index"] + 1},
+        {"block": bundle["block"] - 1},
+        {"header": bundle["header"][:-2] + ("00" if bundle["header"][-2:] != "00" else "01")},
+        {"checkpoint": "".join(line for line in bundle["checkpoint"].splitlines(keepends=True)
+                               if not line.startswith("— audit.example/w1 "))},  # without the witness's cosignature
+    ):
+        (tmp_path / "bundle.json").write_text(json.dumps({**bundle, **changed}))
+        with pytest.raises(SystemExit) as done:
+            main(args)
+        assert done.value.code == 1, changed
+        assert "NOT PROVEN" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:  # another ledger pinned: not this registry's retirement
+        main([*args[:-1], "0x" + "11" * 20])
+    assert done.value.code == 1
+
+
+def test_bundle__not_an_offset_or_unknown__refused(client, gateway, new_holder):
+    new_holder()
+    gateway.follower.sync()
+    some_tx = "0x" + bytes(gateway.registry.chain.w3.eth.get_block(gateway.registry.chain.head())["transactions"][0]).hex()
+    error_of(client.get(f"/log/bundles/{some_tx}.json"), 422, "NOT_AN_OFFSET")
+    error_of(client.get(f"/log/bundles/0x{'ab' * 32}.json"), 404, "UNKNOWN_TX")

@@ -3,7 +3,7 @@ public reads, outside /api/v1 as logs serve theirs. A proof between fixed sizes 
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ...deps import GatewayDep
@@ -37,6 +37,14 @@ def inclusion(gateway: GatewayDep, block: Size, size: Size | None = None) -> JSO
 def consistency(gateway: GatewayDep, old: Size, new: Size | None = None) -> JSONResponse:
     """RFC 9162 consistency proof: the tree of `new` leaves (default: the latest) extends the tree of `old`."""
     return _cached(service.consistency(gateway, old=old, new=new), fixed=new is not None)
+
+
+@router.get("/bundles/{tx_hash}.json")
+def bundle(gateway: GatewayDep, tx_hash: Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")]) -> JSONResponse:
+    """An offset certificate's offline proof: its receipt against its block header, the block in the latest
+    checkpoint, and the checkpoint; `tanquan verify --offline FILE --policy POLICY --ledger ADDRESS` checks it."""
+    return JSONResponse(service.bundle(gateway, tx_hash), headers={
+        "Content-Disposition": f'attachment; filename="offset-{tx_hash[2:14].lower()}.json"'})
 
 
 def _cached(proof: dict, *, fixed: bool) -> JSONResponse:

@@ -1,0 +1,73 @@
+"""An offset certificate that verifies offline: the offset's receipt with its Merkle-Patricia proof against
+its block header's receipts root, and the header, whose hash is the block's leaf in the transparency log
+(chain/tlog.py). With an inclusion proof of that leaf in a checkpoint the reader's policy accepts
+(chain/policy.py), the bundle proves, with no network and nothing of the operator's, that the ledger the
+reader pinned logged this retirement in a block every reader of the log sees.
+
+`receipt_proof` reads the embedded chain's own database (a JSON-RPC node's header RLP and receipts are not
+read yet); `verify_receipt` is the offline half."""
+
+from __future__ import annotations
+
+import rlp
+from eth_abi import decode
+from eth_utils import keccak, to_checksum_address
+from trie import HexaryTrie
+
+from .errors import ChainError
+
+RECEIPTS_ROOT = 5  # the header's fields: parent, ommers, beneficiary, state root, transactions root, receipts root
+RETIRED_SIGNATURE = "CouponRetired(uint256,address,uint256,uint256,uint256,uint256,uint256,uint256,string,string)"
+RETIRED_TOPIC = keccak(text=RETIRED_SIGNATURE)
+RETIRED_DATA = ["uint256", "uint256", "uint256", "uint256", "uint256", "uint256", "string", "string"]
+
+
+class ProofFailed(ChainError):
+    """A bundle that does not prove what it claims."""
+
+
+def receipt_proof(backend_chain, block_number: int, tx_hash: bytes) -> dict:
+    """The header (RLP), the transaction's index in its block, its receipt as the receipts trie holds it, and
+    the trie's nodes from the root to it. `backend_chain` is py-evm's chain of the embedded node."""
+    block = backend_chain.get_canonical_block_by_number(block_number)
+    index = next((i for i, tx in enumerate(block.transactions) if tx.hash == tx_hash), None)
+    if index is None:
+        raise ChainError(f"transaction 0x{tx_hash.hex()} is not in block {block_number}")
+    trie = HexaryTrie({})
+    for i, receipt in enumerate(block.get_receipts(backend_chain.chaindb)):
+        trie[rlp.encode(i)] = receipt.encode()
+    key = rlp.encode(index)
+    return {"header": "0x" + rlp.encode(block.header).hex(), "tx_index": index,
+            "receipt": "0x" + trie[key].hex(), "receipt_proof": ["0x" + rlp.encode(node).hex() for node in trie.get_proof(key)]}
+
+
+def verify_receipt(bundle: dict, *, ledger: str) -> tuple[bytes, dict]:
+    """Offline: the block hash the header makes, and the retirement the pinned `ledger` logged in the receipt,
+    once the receipt is proved against the header's receipts root and succeeded. Raises ProofFailed."""
+    header_rlp = _hex(bundle["header"])
+    block_hash = keccak(header_rlp)
+    receipts_root = rlp.decode(header_rlp)[RECEIPTS_ROOT]
+    key = rlp.encode(bundle["tx_index"])
+    try:
+        proved = HexaryTrie.get_from_proof(receipts_root, key, [rlp.decode(_hex(node)) for node in bundle["receipt_proof"]])
+    except Exception as exc:  # noqa: BLE001 - any failure of the proof is the finding
+        raise ProofFailed(f"the receipt proof does not verify against the header's receipts root: {exc}") from exc
+    if proved != _hex(bundle["receipt"]):
+        raise ProofFailed("the receipt is not the one the header's receipts root holds at that index")
+    status, _, _, logs = rlp.decode(proved[1:] if proved[0] < 0x80 else proved)  # EIP-2718: a type byte first
+    if status != b"\x01":
+        raise ProofFailed("the transaction failed: it retired nothing")
+    pinned = bytes.fromhex(ledger.removeprefix("0x").lower())
+    for address, topics, data in logs:
+        if address == pinned and topics and topics[0] == RETIRED_TOPIC:
+            issuance, seq, first, last, amount, purpose, beneficiary, case = decode(RETIRED_DATA, data)
+            return block_hash, {
+                "ledger": to_checksum_address(address), "coupon_id": int.from_bytes(topics[1], "big"),
+                "owner": to_checksum_address(topics[2][12:]), "issuance": issuance, "seq": seq,
+                "serials": [first, last], "amount_kg": amount, "purpose": purpose, "beneficiary": beneficiary,
+                "case_reference": case}
+    raise ProofFailed(f"the receipt holds no retirement logged by the ledger {to_checksum_address(pinned)}")
+
+
+def _hex(text: str) -> bytes:
+    return bytes.fromhex(text.removeprefix("0x"))
