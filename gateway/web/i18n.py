@@ -118,6 +118,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.case": ("案件 / 活动编号", "Case reference"),
     "verify.signer": ("签署部门", "Signer"),
     "verify.pdf": ("下载抵销凭证（PDF）", "Download the offset certificate (PDF)"),
+    "verify.bundle": ("下载离线核验包（JSON）", "Download the offline proof (JSON)"),
+    "verify.offline": ("离线核验包含交易回执及其对区块头的默克尔证明、该区块在透明日志检查点中的包含证明，以及经见证方联署的检查点。"
+                       "无需联网、无需信任本系统运营方：用您自己的信任策略（日志公钥、见证方公钥与法定人数）和区里公告的账本地址核验。",
+                       "The offline proof holds the transaction's receipt with its Merkle proof against the block header, "
+                       "the block's inclusion in a transparency-log checkpoint, and the checkpoint its witnesses cosigned. "
+                       "Check it with no network and no trust in this registry's operator: with your own trust policy "
+                       "(the log's key, the witnesses' keys and a quorum) and the ledger address the district published."),
     "verify.how": ("核验结果直接取自区块链上的交易回执与事件日志；PDF 本身不能证明任何事。",
                    "The verdict is derived from the transaction receipt and event log on the chain; a PDF alone proves nothing."),
     "verify.independently": (

@@ -4,11 +4,15 @@ offset verification reached through the QR code of a printed certificate."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import expect
 
+from chain.logcheck import verify_offline
+from chain.policy import parse
 from support.api import list_coupon
 from support.pdf_qr import decode_qr, pdf_pages
 
@@ -138,6 +142,15 @@ def test_verify__qr_of_the_offset_certificate__valid_and_a_tampered_hash_is_not(
     expect(page.locator("#certificate")).to_contain_text(offset["coupon"])
     expect(page.locator("#certificate")).to_contain_text(offset["beneficiary"])
     shot(page, "valid")
+    with page.expect_download(timeout=30_000) as download:  # the offline proof, checked with no network here
+        page.click("#offline-bundle")
+    bundle = json.loads(Path(download.value.path()).read_text())
+    ledger = page.locator("#offline-how + pre").inner_text().split("--ledger ")[1].strip()
+    policy = parse(f"log {httpx.get(f'{site.url}/log/key').text.strip()}\nquorum none\n")
+    retired = verify_offline(bundle, policy, ledger=ledger).retired
+    certificate = httpx.get(f"{site.url}/api/v1/public/offsets/{tx_hash}").json()["certificate"]
+    assert (retired["beneficiary"], retired["amount_kg"], retired["case_reference"]) == (
+        offset["beneficiary"], certificate["amount_kg"], certificate["case_reference"])
 
     tampered = tx_hash[:-1] + ("0" if tx_hash[-1] != "0" else "1")
     assert page.goto(url.replace(tx_hash, tampered)).status == 404  # and the verdict is still said
