@@ -39,9 +39,7 @@ def check(url: str, policy: Policy, state_path: Path, *, block: int | None = Non
     base = url.rstrip("/")
     note = _get(http, f"{base}/log/checkpoint").text
     checkpoint, witnesses = policy.accept(note)
-    report = Report(checkpoint, witnesses, [
-        f"the checkpoint of {checkpoint.size} blocks is signed by the log "
-        + (f"and cosigned by {', '.join(witnesses)}" if witnesses else "(the policy asks no witness)")])
+    report = Report(checkpoint, witnesses, [_accepted(checkpoint, witnesses)])
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     seen = state.get(checkpoint.origin)
     if seen is not None:
@@ -71,6 +69,11 @@ def check(url: str, policy: Policy, state_path: Path, *, block: int | None = Non
     return report
 
 
+def _accepted(checkpoint: Checkpoint, witnesses: list[str]) -> str:
+    return (f"the checkpoint of {checkpoint.size} blocks is signed by the log "
+            + (f"and cosigned by {', '.join(witnesses)}" if witnesses else "(the policy asks no witness)"))
+
+
 def _get(http: httpx.Client, url: str, **params) -> httpx.Response:
     answer = http.get(url, params=params or None)
     if answer.status_code != 200:
@@ -89,8 +92,7 @@ def verify_offline(bundle: dict, policy: Policy, *, ledger: str) -> Report:
                             [base64.b64decode(p) for p in bundle["inclusion_proof"]], checkpoint.root):
         raise LogCheckFailed(f"block {block} (0x{block_hash.hex()}) is not proved in the checkpoint")
     report = Report(checkpoint, witnesses, [
-        f"the checkpoint of {checkpoint.size} blocks is signed by the log "
-        + (f"and cosigned by {', '.join(witnesses)}" if witnesses else "(the policy asks no witness)"),
+        _accepted(checkpoint, witnesses),
         f"block {block} (0x{block_hash.hex()}) is in it",
         f"its receipts root holds transaction {bundle['tx_index']}'s receipt, which succeeded",
         f"the ledger {retired['ledger']} logged in it the retirement of {retired['amount_kg']:,} kg "

@@ -180,10 +180,7 @@ def serve(name: str, log_keys: list[str], state_dir: Path, *, host: str, port: i
 
 def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: int | None) -> int:
     """0 proven, 1 not proven (the reason on stderr: keep it as evidence), 2 the log unreachable."""
-    try:
-        rules = policy.parse(policy_path.read_text(encoding="utf-8"))
-    except (OSError, policy.PolicyError) as exc:
-        raise CannotStart(f"--policy: {exc}") from exc
+    rules = _policy(policy_path)
     url = url or next((log.url for log in rules.logs if log.url), None)
     if url is None:
         raise CannotStart("give --url, or the log's URL in the policy's log line")
@@ -195,28 +192,37 @@ def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: in
     except httpx.HTTPError as exc:
         print(f"could not reach the log: {exc}", file=sys.stderr)
         return 2
-    print(f"{report.checkpoint.origin}: proven")
-    for line in report.proven:
-        print(f"  - {line}")
-    print("  not proven here: that the blocks follow the contracts' rules (replay them, or `tanquan verify`)")
+    _say(f"{report.checkpoint.origin}: proven", report,
+         "that the blocks follow the contracts' rules (replay them, or `tanquan verify`)")
     return 0
 
 
 def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str) -> int:
     """`tanquan verify --offline`: 0 proven, 1 not proven (the reason on stderr). No network is used."""
+    rules = _policy(policy_path)
     try:
-        rules = policy.parse(policy_path.read_text(encoding="utf-8"))
         bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, policy.PolicyError) as exc:
-        raise CannotStart(f"{exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise CannotStart(f"{bundle_path}: {exc}") from exc
     try:
         report = logcheck.verify_offline(bundle, rules, ledger=ledger)
     except (policy.PolicyError, ProofFailed, KeyError, ValueError) as exc:
         print(f"NOT PROVEN: {exc}", file=sys.stderr)
         return 1
-    print(f"offset certificate {bundle.get('tx_hash')}: proven offline")
+    _say(f"offset certificate {bundle.get('tx_hash')}: proven offline", report,
+         "the coupon number's year (read it from the registry, or `tanquan verify` online)")
+    return 0
+
+
+def _policy(path: Path) -> policy.Policy:
+    try:
+        return policy.parse(path.read_text(encoding="utf-8"))
+    except (OSError, policy.PolicyError) as exc:
+        raise CannotStart(f"--policy: {exc}") from exc
+
+
+def _say(title: str, report: logcheck.Report, unproven: str) -> None:
+    print(title)
     for line in report.proven:
         print(f"  - {line}")
-    print("  not proven here: the coupon number's year (read it from the registry, or `tanquan verify` online),\n"
-          "  and that nothing later happened to what this block shows (a retirement is final in the contract)")
-    return 0
+    print(f"  not proven here: {unproven}")
