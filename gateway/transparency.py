@@ -1,6 +1,6 @@
 """The registry's transparency log (c2sp.org/tlog-checkpoint over RFC 6962): every block's hash is a leaf,
-appended as the index follows the chain, and every tree size the log reaches is signed as a checkpoint with
-the log's Ed25519 key. Leaves are kept in the gateway's database, so the log remembers the history it
+appended as the index follows the chain, and the tree's latest size is signed as a checkpoint with the
+log's Ed25519 key when asked. Leaves are kept in the gateway's database, so the log remembers the history it
 signed: a chain whose block differs from its leaf (an old backup restored, a history written anew) stops
 the log, which then signs nothing more and says so (`rewritten`), instead of signing a second history.
 
@@ -19,7 +19,6 @@ import threading
 from dataclasses import dataclass, field
 
 import httpx
-
 from sqlalchemy import select
 
 from chain.node import Node
@@ -113,12 +112,10 @@ class TransparencyLog:
             return session.get(LogLeaf, block).block_hash
 
     def checkpoint(self) -> str:
-        """The latest checkpoint every witness cosigned, with their cosignatures; with no witness
-        configured, the log's own at its current size (signed once per size)."""
-        if self.witnesses:
-            witnessed = self.witnessed
-            return witnessed[1] if witnessed else self._sign(0)
-        return self._sign(self.tree.size)
+        """The latest checkpoint every witness cosigned, with their cosignatures; until one is, or with no
+        witness configured, the log's own at its current size (signed once per size)."""
+        witnessed = self.witnessed
+        return witnessed[1] if self.witnesses and witnessed else self._sign(self.tree.size)
 
     def _sign(self, size: int) -> str:
         signed = self._signed
