@@ -15,7 +15,7 @@ import httpx
 
 from .note import Checkpoint
 from .policy import Policy, PolicyError
-from .proofs import verify_receipt
+from .proofs import ProofFailed, statement_signer, verify_receipt
 from .states import OffsetPurpose
 from .tlog import leaf_hash, verify_consistency, verify_inclusion
 
@@ -81,10 +81,11 @@ def _get(http: httpx.Client, url: str, **params) -> httpx.Response:
     return answer
 
 
-def verify_offline(bundle: dict, policy: Policy, *, ledger: str) -> Report:
+def verify_offline(bundle: dict, policy: Policy, *, ledger: str, eeb: str | None = None) -> Report:
     """An offset certificate's bundle (gateway/services/transparency.py bundle) checked with no network:
-    the checkpoint by the reader's policy, the block in it, the receipt in the block, and the retirement the
-    pinned `ledger` logged in the receipt. Raises PolicyError (ProofFailed, LogCheckFailed) saying what failed."""
+    the checkpoint by the reader's policy, the block in it, the receipt in the block, the retirement the
+    pinned `ledger` logged in the receipt, and the EEB's signed statement of the same facts (by the pinned
+    `eeb` address, if given). Raises PolicyError, ProofFailed or LogCheckFailed saying what failed."""
     checkpoint, witnesses = policy.accept(bundle["checkpoint"])
     block_hash, retired = verify_receipt(bundle, ledger=ledger)
     block = bundle["block"]
@@ -100,4 +101,24 @@ def verify_offline(bundle: dict, policy: Policy, *, ledger: str) -> Report:
         f"coupon {retired['seq']} of it) for {retired['beneficiary']!r}, purpose "
         f"{OffsetPurpose(retired['purpose']).name}, case {retired['case_reference']!r}"])
     report.block_hash, report.retired = "0x" + block_hash.hex(), retired
+    report.proven.append(_eeb_statement(bundle, retired, eeb))
     return report
+
+
+def _eeb_statement(bundle: dict, retired: dict, pinned: str | None) -> str:
+    """The EEB's EIP-712 statement: the receipt's facts, and what only it says (the coupon number, the
+    transaction), signed by the pinned EEB address."""
+    eeb = bundle["eeb_statement"]
+    message = eeb["message"]
+    signer = statement_signer(eeb["chain_id"], message, eeb["signature"])
+    if pinned is not None and signer.lower() != pinned.lower():
+        raise ProofFailed(f"the statement is signed by {signer}, not by the EEB's {pinned}")
+    stated = (message["ledger"].lower(), message["firstSerial"], message["lastSerial"], message["amountKg"],
+              message["purpose"], message["beneficiary"], message["caseReference"], message["block"])
+    proved = (retired["ledger"].lower(), *retired["serials"], retired["amount_kg"],
+              OffsetPurpose(retired["purpose"]).name, retired["beneficiary"], retired["case_reference"], bundle["block"])
+    if stated != proved:
+        raise ProofFailed("the EEB's statement is not the retirement the receipt proves")
+    whose = "the EEB's pinned address" if pinned else f"{signer} (pin the EEB's address with --eeb to know whose)"
+    return (f"the statement of coupon {message['coupon']}, transaction {message['txHash']}, matching the receipt, "
+            f"is signed by {whose}")

@@ -4,13 +4,19 @@ its block header's receipts root, and the header, whose hash is the block's leaf
 (chain/policy.py), the bundle proves, with no network and nothing of the operator's, that the ledger the
 reader pinned logged this retirement in a block every reader of the log sees.
 
+The EEB's EIP-712 statement over the offset's facts (`eeb_statement`) adds what the receipt cannot say:
+the coupon's number with its year, the block and the transaction, in the department's own signature.
+
 `receipt_proof` reads the embedded chain's own database (a JSON-RPC node's header RLP and receipts are not
-read yet); `verify_receipt` is the offline half."""
+read yet); `verify_receipt` and `statement_signer` are the offline half."""
 
 from __future__ import annotations
 
 import rlp
 from eth_abi import decode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 from trie import HexaryTrie
 
@@ -67,6 +73,43 @@ def verify_receipt(bundle: dict, *, ledger: str) -> tuple[bytes, dict]:
                 "serials": [first, last], "amount_kg": amount, "purpose": purpose, "beneficiary": beneficiary,
                 "case_reference": case}
     raise ProofFailed(f"the receipt holds no retirement logged by the ledger {to_checksum_address(pinned)}")
+
+
+# The EEB's statement of an offset (EIP-712): what it retired, for whom and why, where the chain holds it.
+STATEMENT_TYPES = {"Offset": [
+    {"name": "ledger", "type": "address"}, {"name": "coupon", "type": "string"},
+    {"name": "firstSerial", "type": "uint256"}, {"name": "lastSerial", "type": "uint256"},
+    {"name": "amountKg", "type": "uint256"}, {"name": "purpose", "type": "string"},
+    {"name": "beneficiary", "type": "string"}, {"name": "caseReference", "type": "string"},
+    {"name": "block", "type": "uint256"}, {"name": "txHash", "type": "bytes32"},
+]}
+
+
+def _domain(chain_id: int, ledger: str) -> dict:
+    return {"name": "Tanquan offset certificate", "version": "1", "chainId": chain_id, "verifyingContract": ledger}
+
+
+def statement(certificate: dict) -> dict:
+    """The EIP-712 message of a verified offset certificate (chain/verify.py's certificate)."""
+    return {"ledger": certificate["ledger"], "coupon": certificate["coupon"],
+            "firstSerial": certificate["serials"][0], "lastSerial": certificate["serials"][1],
+            "amountKg": certificate["amount_kg"], "purpose": certificate["purpose"],
+            "beneficiary": certificate["beneficiary"], "caseReference": certificate["case_reference"],
+            "block": certificate["block"], "txHash": certificate["certificate_id"]}
+
+
+def sign_statement(eeb: LocalAccount, chain_id: int, message: dict) -> str:
+    signed = eeb.sign_typed_data(_domain(chain_id, message["ledger"]), STATEMENT_TYPES, message)
+    return "0x" + bytes(signed.signature).hex()
+
+
+def statement_signer(chain_id: int, message: dict, signature: str) -> str:
+    """Offline: the address whose key signed the statement."""
+    try:
+        return Account.recover_message(encode_typed_data(_domain(chain_id, message["ledger"]), STATEMENT_TYPES, message),
+                                       signature=_hex(signature))
+    except Exception as exc:  # noqa: BLE001 - a statement that does not recover proves nothing
+        raise ProofFailed(f"the EEB's statement does not carry a valid signature: {exc}") from exc
 
 
 def _hex(text: str) -> bytes:

@@ -213,7 +213,7 @@ def _verify(args: argparse.Namespace) -> int:
 
         if not (args.policy and args.ledger):
             raise CannotStart("--offline needs --policy (yours) and --ledger (the registry's, from its notice)")
-        return witness.verify_offline(Path(args.offline), Path(args.policy), ledger=args.ledger)
+        return witness.verify_offline(Path(args.offline), Path(args.policy), ledger=args.ledger, eeb=args.eeb)
     if not args.tx_hash:
         raise CannotStart("give the certificate's transaction hash (or --offline BUNDLE)")
 
@@ -289,6 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     verify.add_argument("--offline", metavar="BUNDLE", help="verify a certificate's bundle (GET /log/bundles/TX.json) "
                         "with no network, against --policy and --ledger")
     verify.add_argument("--policy", help="with --offline: your trust policy (c2sp.org/tlog-policy)")
+    verify.add_argument("--eeb", help="with --offline: the EEB's signing address, from the district's notice")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=_verify)
 

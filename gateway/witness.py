@@ -197,7 +197,7 @@ def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: in
     return 0
 
 
-def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str) -> int:
+def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str, eeb: str | None) -> int:
     """`tanquan verify --offline`: 0 proven, 1 not proven (the reason on stderr). No network is used."""
     rules = _policy(policy_path)
     try:
@@ -205,12 +205,12 @@ def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str) -> int:
     except (OSError, ValueError) as exc:
         raise CannotStart(f"{bundle_path}: {exc}") from exc
     try:
-        report = logcheck.verify_offline(bundle, rules, ledger=ledger)
+        report = logcheck.verify_offline(bundle, rules, ledger=ledger, eeb=eeb)
     except (policy.PolicyError, ProofFailed, KeyError, ValueError) as exc:
         print(f"NOT PROVEN: {exc}", file=sys.stderr)
         return 1
     _say(f"offset certificate {bundle.get('tx_hash')}: proven offline", report,
-         "the coupon number's year (read it from the registry, or `tanquan verify` online)")
+         "the coupon number's year but by the EEB's word (the ledger's state holds it: `tanquan verify` online)")
     return 0
 
 

@@ -8,13 +8,14 @@ import base64
 
 from web3.exceptions import TransactionNotFound
 
-from chain import ChainError
+from chain import ChainError, Role
 from chain.note import Checkpoint, split
-from chain.proofs import ProofFailed, verify_receipt
+from chain.proofs import sign_statement, statement, verify_receipt
 from chain.tlog import leaf_hash
 
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..runtime import Gateway
+from . import public
 
 
 def _b64(digest: bytes) -> str:
@@ -98,15 +99,20 @@ def bundle(gw: Gateway, tx_hash: str) -> dict:
         raise NotFound("UNKNOWN_TX", f"no transaction {tx_hash} on this chain") from exc
     except ChainError as exc:
         raise DomainError("BUNDLE_UNAVAILABLE", str(exc), status=501) from exc
-    try:
-        verify_receipt(proof, ledger=gw.registry.ledger.address)
-    except ProofFailed as exc:
-        raise Invalid("NOT_AN_OFFSET", f"{tx_hash} retired no coupon of this registry: {exc}") from exc
+    verified = public.verification(gw, tx_hash)
+    if verified["verdict"] != "valid":
+        raise Invalid("NOT_AN_OFFSET", f"{tx_hash} is no valid offset certificate of this registry: {verified['reason']}",
+                      detail={"verdict": verified["verdict"], "reason": verified["reason"]})
+    verify_receipt(proof, ledger=gw.registry.ledger.address)  # what the reader will check, checked here first
+    chain_id = gw.registry.chain.w3.eth.chain_id
+    message = statement(verified["certificate"])
+    eeb = {"chain_id": chain_id, "signer": gw.node.department(Role.EEB).address, "message": message,
+           "signature": sign_statement(gw.node.department(Role.EEB), chain_id, message)}
     note = log.checkpoint()
     checkpoint = Checkpoint.parse(split(note)[0])
     if block >= checkpoint.size:
         raise Conflict("NOT_YET_LOGGED", f"block {block} is not in the latest checkpoint ({checkpoint.size} blocks) "
                        "yet; ask again in a few seconds", detail={"block": block, "tree_size": checkpoint.size})
     return {"format": BUNDLE_FORMAT, "tx_hash": tx_hash.lower(), "block": block, "ledger": gw.registry.ledger.address,
-            **proof, "inclusion_proof": [_b64(p) for p in log.tree.inclusion_proof(block, checkpoint.size)],
-            "checkpoint": note}
+            "eeb_statement": eeb, **proof,
+            "inclusion_proof": [_b64(p) for p in log.tree.inclusion_proof(block, checkpoint.size)], "checkpoint": note}

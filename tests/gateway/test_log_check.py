@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eth_account import Account
 
 from chain import logcheck
+from chain import Role
 from chain.note import Signer
 from chain.policy import PolicyError, parse
 from chain.tlog import MerkleLog
@@ -116,7 +117,8 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
         client, gateway, officials, new_holder, mint, witnessed_gateway, tmp_path, capsys, monkeypatch):
     url, w = witnessed_gateway
     holder = new_holder()
-    tx = _retired(client, officials, holder, mint(holder))
+    number = mint(holder)
+    tx = _retired(client, officials, holder, number)
     _cosign(gateway)
     answer = client.get(f"/log/bundles/{tx}.json")
     assert answer.status_code == 200, answer.text
@@ -129,15 +131,21 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    args = ["verify", "--offline", str(tmp_path / "bundle.json"), "--policy", str(tmp_path / "policy"), "--ledger", ledger]
+    eeb = gateway.node.department(Role.EEB).address
+    args = ["verify", "--offline", str(tmp_path / "bundle.json"), "--policy", str(tmp_path / "policy"),
+            "--eeb", eeb, "--ledger", ledger]
     with pytest.raises(SystemExit) as done:
         main(args)
     out = capsys.readouterr().out
     assert done.value.code == 0, out
     assert "logged in it the retirement of 1,000,000 kg" in out and "'绿色积分平台'" in out and "cosigned by w1" in out
+    assert f"the statement of coupon {number}, transaction {tx}" in out and "the EEB's pinned address" in out
 
     bundle = answer.json()
+    statement = bundle["eeb_statement"]
     for changed in (
+        {"eeb_statement": {**statement, "message": {**statement["message"], "coupon": number + "0"}}},  # signature
+        {"eeb_statement": {**statement, "message": {**statement["message"], "beneficiary": "另一家"}}},
         {"receipt": bundle["receipt"].replace("e7bbbf", "e7bbbe")},  # the beneficiary's text altered
         {"tx_index": bundle["tx_index"] + 1},
         {"block": bundle["block"] - 1},
@@ -150,9 +158,13 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
             main(args)
         assert done.value.code == 1, changed
         assert "NOT PROVEN" in capsys.readouterr().err
+    (tmp_path / "bundle.json").write_text(answer.text)
     with pytest.raises(SystemExit) as done:  # another ledger pinned: not this registry's retirement
         main([*args[:-1], "0x" + "11" * 20])
     assert done.value.code == 1
+    with pytest.raises(SystemExit) as done:  # another EEB pinned: not the department's statement
+        main([*args[:-3], "0x" + "22" * 20, *args[-2:]])
+    assert done.value.code == 1 and "not by the EEB's" in capsys.readouterr().err
 
 
 def test_bundle__not_an_offset_or_unknown__refused(client, gateway, new_holder):
