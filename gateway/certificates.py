@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from pypdf import PdfReader, PdfWriter
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -197,8 +198,13 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
                   verify_url, extra, dead=coupon["state"] if coupon["state"] in DEAD_STATES else None)
 
 
-def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
-    """The offset certificate (DESIGN §6): only for a verification that says valid."""
+PROOF_ATTACHMENT = "offset-proof.json"
+
+
+def offset_certificate(verification: dict, *, verify_url: str, proof: bytes | None = None) -> bytes:
+    """The offset certificate (DESIGN §6): only for a verification that says valid. Its offline proof
+    (GET /log/bundles/<tx>.json), when given, travels inside it as an attached file (`tanquan verify
+    --offline` reads either)."""
     if verification["verdict"] != "valid":
         raise ValueError(f"not a valid offset certificate: {verification['reason']}")
     c = verification["certificate"]
@@ -216,5 +222,14 @@ def offset_certificate(verification: dict, *, verify_url: str) -> bytes:
     ]
     statement = ("上述碳券已由区生态环境部门在链上注销，用于抵销，不再流通（第十四条）。"
                  "The coupon above was retired on-chain by the EEB for this offset and never circulates again.")
-    return render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
-                  [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)
+    pdf = render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
+                 [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)
+    return pdf if proof is None else _attached(pdf, PROOF_ATTACHMENT, proof)
+
+
+def _attached(pdf: bytes, name: str, content: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(name, content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -37,6 +40,7 @@ from chain.note import COSIGNATURE, Checkpoint, NoteError, Signer, Verifier, ver
 from chain.proofs import ProofFailed
 from chain.tlog import EMPTY_ROOT, verify_consistency
 
+from .certificates import PROOF_ATTACHMENT
 from .errors import CannotStart
 
 log = logging.getLogger(__name__)
@@ -198,11 +202,12 @@ def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: in
 
 
 def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str, eeb: str | None) -> int:
-    """`tanquan verify --offline`: 0 proven, 1 not proven (the reason on stderr). No network is used."""
+    """`tanquan verify --offline`: 0 proven, 1 not proven (the reason on stderr). No network is used. The
+    bundle is the JSON file, or the offset certificate PDF that carries it attached."""
     rules = _policy(policy_path)
     try:
-        bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        bundle = json.loads(_bundle_bytes(bundle_path))
+    except (OSError, ValueError, PdfReadError) as exc:
         raise CannotStart(f"{bundle_path}: {exc}") from exc
     try:
         report = logcheck.verify_offline(bundle, rules, ledger=ledger, eeb=eeb)
@@ -212,6 +217,16 @@ def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str, eeb: st
     _say(f"offset certificate {bundle.get('tx_hash')}: proven offline", report,
          "the coupon number's year but by the EEB's word (the ledger's state holds it: `tanquan verify` online)")
     return 0
+
+
+def _bundle_bytes(path: Path) -> bytes:
+    content = path.read_bytes()
+    if not content.startswith(b"%PDF"):
+        return content
+    attached = PdfReader(io.BytesIO(content)).attachments.get(PROOF_ATTACHMENT)
+    if not attached:
+        raise ValueError(f"this PDF carries no {PROOF_ATTACHMENT}: download the proof from its verify page")
+    return attached[0]
 
 
 def _policy(path: Path) -> policy.Policy:

@@ -140,6 +140,14 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
     assert done.value.code == 0, out
     assert "logged in it the retirement of 1,000,000 kg" in out and "'绿色积分平台'" in out and "cosigned by w1" in out
     assert f"the statement of coupon {number}, transaction {tx}" in out and "the EEB's pinned address" in out
+    monkeypatch.undo()
+    pdf = client.get(f"/certificates/offsets/{tx}.pdf")  # the certificate carries the same proof inside
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    (tmp_path / "certificate.pdf").write_bytes(pdf.content)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    with pytest.raises(SystemExit) as done:
+        main([*args[:2], str(tmp_path / "certificate.pdf"), *args[3:]])
+    assert done.value.code == 0 and "proven offline" in capsys.readouterr().out
 
     bundle = answer.json()
     statement = bundle["eeb_statement"]
