@@ -1,6 +1,7 @@
-"""A department's queue: applications awaiting its step, coupons awaiting it after an
-owner's consent, and loss reports at each stage of the reissue procedure; each step
-with its own clock in working days where 附件1 sets a limit (DESIGN §5), overdue first."""
+"""A department's queue: every object whose lifecycle waits on it (gateway/lifecycles.py), one QueueItem
+each: applications, owners' consents, loss reports at each reissue stage, 附件8 forms, purchases, pledges
+past their term and the calendar; each step with its own clock in working days where 附件1 sets a limit
+(DESIGN §5), overdue first. Every builder builds all its items; the role's are picked here."""
 
 from __future__ import annotations
 
