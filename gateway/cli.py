@@ -110,8 +110,11 @@ def _serve(args: argparse.Namespace) -> None:
     gateway = Gateway.open(settings)
     url = f"http://{args.host}:{args.port}"
     _warn_of_base_url(settings.public_base_url, args.port)
+    # An idle kept-alive connection is closed after 75 s, longer than clients (httpx 5 s) and reverse proxies
+    # (nginx 60 s) keep theirs: at uvicorn's 5 s a client reusing one as the server closed it got a reset.
     server = uvicorn.Server(uvicorn.Config(create_app(settings, gateway=gateway), host=args.host, port=args.port,
-                                           log_config=log_config, server_header=False, proxy_headers=False))
+                                           log_config=log_config, server_header=False, proxy_headers=False,
+                                           timeout_keep_alive=75))
     if args.demo:
         demo.seed_officials(gateway)
         told = demo.story_told(gateway)  # a second run on the same data directory tells it no more
