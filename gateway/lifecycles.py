@@ -69,7 +69,7 @@ class QueueItem:
     status and the wait's clock (services/time_limits.py). The one shape of every queue; `shown` is it as
     the API and the pages read it."""
 
-    kind: str  # application | coupon | transfer | purchase | pledge | calendar
+    kind: str  # its lifecycle's: application | reissue | coupon (a consent) | transfer | purchase | pledge | calendar
     keys: dict  # what names the object: {"application": 7, "project_name": …}, {"coupon": "…"}, …
     href: str  # its console page
     step: Step
