@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import select
@@ -36,13 +36,14 @@ FOLLOW_CHUNK = 2_000  # blocks read and stored per transaction while catching up
 
 @dataclass
 class WitnessOf:
-    """A witness the log submits to: where, its key, the size it last cosigned and how the last offer ended."""
+    """A witness the log submits to: where, its key, the size it last cosigned (with its cosignature line, once
+    this log has it) and how the last offer ended."""
 
     url: str
     verifier: Verifier
     size: int = 0  # learnt from its 409 on the first offer
+    line: str | None = None  # its cosignature of the checkpoint of `size`
     refused: str | None = None  # its last refusal, as it said it
-    lines: dict[int, str] = field(default_factory=dict)  # size → its cosignature line
 
 
 def witnesses_of(settings_lines: list[str]) -> list[WitnessOf]:
@@ -79,8 +80,10 @@ class TransparencyLog:
         self._stop_cosigning = threading.Event()
         self._cosign_seconds = cosign_seconds
         with db.sessions() as session:
-            self.tree = MerkleLog(session.scalars(select(LogLeaf.block_hash).order_by(LogLeaf.block_number)))
-        self._check_tail()
+            hashes = list(session.scalars(select(LogLeaf.block_hash).order_by(LogLeaf.block_number)))
+        self.tree = MerkleLog(hashes)
+        if hashes:
+            self._check_tail(hashes[-1])
 
     @property
     def origin(self) -> str:
@@ -143,7 +146,7 @@ class TransparencyLog:
         note = self._sign(size)
         for witness in self.witnesses:
             self._offer(http, witness, size, note)
-        lines = [witness.lines.get(size) for witness in self.witnesses]
+        lines = [witness.line if witness.size == size and not witness.refused else None for witness in self.witnesses]
         if all(lines):
             self.witnessed = (size, note + "".join(lines))
 
@@ -173,15 +176,11 @@ class TransparencyLog:
             witness.refused = f"its answer does not verify: {exc}"
             return
         line = next(line + "\n" for line in answer.text.splitlines() if line.startswith(f"\u2014 {witness.verifier.name} "))
-        witness.size, witness.refused, witness.lines = size, None, {size: line}
+        witness.size, witness.line, witness.refused = size, line, None
 
-    def _check_tail(self) -> None:
+    def _check_tail(self, logged: bytes) -> None:
         """At start: the last leaf the log holds must still be the chain's block at that height."""
-        if self.tree.size == 0:
-            return
         last = self.tree.size - 1
-        with self._db.sessions() as session:
-            logged = session.get(LogLeaf, last).block_hash
         on_chain = self._node.chain.block_hashes(last, last)[0] if self._node.chain.head() >= last else b""
         if on_chain != logged:
             self._stop(Rewritten(last, logged, on_chain))

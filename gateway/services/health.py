@@ -8,6 +8,7 @@ import time
 from sqlalchemy import text
 
 from ..runtime import Gateway
+from . import transparency
 
 
 def readiness(gw: Gateway) -> dict:
@@ -24,9 +25,8 @@ def readiness(gw: Gateway) -> dict:
         problems.append(f"database: {exc}")
     if (producer := gw.node.producer_problem()) is not None:
         problems.append(producer)
-    if (rewritten := gw.log.rewritten) is not None:  # the operator's alarm: the log signs nothing more
-        problems.append(f"transparency log: block {rewritten.block} is not the block the log signed; "
-                        "the history was rewritten (an old backup restored?)")
+    problems += [f"transparency log: block {alarm['block']} is not the block the log signed; the history was "
+                 "rewritten (an old backup restored?)" for alarm in transparency.alarms(gw) if alarm["kind"] == "rewritten"]
     head = head_age_s = index_lag = None
     try:
         head, timestamp = gw.node.reader.head(), gw.node.reader.timestamp()

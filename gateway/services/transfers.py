@@ -19,17 +19,19 @@ from ..identity import FINANCIAL
 from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from .. import lifecycles, steps
+from .. import lifecycles
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, public, records, time_limits, users
 from .documents import require_uploaded
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
-# The centre's 受理意见 of each kind of form: its step, as the queue names it and the audit log records it.
-ACCEPTED_BY = {TransferKind.OWNERSHIP.value: steps.TRANSFER_ACCEPT, TransferKind.PLEDGE.value: steps.PLEDGE_ACCEPT}
 # Each kind's lifecycle (gateway/lifecycles.py): its states, whose turn each is and what each admits.
 LIFECYCLE = {TransferKind.OWNERSHIP: lifecycles.TRANSFER_FORM, TransferKind.PLEDGE: lifecycles.PLEDGE_FORM}
+# The centre's 受理意见 of each kind of form: the step its lifecycle waits on the centre for, as the queue
+# names it and the audit log records it.
+ACCEPTED_BY = {kind.value: lifecycle.waits[state].step
+               for kind, lifecycle in LIFECYCLE.items() for state in lifecycle.waiting_on("CENTER")}
 OPEN = tuple(lifecycles.TRANSFER_FORM.waits)  # a form not yet refused, withdrawn or registered
 # A form carries addresses and representatives: it is for its parties and the departments only.
 FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,

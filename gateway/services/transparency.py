@@ -106,8 +106,9 @@ def bundle(gw: Gateway, tx_hash: str) -> dict:
     verify_receipt(proof, ledger=gw.registry.ledger.address)  # what the reader will check, checked here first
     chain_id = gw.registry.chain.w3.eth.chain_id
     message = statement(verified["certificate"])
-    eeb = {"chain_id": chain_id, "signer": gw.node.department(Role.EEB).address, "message": message,
-           "signature": sign_statement(gw.node.department(Role.EEB), chain_id, message)}
+    signer = gw.node.department(Role.EEB)
+    eeb = {"chain_id": chain_id, "signer": signer.address, "message": message,
+           "signature": sign_statement(signer, chain_id, message)}
     note = log.checkpoint()
     checkpoint = Checkpoint.parse(split(note)[0])
     if block >= checkpoint.size:
