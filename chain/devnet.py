@@ -70,7 +70,7 @@ def issue_coupon(
     center, nrb, forestry = departments[Role.CENTER], departments[Role.NRB], departments[Role.FORESTRY]
     submitted = registry.submit(
         holder, parcels=parcels, period_start=period[0], period_end=period[1], claimed_kg=amount_kg,
-        documents_hash=REPORT_HASH, report_hash=REPORT_HASH,
+        documents_hash=REPORT_HASH, report_hash=REPORT_HASH, boundaries_hash=REPORT_HASH,
     )
     app = submitted.application
     steps = {  # in order: a dict display evaluates its values left to right

@@ -224,10 +224,10 @@ class Registry:
 
     def submit(
         self, signer: LocalAccount, *, parcels: list[bytes], period_start: int, period_end: int, claimed_kg: int,
-        documents_hash: bytes, report_hash: bytes,
+        documents_hash: bytes, report_hash: bytes, boundaries_hash: bytes,
     ) -> Submitted:
         receipt = self.send(
-            signer, "submit", parcels, period_start, period_end, claimed_kg, documents_hash, report_hash
+            signer, "submit", parcels, period_start, period_end, claimed_kg, documents_hash, report_hash, boundaries_hash
         )
         return Submitted(receipt, receipt.event("ApplicationSubmitted").args["application"])
 

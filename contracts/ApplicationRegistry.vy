@@ -75,6 +75,7 @@ event ApplicationSubmitted:
     claimed_kg: uint256
     documents_hash: bytes32
     report_hash: bytes32
+    boundaries_hash: bytes32
 
 # @dev CENTER passed the formal review (形式审查); status FORMAL_OK.
 event FormalReviewPassed:
@@ -221,6 +222,7 @@ def submit(
     claimed_kg: uint256,
     documents_hash: bytes32,
     report_hash: bytes32,
+    boundaries_hash: bytes32,
 ) -> uint256:
     """
     @notice Submits a registration application (附件2 登记申请表).
@@ -230,12 +232,15 @@ def submit(
     @param claimed_kg Carbon sink claimed, kg CO2e.
     @param documents_hash sha256 of the document manifest (附件1 一(一) 1-5).
     @param report_hash sha256 of the third-party monitoring report.
+    @param boundaries_hash sha256 of the parcels' boundaries as the registry serves them (a GeoJSON
+           FeatureCollection, canonical JSON): the land shown later is provably the land reviewed.
     @return uint256 The application id.
     """
     assert len(parcels) > 0, "applications: no parcels"
     assert period_start < period_end, "applications: empty period"
     assert period_end <= convert(max_value(uint64), uint256), "applications: period out of range"
     assert claimed_kg > 0, "applications: zero amount"
+    assert boundaries_hash != empty(bytes32), "applications: no boundaries"
     for i: uint256 in range(len(parcels), bound=MAX_PARCELS):
         for j: uint256 in range(i, bound=MAX_PARCELS):
             assert parcels[i] != parcels[j], "applications: duplicate parcel"
@@ -267,6 +272,7 @@ def submit(
         claimed_kg=claimed_kg,
         documents_hash=documents_hash,
         report_hash=report_hash,
+        boundaries_hash=boundaries_hash,
     )
     return id
 

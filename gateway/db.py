@@ -8,7 +8,8 @@ import datetime as dt
 import sqlite3
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, LargeBinary, String, create_engine, event, text,
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, LargeBinary, String, create_engine, event,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.exc import DBAPIError
@@ -312,6 +313,32 @@ class ParcelName(GatewayBase):
     __tablename__ = "parcel_names"
     parcel_id: Mapped[str] = mapped_column(String(66), primary_key=True)
     number: Mapped[str] = mapped_column(String(64))
+
+
+class ParcelBoundary(GatewayBase):
+    """A parcel's boundary the registry guards against crediting twice (§7): an application's parcel with its
+    monitoring period, or a parcel the EEB put on the CCER list (§2, no period: it never may be issued here).
+    The geometry is the normalised GeoJSON of services/geometry.py, in EPSG:4490 degrees; its bounding box
+    and the grid cells it touches (ParcelCell) are the spatial index the overlap check reads."""
+
+    __tablename__ = "parcel_boundaries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # APPLICATION | CCER
+    application_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    number: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)  # the monitoring period's last day, included
+    geometry: Mapped[dict] = mapped_column(JSON)
+    area_m2: Mapped[float] = mapped_column(Float)
+
+
+class ParcelCell(GatewayBase):
+    """A grid cell of 0.01° (about 1 km) a parcel's bounding box touches: the overlap check reads the parcels
+    of the cells a new boundary touches, then compares shapes (services/parcels.py)."""
+
+    __tablename__ = "parcel_cells"
+    cell: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    boundary_id: Mapped[int] = mapped_column(ForeignKey("parcel_boundaries.id"), primary_key=True, autoincrement=False)
 
 
 class TransferForm(GatewayBase):

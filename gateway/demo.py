@@ -23,6 +23,7 @@ from .errors import CannotStart
 from .runtime import Gateway
 from .schemas import OfficialCreate
 from .services import users
+from .services.geometry import geojson, square
 from .steps import DEPARTMENTS, ENFORCEMENT
 
 DEMO_PASSWORD = "tanquan-demo-2026"
@@ -170,11 +171,14 @@ def run(client, progress=print) -> DemoResult:
         "report": report,
         "agreement": upload(coop, "合作开发协议.pdf", f"%PDF agreement {suffix}".encode()),
     }
+    forest, wetland = _project_land(len(call("GET", "/public/projects")))
     application = call("POST", "/applications", coop, "登记申请 submit", json={
         "project_name": "泉交河镇某村林地碳汇项目",
         "parcels": [
-            {"number": f"430903-108-{suffix}-1", "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": "8500"},
-            {"number": f"430903-108-{suffix}-2", "location": "泉交河镇某村", "land_type": "WETLAND", "area_mu": "1200"},
+            {"number": f"430903-108-{suffix}-1", "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": "8500",
+             "boundary": forest},
+            {"number": f"430903-108-{suffix}-2", "location": "泉交河镇某村", "land_type": "WETLAND", "area_mu": "1200",
+             "boundary": wetland},
         ],
         "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
         "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",
@@ -296,6 +300,13 @@ def run(client, progress=print) -> DemoResult:
     result.coupons = [coupon, sold, remainder, pledged, reissued, moved]
     result.provenance = call("GET", f"/public/coupons/{moved}")
     return result
+
+
+def _project_land(told: int) -> tuple[dict, dict]:
+    """The story's two parcels in 泉交河镇: a forest of 8,500 亩 and a wetland of 1,200 亩 east of it, each story
+    told on one registry a little further on, so that no two overlap (§7)."""
+    lon, lat = 112.40 + (told % 8) * 0.07, 28.45 + (told // 8 % 8) * 0.06
+    return geojson(square(lon, lat, 8500)), geojson(square(lon + 0.03, lat, 1200))
 
 
 def _reissue_after_notice(call, number: str, gov: dict) -> str:

@@ -171,6 +171,10 @@ class Parcel(Input):
     location: str = Field(min_length=1, max_length=200, description="坐落 / 小地名")
     land_type: LandType
     area_mu: Mu
+    boundary: dict | None = Field(default=None, description=(
+        "边界: a GeoJSON Polygon or MultiPolygon in longitude/latitude, CGCS2000 (EPSG:4490) or WGS 84; "
+        "POST /api/v1/parcels/boundaries reads a GeoJSON file or a zipped shapefile into these. Required to "
+        "apply (services/geometry.py)"))
 
 
 class MonitoringPeriod(Input):
@@ -251,6 +255,9 @@ class Filing(Input):
 class CcerListing(Input):
     parcel_number: str = Field(min_length=1, max_length=64)
     listed: bool
+    boundary: dict | None = Field(default=None, description=(
+        "the listed area as a GeoJSON Polygon or MultiPolygon (EPSG:4490 or WGS 84): no application's parcel may "
+        "overlap it while it is listed"))
 
 
 class HarvestPlan(Input):

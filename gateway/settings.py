@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     # the embedded chain never reorganises).
     public_cache_entries: int = 10_000
     final_after_blocks: int = 0
+    # Parcels (services/geometry.py, services/boundaries.py): the district's extent as (west, south, east,
+    # north) degrees, 赫山区 with a margin; how far a boundary's area may differ from the declared 面积; how
+    # much two parcels may overlap before the second is refused (§7: survey lines of neighbours rarely
+    # agree to the centimetre).
+    district_extent: tuple[float, float, float, float] = (112.0, 28.0, 113.0, 29.0)
+    parcel_area_tolerance: float = 0.05
+    parcel_overlap_tolerance_m2: float = 100.0
+    # Base map tiles under the parcels' outlines (for example 天地图's WMTS with its key): a URL template
+    # with {z}/{x}/{y}, and the attribution it asks for; none by default, and the maps draw outlines only.
+    map_tiles: str | None = None
+    map_tiles_attribution: str = ""
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
     # The transparency log's origin, the name its checkpoints and its key carry (c2sp.org/tlog-checkpoint):

@@ -24,7 +24,7 @@ from ..schemas import (
 )
 from .. import lifecycles, steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
-from . import time_limits, timeline, users
+from . import boundaries, geometry, time_limits, timeline, users
 from .documents import require_uploaded
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
@@ -164,24 +164,54 @@ def admissible(gw: Gateway, db: Session, *, preparer: User, form: ApplicationCre
     _check_documents(db, form.documents, preparer)
     entrustment = form.entrustment_document
     require_uploaded(db, entrustment, by=preparer, sha256=entrustment, field="entrustment_document")
+    _check_boundaries(gw, db, form)
     return parties
+
+
+def _check_boundaries(gw: Gateway, db: Session, form: ApplicationCreate) -> None:
+    """Every parcel's boundary read, checked and normalised in place (services/geometry.py), then none may
+    overlap land already registered for an overlapping period or on the CCER list (§7, §2)."""
+    settings = gw.settings
+    for position, parcel in enumerate(form.parcels):
+        field = f"parcels.{position}.boundary"
+        if parcel.boundary is None:
+            raise Invalid("BOUNDARY_REQUIRED", f"parcel {parcel.number}: give its boundary (GeoJSON, or upload a "
+                          "zipped shapefile)", detail={"field": field, "parcel": parcel.number})
+        parcel.boundary = geometry.check(
+            parcel.number, parcel.boundary, extent=settings.district_extent, declared_mu=parcel.area_mu,
+            tolerance=settings.parcel_area_tolerance, field=field).as_geojson()
+    period = (form.monitoring_period.start, form.monitoring_period.end)
+    boundaries.refuse_overlaps(gw, db, [p.model_dump(mode="json") for p in form.parcels], period=period)
+
+
+def recheck_boundaries(gw: Gateway, db: Session, application_id: int) -> None:
+    """At filing and minting: the application's parcels still overlap no earlier application's nor the CCER
+    list's (which may have grown since it was submitted)."""
+    for row in boundaries.of_application(db, application_id):
+        boundaries.refuse_overlaps(gw, db, [{"number": row.number, "boundary": row.geometry}],
+                                   period=(row.period_start, row.period_end), before=application_id)
 
 
 def send(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate, parties: Parties,
          preparer: User) -> Submitted:
     """登记申请 on chain, signed with the right-holder's key, and its 附件2 record; the caller commits."""
     signing = _as_right_holder(gw, actor, parties.holder)
+    parcels = [p.model_dump(mode="json") for p in form.parcels]
     submitted = gw.writes.send(signing, "application.submit", form.model_dump(mode="json"), partial(
         gw.registry.submit, parcels=[parcel_id(p.number) for p in form.parcels],
         period_start=day_start(form.monitoring_period.start),
         period_end=period_end_on_chain(form.monitoring_period.end),
         claimed_kg=to_kg(form.claimed_t), documents_hash=documents_hash(form.documents, form.entrustment_document),
-        report_hash=bytes.fromhex(form.documents.report),
+        report_hash=bytes.fromhex(form.documents.report), boundaries_hash=geometry.boundaries_hash(parcels),
     ))
+    period = (form.monitoring_period.start, form.monitoring_period.end)
+    for parcel in parcels:
+        boundaries.keep(db, source=boundaries.APPLICATION, number=parcel["number"], boundary=parcel["boundary"],
+                        application_id=submitted.application, period=period)
     db.add(
         ApplicationRecord(
             application_id=submitted.application, project_name=form.project_name,
-            parcels=[p.model_dump(mode="json") for p in form.parcels], methodology=form.methodology,
+            parcels=parcels, methodology=form.methodology,
             documents=form.documents.model_dump(), submitted_by=preparer.id, tx_hash=submitted.tx_hash,
             holder_id=parties.holder.id, agent_id=parties.agent.id if parties.agent else None,
             entrustment_document=form.entrustment_document,
@@ -289,11 +319,12 @@ def return_to_center(gw: Gateway, *, actor: Actor, application_id: int, reason: 
                            reason=reason)
 
 
-def file(gw: Gateway, *, actor: Actor, application_id: int, filing: Filing) -> Receipt:
+def file(gw: Gateway, db: Session, *, actor: Actor, application_id: int, filing: Filing) -> Receipt:
     if filing.decision == "return":
         return return_to_center(gw, actor=actor, application_id=application_id, reason=filing.reason)
     if not filing.filing_number:
         raise Invalid("EMPTY_FILING_NUMBER", "give the filing number (备案文号)", detail={"field": "filing_number"})
+    recheck_boundaries(gw, db, application_id)
     return _on_application(gw, actor, "application.file", application_id, gw.registry.file,
                            {"application": application_id, **filing.model_dump()}, filing_number=filing.filing_number)
 
@@ -304,7 +335,8 @@ def reject(gw: Gateway, *, actor: Actor, application_id: int, reason: str | None
     return _on_application(gw, actor, "application.reject", application_id, gw.registry.reject, reason=reason)
 
 
-def mint(gw: Gateway, *, actor: Actor, application_id: int) -> CouponWritten:
+def mint(gw: Gateway, db: Session, *, actor: Actor, application_id: int) -> CouponWritten:
+    recheck_boundaries(gw, db, application_id)
     return _on_application(gw, actor, "application.mint", application_id, gw.registry.mint)
 
 

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from chain import Receipt
 
-from ..db import ParcelName
+from ..db import ParcelBoundary, ParcelName
 from ..errors import Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import CcerListing, HarvestPlan
 from ..units import china_date, day_start, period_end_on_chain, period_last_day
+from . import boundaries, geometry
 from .applications import parcel_id, parcel_number
 
 
@@ -28,10 +29,20 @@ def _named(db: Session, number: str) -> bytes:
 
 
 def set_ccer_listed(gw: Gateway, db: Session, *, actor: Actor, listing: CcerListing) -> Receipt:
-    """The EEB's list of parcels filed or planned for CCER (§2): a listed parcel cannot be issued."""
+    """The EEB's list of parcels filed or planned for CCER (§2): a listed parcel cannot be issued, nor any
+    parcel whose boundary overlaps the listed one's."""
+    boundary = None
+    if listing.boundary is not None:
+        boundary = geometry.check(listing.parcel_number, listing.boundary, extent=gw.settings.district_extent,
+                                  field="boundary").as_geojson()
     key = _named(db, listing.parcel_number)
     receipt = gw.writes.send(actor, "parcel.ccer", listing.model_dump(), partial(
         gw.registry.set_ccer_listed, parcel=key, listed=listing.listed))
+    number = parcel_number(listing.parcel_number)
+    boundaries.drop(db, db.scalars(select(ParcelBoundary).where(
+        ParcelBoundary.source == boundaries.CCER, ParcelBoundary.number == number)))
+    if listing.listed and boundary is not None:
+        boundaries.keep(db, source=boundaries.CCER, number=number, boundary=boundary)
     db.commit()
     return receipt
 

@@ -63,7 +63,7 @@ def test_sync__applications_at_every_review_step__rows_equal_chain(story, index_
 
     def submit(parcel: bytes) -> int:
         return registry.submit(holder, parcels=[parcel], period_start=1_640_966_400, period_end=1_704_038_400,
-                               claimed_kg=4_000, documents_hash=b"\x01" * 32, report_hash=b"\x02" * 32).application
+                               claimed_kg=4_000, documents_hash=b"\x01" * 32, report_hash=b"\x02" * 32, boundaries_hash=b"\x03" * 32).application
 
     supplemented, rejected, surveyed, half_validated = (submit(bytes([0x60 + i]) * 32) for i in range(4))
     registry.require_supplement(center, application=supplemented, missing_items=["合作开发协议"])
@@ -188,7 +188,7 @@ def test_sync__annex1_application_steps__statuses_and_history_follow(story, inde
     center, eeb, holder = dep[Role.CENTER], dep[Role.EEB], net.new_account()
     application = registry.submit(holder, parcels=[b"\x57" * 32], period_start=1_640_966_400,
                                   period_end=1_704_038_400, claimed_kg=4_000, documents_hash=b"\x01" * 32,
-                                  report_hash=b"\x02" * 32).application
+                                  report_hash=b"\x02" * 32, boundaries_hash=b"\x03" * 32).application
     registry.pass_formal_review(center, application=application)
     registry.pass_preliminary_review(center, application=application)
     registry.attest_report(dep[Role.VERIFIER], application=application, report_hash=b"\x02" * 32, attested_kg=4_000)

@@ -14,7 +14,7 @@ def _staff(actors) -> dict:
 def test_submit__typed_step__returns_the_new_application_id(registry, actors):
     submitted = registry.submit(
         actors.holder, parcels=[b"\x41" * 32], period_start=1_640_966_400, period_end=1_704_038_400,
-        claimed_kg=5_000, documents_hash=HASH, report_hash=HASH,
+        claimed_kg=5_000, documents_hash=HASH, report_hash=HASH, boundaries_hash=HASH,
     )
 
     assert submitted.application == submitted.receipt.event("ApplicationSubmitted").args["application"]
@@ -124,7 +124,7 @@ def test_application_steps__opinion_return_review__typed_and_read_back(registry,
     staff = _staff(actors)
     submitted = registry.submit(
         actors.holder, parcels=[b"\x46" * 32], period_start=1_640_966_400, period_end=1_704_038_400,
-        claimed_kg=5_000, documents_hash=HASH, report_hash=HASH,
+        claimed_kg=5_000, documents_hash=HASH, report_hash=HASH, boundaries_hash=HASH,
     )
     app = submitted.application
     registry.pass_formal_review(staff[Role.CENTER], application=app)

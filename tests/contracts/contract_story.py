@@ -23,6 +23,7 @@ PERIOD_START = 1_640_966_400  # 2022-01-01 UTC+8, inclusive
 PERIOD_END = 1_704_038_400  # 2024-01-01 UTC+8, exclusive
 DOCUMENTS_HASH = bytes.fromhex("11" * 32)
 REPORT_HASH = bytes.fromhex("22" * 32)
+BOUNDARIES_HASH = bytes.fromhex("55" * 32)
 OPINION_HASH = bytes.fromhex("66" * 32)  # the centre's validation opinion document (审定意见)
 AMOUNT = 12_723_000  # kg: the 12,723 t Sanming ticket of ANCHORS.md, claimed, attested and minted
 PART = 2_723_000  # kg: the 2,723 t sold, transferred, pledged or offset out of it
@@ -223,10 +224,14 @@ class Story:
 
     # -- applications
 
-    def submit(self, *, parcels=None, start=PERIOD_START, end=PERIOD_END, claimed_kg=AMOUNT, applicant=None) -> int:
+    def submit(
+        self, *, parcels=None, start=PERIOD_START, end=PERIOD_END, claimed_kg=AMOUNT, applicant=None,
+        boundaries_hash=BOUNDARIES_HASH,
+    ) -> int:
         parcels = parcels if parcels is not None else [self.fresh_parcel()]
         receipt = self.send(
-            applicant or self.actors.holder, "submit", parcels, start, end, claimed_kg, DOCUMENTS_HASH, REPORT_HASH
+            applicant or self.actors.holder, "submit", parcels, start, end, claimed_kg, DOCUMENTS_HASH, REPORT_HASH,
+            boundaries_hash,
         )
         return receipt.event("ApplicationSubmitted").args["application"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 from contract_story import (
+    BOUNDARIES_HASH,
     DOCUMENTS_HASH,
     MISSING_ROLE,
     OPINION_HASH,
@@ -156,7 +157,8 @@ def test_submit__valid__application_recorded_and_event(story, registry, actors):
     parcels = [story.fresh_parcel(), story.fresh_parcel()]
     first = story.submit()
     receipt = story.send(
-        actors.holder, "submit", parcels, PERIOD_START, PERIOD_END, CLAIMED_KG, DOCUMENTS_HASH, REPORT_HASH
+        actors.holder, "submit", parcels, PERIOD_START, PERIOD_END, CLAIMED_KG, DOCUMENTS_HASH, REPORT_HASH,
+        BOUNDARIES_HASH,
     )
     application_id = receipt.event("ApplicationSubmitted").args["application"]
     assert application_id == first + 1 == registry.call("application_count")
@@ -186,12 +188,15 @@ def test_submit__valid__application_recorded_and_event(story, registry, actors):
         "claimed_kg": CLAIMED_KG,
         "documents_hash": DOCUMENTS_HASH,
         "report_hash": REPORT_HASH,
+        "boundaries_hash": BOUNDARIES_HASH,
     }
 
 
 def test_submit__sixteen_parcels_and_uint64_period_end__accepted(story, registry, actors):
     parcels = [story.fresh_parcel() for _ in range(16)]
-    receipt = story.send(actors.holder, "submit", parcels, PERIOD_START, UINT64_MAX, 1, DOCUMENTS_HASH, REPORT_HASH)
+    receipt = story.send(
+        actors.holder, "submit", parcels, PERIOD_START, UINT64_MAX, 1, DOCUMENTS_HASH, REPORT_HASH, BOUNDARIES_HASH
+    )
     application_id = receipt.event("ApplicationSubmitted").args["application"]
     assert registry.call("parcels_of", application_id) == parcels
     assert registry.application(application_id).period_end == UINT64_MAX
@@ -206,6 +211,7 @@ def test_submit__sixteen_parcels_and_uint64_period_end__accepted(story, registry
         pytest.param(lambda p: {"start": PERIOD_END, "end": PERIOD_START}, EMPTY_PERIOD, id="start_after_end"),
         pytest.param(lambda p: {"end": UINT64_MAX + 1}, "applications: period out of range", id="end_beyond_uint64"),
         pytest.param(lambda p: {"claimed_kg": 0}, "applications: zero amount", id="zero_amount"),
+        pytest.param(lambda p: {"boundaries_hash": b"\x00" * 32}, "applications: no boundaries", id="no_boundaries"),
         pytest.param(lambda p: {"parcels": [p[0], p[0]]}, "applications: duplicate parcel", id="duplicate_adjacent"),
         pytest.param(lambda p: {"parcels": [p[0], p[1], p[0]]}, "applications: duplicate parcel", id="duplicate_apart"),
     ],
@@ -879,7 +885,7 @@ def test_submit__tending_or_outside_harvest__accepted(story, registry, actors, s
     parcel = story.fresh_parcel()
     registry.send(actors.forestry_officer, "record_harvest_plan", parcel, start, end, tending)
     receipt = registry.send(
-        actors.holder, "submit", [parcel], PERIOD_START, PERIOD_END, CLAIMED_KG, DOCUMENTS_HASH, REPORT_HASH
+        actors.holder, "submit", [parcel], PERIOD_START, PERIOD_END, CLAIMED_KG, DOCUMENTS_HASH, REPORT_HASH, BOUNDARIES_HASH
     )
     application_id = receipt.event("ApplicationSubmitted").args["application"]
     assert registry.application(application_id).status == SUBMITTED

@@ -298,7 +298,7 @@ def test_submit__parcel_filed_for_overlapping_period__reverts(story, registry, a
     story.filed(parcels=[parcel])
     with expect_revert("applications: parcel period overlaps"):
         registry.send(
-            actors.holder, "submit", [story.fresh_parcel(), parcel], start, end, AMOUNT, b"\x11" * 32, b"\x22" * 32
+            actors.holder, "submit", [story.fresh_parcel(), parcel], start, end, AMOUNT, b"\x11" * 32, b"\x22" * 32, b"\x55" * 32
         )
 
 
@@ -321,7 +321,7 @@ def test_submit__parcel_on_ccer_list__reverts(story, registry, actors, expect_re
     parcel = story.fresh_parcel()
     registry.send(actors.eeb_officer, "set_ccer_listed", parcel, True)
     with expect_revert("applications: parcel on CCER list"):
-        registry.send(actors.holder, "submit", [parcel], PERIOD_START, PERIOD_END, AMOUNT, b"\x11" * 32, b"\x22" * 32)
+        registry.send(actors.holder, "submit", [parcel], PERIOD_START, PERIOD_END, AMOUNT, b"\x11" * 32, b"\x22" * 32, b"\x55" * 32)
 
 
 def test_file__parcel_put_on_ccer_list_during_review__reverts(story, registry, actors, expect_revert):

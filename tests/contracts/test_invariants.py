@@ -960,7 +960,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def _file_application(self, applicant: LocalAccount, amount_kg: int) -> int:
         send = self.story.send
         parcels = [self.story.fresh_parcel()]
-        submitted = send(applicant, "submit", parcels, PERIOD_START, PERIOD_END, amount_kg, DOCUMENTS_HASH, REPORT_HASH)
+        submitted = send(applicant, "submit", parcels, PERIOD_START, PERIOD_END, amount_kg, DOCUMENTS_HASH, REPORT_HASH,
+                         DOCUMENTS_HASH)
         application_id = submitted.event("ApplicationSubmitted").args["application"]
         send(self.center_officer, "pass_formal_review", application_id)
         send(self.center_officer, "pass_preliminary_review", application_id)

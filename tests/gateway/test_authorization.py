@@ -1180,7 +1180,7 @@ def test_contract_review__department_reviews_an_application_its_own_key_submitte
     application = gateway.writes.send(center_officer, "bypass.submit", {}, partial(
         gateway.registry.submit, parcels=[parcel_id(f"AUTHZ-OWN-{next(_serial)}")],
         period_start=day_start(dt.date(2022, 1, 1)), period_end=day_start(dt.date(2024, 1, 1)), claimed_kg=1_000_000,
-        documents_hash=b"\x04" * 32, report_hash=b"\x05" * 32,
+        documents_hash=b"\x04" * 32, report_hash=b"\x05" * 32, boundaries_hash=b"\x06" * 32,
     )).application
 
     with pytest.raises(DomainError) as refused:

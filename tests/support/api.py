@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.identity import make_resident_id, make_uscc
 from .http import API, login, ok
+from .land import with_boundaries
 
 _serial = itertools.count(1)  # one per process: usernames, parcels and documents never repeat
 COOPERATIVE = "赫山区某村股份经济合作社"  # a holder's organisation unless a test names another
@@ -144,7 +145,7 @@ def application_form(
                      "area_mu": "100"}],
         "monitoring_period": {"start": start, "end": end}, "documents": {"report": report},
     }
-    return {**form, **changes}
+    return with_boundaries({**form, **changes})
 
 
 def submit(http, holder: Holder, form: dict) -> Application:

@@ -1,4 +1,5 @@
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from ...steps import HOLDER
 from ... import steps
@@ -8,6 +9,7 @@ from ...schemas import (
 )
 from ...db import PreparedApplication
 from ...services import applications as service
+from ...services import boundaries
 from ...services import parcels as parcel_service
 from ...services import coupons, queues
 from ...services import prepared_applications as prepared
@@ -136,14 +138,13 @@ def eeb_review(application_id: RecordPath, review: EebReview, gateway: GatewayDe
 
 
 @step_route(router, steps.FILE)
-def file(application_id: RecordPath, filing: Filing, gateway: GatewayDep,
-         actor: ActorDep) -> dict:
-    return _tx(service.file(gateway, actor=actor, application_id=application_id, filing=filing))
+def file(application_id: RecordPath, filing: Filing, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    return _tx(service.file(gateway, db, actor=actor, application_id=application_id, filing=filing))
 
 
 @step_route(router, steps.MINT)
-def mint(application_id: RecordPath, gateway: GatewayDep, actor: ActorDep) -> dict:
-    minted = service.mint(gateway, actor=actor, application_id=application_id)
+def mint(application_id: RecordPath, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
+    minted = service.mint(gateway, db, actor=actor, application_id=application_id)
     return _tx(minted, coupon=coupons.number_of(gateway, minted))
 
 
@@ -157,6 +158,16 @@ def ccer(listing: CcerListing, gateway: GatewayDep, db: DbSession, actor: ActorD
 def harvest_plan(plan: HarvestPlan, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """A forest parcel's planned harvest (§9)."""
     return _tx(parcel_service.record_harvest_plan(gateway, db, actor=actor, plan=plan))
+
+
+@parcels.post("/boundaries")
+async def read_boundaries(file: UploadFile, user: CurrentUser, gateway: GatewayDep) -> list[dict]:
+    """Reads a boundary file for a form: GeoJSON (EPSG:4490 or WGS 84), or a .zip of a shapefile with its .prj
+    (a CGCS2000 Gauss–Krüger projection, as tenure and survey offices hand out). Each feature's parcel number
+    (an attribute 宗地号, ZDH, ZDDM or number), its boundary as the registry keeps it, and its area on the
+    ellipsoid in 亩 and hectares. Nothing is stored: the form then sends each boundary with its parcel."""
+    content = await file.read(gateway.settings.max_request_bytes + 1)
+    return await run_in_threadpool(boundaries.read_upload, gateway, file.filename or "", content)
 
 
 @parcels.get("/ccer", dependencies=[require_reader(*steps.DEPARTMENTS)])

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...exports import CsvResponse, csv_response, table
 from ...schemas import EcoCompensationCreate
-from ...services import calculator, redemptions
+from ...services import calculator, projects, redemptions
 from ...services import public as service
 from ...deps import DbSession, GatewayDep
 
@@ -92,6 +92,37 @@ def loss_notices(gateway: GatewayDep) -> list[dict]:
 @router.get("/stats")
 def stats(gateway: GatewayDep) -> dict:
     return service.stats(gateway)
+
+
+GEOJSON = "application/geo+json"
+
+
+@router.get("/projects")
+def project_list(gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """Every public project (an application filed or issued), newest first."""
+    return projects.listing(gateway, db)
+
+
+@router.get("/projects/{application_id}")
+def project(application_id: Annotated[int, Path(ge=1, le=2**63 - 1)], gateway: GatewayDep, db: DbSession) -> dict:
+    """A project: parcels with declared and measured areas, period, methodology, attestation, opinion, filing,
+    its coupons, and whether the served boundaries hash to the `boundaries_hash` submitted on chain."""
+    return projects.project(gateway, db, application_id)
+
+
+@router.get("/projects/{application_id}/parcels.geojson", response_class=Response)
+def project_parcels(application_id: Annotated[int, Path(ge=1, le=2**63 - 1)], gateway: GatewayDep,
+                    db: DbSession) -> Response:
+    """The project's parcels as GeoJSON (EPSG:4490 degrees), byte for byte what its `boundaries_hash` in the
+    ApplicationSubmitted event is the sha256 of: `sha256sum` the download and compare."""
+    return Response(projects.parcels_geojson(gateway, db, application_id), media_type=GEOJSON, headers={
+        "Content-Disposition": f'attachment; filename="project-{application_id}-parcels.geojson"'})
+
+
+@router.get("/parcels.geojson", response_class=JSONResponse)
+def registry_parcels(gateway: GatewayDep, db: DbSession) -> JSONResponse:
+    """Every public project's parcels, with project, land type, area and state (FILED, ISSUED, OFFSET)."""
+    return JSONResponse(projects.registry_geojson(gateway, db), media_type=GEOJSON)
 
 
 REGISTRATION_COLUMNS = (

@@ -1,0 +1,136 @@
+"""No land credited twice (§7): a parcel's boundary may not overlap, beyond a small tolerance, the boundary of
+another live application or issuance whose monitoring period overlaps its own, nor a parcel on the EEB's CCER
+list (§2). Checked when an application is submitted, filed and minted; an application yields to every one
+submitted before it, so of two that slipped past each other at submission the later is refused at filing.
+
+The spatial index is a grid of 0.01° cells (about 1 km) in the database (ParcelCell): the check reads the
+parcels of the cells a boundary's bounding box touches, then compares shapes with shapely and measures each
+overlap on the ellipsoid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shapely.geometry import MultiPolygon, Polygon, shape
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from chain import ApplicationStatus
+
+from ..db import ParcelBoundary, ParcelCell
+from ..errors import Invalid
+from ..runtime import Gateway
+from . import geometry as geo
+
+CELL_DEGREES = 0.01
+APPLICATION, CCER = "APPLICATION", "CCER"
+RELEASED = {ApplicationStatus.REJECTED.name}  # a rejected application holds no land
+
+
+def cells(bounds: tuple[float, float, float, float]) -> list[int]:
+    """The grid cells a bounding box (lon0, lat0, lon1, lat1) touches."""
+    lon0, lat0, lon1, lat1 = bounds
+    xs = range(math.floor(lon0 / CELL_DEGREES), math.floor(lon1 / CELL_DEGREES) + 1)
+    ys = range(math.floor(lat0 / CELL_DEGREES), math.floor(lat1 / CELL_DEGREES) + 1)
+    return [x * 100_000 + y + 50_000 for x in xs for y in ys]
+
+
+def keep(db: Session, *, source: str, number: str, boundary: dict, application_id: int | None = None,
+         period: tuple[dt.date, dt.date] | None = None) -> ParcelBoundary:
+    """Add a boundary to the index (the caller commits)."""
+    found = shape(boundary)
+    row = ParcelBoundary(source=source, application_id=application_id, number=number, geometry=boundary,
+                         period_start=period[0] if period else None, period_end=period[1] if period else None,
+                         area_m2=geo.area_m2(found))
+    db.add(row)
+    db.flush()
+    db.add_all(ParcelCell(cell=cell, boundary_id=row.id) for cell in cells(found.bounds))
+    return row
+
+
+def drop(db: Session, rows: Iterable[ParcelBoundary]) -> None:
+    ids = [row.id for row in rows]
+    if ids:
+        db.execute(delete(ParcelCell).where(ParcelCell.boundary_id.in_(ids)))
+        db.execute(delete(ParcelBoundary).where(ParcelBoundary.id.in_(ids)))
+
+
+@dataclass(frozen=True)
+class Overlap:
+    number: str  # the other parcel's number
+    application_id: int | None  # None: the CCER list
+    overlap_mu: Decimal
+
+    def describe(self) -> str:
+        where = f"application {self.application_id}" if self.application_id else "the CCER list"
+        return f"{self.overlap_mu} 亩 of parcel {self.number} of {where}"
+
+
+def overlaps(gw: Gateway, db: Session, boundary: Polygon | MultiPolygon, *, period: tuple[dt.date, dt.date],
+             before: int | None = None) -> list[Overlap]:
+    """The registered parcels this boundary overlaps by more than the tolerance: CCER-listed ones, and those of
+    live applications whose monitoring period overlaps `period` (only applications numbered below `before`,
+    when given: an application yields to the earlier ones)."""
+    tolerance = gw.settings.parcel_overlap_tolerance_m2
+    near = select(ParcelCell.boundary_id).where(ParcelCell.cell.in_(cells(boundary.bounds)))
+    query = select(ParcelBoundary).where(ParcelBoundary.id.in_(near), or_(
+        ParcelBoundary.source == CCER,
+        (ParcelBoundary.period_start <= period[1]) & (ParcelBoundary.period_end >= period[0]),
+    ))
+    if before is not None:
+        query = query.where(or_(ParcelBoundary.application_id.is_(None), ParcelBoundary.application_id < before))
+    found = []
+    for row in db.scalars(query):
+        other = shape(row.geometry)
+        if not boundary.intersects(other):
+            continue
+        shared = boundary.intersection(other)
+        parts = [g for g in getattr(shared, "geoms", [shared]) if g.geom_type in ("Polygon", "MultiPolygon")]
+        area = sum(geo.area_m2(part) for part in parts)
+        if area <= tolerance or (row.application_id is not None and not _holds_land(gw, row.application_id)):
+            continue
+        found.append(Overlap(row.number, row.application_id, (Decimal(repr(area)) / geo.M2_PER_MU).quantize(
+            Decimal("0.01"))))
+    return found
+
+
+def _holds_land(gw: Gateway, application_id: int) -> bool:
+    application = gw.index.application(application_id)
+    return application is not None and application.status not in RELEASED
+
+
+def refuse_overlaps(gw: Gateway, db: Session, parcels: list[dict], *, period: tuple[dt.date, dt.date],
+                    before: int | None = None) -> None:
+    """Refuse, naming the parcel, the other application and the overlap in 亩, if any parcel's boundary
+    overlaps land already registered (§7) or on the CCER list (§2)."""
+    for position, parcel in enumerate(parcels):
+        clashes = overlaps(gw, db, shape(parcel["boundary"]), period=period, before=before)
+        if clashes:
+            raise Invalid(
+                "PARCEL_OVERLAPS", f"parcel {parcel['number']} overlaps "
+                + "; ".join(clash.describe() for clash in clashes),
+                detail={"field": f"parcels.{position}.boundary", "parcel": parcel["number"], "overlaps": [
+                    {"number": c.number, "application": c.application_id, "overlap_mu": str(c.overlap_mu)}
+                    for c in clashes]})
+
+
+def read_upload(gw: Gateway, name: str, content: bytes) -> list[dict]:
+    """A boundary file (GeoJSON, or a zipped shapefile with its .prj) read for a form: each feature's parcel
+    number, normalised boundary and its area in 亩 and hectares, every one checked against the district."""
+    found = []
+    for position, (number, shape_) in enumerate(geo.read_file(name, content), start=1):
+        boundary = geo.check(number or f"#{position}", shape_, extent=gw.settings.district_extent, field="file")
+        found.append({"number": number, "boundary": boundary.as_geojson(), "area_mu": str(boundary.area_mu),
+                      "area_ha": str(boundary.area_ha)})
+    if not found:
+        raise Invalid("BOUNDARY_FILE_EMPTY", "the file holds no parcels", detail={"field": "file"})
+    return found
+
+
+def of_application(db: Session, application_id: int) -> list[ParcelBoundary]:
+    return list(db.scalars(select(ParcelBoundary).where(ParcelBoundary.application_id == application_id)
+                           .order_by(ParcelBoundary.id)))

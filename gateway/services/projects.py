@@ -1,0 +1,126 @@
+"""A public page per project (an application filed for issuance): its parcels on the map, land types and areas,
+monitoring period, methodology, the verifier's attestation, the validation opinion and the filing, every coupon
+issued from it, and the parcels' boundaries as the GeoJSON whose sha256 went on chain when it was submitted
+(§7; services/geometry.py). Only filed and issued applications are public; one under review is not."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import ApplicationRecord
+from ..errors import NotFound
+from ..runtime import Gateway
+from ..units import period_last_day, tonnes_text
+from . import geometry
+from .public import holder_names
+
+PUBLIC = ("FILED", "ISSUED")
+
+
+def listing(gw: Gateway, db: Session) -> list[dict]:
+    """Every public project, newest first, with its land and what was issued from it."""
+    applications = gw.index.applications(statuses=PUBLIC)
+    records = {r.application_id: r for r in db.scalars(select(ApplicationRecord).where(
+        ApplicationRecord.application_id.in_([a.id for a in applications])))}
+    return [_summary(application, records[application.id]) for application in reversed(applications)
+            if application.id in records]
+
+
+def _summary(application, record: ApplicationRecord) -> dict:
+    land = Counter()
+    for parcel in record.parcels:
+        land[parcel["land_type"]] += Decimal(str(parcel["area_mu"]))
+    return {
+        "id": application.id, "project_name": record.project_name, "status": application.status,
+        "filing_number": application.filing_number or "",
+        "period": [application.period_start, period_last_day(application.period_end)],
+        "area_mu": str(sum(land.values(), Decimal(0))), "land_mu": {k: str(v) for k, v in land.items()},
+        "attested_t": tonnes_text(application.attested_kg), "parcels": len(record.parcels),
+    }
+
+
+def _public(gw: Gateway, db: Session, application_id: int):
+    application = gw.index.application(application_id)
+    record = db.get(ApplicationRecord, application_id)
+    if application is None or record is None or application.status not in PUBLIC:
+        raise NotFound("PROJECT_NOT_FOUND", f"no public project {application_id}")
+    return application, record
+
+
+def project(gw: Gateway, db: Session, application_id: int) -> dict:
+    """The project page's facts, each step with its transaction, and whether the boundaries served now are
+    the ones whose hash the applicant put on chain."""
+    application, record = _public(gw, db, application_id)
+    steps = {s["event"]: s for s in gw.index.application_history(application_id)}
+    submitted, attested = steps.get("ApplicationSubmitted"), steps.get("ReportAttested")
+    opinion, filed = steps.get("ValidationOpinionIssued"), steps.get("ApplicationFiled")
+    on_chain = (submitted or {}).get("details", {}).get("boundaries_hash", "").removeprefix("0x")
+    served = hashlib.sha256(parcels_geojson(gw, db, application_id)).hexdigest() if _bounded(record) else None
+    names = holder_names(db)
+    issuances = [i for i, a in gw.index.issuance_applications().items() if a == application_id]
+    coupons = [c for issuance in issuances for c in gw.index.family(issuance)]
+    return {
+        **_summary(application, record),
+        "methodology": record.methodology, "applicant": names.get(application.applicant),
+        "parcels": [_parcel(p) for p in record.parcels],
+        "submitted": _step(submitted), "attested": _step(attested) | {
+            "report_sha256": attested["details"]["report_hash"].removeprefix("0x")} if attested else None,
+        "opinion": _step(opinion) | {
+            "opinion_sha256": opinion["details"].get("opinion_hash", "").removeprefix("0x")} if opinion else None,
+        "filed": _step(filed) | {"filing_number": filed["details"]["filing_number"]} if filed else None,
+        "boundaries": {"on_chain": on_chain or None, "served": served, "match": bool(on_chain) and on_chain == served},
+        "coupons": [{"number": c["number"], "state": c["state"], "amount_kg": c["amount_kg"]} for c in coupons],
+    }
+
+
+def _step(step: dict | None) -> dict | None:
+    return None if step is None else {"tx_hash": step["tx_hash"], "timestamp": step["timestamp"],
+                                      "block": step["block"], "department": step["department"]}
+
+
+def _parcel(parcel: dict) -> dict:
+    found = {k: parcel[k] for k in ("number", "location", "land_type", "area_mu")}
+    if parcel.get("boundary"):
+        measured = geometry.check(parcel["number"], parcel["boundary"], extent=(-180, -90, 180, 90))
+        found |= {"measured_mu": str(measured.area_mu), "measured_ha": str(measured.area_ha)}
+    return found
+
+
+def _bounded(record: ApplicationRecord) -> bool:
+    return all(p.get("boundary") for p in record.parcels)
+
+
+def parcels_geojson(gw: Gateway, db: Session, application_id: int) -> bytes:
+    """The project's parcels, byte for byte what the applicant's `boundaries_hash` on chain is the sha256 of."""
+    _application, record = _public(gw, db, application_id)
+    if not _bounded(record):
+        raise NotFound("NO_BOUNDARIES", f"project {application_id} was registered before parcels had boundaries")
+    return geometry.canonical(geometry.feature_collection(record.parcels))
+
+
+def registry_geojson(gw: Gateway, db: Session) -> dict:
+    """Every public project's parcels, each with its project, land type, area and the project's state:
+    ISSUED while any of its coupons can still be used, OFFSET once every one is retired, FILED before minting."""
+    features = []
+    for summary in listing(gw, db):
+        record = db.get(ApplicationRecord, summary["id"])
+        state = _state(gw, summary)
+        for parcel in record.parcels:
+            if parcel.get("boundary"):
+                features.append({"type": "Feature", "geometry": parcel["boundary"], "properties": {
+                    "project": summary["id"], "project_name": summary["project_name"], "number": parcel["number"],
+                    "land_type": parcel["land_type"], "area_mu": str(parcel["area_mu"]), "state": state}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _state(gw: Gateway, summary: dict) -> str:
+    if summary["status"] != "ISSUED":
+        return "FILED"
+    issuances = [i for i, a in gw.index.issuance_applications().items() if a == summary["id"]]
+    live = [c for i in issuances for c in gw.index.family(i) if c["state"] not in ("SPLIT", "VOIDED")]
+    return "OFFSET" if live and all(c["state"] == "RETIRED" for c in live) else "ISSUED"
