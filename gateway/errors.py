@@ -114,6 +114,7 @@ REVERTS: dict[str, tuple[int, str]] = {
     "applications: period out of range": (422, "PERIOD_OUT_OF_RANGE"),
     "applications: amount out of range": (422, "AMOUNT_OUT_OF_RANGE"),
     "applications: zero amount": (422, "ZERO_AMOUNT"),
+    "applications: no boundaries": (422, "BOUNDARY_REQUIRED"),
     "applications: no missing items": (422, "NO_MISSING_ITEMS"),
     "applications: empty reason": (422, "EMPTY_REASON"),
     "applications: empty filing number": (422, "EMPTY_FILING_NUMBER"),

@@ -51,7 +51,7 @@ def middleware(settings: Settings, refuse: Refuse) -> list[Middleware]:
     proxies.tell_uvicorn()
     return [
         lambda app: forwarded(app, proxies),
-        security_headers,
+        lambda app: security_headers(app, tiles=settings.map_tiles),
         lambda app: allowed_hosts(app, served_hosts(settings), refuse),
         lambda app: metrics_readers(app, settings, refuse),
         lambda app: body_limit(app, settings, refuse),
@@ -123,15 +123,21 @@ def client_of(scope: Scope) -> str:
 # -- security headers
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
+def security_headers(app: ASGIApp, *, tiles: str | None = None) -> ASGIApp:
     """Every answer: a content security policy that frames nothing, nosniff, a referrer policy;
-    over HTTPS, HSTS and every cookie Secure. No server banner from the app."""
+    over HTTPS, HSTS and every cookie Secure. No server banner from the app. With a tile service configured
+    (settings.map_tiles), the maps' images may come from its host too."""
+    pages = CSP
+    if tiles:
+        origin = urlsplit(tiles)  # a subdomain placeholder (t{s}.tianditu.gov.cn) admits the domain's hosts
+        host = re.sub(r"^[^.]*\{s\}[^.]*", "*", origin.netloc)
+        pages = CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin.scheme}://{host}")
 
     async def guard(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
         https = scope.get("scheme") == "https"
-        csp = DOCS_CSP if scope["path"] in ("/docs", "/docs/oauth2-redirect", "/redoc") else CSP
+        csp = DOCS_CSP if scope["path"] in ("/docs", "/docs/oauth2-redirect", "/redoc") else pages
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.include_router(metrics.router)
     app.include_router(health.router)
     app.include_router(web.router)
+    app.mount("/static/leaflet", web.leaflet, name="leaflet")
     app.mount("/static", web.static, name="static")
 
     def error(request: Request, status: int, code: str, message: str, detail=None, headers=None):

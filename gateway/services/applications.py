@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
-from eth_utils import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,7 @@ from ..schemas import (
 from .. import lifecycles, steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
 from . import boundaries, geometry, time_limits, timeline, users
+from .boundaries import parcel_id
 from .documents import require_uploaded
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
@@ -38,23 +37,6 @@ REQUIRED_DOCUMENTS = {
     "report": "第三方机构监测核算报告",
     "agreement": "合作开发协议",
 }
-
-
-# Dashes a parcel number may be typed with: hyphens, figure dash, en and em dash, bar, minus, small and full-width
-# hyphen-minus (NFKC already folds the full-width forms it knows).
-DASHES = str.maketrans({dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
-
-
-def parcel_number(number: str) -> str:
-    """A parcel number as the registry compares it: NFKC (full-width digits and letters become
-    ASCII), no spaces, every dash "-". So "430903-108-1" and "４３０９０３－１０８－１" are one parcel."""
-    folded = unicodedata.normalize("NFKC", number)
-    return "".join(folded.split()).translate(DASHES)
-
-
-def parcel_id(number: str) -> bytes:
-    """The parcel's key on-chain: keccak256 of its normalised number."""
-    return keccak(text=parcel_number(number))
 
 
 def documents_hash(documents: ApplicationDocuments, entrustment: str | None = None) -> bytes:

@@ -2,6 +2,8 @@
 another live application or issuance whose monitoring period overlaps its own, nor a parcel on the EEB's CCER
 list (§2). Checked when an application is submitted, filed and minted; an application yields to every one
 submitted before it, so of two that slipped past each other at submission the later is refused at filing.
+A parcel under the same number is the contract's to refuse (its key on chain, parcel_id), with its own codes:
+the geometry catches the same land under another number, or cut a little differently.
 
 The spatial index is a grid of 0.01° cells (about 1 km) in the database (ParcelCell): the check reads the
 parcels of the cells a boundary's bounding box touches, then compares shapes with shapely and measures each
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from eth_utils import keccak
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +35,23 @@ APPLICATION, CCER = "APPLICATION", "CCER"
 RELEASED = {ApplicationStatus.REJECTED.name}  # a rejected application holds no land
 
 
+# Dashes a parcel number may be typed with: hyphens, figure dash, en and em dash, bar, minus, small and full-width
+# hyphen-minus (NFKC already folds the full-width forms it knows).
+DASHES = str.maketrans({dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+
+
+def parcel_number(number: str) -> str:
+    """A parcel number as the registry compares it: NFKC (full-width digits and letters become
+    ASCII), no spaces, every dash "-". So "430903-108-1" and "４３０９０３－１０８－１" are one parcel."""
+    folded = unicodedata.normalize("NFKC", number)
+    return "".join(folded.split()).translate(DASHES)
+
+
+def parcel_id(number: str) -> bytes:
+    """The parcel's key on-chain: keccak256 of its normalised number."""
+    return keccak(text=parcel_number(number))
+
+
 def cells(bounds: tuple[float, float, float, float]) -> list[int]:
     """The grid cells a bounding box (lon0, lat0, lon1, lat1) touches."""
     lon0, lat0, lon1, lat1 = bounds
@@ -43,7 +64,7 @@ def keep(db: Session, *, source: str, number: str, boundary: dict, application_i
          period: tuple[dt.date, dt.date] | None = None) -> ParcelBoundary:
     """Add a boundary to the index (the caller commits)."""
     found = shape(boundary)
-    row = ParcelBoundary(source=source, application_id=application_id, number=number, geometry=boundary,
+    row = ParcelBoundary(source=source, application_id=application_id, number=parcel_number(number), geometry=boundary,
                          period_start=period[0] if period else None, period_end=period[1] if period else None,
                          area_m2=geo.area_m2(found))
     db.add(row)
@@ -70,14 +91,14 @@ class Overlap:
         return f"{self.overlap_mu} 亩 of parcel {self.number} of {where}"
 
 
-def overlaps(gw: Gateway, db: Session, boundary: Polygon | MultiPolygon, *, period: tuple[dt.date, dt.date],
-             before: int | None = None) -> list[Overlap]:
-    """The registered parcels this boundary overlaps by more than the tolerance: CCER-listed ones, and those of
-    live applications whose monitoring period overlaps `period` (only applications numbered below `before`,
-    when given: an application yields to the earlier ones)."""
+def overlaps(gw: Gateway, db: Session, number: str, boundary: Polygon | MultiPolygon, *,
+             period: tuple[dt.date, dt.date], before: int | None = None) -> list[Overlap]:
+    """The registered parcels under other numbers this boundary overlaps by more than the tolerance: CCER-listed
+    ones, and those of live applications whose monitoring period overlaps `period` (only applications numbered
+    below `before`, when given: an application yields to the earlier ones)."""
     tolerance = gw.settings.parcel_overlap_tolerance_m2
     near = select(ParcelCell.boundary_id).where(ParcelCell.cell.in_(cells(boundary.bounds)))
-    query = select(ParcelBoundary).where(ParcelBoundary.id.in_(near), or_(
+    query = select(ParcelBoundary).where(ParcelBoundary.id.in_(near), ParcelBoundary.number != parcel_number(number), or_(
         ParcelBoundary.source == CCER,
         (ParcelBoundary.period_start <= period[1]) & (ParcelBoundary.period_end >= period[0]),
     ))
@@ -108,7 +129,7 @@ def refuse_overlaps(gw: Gateway, db: Session, parcels: list[dict], *, period: tu
     """Refuse, naming the parcel, the other application and the overlap in 亩, if any parcel's boundary
     overlaps land already registered (§7) or on the CCER list (§2)."""
     for position, parcel in enumerate(parcels):
-        clashes = overlaps(gw, db, shape(parcel["boundary"]), period=period, before=before)
+        clashes = overlaps(gw, db, parcel["number"], shape(parcel["boundary"]), period=period, before=before)
         if clashes:
             raise Invalid(
                 "PARCEL_OVERLAPS", f"parcel {parcel['number']} overlaps "

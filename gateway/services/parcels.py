@@ -18,7 +18,7 @@ from ..runtime import Actor, Gateway
 from ..schemas import CcerListing, HarvestPlan
 from ..units import china_date, day_start, period_end_on_chain, period_last_day
 from . import boundaries, geometry
-from .applications import parcel_id, parcel_number
+from .boundaries import parcel_id, parcel_number
 
 
 def _named(db: Session, number: str) -> bytes:

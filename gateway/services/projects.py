@@ -60,14 +60,14 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
     submitted, attested = steps.get("ApplicationSubmitted"), steps.get("ReportAttested")
     opinion, filed = steps.get("ValidationOpinionIssued"), steps.get("ApplicationFiled")
     on_chain = (submitted or {}).get("details", {}).get("boundaries_hash", "").removeprefix("0x")
-    served = hashlib.sha256(parcels_geojson(gw, db, application_id)).hexdigest() if _bounded(record) else None
+    served = hashlib.sha256(parcels_geojson(gw, db, application_id)).hexdigest() if _bounded(record.parcels) else None
     names = holder_names(db)
     issuances = [i for i, a in gw.index.issuance_applications().items() if a == application_id]
     coupons = [c for issuance in issuances for c in gw.index.family(issuance)]
     return {
         **_summary(application, record),
         "methodology": record.methodology, "applicant": names.get(application.applicant),
-        "parcels": [_parcel(p) for p in record.parcels],
+        "parcels": measured(record.parcels),
         "submitted": _step(submitted), "attested": _step(attested) | {
             "report_sha256": attested["details"]["report_hash"].removeprefix("0x")} if attested else None,
         "opinion": _step(opinion) | {
@@ -83,22 +83,31 @@ def _step(step: dict | None) -> dict | None:
                                       "block": step["block"], "department": step["department"]}
 
 
-def _parcel(parcel: dict) -> dict:
-    found = {k: parcel[k] for k in ("number", "location", "land_type", "area_mu")}
-    if parcel.get("boundary"):
-        measured = geometry.check(parcel["number"], parcel["boundary"], extent=(-180, -90, 180, 90))
-        found |= {"measured_mu": str(measured.area_mu), "measured_ha": str(measured.area_ha)}
+def measured(parcels: list[dict]) -> list[dict]:
+    """Each parcel as declared, with its boundary's area on the ellipsoid in 亩 and hectares beside it."""
+    found = []
+    for parcel in parcels:
+        facts = {k: parcel[k] for k in ("number", "location", "land_type", "area_mu")}
+        if parcel.get("boundary"):
+            boundary = geometry.check(parcel["number"], parcel["boundary"], extent=(-180, -90, 180, 90))
+            facts |= {"measured_mu": str(boundary.area_mu), "measured_ha": str(boundary.area_ha)}
+        found.append(facts)
     return found
 
 
-def _bounded(record: ApplicationRecord) -> bool:
-    return all(p.get("boundary") for p in record.parcels)
+def parcel_map(parcels: list[dict]) -> dict | None:
+    """An application's parcels for a map, or None for one registered before parcels had boundaries."""
+    return geometry.feature_collection(parcels) if _bounded(parcels) else None
+
+
+def _bounded(parcels: list[dict]) -> bool:
+    return bool(parcels) and all(p.get("boundary") for p in parcels)
 
 
 def parcels_geojson(gw: Gateway, db: Session, application_id: int) -> bytes:
     """The project's parcels, byte for byte what the applicant's `boundaries_hash` on chain is the sha256 of."""
     _application, record = _public(gw, db, application_id)
-    if not _bounded(record):
+    if not _bounded(record.parcels):
         raise NotFound("NO_BOUNDARIES", f"project {application_id} was registered before parcels had boundaries")
     return geometry.canonical(geometry.feature_collection(record.parcels))
 

@@ -50,6 +50,7 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
     if form is not None:
         record["project_name"] = form.project_name
         record["parcels"] = [{k: p[k] for k in ("number", "location", "land_type", "area_mu")} for p in form.parcels]
+        record["bounded"] = all(p.get("boundary") for p in form.parcels)
     # §7: the period and its sink; the last day is the monitoring report's, included.
     record["monitoring_period"] = [application.period_start, period_last_day(application.period_end)]
     record["monitoring_period_end_included"] = True

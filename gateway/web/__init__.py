@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.staticfiles import StaticFiles
 
@@ -18,6 +21,8 @@ router.include_router(audit.router)
 router.include_router(calendar.router)
 router.include_router(enforcement.router)
 static = StaticFiles(directory=HERE / "static")
+# Leaflet's own files, from the package that carries them alone (django-js-lib-leaflet; no Django is imported).
+leaflet = StaticFiles(directory=Path(find_spec("js_lib_leaflet").submodule_search_locations[0]) / "static" / "js_lib_leaflet")
 
 
 def error_page(request: Request, status: int, code: str, message: str, headers: dict | None = None):

@@ -21,7 +21,7 @@ from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
-    applications, audit, coupons, enforcement, pledges, parcels, prepared_applications, public, queues, reissues,
+    applications, audit, coupons, enforcement, pledges, parcels, prepared_applications, projects, public, queues, reissues,
     supervision, transfers, transparency, users,
 )
 from ..steps import ENFORCEMENT, HOLDER
@@ -172,7 +172,8 @@ def application(application_id: RecordPath, request: Request, gateway: GatewayDe
     shown = [form for form in application_steps(user.role, detail)
              if party != "co_applicant" or form["step"] is not steps.RESUBMIT]  # §8: the right-holder or its agent
     return render(request, "console/application.html", user=user, app=detail, done=done, party=party, steps=shown,
-                  inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
+                  parcels=projects.measured(detail["parcels"]), parcel_map=projects.parcel_map(detail["parcels"]),
+                  area_tolerance=gateway.settings.parcel_area_tolerance, inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
 
 
 @router.get("/apply")

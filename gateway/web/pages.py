@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .. import certificates
-from ..deps import DbSession, GatewayDep, OptionalUser
+from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import DomainError, NotFound
-from ..services import public, redemptions, transparency
+from ..services import projects, public, redemptions, transparency
 from . import charts
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
@@ -66,6 +66,16 @@ def lineage_tree(family: list[dict]) -> list[dict]:
     for node in nodes.values():
         (nodes[node["from"]]["children"] if node["from"] else roots).append(node)
     return roots
+
+
+@router.get("/projects")
+def project_list(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
+    return render(request, "projects.html", user=user, projects=projects.listing(gateway, db))
+
+
+@router.get("/projects/{application_id}")
+def project(application_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
+    return render(request, "project.html", user=user, p=projects.project(gateway, db, application_id))
 
 
 @router.get("/verify")

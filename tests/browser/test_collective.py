@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import itertools
 import re
 import struct
@@ -19,7 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gateway.identity import make_uscc
-from support import api
+from support import api, land
 from support.browser import log_in
 from support.http import API, login, ok
 
@@ -99,6 +100,14 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     form.locator('input[name="monitoring_period.start"]').fill("2022-01-01")
     form.locator('input[name="monitoring_period.end"]').fill("2023-12-31")
     form.locator('textarea[name="parcels"]').fill(f"{parcel}，泉交河镇某村，林地，1200")
+    # The boundary as the forest-tenure office hands it out; read at once, its area and map shown.
+    boundaries = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"宗地号": parcel}, "geometry": land.boundary(parcel, "1200")}]})
+    form.locator('input[name="parcels.boundary"]').set_input_files(
+        _file("宗地边界.geojson", boundaries.encode(), "application/geo+json"))
+    expect(form.locator(".preview.boundaries td").first).to_have_text(parcel)
+    expect(form.locator(".preview.boundaries td").nth(1)).to_contain_text("亩")
+    expect(form.locator("#boundaries-preview svg path.leaflet-interactive")).to_have_count(1)
     application_form, licence, report = _pdf("登记申请表"), _png(), _pdf("第三方机构监测核算报告")
     form.locator('input[name="documents.application_form"]').set_input_files(
         _file("登记申请表.pdf", application_form, "application/pdf"))

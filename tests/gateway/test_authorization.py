@@ -36,12 +36,13 @@ from gateway.errors import DomainError
 from gateway import steps
 from gateway.runtime import Actor
 from gateway.steps import Step
-from gateway.services.applications import parcel_id
+from gateway.services.boundaries import parcel_id
 from gateway.services import users
 from gateway.services.coupons import coupon_id
 from gateway.units import day_start
 from support import api
 from support.http import login, ok
+from support.land import with_boundaries
 
 API = "/api/v1"
 DEPARTMENTS = tuple(role.value for role in Role)
@@ -457,13 +458,13 @@ class Stages:
 
 
 def application_form(target: Target) -> dict:
-    return {
+    return with_boundaries({
         "project_name": "授权矩阵测试项目", "methodology": "HS-01", "claimed_t": COUPON_T,
         "parcels": [{"number": target.parcel or f"AUTHZ-A-{next(_serial)}", "location": "泉交河镇",
                      "land_type": "FOREST", "area_mu": "100"}],
         "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
         "documents": {"report": target.report},
-    }
+    })
 
 
 def listing_form(target: Target) -> dict:

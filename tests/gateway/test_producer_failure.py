@@ -20,7 +20,7 @@ from chain.node import open_node
 from gateway.api.app import create_app
 from gateway.demo import OFFICIALS, seed_officials
 from gateway.runtime import Gateway
-from gateway.services.applications import parcel_id
+from gateway.services.boundaries import parcel_id
 from gateway.settings import Settings
 from support.http import API, error_of, login, ok
 from support.serving import serve

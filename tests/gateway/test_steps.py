@@ -14,6 +14,7 @@ API = "/api/v1"
 OPEN_WRITES = {
     ("POST", "/auth/login"), ("POST", "/auth/logout"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"),
     ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/auth/password"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
+    ("POST", "/parcels/boundaries"),  # reads a boundary file for a form; stores nothing
     ("POST", "/rpc"),  # the public JSON-RPC: reads only, posted as JSON-RPC is
 }
 BY_ID = pytest.mark.parametrize("step", steps.CATALOGUE, ids=lambda s: s.id)

@@ -10,7 +10,7 @@ from ...exports import CsvResponse, csv_response, table
 from ...schemas import EcoCompensationCreate
 from ...services import calculator, projects, redemptions
 from ...services import public as service
-from ...deps import DbSession, GatewayDep
+from ...deps import DbSession, GatewayDep, RecordPath
 
 router = APIRouter(prefix="/public", tags=["public 公示"])
 
@@ -104,14 +104,14 @@ def project_list(gateway: GatewayDep, db: DbSession) -> list[dict]:
 
 
 @router.get("/projects/{application_id}")
-def project(application_id: Annotated[int, Path(ge=1, le=2**63 - 1)], gateway: GatewayDep, db: DbSession) -> dict:
+def project(application_id: RecordPath, gateway: GatewayDep, db: DbSession) -> dict:
     """A project: parcels with declared and measured areas, period, methodology, attestation, opinion, filing,
     its coupons, and whether the served boundaries hash to the `boundaries_hash` submitted on chain."""
     return projects.project(gateway, db, application_id)
 
 
 @router.get("/projects/{application_id}/parcels.geojson", response_class=Response)
-def project_parcels(application_id: Annotated[int, Path(ge=1, le=2**63 - 1)], gateway: GatewayDep,
+def project_parcels(application_id: RecordPath, gateway: GatewayDep,
                     db: DbSession) -> Response:
     """The project's parcels as GeoJSON (EPSG:4490 degrees), byte for byte what its `boundaries_hash` in the
     ApplicationSubmitted event is the sha256 of: `sha256sum` the download and compare."""

@@ -94,7 +94,7 @@ function preview(input, files, hashes) {
   }));
 }
 
-document.querySelectorAll("form.step input[type=file]").forEach((input) => {
+document.querySelectorAll("form.step input[type=file]:not([data-kind=boundaries])").forEach((input) => {
   input.addEventListener("change", () => {
     const files = [...input.files];
     input.uploaded = Promise.all(files.map(upload));
@@ -106,6 +106,73 @@ document.querySelectorAll("form.step input[type=file]").forEach((input) => {
   });
 });
 
+// A boundary file is read by the gateway as soon as it is chosen (POST /api/v1/parcels/boundaries): each
+// parcel's number, its area in 亩 and hectares on the ellipsoid, and a map; the form then sends each boundary
+// with the parcel of the same number (a file of one unnamed shape goes with a form of one parcel).
+async function readBoundaries(file) {
+  const data = new FormData();
+  data.append("file", file);
+  const response = await fetch("/api/v1/parcels/boundaries", {
+    method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRF-Token": CSRF },
+  });
+  const answer = await response.json();
+  if (!response.ok) throw refusal(answer);
+  return answer;
+}
+
+function showBoundaries(input, features) {
+  let box = input.previewBox;
+  if (!box) {
+    box = input.previewBox = document.createElement("div");
+    box.className = "preview boundaries";
+    (input.closest("label") || input).insertAdjacentElement("afterend", box);
+  }
+  const table = document.createElement("table");
+  for (const f of features) {
+    const row = table.insertRow();
+    for (const text of [f.number || "—", `${f.area_mu} 亩`, `${f.area_ha} ha`]) row.insertCell().textContent = text;
+  }
+  const map = document.createElement("div");
+  map.className = "parcel-map";
+  map.id = "boundaries-preview";
+  box.replaceChildren(table, map);
+  const typed = input.form.querySelector("textarea[data-kind=parcels]");
+  const declared = typed ? parcels(typed.value) : [];
+  const landOf = (number) => (declared.find((p) => sameNumber(p.number, number)) || declared[0] || {}).land_type;
+  if (window.drawParcels) {
+    window.drawParcels(map, { type: "FeatureCollection", features: features.map((f) => ({
+      type: "Feature", geometry: f.boundary, properties: { number: f.number, area_mu: f.area_mu, land_type: landOf(f.number) } })) });
+  }
+}
+
+document.querySelectorAll("form.step input[data-kind=boundaries]").forEach((input) => {
+  input.addEventListener("change", () => {
+    const result = input.form.querySelector(".result");
+    input.read = input.files.length ? readBoundaries(input.files[0]) : null;
+    if (!input.read) return;
+    input.read.then((features) => { result.className = "result"; result.textContent = ""; showBoundaries(input, features); },
+      (error) => { result.className = "result alert error"; result.textContent = String(error.message || error); });
+  });
+});
+
+const sameNumber = (a, b) => {
+  const plain = (n) => String(n || "").normalize("NFKC").replace(/\s+/g, "").replace(/[‐-―−﹣－]/g, "-");
+  return plain(a) === plain(b);
+};
+
+function withBoundaries(body, name, features) {
+  if (name === "boundary") {  // one area (the CCER list): the file's first shape
+    if (features.length) body.boundary = features[0].boundary;
+    return;
+  }
+  const parcels = body.parcels || [];
+  for (const parcel of parcels) {
+    const found = features.find((f) => sameNumber(f.number, parcel.number))
+      || (parcels.length === 1 && features.length === 1 ? features[0] : null);
+    if (found) parcel.boundary = found.boundary;
+  }
+}
+
 async function collect(form) {
   const body = {};
   for (const input of form.querySelectorAll("[name]")) {
@@ -116,6 +183,10 @@ async function collect(form) {
       continue;
     }
     if (kind === "bool") { put(body, input.name, input.checked); continue; }
+    if (kind === "boundaries") {
+      if (input.files.length) withBoundaries(body, input.name, await (input.read || readBoundaries(input.files[0])));
+      continue;
+    }
     const value = input.value.trim();
     if (kind === "lines") put(body, input.name, value.split("\n").map((line) => line.trim()).filter(Boolean));
     else if (kind === "parcels") { if (value !== "" || input.required) put(body, input.name, parcels(value)); }

@@ -1,0 +1,82 @@
+"""Parcels on maps, in Chromium with no network beyond the gateway: the public project page draws the demo
+project's two parcels from Leaflet served here, with scale, north arrow and legend, and says the boundaries
+hash to the chain's; the coupon page links its project and draws the same land; the registry's map and a
+department's application page draw theirs."""
+
+from __future__ import annotations
+
+import hashlib
+
+from playwright.sync_api import Page, expect
+
+from gateway.demo import OFFICIALS
+from support.browser import log_in
+
+
+def _offline(page: Page, site) -> list[str]:
+    """Refuse every request not to the gateway; return the list of what was refused (it must stay empty)."""
+    refused: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(site.url):
+            request_route.continue_()
+        else:
+            refused.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return refused
+
+
+def _drawn(page: Page, map_id: str, parcels: int) -> None:
+    expect(page.locator(f"#{map_id}")).to_have_attribute("data-drawn", str(parcels))
+    expect(page.locator(f"#{map_id} svg path.leaflet-interactive")).to_have_count(parcels)
+    expect(page.locator(f"#{map_id} .leaflet-control-scale-line")).to_be_visible()
+    expect(page.locator(f"#{map_id} .map-north")).to_be_visible()
+    expect(page.locator(f"#{map_id} .map-legend").first).to_be_visible()
+
+
+def test_project_page__demo_project__parcels_drawn_offline_and_hash_matches(page: Page, site, shot):
+    refused = _offline(page, site)
+    number = site.story.coupons[0]
+    page.goto(f"/coupons/{number}")
+    _drawn(page, "parcel-map", 2)
+    page.click("#project-link")
+    expect(page).to_have_url(f"{site.url}/projects/{_project_of(site, number)}")
+    _drawn(page, "parcel-map", 2)
+    expect(page.locator("#boundaries-verdict")).to_have_class("check match")
+    served = site.api.get(page.locator("#parcels-download").get_attribute("href"))
+    assert hashlib.sha256(served.content).hexdigest() == page.locator("#hash-on-chain").inner_text().strip()
+    expect(page.locator("#project-coupons a").first).to_be_visible()
+    page.locator("#parcel-map svg path.leaflet-interactive").first.click(force=True)
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("宗地号")
+    shot(page, "project")
+    assert refused == []
+
+
+def _project_of(site, number: str) -> int:
+    return site.api.get(f"/api/v1/public/coupons/{number}").json()["issuance"]["application"]
+
+
+def test_registry_map__stats_and_projects__every_public_parcel_drawn(page: Page, site):
+    refused = _offline(page, site)
+    features = site.api.get("/api/v1/public/parcels.geojson").json()["features"]
+    assert len(features) >= 2
+    page.goto("/stats")
+    _drawn(page, "registry-map", len(features))
+    page.goto("/projects")
+    _drawn(page, "registry-map", len(features))
+    expect(page.locator("#projects tbody tr")).to_have_count(len({f["properties"]["project"] for f in features}))
+    assert refused == []
+
+
+def test_application_page__centre__parcels_drawn_with_measured_areas(page: Page, site, shot):
+    refused = _offline(page, site)
+    project = _project_of(site, site.story.coupons[0])
+    log_in(page, OFFICIALS["CENTER"], lands_on=None)
+    page.goto(f"/console/applications/{project}")
+    _drawn(page, "parcel-map", 2)
+    expect(page.locator("#application-parcels tbody tr")).to_have_count(2)
+    expect(page.locator("#application-parcels tbody tr").first).to_contain_text("8500")
+    shot(page, "application")
+    assert refused == []

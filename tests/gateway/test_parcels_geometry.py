@@ -1,0 +1,281 @@
+"""Parcels as geometry (§7, §2): boundaries read from a zipped shapefile in a CGCS2000 Gauss–Krüger zone and
+from GeoJSON in EPSG:4490 give the same land and area; bad shapes are refused naming the parcel and the
+problem, with nothing sent; the same land is never credited twice (re-numbered, shifted, or on the CCER
+list), while a neighbour sharing only an edge is accepted; and the GeoJSON the project page serves hashes to
+the `boundaries_hash` the chain holds."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import zipfile
+from pathlib import Path
+
+import numpy
+import pyogrio.raw
+import pytest
+import shapely
+from pyproj import Transformer
+from shapely.affinity import translate
+from shapely.geometry import Polygon, mapping
+
+from gateway.services.geometry import M2_PER_MU
+from support import api
+from support.http import API, error_of, ok
+
+GK_ZONE = "EPSG:4546"  # CGCS2000 / 3-degree Gauss–Krüger CM 111E: 赫山区's west lies in it
+TO_DEGREES = Transformer.from_crs(GK_ZONE, "EPSG:4490", always_xy=True)
+TO_METRES = Transformer.from_crs("EPSG:4490", GK_ZONE, always_xy=True)
+# A band of the district no other test's parcels use (tests/support/land.py packs below 28.40°, the demo
+# story starts at 28.45°): each test takes a field of its own along it.
+_fields = itertools.count()
+
+
+def field_in_metres() -> Polygon:
+    """An irregular field of about 280 亩 in the Gauss–Krüger zone's metres, at a place of its own."""
+    k = next(_fields)
+    x, y = TO_METRES.transform(112.03 + (k % 60) * 0.015, 28.412 + (k // 60 % 2) * 0.012)
+    return Polygon([(x, y), (x + 400, y + 50), (x + 450, y + 400), (x + 100, y + 500), (x - 50, y + 300)])
+
+
+def degrees(polygon: Polygon) -> Polygon:
+    return shapely.transform(polygon, lambda xy: numpy.column_stack(TO_DEGREES.transform(xy[:, 0], xy[:, 1])))
+
+
+def mu(polygon_in_metres: Polygon) -> str:
+    return str(round(polygon_in_metres.area / float(M2_PER_MU), 2))
+
+
+def zipped_shapefile(tmp_path: Path, shapes: dict[str, Polygon], *, crs: str | None = GK_ZONE) -> bytes:
+    folder = tmp_path / "shp"
+    folder.mkdir(exist_ok=True)
+    pyogrio.raw.write(
+        folder / "宗地.shp", numpy.array([shapely.to_wkb(s) for s in shapes.values()], dtype=object),
+        [numpy.array(list(shapes), dtype=object)], ["ZDH"], driver="ESRI Shapefile", geometry_type="Polygon",
+        crs=crs, encoding="UTF-8")
+    if crs is None:
+        (folder / "宗地.prj").unlink(missing_ok=True)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in folder.iterdir():
+            z.write(path, path.name)
+    return archive.getvalue()
+
+
+def geojson_file(shapes: dict[str, Polygon]) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:4490"}},
+                       "features": [{"type": "Feature", "properties": {"宗地号": n}, "geometry": mapping(s)}
+                                    for n, s in shapes.items()]}).encode()
+
+
+def read(client, headers, name: str, content: bytes):
+    return client.post(f"{API}/parcels/boundaries", headers=headers, files={"file": (name, content)})
+
+
+def application(client, holder, number: str, boundary: Polygon, area_mu: str, **changes) -> dict:
+    form = api.application_form(api.upload(client, holder.headers), **changes)
+    form["parcels"] = [{"number": number, "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": area_mu,
+                        "boundary": mapping(boundary)}]
+    return form
+
+
+def applications_count(gateway) -> int:
+    return gateway.registry.call("application_count")
+
+
+@pytest.fixture
+def holder(new_holder):
+    return new_holder()
+
+
+# ---------------------------------------------------------------- reading: the same field, two files
+
+
+def test_read__gk_shapefile_and_epsg4490_geojson__same_area_within_a_thousandth(client, holder, tmp_path):
+    field = field_in_metres()
+    from_shapefile = ok(read(client, holder.headers, "宗地.zip", zipped_shapefile(tmp_path, {"430903-GK-1": field})))
+    from_geojson = ok(read(client, holder.headers, "宗地.geojson", geojson_file({"430903-GK-1": degrees(field)})))
+    assert [f["number"] for f in from_shapefile] == [f["number"] for f in from_geojson] == ["430903-GK-1"]
+    a, b = float(from_shapefile[0]["area_mu"]), float(from_geojson[0]["area_mu"])
+    assert abs(a - b) / b < 0.001
+    assert abs(a - float(mu(field))) / a < 0.001  # the ellipsoid agrees with the zone's metres near its meridian
+    assert float(from_shapefile[0]["area_ha"]) == pytest.approx(a * float(M2_PER_MU) / 10_000, rel=1e-3)
+    # Normalised alike: the two readings are one shape to within the registry's centimetre.
+    one, other = shapely.geometry.shape(from_shapefile[0]["boundary"]), shapely.geometry.shape(from_geojson[0]["boundary"])
+    assert one.symmetric_difference(other).area < 1e-9
+
+
+@pytest.mark.parametrize("content, code", [
+    pytest.param(b"not a map", "BOUNDARY_FILE_UNREADABLE", id="garbage"),
+    pytest.param(b'{"type": "Point", "coordinates": [112.3, 28.4]}', "BOUNDARY_FILE_UNREADABLE", id="point_document"),
+    pytest.param(b"PK\x03\x04 broken", "BOUNDARY_FILE_UNREADABLE", id="broken_zip"),
+])
+def test_read__unreadable_file__refused(client, holder, content, code):
+    error_of(read(client, holder.headers, "x.geojson", content), 422, code)
+
+
+def test_read__shapefile_without_prj__refused_asking_for_it(client, holder, tmp_path):
+    content = zipped_shapefile(tmp_path, {"430903-GK-2": field_in_metres()}, crs=None)
+    body = error_of(read(client, holder.headers, "宗地.zip", content), 422, "BOUNDARY_CRS_MISSING")
+    assert ".prj" in body["message"]
+
+
+def test_read__not_logged_in__refused(client, tmp_path):
+    assert read(client, {}, "宗地.geojson", geojson_file({"X": degrees(field_in_metres())})).status_code == 401
+
+
+# ---------------------------------------------------------------- submitting: bad shapes, named
+
+
+def _bowtie() -> dict:
+    return {"type": "Polygon", "coordinates": [[[112.5, 28.41], [112.51, 28.42], [112.51, 28.41], [112.5, 28.42],
+                                                [112.5, 28.41]]]}
+
+
+@pytest.mark.parametrize("boundary, code", [
+    pytest.param(None, "BOUNDARY_REQUIRED", id="missing"),
+    pytest.param(_bowtie(), "BOUNDARY_INVALID", id="self_intersecting"),
+    pytest.param({"type": "Polygon", "coordinates": []}, "BOUNDARY_EMPTY", id="empty"),
+    pytest.param({"type": "Point", "coordinates": [112.5, 28.41]}, "BOUNDARY_NOT_POLYGON", id="point"),
+    pytest.param({"type": "Polygon", "coordinates": [[[28.41, 112.5], [28.42, 112.5], [28.42, 112.51],
+                                                      [28.41, 112.5]]]}, "BOUNDARY_OUTSIDE_DISTRICT", id="swapped"),
+    pytest.param({"type": "Polygon", "coordinates": "nonsense"}, "BOUNDARY_UNREADABLE", id="unreadable"),
+])
+def test_submit__bad_boundary__refused_naming_the_parcel_and_nothing_sent(client, gateway, holder, boundary, code):
+    form = application(client, holder, "430903-BAD-1", degrees(field_in_metres()), "280")
+    form["parcels"][0]["boundary"] = boundary
+    before = applications_count(gateway)
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers, json=form), 422, code)
+    assert body["detail"]["parcel"] == "430903-BAD-1"
+    assert body["detail"]["field"] == "parcels.0.boundary"
+    assert applications_count(gateway) == before
+
+
+def test_submit__area_far_from_declared__refused_with_both_areas(client, gateway, holder):
+    field = field_in_metres()
+    declared = str(round(float(mu(field)) * 1.2, 2))  # 20 % more than the boundary holds
+    before = applications_count(gateway)
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers,
+                                json=application(client, holder, "430903-AREA-1", degrees(field), declared)),
+                    422, "BOUNDARY_AREA_MISMATCH")
+    assert body["detail"]["declared_mu"] == declared
+    assert abs(float(body["detail"]["area_mu"]) - float(mu(field))) / float(mu(field)) < 0.001
+    assert applications_count(gateway) == before
+
+
+# ---------------------------------------------------------------- no land credited twice (§7)
+
+
+def test_submit__same_land_new_number__refused_naming_application_and_overlap(client, gateway, holder, new_holder):
+    field = field_in_metres()
+    first = api.submit(client, holder, application(client, holder, "430903-HILL-1", degrees(field), mu(field)))
+    other = new_holder()
+    before = applications_count(gateway)
+    body = error_of(client.post(f"{API}/applications", headers=other.headers,
+                                json=application(client, other, "430903-HILL-1-新编号", degrees(field), mu(field))),
+                    422, "PARCEL_OVERLAPS")
+    (overlap,) = body["detail"]["overlaps"]
+    assert overlap["application"] == first.id and overlap["number"] == "430903-HILL-1"
+    assert float(overlap["overlap_mu"]) == pytest.approx(float(mu(field)), rel=1e-3)
+    assert f"application {first.id}" in body["message"] and "亩" in body["message"]
+    assert applications_count(gateway) == before
+
+
+def test_submit__shifted_copy_overlapping_thirty_percent__refused(client, gateway, holder):
+    field = Polygon([(0, 0), (400, 0), (400, 400), (0, 400)])
+    origin = field_in_metres().exterior.coords[0]
+    field = translate(field, *origin)
+    api.submit(client, holder, application(client, holder, "430903-SHIFT-1", degrees(field), mu(field)))
+    shifted = translate(field, xoff=280)  # 120 m of 400 still shared: 30 %
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers,
+                                json=application(client, holder, "430903-SHIFT-2", degrees(shifted), mu(shifted))),
+                    422, "PARCEL_OVERLAPS")
+    shared = float(body["detail"]["overlaps"][0]["overlap_mu"])
+    assert shared == pytest.approx(0.3 * float(mu(field)), rel=0.01)
+
+
+def test_submit__neighbour_sharing_only_an_edge__accepted(client, holder):
+    origin = field_in_metres().exterior.coords[0]
+    west = translate(Polygon([(0, 0), (400, 0), (400, 400), (0, 400)]), *origin)
+    east = translate(west, xoff=400)
+    api.submit(client, holder, application(client, holder, "430903-EDGE-1", degrees(west), mu(west)))
+    assert api.submit(client, holder, application(client, holder, "430903-EDGE-2", degrees(east), mu(east))).id
+
+
+def test_submit__same_land_another_monitoring_period__accepted(client, holder):
+    field = field_in_metres()
+    api.submit(client, holder, application(client, holder, "430903-YEARS-1", degrees(field), mu(field),
+                                           start="2020-01-01", end="2021-12-31"))
+    assert api.submit(client, holder, application(client, holder, "430903-YEARS-2", degrees(field), mu(field),
+                                                  start="2022-01-01", end="2023-12-31")).id
+
+
+def test_submit__land_of_a_rejected_application__accepted(client, officials, holder):
+    field = field_in_metres()
+    first = api.submit(client, holder, application(client, holder, "430903-REJ-1", degrees(field), mu(field)))
+    ok(client.post(f"{API}/applications/{first.id}/formal-review", headers=officials["CENTER"],
+                   json={"decision": "pass"}))
+    ok(client.post(f"{API}/applications/{first.id}/preliminary-review", headers=officials["CENTER"],
+                   json={"decision": "reject", "reason": "宗地权属不清"}))
+    assert api.submit(client, holder, application(client, holder, "430903-REJ-2", degrees(field), mu(field))).id
+
+
+def test_ccer_polygon__blocks_overlapping_land_until_unlisted(client, officials, holder):
+    field = field_in_metres()
+    listing = {"parcel_number": "CCER-PLAN-1", "listed": True, "boundary": mapping(degrees(field))}
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json=listing))
+    inside = shapely.affinity.scale(field, 0.5, 0.5)
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers,
+                                json=application(client, holder, "430903-CCER-1", degrees(inside), mu(inside))),
+                    422, "PARCEL_OVERLAPS")
+    assert body["detail"]["overlaps"][0]["application"] is None
+    assert "CCER" in body["message"]
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"], json={**listing, "listed": False}))
+    assert api.submit(client, holder, application(client, holder, "430903-CCER-1", degrees(inside), mu(inside))).id
+
+
+def test_filing__land_put_on_ccer_list_after_submission__refused_and_not_filed(client, gateway, officials, holder):
+    field = field_in_metres()
+    submitted = api.submit(client, holder, application(client, holder, "430903-LATE-1", degrees(field), mu(field)))
+    api.walk(client, officials, submitted, through="eeb_review")
+    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"],
+                   json={"parcel_number": "CCER-LATE-1", "listed": True, "boundary": mapping(degrees(field))}))
+    body = error_of(client.post(f"{API}/applications/{submitted.id}/filing", headers=officials["EEB"],
+                                json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{submitted.id}号"}),
+                    422, "PARCEL_OVERLAPS")
+    assert body["detail"]["parcel"] == "430903-LATE-1"
+    assert gateway.index.application(submitted.id).status == "EEB_REVIEWED"
+
+
+# ---------------------------------------------------------------- what the public sees is what was reviewed
+
+
+def test_project__served_geojson_hashes_to_the_boundaries_hash_on_chain(client, gateway, officials, holder):
+    field = field_in_metres()
+    submitted = api.submit(client, holder, application(client, holder, "430903-PUB-1", degrees(field), mu(field)))
+    assert client.get(f"{API}/public/projects/{submitted.id}").status_code == 404  # under review: not public
+    number = api.walk(client, officials, submitted)
+    served = client.get(f"{API}/public/projects/{submitted.id}/parcels.geojson")
+    assert served.status_code == 200 and served.headers["content-type"] == "application/geo+json"
+    on_chain = _submitted_boundaries_hash(gateway, submitted.id)
+    assert hashlib.sha256(served.content).digest() == on_chain
+    feature = json.loads(served.content)["features"][0]
+    assert feature["properties"]["number"] == "430903-PUB-1"
+    project = ok(client.get(f"{API}/public/projects/{submitted.id}"))
+    assert project["boundaries"]["match"] is True
+    assert project["boundaries"]["on_chain"] == on_chain.hex()
+    assert [c["number"] for c in project["coupons"]] == [number]
+    assert float(project["parcels"][0]["measured_mu"]) == pytest.approx(float(mu(field)), rel=1e-3)
+    everything = ok(client.get(f"{API}/public/parcels.geojson"))
+    mine = [f for f in everything["features"] if f["properties"]["project"] == submitted.id]
+    assert [f["properties"]["state"] for f in mine] == ["ISSUED"]
+
+
+def _submitted_boundaries_hash(gateway, application_id: int) -> bytes:
+    """The hash as the chain's own log holds it: ApplicationSubmitted read from the contract's events."""
+    contract = gateway.registry.applications
+    (event,) = contract.events.ApplicationSubmitted.get_logs(
+        from_block=0, argument_filters={"application": application_id})
+    return bytes(event.args["boundaries_hash"])
