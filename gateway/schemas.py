@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -166,6 +166,15 @@ class TokenPublic(Input):
     user: UserPublic
 
 
+class TenureCertificate(Input):
+    """权属清晰 (§2): the certificate of the right to the parcel the applicant shows, with its scan."""
+
+    kind: Literal["FOREST_RIGHT", "REAL_ESTATE", "CONTRACT_MANAGEMENT"] = Field(
+        description="林权证 | 不动产权证 | 土地承包经营权证")
+    number: str = Field(min_length=1, max_length=64, description="权证号")
+    document: Sha256 | None = Field(default=None, description="the certificate's scan, uploaded by the applicant")
+
+
 class Parcel(Input):
     number: str = Field(min_length=1, max_length=64, description="宗地号")
     location: str = Field(min_length=1, max_length=200, description="坐落 / 小地名")
@@ -175,6 +184,7 @@ class Parcel(Input):
         "边界: a GeoJSON Polygon or MultiPolygon in longitude/latitude, CGCS2000 (EPSG:4490) or WGS 84; "
         "POST /api/v1/parcels/boundaries reads a GeoJSON file or a zipped shapefile into these. Required to "
         "apply (services/geometry.py)"))
+    tenure: TenureCertificate | None = None
 
 
 class MonitoringPeriod(Input):
@@ -265,6 +275,9 @@ class HarvestPlan(Input):
     start: ChainDate = Field(description="the harvest's first day, included")
     end: ChainDate = Field(description="the harvest's last day, included")
     tending: bool = Field(description="抚育采伐 (tending thinning) keeps the parcel eligible, §9")
+    boundary: dict | None = Field(default=None, description=(
+        "the harvest's area as a GeoJSON Polygon or MultiPolygon (EPSG:4490 or WGS 84): a non-tending harvest "
+        "makes any application's parcel overlapping it in its period ineligible, whatever its number"))
 
 
 class OwnerRequest(Input):

@@ -31,6 +31,7 @@ class Field:
     name: str
     # text | decimal | integer | date | lines | choice | textarea | file | files | parcels | bool | item
     # | boundaries (a GeoJSON or zipped shapefile, read by POST /parcels/boundaries and sent as the parcels')
+    # | tenure_scans (the parcels' certificate scans, in the order of the parcels that name a certificate)
     kind: str = "text"
     choices: tuple[str, ...] = ()
     required: bool = True
@@ -76,7 +77,8 @@ SUBMIT = Step(
     "application.submit", "§8, 附件1 一(一), 附件2", (HOLDER,), "POST", "/applications", schemas.ApplicationCreate, (
         Field("project_name"), Field("methodology"), Field("claimed_t", "decimal"),
         Field("monitoring_period.start", "date"), Field("monitoring_period.end", "date"),
-        Field("parcels", "parcels"), Field("parcels.boundary", "boundaries"), *DOCUMENTS,
+        Field("parcels", "parcels"), Field("parcels.boundary", "boundaries"),
+        Field("parcels.tenure", "tenure_scans", required=False), *DOCUMENTS,
         # §8: a collective as co-applicant; a qualified third party applying for the right-holder, entrusted
         Field("co_applicant", required=False), Field("right_holder", required=False),
         Field("entrustment_document", "file", required=False),
@@ -124,7 +126,8 @@ MINT = Step("application.mint", "§10, 附件1 一(五)", ("GOV",), "POST", APPL
 CCER = Step("parcel.ccer", "§2", ("EEB",), "POST", "/parcels/ccer", schemas.CcerListing,
             (Field("parcel_number"), Field("listed", "bool"), Field("boundary", "boundaries", required=False)))
 HARVEST_PLAN = Step("parcel.harvest_plan", "§9", ("FORESTRY",), "POST", "/parcels/harvest-plans", schemas.HarvestPlan,
-                    (Field("parcel_number"), Field("start", "date"), Field("end", "date"), Field("tending", "bool")))
+                    (Field("parcel_number"), Field("start", "date"), Field("end", "date"), Field("tending", "bool"),
+                     Field("boundary", "boundaries", required=False)))
 
 # -- coupons: the owner's consent, then the department's step (附件5, 附件8, §12, §14)
 # A loss is reported with 附件3's fields (REPORT_LOST), not as a bare request.

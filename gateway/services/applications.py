@@ -146,6 +146,10 @@ def admissible(gw: Gateway, db: Session, *, preparer: User, form: ApplicationCre
     _check_documents(db, form.documents, preparer)
     entrustment = form.entrustment_document
     require_uploaded(db, entrustment, by=preparer, sha256=entrustment, field="entrustment_document")
+    for position, parcel in enumerate(form.parcels):
+        if parcel.tenure is not None:
+            require_uploaded(db, parcel.tenure.document, by=preparer, sha256=parcel.tenure.document,
+                             field=f"parcels.{position}.tenure.document")
     _check_boundaries(gw, db, form)
     return parties
 

@@ -1,6 +1,6 @@
 """No land credited twice (§7): a parcel's boundary may not overlap, beyond a small tolerance, the boundary of
 another live application or issuance whose monitoring period overlaps its own, nor a parcel on the EEB's CCER
-list (§2). Checked when an application is submitted, filed and minted; an application yields to every one
+list (§2), nor the area of a harvest FORESTRY planned in that period other than tending thinning (§9). Checked when an application is submitted, filed and minted; an application yields to every one
 submitted before it, so of two that slipped past each other at submission the later is refused at filing.
 A parcel under the same number is the contract's to refuse (its key on chain, parcel_id), with its own codes:
 the geometry catches the same land under another number, or cut a little differently.
@@ -31,7 +31,7 @@ from ..runtime import Gateway
 from . import geometry as geo
 
 CELL_DEGREES = 0.01
-APPLICATION, CCER = "APPLICATION", "CCER"
+APPLICATION, CCER, HARVEST = "APPLICATION", "CCER", "HARVEST"
 RELEASED = {ApplicationStatus.REJECTED.name}  # a rejected application holds no land
 
 
@@ -82,12 +82,14 @@ def drop(db: Session, rows: Iterable[ParcelBoundary]) -> None:
 
 @dataclass(frozen=True)
 class Overlap:
+    source: str  # APPLICATION | CCER | HARVEST
     number: str  # the other parcel's number
-    application_id: int | None  # None: the CCER list
+    application_id: int | None
     overlap_mu: Decimal
 
     def describe(self) -> str:
-        where = f"application {self.application_id}" if self.application_id else "the CCER list"
+        where = {APPLICATION: f"application {self.application_id}", CCER: "the CCER list (§2)",
+                 HARVEST: "a planned non-tending harvest (§9)"}[self.source]
         return f"{self.overlap_mu} 亩 of parcel {self.number} of {where}"
 
 
@@ -114,7 +116,7 @@ def overlaps(gw: Gateway, db: Session, number: str, boundary: Polygon | MultiPol
         area = sum(geo.area_m2(part) for part in parts)
         if area <= tolerance or (row.application_id is not None and not _holds_land(gw, row.application_id)):
             continue
-        found.append(Overlap(row.number, row.application_id, (Decimal(repr(area)) / geo.M2_PER_MU).quantize(
+        found.append(Overlap(row.source, row.number, row.application_id, (Decimal(repr(area)) / geo.M2_PER_MU).quantize(
             Decimal("0.01"))))
     return found
 
@@ -135,7 +137,8 @@ def refuse_overlaps(gw: Gateway, db: Session, parcels: list[dict], *, period: tu
                 "PARCEL_OVERLAPS", f"parcel {parcel['number']} overlaps "
                 + "; ".join(clash.describe() for clash in clashes),
                 detail={"field": f"parcels.{position}.boundary", "parcel": parcel["number"], "overlaps": [
-                    {"number": c.number, "application": c.application_id, "overlap_mu": str(c.overlap_mu)}
+                    {"source": c.source, "number": c.number, "application": c.application_id,
+                     "overlap_mu": str(c.overlap_mu)}
                     for c in clashes]})
 
 

@@ -125,7 +125,8 @@ def _cited_to(db: Session, user: User) -> set[str]:
     app = ApplicationRecord
     for record in db.scalars(select(app).where((app.holder_id == user.id) | (app.agent_id == user.id)
                                                | (app.co_applicant_id == user.id) | (app.submitted_by == user.id))):
-        cited.update([record.entrustment_document, *_listed(record.documents or {})])
+        cited.update([record.entrustment_document, *_listed(record.documents or {}),
+                      *((p.get("tenure") or {}).get("document") for p in record.parcels)])
     prepared = PreparedApplication  # §8: the parties read what they are asked to confirm
     for record in db.scalars(select(prepared).where(
             (prepared.holder_id == user.id) | (prepared.agent_id == user.id) | (prepared.co_applicant_id == user.id))):

@@ -87,13 +87,17 @@ def canonical(document: dict) -> bytes:
 
 
 def feature_collection(parcels: list[dict]) -> dict:
-    """An application's parcels, each with its boundary, as the GeoJSON the registry serves and hashes."""
+    """An application's parcels, each with its boundary and its tenure certificate (kind, number and the scan's
+    sha256, if given), as the GeoJSON the registry serves and hashes."""
+    def properties(p: dict) -> dict:
+        found = {"number": p["number"], "location": p["location"], "land_type": p["land_type"],
+                 "area_mu": str(p["area_mu"])}
+        if p.get("tenure"):
+            found["tenure"] = p["tenure"]
+        return found
+
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": p["boundary"],
-         "properties": {"number": p["number"], "location": p["location"], "land_type": p["land_type"],
-                        "area_mu": str(p["area_mu"])}}
-        for p in parcels
-    ]}
+        {"type": "Feature", "geometry": p["boundary"], "properties": properties(p)} for p in parcels]}
 
 
 def boundaries_hash(parcels: list[dict]) -> bytes:

@@ -51,10 +51,17 @@ def record_harvest_plan(gw: Gateway, db: Session, *, actor: Actor, plan: Harvest
     """A forest parcel's planned harvest (§9): only tending thinning keeps it eligible in that period."""
     if plan.end <= plan.start:
         raise Invalid("EMPTY_PERIOD", "the harvest must end after it starts", detail={"field": "end"})
+    boundary = None
+    if plan.boundary is not None:
+        boundary = geometry.check(plan.parcel_number, plan.boundary, extent=gw.settings.district_extent,
+                                  field="boundary").as_geojson()
     key = _named(db, plan.parcel_number)
     receipt = gw.writes.send(actor, "parcel.harvest_plan", plan.model_dump(mode="json"), partial(
         gw.registry.record_harvest_plan, parcel=key, start=day_start(plan.start), end=period_end_on_chain(plan.end),
         tending=plan.tending))
+    if boundary is not None and not plan.tending:  # only a non-tending harvest makes land ineligible (§9)
+        boundaries.keep(db, source=boundaries.HARVEST, number=plan.parcel_number, boundary=boundary,
+                        period=(plan.start, plan.end))
     db.commit()
     return receipt
 

@@ -88,6 +88,8 @@ def measured(parcels: list[dict]) -> list[dict]:
     found = []
     for parcel in parcels:
         facts = {k: parcel[k] for k in ("number", "location", "land_type", "area_mu")}
+        if parcel.get("tenure"):  # its kind and number; the scan stays with the departments
+            facts["tenure"] = {"kind": parcel["tenure"]["kind"], "number": parcel["tenure"]["number"]}
         if parcel.get("boundary"):
             boundary = geometry.check(parcel["number"], parcel["boundary"], extent=(-180, -90, 180, 90))
             facts |= {"measured_mu": str(boundary.area_mu), "measured_ha": str(boundary.area_ha)}

@@ -279,3 +279,42 @@ def _submitted_boundaries_hash(gateway, application_id: int) -> bytes:
     (event,) = contract.events.ApplicationSubmitted.get_logs(
         from_block=0, argument_filters={"application": application_id})
     return bytes(event.args["boundaries_hash"])
+
+
+# ---------------------------------------------------------------- harvest plans and tenure by place (§9, §2)
+
+
+@pytest.mark.parametrize("tending, refused", [(False, True), (True, False)], ids=["harvest", "tending_thinning"])
+def test_harvest_plan_area__non_tending_harvest_in_the_period__refuses_the_land(client, officials, holder, tending,
+                                                                               refused):
+    field = field_in_metres()
+    ok(client.post(f"{API}/parcels/harvest-plans", headers=officials["FORESTRY"], json={
+        "parcel_number": f"HARVEST-{tending}-{field.bounds[0]:.0f}", "start": "2023-03-01", "end": "2023-04-30",
+        "tending": tending, "boundary": mapping(degrees(field))}))
+    response = client.post(f"{API}/applications", headers=holder.headers,
+                           json=application(client, holder, f"430903-HV-{field.bounds[0]:.0f}", degrees(field), mu(field)))
+    if refused:
+        body = error_of(response, 422, "PARCEL_OVERLAPS")
+        assert body["detail"]["overlaps"][0]["source"] == "HARVEST" and "§9" in body["message"]
+    else:
+        assert response.status_code == 201, response.text
+
+
+def test_tenure__certificate_and_scan__kept_with_the_boundary_and_shown_without_the_scan(
+    client, gateway, officials, holder, new_holder
+):
+    field = field_in_metres()
+    scan = api.upload(client, holder.headers, name="林权证.pdf")
+    form = application(client, holder, "430903-TEN-1", degrees(field), mu(field))
+    form["parcels"][0]["tenure"] = {"kind": "FOREST_RIGHT", "number": "湘(2019)赫山林权第0001号", "document": scan}
+    stranger_scan = api.upload(client, new_holder().headers, name="别人的林权证.pdf")
+    refused = {**form, "parcels": [{**form["parcels"][0], "tenure": {**form["parcels"][0]["tenure"],
+                                                                       "document": stranger_scan}}]}
+    error_of(client.post(f"{API}/applications", headers=holder.headers, json=refused), 422, "DOCUMENT_NOT_FOUND")
+    submitted = api.submit(client, holder, form)
+    api.walk(client, officials, submitted, through="filing")
+    project = ok(client.get(f"{API}/public/projects/{submitted.id}"))
+    assert project["parcels"][0]["tenure"] == {"kind": "FOREST_RIGHT", "number": "湘(2019)赫山林权第0001号"}
+    served = client.get(f"{API}/public/projects/{submitted.id}/parcels.geojson")
+    assert json.loads(served.content)["features"][0]["properties"]["tenure"]["document"] == scan  # its hash only
+    assert hashlib.sha256(served.content).digest() == _submitted_boundaries_hash(gateway, submitted.id)
