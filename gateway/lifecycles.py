@@ -56,11 +56,12 @@ class Wait:
 
     step: Step
     limit: Limit | None = None
+    by: str | None = None  # whose turn, of the step's roles, where it is not the first
 
     @property
     def party(self) -> str:
         """Whose turn it is: the department, or HOLDER for the applicant, owner, transferee or pledgee."""
-        return self.step.roles[0]
+        return self.by or self.step.roles[0]
 
 
 @dataclass(frozen=True)
@@ -199,13 +200,26 @@ PURCHASE = Lifecycle(
     waits={"SUBMITTED": Wait(steps.ACCEPT_PURCHASE), "ACCEPTED": Wait(steps.SETTLE), "OPEN": Wait(steps.SETTLE)},
 )
 
-# A pledge past its term (§2, §4; services/pledges.py): FINANCE releases or enforces it.
+# A pledge near or past its term (§2, §4; services/pledges.py): in its last NEAR_TERM_DAYS days the pledgee
+# bank is reminded that it releases it once the debt is paid; past its term, FINANCE releases or enforces it.
 PLEDGE_TERM = Lifecycle(
     "pledge",
-    states=("IN_TERM", "PAST_TERM"),
-    waits={"PAST_TERM": Wait(steps.ENFORCE_PLEDGE)},
-    admits={"IN_TERM": frozenset({steps.RELEASE_PLEDGE, steps.ENFORCE_PLEDGE}),
-            "PAST_TERM": frozenset({steps.RELEASE_PLEDGE, steps.ENFORCE_PLEDGE})},
+    states=("IN_TERM", "NEAR_TERM", "PAST_TERM"),
+    waits={"NEAR_TERM": Wait(steps.RELEASE_PLEDGE, by=steps.HOLDER), "PAST_TERM": Wait(steps.ENFORCE_PLEDGE)},
+    admits={state: frozenset({steps.RELEASE_PLEDGE, steps.ENFORCE_PLEDGE})
+            for state in ("IN_TERM", "NEAR_TERM", "PAST_TERM")},
+)
+NEAR_TERM_DAYS = 30
+
+# An account (附件1 三(一); services/users.py account_state): a holder's waits for the centre's in-person check;
+# DRC disables and enables. The Measures set the check no limit.
+ACCOUNT = Lifecycle(
+    "account",
+    states=("UNVERIFIED", "VERIFIED", "DISABLED"),
+    waits={"UNVERIFIED": Wait(steps.VERIFY_ACCOUNT)},
+    admits={"UNVERIFIED": frozenset({steps.VERIFY_ACCOUNT, steps.DISABLE_ACCOUNT}),
+            "VERIFIED": frozenset({steps.REVOKE_VERIFICATION, steps.DISABLE_ACCOUNT}),
+            "DISABLED": frozenset({steps.ENABLE_ACCOUNT})},
 )
 
 # The working calendar (DESIGN §5; services/calendar.py): from sixty days before the known calendar ends,
@@ -217,4 +231,4 @@ CALENDAR = Lifecycle(
 )
 
 LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION, COUPON_CONSENT, TRANSFER_FORM, PLEDGE_FORM,
-              PURCHASE, PLEDGE_TERM, CALENDAR)
+              PURCHASE, PLEDGE_TERM, ACCOUNT, CALENDAR)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import lifecycles
 from ..runtime import Gateway
-from . import applications, calendar, market, pledges, reissues, time_limits, transfers
+from . import applications, calendar, market, pledges, reissues, time_limits, transfers, users
 
 CONSENTS = lifecycles.COUPON_CONSENT
 
@@ -31,6 +31,7 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     items += market.queue(gw, db, today=today)  # purchase applications (附件6) to accept and settle
     items += calendar.queue(gw, today=today)  # DRC: next year's holiday schedule to enter
     items += pledges.queue(gw, db, today=today)  # FINANCE: pledges past their term
+    items += users.queue(gw, db, today=today)  # the centre: accounts to verify in person
     return shown(items, role)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import identity
+from .. import identity, lifecycles
 from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway, Login
@@ -28,9 +28,10 @@ from ..schemas import (
 from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
 )
-from ..units import stored_utc
+from ..units import epoch, stored_utc
 from .documents import require_uploaded
 from .logins import LoginGuard
+from . import time_limits
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,17 @@ def account_state(user: User) -> str:
     if user.disabled_at is not None:
         return DISABLED
     return VERIFIED if user.verified_at is not None or user.role != HOLDER else UNVERIFIED
+
+
+def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    """The centre's: holder accounts awaiting its in-person check (附件1 三(一)), oldest first."""
+    waiting = db.scalars(select(User).where(User.role == HOLDER, User.verified_at.is_(None),
+                                            User.disabled_at.is_(None)).order_by(User.id))
+    return [lifecycles.ACCOUNT.item(UNVERIFIED, keys={"account": user.username,
+                                                      "account_name": user.organisation or user.display_name},
+                                    href=f"/console/accounts#account-{user.username}",
+                                    clock=time_limits.clock(gw.calendar, None, started=epoch(user.created_at), today=today))
+            for user in waiting]
 
 
 def _account(db: Session, username: str) -> User:

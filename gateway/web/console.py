@@ -21,7 +21,8 @@ from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
-    applications, audit, coupons, enforcement, pledges, parcels, prepared_applications, projects, public, queues, reissues,
+    applications, audit, coupons, enforcement, inbox, pledges, parcels, prepared_applications, projects, public,
+    reissues,
     supervision, transfers, transparency, users,
 )
 from ..steps import ENFORCEMENT, HOLDER
@@ -137,14 +138,16 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
     forms = home_steps(user.role)
     if user.role == HOLDER:
         forms = [form for form in forms if form["step"] is not steps.SUBMIT]  # its own page: /console/apply
-        return render(request, "console/holder.html", user=user, steps=forms, done=done,
+        waiting = inbox.waiting_on(gateway, db, user)
+        return render(request, "console/holder.html", user=user, steps=forms, done=done, items=waiting,
+                      waiting=len(waiting),
                       coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
                       to_confirm=prepared_applications.awaiting(db, user),
                       pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
-    items = queues.department_queue(gateway, db, role=user.role)
-    return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done,
+    items = inbox.waiting_on(gateway, db, user)
+    return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done, waiting=len(items),
                   links=linked_pages(user.role), log_alarms=transparency.alarms(gateway))
 
 

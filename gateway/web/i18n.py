@@ -271,7 +271,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.retry_after": ("请在", "Try again in"),
     "console.seconds": ("秒后重试。", "seconds."),
     "console.queue": ("待办事项", "Queue"),
-    "console.queue_empty": ("没有待办事项。", "Nothing awaits your department."),
+    "console.queue_empty": ("没有待办事项。", "Nothing awaits you."),
+    "inbox.title": ("等待您办理", "Waiting for you"),
+    "inbox.count": ("待办", "To do"),
+    "inbox.account": ("开户核验", "Account to verify:"),
+    "inbox.form": ("流转申请表", "transfer form"),
     "log.rewritten": ("透明日志告警：链上第 {block} 号区块与日志已签署的不一致，账本历史被改写（是否恢复了旧备份？）。日志已停止签署，请立即核查。",
                       "Transparency log alarm: block {block} on the chain is not the block the log signed; the history "
                       "was rewritten (an old backup restored?). The log signs nothing more: investigate now."),

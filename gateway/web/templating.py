@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from ..deps import SESSION_COOKIE
 from ..security import csrf_token
+from ..services import inbox
 from ..units import china_time, tonnes_display
 from .i18n import LANGUAGE_COOKIE, console_words, language_of, translator
 
@@ -39,9 +40,14 @@ def here_without_lang(request: Request) -> str:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    """A page; with a session, the CSRF token its scripts and forms send back with each write."""
+    """A page; with a session, the CSRF token its scripts and forms send back with each write, and the
+    number of things waiting on the account for the header (services/inbox.py)."""
     lang = language(request)
     session = request.cookies.get(SESSION_COOKIE)
+    if context.get("user") is not None and "waiting" not in context:
+        gateway = request.app.state.gateway
+        with gateway.db.sessions() as db:
+            context["waiting"] = len(inbox.waiting_on(gateway, db, context["user"]))
     return templates.TemplateResponse(
         request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request),
                         "csrf": csrf_token(session) if session else "", **context},

@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
 from ... import steps
-from ...services import queues
+from ...services import inbox, queues
 from ...deps import CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(tags=["queue 待办"])
@@ -11,3 +11,10 @@ router = APIRouter(tags=["queue 待办"])
 def department_queue(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     """Everything awaiting the caller's department — applications and coupons — overdue first."""
     return queues.department_queue(gateway, db, role=user.role)
+
+
+@router.get("/inbox")
+def waiting_on_me(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
+    """What waits on the caller: its department's queue, or a holder's own items (补正 owed, applications to
+    confirm, 附件8 forms to confirm or consent to, pledges to it nearing their term), overdue first."""
+    return inbox.waiting_on(gateway, db, user)

@@ -1,0 +1,98 @@
+"""What waits on an account, officials and holders alike: the first thing its home shows, the count in every
+page's header, and what its notices tell it (services/notices.py). A department's is its queue
+(services/queues.py); a holder's is every object whose lifecycle waits on it as applicant, right-holder,
+co-applicant, transferee, owner or pledgee: 补正 owed (附件1 一(二)), applications prepared for it to confirm
+(§8), 附件8 forms to confirm as transferee, the on-chain consent owed once the centre accepted its form, and
+pledges to it nearing their term. Each is a lifecycles.QueueItem built from its lifecycle's wait."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..db import ApplicationRecord, PreparedApplication, TransferForm, User
+from ..runtime import Gateway
+from ..steps import DEPARTMENTS, HOLDER
+from ..units import epoch
+from .. import lifecycles, steps
+from . import pledges, queues, time_limits
+from .transfers import LIFECYCLE as FORM_LIFECYCLES
+
+
+def waiting_on(gw: Gateway, db: Session, user: User, *, today: dt.date | None = None) -> list[dict]:
+    """The account's items as its pages read them, overdue first, then by due date."""
+    today = today or gw.clock.today()
+    if user.role in DEPARTMENTS:
+        return queues.department_queue(gw, db, role=user.role, today=today)
+    if user.role != HOLDER:
+        return []
+    return queues.shown(holder_items(gw, db, user, today=today), HOLDER)
+
+
+def holder_items(gw: Gateway, db: Session, user: User, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    return [*_supplements(gw, db, user, today), *_prepared(gw, db, user, today), *_forms(gw, db, user, today),
+            *_pledges_near_term(gw, db, user, today)]
+
+
+def _supplements(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
+    """补正 owed: its applications (as right-holder or the agent applying for it) the centre returned."""
+    lifecycle = lifecycles.APPLICATION
+    records = {r.application_id: r for r in db.scalars(select(ApplicationRecord).where(
+        or_(ApplicationRecord.holder_id == user.id, ApplicationRecord.agent_id == user.id)))}
+    return [lifecycle.item(a.status, keys={"application": a.id, "project_name": records[a.id].project_name},
+                           href=f"/console/applications#application-{a.id}",
+                           clock=time_limits.clock(gw.calendar, None, started=a.updated_at, today=today))
+            for a in gw.index.applications(statuses=lifecycle.waiting_on(HOLDER)) if a.id in records]
+
+
+def _prepared(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
+    """Applications prepared by an agent or naming it co-applicant, awaiting its own confirmation (§8)."""
+    lifecycle = lifecycles.PREPARED_APPLICATION
+    found = db.scalars(select(PreparedApplication).where(
+        PreparedApplication.status.in_(lifecycle.waiting_on(HOLDER)),
+        ((PreparedApplication.holder_id == user.id) & PreparedApplication.holder_confirmed_at.is_(None))
+        | ((PreparedApplication.co_applicant_id == user.id) & PreparedApplication.co_applicant_confirmed_at.is_(None))))
+    return [lifecycle.item(p.status, keys={"prepared": p.id, "project_name": p.form["project_name"]},
+                           href="/console/applications#prepared",
+                           clock=time_limits.clock(gw.calendar, None, started=epoch(p.created_at), today=today))
+            for p in found]
+
+
+def _forms(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
+    """附件8 forms: to confirm as the transferee; the consent on chain owed as owner once the centre accepted."""
+    items = []
+    mine = db.scalars(select(TransferForm).where(
+        or_(TransferForm.transferee_id == user.id, TransferForm.applicant_id == user.id)).order_by(TransferForm.id))
+    for form in mine:
+        lifecycle = FORM_LIFECYCLES[form.kind]
+        wait = lifecycle.waits.get(form.status)
+        if wait is None or wait.party != HOLDER:
+            continue
+        ours = form.transferee_id if wait.step is steps.TRANSFER_CONFIRM else form.applicant_id
+        if ours != user.id or wait.step is steps.REQUEST and _consented(gw, form):
+            continue
+        items.append(lifecycle.item(form.status, keys={"coupon": form.coupon_number, "form": form.id}, status="ACTIVE",
+                                    href=f"/console/transfers#form-{form.id}",
+                                    clock=time_limits.clock(gw.calendar, None, started=epoch(form.created_at),
+                                                            today=today)))
+    return items
+
+
+def _consented(gw: Gateway, form: TransferForm) -> bool:
+    """The owner's consent on chain already stands for the form's kind (the centre registers it next)."""
+    coupon = gw.index.coupon(form.coupon_number)
+    return coupon is not None and coupon.pending_action == ("TRANSFER" if form.kind == "OWNERSHIP" else "PLEDGE")
+
+
+def _pledges_near_term(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
+    """Pledges to this bank in their last days: it releases each once the debt is paid (§2, §4)."""
+    items = []
+    for p in pledges.pledges_for(gw, db, user):
+        if p["term_end"] and 0 <= p["days_left"] <= lifecycles.NEAR_TERM_DAYS:
+            term_end = dt.date.fromisoformat(p["term_end"])
+            items.append(lifecycles.PLEDGE_TERM.item(
+                "NEAR_TERM", keys={"coupon": p["number"]}, status=p["state"], href=f"/console/coupons/{p['number']}",
+                clock=time_limits.until(term_end - dt.timedelta(days=lifecycles.NEAR_TERM_DAYS), term_end, today=today)))
+    return items
