@@ -12,6 +12,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -47,6 +48,10 @@ class User(GatewayBase):
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # the centre's in-person check
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # DRC's: no log-in, no token
     disabled_reason: Mapped[str | None] = mapped_column(String(256))
+    # Notices (services/notices.py): where they go, and which the account chose to receive.
+    email: Mapped[str | None] = mapped_column(String(254))
+    notify_new_items: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    notify_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
     # One verified account per ID number or USCC (DESIGN §11), held by the database itself, so two
     # verifications of one number at the same moment cannot both be kept (migration 0011).
@@ -313,6 +318,36 @@ class ParcelName(GatewayBase):
     __tablename__ = "parcel_names"
     parcel_id: Mapped[str] = mapped_column(String(66), primary_key=True)
     number: Mapped[str] = mapped_column(String(64))
+
+
+class Notice(GatewayBase):
+    """An e-mail to an account (services/notices.py): what newly waits on it, or a department's daily digest.
+    Written to this outbox first and sent by the courier, retried: sending never blocks or fails a write.
+    DRC reads what was sent."""
+
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # NEW | DIGEST
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(20000))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_via: Mapped[str | None] = mapped_column(String(8))  # smtp | log
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    given_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+class NotifiedItem(GatewayBase):
+    """An item of an account's inbox it was already told of (services/notices.py): told once."""
+
+    __tablename__ = "notified_items"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ParcelBoundary(GatewayBase):

@@ -161,6 +161,14 @@ class UserPublic(Input):
     state: str | None = None  # UNVERIFIED | VERIFIED | DISABLED (services.users.account_state)
 
 
+class NoticeSettings(Input):
+    """What an account is told by e-mail (services/notices.py)."""
+
+    email: str | None = Field(default=None, max_length=254, description="where notices go; none: no e-mail")
+    new_items: bool = Field(default=True, description="a message when something new waits on the account")
+    digest: bool = Field(default=True, description="a department's daily digest of what is due or overdue")
+
+
 class TokenPublic(Input):
     token: str
     user: UserPublic

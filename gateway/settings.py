@@ -75,6 +75,18 @@ class Settings(BaseSettings):
     # with {z}/{x}/{y}, and the attribution it asks for; none by default, and the maps draw outlines only.
     map_tiles: str | None = None
     map_tiles_attribution: str = ""
+    # Notices by e-mail (services/notices.py): none sent until smtp_host is set; until then each is written to
+    # notices.log in the data directory instead. The courier looks for what newly waits on accounts every
+    # notices_every_seconds (0: no courier; the test suite runs it by hand) and sends each department its
+    # digest of what is due or overdue once a day from digest_hour, Beijing time.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "碳券登记簿 <noreply@tanquan.invalid>"
+    notices_every_seconds: float = 30
+    digest_hour: int = 8
     loss_notice_days: float = 30  # §12 public notice after a loss report; the Measures set no length
     public_base_url: str = "http://127.0.0.1:8000"  # where certificates' QR codes point: never a request's Host
     # The transparency log's origin, the name its checkpoints and its key carry (c2sp.org/tlog-checkpoint):

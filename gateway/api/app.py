@@ -24,10 +24,11 @@ from .. import guards
 from ..db import busy, disk_full
 from ..errors import DomainError
 from ..runtime import Gateway
-from ..services import recovery, users
+from ..services import notices, recovery, users
 from ..services.logins import LoginGuard
 from ..settings import Settings, get_settings
 from .. import web
+from ..web import mail
 from ..metrics import Metrics
 from .routes import enforcement, log, metrics, rpc
 from .routes import (
@@ -73,9 +74,11 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.max_requests_in_flight
         app.state.gateway = gateway or Gateway.open(settings)
         recovering = recovery.watch(app.state.gateway)  # what a crash left half-written
+        couriering = notices.watch(app.state.gateway, mail.compose(settings.public_base_url))
         try:
             yield
         finally:
+            couriering.set()
             recovering.set()
             if gateway is None:
                 app.state.gateway.close()

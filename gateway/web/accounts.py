@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from .. import identity, steps
 from ..deps import DbSession, OptionalUser
-from ..services import users
+from ..services import notices, users
 from .console import forms_of, page_for
 from .templating import render
 
@@ -25,10 +25,19 @@ def register(request: Request, user: OptionalUser, done: str | None = None):
 
 
 @router.get("/account")
-def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | None = None):
+def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, saved: str | None = None):
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
-    return render(request, "console/account.html", user=user, done=done, account=users.my_account(db, user))
+    return render(request, "console/account.html", user=user, done=done, saved=saved,
+                  account=users.my_account(db, user), notice_settings=notices.settings_of(db, user))
+
+
+@router.get("/notices")
+def outbox(request: Request, db: DbSession, user: OptionalUser):
+    """DRC: the notices sent, waiting or given up (services/notices.py)."""
+    if (redirect := page_for(user, ("DRC",), "the DRC")) is not None:
+        return redirect
+    return render(request, "console/notices.html", user=user, notices=notices.outbox(db))
 
 
 @router.get("/accounts")

@@ -155,7 +155,7 @@ def linked_pages(role: str) -> set[str]:
     """The pages a department's queue links to, beside its parcels and inspections: those whose gate admits
     its role (accounts; purchases, 附件8 forms and pledges; the audit log; offsets by case reference)."""
     admits = {"accounts": users.ACCOUNT_READERS, "records": steps.PARTIES_AND_DEPARTMENTS, "audit": audit.READERS,
-              "offsets": enforcement.READERS}
+              "offsets": enforcement.READERS, "notices": ("DRC",)}
     return {page for page, roles in admits.items() if role in roles}
 
 

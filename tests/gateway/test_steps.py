@@ -15,6 +15,7 @@ OPEN_WRITES = {
     ("POST", "/auth/login"), ("POST", "/auth/logout"), ("POST", "/auth/holders"), ("POST", "/auth/api-keys"),
     ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/auth/password"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
     ("POST", "/parcels/boundaries"),  # reads a boundary file for a form; stores nothing
+    ("POST", "/auth/notices"),  # an account's own e-mail and choices
     ("POST", "/rpc"),  # the public JSON-RPC: reads only, posted as JSON-RPC is
 }
 BY_ID = pytest.mark.parametrize("step", steps.CATALOGUE, ids=lambda s: s.id)

@@ -5,10 +5,10 @@ from fastapi import APIRouter, Request, Response
 
 from ... import steps
 from ...schemas import (
-    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, OfficialCreate, PasswordChange,
-    TokenPublic, UserPublic, VerificationRevocation,
+    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, NoticeSettings, OfficialCreate,
+    PasswordChange, TokenPublic, UserPublic, VerificationRevocation,
 )
-from ...services import users
+from ...services import notices, users
 from . import step_route
 from ...deps import (
     ClientAddress, CurrentUser, DbSession, Device, GatewayDep, LoginGuardDep, credential, remember_device, require_reader,
@@ -90,6 +90,18 @@ def change_password(form: PasswordChange, request: Request, user: CurrentUser, g
     token, _ = credential(request)
     users.change_password(gateway, db, user, form, token, guard=guard, client=client)
     return {"username": user.username, "password_changed": True}
+
+
+@router.get("/notices")
+def notice_settings(user: CurrentUser, db: DbSession) -> dict:
+    """Where the caller's notices go and which it receives (services/notices.py)."""
+    return notices.settings_of(db, user)
+
+
+@router.post("/notices")
+def choose_notices(choice: NoticeSettings, user: CurrentUser, db: DbSession) -> dict:
+    """The caller's e-mail address, and whether it is told of new items and (a department) sent the digest."""
+    return notices.choose(db, user, choice)
 
 
 @router.get("/accounts", dependencies=[require_reader(*users.ACCOUNT_READERS)])

@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
 from ... import steps
-from ...services import inbox, queues
+from ...services import inbox, notices, queues
 from ...deps import CurrentUser, DbSession, GatewayDep, require_reader
 
 router = APIRouter(tags=["queue 待办"])
@@ -18,3 +18,9 @@ def waiting_on_me(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list
     """What waits on the caller: its department's queue, or a holder's own items (补正 owed, applications to
     confirm, 附件8 forms to confirm or consent to, pledges to it nearing their term), overdue first."""
     return inbox.waiting_on(gateway, db, user)
+
+
+@router.get("/notices", dependencies=[require_reader("DRC")])
+def outbox(db: DbSession) -> list[dict]:
+    """DRC: the notices sent, waiting or given up, newest first (services/notices.py)."""
+    return notices.outbox(db)

@@ -1,0 +1,151 @@
+"""Notices that reach people (services/notices.py): what newly waits on an account reaches its inbox and a
+real SMTP server (aiosmtpd, in process), once; a department's daily digest of what is due; a failing SMTP
+server fails no write and loses no message; the demo's log instead of a server; DRC reads the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from gateway.services import notices
+from gateway.web import mail
+from support import api
+from support.http import API, error_of, ok
+
+COMPOSE = mail.compose("http://testserver")
+
+
+class Inbox:
+    """What the SMTP server received, as parsed messages."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    with socket.socket() as probe:  # a free port (the controller checks its own server by connecting to it)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    received = Inbox()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()
+
+
+def _settings(gateway, port: int):
+    return gateway.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"})
+
+
+def _round(gateway, settings=None) -> int:
+    with gateway.db.sessions() as db:
+        notices.scan(gateway, db, COMPOSE)
+        return notices.send_due(gateway, db, settings=settings)
+
+
+def _supplement_owed(client, officials, holder) -> int:
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    ok(client.post(f"{API}/applications/{application.id}/formal-review", headers=officials["CENTER"],
+                   json={"decision": "supplement", "missing_items": ["缺少林权证"]}))
+    return application.id
+
+
+def _to(received: Inbox, address: str) -> list:
+    return [m for m in received.messages if m["To"] == address]
+
+
+def test_new_item__reaches_the_account_by_smtp_once(client, gateway, officials, new_holder, smtp):
+    port, received = smtp
+    holder = new_holder()
+    address = f"{holder.username}@village.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": address}))
+    _round(gateway, _settings(gateway, port))  # whatever already waited is told first
+    before = len(_to(received, address))
+    application = _supplement_owed(client, officials, holder)
+    _round(gateway, _settings(gateway, port))
+    (message,) = _to(received, address)[before:]
+    body = message.get_body().get_content()
+    assert "【碳券】" in message["Subject"]
+    assert "补正后重新提交" in body and "Resubmit with the missing items" in body
+    assert f"http://testserver/console/applications#application-{application}" in body
+    _round(gateway, _settings(gateway, port))
+    assert len(_to(received, address)) == before + 1  # told once
+
+
+def test_account_that_chose_no_new_items__is_not_told(client, gateway, officials, new_holder, smtp):
+    port, received = smtp
+    holder = new_holder()
+    address = f"{holder.username}@quiet.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": address, "new_items": False}))
+    _supplement_owed(client, officials, holder)
+    _round(gateway, _settings(gateway, port))
+    assert _to(received, address) == []
+
+
+def test_failing_smtp_server__the_write_succeeds_and_the_message_is_sent_later(client, gateway, officials,
+                                                                               new_holder, smtp):
+    port, received = smtp
+    holder = new_holder()
+    address = f"{holder.username}@later.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": address}))
+    _round(gateway, _settings(gateway, port))
+    application = _supplement_owed(client, officials, holder)  # the write does not wait on any mail
+    closed = _settings(gateway, 1)  # nothing listens on port 1
+    assert _round(gateway, closed) == 0
+    with gateway.db.sessions() as db:
+        (queued,) = [n for n in notices.outbox(db) if n["to"] == address and n["sent_at"] is None]
+    assert queued["attempts"] == 1 and "Error" in queued["last_error"]
+    with gateway.db.sessions() as db:  # its retry's turn comes; the server answers again
+        notices.send_due(gateway, db, settings=_settings(gateway, port),
+                         now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2))
+    (message,) = [m for m in _to(received, address) if f"application-{application}" in m.get_body().get_content()]
+    assert message["To"] == address
+
+
+def test_digest__a_department_gets_what_is_due_once_a_day(client, gateway, officials, new_holder, smtp):
+    port, received = smtp
+    address = "center-digest@heshan.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=officials["CENTER"], json={"email": address, "new_items": False}))
+    holder = new_holder()
+    api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))  # formal review: 2 days
+    morning = dt.datetime.now(dt.timezone.utc).replace(hour=1)  # 09:00 in Beijing, past digest_hour
+    with gateway.db.sessions() as db:
+        first = notices.digest(gateway, db, COMPOSE, now=morning)
+        again = notices.digest(gateway, db, COMPOSE, now=morning + dt.timedelta(hours=3))
+        notices.send_due(gateway, db, settings=_settings(gateway, port))
+    assert (first, again) == (1, 0)
+    (message,) = _to(received, address)
+    assert "形式审查" in message.get_body().get_content()
+
+
+def test_without_smtp_server__the_message_is_written_to_the_log(client, gateway, officials, new_holder):
+    holder = new_holder()
+    address = f"{holder.username}@demo.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": address}))
+    _supplement_owed(client, officials, holder)
+    _round(gateway)  # the gateway's own settings: no smtp_host
+    assert f"To: {address}" in (gateway.settings.data_dir / "notices.log").read_text(encoding="utf-8")
+
+
+def test_outbox__drc_reads_it_others_do_not(client, officials, new_holder):
+    assert isinstance(ok(client.get(f"{API}/notices", headers=officials["DRC"])), list)
+    assert client.get(f"{API}/notices", headers=officials["CENTER"]).status_code == 403
+    assert client.get(f"{API}/notices", headers=new_holder().headers).status_code == 403
+
+
+def test_settings__bad_address_refused_and_nothing_changed(client, new_holder):
+    holder = new_holder()
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": "a@b.cn"}))
+    error_of(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": "not an address"}),
+             422, "EMAIL_INVALID")
+    assert ok(client.get(f"{API}/auth/notices", headers=holder.headers))["email"] == "a@b.cn"
