@@ -67,6 +67,7 @@ REPORT = Field("documents.report", "file")
 DOCUMENTS = (
     Field("documents.application_form", "file", required=False), Field("documents.licence", "file", required=False),
     REPORT, Field("documents.agreement", "file", required=False),
+    Field("documents.others", "files", required=False),  # any further document, such as a 补正 asks for
 )
 ATTESTATION = (Field("report"), Field("attested_t", "decimal"))
 APPLICATION = "/applications/{application_id}"

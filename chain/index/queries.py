@@ -109,6 +109,12 @@ class Queries:
             step = session.scalar(select(StepRow).where(StepRow.tx_hash == tx_hash.lower(), StepRow.coupon_id.is_not(None)))
             return session.get(CouponRow, step.coupon_id).number if step else None
 
+    def offsets_of(self, numbers: Iterable[str]) -> dict[str, str]:
+        """Coupon number → the transaction that retired it, for those of `numbers` retired."""
+        with Session(self.engine) as session:
+            return dict(session.execute(select(OffsetRow.number, OffsetRow.tx_hash)
+                                        .where(OffsetRow.number.in_(list(numbers)))).all())
+
     def offset(self, tx_hash: str) -> dict | None:
         with Session(self.engine) as session:
             row = session.get(OffsetRow, tx_hash.lower())

@@ -125,12 +125,12 @@ def _cited_to(db: Session, user: User) -> set[str]:
     app = ApplicationRecord
     for record in db.scalars(select(app).where((app.holder_id == user.id) | (app.agent_id == user.id)
                                                | (app.co_applicant_id == user.id) | (app.submitted_by == user.id))):
-        cited.update([record.entrustment_document, *_listed(record.documents or {}),
+        cited.update([record.entrustment_document, *listed(record.documents or {}),
                       *((p.get("tenure") or {}).get("document") for p in record.parcels)])
     prepared = PreparedApplication  # §8: the parties read what they are asked to confirm
     for record in db.scalars(select(prepared).where(
             (prepared.holder_id == user.id) | (prepared.agent_id == user.id) | (prepared.co_applicant_id == user.id))):
-        cited.update([record.form.get("entrustment_document"), *_listed(record.form["documents"])])
+        cited.update([record.form.get("entrustment_document"), *listed(record.form["documents"])])
     listings = db.scalars(select(ListingRecord).where(ListingRecord.holder_id == user.id)).all()  # 附件4 八, 附件5
     for listing in listings:
         disclosure = listing.disclosure or {}
@@ -144,7 +144,13 @@ def _cited_to(db: Session, user: User) -> set[str]:
     return cited
 
 
-def _listed(documents: dict) -> list[str | None]:
+def names(db: Session, hashes: list[str | None]) -> dict[str, str]:
+    """Each document's file name as uploaded, for pages that show documents by name."""
+    wanted = [h for h in hashes if h]
+    return {d.sha256: d.filename for d in db.scalars(select(Document).where(Document.sha256.in_(wanted)))} if wanted else {}
+
+
+def listed(documents: dict) -> list[str | None]:
     """The documents of an application's manifest: each field's one, and the others' list."""
     return [sha for value in documents.values() for sha in (value if isinstance(value, list) else [value])]
 

@@ -56,7 +56,13 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
     record["monitoring_period_end_included"] = True
     record["issued_at"] = _issued_at(gw, record["issuance"]["id"])
     record.update(_since_issuance(number, record["history"]))
+    record["offset_tx"] = gw.index.offsets_of([number]).get(number)  # its offset certificate, once retired
     return record
+
+
+def offsets_of(gw: Gateway, numbers: list[str]) -> dict[str, str]:
+    """Each retired coupon's offset certificate (its transaction), for a buyer's pages."""
+    return gw.index.offsets_of(numbers) if numbers else {}
 
 
 def _issued_at(gw: Gateway, issuance: int) -> int:

@@ -21,8 +21,8 @@ from ..db import User
 from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
-    applications, audit, coupons, enforcement, inbox, pledges, parcels, prepared_applications, projects, public,
-    reissues,
+    applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
+    public, reissues,
     supervision, transfers, transparency, users,
 )
 from ..steps import ENFORCEMENT, HOLDER
@@ -174,7 +174,16 @@ def application(application_id: RecordPath, request: Request, gateway: GatewayDe
     department = user.role not in (HOLDER, ENFORCEMENT)
     shown = [form for form in application_steps(user.role, detail)
              if party != "co_applicant" or form["step"] is not steps.RESUBMIT]  # §8: the right-holder or its agent
+    cited = [detail.get("entrustment_document"), detail.get("opinion_document"),
+             *documents.listed(detail["documents"]), *((p.get("tenure") or {}).get("document") for p in detail["parcels"])]
+    names = documents.names(db, cited)
+    for form in shown:
+        if form["step"] is steps.ATTEST:  # the verifier picks the report it attests among the application's documents
+            report = detail["documents"].get("report")
+            form["choices"] = {"report": [(sha, names.get(sha, sha)) for sha in dict.fromkeys(
+                [report, *documents.listed(detail["documents"])]) if sha]}
     return render(request, "console/application.html", user=user, app=detail, done=done, party=party, steps=shown,
+                  document_names=names,
                   parcels=projects.measured(detail["parcels"]), parcel_map=projects.parcel_map(detail["parcels"]),
                   area_tolerance=gateway.settings.parcel_area_tolerance, inspections=supervision.inspections(gateway, db, application=application_id) if department else [])
 

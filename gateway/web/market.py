@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from .. import steps
 from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import NotFound
-from ..services import entrustments, market, records, redemptions
+from ..services import entrustments, market, public, records, redemptions
 from ..steps import HOLDER
 from ..units import china_date
 from .console import forms_of, home_steps, page_for
@@ -59,7 +59,7 @@ def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db:
     trade_steps = {tr["id"]: forms_of(trade_offered(user.role, tr), tr["id"]) for tr in view["trades"]}
     return render(request, "console/purchase.html", user=user, done=done, purchase=view, steps=forms,
                   listings=market.open_listings(gateway, db) if may_settle else [], may_settle=may_settle,
-                  trade_steps=trade_steps)
+                  trade_steps=trade_steps, offsets=public.offsets_of(gateway, [tr["coupon"] for tr in view["trades"]]))
 
 
 def trade_offered(role: str, trade: dict) -> list:
