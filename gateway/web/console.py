@@ -22,9 +22,9 @@ from ..errors import DomainError, NotFound
 from .. import steps
 from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
-    public, reissues,
-    supervision, transfers, transparency, users,
+    public, reissues, supervision, transfers, transparency, users,
 )
+from ..services import search as finder
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
 
@@ -162,6 +162,16 @@ def linked_pages(role: str) -> set[str]:
 def _rows(gateway, holdings: list[dict]) -> list[dict]:
     pending = coupons.pending_actions(gateway)
     return [{**c, "pending": pending.get(c["number"])} for c in holdings]
+
+
+@router.get("/search")
+def search(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, q: str = ""):
+    """办理: a department finds a coupon, an application, a holder, a certificate by case or a parcel."""
+    if (redirect := page_for(user, steps.DEPARTMENTS, "the departments")) is not None:
+        return redirect
+    if (target := finder.direct(gateway, q)) is not None:
+        return RedirectResponse(target, status_code=303)
+    return render(request, "console/search.html", user=user, q=q, found=finder.find(gateway, db, q))
 
 
 @router.get("/applications/{application_id}")

@@ -1,0 +1,53 @@
+"""A department finds what it acts on from its console (办理): a coupon number or an application's number opens
+its page; a project's name, a holder's, a case reference or a parcel number lists the pages to open; a
+holder has no such search; an official on a public coupon page is offered its console page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.demo import DEMO_PASSWORD, OFFICIALS
+from support import api
+
+
+@pytest.fixture
+def centre(client):
+    with TestClient(client.app) as browser:
+        assert browser.post("/console/login", data={"username": OFFICIALS["CENTER"], "password": DEMO_PASSWORD}).status_code == 200
+        yield browser
+
+
+def test_search__coupon_and_application_numbers__open_their_pages(centre, client, officials, new_holder):
+    holder = new_holder()
+    number = api.mint(client, officials, holder)
+    assert centre.get(f"/console/search?q={number.lower()}", follow_redirects=False).headers["location"] == \
+        f"/console/coupons/{number}"
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    assert centre.get(f"/console/search?q={application.id}", follow_redirects=False).headers["location"] == \
+        f"/console/applications/{application.id}"
+
+
+def test_search__project_holder_and_parcel__listed_with_their_pages(centre, client, new_holder):
+    holder = new_holder(organisation="搜索测试村股份经济合作社")
+    form = api.application_form(api.upload(client, holder.headers), project_name="龙光桥镇搜索测试林地项目")
+    application = api.submit(client, holder, form)
+    page = centre.get("/console/search?q=搜索测试林地").text
+    assert f'href="/console/applications/{application.id}"' in page
+    assert "搜索测试村股份经济合作社" in centre.get("/console/search?q=搜索测试村").text
+    parcel = form["parcels"][0]["number"]
+    assert f'<span class="mono">{parcel}</span>' in centre.get(f"/console/search?q={parcel}").text
+    assert 'id="nothing-found"' in centre.get("/console/search?q=没有这个东西").text
+
+
+def test_search__holder__not_offered(client, new_holder):
+    holder = new_holder()
+    with TestClient(client.app) as browser:
+        browser.post("/console/login", data={"username": holder.username, "password": DEMO_PASSWORD})
+        assert browser.get("/console/search?q=x").status_code == 404
+
+
+def test_public_coupon_page__official_offered_its_console_page(centre, client, officials, new_holder):
+    number = api.mint(client, officials, new_holder())
+    assert f'id="act-on-it" href="/console/coupons/{number}"' in centre.get(f"/coupons/{number}").text
+    assert 'id="act-on-it"' not in client.get(f"/coupons/{number}").text
