@@ -36,10 +36,12 @@ def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: Ple
     if pledge.term_end <= gw.clock.today():  # a form accepted long ago may have outlived its term
         raise Invalid("TERM_END_PAST", "a pledge's term ends after today", detail={"field": "term_end"})
     form = transfers.registrable(gw, db, number=number, kind=TransferKind.PLEDGE)
-    if form is not None and (to_fen(pledge.secured_yuan), pledge.term_end) != (form.secured_fen, form.term_end):
-        raise Conflict("PLEDGE_FORM_MISMATCH", "register the secured amount and term end of the accepted pledge form",
-                       detail={"form": form.id, "secured_yuan": str(yuan(form.secured_fen)),
-                               "term_end": form.term_end.isoformat()})
+    accepted = {"secured_yuan": str(yuan(form.secured_fen)), "term_end": form.term_end.isoformat()} if form else {}
+    given = {"secured_yuan": str(yuan(to_fen(pledge.secured_yuan))), "term_end": pledge.term_end.isoformat()}
+    if wrong := [field for field in accepted if given[field] != accepted[field]]:
+        raise Conflict("PLEDGE_FORM_MISMATCH", "; ".join(
+            f"{field} {given[field]} is not the accepted pledge form's {accepted[field]}" for field in wrong),
+            detail={"form": form.id, "field": wrong[0], "fields": wrong, **accepted})
     pledged = coupons.register_pledge(gw, actor=actor, number=number, pledge=pledge)
     transfers.registered(gw, db, form, pledged)
     return pledged

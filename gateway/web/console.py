@@ -24,6 +24,7 @@ from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
     public, reissues, supervision, transfers, transparency, users,
 )
+from ..services import prefill
 from ..services import search as finder
 from ..steps import ENFORCEMENT, HOLDER
 from .templating import render
@@ -265,6 +266,10 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
         shown = [form for form in shown if form["step"] is not steps.SETTLE]
     department = user.role not in (HOLDER, ENFORCEMENT)
     owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
+    if department:
+        values = prefill.coupon_forms(gateway, db, number)
+        for form in shown:
+            form["prefill"] = values.get(form["step"].id, {})
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
                   supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,
                   inspections=supervision.inspections(gateway, db, coupon=number) if department else [],
