@@ -36,6 +36,10 @@ DAMAGE_LIABLE = "DAMAGE_LIABLE"  # 生态环境损害赔偿义务人
 FINANCIAL = "FINANCIAL"  # 金融机构 (a pledgee bank)
 # §8's 有资质的第三方: a firm or an institution; the centre records its qualification (资质) when it verifies it.
 QUALIFIABLE = (ENTERPRISE, AGENCY)
+# Whose console home offers what (its own work first): a right-holder applies (§8), a buyer buys (附件6); a
+# qualified third party applies for right-holders too; a bank's home is its pledges.
+APPLIES = (PERSON, COLLECTIVE)
+BUYS = (PERSON, ENTERPRISE, AGENCY, EVENT_ORGANISER, DAMAGE_LIABLE)
 ACCOUNT_TYPES = (PERSON, COLLECTIVE, ENTERPRISE, AGENCY, EVENT_ORGANISER, DAMAGE_LIABLE, FINANCIAL)
 # The number each type registers with: a person its resident ID, an organisation its USCC; a party
 # liable for ecological damage may be either.

@@ -19,7 +19,7 @@ from ..deps import (
 )
 from ..db import User
 from ..errors import DomainError, NotFound
-from .. import steps
+from .. import identity, steps
 from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
     public, reissues, supervision, transfers, transparency, users,
@@ -138,10 +138,13 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         return _login_redirect()
     forms = home_steps(user.role)
     if user.role == HOLDER:
-        forms = [form for form in forms if form["step"] is not steps.SUBMIT]  # its own page: /console/apply
+        applies = user.account_type in identity.APPLIES or users.qualification_of(db, user) is not None
+        buys = user.account_type in identity.BUYS
+        forms = [form for form in forms if form["step"] is not steps.SUBMIT  # its own page: /console/apply
+                 and (form["step"] is not steps.PURCHASE or buys)]
         waiting = inbox.waiting_on(gateway, db, user)
         return render(request, "console/holder.html", user=user, steps=forms, done=done, items=waiting,
-                      waiting=len(waiting),
+                      waiting=len(waiting), applies=applies, bank=user.account_type == identity.FINANCIAL,
                       coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
                       to_confirm=prepared_applications.awaiting(db, user),
                       pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
