@@ -137,6 +137,8 @@ class ApplicationRecord(GatewayBase):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     entrustment_document: Mapped[str | None] = mapped_column(String(64))
     co_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The public versions the applicant gave once filed (its project page shows them): sha256 by kind.
+    public_documents: Mapped[dict | None] = mapped_column(JSON)
 
 
 class PreparedApplication(GatewayBase):

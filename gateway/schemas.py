@@ -233,6 +233,15 @@ class Resubmission(Input):
     documents: ApplicationDocuments
 
 
+class PublicVersions(Input):
+    """The versions of an application's papers its project page publishes (§7): without personal data."""
+
+    monitoring_report: Sha256 = Field(description="the monitoring report's public version, uploaded")
+    verification_statement: Sha256 | None = Field(
+        default=None, description="the verifier's statement's public version, uploaded, if it has one apart")
+    personal_data_removed: bool = Field(description="the applicant confirms no personal data is in them")
+
+
 class FormalReview(Input):
     """形式审查 (附件1 一(二)): pass, or name every missing item at once (一次性告知); it cannot refuse."""
 

@@ -95,6 +95,10 @@ DECLINE_APPLICATION = Step("application.decline", "§8", (HOLDER,), "POST", PREP
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
                 schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application",
                 ("SUPPLEMENT_REQUIRED",))
+# Once filed, the applicant publishes the public versions of its papers on the project's page (§7).
+PUBLISH = Step("application.publish", "§7", (HOLDER,), "POST", APPLICATION + "/public-versions", schemas.PublicVersions,
+               (Field("monitoring_report", "file"), Field("verification_statement", "file", required=False),
+                Field("personal_data_removed", "bool")), "application", ("FILED", "ISSUED"))
 FORMAL_REVIEW = Step(
     "application.formal_review", "附件1 一(二)", ("CENTER",), "POST", APPLICATION + "/formal-review",
     schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement")),

@@ -14,17 +14,18 @@ from chain import CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
 from ..db import ApplicationRecord, User
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..identity import COLLECTIVE
 from ..runtime import Actor, Gateway
 from ..schemas import (
-    ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, ValidationOpinion,
+    ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, PublicVersions,
+    ValidationOpinion,
 )
 from .. import lifecycles, steps
 from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
 from . import boundaries, geometry, time_limits, timeline, users
 from .boundaries import parcel_id
-from .documents import require_uploaded
+from .documents import make_public, require_uploaded
 
 # The step an application waits on in each status, with its time limit (DESIGN §5).
 WAITING = lifecycles.APPLICATION.timed()
@@ -227,6 +228,30 @@ def resubmit(gw: Gateway, db: Session, *, actor: Actor, application_id: int, doc
     record.documents = documents.model_dump()
     db.commit()
     return receipt
+
+
+def publish(gw: Gateway, db: Session, *, actor: Actor, application_id: int, versions: PublicVersions) -> dict:
+    """The public versions of the monitoring report and the verifier's statement, for the project page (§7):
+    the right-holder or its agent gives them once the application is filed, confirming they hold no personal
+    data; they become public documents."""
+    record = _record(db, application_id)
+    if actor.user.id not in (record.holder_id, record.agent_id):
+        raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id}")
+    status = _indexed(gw, application_id).status
+    if status not in steps.PUBLISH.states:
+        raise Conflict("APPLICATION_WRONG_STATUS", f"the public versions are given once filed, not when {status}",
+                       detail={"status": status})
+    if not versions.personal_data_removed:
+        raise Invalid("PERSONAL_DATA_NOT_REMOVED", "confirm that the public versions hold no personal data",
+                      detail={"field": "personal_data_removed"})
+    given = {"monitoring_report": versions.monitoring_report, "verification_statement": versions.verification_statement}
+    for field, sha in given.items():
+        require_uploaded(db, sha, by=actor.user, sha256=sha, field=field)
+    record.public_documents = {k: v for k, v in given.items() if v}
+    make_public(db, list(record.public_documents.values()))
+    gw.audit.add(db, actor.user, "application.publish", {"application": application_id, **record.public_documents})
+    db.commit()
+    return {"application": application_id, **record.public_documents}
 
 
 def supplemented(submitted: ApplicationDocuments, supplements: ApplicationDocuments) -> ApplicationDocuments:

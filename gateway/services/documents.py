@@ -12,7 +12,7 @@ import os
 import shutil
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -142,6 +142,11 @@ def _cited_to(db: Session, user: User) -> set[str]:
     for record in db.scalars(select(form).where((form.applicant_id == user.id) | (form.transferee_id == user.id))):
         cited.update([record.signed_form, *(record.documents or [])])
     return cited
+
+
+def make_public(db: Session, hashes: list[str]) -> None:
+    """Documents anyone may read from now on (GET /api/v1/public/documents/<sha256>); the caller commits."""
+    db.execute(update(Document).where(Document.sha256.in_(hashes)).values(public=True))
 
 
 def names(db: Session, hashes: list[str | None]) -> dict[str, str]:

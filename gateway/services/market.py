@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
-from ..db import Document, ListingRecord, Purchase, Trade, User, utcnow
+from ..db import ListingRecord, Purchase, Trade, User, utcnow
 from ..identity import DAMAGE_LIABLE
 from ..errors import Conflict, Invalid
 from ..runtime import Actor, Gateway
@@ -34,7 +34,7 @@ from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yu
 from . import coupons, records, settlements, time_limits, users
 from .settlements import SETTLEABLE
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of
-from .documents import require_uploaded
+from .documents import make_public, require_uploaded
 
 READERS = steps.PARTIES_AND_DEPARTMENTS  # of purchases and trades
 PURCHASES = records.Kind(Purchase, "purchase application", "PURCHASE_NOT_FOUND", READERS, lambda p: (p.buyer_id,))
@@ -87,8 +87,7 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
         entrustment=disclosure["entrustment"], attachments=disclosure["attachments"], listed_by=actor.user.id,
         holder_id=holder,
     ))
-    public = [sha for sha in (listing.coupon_original, *listing.attachments) if sha]  # 附件5's public attachments
-    db.execute(update(Document).where(Document.sha256.in_(public)).values(public=True))
+    make_public(db, [sha for sha in (listing.coupon_original, *listing.attachments) if sha])  # 附件5's public ones
     db.commit()
     return receipt
 

@@ -16,7 +16,7 @@ from ..db import ApplicationRecord
 from ..errors import NotFound
 from ..runtime import Gateway
 from ..units import period_last_day, tonnes_text
-from . import geometry
+from . import documents, geometry
 from .public import holder_names
 
 PUBLIC = ("FILED", "ISSUED")
@@ -62,6 +62,7 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
     on_chain = (submitted or {}).get("details", {}).get("boundaries_hash", "").removeprefix("0x")
     served = hashlib.sha256(parcels_geojson(gw, db, application_id)).hexdigest() if _bounded(record.parcels) else None
     names = holder_names(db)
+    names_of = documents.names(db, list((record.public_documents or {}).values()))
     issuances = [i for i, a in gw.index.issuance_applications().items() if a == application_id]
     coupons = [c for issuance in issuances for c in gw.index.family(issuance)]
     return {
@@ -75,6 +76,8 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
         "filed": _step(filed) | {"filing_number": filed["details"]["filing_number"]} if filed else None,
         "boundaries": {"on_chain": on_chain or None, "served": served, "match": bool(on_chain) and on_chain == served},
         "coupons": [{"number": c["number"], "state": c["state"], "amount_kg": c["amount_kg"]} for c in coupons],
+        "public_documents": [{"kind": kind, "sha256": sha, "name": names_of.get(sha, sha)}
+                             for kind, sha in (record.public_documents or {}).items()],
     }
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
 from gateway.db import (
-    AuditEntry, CalendarYear, InspectionRecord, LossReport, ManagementReport, PreparedApplication, Purchase,
+    ApplicationRecord, AuditEntry, CalendarYear, InspectionRecord, LossReport, ManagementReport, PreparedApplication, Purchase,
     RedemptionTerms, Trade, TransferForm, User,
 )
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
@@ -552,6 +552,7 @@ ROUTES = [
     # applications, 附件1 一
     Route(steps.SUBMIT, "report_uploaded", application_form),
     Route(steps.RESUBMIT, "supplement_required", lambda t: {"documents": {"report": t.report}}),
+    Route(steps.PUBLISH, "filed", lambda t: {"monitoring_report": t.report, "personal_data_removed": True}),
     Route(steps.CONFIRM_APPLICATION, "prepared_awaiting"),
     Route(steps.DECLINE_APPLICATION, "prepared_awaiting", lambda t: {"reason": "宗地信息有误"}),
     Route(steps.FORMAL_REVIEW, "submitted", lambda t: PASS),
@@ -733,6 +734,9 @@ def _target_state(gateway, target: Target) -> dict:
             state["transfer_form"] = db.get(TransferForm, target.transfer_form).status
     if target.application is not None:
         state["application"] = registry.application(target.application)
+        with gateway.db.sessions() as db:
+            record = db.get(ApplicationRecord, target.application)
+            state["public_documents"] = record.public_documents if record else None
     if target.purchase is not None:  # a purchase application's status is the gateway's (services.market)
         with gateway.db.sessions() as db:
             purchase = db.get(Purchase, target.purchase)
@@ -923,6 +927,7 @@ IN_STATE = {
 }
 # Admitted states the matrix's own target does not show: each gets a permitted call of its own.
 ALSO_ADMITTED = {
+    ("application.publish", "ISSUED"): "issued",  # the public versions, once filed or issued
     ("trade.confirm_fee", "PAID"): "trade_paid",  # the fee is recorded whether the price is paid or not
     ("application.attestation", "PRELIM_OK"): "prelim_ok_unattested",
     # §6: a freeze in any live state; 注销 in any live state, frozen included.
@@ -1130,7 +1135,8 @@ NOT_ROLE_CHECKED_ON_CHAIN = {"application.submit", "market.purchase", "market.ac
                              "pledge.accept", "calendar.enter",
                              # §8: the last confirmation sends the submission, which any key may sign
                              "application.confirm", "application.decline",
-                             "trade.confirm_payment", "trade.confirm_fee", "coupon.management_report"}
+                             "trade.confirm_payment", "trade.confirm_fee", "coupon.management_report",
+                             "application.publish"}
 
 
 def test_contract_matrix__every_route_that_signs__has_its_contract_step_checked():

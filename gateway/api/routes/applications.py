@@ -4,8 +4,8 @@ from starlette.concurrency import run_in_threadpool
 from ...steps import HOLDER
 from ... import steps
 from ...schemas import (
-    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan, Reason,
-    Resubmission, ValidationOpinion,
+    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan,
+    PublicVersions, Reason, Resubmission, ValidationOpinion,
 )
 from ...db import PreparedApplication
 from ...services import applications as service
@@ -84,6 +84,13 @@ def detail(application_id: RecordPath, user: CurrentUser, gateway: GatewayDep, d
 def resubmit(application_id: RecordPath, form: Resubmission, gateway: GatewayDep, db: DbSession,
              actor: ActorDep) -> dict:
     return _tx(service.resubmit(gateway, db, actor=actor, application_id=application_id, documents=form.documents))
+
+
+@step_route(router, steps.PUBLISH)
+def publish(application_id: RecordPath, versions: PublicVersions, gateway: GatewayDep, db: DbSession,
+            actor: ActorDep) -> dict:
+    """The public versions of the monitoring report and the verifier's statement, for the project page."""
+    return service.publish(gateway, db, actor=actor, application_id=application_id, versions=versions)
 
 
 @step_route(router, steps.FORMAL_REVIEW)
