@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
                 app.state.gateway.close()
 
     app = FastAPI(title="Tanquan 碳券", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings  # what this app serves with (its pages' map tiles, say), whatever gateway it wraps
     _docs(app)
     # Failed log-ins per account and client address; an account slowed down is told to DRC.
     app.state.logins = LoginGuard(settings, slowed=lambda username, failures: users.tell_drc_login_slowed(

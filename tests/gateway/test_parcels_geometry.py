@@ -13,6 +13,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import httpx
 import numpy
 import pyogrio.raw
 import pytest
@@ -318,3 +319,15 @@ def test_tenure__certificate_and_scan__kept_with_the_boundary_and_shown_without_
     served = client.get(f"{API}/public/projects/{submitted.id}/parcels.geojson")
     assert json.loads(served.content)["features"][0]["properties"]["tenure"]["document"] == scan  # its hash only
     assert hashlib.sha256(served.content).digest() == _submitted_boundaries_hash(gateway, submitted.id)
+
+
+def test_maps__tile_service_configured__pages_ask_for_its_tiles_and_the_policy_admits_its_host(served, client,
+                                                                                               officials, holder):
+    number = api.mint(client, officials, holder)
+    tiles = "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+    base = served(map_tiles=tiles, map_tiles_attribution="天地图")
+    page = httpx.get(f"{base}/coupons/{number}")
+    assert 'data-tiles="https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&amp;TILEMATRIX={z}' in page.text
+    assert "img-src 'self' data: https://*.tianditu.gov.cn" in page.headers["content-security-policy"]
+    plain = client.get(f"/coupons/{number}")
+    assert "data-tiles" not in plain.text and "img-src 'self' data:;" in plain.headers["content-security-policy"]
