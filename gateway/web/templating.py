@@ -3,6 +3,7 @@ and the filters every page uses (China time, tonnes, short hashes)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -39,15 +40,32 @@ def here_without_lang(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+_counts: dict[int, tuple[float, int]] = {}  # user id → (when counted, how many wait on it)
+COUNT_SECONDS = 10.0  # a page's header may show a count this old; an account's home counts afresh
+
+
+def _waiting(request: Request, user) -> int:
+    """The header's count of what waits on the account (services/inbox.py), counted at most every
+    COUNT_SECONDS per account: a department's queue is the costliest read a page could make."""
+    now = time.monotonic()
+    counted = _counts.get(user.id)
+    if counted is None or now - counted[0] > COUNT_SECONDS:
+        gateway = request.app.state.gateway
+        with gateway.db.sessions() as db:
+            counted = _counts[user.id] = (now, len(inbox.waiting_on(gateway, db, user)))
+    return counted[1]
+
+
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; with a session, the CSRF token its scripts and forms send back with each write, and the
     number of things waiting on the account for the header (services/inbox.py)."""
     lang = language(request)
     session = request.cookies.get(SESSION_COOKIE)
-    if context.get("user") is not None and "waiting" not in context:
-        gateway = request.app.state.gateway
-        with gateway.db.sessions() as db:
-            context["waiting"] = len(inbox.waiting_on(gateway, db, context["user"]))
+    if (user := context.get("user")) is not None:
+        if "waiting" in context:  # a home counted it afresh
+            _counts[user.id] = (time.monotonic(), context["waiting"])
+        else:
+            context["waiting"] = _waiting(request, user)
     return templates.TemplateResponse(
         request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request),
                         "csrf": csrf_token(session) if session else "", **context},
