@@ -15,20 +15,51 @@ from sqlalchemy.orm import Session
 from ..db import ApplicationRecord
 from ..errors import NotFound
 from ..runtime import Gateway
-from ..units import period_last_day, tonnes_text
+from ..units import china_date, period_last_day, tonnes_text
 from . import documents, geometry
 from .public import holder_names
 
 PUBLIC = ("FILED", "ISSUED")
 
 
-def listing(gw: Gateway, db: Session) -> list[dict]:
-    """Every public project, newest first, with its land and what was issued from it."""
+FILTERS = ("q", "year", "land_type", "town", "methodology", "state")
+
+
+def listing(gw: Gateway, db: Session, **wanted: str | None) -> list[dict]:
+    """Every public project, newest first, with its land and what was issued from it; those only that match
+    every filter given: q (a project's or a village's name), year (the monitoring period's last), land type,
+    town (a parcel's 坐落), methodology, state (FILED, ISSUED, OFFSET)."""
     applications = gw.index.applications(statuses=PUBLIC)
     records = {r.application_id: r for r in db.scalars(select(ApplicationRecord).where(
         ApplicationRecord.application_id.in_([a.id for a in applications])))}
-    return [_summary(application, records[application.id]) for application in reversed(applications)
-            if application.id in records]
+    found = [_summary(application, records[application.id]) for application in reversed(applications)
+             if application.id in records]
+    wanted = {k: v.strip() for k, v in wanted.items() if v and v.strip()}
+    if wanted.get("state"):
+        for summary in found:
+            summary["state"] = _state(gw, summary)
+    return [s for s in found if _matches(s, records[s["id"]], wanted)]
+
+
+def _matches(summary: dict, record: ApplicationRecord, wanted: dict[str, str]) -> bool:
+    places = " ".join(p["location"] for p in record.parcels)
+    checks = {
+        "q": lambda v: v in record.project_name or v in places,
+        "year": lambda v: china_date(summary["period"][1]).year == int(v) if v.isdigit() else False,
+        "land_type": lambda v: v in summary["land_mu"],
+        "town": lambda v: v in places,
+        "methodology": lambda v: v in record.methodology,
+        "state": lambda v: summary.get("state") == v,
+    }
+    return all(checks[k](v) for k, v in wanted.items() if k in checks)
+
+
+def rows(gw: Gateway, db: Session, **wanted: str | None) -> list[list]:
+    """The filtered list for a spreadsheet: one row a project (api/routes/public.py names the columns)."""
+    return [[p["id"], p["project_name"], p["status"], p["filing_number"], china_date(p["period"][0]).isoformat(),
+             china_date(p["period"][1]).isoformat(), p["area_mu"],
+             "; ".join(f"{k} {v}" for k, v in p["land_mu"].items()), p["attested_t"], p["parcels"]]
+            for p in listing(gw, db, **wanted)]
 
 
 def _summary(application, record: ApplicationRecord) -> dict:
@@ -117,11 +148,12 @@ def parcels_geojson(gw: Gateway, db: Session, application_id: int) -> bytes:
     return geometry.canonical(geometry.feature_collection(record.parcels))
 
 
-def registry_geojson(gw: Gateway, db: Session) -> dict:
-    """Every public project's parcels, each with its project, land type, area and the project's state:
-    ISSUED while any of its coupons can still be used, OFFSET once every one is retired, FILED before minting."""
+def registry_geojson(gw: Gateway, db: Session, **wanted: str | None) -> dict:
+    """Every public project's parcels (those `listing`'s filters keep), each with its project, land type, area
+    and the project's state: ISSUED while any of its coupons can still be used, OFFSET once every one is
+    retired, FILED before minting."""
     features = []
-    for summary in listing(gw, db):
+    for summary in listing(gw, db, **wanted):
         record = db.get(ApplicationRecord, summary["id"])
         state = _state(gw, summary)
         for parcel in record.parcels:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -70,7 +70,10 @@ def lineage_tree(family: list[dict]) -> list[dict]:
 
 @router.get("/projects")
 def project_list(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
-    return render(request, "projects.html", user=user, projects=projects.listing(gateway, db))
+    wanted = {k: request.query_params.get(k, "") for k in projects.FILTERS}
+    query = urlencode({k: v for k, v in wanted.items() if v})
+    return render(request, "projects.html", user=user, projects=projects.listing(gateway, db, **wanted),
+                  wanted=wanted, query=query)
 
 
 @router.get("/projects/{application_id}")

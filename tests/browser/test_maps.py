@@ -10,6 +10,7 @@ import hashlib
 from playwright.sync_api import Page, expect
 
 from gateway.demo import OFFICIALS
+from support.api import list_coupon
 from support.browser import log_in
 
 
@@ -80,3 +81,15 @@ def test_application_page__centre__parcels_drawn_with_measured_areas(page: Page,
     expect(page.locator("#application-parcels tbody tr").first).to_contain_text("8500")
     shot(page, "application")
     assert refused == []
+
+
+def test_disclosure_board__on_a_phone__cards_that_name_each_field(phone: Page, site):
+    holder = site.new_holder()
+    list_coupon(site.api, site.officials, holder, site.mint(holder), price_yuan_per_t="35", notice_days=10)
+    phone.goto("/listings")
+    row = phone.locator("#board tbody tr").first
+    expect(row).to_be_visible()
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    label = row.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert "碳券编号" in label
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

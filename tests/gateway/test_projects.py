@@ -26,3 +26,28 @@ def test_public_versions__published_once_filed__anyone_reads_them(client, offici
     public = client.get(f"{API}/public/documents/{report}")
     assert public.status_code == 200 and public.content == b"%PDF public monitoring report"
     assert "监测报告（公开版）.pdf" in client.get(f"/projects/{application.id}").text
+
+
+def test_projects__filtered_by_name_town_land_year_and_state__and_as_csv(client, officials, new_holder):
+    holder = new_holder()
+    wetland = api.application_form(api.upload(client, holder.headers), land_type="WETLAND", end="2023-12-31",
+                                   project_name="筛选测试湿地项目")
+    wetland["parcels"][0]["location"] = "筛选镇某村"
+    first = api.submit(client, holder, wetland)
+    api.walk(client, officials, first, through="filing")
+    second = api.submit(client, holder, api.application_form(api.upload(client, holder.headers),
+                                                              project_name="筛选测试林地项目"))
+    api.walk(client, officials, second)
+
+    def ids(**query) -> list[int]:
+        return [p["id"] for p in ok(client.get(f"{API}/public/projects", params=query)) if p["id"] in (first.id, second.id)]
+
+    assert ids(q="筛选测试") == [second.id, first.id]
+    assert ids(q="筛选镇") == ids(town="筛选镇") == ids(land_type="WETLAND", q="筛选测试") == [first.id]
+    assert ids(year="2023", q="筛选测试") == [first.id] and ids(year="2024", q="筛选测试") == [second.id]
+    assert ids(state="FILED", q="筛选测试") == [first.id] and ids(state="ISSUED", q="筛选测试") == [second.id]
+    csv = client.get(f"{API}/public/exports/projects.csv", params={"q": "筛选测试湿地"}).text
+    assert csv.startswith("\ufeff项目编号") and "筛选测试湿地项目" in csv and "筛选测试林地项目" not in csv
+    page = client.get("/projects", params={"town": "筛选镇"}).text
+    assert f'href="/projects/{first.id}"' in page and f'href="/projects/{second.id}"' not in page
+    assert "/api/v1/public/parcels.geojson?town=" in page

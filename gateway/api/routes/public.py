@@ -98,9 +98,30 @@ GEOJSON = "application/geo+json"
 
 
 @router.get("/projects")
-def project_list(gateway: GatewayDep, db: DbSession) -> list[dict]:
-    """Every public project (an application filed or issued), newest first."""
-    return projects.listing(gateway, db)
+def project_list(gateway: GatewayDep, db: DbSession, q: str | None = None, year: str | None = None,
+                 land_type: str | None = None, town: str | None = None, methodology: str | None = None,
+                 state: str | None = None) -> list[dict]:
+    """Every public project (an application filed or issued), newest first; filtered by a project's or
+    village's name (q), the monitoring period's last year, land type, town, methodology or state."""
+    return projects.listing(gateway, db, q=q, year=year, land_type=land_type, town=town, methodology=methodology,
+                            state=state)
+
+
+PROJECT_COLUMNS = (
+    ("project", "项目编号"), ("project_name", "项目名称"), ("status", "状态"), ("filing_number", "备案文号"),
+    ("period_start", "监测期起"), ("period_end", "监测期止"), ("area_mu", "面积（亩）"), ("land", "地类面积"),
+    ("attested_t", "核算量（吨）"), ("parcels", "宗地数"),
+)
+
+
+@router.get("/exports/projects.csv", response_class=CsvResponse)
+def projects_csv(gateway: GatewayDep, db: DbSession, q: str | None = None, year: str | None = None,
+                 land_type: str | None = None, town: str | None = None, methodology: str | None = None,
+                 state: str | None = None) -> CsvResponse:
+    """The projects list as filtered, for Excel."""
+    rows = projects.rows(gateway, db, q=q, year=year, land_type=land_type, town=town, methodology=methodology,
+                         state=state)
+    return csv_response(table(PROJECT_COLUMNS, rows), "projects.csv", "碳券项目")
 
 
 @router.get("/projects/{application_id}")
@@ -120,9 +141,13 @@ def project_parcels(application_id: RecordPath, gateway: GatewayDep,
 
 
 @router.get("/parcels.geojson", response_class=JSONResponse)
-def registry_parcels(gateway: GatewayDep, db: DbSession) -> JSONResponse:
-    """Every public project's parcels, with project, land type, area and state (FILED, ISSUED, OFFSET)."""
-    return JSONResponse(projects.registry_geojson(gateway, db), media_type=GEOJSON)
+def registry_parcels(gateway: GatewayDep, db: DbSession, q: str | None = None, year: str | None = None,
+                     land_type: str | None = None, town: str | None = None, methodology: str | None = None,
+                     state: str | None = None) -> JSONResponse:
+    """Every public project's parcels, with project, land type, area and state (FILED, ISSUED, OFFSET); the
+    projects list's filters apply."""
+    return JSONResponse(projects.registry_geojson(gateway, db, q=q, year=year, land_type=land_type, town=town,
+                                                  methodology=methodology, state=state), media_type=GEOJSON)
 
 
 REGISTRATION_COLUMNS = (
