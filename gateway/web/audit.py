@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 
 from ..services.audit import READERS, latest
 from ..deps import DbSession, OptionalUser
-from .i18n import MESSAGES
 from .console import page_for
 from .templating import render
 
@@ -21,4 +20,4 @@ def audit_log(request: Request, db: DbSession, user: OptionalUser):
     if (redirect := page_for(user, READERS, "the departments that supervise and register")) is not None:
         return redirect
     entries = latest(db, SHOWN)
-    return render(request, "console/audit.html", user=user, entries=entries, shown=SHOWN, words=MESSAGES)
+    return render(request, "console/audit.html", user=user, entries=entries, shown=SHOWN)

@@ -3,6 +3,7 @@ and the filters every page uses (China time, tonnes, short hashes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -14,8 +15,8 @@ from starlette.responses import HTMLResponse
 from ..deps import SESSION_COOKIE
 from ..security import csrf_token
 from ..services import inbox
-from ..units import china_time, tonnes_display
-from .i18n import LANGUAGE_COOKIE, console_words, language_of, translator
+from ..units import CST, china_time, tonnes_display
+from .i18n import LANGUAGE_COOKIE, MESSAGES, console_words, language_of, translator
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -26,7 +27,13 @@ def _short(value: str | None, keep: int = 10) -> str:
 
 
 templates.env.globals["console_words"] = console_words  # refusals in the page's language (console.js)
-templates.env.filters.update(cst=china_time, date=lambda ts: china_time(ts, "%Y-%m-%d"), tonnes=tonnes_display,
+templates.env.globals["words"] = MESSAGES  # a page asks whether a key has words before saying it
+def _local(iso: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (ISO 8601 with its zone) in Beijing time."""
+    return dt.datetime.fromisoformat(iso).astimezone(CST).strftime(fmt) if iso else ""
+
+
+templates.env.filters.update(cst=china_time, local=_local, date=lambda ts: china_time(ts, "%Y-%m-%d"), tonnes=tonnes_display,
                              short=_short)
 
 
@@ -68,6 +75,7 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
             context["waiting"] = _waiting(request, user)
     return templates.TemplateResponse(
         request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request),
+                        "done_step": request.query_params.get("step"),
                         "csrf": csrf_token(session) if session else "", **context},
         status_code=status_code,
     )

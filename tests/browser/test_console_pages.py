@@ -31,7 +31,7 @@ def test_console__center_official_passes_formal_review__recorded_on_chain_and_sh
 
     log_in(page, OFFICIALS["CENTER"])
     expect(page).to_have_url(re.compile(r"/console$"))
-    row = page.locator("#queue tr", has_text=f"#{application} ")
+    row = page.locator("#queue tr[data-kind=application]", has_text=f"#{application} ")
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(4)).to_have_text(re.compile(r"\d{4}-\d{2}-\d{2}"))  # a due date in working days
     shot(page, "queue")

@@ -228,6 +228,7 @@ document.querySelectorAll("form.step").forEach((form) => {
       if (response.ok) {
         const url = new URL(form.dataset.next || window.location.href, window.location.href);
         url.searchParams.set("done", answer.tx_hash || "saved");
+        if (form.dataset.step) url.searchParams.set("step", form.dataset.step);  // the notice says what was done
         window.location.assign(url.toString());
         return;
       }
