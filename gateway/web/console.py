@@ -270,7 +270,7 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     department = user.role not in (HOLDER, ENFORCEMENT)
     owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
     if department:
-        values = prefill.coupon_forms(gateway, db, number)
+        values = prefill.coupon_forms(gateway, db, number, user)
         for form in shown:
             form["prefill"] = values.get(form["step"].id, {})
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,

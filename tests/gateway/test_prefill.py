@@ -48,3 +48,13 @@ def test_offset__starts_with_the_owner_as_beneficiary(client, officials, new_hol
     api.owner_request(client, owner, number, "OFFSET")
     page = _page(client, "EEB", f"/console/coupons/{number}")
     assert _value(page, "coupon.offset", "beneficiary") == "某交通建设有限公司"
+
+
+def test_listing__starts_with_the_parcels_area_and_place_and_the_owners_particulars(client, officials, new_holder):
+    owner = new_holder("预填测试村股份经济合作社")
+    number = api.mint(client, officials, owner)
+    api.owner_request(client, owner, number, "LIST")
+    page = _page(client, "CENTER", f"/console/coupons/{number}")
+    assert _value(page, "coupon.list", "project_area_mu") == "100"
+    assert _value(page, "coupon.list", "location") == "泉交河镇"
+    assert _value(page, "coupon.list", "entrustment.principal.name") == "预填测试村股份经济合作社"
