@@ -7,8 +7,10 @@ reader pinned logged this retirement in a block every reader of the log sees.
 The EEB's EIP-712 statement over the offset's facts (`eeb_statement`) adds what the receipt cannot say:
 the coupon's number with its year, the block and the transaction, in the department's own signature.
 
-`receipt_proof` reads the embedded chain's own database (a JSON-RPC node's header RLP and receipts are not
-read yet); `verify_receipt` and `statement_signer` are the offline half."""
+`receipt_proof` reads the embedded chain's own database, `receipt_proof_rpc` a JSON-RPC node's block and
+receipts (the header and the receipts re-encoded as the node's own hashes prove them: the header's hash
+must be the block's, the receipts' trie root the header's); `verify_receipt` and `statement_signer` are the
+offline half."""
 
 from __future__ import annotations
 
@@ -45,6 +47,56 @@ def receipt_proof(backend_chain, block_number: int, tx_hash: bytes) -> dict:
     key = rlp.encode(index)
     return {"header": "0x" + rlp.encode(block.header).hex(), "tx_index": index,
             "receipt": "0x" + trie[key].hex(), "receipt_proof": ["0x" + rlp.encode(node).hex() for node in trie.get_proof(key)]}
+
+
+# A JSON-RPC block's header fields, in the order the header's RLP lists them (London's base fee, Shanghai's
+# withdrawals root, Cancun's blob gas and beacon root, Prague's requests hash: each present only from its fork).
+HEADER_FIELDS = ("parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom",
+                 "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData", "mixHash", "nonce",
+                 "baseFeePerGas", "withdrawalsRoot", "blobGasUsed", "excessBlobGas", "parentBeaconBlockRoot",
+                 "requestsHash")
+HEADER_NUMBERS = {"difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas", "blobGasUsed",
+                  "excessBlobGas"}
+
+
+def _quantity(value: str) -> int:
+    return int(value, 16)
+
+
+def _header_rlp(block: dict) -> bytes:
+    fields = [_quantity(block[name]) if name in HEADER_NUMBERS else _hex(block[name])
+              for name in HEADER_FIELDS if block.get(name) is not None]
+    return rlp.encode(fields)
+
+
+def _receipt_bytes(receipt: dict) -> bytes:
+    """A receipt as the receipts trie holds it (EIP-2718: a typed one is its type byte, then its RLP)."""
+    logs = [[_hex(log["address"]), [_hex(topic) for topic in log["topics"]], _hex(log["data"])]
+            for log in receipt["logs"]]
+    body = rlp.encode([_quantity(receipt["status"]), _quantity(receipt["cumulativeGasUsed"]),
+                       _hex(receipt["logsBloom"]), logs])
+    kind = _quantity(receipt.get("type") or "0x0")
+    return body if kind == 0 else bytes([kind]) + body
+
+
+def receipt_proof_rpc(request, block_number: int, tx_hash: bytes) -> dict:
+    """receipt_proof's answer from a JSON-RPC node: `request(method, params)` returns a call's raw result."""
+    block = request("eth_getBlockByNumber", [hex(block_number), False])
+    header = _header_rlp(block)
+    if keccak(header) != _hex(block["hash"]):
+        raise ChainError(f"block {block_number}'s header fields do not hash to its hash: a fork this code does "
+                         "not know the header of")
+    hashes = [_hex(h) for h in block["transactions"]]
+    if tx_hash not in hashes:
+        raise ChainError(f"transaction 0x{tx_hash.hex()} is not in block {block_number}")
+    trie = HexaryTrie({})
+    for i, hash_ in enumerate(hashes):
+        trie[rlp.encode(i)] = _receipt_bytes(request("eth_getTransactionReceipt", ["0x" + hash_.hex()]))
+    if trie.root_hash != _hex(block["receiptsRoot"]):
+        raise ChainError(f"block {block_number}'s receipts do not make its receipts root")
+    key = rlp.encode(hashes.index(tx_hash))
+    return {"header": "0x" + header.hex(), "tx_index": hashes.index(tx_hash), "receipt": "0x" + trie[key].hex(),
+            "receipt_proof": ["0x" + rlp.encode(node).hex() for node in trie.get_proof(key)]}
 
 
 def verify_receipt(bundle: dict, *, ledger: str) -> tuple[bytes, dict]:

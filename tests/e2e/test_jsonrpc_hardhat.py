@@ -33,6 +33,7 @@ from chain.backends import connect
 from chain.index import EventIndex
 from chain.keys import KeyStore
 from chain.node import DEPLOYMENT_FILE, FAUCET_KEY, Node, open_node
+from chain.proofs import ProofFailed, verify_receipt
 from chain.verify import Verdict, verify_offset
 from support.costs import KEY_SCRYPT_N
 
@@ -322,6 +323,22 @@ def test_verify_offset__retire_tx_on_hardhat__valid_with_amount_and_beneficiary(
     assert certificate["owner"] == story.node.custodial("buyer").address
     assert certificate["signer"] == story.node.department(Role.EEB).address
     assert certificate["coupon"] == story.registry.number_of(story.retired)
+
+
+def test_receipt_proof__retire_tx_on_hardhat__proved_offline_against_the_nodes_header(story):
+    """A certificate's bundle on a JSON-RPC node: the header re-encoded hashes to the node's block hash, and the
+    receipt is proved against its receipts root, with no network once made."""
+    tx_hash = story.steps["retire"].tx_hash
+    block, bundle = story.node.chain.receipt_proof(tx_hash)
+
+    block_hash, retired = verify_receipt(bundle, ledger=story.registry.ledger.address)
+
+    assert block_hash == bytes(story.node.chain.w3.eth.get_block(block)["hash"])
+    assert (retired["amount_kg"], retired["beneficiary"], retired["case_reference"]) == (
+        OFFSET_KG, BENEFICIARY, CASE_REFERENCE)
+    tampered = {**bundle, "receipt": bundle["receipt"][:-2] + ("00" if bundle["receipt"][-2:] != "00" else "01")}
+    with pytest.raises(ProofFailed):
+        verify_receipt(tampered, ledger=story.registry.ledger.address)
 
 
 def test_verify_offset__wrong_ledger_address__invalid(story):
