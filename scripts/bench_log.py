@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from benchlib import loadavg, print_table, quantile, write_json  # noqa: E402
+from benchlib import loadavg, quantile, report_ceilings, write_json  # noqa: E402
 from chain.logcheck import verify_offline  # noqa: E402
 from chain.note import Checkpoint, Signer, verify  # noqa: E402
 from chain.policy import parse  # noqa: E402
@@ -98,13 +98,7 @@ def main() -> None:
         results[f"{kind}_verify_p95_ms"] = round(quantile(checked[kind], 0.95), 3)
     if args.bundle:
         results.update(_bundle(args.bundle, args.ledger, args.log_key, args.samples // 10))
-    results["goals"] = {name: {"goal": goal, "met": results[name] <= goal} for name, goal in GOALS.items()
-                        if name in results}
-
-    rows = [(name, f"{value:,}", f"<= {GOALS[name]}" if name in GOALS else "",
-             results[name] <= GOALS[name] if name in GOALS else None, "")
-            for name, value in results.items() if isinstance(value, (int, float))]
-    print_table(rows, missed="MISSED")
+    report_ceilings(results, GOALS)
     print(f"(load average {results['loadavg']}; {args.samples} random sizes, leaves and old sizes)")
     if args.json:
         write_json(args.json, results)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from benchlib import loadavg, print_table, quantile, write_json  # noqa: E402
+from benchlib import loadavg, quantile, report_ceilings, write_json  # noqa: E402
 from chain.index import ApplicationRow  # noqa: E402
 from gateway.db import ParcelBoundary, ParcelCell  # noqa: E402
 from gateway.errors import Invalid  # noqa: E402
@@ -114,11 +114,7 @@ def main() -> None:
         "overlap_p95_ms": round(quantile(times, 0.95), 3), "overlap_max_ms": round(max(times), 3),
         "loadavg": loadavg(),
     }
-    results["goals"] = {name: {"goal": goal, "met": results[name] <= goal} for name, goal in GOALS.items()}
-    rows = [(name, f"{value:,}", f"<= {GOALS[name]}" if name in GOALS else "",
-             results[name] <= GOALS[name] if name in GOALS else None, "")
-            for name, value in results.items() if isinstance(value, (int, float))]
-    print_table(rows, missed="MISSED")
+    report_ceilings(results, GOALS)
     print(f"(load average {results['loadavg']}; {database}; half the checks across a parcel, half between)")
     if args.json:
         write_json(args.json, results)

@@ -157,6 +157,16 @@ def print_table(rows: list[tuple[str, str, str, bool | None, str]], missed: str)
         print(f"{metric:<{width}} {value:>10}  {goal:<28} {status:<6} {note}")
 
 
+def report_ceilings(results: dict, goals: dict[str, float]) -> None:
+    """Each number in `results` as a table line, those with a goal (a ceiling) judged against it, and the
+    judgement kept in results["goals"] for the JSON."""
+    results["goals"] = {name: {"goal": goal, "met": results[name] <= goal} for name, goal in goals.items()
+                        if name in results}
+    print_table([(name, f"{value:,}", f"<= {goals[name]}" if name in goals else "",
+                  results[name] <= goals[name] if name in goals else None, "")
+                 for name, value in results.items() if isinstance(value, (int, float))], missed="MISSED")
+
+
 def write_json(path: Path, results: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
