@@ -67,7 +67,9 @@ def normalised(geometry: Polygon | MultiPolygon) -> Polygon | MultiPolygon:
     geometry = shapely.normalize(shapely.set_precision(geometry, PRECISION))
     if isinstance(geometry, Polygon):
         return orient(geometry, 1.0)
-    return MultiPolygon([orient(part, 1.0) for part in geometry.geoms])
+    if isinstance(geometry, MultiPolygon):
+        return MultiPolygon([orient(part, 1.0) for part in geometry.geoms])
+    return geometry  # collapsed to lines or points at centimetre precision: check() refuses it
 
 
 def geojson(geometry: Polygon | MultiPolygon) -> dict:
@@ -132,7 +134,7 @@ def check(number: str, geometry: dict | Polygon | MultiPolygon, *, extent: tuple
                      f"extent ({min_lon}, {min_lat})–({max_lon}, {max_lat}); are longitude and latitude swapped, "
                      "or is this a projected file without its .prj?", bounds=[lon0, lat0, lon1, lat1])
     geometry = normalised(geometry)
-    if geometry.is_empty or not geometry.is_valid:
+    if geometry.is_empty or not geometry.is_valid or geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise refuse("BOUNDARY_INVALID", "the boundary collapses at centimetre precision")
     boundary = Boundary(geometry, area_m2(geometry))
     if declared_mu is not None and declared_mu > 0:
