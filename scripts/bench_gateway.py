@@ -78,6 +78,7 @@ from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, ke
 from chain import CouponState, Registry, Role  # noqa: E402
 from chain import compile as compiler  # noqa: E402
 from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
+from gateway.services.geometry import geojson, square  # noqa: E402
 from gateway.identity import make_uscc  # noqa: E402
 
 GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0}
@@ -391,7 +392,7 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
             app = tx(a.call("POST", "/applications", h.token, json={
                 "project_name": f"基准测试林地碳汇项目 {h.index}",
                 "parcels": [{"number": f"430903-bench-{suffix}-{h.index}", "location": "基准测试村",
-                             "land_type": "FOREST", "area_mu": "100"}],
+                             "land_type": "FOREST", "area_mu": "100", "boundary": _boundary(h.index)}],
                 "monitoring_period": {"start": PERIOD[0], "end": PERIOD[1]},
                 "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",
                 "claimed_t": str(COUPON_T), "documents": documents}))["application"]
@@ -981,6 +982,11 @@ def print_report(r: dict) -> None:
 
 
 # ---------------------------------------------------------------- main
+
+
+def _boundary(index: int) -> dict:
+    """A square of 100 亩 of the holder's own in the district, 0.005° (about 500 m) from the next."""
+    return geojson(square(112.05 + index % 150 * 0.005, 28.05 + index // 150 * 0.005, 100))
 
 
 def main() -> None:

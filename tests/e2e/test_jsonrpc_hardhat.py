@@ -289,7 +289,7 @@ def test_send__holder_calls_mint_without_gov_role__raises_exact_revert_reason_an
     assert receipt["status"] == 0  # hardhat mined it, failed
     again = reg.send(
         holder, "submit", [keccak(text="430903-108-0099")], 1_640_966_400, 1_704_038_400, TONNE,
-        bytes.fromhex("cd" * 32), bytes.fromhex("ab" * 32),
+        bytes.fromhex("cd" * 32), bytes.fromhex("ab" * 32), bytes.fromhex("bd" * 32),
     )
     assert again.event("ApplicationSubmitted").args["applicant"] == holder.address
 
