@@ -101,14 +101,15 @@ def digest(gw: Gateway, db: Session, compose: Compose, *, now: dt.datetime | Non
         due = [item for item in inbox.waiting_on(gw, db, user, today=now.date())
                if item["overdue"] or (item["due"] and item["due"] <= (now.date() + dt.timedelta(days=2)).isoformat())]
         if due:
-            _queue(db, user, DIGEST, *compose(user, due, DIGEST))
+            _queue(db, user, DIGEST, *compose(user, due, DIGEST), at=now)
             db.commit()
             queued += 1
     return queued
 
 
-def _queue(db: Session, user: User, kind: str, subject: str, body: str) -> None:
-    db.add(Notice(user_id=user.id, kind=kind, to_address=user.email, subject=subject, body=body))
+def _queue(db: Session, user: User, kind: str, subject: str, body: str, *, at: dt.datetime | None = None) -> None:
+    db.add(Notice(user_id=user.id, kind=kind, to_address=user.email, subject=subject, body=body,
+                  created_at=at or utcnow(), next_attempt_at=utcnow()))
 
 
 def send_due(gw: Gateway, db: Session, *, settings: Settings | None = None, now: dt.datetime | None = None) -> int:

@@ -121,7 +121,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     shot(page, "previewed")
     form.locator("button[type=submit]").click()
 
-    expect(page).to_have_url(re.compile(r"/console/applications\?done=0x[0-9a-f]{64}$"))
+    expect(page).to_have_url(re.compile(r"/console/applications\?done=0x[0-9a-f]{64}&step=application\.submit$"))
     section = page.locator("section.application").first
     application = int(section.get_attribute("data-application"))
     expect(section.locator(".status")).to_have_attribute("data-status", _on_chain(site, application))

@@ -13,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from gateway.services import notices
+from gateway.units import CST
 from gateway.web import mail
 from support import api
 from support.http import API, error_of, ok
@@ -118,7 +119,8 @@ def test_digest__a_department_gets_what_is_due_once_a_day(client, gateway, offic
     ok(client.post(f"{API}/auth/notices", headers=officials["CENTER"], json={"email": address, "new_items": False}))
     holder = new_holder()
     api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))  # formal review: 2 days
-    morning = dt.datetime.now(dt.timezone.utc).replace(hour=1)  # 09:00 in Beijing, past digest_hour
+    # 09:00 in Beijing a month on, past digest_hour: the formal review (2 working days) is overdue by then
+    morning = (dt.datetime.now(CST) + dt.timedelta(days=30)).replace(hour=9, minute=0)
     with gateway.db.sessions() as db:
         first = notices.digest(gateway, db, COMPOSE, now=morning)
         again = notices.digest(gateway, db, COMPOSE, now=morning + dt.timedelta(hours=3))
