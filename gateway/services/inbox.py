@@ -18,7 +18,7 @@ from ..steps import DEPARTMENTS, HOLDER
 from ..units import epoch
 from .. import lifecycles, steps
 from . import pledges, queues, time_limits
-from .transfers import LIFECYCLE as FORM_LIFECYCLES
+from .transfers import ACTIONS, LIFECYCLE as FORM_LIFECYCLES
 
 
 def waiting_on(gw: Gateway, db: Session, user: User, *, today: dt.date | None = None) -> list[dict]:
@@ -83,7 +83,7 @@ def _forms(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecyc
 def _consented(gw: Gateway, form: TransferForm) -> bool:
     """The owner's consent on chain already stands for the form's kind (the centre registers it next)."""
     coupon = gw.index.coupon(form.coupon_number)
-    return coupon is not None and coupon.pending_action == ("TRANSFER" if form.kind == "OWNERSHIP" else "PLEDGE")
+    return coupon is not None and coupon.pending_action == ACTIONS[form.kind].name
 
 
 def _pledges_near_term(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:

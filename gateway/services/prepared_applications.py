@@ -109,14 +109,6 @@ def waiting_for(prepared: PreparedApplication) -> list[str]:
             if _account_of(prepared, party) is not None and getattr(prepared, confirmed_at) is None]
 
 
-def awaiting(db: Session, user: User) -> int:
-    """How many prepared applications wait for this account's own confirmation."""
-    query = select(PreparedApplication).where(PreparedApplication.status == AWAITING, (
-        ((PreparedApplication.holder_id == user.id) & PreparedApplication.holder_confirmed_at.is_(None))
-        | ((PreparedApplication.co_applicant_id == user.id) & PreparedApplication.co_applicant_confirmed_at.is_(None))))
-    return len(db.scalars(query).all())
-
-
 def of(db: Session, user: User) -> list[dict]:
     """The prepared applications the account is a party to, newest first, each with who still confirms
     and whether that is the account itself."""

@@ -36,8 +36,9 @@ def listing(gw: Gateway, db: Session, **wanted: str | None) -> list[dict]:
              if application.id in records]
     wanted = {k: v.strip() for k, v in wanted.items() if v and v.strip()}
     if wanted.get("state"):
+        issued = gw.index.issuance_applications()
         for summary in found:
-            summary["state"] = _state(gw, summary)
+            summary["state"] = _state(gw, summary, issued)
     return [s for s in found if _matches(s, records[s["id"]], wanted)]
 
 
@@ -94,8 +95,7 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
     served = hashlib.sha256(parcels_geojson(gw, db, application_id)).hexdigest() if _bounded(record.parcels) else None
     names = holder_names(db)
     names_of = documents.names(db, list((record.public_documents or {}).values()))
-    issuances = [i for i, a in gw.index.issuance_applications().items() if a == application_id]
-    coupons = [c for issuance in issuances for c in gw.index.family(issuance)]
+    coupons = _coupons(gw, gw.index.issuance_applications(), application_id)
     return {
         **_summary(application, record),
         "methodology": record.methodology, "applicant": names.get(application.applicant),
@@ -152,10 +152,10 @@ def registry_geojson(gw: Gateway, db: Session, **wanted: str | None) -> dict:
     """Every public project's parcels (those `listing`'s filters keep), each with its project, land type, area
     and the project's state: ISSUED while any of its coupons can still be used, OFFSET once every one is
     retired, FILED before minting."""
-    features = []
+    features, issued = [], gw.index.issuance_applications()  # read once for every project
     for summary in listing(gw, db, **wanted):
         record = db.get(ApplicationRecord, summary["id"])
-        state = _state(gw, summary)
+        state = _state(gw, summary, issued)
         for parcel in record.parcels:
             if parcel.get("boundary"):
                 features.append({"type": "Feature", "geometry": parcel["boundary"], "properties": {
@@ -164,9 +164,15 @@ def registry_geojson(gw: Gateway, db: Session, **wanted: str | None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _state(gw: Gateway, summary: dict) -> str:
+def _coupons(gw: Gateway, issued: dict[int, int], application_id: int) -> list[dict]:
+    """Every coupon of the application's issuances (`issued`: issuance id → application id)."""
+    return [c for issuance, application in issued.items() if application == application_id
+            for c in gw.index.family(issuance)]
+
+
+def _state(gw: Gateway, summary: dict, issued: dict[int, int] | None = None) -> str:
     if summary["status"] != "ISSUED":
         return "FILED"
-    issuances = [i for i, a in gw.index.issuance_applications().items() if a == summary["id"]]
-    live = [c for i in issuances for c in gw.index.family(i) if c["state"] not in ("SPLIT", "VOIDED")]
+    live = [c for c in _coupons(gw, issued if issued is not None else gw.index.issuance_applications(), summary["id"])
+            if c["state"] not in ("SPLIT", "VOIDED")]
     return "OFFSET" if live and all(c["state"] == "RETIRED" for c in live) else "ISSUED"

@@ -146,7 +146,7 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         return render(request, "console/holder.html", user=user, steps=forms, done=done, items=waiting,
                       waiting=len(waiting), applies=applies, bank=user.account_type == identity.FINANCIAL,
                       coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
-                      to_confirm=prepared_applications.awaiting(db, user),
+                      to_confirm=sum(1 for item in waiting if item["kind"] == "prepared"),
                       pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
