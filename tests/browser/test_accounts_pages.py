@@ -15,7 +15,7 @@ from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.identity import make_uscc, mask
 from gateway.web.i18n import MESSAGES
 from support.api import register_holder
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.http import error_of
 
 PASSWORD = "granite-ledger-willow-42"
@@ -63,8 +63,7 @@ def test_accounts__collective_registers_centre_verifies__collective_sees_itself_
     actions = page.locator(f'tr[data-account-actions="{username}"] form.step[data-step="account.verify"]')
     actions.locator("select[name=document_type]").select_option("BUSINESS_LICENCE")
     actions.locator("input[name=document_number]").fill(uscc)
-    actions.locator("input[name=document]").set_input_files(
-        files=[{"name": "营业执照扫描件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF the licence shown " + uscc.encode()}])
+    attach(actions, "document", "营业执照扫描件.pdf", b"%PDF the licence shown " + uscc.encode())
     shot(page, "queue")
     actions.locator("button").click()
     expect(page.locator("#done")).to_be_visible()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from gateway.web.i18n import MESSAGES
 from support.api import list_coupon
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.pdf_qr import decode_qr, pdf_pages, pdf_text
 
 PDF = "application/pdf"
@@ -34,8 +34,7 @@ def test_buyer__applies_in_the_page__gets_the_acceptance_notice_and_after_settle
     form.locator("input[name=amount_t]").fill("200")
     form.locator("select[name=reason]").select_option("VOLUNTARY")
     form.locator("input[name=purpose]").fill("年会碳中和")
-    form.locator("input[name=signed_form]").set_input_files(
-        files=[{"name": "购买申请书.pdf", "mimeType": PDF, "buffer": b"%PDF signed purchase application (annex 6)"}])
+    attach(form, "signed_form", "购买申请书.pdf", b"%PDF signed purchase application (annex 6)")
     commitment = form.locator("label", has=page.locator("input[name=commitment]"))
     expect(commitment).to_contain_text(MESSAGES["field.commitment"][0])  # the seed's words of 附件6
     form.locator("button").click()

@@ -12,10 +12,8 @@ from playwright.sync_api import expect
 from gateway.db import Purchase
 from gateway.demo import OFFICIALS
 from support.api import apply_to_buy, list_coupon
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.pdf_qr import pdf_text
-
-PDF = "application/pdf"
 
 
 def _coupon(site, number: str):
@@ -62,8 +60,7 @@ def test_centre__sees_the_queue_accepts_matches_and_settles__refused_an_over_amo
     settle.locator("input[name=service_fee_yuan]").fill("150.00")
     settle.locator("select[name=payment_method]").select_option("BANK_TRANSFER")
     settle.locator("select[name=payment_status]").select_option("UNPAID")
-    settle.locator("input[name=agreement]").set_input_files(
-        files=[{"name": "附件7.pdf", "mimeType": PDF, "buffer": b"%PDF trade agreement centre test"}])
+    attach(settle, "agreement", "附件7.pdf", b"%PDF trade agreement centre test")
     settle.locator("button").click()
     expect(settle.locator(".result")).to_contain_text("数量超过购买申请尚未成交的数量")
     expect(settle.locator(".result")).to_have_attribute("data-code", "AMOUNT_EXCEEDS_PURCHASE")

@@ -12,7 +12,7 @@ from gateway.api.app import create_app
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.web.i18n import MESSAGES
 from support.api import accepted_purchase, list_coupon, owner_request
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.http import ok
 from support.serving import serve
 
@@ -134,8 +134,7 @@ def test_console__center_settles_a_listed_coupon__buyer_holds_the_part_bought(pa
     form.locator("input[name=amount_t]").fill("120.5")
     form.locator("input[name=price_yuan_per_t]").fill("60")
     form.locator("input[name=service_fee_yuan]").fill("72.30")
-    form.locator("input[name=agreement]").set_input_files(  # the signed trade agreement (附件7), uploaded by the form
-        files=[{"name": "附件7.pdf", "mimeType": "application/pdf", "buffer": b"%PDF agreement"}])
+    attach(form, "agreement", "附件7.pdf", b"%PDF agreement")  # the signed trade agreement (附件7), uploaded by the form
     form.locator("button").click()
 
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
@@ -161,8 +160,7 @@ def test_console__supervisor_freezes_a_listed_coupon__settle_refused_with_the_re
     settle.locator("input[name=amount_t]").fill("100")
     settle.locator("input[name=price_yuan_per_t]").fill("50")
     settle.locator("input[name=service_fee_yuan]").fill("10")
-    settle.locator("input[name=agreement]").set_input_files(
-        files=[{"name": "附件7.pdf", "mimeType": "application/pdf", "buffer": b"%PDF agreement frozen"}])
+    attach(settle, "agreement", "附件7.pdf", b"%PDF agreement frozen")
 
     supervisor_context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.url, locale="zh-CN")
     try:

@@ -9,13 +9,11 @@ from playwright.sync_api import expect
 
 from gateway.demo import OFFICIALS
 from support import api
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.http import ok
 
+
 BLOCK_WAIT = 30_000
-PDF = "application/pdf"
-
-
 def _log_in_afresh(page, username: str) -> None:
     page.context.clear_cookies()
     log_in(page, username)
@@ -31,8 +29,7 @@ def test_entrustment__centre_reports_and_confirms_payment_in_its_pages__holder_r
     report = page.locator('form.step[data-step="coupon.management_report"]')
     report.locator("input[name=period]").fill("2026年12月")
     report.locator("textarea[name=summary]").fill("挂牌期间两家单位咨询，一家提交购买申请")
-    report.locator("input[name=report_document]").set_input_files(
-        files=[{"name": "管理情况报告.pdf", "mimeType": PDF, "buffer": b"%PDF management report december"}])
+    attach(report, "report_document", "管理情况报告.pdf", b"%PDF management report december")
     report.locator("button").click()
     expect(page.locator("#done")).to_be_visible()
 

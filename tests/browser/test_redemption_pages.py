@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from gateway.services.coupons import coupon_id
 from gateway.demo import OFFICIALS
 from support import api
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.pdf_qr import pdf_text
 
 BLOCK_WAIT = 30_000
@@ -50,8 +50,7 @@ def test_redemption__drc_publishes_holder_consents_centre_redeems__voucher_and_c
     _log_in_afresh(page, OFFICIALS["CENTER"])
     page.goto(f"/console/coupons/{number}")
     redeem = page.locator('form.step[data-step="coupon.redeem"]')
-    redeem.locator("input[name=redemption_agreement]").set_input_files(
-        files=[{"name": "兑现协议.pdf", "mimeType": PDF, "buffer": b"%PDF signed redemption agreement"}])
+    attach(redeem, "redemption_agreement", "兑现协议.pdf", b"%PDF signed redemption agreement")
     redeem.locator("button").click()
     expect(page.locator("#done")).to_be_visible(timeout=BLOCK_WAIT)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from gateway.demo import OFFICIALS
 from gateway.services.coupons import coupon_id
 from support.api import owner_request
-from support.browser import log_in
+from support.browser import attach, log_in
 from support.http import ok
 
 API = "/api/v1"
@@ -38,8 +38,7 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
                         "term": "长期", "transferee_address": "益阳市赫山区金银山路1号",
                         "transfer_reason": "经村民代表大会决议，协议转让", "owner_opinion": "同意", "remarks": "无"}.items():
         filing.locator(f"[name={name}]").fill(value)
-    filing.locator("input[name=signed_transfer_form]").set_input_files(
-        files=[{"name": "流转申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF signed annex 8 form"}])
+    attach(filing, "signed_transfer_form", "流转申请表.pdf", b"%PDF signed annex 8 form")
     shot(page, "form")
     filing.locator("button").click()
     expect(page.locator("#done")).to_be_visible()

@@ -1,7 +1,8 @@
-"""Steps every browser test takes: logging in to a console through its log-in page."""
+"""Steps every browser test takes: logging in to a console through its log-in page, choosing a file."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from playwright.sync_api import Page, expect
@@ -17,3 +18,12 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD, *, lands_on
     page.click("form button[type=submit]")
     if lands_on is not None:
         expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
+
+
+def attach(form, field: str, name: str, content: bytes, mime: str = "application/pdf"):
+    """Choose a file for `field` as a person would and wait for its preview: the form uploads a chosen file at
+    once and shows it above the button, so a click sent before the preview lands may hit the moving page."""
+    form.locator(f'input[name="{field}"]').set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+    shown = form.locator(f'.preview[data-for="{field}"] figure[data-sha256="{hashlib.sha256(content).hexdigest()}"]')
+    expect(shown).to_be_visible()
+    return shown
