@@ -12,8 +12,9 @@ from support import api
 from support.browser import attach, log_in
 from support.http import ok
 
-
 BLOCK_WAIT = 30_000
+
+
 def _log_in_afresh(page, username: str) -> None:
     page.context.clear_cookies()
     log_in(page, username)
