@@ -172,24 +172,25 @@ COUPON_CONSENT = Lifecycle(
     waits={step.consent: Wait(step) for step in steps.CATALOGUE if step.consent},
 )
 
-# 附件8 流转申请表 (the gateway's own; services/transfers.py): the transferee confirms an ownership form, the
-# centre accepts it (受理意见), the owner consents on chain and the centre registers it. A pledge form needs
-# no confirmation; the pledgee's acceptance is the centre's. The applicant withdraws a form until registered.
+# 附件8 流转申请表 (the gateway's own; services/transfers.py): filed, it is the owner's consent on chain; the
+# transferee confirms an ownership form, the centre accepts it (受理意见) and registers it. A pledge form needs
+# no confirmation; the pledgee's acceptance is the centre's, FINANCE registers it. The applicant withdraws a
+# form until registered.
 TRANSFER_FORM = Lifecycle(
     "transfer",
     states=("SUBMITTED", "CONFIRMED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
     waits={"SUBMITTED": Wait(steps.TRANSFER_CONFIRM), "CONFIRMED": Wait(steps.TRANSFER_ACCEPT),
-           "ACCEPTED": Wait(steps.REQUEST)},
+           "ACCEPTED": Wait(steps.TRANSFER)},
     admits={"SUBMITTED": frozenset({steps.TRANSFER_CONFIRM, steps.TRANSFER_WITHDRAW}),
             "CONFIRMED": frozenset({steps.TRANSFER_ACCEPT, steps.TRANSFER_WITHDRAW}),
-            "ACCEPTED": frozenset({steps.REQUEST, steps.TRANSFER, steps.TRANSFER_WITHDRAW})},
+            "ACCEPTED": frozenset({steps.TRANSFER, steps.TRANSFER_WITHDRAW})},
 )
 PLEDGE_FORM = Lifecycle(
     "transfer",
     states=("SUBMITTED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
-    waits={"SUBMITTED": Wait(steps.PLEDGE_ACCEPT), "ACCEPTED": Wait(steps.REQUEST)},
+    waits={"SUBMITTED": Wait(steps.PLEDGE_ACCEPT), "ACCEPTED": Wait(steps.PLEDGE)},
     admits={"SUBMITTED": frozenset({steps.PLEDGE_ACCEPT, steps.TRANSFER_WITHDRAW}),
-            "ACCEPTED": frozenset({steps.REQUEST, steps.PLEDGE, steps.TRANSFER_WITHDRAW})},
+            "ACCEPTED": frozenset({steps.PLEDGE, steps.TRANSFER_WITHDRAW})},
 )
 
 # A purchase application (附件6; the gateway's own, services/market.py): the centre accepts it (交易受理通知书),

@@ -137,8 +137,8 @@ HARVEST_PLAN = Step("parcel.harvest_plan", "§9", ("FORESTRY",), "POST", "/parce
 # -- coupons: the owner's consent, then the department's step (附件5, 附件8, §12, §14)
 # A loss is reported with 附件3's fields (REPORT_LOST), not as a bare request.
 REQUEST = Step("coupon.request", "§13, 附件5, 附件8", (HOLDER,), "POST", COUPON + "/requests", schemas.OwnerRequest, (
-    Field("action", "choice", ("LIST", "TRANSFER", "PLEDGE", "OFFSET", "REDEEM"), labels="request."),
-    Field("amount_t", "decimal", required=False), Field("counterparty", required=False)), "coupon", ("ACTIVE",))
+    Field("action", "choice", ("LIST", "OFFSET", "REDEEM"), labels="request."),  # a transfer or pledge: its 附件8 form
+    Field("amount_t", "decimal", required=False)), "coupon", ("ACTIVE",))
 CANCEL_REQUEST = Step("coupon.cancel_request", "§13", (HOLDER,), "DELETE", COUPON + "/requests",
                       on="coupon", states=("ACTIVE",))
 # 附件1 三(一)1: the disclosure form (附件5) with the holder's commitments, and the entrustment agreement (附件4).
@@ -163,8 +163,8 @@ RELEASE_PLEDGE = Step("coupon.release_pledge", "§2, §4", ("FINANCE", HOLDER), 
                       on="coupon", states=("PLEDGED",))
 ENFORCE_PLEDGE = Step("coupon.enforce_pledge", "§2, §4", ("FINANCE",), "POST", COUPON + "/pledge/enforce",
                       on="coupon", states=("PLEDGED",))
-# -- transfers and pledges (附件1 三(四), 附件8): the owner's 流转申请表, the transferee's confirmation, the
-# centre's 受理意见; then the owner's consent on-chain and the registration (coupon.transfer / coupon.pledge).
+# -- transfers and pledges (附件1 三(四), 附件8): the owner's 流转申请表, which is also its consent on-chain,
+# the transferee's confirmation, the centre's 受理意见; then the registration (coupon.transfer / coupon.pledge).
 # A form's steps are offered on its page by its status (on="transfer").
 TRANSFER_FORM_PATH = "/transfer-forms/{form_id}"
 ACCEPTANCE = (Field("decision", "choice", ("accept", "refuse"), labels="acceptance."), Field("opinion", "textarea"))
@@ -183,7 +183,7 @@ TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "P
                      "coupon", ("ACTIVE",), status_code=201)
 TRANSFER_CONFIRM = Step("transfer.confirm", "附件1 三(四), 附件8", (HOLDER,), "POST",
                         TRANSFER_FORM_PATH + "/confirmation", on="transfer", states=("SUBMITTED",))
-# The applicant withdraws a form not yet registered (a consent it gave on-chain it cancels with coupon.cancel_request).
+# The applicant withdraws a form not yet registered, and with it the consent the form gave.
 TRANSFER_WITHDRAW = Step("transfer.withdraw", "附件8", (HOLDER,), "DELETE", TRANSFER_FORM_PATH, on="transfer",
                          states=("SUBMITTED", "CONFIRMED", "ACCEPTED"))
 TRANSFER_ACCEPT = Step("transfer.accept", "附件1 三(四), 附件8", ("CENTER",), "POST", TRANSFER_FORM_PATH + "/acceptance",

@@ -97,11 +97,15 @@ def request(gw: Gateway, db: Session, *, actor: Actor, number: str, consent: Own
     if action in (Action.TRANSFER, Action.PLEDGE):
         counterparty = _holder_address(gw, db, consent.counterparty, "counterparty")
     amount = to_kg(consent.amount_t) if consent.amount_t is not None else coupon_row(gw, number).amount_kg
-    return _on_coupon(
-        gw, actor, f"coupon.request.{action.name.lower()}", number, gw.registry.request,
-        {"coupon": number, **consent.model_dump(mode="json")},
-        action=action, counterparty=counterparty, amount_kg=amount,
-    )
+    return consent_on_chain(gw, actor, number, action, counterparty, amount, consent.model_dump(mode="json"))
+
+
+def consent_on_chain(gw: Gateway, actor: Actor, number: str, action: Action, counterparty: str, amount_kg: int,
+                     asked: dict) -> Receipt:
+    """The owner's consent as the ledger holds it (CouponLedger.request); a filed 附件8 form gives it too
+    (services/transfers.py), so the owner never states its counterparty and amount twice."""
+    return _on_coupon(gw, actor, f"coupon.request.{action.name.lower()}", number, gw.registry.request,
+                      {"coupon": number, **asked}, action=action, counterparty=counterparty, amount_kg=amount_kg)
 
 
 def _redeemable(gw: Gateway, owner: User) -> None:

@@ -2,8 +2,8 @@
 page's header, and what its notices tell it (services/notices.py). A department's is its queue
 (services/queues.py); a holder's is every object whose lifecycle waits on it as applicant, right-holder,
 co-applicant, transferee, owner or pledgee: 补正 owed (附件1 一(二)), applications prepared for it to confirm
-(§8), 附件8 forms to confirm as transferee, the on-chain consent owed once the centre accepted its form, and
-pledges to it nearing their term. Each is a lifecycles.QueueItem built from its lifecycle's wait."""
+(§8), 附件8 forms to confirm as transferee (the owner's consent is its filed form), and pledges to it
+nearing their term. Each is a lifecycles.QueueItem built from its lifecycle's wait."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from ..db import ApplicationRecord, PreparedApplication, TransferForm, User
 from ..runtime import Gateway
 from ..steps import DEPARTMENTS, HOLDER
 from ..units import epoch
-from .. import lifecycles, steps
+from .. import lifecycles
 from . import pledges, queues, time_limits
-from .transfers import ACTIONS, LIFECYCLE as FORM_LIFECYCLES
+from .transfers import LIFECYCLE as FORM_LIFECYCLES
 
 
 def waiting_on(gw: Gateway, db: Session, user: User, *, today: dt.date | None = None) -> list[dict]:
@@ -61,29 +61,20 @@ def _prepared(gw: Gateway, db: Session, user: User, today: dt.date) -> list[life
 
 
 def _forms(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
-    """附件8 forms: to confirm as the transferee; the consent on chain owed as owner once the centre accepted."""
+    """附件8 forms to confirm as the transferee: the one wait of a form on a holder (its owner's consent is
+    the form itself)."""
     items = []
-    mine = db.scalars(select(TransferForm).where(
-        or_(TransferForm.transferee_id == user.id, TransferForm.applicant_id == user.id)).order_by(TransferForm.id))
+    mine = db.scalars(select(TransferForm).where(TransferForm.transferee_id == user.id).order_by(TransferForm.id))
     for form in mine:
         lifecycle = FORM_LIFECYCLES[form.kind]
         wait = lifecycle.waits.get(form.status)
         if wait is None or wait.party != HOLDER:
-            continue
-        ours = form.transferee_id if wait.step is steps.TRANSFER_CONFIRM else form.applicant_id
-        if ours != user.id or wait.step is steps.REQUEST and _consented(gw, form):
             continue
         items.append(lifecycle.item(form.status, keys={"coupon": form.coupon_number, "form": form.id}, status="ACTIVE",
                                     href=f"/console/transfers#form-{form.id}",
                                     clock=time_limits.clock(gw.calendar, None, started=epoch(form.created_at),
                                                             today=today)))
     return items
-
-
-def _consented(gw: Gateway, form: TransferForm) -> bool:
-    """The owner's consent on chain already stands for the form's kind (the centre registers it next)."""
-    coupon = gw.index.coupon(form.coupon_number)
-    return coupon is not None and coupon.pending_action == ACTIONS[form.kind].name
 
 
 def _pledges_near_term(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:

@@ -30,7 +30,7 @@ def _party(user: User | None) -> dict:
 def coupon_forms(gw: Gateway, db: Session, number: str, official: User) -> dict[str, dict]:
     """Step id → {field: value} for the forms on coupon `number`, as `official` opens them."""
     values = {}
-    if (form := transfers.registrable(gw, db, number=number, kind=TransferKind.PLEDGE)) is not None:
+    if (form := transfers.accepted(gw, db, number, TransferKind.PLEDGE)) is not None:
         values[steps.PLEDGE.id] = {"secured_yuan": f"{yuan(form.secured_fen):.2f}", "term_end": form.term_end.isoformat()}
     coupon = gw.index.coupon(number)
     owner = db.scalar(select(User).where(User.address == coupon.owner)) if coupon is not None else None

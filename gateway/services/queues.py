@@ -20,14 +20,14 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     today = today or gw.clock.today()
     items = applications.queue(gw, db, today=today)
     for coupon in gw.index.coupons(pending=True):
-        if coupon.pending_action == "LOSS":  # the reissue procedure's first wait, with its clock (below)
+        if coupon.pending_action in ("LOSS", "TRANSFER", "PLEDGE"):  # the reissue's first wait; a 附件8 form's (below)
             continue
         # The Measures set these steps no limit: shown since the owner asked, never overdue.
         items.append(CONSENTS.item(coupon.pending_action, keys={"coupon": coupon.number},
                                    href=f"/console/coupons/{coupon.number}", status=coupon.state,
                                    clock=time_limits.clock(gw.calendar, None, started=coupon.pending_since, today=today)))
     items += reissues.queue(gw, today=today)
-    items += transfers.queue(gw, db, today=today)  # 附件8 forms awaiting the centre's 受理意见
+    items += transfers.queue(gw, db, today=today)  # 附件8 forms to accept and to register
     items += market.queue(gw, db, today=today)  # purchase applications (附件6) to accept and settle
     items += calendar.queue(gw, today=today)  # DRC: next year's holiday schedule to enter
     items += pledges.queue(gw, db, today=today)  # FINANCE: pledges past their term

@@ -1,10 +1,11 @@
 """流转 (附件1 三(四), 附件8): the 流转申请表 of a transfer of ownership or of a pledge, as a record.
 
-The owner files the form with 附件8's fields; the receiving party (流入单位, a holder account) confirms
-a transfer of ownership in its own page; the centre gives its 受理意见, or refuses with the reason.
-Only an accepted form may be registered: the owner's consent on-chain (coupon.request) must name the
-form's receiving party and amount, and the department's registration (coupon.transfer; coupon.pledge
-for a pledge, services.pledges) marks the form registered. The chain holds the consent and the
+The owner files the form with 附件8's fields, and filing it is the owner's consent on-chain
+(CouponLedger.request, naming the form's receiving party and amount): the owner says them once. The
+receiving party (流入单位, a holder account) confirms a transfer of ownership in its own page; the centre
+gives its 受理意见, or refuses with the reason. Only an accepted form may be registered, and its consent
+must still stand; the department's registration (coupon.transfer; coupon.pledge for a pledge,
+services.pledges) consumes the form. Withdrawing the form withdraws the consent. The chain holds the consent and the
 registration; the form's personal fields (addresses, representatives) stay here (DESIGN §2, §9)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from chain import Action, CouponWritten
+from chain import Action, CouponWritten, Receipt
 
 from ..db import TransferForm, User, utcnow
 from ..identity import FINANCIAL
@@ -28,10 +29,10 @@ from .documents import require_uploaded
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
 # Each kind's lifecycle (gateway/lifecycles.py): its states, whose turn each is and what each admits.
 LIFECYCLE = {TransferKind.OWNERSHIP: lifecycles.TRANSFER_FORM, TransferKind.PLEDGE: lifecycles.PLEDGE_FORM}
-# The centre's 受理意见 of each kind of form: the step its lifecycle waits on the centre for, as the queue
-# names it and the audit log records it.
-ACCEPTED_BY = {kind.value: lifecycle.waits[state].step
-               for kind, lifecycle in LIFECYCLE.items() for state in lifecycle.waiting_on("CENTER")}
+# The centre's 受理意见 of each kind of form: the step its lifecycle waits on before ACCEPTED, as the audit
+# log records it.
+ACCEPTED_BY = {TransferKind.OWNERSHIP.value: lifecycles.TRANSFER_FORM.waits["CONFIRMED"].step,
+               TransferKind.PLEDGE.value: lifecycles.PLEDGE_FORM.waits["SUBMITTED"].step}
 OPEN = tuple(lifecycles.TRANSFER_FORM.waits)  # a form not yet refused, withdrawn or registered
 # A form carries addresses and representatives: it is for its parties and the departments only.
 FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,
@@ -59,9 +60,11 @@ def form_number(form: TransferForm) -> str:
 # ---------------------------------------------------------------- writes
 
 
-def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: TransferFormCreate) -> TransferForm:
+def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
+           form: TransferFormCreate) -> tuple[TransferForm, Receipt]:
     """The owner's 流转申请表 of one ACTIVE coupon of its own, with the signed form uploaded; both parties
-    show their identity papers at the centre (附件1 三(四)), so both accounts are verified ones (steps.VERIFIED_ONLY)."""
+    show their identity papers at the centre (附件1 三(四)), so both accounts are verified ones (steps.VERIFIED_ONLY).
+    Returns the form and the owner's consent it gave."""
     row = coupons.coupon_row(gw, number)
     if row.state != "ACTIVE":
         raise Conflict("COUPON_NOT_ACTIVE", f"{number} is {row.state}: only an active coupon is transferred or pledged",
@@ -96,6 +99,11 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
                        detail={"form": open_form.id})
     record = public.provenance(gw, db, number)
     parcels = record.get("parcels", [])
+    # The form is the consent: sent before the form is kept, so a consent the ledger refuses keeps no form
+    # (and one whose form is then lost only stands until the next form replaces it: nothing registers it).
+    action = ACTIONS[form.kind.value]
+    consent = coupons.consent_on_chain(gw, actor, number, action, users.holder_address(gw, transferee), amount, {
+        "action": action.name, "amount_t": tonnes_text(amount), "counterparty": transferee.username})
     written = TransferForm(
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
         filing_number=record["filing_number"], applicant_id=actor.user.id,
@@ -116,7 +124,7 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str, form: Transfe
         "form": written.id, "coupon": number, "kind": written.kind, "amount_kg": amount,
         "transferee": transferee.username, "signed_form": form.signed_transfer_form, "documents": form.documents})
     db.commit()
-    return written
+    return written, consent
 
 
 def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
@@ -127,6 +135,8 @@ def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfe
                        detail={"status": form.status})
     if form.applicant_id != actor.user.id:
         raise Forbidden("NOT_APPLICANT", "only the applicant withdraws its form")
+    if _consent_stands(gw, form):  # the form's consent goes with it
+        coupons.cancel_request(gw, actor=actor, number=form.coupon_number)
     form.status = "WITHDRAWN"
     gw.audit.add(db, actor.user, "transfer.withdraw", {"form": form.id, "coupon": form.coupon_number})
     db.commit()
@@ -196,6 +206,12 @@ def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) ->
     return form
 
 
+def accepted(gw: Gateway, db: Session, number: str, kind: TransferKind) -> TransferForm | None:
+    """The coupon's open form of `kind` once the centre accepted it: what its registration's page offers."""
+    form = _open_form(db, coupons.coupon_row(gw, number).id)
+    return form if form is not None and (form.kind, form.status) == (kind.value, "ACCEPTED") else None
+
+
 def registered(gw: Gateway, db: Session, form: TransferForm | None, written: CouponWritten) -> None:
     """The form's registration: its transaction and the coupon it moved or pledged (a split's child)."""
     if form is None:
@@ -214,6 +230,12 @@ def register_transfer(gw: Gateway, db: Session, *, actor: Actor, number: str) ->
 
 
 # ---------------------------------------------------------------- reads
+
+
+def _consent_stands(gw: Gateway, form: TransferForm) -> bool:
+    """The owner's consent on-chain is still the one its form gave."""
+    row = coupons.coupon_row(gw, form.coupon_number)
+    return row.state == "ACTIVE" and gw.registry.request_of(row.id).action == ACTIONS[form.kind]
 
 
 def _open_form(db: Session, coupon_id: int) -> TransferForm | None:
@@ -277,13 +299,16 @@ def form_for(gw: Gateway, db: Session, user: User, form_id: int) -> dict:
 
 
 def queue(gw: Gateway, db: Session, *, today) -> list[lifecycles.QueueItem]:
-    """Forms awaiting the centre's 受理意见: confirmed transfers and filed pledges (the Measures set no limit)."""
+    """Forms awaiting a department (the Measures set no limit): the centre's 受理意见 on confirmed transfers and
+    filed pledges, then the registration of an accepted one, on its coupon's page (the form was the consent)."""
     waiting = db.scalars(select(TransferForm).where(or_(*(
-        (TransferForm.kind == kind.value) & TransferForm.status.in_(lifecycle.waiting_on("CENTER"))
+        (TransferForm.kind == kind.value) & TransferForm.status.in_(
+            [state for state, wait in lifecycle.waits.items() if wait.party != HOLDER])
         for kind, lifecycle in LIFECYCLE.items()
     ))).order_by(TransferForm.id))
     return [LIFECYCLE[TransferKind(form.kind)].item(
                 form.status, keys={"coupon": form.coupon_number, "form": form.id}, status="ACTIVE",
-                href=f"/console/transfers#form-{form.id}",
+                href=f"/console/coupons/{form.coupon_number}" if form.status == "ACCEPTED"
+                else f"/console/transfers#form-{form.id}",
                 clock=time_limits.clock(gw.calendar, None, started=epoch(form.created_at), today=today))
             for form in waiting]

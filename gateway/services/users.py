@@ -41,6 +41,15 @@ def shown_name(user: User) -> str:
     return user.organisation or user.display_name
 
 
+def counterparties(db: Session, owner: User) -> list[tuple[str, str]]:
+    """The accounts an owner may name on a 附件8 form: every verified, enabled holder account but its own, as
+    (its key, its name with its masked ID number): a party is chosen by who it is, never by a login name."""
+    found = db.scalars(select(User).where(User.role == HOLDER, User.verified_at.is_not(None), User.disabled_at.is_(None),
+                                          User.id != owner.id).order_by(User.organisation, User.display_name))
+    return [(user.username, f"{shown_name(user)}（{user.identity_masked}）" if user.identity_masked else shown_name(user))
+            for user in found]
+
+
 def party(user: User | None) -> dict | None:
     """A party to an application, a purchase or a trade as pages and papers show it: its names, its type and
     whether the centre verified it; never its ID number, address or phone."""

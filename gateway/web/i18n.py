@@ -696,8 +696,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transfers.status": ("办理状态", "Status"),
     "transfers.none": ("暂无流转或质押申请。", "No transfer or pledge form yet."),
     "transfers.consent": ("权利人链上同意", "Owner's consent on-chain"),
-    "transfers.consent_given": ("已同意", "given"),
-    "transfers.consent_missing": ("待权利人提交", "awaiting the owner"),
+    "transfers.consent_given": ("已随申请表提交", "given by filing this form"),
+    "transfers.consent_missing": ("已撤回，本表不能登记", "withdrawn: this form cannot be registered"),
     "transfers.opinion": ("受理意见", "Centre's opinion"),
     "transfers.register_hint": ("受理后，权利人在碳券页提交链上同意，再由中心（转让）或金融管理部门（质押）登记。",
                                 "Once accepted, the owner gives its consent on the coupon's page; then the centre "

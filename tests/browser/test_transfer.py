@@ -1,14 +1,16 @@
-"""A transfer of ownership in a real browser (附件1 三(四), 附件8): the transferee confirms the owner's
-form in its own page, the centre gives its 受理意见 in its page, and after the owner's consent the
-centre's registration moves the coupon; the pages and the chain agree."""
+"""A transfer of ownership in a real browser (附件1 三(四), 附件8): the owner files the form, choosing the
+transferee by its name, and filing it is its consent on-chain; the transferee confirms it in its own page,
+the centre gives its 受理意见 in its page and registers it from its queue; the pages and the chain agree."""
 
 from __future__ import annotations
+
+import secrets
 
 from playwright.sync_api import expect
 
 from gateway.demo import OFFICIALS
 from gateway.services.coupons import coupon_id
-from support.api import owner_request
+from support.api import register_holder
 from support.browser import attach, log_in
 from support.http import ok
 
@@ -24,7 +26,8 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     page, site, shot
 ):
     owner = site.new_holder()
-    transferee = site.new_holder()
+    name = f"益阳某环保科技有限公司{secrets.token_hex(2)}"
+    transferee = register_holder(site.api, organisation=name)
     number = site.mint(owner)
     owner_before = site.gateway.registry.coupon(coupon_id(site.gateway, number)).owner
 
@@ -32,17 +35,23 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     page.goto(f"/console/coupons/{number}")
     filing = page.locator('form.step[data-step="transfer.form"]')
     filing.locator("select[name=kind]").select_option("OWNERSHIP")
-    for name, value in {"transferee": transferee.username, "amount_t": "150", "legal_representative": "张主任",
+    chosen = filing.locator("select[name=transferee] option", has_text=name)  # by its name and masked ID number
+    expect(chosen).to_have_count(1)
+    expect(chosen).to_contain_text("*")
+    filing.locator("select[name=transferee]").select_option(label=chosen.inner_text())
+    for field, value in {"amount_t": "150", "legal_representative": "张主任",
                         "address": "赫山区泉交河镇某村村委会", "parcel_location": "泉交河镇某村", "place_name": "老屋冲",
                         "parcel_number": "430903-108-0001", "area_mu": "12.5", "transfer_method": "协议转让",
                         "term": "长期", "transferee_address": "益阳市赫山区金银山路1号",
                         "transfer_reason": "经村民代表大会决议，协议转让", "owner_opinion": "同意", "remarks": "无"}.items():
-        filing.locator(f"[name={name}]").fill(value)
+        filing.locator(f"[name={field}]").fill(value)
     attach(filing, "signed_transfer_form", "流转申请表.pdf", b"%PDF signed annex 8 form")
     shot(page, "form")
     filing.locator("button").click()
     expect(page.locator("#done")).to_be_visible()
     [form] = [f["id"] for f in ok(site.api.get(f"{API}/transfer-forms", headers=owner.headers)) if f["coupon"] == number]
+    consent = site.gateway.registry.request_of(coupon_id(site.gateway, number))  # the form was the consent
+    assert (consent.action.name, consent.counterparty, consent.amount_kg) == ("TRANSFER", transferee.address, 150_000)
     expect(page.locator(f'#transfer-forms li[data-form="{form}"]')).to_have_attribute("data-status", "SUBMITTED")
 
     _log_in_afresh(page, transferee.username)
@@ -66,9 +75,13 @@ def test_transfer__transferee_confirms_and_centre_accepts_in_their_pages__regist
     expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "ACCEPTED")
     shot(page, "accepted")
 
-    ok(owner_request(site.api, owner, number, "TRANSFER", counterparty=transferee.username, amount_t="150"))
-    moved = ok(site.api.post(f"{API}/coupons/{number}/transfer", headers=site.officials["CENTER"]))["coupon"]
-    page.reload()
+    page.goto("/console")  # the registration now waits on the centre, on the coupon's page
+    page.locator(f'#queue tr:has(a[href="/console/coupons/{number}"]) a').first.click()
+    page.locator('form.step[data-step="coupon.transfer"] button').click()
+    expect(page.locator("#done")).to_be_visible()
+    [moved] = [f["registered_coupon"] for f in ok(site.api.get(f"{API}/transfer-forms", headers=owner.headers))
+               if f["id"] == form]
+    page.goto(f"/console/transfers#form-{form}")
     expect(page.locator(f"#form-{form}")).to_have_attribute("data-status", "REGISTERED")
     expect(page.locator(f"#form-{form}")).to_contain_text(moved)
     assert site.gateway.registry.coupon(coupon_id(site.gateway, moved)).owner == transferee.address

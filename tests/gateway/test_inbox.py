@@ -37,18 +37,24 @@ def test_supplement__waits_on_the_applicant_until_resubmitted(client, officials,
     assert "application.formal_review" in steps_waiting(client, officials["CENTER"], application=application.id)
 
 
-def test_transfer_form__transferee_confirms_then_owner_owes_its_consent(client, officials, new_holder):
+def test_transfer_form__transferee_confirms__then_the_centre_accepts_and_registers__the_owner_owes_nothing_more(
+    client, officials, new_holder
+):
     owner, transferee = new_holder(), new_holder("受让企业")
     number = api.mint(client, officials, owner)
     form = ok(api.file_transfer_form(client, owner, number, transferee.username))["form"]
     assert steps_waiting(client, transferee.headers, form=form) == ["transfer.confirm"]
-    assert steps_waiting(client, owner.headers, form=form) == []
+    assert steps_waiting(client, owner.headers, form=form) == []  # its form was its consent
+    assert steps_waiting(client, officials["CENTER"], form=form) == []  # nothing to register before acceptance
     ok(client.post(f"{API}/transfer-forms/{form}/confirmation", headers=transferee.headers))
     assert steps_waiting(client, transferee.headers, form=form) == []
+    assert steps_waiting(client, officials["CENTER"], form=form) == ["transfer.accept"]
     ok(api.accept_form(client, officials, form))
-    assert steps_waiting(client, owner.headers, form=form) == ["coupon.request"]
-    ok(api.owner_request(client, owner, number, "TRANSFER", counterparty=transferee.username))
     assert steps_waiting(client, owner.headers, form=form) == []
+    assert steps_waiting(client, officials["CENTER"], form=form) == ["coupon.transfer"]
+    assert [i["step"] for i in inbox(client, officials["CENTER"]) if i.get("coupon") == number] == ["coupon.transfer"]
+    ok(client.post(f"{API}/coupons/{number}/transfer", headers=officials["CENTER"]))
+    assert steps_waiting(client, officials["CENTER"], form=form) == []
 
 
 def test_pledge_near_its_term__the_bank_is_reminded_to_release_it(client, gateway, officials, new_holder):

@@ -82,10 +82,11 @@ def test_transfer_forms__the_catalogue_offers_each_form_step_in_the_states_the_l
             assert admitting <= set(step.states), step.id
 
 
-def test_transfer_forms__the_centre_acts_on_a_confirmed_transfer_and_a_filed_pledge_the_transferee_confirms():
-    assert TRANSFER_FORM.waiting_on("CENTER") == ("CONFIRMED",)
-    assert TRANSFER_FORM.waiting_on(steps.HOLDER) == ("SUBMITTED", "ACCEPTED")
-    assert PLEDGE_FORM.waiting_on("CENTER") == ("SUBMITTED",)
+def test_transfer_forms__the_centre_accepts_and_registers__finance_registers_a_pledge__the_transferee_confirms():
+    assert TRANSFER_FORM.waiting_on("CENTER") == ("CONFIRMED", "ACCEPTED")
+    assert TRANSFER_FORM.waiting_on(steps.HOLDER) == ("SUBMITTED",)  # the owner's consent is its filed form
+    assert (PLEDGE_FORM.waiting_on("CENTER"), PLEDGE_FORM.waiting_on("FINANCE")) == (("SUBMITTED",), ("ACCEPTED",))
+    assert PLEDGE_FORM.waiting_on(steps.HOLDER) == ()
 
 
 def test_gateway_states__the_columns_hold_no_other(gateway):

@@ -75,7 +75,11 @@ def test_transfer_form__annex_8_fields__recorded_off_chain_and_read_by_both_part
         area_mu="85.5", term="长期", documents=[contract], remarks="村民代表大会决议附后")))
 
     assert saved["status"] == "SUBMITTED" and saved["form_number"].startswith("LZ-")
-    assert gateway.registry.chain.w3.eth.block_number == block  # a form is a record, not a transaction
+    # filing the form is the owner's consent on-chain, naming the form's receiving party and amount, in one transaction
+    assert gateway.registry.chain.w3.eth.block_number == block + 1
+    consent = gateway.registry.request_of(coupon_id(gateway, number))
+    assert (consent.action.name, consent.counterparty, consent.amount_kg) == ("TRANSFER", transferee.address, 400_000)
+    assert gateway.registry.chain.w3.eth.get_transaction_receipt(saved["tx_hash"])["status"] == 1
     for headers in (owner.headers, transferee.headers, officials["CENTER"]):
         form = form_of(client, headers, saved["form"])
         assert {k: form[k] for k in ("kind", "coupon", "amount_t", "place_name", "parcel_number", "area_mu",
@@ -588,17 +592,21 @@ def test_pledges_page__pledgee_bank__lists_its_pledge_with_secured_amount_term_a
 # ---------------------------------------------------------------- withdrawal
 
 
-def test_withdraw__by_the_applicant_before_registration__form_withdrawn_and_a_new_one_may_be_filed(
-    client, owner, transferee, bank, mint
+def test_withdraw__by_the_applicant_before_registration__form_and_its_consent_withdrawn_and_a_new_one_may_be_filed(
+    client, gateway, owner, transferee, bank, mint
 ):
     number = mint(owner)
     form_id = ok(file_transfer_form(client, owner, number, transferee.username))["form"]
     ok(confirm(client, transferee, form_id))
+    assert gateway.registry.request_of(coupon_id(gateway, number)).action.name == "TRANSFER"
 
     assert ok(client.delete(f"{API}/transfer-forms/{form_id}", headers=owner.headers))["status"] == "WITHDRAWN"
 
     assert form_of(client, owner.headers, form_id)["status"] == "WITHDRAWN"
+    assert gateway.registry.request_of(coupon_id(gateway, number)).action.value == 0  # the consent went with it
     ok(file_transfer_form(client, owner, number, bank.username, kind="PLEDGE"))  # the coupon is free for another
+    consent = gateway.registry.request_of(coupon_id(gateway, number))
+    assert (consent.action.name, consent.counterparty) == ("PLEDGE", bank.address)
 
 
 def test_withdraw__by_the_transferee__403_not_applicant_and_nothing_changed(client, gateway, owner, transferee, mint):

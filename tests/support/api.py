@@ -308,22 +308,19 @@ def accept_form(http, officials: dict, form_id: int, *, kind: str = "OWNERSHIP",
 
 
 def transfer(http, officials: dict, holder: Holder, number: str, transferee: Holder, *, amount_t: str | None = None) -> str:
-    """A transfer of ownership the whole way (附件8): form, the transferee's confirmation, the centre's acceptance,
-    the owner's consent, the centre's registration; returns the number of the coupon moved."""
+    """A transfer of ownership the whole way (附件8): the form (the owner's consent), the transferee's confirmation,
+    the centre's acceptance and registration; returns the number of the coupon moved."""
     amount = {"amount_t": amount_t} if amount_t is not None else {}
     form = ok(file_transfer_form(http, holder, number, transferee.username, **amount))["form"]
     ok(http.post(f"{API}/transfer-forms/{form}/confirmation", headers=transferee.headers))
     ok(accept_form(http, officials, form))
-    ok(owner_request(http, holder, number, "TRANSFER", counterparty=transferee.username, **amount))
     return ok(http.post(f"{API}/coupons/{number}/transfer", headers=officials["CENTER"]))["coupon"]
 
 
 def accept_pledge(http, officials: dict, holder: Holder, number: str, pledgee: Holder, **changes) -> int:
-    """A pledge form the centre accepted, and the owner's consent on-chain: FINANCE may register it next."""
+    """A pledge form (the owner's consent on-chain) the centre accepted: FINANCE may register it next."""
     form = ok(file_transfer_form(http, holder, number, pledgee.username, kind="PLEDGE", **changes))["form"]
     ok(accept_form(http, officials, form, kind="PLEDGE"))
-    amount = {"amount_t": changes["amount_t"]} if "amount_t" in changes else {}
-    ok(owner_request(http, holder, number, "PLEDGE", counterparty=pledgee.username, **amount))
     return form
 
 

@@ -19,7 +19,8 @@ def _saved(form) -> dict:
 @step_route(router, steps.TRANSFER_FORM)
 def file_form(number: str, form: TransferFormCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """流转申请表 (附件8) of a transfer of ownership or a pledge, filed by the coupon's owner."""
-    return _saved(transfers.submit(gateway, db, actor=actor, number=number, form=form))
+    written, consent = transfers.submit(gateway, db, actor=actor, number=number, form=form)
+    return {**_saved(written), **_tx(consent)}  # the owner's consent on-chain, given by the form
 
 
 @router.get("/transfer-forms")
