@@ -225,25 +225,25 @@ def run(client, progress=print) -> DemoResult:
     remainder = next(c["number"] for c in call("GET", "/coupons", coop) if c["state"] == "LISTED")
     call("DELETE", f"/coupons/{remainder}/listing", center, "撤牌 withdraw listing")
 
-    def transfer_form(number: str, kind: str, transferee: str, **form) -> int:
-        """附件8 流转申请表 of the collective's coupon, with its signed form; the centre accepts it next."""
+    def transfer_form(number: str, kind: str, transferee: str, step: str, **form) -> int:
+        """附件8 流转申请表 of the collective's coupon, with its signed form: the owner's consent on-chain; the
+        centre accepts it next."""
         signed = upload(coop, "流转申请表.pdf", f"%PDF transfer form {kind} {number} {suffix}".encode())
-        return call("POST", f"/coupons/{number}/transfer-forms", coop, json={
+        return call("POST", f"/coupons/{number}/transfer-forms", coop, step, json={
             "kind": kind, "transferee": transferee, "legal_representative": "王社长",
             "address": "赫山区泉交河镇某村村委会", "parcel_location": "泉交河镇某村", "owner_opinion": "经村民代表大会决议，同意",
             "signed_transfer_form": signed, **form})["form"]
 
-    def pledge_form(number: str, **terms) -> None:
+    def pledge_form(number: str, step: str, **terms) -> None:
         """A pledge to the bank (附件8 质押权), accepted by the centre before FINANCE registers it (§2, §4)."""
-        form = transfer_form(number, "PLEDGE", bank_name, transfer_method="质押融资", term=f"至{terms['term_end']}",
+        form = transfer_form(number, "PLEDGE", bank_name, step, transfer_method="质押融资", term=f"至{terms['term_end']}",
                              transferee_address="益阳市赫山区 湖南益阳农村商业银行",
                              transfer_reason="以碳券质押向农商银行申请生态贷款", **terms)
         call("POST", f"/transfer-forms/{form}/pledge-acceptance", center,
              json={"decision": "accept", "opinion": "材料齐全，双方身份核验无误，同意受理质押"})
 
-    pledge_form(remainder, amount_t="5000", secured_yuan="100000.00", term_end="2027-12-31")
-    call("POST", f"/coupons/{remainder}/requests", coop, "申请质押 pledge request",
-         json={"action": "PLEDGE", "amount_t": "5000", "counterparty": bank_name})
+    pledge_form(remainder, "质押申请表 pledge form (附件8)", amount_t="5000", secured_yuan="100000.00",
+                term_end="2027-12-31")
     pledged = call("POST", f"/coupons/{remainder}/pledge", finance, "质押登记 pledge",
                    json={"secured_yuan": "100000.00", "term_end": "2027-12-31"})["coupon"]
     call("POST", f"/coupons/{pledged}/pledge/release", bank, "解除质押 release (pledgee)")
@@ -269,14 +269,13 @@ def run(client, progress=print) -> DemoResult:
     land_take = {"parcels": [{"number": "G-1", "location": "龙岭工业园", "land_type": "FOREST", "area_mu": "50"}],
                  "years": "10"}  # §15(1): the ecological land a construction project takes, and for how long
     needed = call("POST", "/public/calculator/eco-compensation", json=land_take)
-    transfer = transfer_form(reissued, "OWNERSHIP", builder_name, amount_t=needed["coupons_needed_t"],
+    transfer = transfer_form(reissued, "OWNERSHIP", builder_name, "流转申请表 transfer form (附件8)",
+                             amount_t=needed["coupons_needed_t"],
                              transfer_method="协议转让", term="长期", transferee_address="益阳市赫山区 某交通建设有限公司",
                              transfer_reason="转让予建设单位，替代履行占用生态用地的生态补偿责任（第十五条第一项）")
     call("POST", f"/transfer-forms/{transfer}/confirmation", builder)  # the transferee confirms in its own account
     call("POST", f"/transfer-forms/{transfer}/acceptance", center,
          json={"decision": "accept", "opinion": "双方身份核验无误，材料齐全，同意受理"})
-    call("POST", f"/coupons/{reissued}/requests", coop, "申请转让 transfer consent",
-         json={"action": "TRANSFER", "amount_t": needed["coupons_needed_t"], "counterparty": builder_name})
     moved = call("POST", f"/coupons/{reissued}/transfer", center, "流转登记 transfer")["coupon"]
     call("POST", f"/coupons/{moved}/requests", builder, "申请抵销 offset request", json={"action": "OFFSET"})
     eco_offset = call("POST", f"/coupons/{moved}/offset", eeb, "抵销凭证 eco-compensation", json={
@@ -286,9 +285,7 @@ def run(client, progress=print) -> DemoResult:
     # A pledge that stands: the bank's console shows it with its secured amount, term and days left.
     free = next(c["number"] for c in call("GET", f"/public/coupons/{remainder}")["lineage"]["children"]
                 if c["number"] != pledged)
-    pledge_form(free, secured_yuan="80000.00", term_end="2028-06-30")
-    call("POST", f"/coupons/{free}/requests", coop, "申请质押 standing pledge request",
-         json={"action": "PLEDGE", "counterparty": bank_name})
+    pledge_form(free, "质押申请表 standing pledge form (附件8)", secured_yuan="80000.00", term_end="2028-06-30")
     call("POST", f"/coupons/{free}/pledge", finance, "质押登记 standing pledge (bank)",
          json={"secured_yuan": "80000.00", "term_end": "2028-06-30"})
 

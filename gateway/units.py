@@ -32,7 +32,19 @@ def tonnes_text(kg: int) -> str:
 
 def tonnes_display(kg: int | None) -> str:
     """Tonnes as a page or certificate shows them: thousands separated, at most three decimals."""
-    return "" if kg is None else f"{tonnes(kg):,.3f}".rstrip("0").rstrip(".")
+    return "" if kg is None else amount_display(tonnes(kg))
+
+
+# The one format of figures people read, on every page and paper (the API and CSV keep plain decimals for
+# programs): tonnes thousands separated with at most three decimals (1,198.2), yuan with two (12,000.00).
+def amount_display(t: Decimal | str | int | None) -> str:
+    """Tonnes, given in tonnes (an API value such as "13921.2"), as people read them: 13,921.2."""
+    return "" if t is None or t == "" else f"{Decimal(t):,.3f}".rstrip("0").rstrip(".")
+
+
+def money_display(yuan: Decimal | str | int | None) -> str:
+    """Yuan, given in yuan ("816.9"), as people read them: 816.90; 100,000.00."""
+    return "" if yuan is None or yuan == "" else f"{Decimal(yuan):,.2f}"
 
 
 def yuan(fen: int) -> Decimal:

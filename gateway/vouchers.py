@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from . import certificates
 from .certificates import GREEN, render, styles
+from .units import amount_display, money_display
 from .web.i18n import MESSAGES
 
 CENTRE = "赫山区碳汇交易综合服务中心"
@@ -42,14 +43,14 @@ def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:
         ("购买申请编号 Application no.", str(purchase["id"])),
         ("意向受让方 Buyer", buyer),
         ("购买理由 Reason", _both("purchase_reason", purchase["reason"])),
-        ("申请数量 Amount", f"{purchase['amount_t']} 吨 t CO2e"),
+        ("申请数量 Amount", f"{amount_display(purchase['amount_t'])} 吨 t CO2e"),
         ("受理日期 Accepted on", purchase["decided_at"][:10]),
     ]
     if purchase.get("purpose"):
         rows.insert(4, ("用途 Purpose", purchase["purpose"]))
     if listing is not None:
         rows += [("匹配碳券 Matched coupon", listing["number"]),
-                 ("挂牌价格 Listed price", f"{listing['price_yuan_per_t']} 元/吨 yuan/t"),
+                 ("挂牌价格 Listed price", f"{money_display(listing['price_yuan_per_t'])} 元/吨 yuan/t"),
                  ("信息披露期至 Notice until", listing["notice_last_day"])]
     table = Table([[Paragraph(escape(label), st["label"]), Paragraph(escape(value), st["value"])] for label, value in rows],
                   colWidths=[48 * mm, doc.width - 48 * mm])
@@ -83,13 +84,13 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
         ("受让方 Buyer", _name(trade["buyer"]), False),
         ("挂牌碳券 Listed coupon", trade["listing_coupon"], False),
         ("受让碳券 Coupon bought", trade["coupon"], False),
-        ("成交数量 Amount", f"{trade['amount_t']} 吨二氧化碳当量 t CO2e", False),
-        ("成交价格 Price", f"{trade['price_yuan_per_t']} 元/吨 yuan/t；合计 total {trade['total_yuan']} 元 yuan", False),
+        ("成交数量 Amount", f"{amount_display(trade['amount_t'])} 吨二氧化碳当量 t CO2e", False),
+        ("成交价格 Price", f"{money_display(trade['price_yuan_per_t'])} 元/吨 yuan/t；合计 total {money_display(trade['total_yuan'])} 元 yuan", False),
         ("支付方式 Payment method", _both("payment_method", trade["payment_method"]), False),
         ("支付期限 Pay by", trade["payment_term"], False),
         ("支付状态 Payment", _both("payment_status", trade["payment_status"])
          + (f"（{trade['paid_on']} 支付 paid on）" if trade.get("paid_on") else ""), False),
-        ("交易服务费（出让方支付） Service fee (seller)", f"{trade['service_fee_yuan']} 元 yuan"
+        ("交易服务费（出让方支付） Service fee (seller)", f"{money_display(trade['service_fee_yuan'])} 元 yuan"
          + (f"，{trade['fee_paid_on']} 已支付 paid" if trade.get("fee_paid_on") else ""), False),
         ("交易协议 sha256 Agreement", trade["agreement"], True),
         ("区块 Block", str(trade["block"]), False),
@@ -111,8 +112,8 @@ def redemption_voucher(redemption: dict, *, copy: str, verify_url: str) -> bytes
         ("出让方 Seller", _name(redemption["seller"], redemption["seller_address"]), False),
         ("收储主体 Acquirer", _name(redemption["acquirer"], redemption["acquirer_address"]), False),
         ("兑现碳券 Coupon redeemed", redemption["coupon"], False),
-        ("兑现数量 Amount", f"{redemption['amount_t']} 吨二氧化碳当量 t CO2e", False),
-        ("收储价格 Price", f"{redemption['price_yuan_per_t']} 元/吨 yuan/t；合计 total {redemption['total_yuan']} 元 yuan",
+        ("兑现数量 Amount", f"{amount_display(redemption['amount_t'])} 吨二氧化碳当量 t CO2e", False),
+        ("收储价格 Price", f"{money_display(redemption['price_yuan_per_t'])} 元/吨 yuan/t；合计 total {money_display(redemption['total_yuan'])} 元 yuan",
          False),
         ("兑现协议 sha256 Agreement", redemption["agreement"], True),
         ("区块 Block", str(redemption["block"]), False),

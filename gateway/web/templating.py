@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 from ..deps import SESSION_COOKIE
 from ..security import csrf_token
 from ..services import inbox
-from ..units import CST, china_time, tonnes_display
+from ..units import CST, amount_display, china_time, money_display, tonnes_display
 from .i18n import LANGUAGE_COOKIE, MESSAGES, console_words, language_of, translator
 
 HERE = Path(__file__).parent
@@ -33,8 +33,9 @@ def _local(iso: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return dt.datetime.fromisoformat(iso).astimezone(CST).strftime(fmt) if iso else ""
 
 
+# tonnes: kilograms as tonnes; amount: tonnes as the API gives them; money: yuan; all in units.py's one format.
 templates.env.filters.update(cst=china_time, local=_local, date=lambda ts: china_time(ts, "%Y-%m-%d"), tonnes=tonnes_display,
-                             short=_short)
+                             amount=amount_display, money=money_display, short=_short)
 
 
 def language(request: Request) -> str:

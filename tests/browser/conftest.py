@@ -17,6 +17,7 @@ from gateway.runtime import Gateway
 from gateway.settings import Settings
 from support.api import Application, Holder, application_form, register_holder, submit, upload, walk
 from support.http import login, ok
+from support.page_words import PageWords
 from support.serving import serve
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,6 +37,7 @@ class Site:
     story: demo.DemoResult
     api: httpx.Client
     officials: dict[str, dict]  # department → its official's Authorization header
+    pages: PageWords  # every page served, read for internal names (support/page_words.py)
 
     def post(self, path: str, headers: dict, **kwargs) -> dict:
         return ok(self.api.post(path, headers=headers, **kwargs))
@@ -60,10 +62,11 @@ def site(tmp_path_factory) -> Site:
     gateway = Gateway.open(settings, served=False, passphrase="browser-tests")
     demo.seed_officials(gateway)
     try:
-        with serve(create_app(settings, gateway=gateway)) as url, httpx.Client(base_url=url, timeout=60) as api:
+        pages = PageWords(create_app(settings, gateway=gateway))
+        with serve(pages) as url, httpx.Client(base_url=url, timeout=60) as api:
             settings.public_base_url = url  # where certificates' QR codes point, whatever host a PDF is asked at
             story = demo.run(api, progress=lambda line: None)
-            yield Site(url, gateway, story, api, {role: login(api, name) for role, name in demo.OFFICIALS.items()})
+            yield Site(url, gateway, story, api, {role: login(api, name) for role, name in demo.OFFICIALS.items()}, pages)
     finally:
         gateway.close()
 
@@ -83,15 +86,17 @@ def _context(browser, site: Site, request, viewport: dict):
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
+    seen = len(site.pages.flagged)
     yield page
     context.close()
+    failures += [f"{path} shows {what}" for path, what in site.pages.flagged[seen:]]
     assert not failures, f"{request.node.name}: {failures}"
 
 
 @pytest.fixture
 def page(browser, site, request) -> Page:
     """A fresh browser context per test (no cookies carried over), desktop size.
-    Any server error or script error on the way fails the test."""
+    Any server error, script error or page showing an internal name on the way fails the test."""
     yield from _context(browser, site, request, {"width": 1280, "height": 900})
 
 

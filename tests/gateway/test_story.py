@@ -43,7 +43,7 @@ STEPS = [
     ("挂牌披露 listing", "CENTER"),
     ("交易结算 partial sale 2,723 t", "CENTER"),
     ("撤牌 withdraw listing", "CENTER"),
-    ("申请质押 pledge request", HOLDER),
+    ("质押申请表 pledge form (附件8)", HOLDER),
     ("质押登记 pledge", "FINANCE"),
     ("解除质押 release (pledgee)", HOLDER),
     ("挂失申请 loss report (附件3)", HOLDER),
@@ -55,11 +55,11 @@ STEPS = [
     ("补发 reissue", "GOV"),
     ("申请抵销 offset request", HOLDER),
     ("抵销凭证 event neutrality", "EEB"),
-    ("申请转让 transfer consent", HOLDER),
+    ("流转申请表 transfer form (附件8)", HOLDER),
     ("流转登记 transfer", "CENTER"),
     ("申请抵销 offset request", HOLDER),
     ("抵销凭证 eco-compensation", "EEB"),
-    ("申请质押 standing pledge request", HOLDER),
+    ("质押申请表 standing pledge form (附件8)", HOLDER),
     ("质押登记 standing pledge (bank)", "FINANCE"),
 ]
 

@@ -584,7 +584,7 @@ def test_pledges_page__pledgee_bank__lists_its_pledge_with_secured_amount_term_a
         page = _page(client, path, bank.username)
         assert page.status_code == 200
         row = page.text.split(f'data-coupon="{pledged}"')[1].split("</tr>")[0]
-        assert "20000" in row and "2027-06-30" in row and f">{days_left}<" in row
+        assert "20,000.00" in row and "2027-06-30" in row and f">{days_left}<" in row
     assert "您还没有碳券" not in _page(client, "/console", bank.username).text
     assert f'data-path="/api/v1/coupons/{pledged}/pledge/release"' in _page(client, "/console/pledges", bank.username).text
 

@@ -1,0 +1,84 @@
+"""Pages in words (issue: no page renders an internal key): every HTML page the served gateway answers is read as
+a person reads it, its text without scripts and styles, and what would be an internal name is reported: a key of
+the word catalogue left unsaid (`action.reissue`, `document.upload`: what t() answers for a key it lacks), and a raw
+0x address outside a hash column (an element of class `mono` or `hash`, or code). `PageWords` wraps the app; the
+browser tests fail on any page it flagged while they ran (tests/browser/conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from gateway.web.i18n import MESSAGES
+
+KEY_PREFIXES = sorted({key.split(".")[0] for key in MESSAGES}, key=len, reverse=True)
+INTERNAL_KEY = re.compile(r"\b(?:%s)\.[a-z][a-z_]*(?:\.[A-Za-z_]+)*\b" % "|".join(map(re.escape, KEY_PREFIXES)))
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
+HASH_CLASSES = {"mono", "hash"}
+HASH_TAGS = {"code", "kbd", "samp"}
+SILENT_TAGS = {"script", "style", "template"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Reader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # each open element: its tag, and whether it is a hash column
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID_TAGS:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        self.stack.append((tag, tag in HASH_TAGS or bool(classes & HASH_CLASSES)))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):  # browsers close what a stray end tag leaves open
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        if any(tag in SILENT_TAGS for tag, _ in self.stack):
+            return
+        self.found += [f"internal key {m.group(0)!r}" for m in INTERNAL_KEY.finditer(data)]
+        if not any(hashed for _, hashed in self.stack):
+            self.found += [f"raw address {m.group(0)} outside a hash column" for m in ADDRESS.finditer(data)]
+
+
+def internal_names(html: str) -> list[str]:
+    """What a person would read on this page that is the registry's internal name, not a word."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return reader.found
+
+
+class PageWords:
+    """ASGI middleware: reads every text/html answer; `flagged` lists (path, what) of each page with internal names."""
+
+    def __init__(self, app):
+        self.app = app
+        self.flagged: list[tuple[str, list[str]]] = []
+
+    def __getattr__(self, name):  # the app's own attributes (state, routes) as before
+        return getattr(self.app, name)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        html, body = False, []
+
+        async def reading(message):
+            nonlocal html
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                html = headers.get(b"content-type", b"").startswith(b"text/html")
+            elif message["type"] == "http.response.body" and html:
+                body.append(message.get("body", b""))
+                if not message.get("more_body") and (found := internal_names(b"".join(body).decode("utf-8", "replace"))):
+                    query = scope["query_string"].decode()
+                    self.flagged.append((scope["path"] + (f"?{query}" if query else ""), found))
+            await send(message)
+
+        await self.app(scope, receive, reading)

@@ -1,0 +1,26 @@
+"""The scan every browser test's pages pass (support/page_words.py) finds what it is for, and only that."""
+
+from __future__ import annotations
+
+from support.page_words import internal_names
+
+ADDRESS = "0x" + "ab12" * 10
+TX = "0x" + "cd34" * 16
+
+
+def test_internal_names__a_key_left_unsaid_and_a_raw_address__found():
+    page = f"<main><p>action.reissue 已完成</p><li>document.upload</li><p>持有人 {ADDRESS}</p></main>"
+    assert internal_names(page) == ["internal key 'action.reissue'", "internal key 'document.upload'",
+                                    f"raw address {ADDRESS} outside a hash column"]
+
+
+def test_internal_names__words_hash_columns_scripts_and_attributes__pass():
+    page = (f'<main data-step="coupon.transfer"><h1>流转登记</h1><td class="mono">{ADDRESS}</td>'
+            f'<p>交易 <code>{ADDRESS}</code> <a class="hash" href="/tx/{TX}">{TX}</a></p>'
+            f'<script>const step = "action.reissue"; document.querySelector("x")</script>'
+            f'<p>Transfer registered. See docs.python.org.</p><br><img src="x"></main>')
+    assert internal_names(page) == []
+
+
+def test_internal_names__a_transaction_hash_is_not_an_address():
+    assert internal_names(f"<p>已上链 {TX}</p>") == []
