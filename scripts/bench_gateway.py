@@ -11,7 +11,8 @@ receipts), waits for the demo story to finish, then:
   coroutine on one uvloop event loop with its own keep-alive HTTP/1.1
   connection, waits for each response (i.e. its receipt) and runs its own
   coupon through a repeatable lifecycle cycle:
-      holder  POST /coupons/{n}/requests   TRANSFER, whole coupon, to its partner
+      holder  POST /coupons/{n}/transfer-forms   附件8, whole coupon, to its partner: the owner's consent
+              (the partner's confirmation and the centre's acceptance follow, untimed)
       CENTER  POST /coupons/{n}/transfer   流转登记 (a whole coupon keeps its number)
       NRB     POST /coupons/{n}/freeze     supervision
       NRB     POST /coupons/{n}/unfreeze
@@ -94,12 +95,14 @@ BENCH_LIMITS = {f"TANQUAN_{name}": "1000000" for name in (
     "PUBLIC_REQUESTS_PER_MINUTE", "PAGE_REQUESTS_PER_MINUTE", "LOGIN_REQUESTS_PER_MINUTE", "REGISTRATIONS_PER_HOUR")}
 # The cycle: (who, path suffix, expected ledger function, expected event).
 CYCLE = (
-    ("owner", "requests", "request", "RequestMade"),
+    ("owner", "transfer-forms", "request", "RequestMade"),  # filing the 附件8 form is the owner's consent
     ("CENTER", "transfer", "register_transfer", "CouponTransferred"),
     ("NRB", "freeze", "freeze", "CouponFrozen"),
     ("NRB", "unfreeze", "unfreeze", "CouponUnfrozen"),
 )
 
+
+OK = (200, 201)  # a write's answers: a step done, a form filed
 
 progress = reporter("bench_gateway")
 
@@ -320,6 +323,7 @@ class Slot:
     partner: int
     step: int = 0
     broken: str | None = None
+    form: int | None = None  # its open 附件8 form, once filed
 
 
 @dataclass
@@ -439,13 +443,13 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
                 if kg < 2:
                     raise RuntimeError(f"{number} is too small to split")
                 partner = holders[(owner + 1) % len(holders)]
-                form = api().call("POST", f"/coupons/{number}/transfer-forms", holders[owner].token,
-                                  json=transfer_form(holders[owner], partner, tonnes(kg // 2)))["form"]
+                filed = api().call("POST", f"/coupons/{number}/transfer-forms", holders[owner].token,
+                                   json=transfer_form(holders[owner], partner, tonnes(kg // 2)))
+                tx(filed)  # the owner's consent
+                form = filed["form"]
                 api().call("POST", f"/transfer-forms/{form}/confirmation", partner.token)
                 api().call("POST", f"/transfer-forms/{form}/acceptance", officials["CENTER"],
                            json={"decision": "accept", "opinion": "基准测试 同意受理"})
-                tx(api().call("POST", f"/coupons/{number}/requests", holders[owner].token, json={
-                    "action": "TRANSFER", "amount_t": tonnes(kg // 2), "counterparty": partner.username}))
                 tx(api().call("POST", f"/coupons/{number}/transfer", officials["CENTER"]))
 
             list(pool.map(split, splitting))
@@ -497,11 +501,11 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
                 token = holders[slot.owner].token if who == "owner" else officials[who]
                 body = None
                 if slot.step == 0:
+                    body = transfer_form(holders[slot.owner], holders[slot.partner], slot.amount_t)
+                elif slot.step == 1:
                     if (refused := await agree_transfer(connection, slot, holders, officials)) is not None:
                         slot.broken = refused
                         break
-                    body = {"action": "TRANSFER", "amount_t": slot.amount_t,
-                            "counterparty": holders[slot.partner].username}
                 elif slot.step == 2:
                     body = {"reason": "基准测试 监督抽查"}
                 sent = time.perf_counter()
@@ -509,8 +513,9 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
                 try:
                     op.status, payload = await connection.post(f"/api/v1/coupons/{slot.number}/{suffix}", body, token)
                     op.latency_s = time.perf_counter() - sent
-                    if op.status == 200:
+                    if op.status in OK:
                         op.tx_hash, op.block = payload["tx_hash"], payload["block"]
+                        slot.form = payload.get("form", slot.form)
                         if slot.step == 1 and payload.get("coupon") != slot.number:
                             op.error = f"whole-coupon transfer returned {payload.get('coupon')}, not {slot.number}"
                     else:
@@ -520,7 +525,7 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
                     op.latency_s = time.perf_counter() - sent
                     op.error = f"{type(exc).__name__}: {exc}"
                 ops.append(op)
-                if op.status != 200 or op.error:
+                if op.status not in OK or op.error:
                     # The step may or may not have happened: read the coupon back and carry on from there.
                     await asyncio.to_thread(resync, api_url, slot, holders)
                     continue
@@ -548,17 +553,17 @@ async def _run_level(api_urls, clients, slots, holders, officials, ops_limit, se
 
 
 async def agree_transfer(connection, slot: Slot, holders: list[Holder], officials: dict[str, str]) -> str | None:
-    """The off-chain records a transfer's consent rests on (附件8): the owner's form, the transferee's
-    confirmation, the centre's acceptance; not timed. A form left open by an interrupted cycle is
-    carried on. Returns why it failed, if it did."""
-    owner, partner = holders[slot.owner], holders[slot.partner]
-    status, answer = await connection.post(f"/api/v1/coupons/{slot.number}/transfer-forms",
-                                           transfer_form(owner, partner, slot.amount_t), owner.token)
-    if status == 409 and answer.get("code") == "TRANSFER_FORM_OPEN":
-        answer = {"form": answer["detail"]["form"]}
-    elif status != 201:
-        return f"transfer form: {status} {answer.get('code')}: {answer.get('message')}"
-    path = f"/api/v1/transfer-forms/{answer['form']}"
+    """The off-chain records the registration rests on besides the owner's form (附件8): the transferee's
+    confirmation, the centre's acceptance; not timed. A form left open by an interrupted cycle is found
+    among the owner's. Returns why it failed, if it did."""
+    partner = holders[slot.partner]
+    if slot.form is None:
+        status, forms = await connection.get("/api/v1/transfer-forms", holders[slot.owner].token)
+        slot.form = next((f["id"] for f in forms if f["coupon"] == slot.number
+                          and f["status"] in ("SUBMITTED", "CONFIRMED", "ACCEPTED")), None) if status == 200 else None
+        if slot.form is None:
+            return f"no open transfer form of {slot.number} after its consent"
+    path = f"/api/v1/transfer-forms/{slot.form}"
     for suffix, body, token, done in (
         ("confirmation", None, partner.token, "TRANSFER_ALREADY_CONFIRMED"),
         ("acceptance", {"decision": "accept", "opinion": "基准测试 同意受理"}, officials["CENTER"],
@@ -567,6 +572,7 @@ async def agree_transfer(connection, slot: Slot, holders: list[Holder], official
         status, answer = await connection.post(f"{path}/{suffix}", body, token)
         if status != 200 and answer.get("code") != done:
             return f"transfer {suffix}: {status} {answer.get('code')}: {answer.get('message')}"
+    slot.form = None  # the registration consumes it
     return None
 
 
@@ -579,12 +585,15 @@ class KeepAlive:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, body: dict | None, token: str) -> tuple[int, dict]:
+    async def get(self, path: str, token: str) -> tuple[int, dict | list]:
+        return await self.post(path, None, token, method="GET")
+
+    async def post(self, path: str, body: dict | None, token: str, method: str = "POST") -> tuple[int, dict | list]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         data = json.dumps(body).encode() if body is not None else b""
         self.writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {token}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
         return await asyncio.wait_for(self._response(), self.timeout)
 
@@ -630,6 +639,7 @@ def resync(api_url: str, slot: Slot, holders: list[Holder]) -> None:
         slot.broken = f"{slot.number} is owned by {coupon['owner']}, not by its client's holders"
         return
     slot.owner, slot.partner = owner, pair[1] if owner == pair[0] else pair[0]
+    slot.form = None  # found again among the owner's forms if its consent stands
     last = own[-1] if own else None
     if coupon["state"] == "FROZEN":
         slot.step = 3
@@ -660,7 +670,7 @@ def source_state() -> dict:
 
 
 def summarize(level: int, ops: list[Op], elapsed: float) -> dict:
-    ok = [op for op in ops if op.status == 200 and not op.error]
+    ok = [op for op in ops if op.status in OK and not op.error]
     latencies = [op.latency_s * 1000 for op in ok]
     blocks = {op.block for op in ok}
     out = {
@@ -757,7 +767,7 @@ def verify_on_chain(data_dir: Path, ops: list[Op], slots: list[Slot], holders: l
     try:
         registry = Registry.attach(chain, deployment["applications"], deployment["ledger"])
         ids = {registry.number_of(cid): cid for cid in range(1, registry.coupon_count() + 1)}
-        acknowledged = [op for op in ops if op.status == 200 and op.tx_hash]
+        acknowledged = [op for op in ops if op.status in OK and op.tx_hash]
         missing, wrong = [], []
         for op in acknowledged:
             found = mined.get(op.tx_hash)

@@ -487,7 +487,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.beneficiary": ("抵销主体", "Beneficiary"),
     "field.case_reference": ("案件 / 活动编号", "Case reference"),
     "field.action": ("申请事项", "Request"),
-    "field.amount_t": ("数量（吨，留空为整券）", "Amount (t, empty for the whole coupon)"),
+    "field.amount_t": ("数量（吨）", "Amount (t)"),
+    "field.amount_t.empty": ("留空为整券", "empty: the whole coupon"),  # said where a blank is accepted
     "field.counterparty": ("受让方 / 质权人用户名", "Transferee / pledgee username"),
     "field.purchase_id": ("购买申请编号", "Purchase application no."),
     "field.service_fee_yuan": ("服务费（元）", "Service fee (yuan)"),
