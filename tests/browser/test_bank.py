@@ -34,7 +34,7 @@ def test_bank__sees_its_pledge_and_releases_it_after_confirming__page_and_chain_
     log_in(page, bank.username)
     expect(page.get_by_text(MESSAGES["console.no_coupons"][0])).to_have_count(0)  # it holds none, but has pledges
     home_row = page.locator(f'#pledged-to-me tr[data-coupon="{pledged}"]')
-    expect(home_row).to_contain_text("50000")
+    expect(home_row).to_contain_text("50,000.00")  # yuan as people read them
     expect(home_row).to_contain_text(TERM_END.isoformat())
     shot(page, "home")
     page.click("#manage-pledges")
@@ -71,7 +71,7 @@ def test_bank__the_demo_bank__console_shows_its_standing_pledge_not_no_coupons(p
 
     expect(page.get_by_text(MESSAGES["console.no_coupons"][0])).to_have_count(0)
     for coupon in under_pledge:
-        expect(page.locator(f'#pledged-to-me tr[data-coupon="{coupon.number}"]')).to_contain_text("80000")
+        expect(page.locator(f'#pledged-to-me tr[data-coupon="{coupon.number}"]')).to_contain_text("80,000.00")
     shot(page, "demo-bank")
 
 

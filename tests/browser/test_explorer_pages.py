@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from chain.logcheck import verify_offline
 from chain.policy import parse
+from gateway.units import amount_display
 from support.api import list_coupon
 from support.pdf_qr import decode_qr, pdf_pages
 
@@ -201,7 +202,7 @@ def test_listings_and_stats__board_shows_a_listing_and_charts_match_the_api(page
     page.goto("/stats")
     expect(page.locator("svg.chart")).to_have_count(4)
     stats = httpx.get(f"{site.url}/api/v1/public/stats").json()
-    expect(page.locator(".card .big")).to_have_text([stats["issued_t"], str(stats["offsets"])])
+    expect(page.locator(".card .big")).to_have_text([amount_display(stats["issued_t"]), str(stats["offsets"])])
     shot(page, "stats")
 
 

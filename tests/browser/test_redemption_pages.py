@@ -58,7 +58,7 @@ def test_redemption__drc_publishes_holder_consents_centre_redeems__voucher_and_c
     page.locator("#market-links a").click()
     row = page.locator("#redemptions tbody tr")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("3216.00")  # 120 t × 26.80
+    expect(row).to_contain_text("3,216.00")  # 120 t × 26.80
     shot(page, "redeemed")
     voucher = page.request.get(row.locator("a.voucher").get_attribute("href"))
     assert voucher.status == 200 and voucher.headers["content-type"] == PDF
