@@ -170,6 +170,13 @@ def members(gw: Gateway, db: Session, admin: User) -> list[User]:
     return db.scalars(select(User).where(User.member_of == admin.id).order_by(User.id)).all()
 
 
+def member_view(member: User) -> dict:
+    """A member as its organisation's list shows it."""
+    return {"username": member.username, "display_name": member.display_name,
+            "added_at": stored_utc(member.created_at) if member.created_at else None,
+            "removed_at": stored_utc(member.disabled_at) if member.disabled_at else None}
+
+
 def remove_member(gw: Gateway, db: Session, admin: User, username: str) -> User:
     """The member no longer logs in, and its sessions and API keys end at once; its row stays, for the audit log."""
     _administrator(gw, admin)

@@ -9,7 +9,6 @@ from ...schemas import (
     NoticeSettings, OfficialCreate, PasswordChange, TokenPublic, UserPublic, VerificationRevocation,
 )
 from ...services import notices, users
-from ...units import stored_utc
 from . import step_route
 from ...deps import (
     ClientAddress, CurrentUser, DbSession, Device, GatewayDep, LoginGuardDep, credential, remember_device, require_reader,
@@ -26,9 +25,7 @@ def _public(user, address: str | None = None) -> UserPublic:
 
 
 def _member(member) -> MemberPublic:
-    return MemberPublic(username=member.username, display_name=member.display_name,
-                        added_at=member.created_at and stored_utc(member.created_at),
-                        removed_at=member.disabled_at and stored_utc(member.disabled_at))
+    return MemberPublic(**users.member_view(member))
 
 
 @router.post("/login", response_model=TokenPublic)
@@ -98,11 +95,10 @@ def members(user: CurrentUser, gateway: GatewayDep, db: DbSession):
     return [_member(member) for member in users.members(gateway, db, user)]
 
 
-@router.delete("/members/{username}", status_code=204, dependencies=[require_reader(steps.HOLDER)])
-def remove_member(username: str, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
-    """The member's password no longer logs in, and its sessions and API keys end at once."""
-    users.remove_member(gateway, db, user, username)
-    return Response(status_code=204)
+@router.delete("/members/{username}", response_model=MemberPublic, dependencies=[require_reader(steps.HOLDER)])
+def remove_member(username: str, user: CurrentUser, gateway: GatewayDep, db: DbSession):
+    """The member's password no longer logs in, and its sessions and API keys end at once; the member as removed."""
+    return _member(users.remove_member(gateway, db, user, username))
 
 
 @router.get("/me/account")
