@@ -353,7 +353,7 @@ def change_password(gw: Gateway, db: Session, user: User, form: PasswordChange, 
                     guard: "LoginGuard", client: str) -> None:
     """The old password is asked; every other session and API key of that login ends (a member's password is its
     own: the organisation's members keep theirs)."""
-    person = user.member or user
+    person = _person(user)
     _check_password(db, person.username, form.old_password, guard=guard, client=client)
     _strong(form.new_password, person.username, person.display_name, user.organisation)
     row = db.get(User, person.id)
@@ -364,6 +364,17 @@ def change_password(gw: Gateway, db: Session, user: User, form: PasswordChange, 
         gw.logins.forget(token.token_hash)
     gw.audit.add(db, user, "auth.password", {})
     db.commit()
+
+
+def _person(user: User) -> User:
+    """Whose password a login's is: the member acting for its organisation, or the account's own."""
+    return user.member or user
+
+
+def _token(user: User, digest: str, kind: str, expires: dt.datetime) -> Token:
+    """A token of the account `user` acts as, naming the member who logged in, if one did."""
+    return Token(token_hash=digest, user_id=user.id, member_id=user.member.id if user.member else None, kind=kind,
+                 expires_at=expires)
 
 
 def _tokens_of(person: User):
@@ -499,8 +510,7 @@ def login(db: Session, username: str, password: str, *, guard: LoginGuard, clien
     (logins.DEVICE_COOKIE)."""
     user = _acting(db, _check_password(db, username, password, guard=guard, client=client, device=device))
     token, digest = new_token()
-    db.add(Token(token_hash=digest, user_id=user.id, member_id=user.member and user.member.id, kind="session",
-                 expires_at=session_expiry()))
+    db.add(_token(user, digest, "session", session_expiry()))
     db.commit()
     return token, user, guard.remember(username, device)
 
@@ -552,7 +562,7 @@ def new_api_key(gw: Gateway, db: Session, user: User, form: ApiKeyCreate, *, gua
                 client: str) -> dict:
     """A key for scripts, shown once: the account's password is asked again (a session alone
     cannot make one), and it expires."""
-    _check_password(db, (user.member or user).username, form.password, guard=guard, client=client)
+    _check_password(db, _person(user).username, form.password, guard=guard, client=client)
     days = form.days or gw.settings.api_key_days
     if days > gw.settings.api_key_days:
         raise Invalid("API_KEY_TOO_LONG", f"an API key lives at most {gw.settings.api_key_days} days",
@@ -560,8 +570,7 @@ def new_api_key(gw: Gateway, db: Session, user: User, form: ApiKeyCreate, *, gua
     token, digest = new_token()
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
     key = {"id": digest[:API_KEY_ID_CHARS], "expires_at": expires.isoformat()}
-    db.add(Token(token_hash=digest, user_id=user.id, member_id=user.member and user.member.id, kind="api",
-                 expires_at=expires))
+    db.add(_token(user, digest, "api", expires))
     gw.audit.add(db, user, "auth.api_key", key)
     db.commit()
     return {"api_key": token, **key}
