@@ -65,5 +65,7 @@ class AuditLog:
 
 
 def _entry(user: User, action: str, request: dict, tx_hash: str | None, outcome: str) -> dict:
-    return dict(username=user.username, department=user.role, action=action, request=request,
-                tx_hash=tx_hash, outcome=outcome)
+    """Who: the account, and the member who acted as it (services.users), if one did."""
+    member = getattr(user, "member", None)
+    return dict(username=user.username, person=member and member.username, department=user.role, action=action,
+                request=request, tx_hash=tx_hash, outcome=outcome)

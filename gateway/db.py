@@ -52,6 +52,11 @@ class User(GatewayBase):
     email: Mapped[str | None] = mapped_column(String(254))
     notify_new_items: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     notify_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # A member (role MEMBER): a person with its own login who acts as the organisation account named here, added
+    # and removed by that account (services.users; migration 0023). Its removal is its disabled_at.
+    member_of: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_users_member_of"))
+    # The member acting, on the organisation's instance a login reads (services.users.authenticate): not a column.
+    member = None  # type: User | None
 
     # One verified account per ID number or USCC (DESIGN §11), held by the database itself, so two
     # verifications of one number at the same moment cannot both be kept (migration 0011).
@@ -86,6 +91,8 @@ class Token(GatewayBase):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # session | api
+    # A member's login: user_id is its organisation, whose account it acts as (migration 0023)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_tokens_member_id"))
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -94,6 +101,7 @@ class AuditEntry(GatewayBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(64))
+    person: Mapped[str | None] = mapped_column(String(64))  # the member acting for the account, by username
     department: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict] = mapped_column(JSON)

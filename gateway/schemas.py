@@ -150,6 +150,21 @@ class ApiKeyCreate(Input):
     days: int | None = Field(default=None, ge=1, description="how long the key lives; at most the operator's limit")
 
 
+class MemberCreate(Input):
+    """A person the organisation account's administrator adds, with its own login (services.users.add_member)."""
+
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,64}$")
+    display_name: str = Field(min_length=1, max_length=200, description="the person's name, as the audit log shows it")
+    password: str = Field(min_length=10, max_length=200, description="not a common or trivial one")
+
+
+class MemberPublic(Input):
+    username: str
+    display_name: str
+    added_at: dt.datetime | None = None
+    removed_at: dt.datetime | None = None
+
+
 class UserPublic(Input):
     username: str
     role: str
@@ -159,6 +174,7 @@ class UserPublic(Input):
     account_type: str | None = None
     identity_masked: str | None = None
     state: str | None = None  # UNVERIFIED | VERIFIED | DISABLED (services.users.account_state)
+    member: MemberPublic | None = None  # the person acting, when a member logged in as its organisation
 
 
 class NoticeSettings(Input):

@@ -17,6 +17,7 @@ from . import schemas
 
 HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
 ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
+MEMBER = "MEMBER"  # a person's own login that acts as its organisation's HOLDER account (services.users)
 DEPARTMENTS = ("DRC", "CENTER", "NRB", "FORESTRY", "EEB", "GOV", "FINANCE", "VERIFIER")
 SUPERVISORS = ("NRB", "FORESTRY", "EEB")  # §6
 # Who reads purchases, trades, 附件8 forms and pledges: their parties and the departments, not the monitoring

@@ -3,7 +3,11 @@
 A holder registers with 附件1 三(一)'s party fields; its ID number or USCC is checked
 (gateway.identity), kept only as a keyed hash (to match the document the centre is shown) and a
 masked form (to show). The centre verifies the account in person before it may apply, list or
-buy (require_verified); DRC disables and re-enables accounts; anyone changes their own password."""
+buy (require_verified); DRC disables and re-enables accounts; anyone changes their own password.
+
+An organisation's account, once verified, adds members: people with their own login (role MEMBER) who act as
+the account, so the village head and its accountant do not share a password. A member's token names both;
+the audit log names the person (AuditEntry.person); the account removes a member, whose tokens end at once."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import logging
 import time
 
 from eth_account.signers.local import LocalAccount
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,10 +24,10 @@ from .. import identity, lifecycles
 from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway, Login
-from ..steps import HOLDER
+from ..steps import HOLDER, MEMBER
 from ..schemas import (
-    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, OfficialCreate, PasswordChange,
-    VerificationRevocation,
+    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, MemberCreate, OfficialCreate,
+    PasswordChange, VerificationRevocation,
 )
 from ..security import (
     hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
@@ -138,6 +142,53 @@ def register_holder(gw: Gateway, db: Session, form: HolderCreate) -> User:
     return _add(gw, db, user, user, "auth.register_holder", {
         "username": user.username, "organisation": user.organisation, "account_type": user.account_type,
         "identity": user.identity_masked})
+
+
+def _administrator(gw: Gateway, user: User) -> None:
+    """Who manages an organisation's members: the organisation's own login, once the centre verified it."""
+    if user.member is not None:
+        raise Forbidden("NOT_ACCOUNT_ADMINISTRATOR", "only the organisation's own login manages its members")
+    if user.identity_kind != identity.USCC:
+        raise Forbidden("NOT_AN_ORGANISATION", "members are added to an organisation's account")
+    require_verified(gw, user)
+
+
+def add_member(gw: Gateway, db: Session, admin: User, form: MemberCreate) -> User:
+    """A person with its own login who acts as the organisation's account (its username is unique among all)."""
+    _administrator(gw, admin)
+    _strong(form.password, form.username, form.display_name, admin.organisation)
+    _unique(db, form.username)
+    member = User(username=form.username, password_hash=hash_password(form.password), role=MEMBER,
+                  display_name=form.display_name, member_of=admin.id)
+    return _add(gw, db, member, admin, "auth.add_member",
+                {"username": member.username, "display_name": member.display_name})
+
+
+def members(gw: Gateway, db: Session, admin: User) -> list[User]:
+    """The organisation's members, removed ones too, in the order they were added."""
+    _administrator(gw, admin)
+    return db.scalars(select(User).where(User.member_of == admin.id).order_by(User.id)).all()
+
+
+def member_view(member: User) -> dict:
+    """A member as its organisation's list shows it."""
+    return {"username": member.username, "display_name": member.display_name,
+            "added_at": stored_utc(member.created_at) if member.created_at else None,
+            "removed_at": stored_utc(member.disabled_at) if member.disabled_at else None}
+
+
+def remove_member(gw: Gateway, db: Session, admin: User, username: str) -> User:
+    """The member no longer logs in, and its sessions and API keys end at once; its row stays, for the audit log."""
+    _administrator(gw, admin)
+    member = db.scalar(select(User).where(User.username == username, User.member_of == admin.id,
+                                          User.disabled_at.is_(None)))
+    if member is None:
+        raise NotFound("MEMBER_NOT_FOUND", f"no member {username!r} of this account")
+    member.disabled_at, member.disabled_reason = utcnow(), f"removed by {admin.username}"
+    _forget_logins(gw, db, member, delete=True)
+    gw.audit.add(db, admin, "auth.remove_member", {"username": username})
+    db.commit()
+    return member
 
 
 UNVERIFIED, VERIFIED, DISABLED = "UNVERIFIED", "VERIFIED", "DISABLED"
@@ -300,22 +351,44 @@ def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: Accou
 
 def change_password(gw: Gateway, db: Session, user: User, form: PasswordChange, current_token: str, *,
                     guard: "LoginGuard", client: str) -> None:
-    """The old password is asked; every other session and API key of the account ends."""
-    _check_password(db, user.username, form.old_password, guard=guard, client=client)
-    _strong(form.new_password, user.username, user.display_name, user.organisation)
-    row = db.get(User, user.id)
+    """The old password is asked; every other session and API key of that login ends (a member's password is its
+    own: the organisation's members keep theirs)."""
+    person = _person(user)
+    _check_password(db, person.username, form.old_password, guard=guard, client=client)
+    _strong(form.new_password, person.username, person.display_name, user.organisation)
+    row = db.get(User, person.id)
     row.password_hash = hash_password(form.new_password)
     keep = token_hash(current_token)
-    for token in db.scalars(select(Token).where(Token.user_id == user.id, Token.token_hash != keep)).all():
+    for token in db.scalars(select(Token).where(_tokens_of(person), Token.token_hash != keep)).all():
         db.delete(token)
         gw.logins.forget(token.token_hash)
     gw.audit.add(db, user, "auth.password", {})
     db.commit()
 
 
+def _person(user: User) -> User:
+    """Whose password a login's is: the member acting for its organisation, or the account's own."""
+    return user.member or user
+
+
+def _token(user: User, digest: str, kind: str, expires: dt.datetime) -> Token:
+    """A token of the account `user` acts as, naming the member who logged in, if one did."""
+    return Token(token_hash=digest, user_id=user.id, member_id=user.member.id if user.member else None, kind=kind,
+                 expires_at=expires)
+
+
+def _tokens_of(person: User):
+    """A login's own tokens: a member's, or the account's without its members'."""
+    if person.role == MEMBER:
+        return Token.member_id == person.id
+    return and_(Token.user_id == person.id, Token.member_id.is_(None))
+
+
 def _forget_logins(gw: Gateway, db: Session, user: User, *, delete: bool = False) -> None:
-    """Logins remembered from before a change read the account again (authenticate)."""
-    for token in db.scalars(select(Token).where(Token.user_id == user.id)).all():
+    """Logins remembered from before a change read the account again (authenticate): an account's own and its
+    members' (they act as it), or a member's."""
+    held = Token.member_id == user.id if user.role == MEMBER else Token.user_id == user.id
+    for token in db.scalars(select(Token).where(held)).all():
         gw.logins.forget(token.token_hash)
         if delete:
             db.delete(token)
@@ -394,7 +467,8 @@ def _record_address(gw: Gateway, user: User, address: str) -> None:
 
 def _check_password(db: Session, username: str, password: str, *, guard: LoginGuard, client: str,
                     device: str | None = None) -> User:
-    """The account, if the password is its own and the guard lets the try through (a known device always)."""
+    """The login (an account or a member), if the password is its own and the guard lets the try through (a
+    known device always)."""
     guard.check(username, client, device)
     user = db.scalar(select(User).where(User.username == username))
     if not verify_password(user.password_hash if user else None, password):
@@ -403,6 +477,16 @@ def _check_password(db: Session, username: str, password: str, *, guard: LoginGu
     guard.succeeded(username, client)
     _not_disabled(user)
     return user
+
+
+def _acting(db: Session, login: User) -> User:
+    """The account a login acts as: a member's organisation, with the member on it (User.member); else itself."""
+    if login.role != MEMBER:
+        return login
+    account = db.get(User, login.member_of)
+    _not_disabled(account)
+    account.member = login
+    return account
 
 
 def tell_drc_login_slowed(gw: Gateway, username: str, failures: int) -> None:
@@ -414,16 +498,19 @@ def tell_drc_login_slowed(gw: Gateway, username: str, failures: int) -> None:
 
 
 def _not_disabled(user: User) -> None:
+    if user.disabled_at is not None and user.role == MEMBER:
+        raise Forbidden("MEMBER_REMOVED", "this member was removed from its organisation's account")
     if user.disabled_at is not None:
         raise Forbidden("ACCOUNT_DISABLED", "this account has been disabled by the DRC")
 
 
 def login(db: Session, username: str, password: str, *, guard: LoginGuard, client: str,
           device: str | None = None) -> tuple[str, User, str]:
-    """A session token, its account, and the device's cookie value (logins.DEVICE_COOKIE)."""
-    user = _check_password(db, username, password, guard=guard, client=client, device=device)
+    """A session token, the account it acts as (a member's organisation), and the device's cookie value
+    (logins.DEVICE_COOKIE)."""
+    user = _acting(db, _check_password(db, username, password, guard=guard, client=client, device=device))
     token, digest = new_token()
-    db.add(Token(token_hash=digest, user_id=user.id, kind="session", expires_at=session_expiry()))
+    db.add(_token(user, digest, "session", session_expiry()))
     db.commit()
     return token, user, guard.remember(username, device)
 
@@ -432,11 +519,10 @@ LOGIN_REREAD_S = 60.0  # a token's row is read again after this long
 
 
 def authenticate(gw: Gateway, token: str) -> User:
-    """The user a token belongs to. A token used in the last minute is answered from
-    memory (users are edited only by verify, set_disabled and change_password, which forget their
-    tokens, and for a holder's address, set once: see holder_address; a log-out forgets its token
-    at once); its expiry is
-    checked every time."""
+    """The user a token belongs to (a member's organisation, with the member on it: User.member). A token used
+    in the last minute is answered from memory (users are edited only by verify, set_disabled, remove_member and
+    change_password, which forget their tokens, and for a holder's address, set once: see holder_address; a
+    log-out forgets its token at once); its expiry is checked every time."""
     digest = token_hash(token)
     login = gw.logins.get(digest)
     if login is None or time.monotonic() - login.read_at > LOGIN_REREAD_S:
@@ -454,7 +540,9 @@ def _read_login(gw: Gateway, digest: str) -> Login | None:
         if row is None:
             return None
         user = db.get(User, row.user_id)
-        db.expunge(user)
+        member = db.get(User, row.member_id) if row.member_id is not None else None
+        db.expunge_all()
+    user.member = member  # this token's own instance: the person acting, for the audit log and the page
     expires = row.expires_at and stored_utc(row.expires_at)
     return gw.logins.remember(digest, Login(user, expires, time.monotonic()))
 
@@ -474,7 +562,7 @@ def new_api_key(gw: Gateway, db: Session, user: User, form: ApiKeyCreate, *, gua
                 client: str) -> dict:
     """A key for scripts, shown once: the account's password is asked again (a session alone
     cannot make one), and it expires."""
-    _check_password(db, user.username, form.password, guard=guard, client=client)
+    _check_password(db, _person(user).username, form.password, guard=guard, client=client)
     days = form.days or gw.settings.api_key_days
     if days > gw.settings.api_key_days:
         raise Invalid("API_KEY_TOO_LONG", f"an API key lives at most {gw.settings.api_key_days} days",
@@ -482,7 +570,7 @@ def new_api_key(gw: Gateway, db: Session, user: User, form: ApiKeyCreate, *, gua
     token, digest = new_token()
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
     key = {"id": digest[:API_KEY_ID_CHARS], "expires_at": expires.isoformat()}
-    db.add(Token(token_hash=digest, user_id=user.id, kind="api", expires_at=expires))
+    db.add(_token(user, digest, "api", expires))
     gw.audit.add(db, user, "auth.api_key", key)
     db.commit()
     return {"api_key": token, **key}

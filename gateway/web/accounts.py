@@ -1,5 +1,5 @@
 """Account pages (附件1 三(一)): a party opens its account (public, no log-in); "my account" with
-the masked ID, the centre's verification and the password change; the centre's queue of accounts
+the masked ID, the centre's verification, the password change and an organisation's members; the centre's queue of accounts
 awaiting its in-person check; DRC's list of accounts, to disable and enable. Every form posts to the
 API (static/console.js), which alone checks roles and audit-logs."""
 
@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from .. import identity, steps
-from ..deps import DbSession, OptionalUser
+from ..deps import DbSession, GatewayDep, OptionalUser
+from ..errors import DomainError
 from ..services import notices, users
 from .console import forms_of, page_for
 from .templating import render
@@ -25,11 +26,16 @@ def register(request: Request, user: OptionalUser, done: str | None = None):
 
 
 @router.get("/account")
-def my_account(request: Request, db: DbSession, user: OptionalUser, done: str | None = None, saved: str | None = None):
+def my_account(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None,
+               saved: str | None = None):
     if user is None:
         return RedirectResponse("/console/login", status_code=303)
+    try:  # only a verified organisation's own login manages its members (users.add_member)
+        members = [users.member_view(member) for member in users.members(gateway, db, user)]
+    except DomainError:
+        members = None
     return render(request, "console/account.html", user=user, done=done, saved=saved,
-                  account=users.my_account(db, user), notice_settings=notices.settings_of(db, user))
+                  account=users.my_account(db, user), notice_settings=notices.settings_of(db, user), members=members)
 
 
 @router.get("/notices")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..services.audit import READERS, latest
+from ..services.audit import READERS, latest, people
 from ..deps import DbSession, OptionalUser
 from .console import page_for
 from .templating import render
@@ -20,4 +20,4 @@ def audit_log(request: Request, db: DbSession, user: OptionalUser):
     if (redirect := page_for(user, READERS, "the departments that supervise and register")) is not None:
         return redirect
     entries = latest(db, SHOWN)
-    return render(request, "console/audit.html", user=user, entries=entries, shown=SHOWN)
+    return render(request, "console/audit.html", user=user, entries=entries, shown=SHOWN, people=people(db, entries))

@@ -86,8 +86,8 @@ def test_export_trades__a_sale__parties_by_organisation_fee_and_beijing_time(cli
 
 def test_export_audit__opened_as_excel_does__beijing_time_not_iso_utc(client, officials, sale):
     text = _export(client, "audit/export.csv", officials["DRC"])
-    assert headers(text) == ["时间 at", "用户名 username", "部门 department", "操作 action", "交易哈希 tx_hash",
-                             "结果 outcome"]
+    assert headers(text) == ["时间 at", "用户名 username", "经办人 person", "部门 department", "操作 action",
+                             "交易哈希 tx_hash", "结果 outcome"]
     (row,) = [r for r in read_csv(text) if r["tx_hash"] == sale["tx_hash"]]
     (entry,) = [e for e in ok(client.get(f"{API}/audit?limit=10000", headers=officials["DRC"]))
                 if e["tx_hash"] == sale["tx_hash"]]

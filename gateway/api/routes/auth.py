@@ -1,12 +1,12 @@
 """Accounts (附件1 三(一)): log-in, registration with the party fields, the centre's in-person
-verification, DRC's disabling, password change, API keys."""
+verification, DRC's disabling, password change, API keys, an organisation's members."""
 
 from fastapi import APIRouter, Request, Response
 
 from ... import steps
 from ...schemas import (
-    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, NoticeSettings, OfficialCreate,
-    PasswordChange, TokenPublic, UserPublic, VerificationRevocation,
+    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, MemberCreate, MemberPublic,
+    NoticeSettings, OfficialCreate, PasswordChange, TokenPublic, UserPublic, VerificationRevocation,
 )
 from ...services import notices, users
 from . import step_route
@@ -21,7 +21,11 @@ def _public(user, address: str | None = None) -> UserPublic:
     return UserPublic(username=user.username, role=user.role, display_name=user.display_name,
                       organisation=user.organisation, address=address or user.address,
                       account_type=user.account_type, identity_masked=user.identity_masked,
-                      state=users.account_state(user))
+                      state=users.account_state(user), member=user.member and _member(user.member))
+
+
+def _member(member) -> MemberPublic:
+    return MemberPublic(**users.member_view(member))
 
 
 @router.post("/login", response_model=TokenPublic)
@@ -75,6 +79,26 @@ def register_holder(form: HolderCreate, gateway: GatewayDep, db: DbSession):
     the ID number (GB 11643) or USCC (GB 32100) is checked, kept only hashed and masked, and matched at the centre's verification.
     The account may apply, list or buy once the centre has verified it in person."""
     return _public(users.register_holder(gateway, db, form))
+
+
+@router.post("/members", response_model=MemberPublic, status_code=201,
+             dependencies=[require_reader(steps.HOLDER)])
+def add_member(form: MemberCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession):
+    """A verified organisation's own login adds a person with its own login, who acts as the account; the audit
+    log names the person. Not a member's, nor a person's account."""
+    return _member(users.add_member(gateway, db, user, form))
+
+
+@router.get("/members", response_model=list[MemberPublic], dependencies=[require_reader(steps.HOLDER)])
+def members(user: CurrentUser, gateway: GatewayDep, db: DbSession):
+    """The organisation's members, removed ones with when."""
+    return [_member(member) for member in users.members(gateway, db, user)]
+
+
+@router.delete("/members/{username}", response_model=MemberPublic, dependencies=[require_reader(steps.HOLDER)])
+def remove_member(username: str, user: CurrentUser, gateway: GatewayDep, db: DbSession):
+    """The member's password no longer logs in, and its sessions and API keys end at once; the member as removed."""
+    return _member(users.remove_member(gateway, db, user, username))
 
 
 @router.get("/me/account")
