@@ -50,12 +50,15 @@ def _coupon(site, number: str):
     return site.gateway.registry.coupon(coupon_id(site.gateway, number))
 
 
-def _walked(site, through: str | None) -> api.Application:
-    """A fresh holder's application of 500 t, taken by the departments through `through` (None: just submitted)."""
-    application = site.submit_application(site.new_holder())
-    if through is not None:
-        api.walk(site.api, site.officials, application, through=through)
+def _walked(site, through: str, holder: api.Holder | None = None) -> api.Application:
+    """An application of 500 t (of a fresh holder unless named), taken by the departments through `through`."""
+    application = site.submit_application(holder or site.new_holder())
+    api.walk(site.api, site.officials, application, through=through)
     return application
+
+
+def _bank(site) -> api.Holder:
+    return api.register_holder(site.api, organisation="湖南益阳某农村商业银行", account_type="FINANCIAL")
 
 
 def _department_step(page: Page, site, role: str, application: api.Application, step: str):
@@ -169,7 +172,7 @@ def test_bank__pledge_near_its_term_on_home__released_from_the_coupon_page(page,
     """质权人银行 (§2, §4, 附件8 质押权): a pledge to the bank enters its last thirty days; the bank finds it
     on its home, opens the coupon and releases it; the coupon is the owner's and 正常 again, on chain too."""
     owner = site.new_holder()
-    bank = api.register_holder(site.api, organisation="湖南益阳某农村商业银行", account_type="FINANCIAL")
+    bank = _bank(site)
     term_end = site.gateway.clock.today() + dt.timedelta(days=10)
     pledged = api.pledge(site.api, site.officials, owner, site.mint(owner), bank, secured_yuan="30000.00",
                          term_end=term_end.isoformat())
@@ -268,8 +271,7 @@ def test_gov__mint_from_its_queue__the_coupon_on_chain_is_the_applicants(page, s
     """区人民政府 (§10, 附件1 一(五)): a filed application waits on the government's issuing; it issues the
     coupon from its queue; the page links the new coupon, which the chain holds, 正常, for the applicant."""
     holder = site.new_holder()
-    application = site.submit_application(holder)
-    api.walk(site.api, site.officials, application, through="filing")
+    application = _walked(site, through="filing", holder=holder)
     mint = _department_step(page, site, "GOV", application, "application.mint")
     _send(mint)
 
@@ -285,7 +287,7 @@ def test_finance__pledge_the_centre_accepted__registered_from_its_queue__pledged
     registration; FINANCE opens the coupon from its queue, where the form's terms are filled in, and registers
     the pledge; the coupon is 已质押 to the bank, on the page and on chain."""
     owner = site.new_holder()
-    bank = api.register_holder(site.api, organisation="湖南益阳某农村商业银行", account_type="FINANCIAL")
+    bank = _bank(site)
     number = site.mint(owner)
     api.accept_pledge(site.api, site.officials, owner, number, bank, secured_yuan="45000.00", term_end="2028-06-30")
 
