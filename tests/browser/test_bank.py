@@ -41,7 +41,7 @@ def test_bank__sees_its_pledge_and_releases_it_after_confirming__page_and_chain_
 
     row = page.locator(f'#pledges tr[data-coupon="{pledged}"]')
     expect(row.locator("td.amount")).to_have_text("200")
-    expect(row.locator("td.secured")).to_have_text("50000")
+    expect(row.locator("td.secured")).to_have_text("50,000.00")
     expect(row.locator("td.term-end")).to_have_text(TERM_END.isoformat())
     expect(row.locator("td.days-left")).to_have_text(days_left)
     shot(page, "pledges")
