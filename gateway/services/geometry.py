@@ -61,6 +61,12 @@ def area_m2(geometry: Polygon | MultiPolygon) -> float:
     return abs(GEOD.geometry_area_perimeter(geometry)[0])
 
 
+def measured(stored: dict) -> Boundary:
+    """A stored boundary (GeoJSON in EPSG:4490, checked when it was submitted) with its area: no checks again."""
+    geometry = shape(stored)
+    return Boundary(geometry, area_m2(geometry))
+
+
 def normalised(geometry: Polygon | MultiPolygon) -> Polygon | MultiPolygon:
     """The registry's form of a boundary in EPSG:4490 degrees: snapped to 1e-7°, normalised, exterior
     rings counter-clockwise (RFC 7946 §3.1.6). The same land gives the same form whatever the input."""

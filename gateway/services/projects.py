@@ -125,7 +125,7 @@ def measured(parcels: list[dict]) -> list[dict]:
         if parcel.get("tenure"):  # its kind and number; the scan stays with the departments
             facts["tenure"] = {"kind": parcel["tenure"]["kind"], "number": parcel["tenure"]["number"]}
         if parcel.get("boundary"):
-            boundary = geometry.check(parcel["number"], parcel["boundary"], extent=(-180, -90, 180, 90))
+            boundary = geometry.measured(parcel["boundary"])
             facts |= {"measured_mu": str(boundary.area_mu), "measured_ha": str(boundary.area_ha)}
         found.append(facts)
     return found

@@ -15,7 +15,7 @@ from ..steps import HOLDER
 from . import enforcement
 from .boundaries import parcel_number
 
-COUPON_NUMBER = re.compile(r"^HSTQ-\d{4}-\d{4}-\d{4}$", re.IGNORECASE)
+COUPON_NUMBER = re.compile(r"^HSTQ-\d{4}-\d{4}-\d{4}$", re.IGNORECASE)  # as typed (chain.registry.coupon_number)
 LIMIT = 20
 
 

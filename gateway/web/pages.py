@@ -16,13 +16,13 @@ from .. import certificates
 from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..errors import DomainError, NotFound
 from ..services import projects, public, redemptions, transparency
+from ..services.search import COUPON_NUMBER
 from . import charts
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
 
 router = APIRouter(include_in_schema=False)
 TX_HASH = re.compile(r"^0x[0-9a-f]{64}$", re.IGNORECASE)
-COUPON_NUMBER = re.compile(r"^HSTQ-\d{4}-\d{4}-\d{4}$", re.IGNORECASE)
 
 
 def public_url(request: Request, path: str) -> str:
