@@ -416,6 +416,7 @@ def account_view(user: User, check: AccountVerification | None, names: dict[int,
         "created_at": stored_utc(user.created_at).isoformat() if user.created_at else None,
         "disabled_at": stored_utc(user.disabled_at).isoformat() if user.disabled_at else None,
         "disabled_reason": user.disabled_reason,
+        "member_of": names.get(user.member_of),  # a member's organisation account, by its username
         "verification": None if check is None else {
             "verified_by": names.get(check.verified_by), "verified_at": stored_utc(check.verified_at).isoformat(),
             "document_type": check.document_type, "document_number_masked": check.document_number_masked,

@@ -490,6 +490,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.case_reference": ("案件 / 活动编号", "Case reference"),
     "field.action": ("申请事项", "Request"),
     "field.amount_t": ("数量（吨）", "Amount (t)"),
+    "accounts.member_of": ("成员，所属账户：", "member of the account "),
     "field.amount_t.empty": ("留空为整券", "empty: the whole coupon"),  # said where a blank is accepted
     "field.counterparty": ("受让方 / 质权人用户名", "Transferee / pledgee username"),
     "field.purchase_id": ("购买申请编号", "Purchase application no."),

@@ -147,6 +147,12 @@ def test_member_password__changed_by_the_member__its_own_not_the_organisation_s(
     ok(client.get(f"{API}/auth/me", headers=organisation.headers))  # the organisation's session goes on
 
 
+def test_accounts_list__drc__names_a_members_organisation(client, officials, organisation, member):
+    [row] = [a for a in ok(client.get(f"{API}/auth/accounts", headers=officials["DRC"]))
+             if a["username"] == member["username"]]
+    assert (row["role"], row["member_of"]) == ("MEMBER", organisation.username)
+
+
 def test_disable_organisation__by_drc__its_members_tokens_end_too(client, officials, organisation, member):
     headers = login(client, member["username"], member["password"])
     ok(client.get(f"{API}/auth/me", headers=headers))
