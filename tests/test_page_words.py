@@ -24,3 +24,9 @@ def test_internal_names__words_hash_columns_scripts_and_attributes__pass():
 
 def test_internal_names__a_transaction_hash_is_not_an_address():
     assert internal_names(f"<p>已上链 {TX}</p>") == []
+
+
+def test_internal_names__a_code_on_a_chinese_page_but_not_in_a_hash_column_nor_on_an_english_page():
+    assert internal_names('<html lang="zh-CN"><p>支付方式 BANK_TRANSFER</p><td class="mono">TRANSFER_FORM_OPEN</td>'
+                          '<p>CO2e · PDF · HSTQ-2026-0001-0001</p></html>') == ["code 'BANK_TRANSFER' on a Chinese page"]
+    assert internal_names('<html lang="en"><p>BANK_TRANSFER</p></html>') == []

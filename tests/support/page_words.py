@@ -1,7 +1,8 @@
 """Pages in words (issue: no page renders an internal key): every HTML page the served gateway answers is read as
 a person reads it, its text without scripts and styles, and what would be an internal name is reported: a key of
-the word catalogue left unsaid (`action.reissue`, `document.upload`: what t() answers for a key it lacks), and a raw
-0x address outside a hash column (an element of class `mono` or `hash`, or code). `PageWords` wraps the app; the
+the word catalogue left unsaid (`action.reissue`, `document.upload`: what t() answers for a key it lacks), a code
+(`BANK_TRANSFER`, `SUPPLEMENT_REQUIRED`) where words belong on a Chinese page, and a raw 0x address; a hash column
+(an element of class `mono` or `hash`, or code) may show codes and addresses. `PageWords` wraps the app; the
 browser tests fail on any page it flagged while they ran (tests/browser/conftest.py)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from gateway.web.i18n import MESSAGES
 KEY_PREFIXES = sorted({key.split(".")[0] for key in MESSAGES}, key=len, reverse=True)
 INTERNAL_KEY = re.compile(r"\b(?:%s)\.[a-z][a-z_]*(?:\.[A-Za-z_]+)*\b" % "|".join(map(re.escape, KEY_PREFIXES)))
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
+CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b")  # an enum's or an error's name: ACCOUNT_UNVERIFIED
 HASH_CLASSES = {"mono", "hash"}
 HASH_TAGS = {"code", "kbd", "samp"}
 SILENT_TAGS = {"script", "style", "template"}
@@ -25,8 +27,11 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []  # each open element: its tag, and whether it is a hash column
         self.found: list[str] = []
+        self.chinese = False  # <html lang="zh-…">
 
     def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.chinese = (dict(attrs).get("lang") or "").startswith("zh")
         if tag in VOID_TAGS:
             return
         classes = set((dict(attrs).get("class") or "").split())
@@ -44,6 +49,8 @@ class _Reader(HTMLParser):
         self.found += [f"internal key {m.group(0)!r}" for m in INTERNAL_KEY.finditer(data)]
         if not any(hashed for _, hashed in self.stack):
             self.found += [f"raw address {m.group(0)} outside a hash column" for m in ADDRESS.finditer(data)]
+            if self.chinese:
+                self.found += [f"code {m.group(0)!r} on a Chinese page" for m in CODE.finditer(data)]
 
 
 def internal_names(html: str) -> list[str]:
