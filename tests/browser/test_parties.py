@@ -348,7 +348,10 @@ def test_enforcement__certificate_of_its_case_from_its_home__verified_valid(page
 
 # -- the public ------------------------------------------------------------------------------------------------
 
-def _fits(phone: Page) -> None:
+def _fits(phone: Page, path: str) -> None:
+    """The page at `path` (waited for: a click only starts the navigation) is no wider than the phone."""
+    expect(phone).to_have_url(re.compile(re.escape(path) + "$"))
+    phone.wait_for_load_state()
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390, phone.url
 
 
@@ -363,22 +366,23 @@ def test_public__on_a_phone__from_the_root_to_a_project_its_retired_coupon_and_t
     certificate = _offset(site, holder, number)
 
     phone.goto("/")
-    _fits(phone)
+    _fits(phone, "/")
     phone.locator('nav a[href="/projects"]').click()
-    _fits(phone)
+    _fits(phone, "/projects")
     phone.locator(f'a[href="/projects/{application.id}"]').first.click()
-    _fits(phone)
+    _fits(phone, f"/projects/{application.id}")
     phone.locator(f'a[href="/coupons/{number}"]').first.click()
     expect(phone.locator("#coupon-state")).to_have_attribute("data-state", "RETIRED")
-    _fits(phone)
+    _fits(phone, f"/coupons/{number}")
     phone.locator(f'#offset-certificate a[href="/verify/{certificate}"]').click()
     expect(phone.locator("#verdict")).to_have_attribute("data-verdict", "valid")
-    _fits(phone)
+    _fits(phone, f"/verify/{certificate}")
 
     phone.locator("a.brand").click()
+    expect(phone).to_have_url(re.compile(r"/$"))
     phone.locator("form.search input[name=q]").fill(certificate)
     phone.locator("form.search button[type=submit]").click()
     expect(phone.locator("#verdict")).to_have_attribute("data-verdict", "valid")
     expect(phone.locator("#tx-hash")).to_have_text(certificate)
-    _fits(phone)
+    _fits(phone, f"/verify/{certificate}")
     assert _valid_on_chain(site, certificate).certificate["amount_kg"] == _coupon(site, number).amount_kg

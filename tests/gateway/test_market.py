@@ -148,7 +148,7 @@ def test_accept_purchase__centre__accepted_in_the_queue_and_the_notice_pdf_names
     assert _purchase_row(gateway, purchase)[0] == "ACCEPTED"
     ok(_trade(client, officials, listed, purchase, "300"))  # sold in part: the rest is listed under another number
     text = " ".join(pdf_text(client.get(answer["notice_pdf"], headers=buyer.headers).content).split())
-    assert listed in text and "30 元/吨" in text  # the notice still says what was accepted
+    assert listed in text and "30.00 元/吨" in text  # the notice still says what was accepted
 
 
 def test_accept_purchase__twice__409_purchase_already_decided_and_nothing_changed(client, gateway, officials, buyer):

@@ -16,6 +16,7 @@ OPEN_WRITES = {
     ("DELETE", "/auth/api-keys/{key_id}"), ("POST", "/auth/password"), ("POST", "/documents"), ("POST", "/public/calculator/eco-compensation"),
     ("POST", "/parcels/boundaries"),  # reads a boundary file for a form; stores nothing
     ("POST", "/auth/notices"),  # an account's own e-mail and choices
+    ("POST", "/auth/members"), ("DELETE", "/auth/members/{username}"),  # an organisation's own logins
     ("POST", "/rpc"),  # the public JSON-RPC: reads only, posted as JSON-RPC is
 }
 BY_ID = pytest.mark.parametrize("step", steps.CATALOGUE, ids=lambda s: s.id)
