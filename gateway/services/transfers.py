@@ -5,8 +5,9 @@ The owner files the form with 附件8's fields, and filing it is the owner's con
 receiving party (流入单位, a holder account) confirms a transfer of ownership in its own page; the centre
 gives its 受理意见, or refuses with the reason. Only an accepted form may be registered, and its consent
 must still stand; the department's registration (coupon.transfer; coupon.pledge for a pledge,
-services.pledges) consumes the form. Withdrawing the form withdraws the consent. The chain holds the consent and the
-registration; the form's personal fields (addresses, representatives) stay here (DESIGN §2, §9)."""
+services.pledges) consumes the form. Withdrawing the form withdraws the consent. The chain holds the
+consent and the registration; the form's personal fields (addresses, representatives) stay here
+(DESIGN §2, §9)."""
 
 from __future__ import annotations
 
@@ -99,11 +100,6 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
                        detail={"form": open_form.id})
     record = public.provenance(gw, db, number)
     parcels = record.get("parcels", [])
-    # The form is the consent: sent before the form is kept, so a consent the ledger refuses keeps no form
-    # (and one whose form is then lost only stands until the next form replaces it: nothing registers it).
-    action = ACTIONS[form.kind.value]
-    consent = coupons.consent_on_chain(gw, actor, number, action, users.holder_address(gw, transferee), amount, {
-        "action": action.name, "amount_t": tonnes_text(amount), "counterparty": transferee.username})
     written = TransferForm(
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
         filing_number=record["filing_number"], applicant_id=actor.user.id,
@@ -124,6 +120,17 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
         "form": written.id, "coupon": number, "kind": written.kind, "amount_kg": amount,
         "transferee": transferee.username, "signed_form": form.signed_transfer_form, "documents": form.documents})
     db.commit()
+    # The form is the consent, sent once the form is kept: a form the database cannot keep sends nothing, and
+    # a consent the ledger refuses leaves its form withdrawn (a record of the try that nothing registers).
+    action = ACTIONS[written.kind]
+    try:
+        consent = coupons.consent_on_chain(gw, actor, number, action, users.holder_address(gw, transferee), amount, {
+            "action": action.name, "amount_t": tonnes_text(amount), "counterparty": transferee.username,
+            "form": written.id})
+    except Exception:
+        written.status = "WITHDRAWN"
+        db.commit()
+        raise
     return written, consent
 
 
