@@ -34,6 +34,8 @@ LIFECYCLE = {TransferKind.OWNERSHIP: lifecycles.TRANSFER_FORM, TransferKind.PLED
 # log records it.
 ACCEPTED_BY = {TransferKind.OWNERSHIP.value: lifecycles.TRANSFER_FORM.waits["CONFIRMED"].step,
                TransferKind.PLEDGE.value: lifecycles.PLEDGE_FORM.waits["SUBMITTED"].step}
+# The department's registration each kind of accepted form waits on (coupon.transfer; coupon.pledge).
+REGISTERED_BY = {kind: lifecycle.waits["ACCEPTED"].step for kind, lifecycle in LIFECYCLE.items()}
 OPEN = tuple(lifecycles.TRANSFER_FORM.waits)  # a form not yet refused, withdrawn or registered
 # A form carries addresses and representatives: it is for its parties and the departments only.
 FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,

@@ -19,7 +19,6 @@ from ..deps import (
 )
 from ..db import User
 from ..errors import DomainError, NotFound
-from ..schemas import TransferKind
 from .. import identity, steps
 from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
@@ -269,7 +268,7 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     if listing and listing["expired"]:  # 附件5 二: past its notice end a listing is withdrawn, not settled
         shown = [form for form in shown if form["step"] is not steps.SETTLE]
     # A transfer or pledge is registered once the centre accepted its form (the form gave the consent).
-    unaccepted = {s for s, kind in ((steps.TRANSFER, TransferKind.OWNERSHIP), (steps.PLEDGE, TransferKind.PLEDGE))
+    unaccepted = {s for kind, s in transfers.REGISTERED_BY.items()
                   if s.consent == row.pending_action and transfers.accepted(gateway, db, number, kind) is None}
     shown = [form for form in shown if form["step"] not in unaccepted]
     department = user.role not in (HOLDER, ENFORCEMENT)
