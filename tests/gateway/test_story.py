@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gateway import demo
-from support import costs
+from support import api, costs
 from support.exports import read_csv
 from support.http import ok
 
@@ -81,6 +81,14 @@ def demo_process():
 
 @pytest.fixture(scope="module")
 def story(client, demo_process) -> demo.DemoResult:
+    """The land the story would take next is first held by an application still under review, as another story
+    told at the same moment would hold it: the registry refuses the overlap and the story moves on to free land."""
+    holder = api.register_holder(client)
+    report = api.upload(client, holder.headers)
+    forest, _ = demo._project_land(len(ok(client.get("/api/v1/public/projects"))))
+    api.submit(client, holder, api.application_form(report, parcels=[
+        {"number": f"T-held-{os.getpid()}", "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": "8500",
+         "boundary": forest}]))
     return demo.run(client, progress=lambda line: None)
 
 
