@@ -107,6 +107,11 @@ class Node:
         producer = self.embedded.producer if self.embedded is not None else None
         return producer.problem() if producer is not None else None
 
+    def producer_cpu_seconds(self) -> float | None:
+        """The CPU time the embedded chain's block producer has spent mining (None on a JSON-RPC node)."""
+        producer = self.embedded.producer if self.embedded is not None else None
+        return producer.cpu_seconds if producer is not None else None
+
     def department(self, role: Role) -> LocalAccount:
         return self.keys.load_or_create(role.value)
 

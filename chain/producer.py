@@ -64,6 +64,7 @@ class BlockProducer:
         self.disk_full: DiskFull | None = None  # the last block's disk was full, until a commit succeeds
         self._thread = threading.Thread(target=self._run, name="tanquan-block-producer", daemon=True)
         self.blocks_mined = 0
+        self.cpu_seconds = 0.0  # this thread's CPU time spent mining, for /metrics (the EVM's share of a write)
         self._recent: dict[int, MinedBlock] = {}
         with lock:  # the permissioned chain runs one fork from genesis: one transaction decoder
             self._decoder = backend.chain.get_vm().get_transaction_builder()
@@ -137,10 +138,12 @@ class BlockProducer:
                 self._settle(expected=len(batch) // 2, timestamp=timestamp)
                 with self._wake:
                     batch, self._queue = self._queue, []
+                started = time.thread_time()
                 try:
                     self._mine(batch, timestamp)
                 except DiskFull as exc:
                     self._forget_block(exc, batch)
+                self.cpu_seconds += time.thread_time() - started
         except Exception as exc:  # noqa: BLE001 - whatever the disk or the database raised: stop and say so
             self._fail(exc, batch)
 

@@ -1,6 +1,7 @@
 """What the gateway tells Prometheus at /metrics: request latency by route, the chain's head,
-how far the event index lags it, the blocks mined and the transactions each held, and the
-queue items past their due date, per department.
+how far the event index lags it, the blocks mined and the transactions each held, the SQL
+statements sent and the block producer's CPU time (what a kind of request costs, as
+scripts/bench_gateway.py reads it), and the queue items past their due date, per department.
 
 Request latencies are recorded as requests end; the rest is read when Prometheus asks
 (a scrape reads the blocks mined since the last one, at most BLOCKS_PER_SCRAPE of them).
@@ -42,6 +43,10 @@ class Metrics:
                                             buckets=TX_BUCKETS, registry=self.registry)
         self.overdue = Gauge("tanquan_queue_overdue_items", "Queue items past their due date (working days)",
                              ["department"], registry=self.registry)
+        self.sql_statements = Gauge("tanquan_sql_statements", "SQL statements sent since the gateway started",
+                                    registry=self.registry)
+        self.producer_cpu = Gauge("tanquan_producer_cpu_seconds", "CPU time the embedded chain's block producer "
+                                  "has spent mining since the gateway started", registry=self.registry)
         self.scrape_errors = Counter("tanquan_metrics_read_errors", "Reads that failed while answering /metrics",
                                      ["what"], registry=self.registry)
         self._last_block: int | None = None
@@ -69,9 +74,15 @@ class Metrics:
 
         return timed
 
-    def exposition(self, gw: Gateway) -> bytes:
-        """Read what is read at scrape time, then the text format."""
+    def exposition(self, gw: Gateway, names: list[str] | None = None) -> bytes:
+        """Read what is read at scrape time, then the text format; with `names`, those series only, and only
+        what they need is read (the benchmark reads its two counters between kinds of request)."""
         with self._lock:
+            self.sql_statements.set(gw.db.statements.total)
+            if (mining := gw.node.producer_cpu_seconds()) is not None:
+                self.producer_cpu.set(mining)
+            if names is not None:
+                return generate_latest(self.registry.restricted_registry(names))
             self._read_chain(gw)
             for role in DEPARTMENTS:
                 if role == "DRC":  # the DRC's queue is every department's

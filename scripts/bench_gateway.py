@@ -28,8 +28,14 @@ receipts), waits for the demo story to finish, then:
   on a separate in-process chain (chain.node.open_node, instant mode), no HTTP;
   measured first, before the server starts.
 
+- per request: before the levels, 32 clients send each request of the cycle (the two form steps
+  included) together, three rounds, with the server's CPU (/proc) and its /metrics counters read
+  around each (SQL statements, the block producer's mining CPU), less an idle second's: the
+  gateway's CPU per kind of request, the EVM's share apart (--request-rounds 0 skips it).
+
 Goals: tps at the largest client count ≥ 0.5 × ceiling_tps with p95 latency
-≤ 2 s; no request lost or answered twice. Prints a table and, with --json
+≤ 2 s; no request lost or answered twice; the gateway's CPU (less mining) ≤ 8 ms per
+on-chain request and ≤ 4 ms per off-chain form step. Prints a table and, with --json
 PATH, writes the numbers (with p95 latency by step of the cycle). Progress
 goes to stderr. Timings are wall-clock on a machine the server and the clients
 share; the load average and the CPU time of server and clients are recorded.
@@ -53,6 +59,7 @@ import collections
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -82,7 +89,7 @@ from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
 from gateway.services.geometry import geojson, square  # noqa: E402
 from gateway.identity import make_uscc  # noqa: E402
 
-GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0}
+GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0, "on_chain_cpu_ms": 8.0, "form_step_cpu_ms": 4.0}
 PASSPHRASE = "tanquan-bench-gateway"
 HOLDER_PASSWORD = "bench-holder-2026"
 COUPON_T = 1000  # minted per holder, then split down
@@ -851,6 +858,101 @@ def measure_ceiling(coupons: int, holders_n: int, batches: int) -> dict:
     return {"ceiling_tps": total / wall, "ceiling_cpu_tps": total / cpu, "ceiling_txs": total, "ceiling_batch": coupons}
 
 
+# ---------------------------------------------------------------- CPU and SQL per kind of request
+
+# A cycle's requests in the order a client sends them: (what, whose token, CYCLE's step or None for a form step).
+REQUESTS = (
+    ("transfer-forms", "owner", 0),
+    ("confirmation", "partner", None),
+    ("acceptance", "CENTER", None),
+    ("transfer", "CENTER", 1),
+    ("freeze", "NRB", 2),
+    ("unfreeze", "NRB", 3),
+)
+COUNTERS = ("tanquan_sql_statements", "tanquan_producer_cpu_seconds")
+METRIC = re.compile(rf"^({'|'.join(COUNTERS)}) (\S+)$", re.M)
+
+
+def measure_requests(api_url: str, pid: int, slots: list[Slot], holders: list[Holder], officials: dict[str, str],
+                     rounds: int, timeout: float) -> tuple[dict, list[Op]]:
+    """What each kind of request costs the server: every client sends the same request at once (one block for
+    an on-chain kind), with the server's CPU time (/proc) and its counters (/metrics: SQL statements, the block
+    producer's mining CPU) read before and after, less what an idle second costs (the index follower's polls). The
+    gateway's share of an on-chain request is the server's CPU less the producer's (the EVM's work, which the
+    ceiling measures). Returns the table and the on-chain requests as operations, checked on the chain later."""
+    return uvloop.run(_measure_requests(api_url, pid, slots, holders, officials, rounds, timeout))
+
+
+async def _measure_requests(api_url, pid, slots, holders, officials, rounds, timeout):
+    connections = [KeepAlive(api_url, timeout) for _ in slots]
+    ops: list[Op] = []
+    spent = collections.defaultdict(lambda: [0, 0.0, 0.0, 0])  # kind → requests, server s, producer s, statements
+
+    async def counters() -> tuple[float, float, int]:
+        cpu = cpu_seconds(pid) or 0.0  # before the read of the counters: what it costs is not counted
+        async with httpx.AsyncClient(base_url=api_url, timeout=timeout) as client:
+            text = (await client.get("/metrics", params=[("name[]", name) for name in COUNTERS])).text
+        found = dict(METRIC.findall(text))
+        return cpu, float(found["tanquan_producer_cpu_seconds"]), int(float(found["tanquan_sql_statements"]))
+
+    async def send(i: int, slot: Slot, what: str, whose: str, step: int | None) -> None:
+        owner, partner = holders[slot.owner], holders[slot.partner]
+        token = {"owner": owner.token, "partner": partner.token}.get(whose) or officials[whose]
+        path, body = f"/api/v1/coupons/{slot.number}/{what}", None
+        if what == "transfer-forms":
+            body = transfer_form(owner, partner, slot.amount_t)
+        elif what in ("confirmation", "acceptance"):
+            path = f"/api/v1/transfer-forms/{slot.form}/{what}"
+            body = {"decision": "accept", "opinion": "基准测试 同意受理"} if what == "acceptance" else None
+        elif what == "freeze":
+            body = {"reason": "基准测试 监督抽查"}
+        sent = time.perf_counter()
+        status, payload = await connections[i].post(path, body, token)
+        if status not in OK:
+            raise RuntimeError(f"{what} of {slot.number}: {status} {payload.get('code')}: {payload.get('message')}")
+        if step is not None:
+            ops.append(Op(0, i, slot.number, step, status, time.perf_counter() - sent, payload["tx_hash"],
+                          payload["block"], sent_at=sent))
+        if what == "transfer-forms":
+            slot.form = payload["form"]
+        elif what == "transfer":
+            slot.owner, slot.partner, slot.form = slot.partner, slot.owner, None
+
+    async def measured(kind: str, work) -> None:
+        before = await counters()
+        await work()  # made only now: gather() would start its requests while `before` is read
+        after = await counters()
+        row = spent[kind]
+        row[0] += 1 if kind == "idle" else len(slots)
+        for k in range(3):
+            row[k + 1] += after[k] - before[k]
+
+    try:
+        for _ in range(rounds):
+            await measured("idle", lambda: asyncio.sleep(1.0))
+            for what, whose, step in REQUESTS:
+                await measured(what, lambda: asyncio.gather(*(send(i, slot, what, whose, step)  # noqa: B023
+                                                              for i, slot in enumerate(slots))))
+    finally:
+        for connection in connections:
+            connection.close()
+    idle_n, idle_cpu, idle_mining, idle_sql = spent.pop("idle")
+    table = {}
+    for what, _, step in REQUESTS:
+        n, cpu, mining, sql = spent[what]
+        server = max(0.0, cpu - idle_cpu / idle_n * rounds) / n  # each measured kind ran `rounds` times
+        producer = mining / n
+        goal = GOALS["on_chain_cpu_ms"] if step is not None else GOALS["form_step_cpu_ms"]
+        gateway_ms = 1000 * (server - producer)
+        table[what] = {"requests": n, "on_chain": step is not None, "server_cpu_ms": round(1000 * server, 2),
+                       "producer_cpu_ms": round(1000 * producer, 2), "gateway_cpu_ms": round(gateway_ms, 2),
+                       "sql_statements": round(max(0, sql - idle_sql / idle_n * rounds) / n, 1),
+                       "goal_gateway_cpu_ms": goal, "goal_met": gateway_ms <= goal}
+    return {"per_request": table, "per_request_clients": len(slots), "per_request_rounds": rounds,
+            "per_request_idle": {"cpu_ms": round(1000 * idle_cpu / idle_n, 2),
+                                 "sql_statements": round(idle_sql / idle_n, 1)}}, ops
+
+
 # ---------------------------------------------------------------- py-spy
 
 
@@ -974,6 +1076,11 @@ def print_report(r: dict) -> None:
              r["chain_head_ahead_of_wall_clock_s"] <= 1,
              "last block's timestamp minus the wall clock when the last level ended"),
         ]
+    for what, row in r.get("per_request", {}).items():
+        rows.append((f"gateway_cpu_ms {what}", f"{row['gateway_cpu_ms']:.1f}", f"<= {row['goal_gateway_cpu_ms']:.0f}",
+                     row["goal_met"], f"{'on-chain' if row['on_chain'] else 'form step'}: server "
+                     f"{row['server_cpu_ms']:.1f} less mining {row['producer_cpu_ms']:.1f} CPU-ms; "
+                     f"{row['sql_statements']:.1f} SQL statements; {row['requests']} requests"))
     print_table(rows, missed="MISSED")
     print(f"(load average {r['loadavg_start']} at start, {r['loadavg_end']} at end, {os.cpu_count()} cores; "
           f"demo story {r['demo_s']:.0f} s, setup {r['setup_s']:.0f} s ({r['setup_txs']} txs); "
@@ -1013,6 +1120,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="HTTP timeout per request, seconds")
     parser.add_argument("--startup-timeout", type=float, default=300, help="for the server and its demo story")
     parser.add_argument("--no-ceiling", action="store_true")
+    parser.add_argument("--request-rounds", type=int, default=3,
+                        help="rounds of the CPU-and-SQL table per kind of request (0: none; embedded, one replica)")
     parser.add_argument("--py-spy", type=Path,
                         help="sample the server with py-spy during the largest level (PATH.raw.txt, PATH.dump.txt)")
     parser.add_argument("--py-spy-seconds", type=int, default=20)
@@ -1076,6 +1185,13 @@ def main() -> None:
                                                 args.timeout, suffix)
         setup_hashes = info.pop("setup_hashes")
         results.update(info)
+        if args.replicas == 1 and args.node == "embedded" and args.request_rounds:
+            profiled = slots[:min(32, len(slots))]
+            progress(f"CPU and SQL per kind of request: {len(profiled)} clients, {args.request_rounds} rounds")
+            table, ops = measure_requests(server.url, server.pid, profiled, holders, officials, args.request_rounds,
+                                          args.timeout)
+            results.update(table)
+            all_ops += ops
         if len(replicas) > 1:  # the same levels on one replica first, on the same node and database
             for level, ops_limit in zip(levels, ops_limits):
                 progress(f"one replica, {level} clients: up to {ops_limit} operations or {args.seconds:.0f} s")
@@ -1151,6 +1267,8 @@ def main() -> None:
                                          "wrong_effect", "unacknowledged_on_chain", "final_state_mismatch"))
         and not any(results[f"errors_{level}"] for level in levels)
     )
+    if results.get("per_request"):
+        results["per_request_goal_met"] = all(row["goal_met"] for row in results["per_request"].values())
     results["loadavg_end"] = loadavg()
     results["run_s"] = time.perf_counter() - began
     print_report(results)

@@ -39,6 +39,13 @@ def _coupon_of(e: Event) -> int | None:
     return e.args.get("parent") if e.name == "CouponSplit" else e.args.get("coupon")
 
 
+def _consent(coupon: CouponRow, action: str | None, since: int | None = None, counterparty: str | None = None,
+             amount_kg: int | None = None) -> None:
+    """The owner's open consent as the ledger holds it (CouponLedger.request_of), or none."""
+    coupon.pending_action, coupon.pending_since = action, since
+    coupon.pending_counterparty, coupon.pending_amount_kg = counterparty, amount_kg
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return "0x" + value.hex()
@@ -180,11 +187,11 @@ class Projector:
         if e.name == MOVED:
             coupon.owner, coupon.state, coupon.updated_at = args["owner"], CouponState(args["state"]).name, timestamp
             # Every department step consumes the owner's consent; a freeze voids it.
-            coupon.pending_action = coupon.pending_since = None
+            _consent(coupon, None)
         elif e.name == "RequestMade":
-            coupon.pending_action, coupon.pending_since = Action(args["action"]).name, timestamp
+            _consent(coupon, Action(args["action"]).name, timestamp, args["counterparty"], args["amount_kg"])
         elif e.name == "RequestCancelled":
-            coupon.pending_action = coupon.pending_since = None
+            _consent(coupon, None)
         elif e.name == "CouponPledged":
             coupon.pledgee = args["pledgee"]
         elif e.name in ("PledgeReleased", "PledgeEnforced"):

@@ -205,6 +205,12 @@ class Queries:
 
     # -- applications
 
+    def issued_under(self, coupon: CouponRow) -> ApplicationRow:
+        """The application a coupon's issuance issued (a split part's and a reissue's keep their issuance)."""
+        with Session(self.engine) as session:
+            return session.scalar(select(ApplicationRow).join(IssuanceRow, IssuanceRow.application == ApplicationRow.id)
+                                  .where(IssuanceRow.id == coupon.issuance))
+
     def application(self, application_id: int) -> ApplicationRow | None:
         with Session(self.engine) as session:
             return session.get(ApplicationRow, application_id)

@@ -74,6 +74,8 @@ class CouponRow(Base):
     invalid_reason: Mapped[str | None] = mapped_column(String(256))  # why NRB and FORESTRY voided it (注销)
     pending_action: Mapped[str | None] = mapped_column(String(16), index=True)  # the owner's open consent
     pending_since: Mapped[int | None] = mapped_column(BigInteger)
+    pending_counterparty: Mapped[str | None] = mapped_column(String(42))  # whom the open consent names, if anyone
+    pending_amount_kg: Mapped[int | None] = mapped_column(BigInteger)  # and how much of the coupon
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
 

@@ -21,11 +21,12 @@ from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
 from .supervision import explained as explain_freeze
 
 
-def parcels_of(gw: Gateway, db: Session, number: str) -> list[dict]:
-    """The parcels of the application the coupon was issued for (a split part's and a reissue's too)."""
-    record = gw.index.provenance(number)
-    form = db.get(ApplicationRecord, record["issuance"]["application"]) if record is not None else None
-    return list(form.parcels) if form is not None else []
+def issued_under(gw: Gateway, db: Session, number: str) -> tuple[str, list[dict]]:
+    """The filing number (备案文号) and the parcels of the application the coupon was issued for (a split
+    part's and a reissue's too)."""
+    application = gw.index.issued_under(coupon_row(gw, number))
+    form = db.get(ApplicationRecord, application.id)
+    return application.filing_number or "", list(form.parcels) if form is not None else []
 
 
 def area_of(parcels: list[dict]) -> str | None:

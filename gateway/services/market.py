@@ -70,7 +70,7 @@ def list_coupon(gw: Gateway, db: Session, *, actor: Actor, number: str, listing:
                       detail={"field": "notice_start"})
     disclosure = listing.model_dump(mode="json")
     if listing.project_area_mu is None or listing.location is None:  # what the registry knows is not typed again
-        parcels = coupons.parcels_of(gw, db, number)
+        _, parcels = coupons.issued_under(gw, db, number)
         disclosure["project_area_mu"] = disclosure["project_area_mu"] or coupons.area_of(parcels)
         disclosure["location"] = disclosure["location"] or coupons.places_of(parcels)
     disclosure_hash = hashlib.sha256(json.dumps(disclosure, sort_keys=True, ensure_ascii=False).encode()).digest()

@@ -24,7 +24,7 @@ from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
 from .. import lifecycles
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
-from . import coupons, public, records, time_limits, users
+from . import coupons, records, time_limits, users
 from .documents import require_uploaded
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
@@ -100,11 +100,10 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
     if (open_form := _open_form(db, row.id)) is not None:
         raise Conflict("TRANSFER_FORM_OPEN", f"{number} has an open transfer form {form_number(open_form)}",
                        detail={"form": open_form.id})
-    record = public.provenance(gw, db, number)
-    parcels = record.get("parcels", [])
+    filing_number, parcels = coupons.issued_under(gw, db, number)
     written = TransferForm(
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
-        filing_number=record["filing_number"], applicant_id=actor.user.id,
+        filing_number=filing_number, applicant_id=actor.user.id,
         legal_representative=form.legal_representative, address=form.address, location=form.parcel_location,
         place_name=form.place_name or coupons.places_of(parcels),
         parcel_number=form.parcel_number or "、".join(p["number"] for p in parcels)[:64],
@@ -192,13 +191,11 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
 
 def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) -> TransferForm | None:
     """The accepted form a registration of `kind` on `number` rests on, checked against the owner's consent
-    on-chain. None when the coupon is not active or its owner has not consented: the contract refuses that
-    registration with its own code."""
+    on-chain (as the index holds it: the consent's block is indexed before its sender hears back). None when
+    the coupon is not active or its owner has not consented: the contract refuses that registration with its
+    own code."""
     row = coupons.coupon_row(gw, number)
-    if row.state != "ACTIVE":
-        return None
-    consent = gw.registry.request_of(row.id)
-    if consent.action != ACTIONS[kind.value]:
+    if row.state != "ACTIVE" or row.pending_action != ACTIONS[kind.value].name:
         return None
     form = _open_form(db, row.id)
     form = form if form is not None and form.kind == kind.value else None
@@ -207,11 +204,11 @@ def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) ->
         code, message = NOT_YET[kind.value][status]
         raise Conflict(code, message.format(number=number), detail={"form": form.id if form else None, "status": status})
     transferee = users.holder_address(gw, db.get(User, form.transferee_id))
-    if (consent.counterparty, consent.amount_kg) != (transferee, form.amount_kg):
+    if (row.pending_counterparty, row.pending_amount_kg) != (transferee, form.amount_kg):
         raise Conflict("TRANSFER_FORM_MISMATCH",
                        "the owner's consent names another receiving party or amount than the accepted form",
                        detail={"form": form.id, "form_t": tonnes_text(form.amount_kg),
-                               "consent_t": tonnes_text(consent.amount_kg)})
+                               "consent_t": tonnes_text(row.pending_amount_kg)})
     return form
 
 
@@ -244,7 +241,7 @@ def register_transfer(gw: Gateway, db: Session, *, actor: Actor, number: str) ->
 def _consent_stands(gw: Gateway, form: TransferForm) -> bool:
     """The owner's consent on-chain is still the one its form gave."""
     row = coupons.coupon_row(gw, form.coupon_number)
-    return row.state == "ACTIVE" and gw.registry.request_of(row.id).action == ACTIONS[form.kind]
+    return row.state == "ACTIVE" and row.pending_action == ACTIONS[form.kind].name
 
 
 def _open_form(db: Session, coupon_id: int) -> TransferForm | None:

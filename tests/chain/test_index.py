@@ -33,6 +33,9 @@ def _assert_index_equals_chain(index: EventIndex, registry) -> None:
             registry.call("loss_notice_end", row.id) or None,
             invalidation.reason if invalidation else None,
         )
+        consent = registry.request_of(row.id)
+        assert (row.pending_action, row.pending_counterparty, row.pending_amount_kg) == (
+            (consent.action.name, consent.counterparty, consent.amount_kg) if consent.action else (None, None, None))
 
 
 def _assert_applications_equal_chain(index: EventIndex, registry) -> None:

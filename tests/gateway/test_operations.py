@@ -25,7 +25,7 @@ def _samples(client) -> dict[tuple[str, tuple], float]:
 
 def test_metrics__after_requests_and_a_block__latency_by_route_head_lag_blocks_and_queues(
         client, gateway, new_holder, mint):
-    _samples(client)  # the first scrape finds where block counting starts
+    before = _samples(client)  # the first scrape finds where block counting starts
     holder = new_holder()
     number = mint(holder, claimed_t="5")
     ok(client.get(f"{API}/public/coupons/{number}"))
@@ -41,6 +41,21 @@ def test_metrics__after_requests_and_a_block__latency_by_route_head_lag_blocks_a
     departments = {dict(labels)["department"] for name, labels in samples if name == "tanquan_queue_overdue_items"}
     assert {"CENTER", "EEB", "GOV", "NRB", "FORESTRY"} <= departments
     assert ("tanquan_metrics_read_errors_total", (("what", "chain"),)) not in samples
+    # What the requests cost: statements sent, and CPU the block producer spent mining (a served chain only).
+    assert samples[("tanquan_sql_statements", ())] > before[("tanquan_sql_statements", ())] + 7
+    mining = gateway.node.producer_cpu_seconds()
+    if mining is None:
+        assert samples[("tanquan_producer_cpu_seconds", ())] == 0
+    else:
+        assert samples[("tanquan_producer_cpu_seconds", ())] > before[("tanquan_producer_cpu_seconds", ())]
+
+
+def test_metrics__names_asked__those_series_only(client):
+    response = client.get("/metrics", params=[("name[]", "tanquan_sql_statements"),
+                                              ("name[]", "tanquan_producer_cpu_seconds")])
+    assert response.status_code == 200
+    names = {s.name for family in text_string_to_metric_families(response.text) for s in family.samples}
+    assert names == {"tanquan_sql_statements", "tanquan_producer_cpu_seconds"}
 
 
 def test_json_logs__a_record_and_an_access_line__one_json_object_each(capsys):

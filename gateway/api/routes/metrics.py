@@ -1,4 +1,5 @@
-"""GET /metrics: Prometheus's text format (gateway/metrics.py), outside /api/v1 and its rate limits."""
+"""GET /metrics: Prometheus's text format (gateway/metrics.py), outside /api/v1 and its rate limits;
+`?name[]=…` asks for some series only, as prometheus_client's own exporter takes it."""
 
 from __future__ import annotations
 
@@ -13,4 +14,6 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request, gateway: GatewayDep) -> Response:
-    return Response(await run_in_threadpool(request.app.state.metrics.exposition, gateway), media_type=CONTENT_TYPE)
+    names = request.query_params.getlist("name[]") or None
+    return Response(await run_in_threadpool(request.app.state.metrics.exposition, gateway, names),
+                    media_type=CONTENT_TYPE)
