@@ -37,7 +37,7 @@ def test_application__states_are_the_contracts_status_flag_in_order():
 
 
 def test_reissue_procedure__states_are_the_ledgers_stages_in_order():
-    source = (compiler.CONTRACTS_DIR / "CouponLedger.vy").read_text(encoding="utf-8")
+    source = (compiler.CONTRACTS_DIR / "modules" / "reissues.vy").read_text(encoding="utf-8")
     stages = re.findall(r"^REISSUE_(\w+): constant\(uint256\) = (\d+)$", source, re.M)
     assert REISSUE_PROCEDURE.states == tuple(name for name, value in sorted(stages, key=lambda s: int(s[1])))
     assert REISSUE_PROCEDURE.states == tuple(stage.name for stage in ReissueStage)
