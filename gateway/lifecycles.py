@@ -10,6 +10,7 @@ gateway's columns, and its steps to the catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import steps
@@ -109,6 +110,15 @@ class Lifecycle:
         """The states whose wait has a time limit, with it: what the queues and the clocks read."""
         return {state: wait.limit for state, wait in self.waits.items() if wait.limit is not None}
 
+    def admitted(self, state: str, step: Step) -> bool:
+        return step in self.admits.get(state, frozenset())
+
+    def require(self, state: str, step: Step, refusal: Callable[[str], Exception]) -> None:
+        """A service's one check before `step`: `state` admits it, or the service's refusal of that state (its
+        error code, as the API has always answered it)."""
+        if not self.admitted(state, step):
+            raise refusal(state)
+
     def waiting_on(self, party: str) -> tuple[str, ...]:
         """The states in which it is `party`'s turn."""
         return tuple(state for state, wait in self.waits.items() if wait.party == party)
@@ -199,6 +209,23 @@ PURCHASE = Lifecycle(
     "purchase",
     states=("SUBMITTED", "ACCEPTED", "OPEN", "REJECTED", "SETTLED"),
     waits={"SUBMITTED": Wait(steps.ACCEPT_PURCHASE), "ACCEPTED": Wait(steps.SETTLE), "OPEN": Wait(steps.SETTLE)},
+    admits={"SUBMITTED": frozenset({steps.ACCEPT_PURCHASE}),
+            "ACCEPTED": frozenset({steps.SETTLE}), "OPEN": frozenset({steps.SETTLE})},
+)
+
+# A listing (挂牌, 附件1 三(一)1, 附件4, 附件5; services/market.py listing_state): the owner's request (its consent on
+# chain) waits for the centre to list the coupon with the disclosure form. Listed, it is sold in trades while its
+# notice runs, a part sold leaving the rest listed under the same notice; past its notice end it cannot be settled
+# and waits for the centre to take it down (DESIGN §4: LISTED → ACTIVE, withdrawn or notice expired). Withdrawn, the
+# coupon is its holder's ACTIVE one again; sold, the buyer's. `admits` names the market's steps on a listing; the
+# supervisors' freeze and voiding act on the coupon in any live state.
+LISTING = Lifecycle(
+    "listing",
+    states=("REQUESTED", "RUNNING", "EXPIRED", "WITHDRAWN", "SOLD"),
+    waits={"REQUESTED": Wait(steps.LIST), "EXPIRED": Wait(steps.WITHDRAW_LISTING)},
+    admits={"REQUESTED": frozenset({steps.LIST, steps.CANCEL_REQUEST}),
+            "RUNNING": frozenset({steps.SETTLE, steps.WITHDRAW_LISTING, steps.MANAGEMENT_REPORT}),
+            "EXPIRED": frozenset({steps.WITHDRAW_LISTING, steps.MANAGEMENT_REPORT})},
 )
 
 # A pledge near or past its term (§2, §4; services/pledges.py): in its last NEAR_TERM_DAYS days the pledgee
@@ -213,7 +240,9 @@ PLEDGE_TERM = Lifecycle(
 NEAR_TERM_DAYS = 30
 
 # An account (附件1 三(一); services/users.py account_state): a holder's waits for the centre's in-person check;
-# DRC disables and enables. The Measures set the check no limit.
+# DRC disables and enables. The centre's revocation of its check makes the account UNVERIFIED again (the check
+# keeps its record of who revoked it and why). An official's needs no check: it is VERIFIED from the start, and
+# has no check to revoke. The Measures set the check no limit.
 ACCOUNT = Lifecycle(
     "account",
     states=("UNVERIFIED", "VERIFIED", "DISABLED"),
@@ -232,4 +261,4 @@ CALENDAR = Lifecycle(
 )
 
 LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION, COUPON_CONSENT, TRANSFER_FORM, PLEDGE_FORM,
-              PURCHASE, PLEDGE_TERM, ACCOUNT, CALENDAR)
+              PURCHASE, LISTING, PLEDGE_TERM, ACCOUNT, CALENDAR)

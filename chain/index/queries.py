@@ -192,6 +192,13 @@ class Queries:
         return {"issued_kg": issued, "by_state_kg": dict(by_state), "offsets": offsets,
                 "retired_by_purpose_kg": dict(by_purpose)}
 
+    def last_step(self, coupon_id: int, events: Iterable[str]) -> str | None:
+        """The latest of these kinds of event in one coupon's history, by its name."""
+        with Session(self.engine) as session:
+            return session.scalar(select(StepRow.event).where(StepRow.coupon_id == coupon_id,
+                                                              StepRow.event.in_(list(events)))
+                                  .order_by(StepRow.id.desc()).limit(1))
+
     def steps(self, events: Iterable[str]) -> list[StepRow]:
         """Every step of these kinds, in the order they were indexed."""
         with Session(self.engine) as session:

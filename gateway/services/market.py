@@ -121,11 +121,35 @@ def _disclosure_of(entry, forms: dict[int, ListingRecord]) -> ListingRecord | No
 def open_listing(gw: Gateway, db: Session, number: str) -> tuple[CouponRow, ListingRecord]:
     """A listing that may be settled: listed, and its notice not over."""
     row, listing = listing_of(gw, db, number)
-    if expired(gw, listing):
-        raise Conflict("LISTING_EXPIRED",
-                       f"the notice of {number} ended on {listing_last_day(listing)}: the listing cannot be settled",
-                       detail={"notice_end": listing.notice_end, "last_day": str(listing_last_day(listing))})
+    lifecycles.LISTING.require(_listed_state(gw, listing), steps.SETTLE, lambda _: Conflict(
+        "LISTING_EXPIRED", f"the notice of {number} ended on {listing_last_day(listing)}: the listing cannot be settled",
+        detail={"notice_end": listing.notice_end, "last_day": str(listing_last_day(listing))}))
     return row, listing
+
+
+REQUESTED, RUNNING, EXPIRED, WITHDRAWN, SOLD = lifecycles.LISTING.states
+# The ledger's events that end or start a listing, as the index keeps them for the coupon they name (a trade names
+# the buyer's coupon: the listed one itself when sold whole, else the part split off, the listed one left SPLIT).
+LISTING_EVENTS = {"CouponListed": RUNNING, "ListingWithdrawn": WITHDRAWN, "TradeSettled": SOLD}
+
+
+def listing_state(gw: Gateway, db: Session, number: str) -> str | None:
+    """Where the listing of `number` is in its lifecycle (lifecycles.LISTING), as the ledger and the disclosure form
+    say: asked for, running, past its notice, withdrawn or sold (in whole, in part, or the buyer's part). None for a
+    coupon never listed nor asked to be, or one the supervisors hold (frozen, voided)."""
+    row = coupon_row(gw, number)
+    if row.state == "LISTED":
+        return _listed_state(gw, listing_of(gw, db, number)[1])
+    if (row.state, row.pending_action) == ("ACTIVE", "LIST"):
+        return REQUESTED
+    last = LISTING_EVENTS.get(gw.index.last_step(row.id, LISTING_EVENTS))
+    if last == RUNNING:  # listed, and no longer: a trade split it, or a supervisor holds it
+        return SOLD if row.state == "SPLIT" else None
+    return last
+
+
+def _listed_state(gw: Gateway, listing: ListingRecord) -> str:
+    return EXPIRED if expired(gw, listing) else RUNNING
 
 
 def listing_last_day(listing: ListingRecord) -> dt.date:
@@ -215,8 +239,7 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
     """受理 (交易受理通知书) or refusal of a submitted application, once. A matched coupon must be a listing
     whose notice runs; a refusal says why."""
     row = records.get(db, PURCHASES, purchase_id)
-    if row.status != "SUBMITTED":
-        raise _already_decided(row)
+    lifecycles.PURCHASE.require(row.status, steps.ACCEPT_PURCHASE, lambda _: _already_decided(row))
     if decision.decision == "reject" and not (decision.note or "").strip():
         raise Invalid("REASON_REQUIRED", "a refusal says why", detail={"field": "note"})
     matched = decision.coupon.strip().upper() if decision.coupon and decision.coupon.strip() else None
@@ -241,6 +264,14 @@ def decide_purchase(gw: Gateway, db: Session, *, user: User, purchase_id: int, d
 def _already_decided(row: Purchase) -> Conflict:
     return Conflict("PURCHASE_ALREADY_DECIDED", f"purchase application {row.id} is {row.status}",
                     detail={"status": row.status})
+
+
+def _not_settleable(row: Purchase, status: str) -> Conflict:
+    if status == "SETTLED":
+        return settlements.settled_already(row)
+    return Conflict("PURCHASE_NOT_ACCEPTED",
+                    f"purchase application {row.id} is {status}: the centre accepts it (交易受理通知书) first",
+                    detail={"status": status})
 
 
 def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
@@ -341,12 +372,7 @@ def settle_trade(gw: Gateway, db: Session, *, actor: Actor, trade: TradeCreate) 
     have it, and a crash leaves nothing reserved for good. The trade (附件7's payment method, term and
     status, the service fee and both parties) is recorded with the settlement."""
     row_ = records.get(db, PURCHASES, trade.purchase_id)
-    if row_.status == "SETTLED":
-        raise settlements.settled_already(row_)
-    if row_.status not in SETTLEABLE:
-        raise Conflict("PURCHASE_NOT_ACCEPTED",
-                       f"purchase application {row_.id} is {row_.status}: the centre accepts it (交易受理通知书) first",
-                       detail={"status": row_.status})
+    lifecycles.PURCHASE.require(row_.status, steps.SETTLE, lambda status: _not_settleable(row_, status))
     amount = to_kg(trade.amount_t)
     with _listings_settling.hold((gw.registry.ledger.address, trade.coupon)):
         row, listing = open_listing(gw, db, trade.coupon)

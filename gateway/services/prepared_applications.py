@@ -17,7 +17,7 @@ from ..runtime import Actor, Gateway
 from ..schemas import ApplicationCreate
 from ..steps import HOLDER
 from ..units import epoch
-from .. import lifecycles
+from .. import lifecycles, steps
 from . import applications, records, users
 
 AWAITING, SUBMITTED, DECLINED = lifecycles.PREPARED_APPLICATION.states
@@ -54,7 +54,7 @@ def confirm(gw: Gateway, db: Session, *, actor: Actor, prepared_id: int) -> Prep
     checked anew (a party's verification or the agent's qualification may have ended since), signed with the
     right-holder's key; if the chain refuses it (a parcel another application holds), nothing is kept and
     the confirmation may be given again once that is settled."""
-    prepared = _open(db, prepared_id, actor.user)
+    prepared = _open(db, prepared_id, actor.user, steps.CONFIRM_APPLICATION)
     waiting = waiting_for(prepared)
     party = next((p for p in waiting if _account_of(prepared, p) == actor.user.id), None)
     if party is None and actor.user.id in (prepared.holder_id, prepared.co_applicant_id):
@@ -78,7 +78,7 @@ def confirm(gw: Gateway, db: Session, *, actor: Actor, prepared_id: int) -> Prep
 
 def decline(gw: Gateway, db: Session, *, actor: Actor, prepared_id: int, reason: str) -> PreparedApplication:
     """A party declines the application with its reason (the preparer withdraws it so); it is never sent."""
-    prepared = _open(db, prepared_id, actor.user)
+    prepared = _open(db, prepared_id, actor.user, steps.DECLINE_APPLICATION)
     prepared.status, prepared.closed_at = DECLINED, utcnow()
     prepared.declined_by, prepared.declined_reason = actor.user.id, reason
     gw.audit.add(db, actor.user, "application.decline", {"prepared": prepared.id, "reason": reason})
@@ -86,11 +86,12 @@ def decline(gw: Gateway, db: Session, *, actor: Actor, prepared_id: int, reason:
     return prepared
 
 
-def _open(db: Session, prepared_id: int, user: User) -> PreparedApplication:
+def _open(db: Session, prepared_id: int, user: User, step: steps.Step) -> PreparedApplication:
+    """The prepared application `user` is a party to, in a state that admits `step`."""
     prepared = records.seen(db, PREPARED, prepared_id, user)
-    if prepared.status != AWAITING:
-        raise Conflict("PREPARED_APPLICATION_CLOSED", f"prepared application {prepared_id} is {prepared.status}",
-                       detail={"status": prepared.status, "application": prepared.application_id})
+    lifecycles.PREPARED_APPLICATION.require(prepared.status, step, lambda status: Conflict(
+        "PREPARED_APPLICATION_CLOSED", f"prepared application {prepared_id} is {status}",
+        detail={"status": status, "application": prepared.application_id}))
     return prepared
 
 

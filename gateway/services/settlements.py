@@ -13,14 +13,17 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Purchase, Trade, TradeReservation, User, utcnow
+from .. import steps
 from ..errors import Conflict
+from ..lifecycles import PURCHASE
 from ..runtime import Gateway
 from ..units import stored_utc, tonnes_text
 
 log = logging.getLogger(__name__)
 
 HELD, SETTLED, RELEASED = "HELD", "SETTLED", "RELEASED"
-SETTLEABLE = ("ACCEPTED", "OPEN")  # a purchase of release 0.1 (OPEN) was settled without a recorded acceptance
+# The purchase statuses a trade settles in (lifecycles.PURCHASE; release 0.1's OPEN had no recorded acceptance)
+SETTLEABLE = tuple(status for status in PURCHASE.states if PURCHASE.admitted(status, steps.SETTLE))
 
 
 def reserve(db: Session, purchase: Purchase, *, amount_kg: int, buyer_address: str, trade: dict) -> TradeReservation:

@@ -21,7 +21,7 @@ from ..identity import FINANCIAL
 from ..errors import Conflict, Forbidden, Invalid
 from ..runtime import Actor, Gateway
 from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from .. import lifecycles
+from .. import lifecycles, steps
 from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, records, time_limits, users
@@ -138,9 +138,8 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
 def withdraw(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> TransferForm:
     """The applicant withdraws its form before the registration: the coupon may have another form then."""
     form = records.get(db, FORMS, form_id)
-    if form.status not in OPEN:
-        raise Conflict("TRANSFER_FORM_CLOSED", f"the form {form_number(form)} is {form.status}",
-                       detail={"status": form.status})
+    LIFECYCLE[TransferKind(form.kind)].require(form.status, steps.TRANSFER_WITHDRAW, lambda status: Conflict(
+        "TRANSFER_FORM_CLOSED", f"the form {form_number(form)} is {status}", detail={"status": status}))
     if form.applicant_id != actor.user.id:
         raise Forbidden("NOT_APPLICANT", "only the applicant withdraws its form")
     if _consent_stands(gw, form):  # the form's consent goes with it
@@ -158,9 +157,9 @@ def confirm(gw: Gateway, db: Session, *, actor: Actor, form_id: int) -> Transfer
         raise Forbidden("NOT_TRANSFEREE", "only the receiving party named on the form confirms it")
     if form.kind != TransferKind.OWNERSHIP.value:
         raise Conflict("NOT_A_TRANSFER", "a pledge form is accepted by the centre; the pledgee does not confirm it here")
-    if form.status != "SUBMITTED":
-        code = "TRANSFER_ALREADY_CONFIRMED" if form.confirmed_at is not None else "TRANSFER_FORM_CLOSED"
-        raise Conflict(code, f"the form {form_number(form)} is {form.status}", detail={"status": form.status})
+    lifecycles.TRANSFER_FORM.require(form.status, steps.TRANSFER_CONFIRM, lambda status: Conflict(
+        "TRANSFER_ALREADY_CONFIRMED" if form.confirmed_at is not None else "TRANSFER_FORM_CLOSED",
+        f"the form {form_number(form)} is {status}", detail={"status": status}))
     form.status, form.confirmed_at = "CONFIRMED", utcnow()
     gw.audit.add(db, actor.user, "transfer.confirm", {"form": form.id, "coupon": form.coupon_number})
     db.commit()
@@ -172,15 +171,19 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
     """区碳汇交易综合服务中心受理意见: accepted, the registration may follow; refused, the form ends with
     the opinion as its reason (the owner then withdraws its consent, if it gave one)."""
     form = records.get(db, FORMS, form_id)
-    if form.status not in ("SUBMITTED", "CONFIRMED"):
-        raise Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {form.status}",
-                       detail={"status": form.status})
-    if form.kind != kind.value:
+    lifecycle, step = LIFECYCLE[TransferKind(form.kind)], ACCEPTED_BY[form.kind]
+
+    def refused(status: str) -> Conflict:
+        if status in NOT_YET[form.kind]:  # a transfer's opinion comes once its transferee has confirmed it
+            code, message = NOT_YET[form.kind][status]
+            return Conflict(code, message, detail={"status": status})
+        return Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {status}",
+                        detail={"status": status})
+
+    if form.kind != kind.value and form.status in NOT_YET[form.kind]:  # a closed form says it is closed
         raise Conflict("TRANSFER_FORM_WRONG_KIND", f"the form {form_number(form)} is a {form.kind} form",
                        detail={"kind": form.kind})
-    if form.status == "SUBMITTED" and kind == TransferKind.OWNERSHIP:
-        code, message = NOT_YET[kind.value]["SUBMITTED"]
-        raise Conflict(code, message, detail={"status": form.status})
+    lifecycle.require(form.status, step, refused)
     form.status = "ACCEPTED" if acceptance.decision == "accept" else "REFUSED"
     form.opinion, form.opinion_by, form.opinion_at = acceptance.opinion, actor.user.id, utcnow()
     gw.audit.add(db, actor.user, ACCEPTED_BY[kind.value].id, {"form": form.id, "coupon": form.coupon_number,
@@ -200,7 +203,7 @@ def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) ->
     form = _open_form(db, row.id)
     form = form if form is not None and form.kind == kind.value else None
     status = form.status if form is not None else None
-    if status != "ACCEPTED":
+    if status is None or not LIFECYCLE[kind].admitted(status, REGISTERED_BY[kind]):
         code, message = NOT_YET[kind.value][status]
         raise Conflict(code, message.format(number=number), detail={"form": form.id if form else None, "status": status})
     transferee = users.holder_address(gw, db.get(User, form.transferee_id))

@@ -20,7 +20,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import identity, lifecycles
+from .. import identity, lifecycles, steps
 from ..db import AccountVerification, Token, User, utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from ..runtime import Gateway, Login
@@ -191,7 +191,7 @@ def remove_member(gw: Gateway, db: Session, admin: User, username: str) -> User:
     return member
 
 
-UNVERIFIED, VERIFIED, DISABLED = "UNVERIFIED", "VERIFIED", "DISABLED"
+UNVERIFIED, VERIFIED, DISABLED = lifecycles.ACCOUNT.states
 ACCOUNT_READERS = ("CENTER", "DRC")  # who reads every account: the centre verifies them, DRC disables them
 
 
@@ -249,9 +249,8 @@ def verify(gw: Gateway, db: Session, centre: User, username: str, form: AccountV
     account may hold it (DESIGN §11): registration reserves nothing, so a number typed by a stranger
     blocks nobody until the centre has seen its document. A mismatch is refused and recorded."""
     user = _account(db, username)
-    if account_state(user) != UNVERIFIED:
-        raise Conflict("ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {account_state(user).lower()}",
-                       detail={"state": account_state(user)})
+    lifecycles.ACCOUNT.require(account_state(user), steps.VERIFY_ACCOUNT, lambda state: Conflict(
+        "ACCOUNT_NOT_UNVERIFIED", f"the account {username!r} is {state.lower()}", detail={"state": state}))
     require_uploaded(db, form.document, by=centre, field="document")  # the scan the centre made
     if form.qualification is not None:
         if user.account_type not in identity.QUALIFIABLE:
@@ -299,9 +298,10 @@ def revoke_verification(gw: Gateway, db: Session, centre: User, username: str,
     until the centre has seen its papers anew. Its number is free for another account's verification."""
     user = _account(db, username)
     check = _latest_check(db, user)
-    if user.role != HOLDER or user.verified_at is None or user.disabled_at is not None or check is None:
-        raise Conflict("ACCOUNT_NOT_VERIFIED", f"the account {username!r} has no verification to revoke",
-                       detail={"state": account_state(user)})
+    state = account_state(user) if check is not None else UNVERIFIED  # an official's is VERIFIED without one
+    lifecycles.ACCOUNT.require(state, steps.REVOKE_VERIFICATION, lambda _: Conflict(
+        "ACCOUNT_NOT_VERIFIED", f"the account {username!r} has no verification to revoke",
+        detail={"state": account_state(user)}))
     check.revoked_at, check.revoked_by, check.revoked_reason = utcnow(), centre.id, form.reason
     user.verified_at = None
     gw.audit.add(db, centre, "account.revoke_verification", {"username": username, "reason": form.reason})
@@ -335,14 +335,14 @@ def set_disabled(gw: Gateway, db: Session, drc: User, username: str, form: Accou
     if form is not None:
         if user.id == drc.id:
             raise Conflict("OWN_ACCOUNT", "DRC cannot disable its own account")
-        if user.disabled_at is not None:
-            raise Conflict("ACCOUNT_DISABLED", f"the account {username!r} is disabled already")
+        lifecycles.ACCOUNT.require(account_state(user), steps.DISABLE_ACCOUNT, lambda _: Conflict(
+            "ACCOUNT_DISABLED", f"the account {username!r} is disabled already"))
         user.disabled_at, user.disabled_reason = utcnow(), form.reason
         _forget_logins(gw, db, user, delete=True)
         gw.audit.add(db, drc, "account.disable", {"username": username, "reason": form.reason})
     else:
-        if user.disabled_at is None:
-            raise Conflict("ACCOUNT_NOT_DISABLED", f"the account {username!r} is not disabled")
+        lifecycles.ACCOUNT.require(account_state(user), steps.ENABLE_ACCOUNT, lambda _: Conflict(
+            "ACCOUNT_NOT_DISABLED", f"the account {username!r} is not disabled"))
         user.disabled_at, user.disabled_reason = None, None
         gw.audit.add(db, drc, "account.enable", {"username": username})
     db.commit()

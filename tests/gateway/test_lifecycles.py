@@ -4,6 +4,7 @@ there, and every time limit of DESIGN §5 belongs to exactly one wait."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import pytest
 from chain import Action, ApplicationStatus, ReissueStage
 from chain import compile as compiler
 from gateway import lifecycles, steps
+from gateway.db import User
 from gateway.lifecycles import (
-    APPLICATION, COUPON_CONSENT, LIFECYCLES, PLEDGE_FORM, PURCHASE, REISSUE_PROCEDURE, TRANSFER_FORM,
+    ACCOUNT, APPLICATION, COUPON_CONSENT, LIFECYCLES, PLEDGE_FORM, PURCHASE, REISSUE_PROCEDURE, TRANSFER_FORM,
 )
+from gateway.services import users
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,6 +102,15 @@ def test_gateway_states__the_columns_hold_no_other(gateway):
     assert {"CONFIRMED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"} <= written <= set(TRANSFER_FORM.states)
     decided = set(re.findall(r'"([A-Z_]+)" if decision\.decision == "accept" else "([A-Z_]+)"', source["market"]))
     assert decided == {("ACCEPTED", "REJECTED")} and {"ACCEPTED", "REJECTED"} <= set(PURCHASE.states)
+
+
+def test_account__states_are_those_account_state_reads_of_holders_and_officials():
+    now = dt.datetime.now(dt.timezone.utc)
+    accounts = [User(role=steps.HOLDER), User(role=steps.HOLDER, verified_at=now), User(role="CENTER"),
+                User(role=steps.HOLDER, verified_at=now, disabled_at=now), User(role="NRB", disabled_at=now)]
+    assert [users.account_state(account) for account in accounts] == [
+        "UNVERIFIED", "VERIFIED", "VERIFIED", "DISABLED", "DISABLED"]
+    assert {users.account_state(account) for account in accounts} == set(ACCOUNT.states)
 
 
 def test_application_waits__the_contract_admits_each_step_in_its_state():
