@@ -23,16 +23,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from .services.public import STATEMENT_16
 from .units import china_time, tonnes_display
+from .words import both, pair
 
 FONT = "WenQuanYi"
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 GREEN = colors.HexColor("#2f7d4f")
-LAND_TYPES = {"CULTIVATED": "耕地", "FOREST": "林地", "GRASSLAND": "草地", "WETLAND": "湿地"}
-PURPOSES = {
-    "ECO_COMPENSATION": "生态补偿（第十五条第一项） eco-compensation",
-    "EVENT_NEUTRALITY": "活动碳中和（第十五条第二项） event carbon neutrality",
-    "GREEN_POINTS": "绿色积分、低碳证书（第十五条第三项） green points",
-}
 ISSUING_STATEMENT = (
     "赫山区人民政府依照《赫山区自然生态系统碳券管理办法（试行）》制发本碳券。本碳券为赫山区行政区域内"
     "自然生态系统碳汇权益资产交易的实物凭证，其登记、流转与注销以区块链上的记录为准；严禁涂改、"
@@ -87,14 +82,9 @@ def _qr(url: str, size: float = 34 * mm) -> Drawing:
 
 
 # A certificate of a coupon that no longer circulates says so in large type and across the page,
-# so that a paper copy cannot be sold as a live voucher (§7, §14).
-DEAD_STATES = {
-    "RETIRED": ("已注销", "RETIRED", "此券已用于抵销并注销，不再流通，不得交易。",
-                "This coupon was retired for an offset and never circulates again; it cannot be sold."),
-    "SPLIT": ("已拆分", "SPLIT", "此券已拆分为新券，本凭证不再代表任何碳券，以新券为准。",
-              "This coupon was split into new coupons; this certificate no longer stands for any coupon."),
-    "VOIDED": ("已作废", "VOID", "此券已作废，本凭证无效。", "This coupon is void; this certificate is not valid."),
-}
+# so that a paper copy cannot be sold as a live voucher (§7, §14); the words are the catalogue's
+# (certificate.mark.*, certificate.dead.*).
+DEAD_STATES = ("RETIRED", "SPLIT", "VOIDED")
 
 
 def _watermark(word: str):
@@ -140,15 +130,15 @@ def render(title: str, subtitle: str, rows: list[tuple[str, str, bool]], stateme
     proof.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     story = [Paragraph(title, st["title"]), Paragraph(subtitle, st["subtitle"]), Spacer(1, 6 * mm)]
     if dead:
-        zh, en, says_zh, says_en = DEAD_STATES[dead]
-        story += [Paragraph(f"{zh} {en}", st["dead"]), Paragraph(escape(f"{says_zh} {says_en}"), st["body"]),
+        story += [Paragraph(both("certificate.mark", dead), st["dead"]),
+                  Paragraph(escape(both("certificate.dead", dead)), st["body"]),
                   Spacer(1, 4 * mm)]
     story += [table, *(extra or []), Spacer(1, 5 * mm)]
     for text in statements:
         story += [Paragraph(escape(text), st["body"]), Spacer(1, 2 * mm)]
     story += [Spacer(1, 6 * mm), proof]
     if dead:
-        mark = _watermark(f"{DEAD_STATES[dead][0]} {DEAD_STATES[dead][1]}")
+        mark = _watermark(both("certificate.mark", dead))
         doc.build(story, onFirstPage=mark, onLaterPages=mark)
     else:
         doc.build(story)
@@ -186,7 +176,7 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
     if parcels:
         st = styles()
         header = ["宗地号 Parcel", "坐落 Location", "地类 Land type", "面积（亩）Area (mu)"]
-        body = [[p["number"], p["location"], LAND_TYPES.get(p["land_type"], p["land_type"]), str(p["area_mu"])] for p in parcels]
+        body = [[p["number"], p["location"], pair("land", p["land_type"])[0], str(p["area_mu"])] for p in parcels]
         parcel_table = Table([[Paragraph(escape(str(cell)), st["value"]) for cell in row] for row in [header, *body]],
                              colWidths=[46 * mm, 54 * mm, 30 * mm, 44 * mm])
         parcel_table.setStyle(TableStyle([
@@ -215,7 +205,7 @@ def offset_certificate(verification: dict, *, verify_url: str, proof: bytes | No
         ("序号区间 Serial block", f"{c['serials'][0]}–{c['serials'][1]}", False),
         ("抵销量 Amount", _tonnes(c["amount_kg"]), False),
         ("抵销主体 Beneficiary", c["beneficiary"], False),
-        ("抵销用途 Purpose", PURPOSES.get(c["purpose"], c["purpose"]), False),
+        ("抵销用途 Purpose", both("purpose", c["purpose"]), False),
         ("案件 / 活动编号 Case reference", c["case_reference"], False),
         ("签署部门 Signed by", "区生态环境部门 District Ecology and Environment Bureau", False),
         ("签署地址 Signer address", c["signer"], True),

@@ -4,7 +4,7 @@ A step of the Measures is named here with its article, the roles that may take
 it, its HTTP route under /api/v1, its request schema, the form a console shows
 for it and the object states the contracts admit it in. Routes, console forms,
 queue titles and the authorization tests all read this table; a step's title is
-`action.<id>` in the pages' word catalogue (gateway/web/i18n.py)."""
+`action.<id>` in the pages' word catalogue (gateway/words.py)."""
 
 from __future__ import annotations
 

@@ -16,15 +16,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from . import certificates
 from .certificates import GREEN, render, styles
 from .units import amount_display, money_display
-from .web.i18n import MESSAGES
+from .words import both
 
 CENTRE = "赫山区碳汇交易综合服务中心"
-
-
-def _both(key: str, value: str) -> str:
-    """A choice as the papers print it: the pages' words (gateway/web/i18n.py), Chinese then English."""
-    zh, en = MESSAGES.get(f"{key}.{value}", (value, ""))
-    return f"{zh} {en}".strip()
 
 
 def _name(party: dict | None, address: str = "") -> str:
@@ -42,7 +36,7 @@ def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:
         ("通知书编号 Notice no.", purchase["notice"]),
         ("购买申请编号 Application no.", str(purchase["id"])),
         ("意向受让方 Buyer", buyer),
-        ("购买理由 Reason", _both("purchase_reason", purchase["reason"])),
+        ("购买理由 Reason", both("purchase_reason", purchase["reason"])),
         ("申请数量 Amount", f"{amount_display(purchase['amount_t'])} 吨 t CO2e"),
         ("受理日期 Accepted on", purchase["decided_at"][:10]),
     ]
@@ -78,7 +72,7 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
     """交易凭证, the buyer's or the seller's copy: the settlement transaction is the voucher; with it the
     seller delivers the coupon and the buyer has its offset certificate issued (附件1 三(三))."""
     rows = [
-        ("凭证联次 Copy", _both("voucher.copy", copy), False),
+        ("凭证联次 Copy", both("voucher.copy", copy), False),
         ("交易编号 Trade no.", str(trade["id"]), False),
         ("出让方 Seller", _name(trade["seller"], trade["seller_address"]), False),
         ("受让方 Buyer", _name(trade["buyer"]), False),
@@ -86,9 +80,9 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
         ("受让碳券 Coupon bought", trade["coupon"], False),
         ("成交数量 Amount", f"{amount_display(trade['amount_t'])} 吨二氧化碳当量 t CO2e", False),
         ("成交价格 Price", f"{money_display(trade['price_yuan_per_t'])} 元/吨 yuan/t；合计 total {money_display(trade['total_yuan'])} 元 yuan", False),
-        ("支付方式 Payment method", _both("payment_method", trade["payment_method"]), False),
+        ("支付方式 Payment method", both("payment_method", trade["payment_method"]), False),
         ("支付期限 Pay by", trade["payment_term"], False),
-        ("支付状态 Payment", _both("payment_status", trade["payment_status"])
+        ("支付状态 Payment", both("payment_status", trade["payment_status"])
          + (f"（{trade['paid_on']} 支付 paid on）" if trade.get("paid_on") else ""), False),
         ("交易服务费（出让方支付） Service fee (seller)", f"{money_display(trade['service_fee_yuan'])} 元 yuan"
          + (f"，{trade['fee_paid_on']} 已支付 paid" if trade.get("fee_paid_on") else ""), False),
@@ -108,7 +102,7 @@ def redemption_voucher(redemption: dict, *, copy: str, verify_url: str) -> bytes
     """兑现凭证 (§2), the seller's or the acquirer's copy: the redemption transaction is the voucher; the acquirer
     pays the price DRC published, which the chain recorded with it."""
     rows = [
-        ("凭证联次 Copy", _both("voucher.copy", copy), False),
+        ("凭证联次 Copy", both("voucher.copy", copy), False),
         ("出让方 Seller", _name(redemption["seller"], redemption["seller_address"]), False),
         ("收储主体 Acquirer", _name(redemption["acquirer"], redemption["acquirer_address"]), False),
         ("兑现碳券 Coupon redeemed", redemption["coupon"], False),

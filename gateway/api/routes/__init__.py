@@ -1,9 +1,8 @@
 """One module per resource; `app.py` collects their routers. A write is a step of the
 catalogue (gateway/steps.py): its method, path, name and article come from there."""
 
-from fastapi import APIRouter
-
-from fastapi import Depends
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 
 from ...steps import VERIFIED_ONLY, Step
 from ...deps import require_reader, verified_account
@@ -22,3 +21,9 @@ def step_route(router: APIRouter, step: Step, **options):
 def tx_result(receipt, **extra) -> dict:
     """What a write answers: its transaction, block, and whatever the step produced."""
     return {"tx_hash": receipt.tx_hash, "block": receipt.block_number, **extra}
+
+
+def file_answer(media_type: str, description: str) -> dict:
+    """A route's options when it answers a file, not JSON: /docs shows the file's type."""
+    return {"response_class": Response, "responses": {200: {"description": description, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}}}}}}

@@ -4,11 +4,12 @@ from ...services.audit import READERS, latest
 from ...exports import CsvResponse, csv_response, table
 from ...deps import DbSession, require_reader
 from ...units import stored_utc
+from ..answers import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader(*READERS)])
 
 
-@router.get("")
+@router.get("", response_model=list[AuditEntry])
 def audit_log(db: DbSession, limit: int = 200) -> list[dict]:
     """Every write: who (the account, and the member who acted as it), which department, what was asked, the tx
     hash and the outcome (§6 supervision)."""

@@ -13,6 +13,9 @@ from . import step_route
 from ...deps import (
     ClientAddress, CurrentUser, DbSession, Device, GatewayDep, LoginGuardDep, credential, remember_device, require_reader,
 )
+from ..answers import (
+    AccountPublic, AccountState, AccountVerified, ApiKeyCreated, ApiKeyPublic, PasswordChanged, VerificationRevoked,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth 身份"])
 
@@ -53,7 +56,7 @@ def me(user: CurrentUser, gateway: GatewayDep):
     return _public(user, users.holder_address(gateway, user) if user.role == steps.HOLDER else None)
 
 
-@router.post("/api-keys", status_code=201)
+@router.post("/api-keys", status_code=201, response_model=ApiKeyCreated)
 def create_api_key(form: ApiKeyCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession, guard: LoginGuardDep,
                    client: ClientAddress) -> dict:
     """A key for scripts (X-API-Key header), shown once. The password is asked again, and the key
@@ -61,7 +64,7 @@ def create_api_key(form: ApiKeyCreate, user: CurrentUser, gateway: GatewayDep, d
     return users.new_api_key(gateway, db, user, form, guard=guard, client=client)
 
 
-@router.get("/api-keys")
+@router.get("/api-keys", response_model=list[ApiKeyPublic])
 def api_keys(user: CurrentUser, db: DbSession) -> list[dict]:
     """The caller's API keys: id and expiry (the keys themselves are never kept)."""
     return users.api_keys(db, user)
@@ -101,13 +104,13 @@ def remove_member(username: str, user: CurrentUser, gateway: GatewayDep, db: DbS
     return _member(users.remove_member(gateway, db, user, username))
 
 
-@router.get("/me/account")
+@router.get("/me/account", response_model=AccountPublic)
 def my_account(user: CurrentUser, db: DbSession) -> dict:
     """The caller's account as registered: party fields, masked ID, the centre's verification."""
     return users.my_account(db, user)
 
 
-@router.post("/password")
+@router.post("/password", response_model=PasswordChanged)
 def change_password(form: PasswordChange, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
                     guard: LoginGuardDep, client: ClientAddress) -> dict:
     """The old password is asked again; every other session and API key of the account ends."""
@@ -116,25 +119,25 @@ def change_password(form: PasswordChange, request: Request, user: CurrentUser, g
     return {"username": user.username, "password_changed": True}
 
 
-@router.get("/notices")
+@router.get("/notices", response_model=NoticeSettings)
 def notice_settings(user: CurrentUser, db: DbSession) -> dict:
     """Where the caller's notices go and which it receives (services/notices.py)."""
     return notices.settings_of(db, user)
 
 
-@router.post("/notices")
+@router.post("/notices", response_model=NoticeSettings)
 def choose_notices(choice: NoticeSettings, user: CurrentUser, db: DbSession) -> dict:
     """The caller's e-mail address, and whether it is told of new items and (a department) sent the digest."""
     return notices.choose(db, user, choice)
 
 
-@router.get("/accounts", dependencies=[require_reader(*users.ACCOUNT_READERS)])
+@router.get("/accounts", dependencies=[require_reader(*users.ACCOUNT_READERS)], response_model=list[AccountPublic])
 def accounts(db: DbSession, state: str | None = None) -> list[dict]:
     """Accounts with masked IDs and their verification: the centre's queue (state=UNVERIFIED), DRC's list."""
     return users.accounts(db, state=state)
 
 
-@step_route(router, steps.VERIFY_ACCOUNT)
+@step_route(router, steps.VERIFY_ACCOUNT, response_model=AccountVerified)
 def verify_account(username: str, form: AccountVerificationCreate, centre: CurrentUser, gateway: GatewayDep,
                    db: DbSession) -> dict:
     """附件1 三(一): the centre checked the party's identity in person, against this document."""
@@ -142,7 +145,7 @@ def verify_account(username: str, form: AccountVerificationCreate, centre: Curre
     return {"username": username, "state": users.VERIFIED, "verified_at": record.verified_at.isoformat()}
 
 
-@step_route(router, steps.REVOKE_VERIFICATION)
+@step_route(router, steps.REVOKE_VERIFICATION, response_model=VerificationRevoked)
 def revoke_verification(username: str, form: VerificationRevocation, centre: CurrentUser, gateway: GatewayDep,
                         db: DbSession) -> dict:
     """The centre revokes its in-person check, with the reason: the account is unverified again."""
@@ -150,14 +153,14 @@ def revoke_verification(username: str, form: VerificationRevocation, centre: Cur
     return {"username": username, "state": users.UNVERIFIED, "revoked_at": check.revoked_at.isoformat()}
 
 
-@step_route(router, steps.DISABLE_ACCOUNT)
+@step_route(router, steps.DISABLE_ACCOUNT, response_model=AccountState)
 def disable_account(username: str, form: AccountDisable, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """DRC disables an account: no log-in, and its tokens end at once."""
     users.set_disabled(gateway, db, drc, username, form)
     return {"username": username, "state": users.DISABLED}
 
 
-@step_route(router, steps.ENABLE_ACCOUNT)
+@step_route(router, steps.ENABLE_ACCOUNT, response_model=AccountState)
 def enable_account(username: str, drc: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     user = users.set_disabled(gateway, db, drc, username, None)
     return {"username": username, "state": users.account_state(user)}

@@ -5,6 +5,8 @@ from fastapi.responses import FileResponse
 from ...services import documents
 from ...deps import CurrentUser, DbSession, GatewayDep
 from ...guards import CSP
+from . import file_answer
+from ..answers import DocumentStored
 
 router = APIRouter(prefix="/documents", tags=["documents 材料"])
 # Served as what they say they are only when a browser shows that type inertly; anything else
@@ -19,7 +21,7 @@ FRAMED_BY_THIS_SITE = {"X-Frame-Options": "SAMEORIGIN",
                        "Content-Security-Policy": CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=DocumentStored)
 async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """Content-addressed: the sha256 goes on-chain, the file stays here, readable by this process only.
     A holder's uploads have a quota (a small one before the centre verifies it) and a rate."""
@@ -28,7 +30,7 @@ async def upload(file: UploadFile, user: CurrentUser, gateway: GatewayDep, db: D
     return {"sha256": digest, "size": len(content)}
 
 
-@router.get("/{sha256}")
+@router.get("/{sha256}", **file_answer("application/octet-stream", "the document, as uploaded"))
 def download(sha256: str, user: CurrentUser, gateway: GatewayDep, db: DbSession):
     return _served(gateway, documents.readable(db, sha256, user))
 
@@ -46,7 +48,7 @@ def _served(gateway, document) -> FileResponse:
 public = APIRouter(prefix="/public/documents", tags=["public 公示"])
 
 
-@public.get("/{sha256}")
+@public.get("/{sha256}", **file_answer("application/octet-stream", "the document, as uploaded"))
 def public_download(sha256: str, gateway: GatewayDep, db: DbSession):
     """附件5's public attachments (the coupon original's scan, 其他附件), as the disclosure board links them."""
     return _served(gateway, documents.public(db, sha256))

@@ -10,32 +10,36 @@ from ...errors import NotFound
 from ...schemas import ManagementReportCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
 from ...services import entrustments, records, supervision
-from . import step_route
+from . import file_answer, step_route
 from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
+from ..answers import (
+    EntrustmentPublic, ManagementReportFiled, PurchaseDecided, PurchaseFiled, PurchasePublic, Settlement,
+    TradePublic,
+)
 
 router = APIRouter(tags=["market 交易"])
 
 
-@step_route(router, steps.PURCHASE)
+@step_route(router, steps.PURCHASE, response_model=PurchaseFiled)
 def apply_to_purchase(purchase: PurchaseCreate, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> dict:
     """购买申请书 (附件6): reason, amount, the commitment and the signed form; 生态赔偿 with the authority's document."""
     row = service.apply_to_purchase(gateway, db, buyer=user, purchase=purchase)
     return {"purchase": row.id, "status": service.shown_status(row)}
 
 
-@router.get("/purchases")
+@router.get("/purchases", response_model=list[PurchasePublic])
 def purchases(user: CurrentUser, db: DbSession, status: str | None = None) -> list[dict]:
     """A buyer's own purchase applications; every one for the departments (the centre's queue), newest first.
     `status`: SUBMITTED, ACCEPTED, REJECTED, PARTLY_FILLED or FILLED."""
     return service.purchases(db, reader=user, status=status)
 
 
-@router.get("/purchases/{purchase_id}")
+@router.get("/purchases/{purchase_id}", response_model=PurchasePublic)
 def purchase(purchase_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
     return service.purchase_view(db, records.seen(db, service.PURCHASES, purchase_id, user))
 
 
-@step_route(router, steps.ACCEPT_PURCHASE)
+@step_route(router, steps.ACCEPT_PURCHASE, response_model=PurchaseDecided)
 def decide_purchase(purchase_id: RecordPath, decision: PurchaseDecision, user: CurrentUser, gateway: GatewayDep,
                     db: DbSession) -> dict:
     """受理 (附件1 三(二)1): the centre accepts the application, matched to a listing, and issues the
@@ -46,7 +50,8 @@ def decide_purchase(purchase_id: RecordPath, decision: PurchaseDecision, user: C
             "notice_pdf": f"/api/v1/purchases/{row.id}/acceptance-notice.pdf" if view["notice"] else None}
 
 
-@router.get("/purchases/{purchase_id}/acceptance-notice.pdf")
+@router.get("/purchases/{purchase_id}/acceptance-notice.pdf",
+            **file_answer("application/pdf", "交易受理通知书, a PDF"))
 def acceptance_notice(purchase_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession) -> Response:
     """交易受理通知书 (PDF), for the buyer and the departments, once the application is accepted."""
     row = records.seen(db, service.PURCHASES, purchase_id, user)
@@ -57,7 +62,7 @@ def acceptance_notice(purchase_id: RecordPath, user: CurrentUser, gateway: Gatew
     return _pdf(pdf, f"acceptance-notice-{purchase_id}.pdf")
 
 
-@step_route(router, steps.SETTLE)
+@step_route(router, steps.SETTLE, response_model=Settlement)
 def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """交易结算 (附件7); the settlement transaction is the 交易凭证. A partial amount leaves the rest listed.
     A frozen listing is refused with the freeze's department, day and reason; an expired one as LISTING_EXPIRED."""
@@ -69,18 +74,18 @@ def settle_trade(trade: TradeCreate, gateway: GatewayDep, db: DbSession, actor: 
             "trade": recorded.id, "voucher_pdf": f"/api/v1/trades/{recorded.id}/voucher.pdf"}
 
 
-@router.get("/trades")
+@router.get("/trades", response_model=list[TradePublic])
 def trades(user: CurrentUser, db: DbSession) -> list[dict]:
     """A holder's trades as buyer or seller; every trade for the departments."""
     return service.trades(db, user=user)
 
 
-@router.get("/trades/{trade_id}")
+@router.get("/trades/{trade_id}", response_model=TradePublic)
 def trade(trade_id: RecordPath, user: CurrentUser, db: DbSession) -> dict:
     return service.trade_view(db, records.seen(db, service.TRADES, trade_id, user))
 
 
-@step_route(router, steps.MANAGEMENT_REPORT)
+@step_route(router, steps.MANAGEMENT_REPORT, response_model=ManagementReportFiled)
 def management_report(number: str, form: ManagementReportCreate, gateway: GatewayDep, db: DbSession,
                       actor: ActorDep) -> dict:
     """管理情况报告 (附件4 三、四): the centre's periodic report to the holder of a listed coupon."""
@@ -88,7 +93,7 @@ def management_report(number: str, form: ManagementReportCreate, gateway: Gatewa
     return {"report": report.id, "coupon": number}
 
 
-@router.get("/entrustments")
+@router.get("/entrustments", response_model=list[EntrustmentPublic])
 def entrustments_of(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     """附件4: a holder's entrustment agreements, one per listing of its coupons, with their status, papers and
     the centre's management reports; every one for the departments."""
@@ -96,21 +101,21 @@ def entrustments_of(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> li
     return entrustments.of(gateway, db, user)
 
 
-@step_route(router, steps.CONFIRM_PAYMENT)
+@step_route(router, steps.CONFIRM_PAYMENT, response_model=TradePublic)
 def confirm_payment(trade_id: RecordPath, form: PaymentConfirmation, gateway: GatewayDep, db: DbSession,
                     actor: ActorDep) -> dict:
     """The buyer has paid (附件7 二2): the trade's vouchers say paid, on that day."""
     return service.trade_view(db, service.confirm_payment(gateway, db, actor=actor, trade_id=trade_id, form=form))
 
 
-@step_route(router, steps.CONFIRM_FEE)
+@step_route(router, steps.CONFIRM_FEE, response_model=TradePublic)
 def confirm_fee(trade_id: RecordPath, form: PaymentConfirmation, gateway: GatewayDep, db: DbSession,
                 actor: ActorDep) -> dict:
     """The seller has paid the centre's service fee (附件1 三(二)2)."""
     return service.trade_view(db, service.confirm_fee(gateway, db, actor=actor, trade_id=trade_id, form=form))
 
 
-@router.get("/trades/{trade_id}/voucher.pdf")
+@router.get("/trades/{trade_id}/voucher.pdf", **file_answer("application/pdf", "交易凭证, a PDF"))
 def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
             copy: Literal["buyer", "seller"] | None = None) -> Response:
     """交易凭证 (PDF): the buyer's copy for the buyer, the seller's for the seller (a department picks with
@@ -123,7 +128,7 @@ def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: 
     return _pdf(pdf, f"trade-voucher-{trade_id}-{copy}.pdf")
 
 
-@router.get("/trades/{trade_id}/agreement")
+@router.get("/trades/{trade_id}/agreement", **file_answer("application/pdf", "the signed 附件7, as uploaded"))
 def agreement(trade_id: RecordPath, user: CurrentUser, gateway: GatewayDep, db: DbSession):
     """The signed trade agreement (附件7), for both parties and the departments."""
     row = records.seen(db, service.TRADES, trade_id, user)

@@ -11,13 +11,19 @@ from ...schemas import EcoCompensationCreate
 from ...services import calculator, projects, redemptions
 from ...services import public as service
 from ...deps import DbSession, GatewayDep, RecordPath
+from ..answers import (
+    CouponRecord, EcoCompensation, FeatureCollection, ListingPublic, LossNoticePublic, ProjectPublic, ProjectSummary,
+    RedemptionTermsPublic, StatsPublic, Verification,
+)
 
 router = APIRouter(prefix="/public", tags=["public 公示"])
 
 
 # Both answers carry a strong ETag; a client that sends it back in If-None-Match gets 304 and no body.
-CONDITIONAL = {200: {"description": "the answer, with its ETag and Cache-Control"},
-               304: {"description": "Not Modified: the client's copy (If-None-Match) is current"}}
+# The answers are made and kept as bytes (services/public.py): the model documents them, it does not check them.
+def conditional(answer: type) -> dict:
+    return {200: {"description": "the answer, with its ETag and Cache-Control", "model": answer},
+            304: {"description": "Not Modified: the client's copy (If-None-Match) is current"}}
 
 
 # Requests that find no answer kept share one worker thread's making of it (a worker's turn on a busy
@@ -41,7 +47,7 @@ def _send(request: Request, answer: service.Answer) -> Response:
     return Response(answer.body, media_type="application/json", headers=answer.headers)
 
 
-@router.get("/coupons/{number}", response_class=JSONResponse, responses=CONDITIONAL)
+@router.get("/coupons/{number}", response_class=JSONResponse, responses=conditional(CouponRecord))
 async def provenance(number: str, request: Request, gateway: GatewayDep) -> Response:
     """A coupon's state, data, lineage and every step with tx hash, block, time and signing department.
     `Cache-Control: no-cache`: the record changes with each new step; its ETag changes with it."""
@@ -58,7 +64,7 @@ async def provenance(number: str, request: Request, gateway: GatewayDep) -> Resp
 TxHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="the offset's transaction hash")]
 
 
-@router.get("/offsets/{tx_hash}", response_class=JSONResponse, responses=CONDITIONAL)
+@router.get("/offsets/{tx_hash}", response_class=JSONResponse, responses=conditional(Verification))
 async def verify(tx_hash: TxHash, request: Request, gateway: GatewayDep) -> Response:
     """Verify an offset certificate from the chain receipt and event log. A verdict no later block
     can change is served from memory with `Cache-Control: immutable`; any other is verified afresh."""
@@ -69,27 +75,27 @@ async def verify(tx_hash: TxHash, request: Request, gateway: GatewayDep) -> Resp
     return _send(request, answer)
 
 
-@router.get("/listings")
+@router.get("/listings", response_model=list[ListingPublic])
 def listings(gateway: GatewayDep, db: DbSession) -> list[dict]:
     """The disclosure board (信息披露表, 附件5)."""
     return service.listings(gateway, db)
 
 
-@router.get("/redemption")
+@router.get("/redemption", response_model=RedemptionTermsPublic | None)
 def redemption(gateway: GatewayDep, db: DbSession) -> dict | None:
     """兑现 (§2): the acquirer DRC designated (收储主体) and the price it published, as the chain holds them,
     with the notice's number; null before DRC has published any."""
     return redemptions.terms(gateway, db)
 
 
-@router.get("/loss-notices")
+@router.get("/loss-notices", response_model=list[LossNoticePublic])
 def loss_notices(gateway: GatewayDep) -> list[dict]:
     """The board of loss notices (§12 挂失并公告): each coupon reported lost, its notice's start and end,
     and how it ended (running, over, withdrawn, refused, reissued as a new number, voided)."""
     return service.loss_notices(gateway)
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=StatsPublic)
 def stats(gateway: GatewayDep) -> dict:
     return service.stats(gateway)
 
@@ -97,7 +103,15 @@ def stats(gateway: GatewayDep) -> dict:
 GEOJSON = "application/geo+json"
 
 
-@router.get("/projects")
+class GeoJsonResponse(JSONResponse):
+    media_type = GEOJSON
+
+
+# What the GeoJSON routes answer, for /docs: one is served byte for byte as hashed, the other as made.
+GEOJSON_ANSWER = {"response_class": GeoJsonResponse, "responses": {200: {"model": FeatureCollection}}}
+
+
+@router.get("/projects", response_model=list[ProjectSummary], response_model_exclude_unset=True)
 def project_list(gateway: GatewayDep, db: DbSession, q: str | None = None, year: str | None = None,
                  land_type: str | None = None, town: str | None = None, methodology: str | None = None,
                  state: str | None = None) -> list[dict]:
@@ -124,14 +138,14 @@ def projects_csv(gateway: GatewayDep, db: DbSession, q: str | None = None, year:
     return csv_response(table(PROJECT_COLUMNS, rows), "projects.csv", "碳券项目")
 
 
-@router.get("/projects/{application_id}")
+@router.get("/projects/{application_id}", response_model=ProjectPublic)
 def project(application_id: RecordPath, gateway: GatewayDep, db: DbSession) -> dict:
     """A project: parcels with declared and measured areas, period, methodology, attestation, opinion, filing,
     its coupons, and whether the served boundaries hash to the `boundaries_hash` submitted on chain."""
     return projects.project(gateway, db, application_id)
 
 
-@router.get("/projects/{application_id}/parcels.geojson", response_class=Response)
+@router.get("/projects/{application_id}/parcels.geojson", **GEOJSON_ANSWER)
 def project_parcels(application_id: RecordPath, gateway: GatewayDep,
                     db: DbSession) -> Response:
     """The project's parcels as GeoJSON (EPSG:4490 degrees), byte for byte what its `boundaries_hash` in the
@@ -140,7 +154,7 @@ def project_parcels(application_id: RecordPath, gateway: GatewayDep,
         "Content-Disposition": f'attachment; filename="project-{application_id}-parcels.geojson"'})
 
 
-@router.get("/parcels.geojson", response_class=JSONResponse)
+@router.get("/parcels.geojson", **GEOJSON_ANSWER)
 def registry_parcels(gateway: GatewayDep, db: DbSession, q: str | None = None, year: str | None = None,
                      land_type: str | None = None, town: str | None = None, methodology: str | None = None,
                      state: str | None = None) -> JSONResponse:
@@ -176,7 +190,7 @@ def trades_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
     return csv_response(table(TRADE_COLUMNS, service.trades(gateway, db)), "trades.csv", "碳券交易")
 
 
-@router.post("/calculator/eco-compensation")
+@router.post("/calculator/eco-compensation", response_model=EcoCompensation)
 def eco_compensation(request: EcoCompensationCreate, gateway: GatewayDep) -> dict:
     """§15(1): Σ area × annual sink factor × land-use years → coupons to buy."""
     return calculator.eco_compensation(gateway.settings.data_dir, request)

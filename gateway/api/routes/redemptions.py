@@ -11,17 +11,18 @@ from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
 from ...schemas import RedemptionCreate, RedemptionTermsCreate
 from ...services import redemptions
 from ...services.coupons import number_of
-from . import step_route, tx_result as _tx
+from . import file_answer, step_route, tx_result as _tx
+from ..answers import Redeemed, RedemptionPublic, TxAnswer
 
 router = APIRouter(tags=["redemption 兑现"])
 
 
-@step_route(router, steps.REDEMPTION_TERMS)
+@step_route(router, steps.REDEMPTION_TERMS, response_model=TxAnswer)
 def set_terms(form: RedemptionTermsCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     return _tx(redemptions.set_terms(gateway, db, actor=actor, form=form))
 
 
-@step_route(router, steps.REDEEM)
+@step_route(router, steps.REDEEM, response_model=Redeemed)
 def redeem(number: str, form: RedemptionCreate, gateway: GatewayDep, db: DbSession, actor: ActorDep) -> dict:
     """兑现: the owner's consented amount to the acquirer at the published price; the transaction is the voucher."""
     redeemed = redemptions.redeem(gateway, db, actor=actor, number=number, form=form)
@@ -29,13 +30,13 @@ def redeem(number: str, form: RedemptionCreate, gateway: GatewayDep, db: DbSessi
                voucher_pdf=f"/api/v1/redemptions/{redeemed.tx_hash}/voucher.pdf")
 
 
-@router.get("/redemptions")
+@router.get("/redemptions", response_model=list[RedemptionPublic])
 def mine(user: CurrentUser, gateway: GatewayDep, db: DbSession) -> list[dict]:
     """A holder's redemptions as seller or acquirer; every one for the departments. Newest first."""
     return redemptions.of(gateway, db, user)
 
 
-@router.get("/redemptions/{tx_hash}/voucher.pdf")
+@router.get("/redemptions/{tx_hash}/voucher.pdf", **file_answer("application/pdf", "兑现凭证, a PDF"))
 def voucher(tx_hash: str, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
             copy: Literal["seller", "acquirer"] | None = None) -> Response:
     """兑现凭证 (PDF): the seller's copy for the seller, the acquirer's for the acquirer (a department picks with
