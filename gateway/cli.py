@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import CannotStart
-from .settings import get_settings
+from .core.errors import CannotStart
+from .core.settings import get_settings
 
 
 def _progress(done: int, total: int) -> None:
@@ -51,9 +51,9 @@ def _demo(args: argparse.Namespace) -> None:
         from fastapi.testclient import TestClient
 
         from .api.app import create_app
-        from .runtime import Gateway
-        from .security import IDENTITY_KEY_ENV
-        from .settings import Settings
+        from .runtime.wiring import Gateway
+        from .core.security import IDENTITY_KEY_ENV
+        from .core.settings import Settings
 
         with (tempfile.TemporaryDirectory(prefix="tanquan-demo-") as data_dir,
               tempfile.TemporaryDirectory(prefix="tanquan-demo-key-") as key_dir):
@@ -96,9 +96,10 @@ def _serve(args: argparse.Namespace) -> None:
     import httpx
     import uvicorn
 
-    from . import demo, logs
+    from . import demo
+    from .core import logs
     from .api.app import create_app
-    from .runtime import Gateway
+    from .runtime.wiring import Gateway
 
     settings = get_settings()
     log_config = logs.config(settings.log_format, settings.log_level.upper())
@@ -154,7 +155,7 @@ def _warn_of_base_url(public_base_url: str, port: int) -> None:
 
 
 def _keys(args: argparse.Namespace) -> None:
-    from .runtime import open_node_for, signing_addresses
+    from .runtime.wiring import open_node_for, signing_addresses
 
     node = open_node_for(get_settings())
     try:
@@ -166,7 +167,7 @@ def _keys(args: argparse.Namespace) -> None:
 
 
 def _index_rebuild(args: argparse.Namespace) -> None:
-    from .runtime import open_node_for, rebuild_index
+    from .runtime.wiring import open_node_for, rebuild_index
 
     settings = get_settings()
     node = open_node_for(settings)
@@ -208,7 +209,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .errors import DomainError
+    from .core.errors import DomainError
     from .services import public
 
     if args.offline:

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import identity
-from .db import User
-from .errors import CannotStart
-from .runtime import Gateway
-from .schemas import OfficialCreate
+from .core import identity
+from .core.db import User
+from .core.errors import CannotStart
+from .runtime.wiring import Gateway
+from .core.schemas import OfficialCreate
 from .services import users
 from .services.geometry import geojson, square
-from .steps import DEPARTMENTS, ENFORCEMENT
+from .catalogue.steps import DEPARTMENTS, ENFORCEMENT
 
 DEMO_PASSWORD = "tanquan-demo-2026"
 DEMO_LOSS_NOTICE_DAYS = 5 / 86400  # five seconds, so the demo can reach the reissue

@@ -40,8 +40,8 @@ from chain.note import COSIGNATURE, Checkpoint, NoteError, Signer, Verifier, ver
 from chain.proofs import ProofFailed
 from chain.tlog import EMPTY_ROOT, verify_consistency
 
-from .certificates import PROOF_ATTACHMENT
-from .errors import CannotStart
+from .web.certificates import PROOF_ATTACHMENT
+from .core.errors import CannotStart
 
 log = logging.getLogger(__name__)
 

@@ -58,7 +58,7 @@ from chain import Action, Registry, Role  # noqa: E402
 from chain.backends import EmbeddedChain, open_embedded  # noqa: E402
 from chain.index import CouponRow, EventIndex  # noqa: E402
 from chain.seal import SEAL_SUFFIX  # noqa: E402
-from gateway.db import make_engine  # noqa: E402
+from gateway.core.db import make_engine
 
 SIZES = (10_000,)
 FULL_SIZES = (10_000, 100_000)

@@ -87,7 +87,7 @@ from chain import CouponState, Registry, Role  # noqa: E402
 from chain import compile as compiler  # noqa: E402
 from gateway.demo import DEMO_PASSWORD, OFFICIALS  # noqa: E402
 from gateway.services.geometry import geojson, square  # noqa: E402
-from gateway.identity import make_uscc  # noqa: E402
+from gateway.core.identity import make_uscc
 
 GOALS = {"vs_ceiling": 0.5, "p95_ms": 2000.0, "on_chain_cpu_ms": 8.0, "form_step_cpu_ms": 4.0}
 PASSPHRASE = "tanquan-bench-gateway"

@@ -29,12 +29,12 @@ from sqlalchemy import insert  # noqa: E402
 
 from benchlib import loadavg, quantile, report_ceilings, write_json  # noqa: E402
 from chain.index import ApplicationRow  # noqa: E402
-from gateway.db import ParcelBoundary, ParcelCell  # noqa: E402
-from gateway.errors import Invalid  # noqa: E402
-from gateway.runtime import Gateway  # noqa: E402
+from gateway.core.db import ParcelBoundary, ParcelCell
+from gateway.core.errors import Invalid
+from gateway.runtime.wiring import Gateway
 from gateway.services import boundaries  # noqa: E402
 from gateway.services.geometry import area_m2, geojson, square  # noqa: E402
-from gateway.settings import Settings  # noqa: E402
+from gateway.core.settings import Settings
 
 GOALS = {"overlap_p95_ms": 50.0}
 WEST, SOUTH, SPAN = 112.02, 28.02, 0.95  # degrees: inside the default district extent

@@ -72,8 +72,8 @@ from chain.backends import open_committed  # noqa: E402
 from chain.node import CHAIN_FILE, open_node  # noqa: E402
 from chain.verify import Verdict, verify_offset  # noqa: E402
 from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials  # noqa: E402
-from gateway.runtime import Gateway  # noqa: E402
-from gateway.settings import Settings  # noqa: E402
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 
 PASSPHRASE = "tanquan-bench-public"
 IDENTITY_KEY = "tanquan-bench-public-identity-key"  # a throw-away registry's, like the passphrase

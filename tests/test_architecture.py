@@ -96,8 +96,8 @@ def test_chain__imports_nothing_from_the_gateway():
     assert {m: _reaching(i, "gateway") for m, i in _importers("chain").items() if _reaching(i, "gateway")} == {}
 
 
-@pytest.mark.parametrize("layer", ["gateway.api", "gateway.web", "gateway.certificates", "gateway.deps",
-                                   "gateway.cli", "gateway.demo", "gateway.steps", "gateway.schemas"])
+@pytest.mark.parametrize("layer", ["gateway.api", "gateway.web", "gateway.web.certificates", "gateway.edge.deps",
+                                   "gateway.cli", "gateway.demo", "gateway.catalogue.steps", "gateway.core.schemas"])
 def test_routes_and_pages__reach_the_chain_only_through_services(layer):
     assert {m: _reaching(i, "chain") for m, i in _importers(layer).items() if _reaching(i, "chain")} == {}
 

@@ -7,7 +7,7 @@ import ast
 from collections import Counter
 from pathlib import Path
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "gateway" / "words.py"
+CATALOGUE = Path(__file__).resolve().parents[1] / "gateway" / "catalogue" / "words.py"
 
 
 def test_catalogue__every_key_said_once():

@@ -1,5 +1,5 @@
 """What the API answers: one shape per kind of record, so that /docs and /openapi.json show every answer
-(the requests' shapes are gateway/schemas.py). Each field is typed as the services produce it, so a body is
+(the requests' shapes are gateway/core/schemas.py). Each field is typed as the services produce it, so a body is
 the JSON the service's dict gave before: amounts are decimal strings ("12.500"), times on the chain are unix
 seconds, times of the gateway's records ISO 8601 strings.
 

@@ -20,16 +20,16 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
-from .. import guards
-from ..db import busy, disk_full
-from ..errors import DomainError
-from ..runtime import Gateway
+from ..edge import guards
+from ..core.db import busy, disk_full
+from ..core.errors import DomainError
+from ..runtime.wiring import Gateway
 from ..services import notices, recovery, users
 from ..services.logins import LoginGuard
-from ..settings import Settings, get_settings
+from ..core.settings import Settings, get_settings
 from .. import web
 from ..web import mail
-from ..metrics import Metrics
+from ..edge.metrics import Metrics
 from .routes import enforcement, log, metrics, rpc
 from .routes import (
     applications, audit, auth, calendar, coupons, documents, health, market, public, queue, redemptions, reissues,

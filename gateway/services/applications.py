@@ -13,16 +13,23 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt, Submitted
 from chain.index import ApplicationRow
 
-from ..db import ApplicationRecord, User
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..identity import COLLECTIVE
-from ..runtime import Actor, Gateway
-from ..schemas import (
-    ApplicationCreate, ApplicationDocuments, Attestation, Decision, EebReview, Filing, FormalReview, PublicVersions,
+from ..core.db import ApplicationRecord, User
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound
+from ..core.identity import COLLECTIVE
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import (
+    ApplicationCreate,
+    ApplicationDocuments,
+    Attestation,
+    Decision,
+    EebReview,
+    Filing,
+    FormalReview,
+    PublicVersions,
     ValidationOpinion,
 )
-from .. import lifecycles, steps
-from ..units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
+from ..catalogue import lifecycles, steps
+from ..catalogue.units import day_start, period_end_on_chain, period_last_day, to_kg, tonnes_text
 from . import boundaries, geometry, time_limits, timeline, users
 from .boundaries import parcel_id
 from .documents import make_public, require_uploaded

@@ -1,12 +1,12 @@
 """The audit log as its readers read it (§6 supervision; DESIGN §9): the API, its export and the
-console page. The writer is the runtime's (gateway/audit.py); this module only reads."""
+console page. The writer is the runtime's (gateway/runtime/audit.py); this module only reads."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import AuditEntry, User
+from ..core.db import AuditEntry, User
 
 # The departments that read the audit log: supervision (§6), coordination (DRC), and FINANCE, which
 # registers pledges (§4).

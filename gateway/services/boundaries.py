@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from chain import ApplicationStatus
 
-from ..db import ParcelBoundary, ParcelCell
-from ..errors import Invalid
-from ..runtime import Gateway
+from ..core.db import ParcelBoundary, ParcelCell
+from ..core.errors import Invalid
+from ..runtime.wiring import Gateway
 from . import geometry as geo
 
 CELL_DEGREES = 0.01

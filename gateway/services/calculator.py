@@ -12,7 +12,7 @@ import json
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
-from ..schemas import EcoCompensationCreate
+from ..core.schemas import EcoCompensationCreate
 
 DEFAULT_FACTORS = {
     "source": "示例默认值，未经核定（t CO2e/亩/年）；须由区生态环境部门会同林业部门核定，"

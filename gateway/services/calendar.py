@@ -10,13 +10,13 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import lifecycles, steps
-from ..db import CalendarYear, User
-from ..errors import Conflict, Invalid
-from ..runtime import Gateway
-from ..schemas import CalendarYearCreate
-from ..units import china_date, epoch
-from ..workdays import PUBLISHED_UNTIL
+from ..catalogue import lifecycles, steps
+from ..core.db import CalendarYear, User
+from ..core.errors import Conflict, Invalid
+from ..runtime.wiring import Gateway
+from ..core.schemas import CalendarYearCreate
+from ..catalogue.units import china_date, epoch
+from ..core.workdays import PUBLISHED_UNTIL
 from . import time_limits
 
 WARN_DAYS = 60  # DRC is told this many days before the known calendar ends

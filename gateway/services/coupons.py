@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from chain import Action, CouponWritten, OffsetPurpose, Receipt
 from chain.index import CouponRow
 
-from ..db import ApplicationRecord, User
-from ..errors import Conflict, DomainError, Invalid, NotFound
-from ..runtime import Actor, Gateway
-from ..steps import HOLDER
+from ..core.db import ApplicationRecord, User
+from ..core.errors import Conflict, DomainError, Invalid, NotFound
+from ..runtime.wiring import Actor, Gateway
+from ..catalogue.steps import HOLDER
 from . import users
-from ..schemas import OffsetCreate, OwnerRequest, PledgeCreate
-from ..units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
+from ..core.schemas import OffsetCreate, OwnerRequest, PledgeCreate
+from ..catalogue.units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_text
 from .supervision import explained as explain_freeze
 
 

@@ -16,12 +16,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import (
-    ApplicationRecord, Document, DocumentUpload, ListingRecord, ManagementReport, PreparedApplication, TransferForm, User,
+from ..core.db import (
+    ApplicationRecord,
+    Document,
+    DocumentUpload,
+    ListingRecord,
+    ManagementReport,
+    PreparedApplication,
+    TransferForm,
+    User,
 )
-from ..errors import DomainError, Forbidden, Invalid, NotFound
-from ..runtime import Gateway
-from ..steps import DEPARTMENTS, HOLDER
+from ..core.errors import DomainError, Forbidden, Invalid, NotFound
+from ..runtime.wiring import Gateway
+from ..catalogue.steps import DEPARTMENTS, HOLDER
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024

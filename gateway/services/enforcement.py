@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten
 from chain.index.schema import OffsetRow
 
-from ..db import OffsetCompensation, utcnow
-from ..errors import Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import OffsetCreate
-from ..steps import ENFORCEMENT
-from ..units import stored_utc, to_kg, tonnes_text
+from ..core.db import OffsetCompensation, utcnow
+from ..core.errors import Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import OffsetCreate
+from ..catalogue.steps import ENFORCEMENT
+from ..catalogue.units import stored_utc, to_kg, tonnes_text
 from . import calculator, coupons
 
 log = logging.getLogger(__name__)

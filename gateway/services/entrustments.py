@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import ListingRecord, ManagementReport, User
-from ..runtime import Actor, Gateway
-from ..schemas import ManagementReportCreate
-from ..steps import HOLDER
-from ..units import epoch
+from ..core.db import ListingRecord, ManagementReport, User
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import ManagementReportCreate
+from ..catalogue.steps import HOLDER
+from ..catalogue.units import epoch
 from . import market
 from .documents import require_uploaded
 

@@ -27,7 +27,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
 
-from ..errors import Invalid
+from ..core.errors import Invalid
 
 CGCS2000 = CRS.from_epsg(4490)
 GEOD = Geod(ellps="GRS80")  # CGCS2000's ellipsoid; it differs from GRS 80 only in the 12th digit of its flattening

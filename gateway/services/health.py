@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import text
 
-from ..runtime import Gateway
+from ..runtime.wiring import Gateway
 from . import transparency
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord, PreparedApplication, TransferForm, User
-from ..runtime import Gateway
-from ..steps import DEPARTMENTS, HOLDER
-from ..units import epoch
-from .. import lifecycles
+from ..core.db import ApplicationRecord, PreparedApplication, TransferForm, User
+from ..runtime.wiring import Gateway
+from ..catalogue.steps import DEPARTMENTS, HOLDER
+from ..catalogue.units import epoch
+from ..catalogue import lifecycles
 from . import pledges, queues, time_limits
 from .transfers import LIFECYCLE as FORM_LIFECYCLES
 

@@ -25,9 +25,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from ..errors import DomainError
-from ..settings import Settings
-from ..throttle import MAX_KEYS, Clock, Lockout, SlidingWindow
+from ..core.errors import DomainError
+from ..core.settings import Settings
+from ..core.throttle import MAX_KEYS, Clock, Lockout, SlidingWindow
 
 DEVICE_COOKIE = "tanquan_device"
 DEVICE_COOKIE_DAYS = 365

@@ -21,16 +21,21 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt
 from chain.index import CouponRow
 
-from ..db import ListingRecord, Purchase, Trade, User, utcnow
-from ..identity import DAMAGE_LIABLE
-from ..errors import Conflict, Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import (
-    ListingCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, PurchaseReason, TradeCreate,
+from ..core.db import ListingRecord, Purchase, Trade, User, utcnow
+from ..core.identity import DAMAGE_LIABLE
+from ..core.errors import Conflict, Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import (
+    ListingCreate,
+    PaymentConfirmation,
+    PurchaseCreate,
+    PurchaseDecision,
+    PurchaseReason,
+    TradeCreate,
 )
-from .. import lifecycles, steps
-from ..steps import HOLDER
-from ..units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
+from ..catalogue import lifecycles, steps
+from ..catalogue.steps import HOLDER
+from ..catalogue.units import china_date, day_start, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, records, settlements, time_limits, users
 from .settlements import SETTLEABLE
 from .coupons import _on_coupon, coupon_id, coupon_row, number_of

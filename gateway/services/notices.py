@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import Notice, NotifiedItem, User, utcnow
-from ..errors import Invalid
-from ..runtime import Gateway
-from ..schemas import NoticeSettings
-from ..settings import Settings
-from ..steps import DEPARTMENTS
-from ..units import CST, epoch
+from ..core.db import Notice, NotifiedItem, User, utcnow
+from ..core.errors import Invalid
+from ..runtime.wiring import Gateway
+from ..core.schemas import NoticeSettings
+from ..core.settings import Settings
+from ..catalogue.steps import DEPARTMENTS
+from ..catalogue.units import CST, epoch
 from . import inbox
 
 log = logging.getLogger("tanquan.notices")

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from chain import Receipt
 
-from ..db import ParcelBoundary, ParcelName
-from ..errors import Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import CcerListing, HarvestPlan
-from ..units import china_date, day_start, period_end_on_chain, period_last_day
+from ..core.db import ParcelBoundary, ParcelName
+from ..core.errors import Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import CcerListing, HarvestPlan
+from ..catalogue.units import china_date, day_start, period_end_on_chain, period_last_day
 from . import boundaries, geometry
 from .boundaries import parcel_id, parcel_number
 

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from chain import CouponWritten
 
-from ..db import TransferForm, User
-from ..errors import Conflict, Forbidden, Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import PledgeCreate, TransferAcceptance, TransferKind
-from .. import lifecycles
-from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
-from ..units import china_date, tonnes_text, to_fen, yuan
+from ..core.db import TransferForm, User
+from ..core.errors import Conflict, Forbidden, Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import PledgeCreate, TransferAcceptance, TransferKind
+from ..catalogue import lifecycles
+from ..catalogue.steps import HOLDER, PARTIES_AND_DEPARTMENTS
+from ..catalogue.units import china_date, tonnes_text, to_fen, yuan
 from . import coupons, public, time_limits, timeline, transfers, users
 
 

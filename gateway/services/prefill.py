@@ -11,11 +11,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord, Purchase, User
-from ..runtime import Gateway
-from ..schemas import TransferKind
-from ..units import yuan
-from .. import steps
+from ..core.db import ApplicationRecord, Purchase, User
+from ..runtime.wiring import Gateway
+from ..core.schemas import TransferKind
+from ..catalogue.units import yuan
+from ..catalogue import steps
 from . import transfers
 
 

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from chain import Submitted
 
-from ..db import PreparedApplication, User, utcnow
-from ..errors import Conflict, Forbidden
-from ..runtime import Actor, Gateway
-from ..schemas import ApplicationCreate
-from ..steps import HOLDER
-from ..units import epoch
-from .. import lifecycles, steps
+from ..core.db import PreparedApplication, User, utcnow
+from ..core.errors import Conflict, Forbidden
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import ApplicationCreate
+from ..catalogue.steps import HOLDER
+from ..catalogue.units import epoch
+from ..catalogue import lifecycles, steps
 from . import applications, records, users
 
 AWAITING, SUBMITTED, DECLINED = lifecycles.PREPARED_APPLICATION.states

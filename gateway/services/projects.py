@@ -12,10 +12,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord
-from ..errors import NotFound
-from ..runtime import Gateway
-from ..units import china_date, period_last_day, tonnes_text
+from ..core.db import ApplicationRecord
+from ..core.errors import NotFound
+from ..runtime.wiring import Gateway
+from ..catalogue.units import china_date, period_last_day, tonnes_text
 from . import documents, geometry
 from .public import holder_names
 

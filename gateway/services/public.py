@@ -21,11 +21,11 @@ from chain.node import CHAIN_FILE, DEPLOYMENT_FILE
 from chain.verify import STATEMENT_16 as STATEMENT_16  # §16, printed on certificates: not CCER-equivalent
 from chain.verify import Verification, verify_offset
 
-from ..db import ApplicationRecord, ListingRecord, Trade, User
-from ..errors import DomainError, NotFound
-from ..public_cache import IMMUTABLE, REVALIDATE, Answer
-from ..runtime import Gateway
-from ..units import china_time, period_last_day, tonnes, tonnes_text, utc, yuan
+from ..core.db import ApplicationRecord, ListingRecord, Trade, User
+from ..core.errors import DomainError, NotFound
+from ..runtime.public_cache import IMMUTABLE, REVALIDATE, Answer
+from ..runtime.wiring import Gateway
+from ..catalogue.units import china_time, period_last_day, tonnes, tonnes_text, utc, yuan
 from . import market, reissues
 
 ISSUING_UNIT = "赫山区人民政府"

@@ -1,4 +1,4 @@
-"""A department's queue: every object whose lifecycle waits on it (gateway/lifecycles.py), one QueueItem
+"""A department's queue: every object whose lifecycle waits on it (gateway/catalogue/lifecycles.py), one QueueItem
 each: applications, owners' consents, loss reports at each reissue stage, 附件8 forms, purchases, pledges
 past their term and the calendar; each step with its own clock in working days where 附件1 sets a limit
 (DESIGN §5), overdue first. Every builder builds all its items; the role's are picked here."""
@@ -9,8 +9,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from .. import lifecycles
-from ..runtime import Gateway
+from ..catalogue import lifecycles
+from ..runtime.wiring import Gateway
 from . import applications, calendar, market, pledges, reissues, time_limits, transfers, users
 
 CONSENTS = lifecycles.COUPON_CONSENT

@@ -10,9 +10,9 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from ..db import User
-from ..errors import Forbidden, NotFound
-from ..steps import HOLDER
+from ..core.db import User
+from ..core.errors import Forbidden, NotFound
+from ..catalogue.steps import HOLDER
 
 R = TypeVar("R")
 

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import threading
 
-from ..runtime import Gateway
+from ..runtime.wiring import Gateway
 from . import enforcement, settlements
 
 log = logging.getLogger(__name__)

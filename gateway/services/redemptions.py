@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from chain import CouponWritten, Receipt
 from chain.index.schema import StepRow
 
-from ..db import RedemptionTerms, User
-from ..errors import Forbidden, Invalid, NotFound
-from ..runtime import Actor, Gateway
-from ..schemas import RedemptionCreate, RedemptionTermsCreate
-from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
-from ..units import tonnes, tonnes_text, to_fen, yuan
+from ..core.db import RedemptionTerms, User
+from ..core.errors import Forbidden, Invalid, NotFound
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import RedemptionCreate, RedemptionTermsCreate
+from ..catalogue.steps import HOLDER, PARTIES_AND_DEPARTMENTS
+from ..catalogue.units import tonnes, tonnes_text, to_fen, yuan
 from . import users
 from .coupons import _on_coupon
 from .documents import require_uploaded

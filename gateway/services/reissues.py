@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from chain import Action, Receipt
 
-from .. import lifecycles, steps
-from ..db import LossReport, User, utcnow
-from ..errors import Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
-from ..units import ZERO_ADDRESS, china_date, epoch
+from ..catalogue import lifecycles, steps
+from ..core.db import LossReport, User, utcnow
+from ..core.errors import Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
+from ..catalogue.units import ZERO_ADDRESS, china_date, epoch
 from . import coupons, time_limits, timeline, users
 from .documents import require_uploaded
 

@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 
 from chain.rpc import INVALID_REQUEST, PublicRpc, RpcError
 
-from ..runtime import Gateway
+from ..runtime.wiring import Gateway
 
 PARSE_ERROR = -32700
 _served: WeakKeyDictionary[Gateway, PublicRpc] = WeakKeyDictionary()

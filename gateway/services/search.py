@@ -9,9 +9,9 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..db import ApplicationRecord, ParcelBoundary, User
-from ..runtime import Gateway
-from ..steps import HOLDER
+from ..core.db import ApplicationRecord, ParcelBoundary, User
+from ..runtime.wiring import Gateway
+from ..catalogue.steps import HOLDER
 from . import enforcement
 from .boundaries import parcel_number
 

@@ -12,12 +12,12 @@ import logging
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from ..db import Purchase, Trade, TradeReservation, User, utcnow
-from .. import steps
-from ..errors import Conflict
-from ..lifecycles import PURCHASE
-from ..runtime import Gateway
-from ..units import stored_utc, tonnes_text
+from ..core.db import Purchase, Trade, TradeReservation, User, utcnow
+from ..catalogue import steps
+from ..core.errors import Conflict
+from ..catalogue.lifecycles import PURCHASE
+from ..runtime.wiring import Gateway
+from ..catalogue.units import stored_utc, tonnes_text
 
 log = logging.getLogger(__name__)
 

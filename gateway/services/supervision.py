@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from chain import CouponState, Receipt
 
-from ..db import InspectionRecord, User
-from ..errors import Conflict, DomainError, Invalid, NotFound
-from ..runtime import Actor, Gateway
-from ..schemas import InspectionCreate, Voiding
-from ..units import china_time
+from ..core.db import InspectionRecord, User
+from ..core.errors import Conflict, DomainError, Invalid, NotFound
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import InspectionCreate, Voiding
+from ..catalogue.units import china_time
 from . import timeline
 from .documents import require_uploaded
 

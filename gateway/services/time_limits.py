@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..lifecycles import Limit
-from ..units import china_date
-from ..workdays import UnknownCalendarYear, WorkCalendar
+from ..catalogue.lifecycles import Limit
+from ..catalogue.units import china_date
+from ..core.workdays import UnknownCalendarYear, WorkCalendar
 
 ONE_DAY = dt.timedelta(days=1)
 

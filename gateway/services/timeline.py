@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from chain.index import StepRow
 
-from ..runtime import Gateway
+from ..runtime.wiring import Gateway
 
 
 @dataclass(frozen=True)

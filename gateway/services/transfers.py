@@ -16,19 +16,19 @@ from sqlalchemy.orm import Session
 
 from chain import Action, CouponWritten, Receipt
 
-from ..db import TransferForm, User, utcnow
-from ..identity import FINANCIAL
-from ..errors import Conflict, Forbidden, Invalid
-from ..runtime import Actor, Gateway
-from ..schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from .. import lifecycles, steps
-from ..steps import HOLDER, PARTIES_AND_DEPARTMENTS
-from ..units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
+from ..core.db import TransferForm, User, utcnow
+from ..core.identity import FINANCIAL
+from ..core.errors import Conflict, Forbidden, Invalid
+from ..runtime.wiring import Actor, Gateway
+from ..core.schemas import TransferAcceptance, TransferFormCreate, TransferKind
+from ..catalogue import lifecycles, steps
+from ..catalogue.steps import HOLDER, PARTIES_AND_DEPARTMENTS
+from ..catalogue.units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, records, time_limits, users
 from .documents import require_uploaded
 
 ACTIONS = {TransferKind.OWNERSHIP.value: Action.TRANSFER, TransferKind.PLEDGE.value: Action.PLEDGE}
-# Each kind's lifecycle (gateway/lifecycles.py): its states, whose turn each is and what each admits.
+# Each kind's lifecycle (gateway/catalogue/lifecycles.py): its states, whose turn each is and what each admits.
 LIFECYCLE = {TransferKind.OWNERSHIP: lifecycles.TRANSFER_FORM, TransferKind.PLEDGE: lifecycles.PLEDGE_FORM}
 # The centre's 受理意见 of each kind of form: the step its lifecycle waits on before ACCEPTED, as the audit
 # log records it.

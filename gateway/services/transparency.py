@@ -1,4 +1,4 @@
-"""The transparency log as the public reads it (gateway/transparency.py): the latest signed checkpoint, the
+"""The transparency log as the public reads it (gateway/runtime/transparency.py): the latest signed checkpoint, the
 log's verifier key, and RFC 9162 proofs that a block is in the log and that a later tree extends an earlier
 one. Hashes are base64 as C2SP writes them; block hashes hex as Ethereum does."""
 
@@ -13,8 +13,8 @@ from chain.note import Checkpoint, split
 from chain.proofs import sign_statement, statement, verify_receipt
 from chain.tlog import leaf_hash
 
-from ..errors import Conflict, DomainError, Invalid, NotFound
-from ..runtime import Gateway
+from ..core.errors import Conflict, DomainError, Invalid, NotFound
+from ..runtime.wiring import Gateway
 from . import public
 
 

@@ -20,19 +20,32 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import identity, lifecycles, steps
-from ..db import AccountVerification, Token, User, utcnow
-from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
-from ..runtime import Gateway, Login
-from ..steps import HOLDER, MEMBER
-from ..schemas import (
-    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, MemberCreate, OfficialCreate,
-    PasswordChange, VerificationRevocation,
+from ..core import identity
+from ..catalogue import lifecycles, steps
+from ..core.db import AccountVerification, Token, User, utcnow
+from ..core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from ..runtime.wiring import Gateway, Login
+from ..catalogue.steps import HOLDER, MEMBER
+from ..core.schemas import (
+    AccountDisable,
+    AccountVerificationCreate,
+    ApiKeyCreate,
+    HolderCreate,
+    MemberCreate,
+    OfficialCreate,
+    PasswordChange,
+    VerificationRevocation,
 )
-from ..security import (
-    hash_password, identity_hash, new_token, session_expiry, token_hash, verify_password, weak_password,
+from ..core.security import (
+    hash_password,
+    identity_hash,
+    new_token,
+    session_expiry,
+    token_hash,
+    verify_password,
+    weak_password,
 )
-from ..units import epoch, stored_utc
+from ..catalogue.units import epoch, stored_utc
 from .documents import require_uploaded
 from .logins import LoginGuard
 from . import time_limits

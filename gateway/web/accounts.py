@@ -8,9 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from .. import identity, steps
-from ..deps import DbSession, GatewayDep, OptionalUser
-from ..errors import DomainError
+from ..core import identity
+from ..catalogue import steps
+from ..edge.deps import DbSession, GatewayDep, OptionalUser
+from ..core.errors import DomainError
 from ..services import notices, users
 from .console import forms_of, page_for
 from .templating import render

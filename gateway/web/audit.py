@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from ..services.audit import READERS, latest, people
-from ..deps import DbSession, OptionalUser
+from ..edge.deps import DbSession, OptionalUser
 from .console import page_for
 from .templating import render
 

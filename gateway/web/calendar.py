@@ -9,8 +9,8 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 
-from .. import steps
-from ..deps import DbSession, GatewayDep, OptionalUser
+from ..catalogue import steps
+from ..edge.deps import DbSession, GatewayDep, OptionalUser
 from ..services import calendar
 from .console import forms_of, page_for
 from .templating import render

@@ -13,20 +13,30 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from ..deps import (
-    SESSION_COOKIE, ClientAddress, DbSession, Device, GatewayDep, LoginGuardDep, OptionalUser, RecordPath, check_csrf,
-    check_same_origin, remember_device,
+from ..edge.deps import (
+    SESSION_COOKIE,
+    ClientAddress,
+    DbSession,
+    Device,
+    GatewayDep,
+    LoginGuardDep,
+    OptionalUser,
+    RecordPath,
+    check_csrf,
+    check_same_origin,
+    remember_device,
 )
-from ..db import User
-from ..errors import DomainError, NotFound
-from .. import identity, steps
+from ..core.db import User
+from ..core.errors import DomainError, NotFound
+from ..core import identity
+from ..catalogue import steps
 from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
     public, reissues, supervision, transfers, transparency, users,
 )
 from ..services import prefill
 from ..services import search as finder
-from ..steps import ENFORCEMENT, HOLDER
+from ..catalogue.steps import ENFORCEMENT, HOLDER
 from .templating import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..deps import DbSession, OptionalUser
-from ..errors import DomainError
+from ..edge.deps import DbSession, OptionalUser
+from ..core.errors import DomainError
 from ..services import enforcement
 from .console import page_for
 from .templating import render

@@ -1,11 +1,11 @@
 """The pages' words: Chinese first, English by a switch (DESIGN §7), from the one catalogue
-(gateway/words.py)."""
+(gateway/catalogue/words.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..words import MESSAGES
+from ..catalogue.words import MESSAGES
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"

@@ -3,7 +3,7 @@ date in working days where the Measures set one, and the address of the page whe
 
 from __future__ import annotations
 
-from ..db import User
+from ..core.db import User
 from .i18n import LANGUAGES, translator
 
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from .. import steps
-from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
-from ..errors import NotFound
+from ..catalogue import steps
+from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
+from ..core.errors import NotFound
 from ..services import entrustments, market, public, records, redemptions
-from ..steps import HOLDER
-from ..units import china_date
+from ..catalogue.steps import HOLDER
+from ..catalogue.units import china_date
 from .console import forms_of, home_steps, page_for
 from .templating import render
 

@@ -12,9 +12,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .. import certificates
-from ..deps import DbSession, GatewayDep, OptionalUser, RecordPath
-from ..errors import DomainError, NotFound
+from . import certificates
+from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
+from ..core.errors import DomainError, NotFound
 from ..services import projects, public, redemptions, transparency
 from ..services.search import COUPON_NUMBER
 from . import charts

@@ -12,10 +12,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from ..deps import SESSION_COOKIE
-from ..security import csrf_token
+from ..edge.deps import SESSION_COOKIE
+from ..core.security import csrf_token
 from ..services import inbox
-from ..units import CST, amount_display, china_time, money_display, tonnes_display
+from ..catalogue.units import CST, amount_display, china_time, money_display, tonnes_display
 from .i18n import LANGUAGE_COOKIE, MESSAGES, console_words, language_of, translator
 
 HERE = Path(__file__).parent

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from .. import steps
-from ..db import User
-from ..deps import DbSession, GatewayDep, OptionalUser
+from ..catalogue import steps
+from ..core.db import User
+from ..edge.deps import DbSession, GatewayDep, OptionalUser
 from ..services import pledges, transfers
-from ..steps import HOLDER
+from ..catalogue.steps import HOLDER
 from .console import forms_of, page_for
 from .templating import render
 

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from gateway import demo
 from gateway.api.app import create_app
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support.api import Application, Holder, application_form, register_holder, submit, upload, walk
 from support.http import login, ok
 from support.page_words import PageWords

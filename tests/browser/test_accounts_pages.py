@@ -10,9 +10,9 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from gateway.db import AccountVerification, User
+from gateway.core.db import AccountVerification, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.identity import make_uscc, mask
+from gateway.core.identity import make_uscc, mask
 from gateway.web.i18n import MESSAGES
 from support.api import register_holder
 from support.browser import attach, log_in

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from chain import CouponState
-from gateway.db import User
+from gateway.core.db import User
 from gateway.services.coupons import coupon_id
 from gateway.web.i18n import MESSAGES
 from support.api import pledge, register_holder

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from gateway.demo import OFFICIALS
-from gateway.units import CST
+from gateway.catalogue.units import CST
 from support.browser import log_in
 
 

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from gateway.db import Purchase
+from gateway.core.db import Purchase
 from gateway.demo import OFFICIALS
 from support.api import apply_to_buy, list_coupon
 from support.browser import attach, log_in

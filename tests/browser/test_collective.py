@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from gateway.identity import make_uscc
+from gateway.core.identity import make_uscc
 from support import api, land
 from support.browser import log_in
 from support.http import API, login, ok

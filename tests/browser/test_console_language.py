@@ -1,5 +1,5 @@
 """A console's refusal in the reader's language (issue #11 item 7): the gateway answers with a stable
-code (gateway/errors.py) and the console says it in the page's words (i18n `errors.<code>`), the code
+code (gateway/core/errors.py) and the console says it in the page's words (i18n `errors.<code>`), the code
 beside them. DRC creating an official under a taken username, and with a malformed one."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from gateway.api.app import create_app
 from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from gateway.web.i18n import MESSAGES
 from support.serving import serve
 
@@ -88,7 +88,7 @@ def test_console_refusal__malformed_field_on_a_chinese_page__names_the_field_in_
 
 
 def test_error_words__every_contract_revert_code__said_in_both_languages():
-    from gateway.errors import REVERTS
+    from gateway.core.errors import REVERTS
 
     codes = {code for _status, code in REVERTS.values()} | {"INVALID_INPUT", "ROLE_REQUIRED", "CSRF_FAILED"}
     missing = sorted(code for code in codes if f"errors.{code}" not in MESSAGES)

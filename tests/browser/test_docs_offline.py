@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from gateway.api.app import create_app
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support.serving import serve
 
 ASSET = re.compile(r"""(?:src|href)=['"]([^'"]+)['"]""")

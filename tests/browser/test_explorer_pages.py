@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from chain.logcheck import verify_offline
 from chain.policy import parse
-from gateway.units import amount_display
+from gateway.catalogue.units import amount_display
 from support.api import list_coupon
 from support.pdf_qr import decode_qr, pdf_pages
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from gateway.db import User
+from gateway.core.db import User
 from gateway.web.i18n import MESSAGES
 from support.api import register_holder
 from support.browser import log_in

@@ -1,4 +1,4 @@
-"""Gateway replicas on a real node (DESIGN §8, gateway/replicas.py): two `tanquan serve`
+"""Gateway replicas on a real node (DESIGN §8, gateway/runtime/replicas.py): two `tanquan serve`
 processes against one external EVM node (anvil from npm, and hardhat, each mining a block
 a second) and one PostgreSQL, sharing the data directory's keys and deployment record.
 
@@ -30,8 +30,8 @@ from web3 import HTTPProvider, Web3
 from chain.keys import KeyStore
 from chain.node import FAUCET_KEY
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support import api
 from support.costs import KEY_SCRYPT_N
 from support.databases import POSTGRES_URL, PostgresDatabases

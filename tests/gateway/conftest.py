@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from gateway.api.app import create_app
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support import api
 from support.api import Holder
 from support.http import login

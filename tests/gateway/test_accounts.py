@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from gateway.db import AccountVerification, ApplicationRecord, AuditEntry, Purchase, Token, User
+from gateway.core.db import AccountVerification, ApplicationRecord, AuditEntry, Purchase, Token, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.identity import make_resident_id, make_uscc, mask
+from gateway.core.identity import make_resident_id, make_uscc, mask
 from support import api
 from support.http import API, error_of, login, ok
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gateway.db import ApplicationRecord, AuditEntry, PreparedApplication
+from gateway.core.db import ApplicationRecord, AuditEntry, PreparedApplication
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services import public
 from gateway.services.coupons import coupon_id

@@ -27,19 +27,29 @@ from sqlalchemy.orm import Session
 
 from chain import Action, OffsetPurpose, Role
 from chain.index import CouponRow
-from gateway.db import (
-    ApplicationRecord, AuditEntry, CalendarYear, InspectionRecord, LossReport, ManagementReport, PreparedApplication, Purchase,
-    RedemptionTerms, Trade, TransferForm, User,
+from gateway.core.db import (
+    ApplicationRecord,
+    AuditEntry,
+    CalendarYear,
+    InspectionRecord,
+    LossReport,
+    ManagementReport,
+    PreparedApplication,
+    Purchase,
+    RedemptionTerms,
+    Trade,
+    TransferForm,
+    User,
 )
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.errors import DomainError
-from gateway import steps
-from gateway.runtime import Actor
-from gateway.steps import Step
+from gateway.core.errors import DomainError
+from gateway.catalogue import steps
+from gateway.runtime.wiring import Actor
+from gateway.catalogue.steps import Step
 from gateway.services.boundaries import parcel_id
 from gateway.services import users
 from gateway.services.coupons import coupon_id
-from gateway.units import day_start
+from gateway.catalogue.units import day_start
 from support import api
 from support.http import login, ok
 from support.land import with_boundaries
@@ -524,7 +534,7 @@ def redemption_terms(acquirer) -> dict:
 
 @dataclass(frozen=True)
 class Route:
-    """A catalogue step (gateway/steps.py) and how to make a target on which it succeeds."""
+    """A catalogue step (gateway/catalogue/steps.py) and how to make a target on which it succeeds."""
 
     step: Step
     stage: str  # the Stages method that builds a target on which the step succeeds

@@ -18,10 +18,10 @@ import pytest
 
 from gateway.api.app import create_app
 from gateway.backup import BackupError, backup, restore
-from gateway.db import AuditEntry
+from gateway.core.db import AuditEntry
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support import api
 from support.http import API, login, ok
 from support.serving import serve

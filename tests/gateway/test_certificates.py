@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from chain.verify import STATEMENT_16
-from gateway import certificates, demo
-from gateway.units import CST
+from gateway.web import certificates
+from gateway import demo
+from gateway.catalogue.units import CST
 from support.http import ok
 from support.pdf_qr import decode_qr, pdf_fonts, pdf_pages, pdf_text
 

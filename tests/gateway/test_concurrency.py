@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import select
 
 from gateway.api.app import create_app
-from gateway.db import Purchase
+from gateway.core.db import Purchase
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support import api
 from support.api import Holder
 from support.http import API, login, ok

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from gateway.deps import SESSION_COOKIE
+from gateway.edge.deps import SESSION_COOKIE
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.security import csrf_token
+from gateway.core.security import csrf_token
 from gateway.services.logins import DEVICE_COOKIE
-from gateway.steps import CATALOGUE
+from gateway.catalogue.steps import CATALOGUE
 from support.api import listing_form
 from support.http import ok
 

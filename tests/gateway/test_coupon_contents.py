@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.units import china_time, day_start
+from gateway.catalogue.units import china_time, day_start
 from support import api
 from support.calendar import D, calendar_gateway
 from support.http import API, ok

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from gateway.db import AuditEntry, Token, User
+from gateway.core.db import AuditEntry, Token, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.security import token_hash
+from gateway.core.security import token_hash
 from gateway.services.coupons import coupon_id
 from support import api
 from support.api import PASS

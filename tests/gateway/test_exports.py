@@ -1,4 +1,4 @@
-"""The CSV exports as a department opens them in Excel (issue #11 item 7, gateway/exports.py):
+"""The CSV exports as a department opens them in Excel (issue #11 item 7, gateway/web/exports.py):
 UTF-8 with a byte-order mark, Chinese headers with the English key alongside, Beijing time
 (never epoch seconds), the trades' parties as organisations only and the service fee (附件7),
 formulas neutralised. Each is read back with Python's csv after stripping the BOM."""

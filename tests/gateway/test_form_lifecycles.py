@@ -1,4 +1,4 @@
-"""Both directions of the 附件8 forms' lifecycles (gateway/lifecycles.py TRANSFER_FORM and PLEDGE_FORM)
+"""Both directions of the 附件8 forms' lifecycles (gateway/catalogue/lifecycles.py TRANSFER_FORM and PLEDGE_FORM)
 against the API: in every state a form reaches off-chain, every step of the form that its lifecycle admits
 there succeeds, and every other is refused with the form as it was."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway import lifecycles, steps
+from gateway.catalogue import lifecycles, steps
 from support.api import accept_form, file_transfer_form
 from support.fixtures import holder_fixture
 from support.http import API, ok

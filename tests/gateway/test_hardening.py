@@ -23,13 +23,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, insert, select
 
 from gateway.api.app import create_app
-from gateway.db import Document, DocumentUpload, User
+from gateway.core.db import Document, DocumentUpload, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.deps import SESSION_COOKIE
-from gateway.security import csrf_token
+from gateway.edge.deps import SESSION_COOKIE
+from gateway.core.security import csrf_token
 from gateway.services import audit
 from gateway.services.logins import DEVICE_COOKIE, LoginGuard
-from gateway.settings import get_settings
+from gateway.core.settings import get_settings
 from support import api
 from support.http import API, error_of, login, ok
 
@@ -257,7 +257,7 @@ def test_forwarded_for_from_an_untrusted_peer__warned_once_and_not_believed(sett
     with TestClient(create_app(settings, gateway=gateway), client=(PROXY, 5000)) as client:  # no trusted proxies
         for address in ("192.0.2.1", "192.0.2.2"):
             client.get("/healthz", headers={"X-Forwarded-For": address})
-    warnings = [record.getMessage() for record in caplog.records if record.name == "gateway.guards"]
+    warnings = [record.getMessage() for record in caplog.records if record.name == "gateway.edge.guards"]
     assert len(warnings) == 1 and PROXY in warnings[0] and "trusted_proxies" in warnings[0]
 
 

@@ -1,4 +1,4 @@
-"""ID numbers of the parties (附件1 三(一); gateway/identity.py): GB 11643-1999's resident ID check
+"""ID numbers of the parties (附件1 三(一); gateway/core/identity.py): GB 11643-1999's resident ID check
 digit (ISO 7064 MOD 11-2), GB 32100-2015's USCC check character (MOD 31), the masked form, and the
 generator tests and the demo register with. Pure functions: no gateway, no database."""
 
@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from gateway import identity
-from gateway.identity import RESIDENT_ID, USCC, Malformed
+from gateway.core import identity
+from gateway.core.identity import RESIDENT_ID, USCC, Malformed
 
 # Real-format numbers: the standard's own examples (GB 11643-1999 annex) and published USCCs.
 VALID_RESIDENT_IDS = ["11010519491231002X", "440524188001010014"]

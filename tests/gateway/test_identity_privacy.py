@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import create_engine, event, func, select, text, update
 
-from gateway import identity, migrate
-from gateway.db import AccountVerification, User
-from gateway.errors import CannotStart
-from gateway.identity import make_resident_id, make_uscc, mask
-from gateway.runtime import Gateway
-from gateway.security import IDENTITY_KEY_ENV, identity_key
-from gateway.settings import Settings
+from gateway.core import identity, migrate
+from gateway.core.db import AccountVerification, User
+from gateway.core.errors import CannotStart
+from gateway.core.identity import make_resident_id, make_uscc, mask
+from gateway.runtime.wiring import Gateway
+from gateway.core.security import IDENTITY_KEY_ENV, identity_key
+from gateway.core.settings import Settings
 from support import api, costs
 from support.http import API, error_of, ok
 

@@ -12,10 +12,17 @@ import pytest
 
 from chain import Action, ApplicationStatus, ReissueStage
 from chain import compile as compiler
-from gateway import lifecycles, steps
-from gateway.db import User
-from gateway.lifecycles import (
-    ACCOUNT, APPLICATION, COUPON_CONSENT, LIFECYCLES, PLEDGE_FORM, PURCHASE, REISSUE_PROCEDURE, TRANSFER_FORM,
+from gateway.catalogue import lifecycles, steps
+from gateway.core.db import User
+from gateway.catalogue.lifecycles import (
+    ACCOUNT,
+    APPLICATION,
+    COUPON_CONSENT,
+    LIFECYCLES,
+    PLEDGE_FORM,
+    PURCHASE,
+    REISSUE_PROCEDURE,
+    TRANSFER_FORM,
 )
 from gateway.services import users
 

@@ -20,7 +20,7 @@ from chain.tlog import MerkleLog
 from gateway import witness
 from gateway.api.app import create_app
 from gateway.cli import main
-from gateway.transparency import WitnessOf
+from gateway.runtime.transparency import WitnessOf
 from support.api import owner_request
 from support.http import API, error_of, ok
 from support.serving import serve

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from chain import Role
-from gateway.db import AuditEntry, ListingRecord, Purchase, Trade, TradeReservation, utcnow
+from gateway.core.db import AuditEntry, ListingRecord, Purchase, Trade, TradeReservation, utcnow
 from gateway.services import recovery, settlements
 from gateway.services.coupons import coupon_id
 from support import api

@@ -1,4 +1,4 @@
-"""The market's lifecycles (gateway/lifecycles.py PURCHASE and LISTING) against the API. A purchase application
+"""The market's lifecycles (gateway/catalogue/lifecycles.py PURCHASE and LISTING) against the API. A purchase application
 (附件6): in every state it reaches, each step on it that its lifecycle admits succeeds, and every other is refused
 with its exact code and the purchase, the trades and the listing as they were. A listing (挂牌): the states
 services/market.py listing_state reads, as a coupon is asked for, listed, sold in part and withdrawn, are the
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from gateway import lifecycles, steps
-from gateway.db import Purchase, Trade
+from gateway.catalogue import lifecycles, steps
+from gateway.core.db import Purchase, Trade
 from gateway.services import market
 from gateway.services.coupons import coupon_id
 from support import api

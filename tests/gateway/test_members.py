@@ -10,7 +10,7 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
-from gateway.db import AuditEntry, DocumentUpload, Token, User
+from gateway.core.db import AuditEntry, DocumentUpload, Token, User
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from support import api
 from support.http import API, error_of, login, ok

@@ -1,4 +1,4 @@
-"""Schema migrations (gateway/migrate.py): a fresh database upgrades to the newest
+"""Schema migrations (gateway/core/migrate.py): a fresh database upgrades to the newest
 revision and then matches the models exactly; a database made by the previous
 release (a snapshot of its own database after the demo story, tests/gateway/snapshots)
 upgrades in place and keeps every row. On SQLite and on PostgreSQL."""
@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from chain.index import EventIndex
-from gateway import migrate
-from gateway.db import User
+from gateway.core import migrate
+from gateway.core.db import User
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 PREVIOUS_RELEASE = "0.1.0"

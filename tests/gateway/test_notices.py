@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from gateway.services import notices
-from gateway.units import CST
+from gateway.catalogue.units import CST
 from gateway.web import mail
 from support import api
 from support.http import API, error_of, ok

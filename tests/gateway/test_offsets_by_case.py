@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from chain import OffsetPurpose, Role
-from gateway.db import OffsetCompensation, utcnow
-from gateway.schemas import EcoCompensationCreate
+from gateway.core.db import OffsetCompensation, utcnow
+from gateway.core.schemas import EcoCompensationCreate
 from gateway.services import calculator, recovery
 from gateway.services.coupons import coupon_id
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS

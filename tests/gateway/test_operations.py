@@ -12,7 +12,7 @@ import sys
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway import logs
+from gateway.core import logs
 from support.http import API, ok
 
 

@@ -1,4 +1,4 @@
-"""Both directions of a prepared application's lifecycle (§8; gateway/lifecycles.py PREPARED_APPLICATION) against
+"""Both directions of a prepared application's lifecycle (§8; gateway/catalogue/lifecycles.py PREPARED_APPLICATION) against
 the API: in every state an application an agent prepared for a right-holder reaches, each step the lifecycle admits
 there succeeds for the right-holder, and every other is refused with its exact code, the prepared application as
 it was and nothing on chain."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gateway import lifecycles, steps
-from gateway.db import PreparedApplication
+from gateway.catalogue import lifecycles, steps
+from gateway.core.db import PreparedApplication
 from support import api
 from support.http import ok
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from gateway import cli, demo
-from gateway.guards import MAX_JSON_DEPTH, host_name, json_too_deep
-from gateway.throttle import SlidingWindow
+from gateway.edge.guards import MAX_JSON_DEPTH, host_name, json_too_deep
+from gateway.core.throttle import SlidingWindow
 from support import api, costs
 from support.http import API, error_of, login
 

@@ -19,9 +19,9 @@ import pytest
 from chain.node import open_node
 from gateway.api.app import create_app
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
+from gateway.runtime.wiring import Gateway
 from gateway.services.boundaries import parcel_id
-from gateway.settings import Settings
+from gateway.core.settings import Settings
 from support.http import API, error_of, login, ok
 from support.serving import serve
 

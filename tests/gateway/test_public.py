@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from gateway.db import User
-from gateway.identity import make_resident_id, make_uscc
-from gateway.units import day_start
+from gateway.core.db import User
+from gateway.core.identity import make_resident_id, make_uscc
+from gateway.catalogue.units import day_start
 from support import api
 from support.api import accepted_purchase, list_coupon, owner_request, register_holder
 from support.exports import read_csv

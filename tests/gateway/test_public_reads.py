@@ -3,7 +3,7 @@ reads the chain's committed blocks on a connection of its own, finds the
 transaction through the chain's hash → block table, and costs the same at any
 chain length. /healthz and /readyz say whether the gateway is alive and ready.
 
-What cannot change is answered from memory (gateway/public_cache.py): a verdict no
+What cannot change is answered from memory (gateway/runtime/public_cache.py): a verdict no
 later block can change, of a transaction in a final block, is kept with a strong
 ETag and `Cache-Control: immutable`; an unknown transaction and a coupon
 transaction that is not an offset are verified afresh each time. A coupon's public
@@ -25,10 +25,10 @@ from chain.durable import SqliteKV
 from chain.verify import verify_offset
 from gateway.api.app import create_app
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.public_cache import IMMUTABLE, REVALIDATE, Answer, AnswerCache
-from gateway.runtime import Gateway
+from gateway.runtime.public_cache import IMMUTABLE, REVALIDATE, Answer, AnswerCache
+from gateway.runtime.wiring import Gateway
 from gateway.services import public
-from gateway.settings import Settings
+from gateway.core.settings import Settings
 from support import api
 from support.http import API, login, ok
 
@@ -152,7 +152,7 @@ def test_readyz__database_and_chain_answer__ready_with_head_and_index_lag(own):
     assert readiness["index_lag_blocks"] >= 0 and readiness["head_age_s"] is not None
 
 
-# -- answers kept in memory, ETags and 304 (gateway/public_cache.py)
+# -- answers kept in memory, ETags and 304 (gateway/runtime/public_cache.py)
 
 
 def offset_url(tx_hash: str) -> str:

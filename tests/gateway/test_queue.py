@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from gateway.units import CST
+from gateway.catalogue.units import CST
 from support.api import listing_form, owner_request, reissue_step, report_lost
 from support.http import ok
 

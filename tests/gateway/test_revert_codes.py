@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.errors import REVERTS, from_revert
+from gateway.core.errors import REVERTS, from_revert
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
 STATUSES = {403, 404, 409, 422}  # role, unknown, state, input (DESIGN §7)

@@ -3,7 +3,7 @@ applicant, search by number or transaction, the lineage family. All from the ind
 
 import pytest
 
-from gateway.errors import NotFound
+from gateway.core.errors import NotFound
 from gateway.services import applications, coupons, public
 
 UNKNOWN_NUMBER = "HSTQ-1999-0001-0001"

@@ -21,8 +21,8 @@ import pytest
 
 from chain.node import CHAIN_FILE
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support.http import login
 
 ROOT = Path(__file__).resolve().parents[2]

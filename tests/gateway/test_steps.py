@@ -1,4 +1,4 @@
-"""The step catalogue (gateway/steps.py) against what the gateway serves: every
+"""The step catalogue (gateway/catalogue/steps.py) against what the gateway serves: every
 step has its route, a console form that asks for what its schema requires,
 and a title and labels in both languages; and every write route is a step."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway import steps
+from gateway.catalogue import steps
 from gateway.web.i18n import MESSAGES
 
 API = "/api/v1"

@@ -16,8 +16,8 @@ from gateway import witness
 from gateway.api.app import create_app
 from gateway.backup import backup, restore
 from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 from support import api
 from support.api import owner_request
 from support.http import API, login, ok

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway import lifecycles
-from gateway.db import ApplicationRecord, User
+from gateway.catalogue import lifecycles
+from gateway.core.db import ApplicationRecord, User
 from support import api
 from support.calendar import D, Calendar, calendar_gateway
 from support.http import API, error_of, login, ok

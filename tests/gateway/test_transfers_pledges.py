@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from gateway.db import AuditEntry, TransferForm
+from gateway.core.db import AuditEntry, TransferForm
 from gateway.demo import DEMO_PASSWORD, ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services import queues
 from gateway.services.coupons import coupon_id
-from gateway.units import CST
+from gateway.catalogue.units import CST
 from support.api import (
     accept_form, accept_pledge, file_transfer_form, owner_request, pledge, register_holder, transfer, transfer_form,
     upload,

@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 
 from gateway.api.app import create_app
 from gateway.demo import DEMO_PASSWORD, OFFICIALS, seed_officials
-from gateway.errors import DomainError
-from gateway.runtime import Gateway
+from gateway.core.errors import DomainError
+from gateway.runtime.wiring import Gateway
 from gateway.services import health, transparency
-from gateway.settings import Settings
+from gateway.core.settings import Settings
 from support.http import error_of
 
 

@@ -23,7 +23,7 @@ from chain.note import Checkpoint, Signer, verify
 from chain.tlog import MerkleLog
 from gateway import witness
 from gateway.services import transparency
-from gateway.transparency import KEY_NAME, TransparencyLog, WitnessOf
+from gateway.runtime.transparency import KEY_NAME, TransparencyLog, WitnessOf
 from support.serving import serve
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,15 +16,15 @@ from decimal import ROUND_CEILING, Decimal
 import chinese_calendar
 import pytest
 
-from gateway.schemas import EcoCompensationCreate
+from gateway.core.schemas import EcoCompensationCreate
 from sqlalchemy import select
 
-from gateway import lifecycles
-from gateway.db import AuditEntry
+from gateway.catalogue import lifecycles
+from gateway.core.db import AuditEntry
 from gateway.demo import OFFICIALS
 from gateway.services import applications, calculator, calendar, queues, time_limits
-from gateway.units import CST, china_date, epoch
-from gateway.workdays import Schedule, UnknownCalendarYear, WorkCalendar
+from gateway.catalogue.units import CST, china_date, epoch
+from gateway.core.workdays import Schedule, UnknownCalendarYear, WorkCalendar
 from support import api
 from support.fixtures import holder_fixture
 from support.http import API, error_of, ok

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
-from gateway.identity import make_resident_id, make_uscc
+from gateway.core.identity import make_resident_id, make_uscc
 from .http import API, login, ok
 from .land import with_boundaries
 

@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 
 from gateway.api.app import create_app
 from gateway.demo import OFFICIALS, seed_officials
-from gateway.runtime import Gateway
-from gateway.settings import Settings
-from gateway.units import china_date, day_start
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
+from gateway.catalogue.units import china_date, day_start
 
 from .http import login
 

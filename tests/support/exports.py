@@ -1,4 +1,4 @@
-"""Reading the gateway's CSV exports back as a program would (gateway/exports.py): strip the
+"""Reading the gateway's CSV exports back as a program would (gateway/web/exports.py): strip the
 byte-order mark, then key each column by the English word after its Chinese name."""
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """One module per resource; `app.py` collects their routers. A write is a step of the
-catalogue (gateway/steps.py): its method, path, name and article come from there."""
+catalogue (gateway/catalogue/steps.py): its method, path, name and article come from there."""
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from ...steps import VERIFIED_ONLY, Step
-from ...deps import require_reader, verified_account
+from ...catalogue.steps import VERIFIED_ONLY, Step
+from ...edge.deps import require_reader, verified_account
 
 
 def step_route(router: APIRouter, step: Step, **options):

@@ -1,20 +1,30 @@
 from fastapi import APIRouter, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from ...steps import HOLDER
-from ... import steps
-from ...schemas import (
-    ApplicationCreate, Attestation, CcerListing, Decision, EebReview, Filing, FormalReview, HarvestPlan,
-    PublicVersions, Reason, Resubmission, ValidationOpinion,
+from ...catalogue.steps import HOLDER
+from ...catalogue import steps
+from ...core.schemas import (
+    ApplicationCreate,
+    Attestation,
+    CcerListing,
+    Decision,
+    EebReview,
+    Filing,
+    FormalReview,
+    HarvestPlan,
+    PublicVersions,
+    Reason,
+    Resubmission,
+    ValidationOpinion,
 )
-from ...db import PreparedApplication
+from ...core.db import PreparedApplication
 from ...services import applications as service
 from ...services import boundaries
 from ...services import parcels as parcel_service
 from ...services import coupons, queues
 from ...services import prepared_applications as prepared
 from . import step_route, tx_result as _tx
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath, require_reader
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath, require_reader
 from ..answers import (
     ApplicationPublic, ApplicationSummary, BoundaryRead, CcerListingPublic, CouponTxAnswer, HarvestPlanPublic,
     ParcelPublic, PreparedApplicationPublic, PreparedState, PublicVersionsGiven, SubmittedApplication, TxAnswer,

@@ -1,9 +1,9 @@
 from fastapi import APIRouter
 
 from ...services.audit import READERS, latest
-from ...exports import CsvResponse, csv_response, table
-from ...deps import DbSession, require_reader
-from ...units import stored_utc
+from ...web.exports import CsvResponse, csv_response, table
+from ...edge.deps import DbSession, require_reader
+from ...catalogue.units import stored_utc
 from ..answers import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit 审计"], dependencies=[require_reader(*READERS)])
@@ -26,7 +26,7 @@ AUDIT_COLUMNS = (("at", "时间"), ("username", "用户名"), ("person", "经办
 
 @router.get("/export.csv", response_class=CsvResponse)
 def export(db: DbSession) -> CsvResponse:
-    """The audit log for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
+    """The audit log for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/web/exports.py)."""
     rows = ([e.at, e.username, e.person or "", e.department, e.action, e.tx_hash or "", e.outcome]
             for e in latest(db, 1_000_000))
     return csv_response(table(AUDIT_COLUMNS, rows), "audit.csv", "审计日志")

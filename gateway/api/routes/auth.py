@@ -3,15 +3,34 @@ verification, DRC's disabling, password change, API keys, an organisation's memb
 
 from fastapi import APIRouter, Request, Response
 
-from ... import steps
-from ...schemas import (
-    AccountDisable, AccountVerificationCreate, ApiKeyCreate, HolderCreate, LoginCreate, MemberCreate, MemberPublic,
-    NoticeSettings, OfficialCreate, PasswordChange, TokenPublic, UserPublic, VerificationRevocation,
+from ...catalogue import steps
+from ...core.schemas import (
+    AccountDisable,
+    AccountVerificationCreate,
+    ApiKeyCreate,
+    HolderCreate,
+    LoginCreate,
+    MemberCreate,
+    MemberPublic,
+    NoticeSettings,
+    OfficialCreate,
+    PasswordChange,
+    TokenPublic,
+    UserPublic,
+    VerificationRevocation,
 )
 from ...services import notices, users
 from . import step_route
-from ...deps import (
-    ClientAddress, CurrentUser, DbSession, Device, GatewayDep, LoginGuardDep, credential, remember_device, require_reader,
+from ...edge.deps import (
+    ClientAddress,
+    CurrentUser,
+    DbSession,
+    Device,
+    GatewayDep,
+    LoginGuardDep,
+    credential,
+    remember_device,
+    require_reader,
 )
 from ..answers import (
     AccountPublic, AccountState, AccountVerified, ApiKeyCreated, ApiKeyPublic, PasswordChanged, VerificationRevoked,

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from ... import steps
-from ...deps import CurrentUser, DbSession, GatewayDep
-from ...schemas import CalendarYearCreate
+from ...catalogue import steps
+from ...edge.deps import CurrentUser, DbSession, GatewayDep
+from ...core.schemas import CalendarYearCreate
 from ...services import calendar
 from . import step_route
 from ..answers import CalendarPublic, CalendarYearEntered

@@ -1,12 +1,12 @@
 from fastapi import APIRouter
 
-from ... import steps
-from ...schemas import ListingCreate, OffsetCreate, OwnerRequest, Reason, ReissueFiling, Voiding
+from ...catalogue import steps
+from ...core.schemas import ListingCreate, OffsetCreate, OwnerRequest, Reason, ReissueFiling, Voiding
 from ...services import coupons as service
 from ...services import market
 from ...services import enforcement, supervision
 from . import step_route, tx_result as _tx
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep, require_reader
 from ..answers import CouponPublic, CouponTxAnswer, OffsetAnswer, SupervisionPublic, TxAnswer
 
 router = APIRouter(prefix="/coupons", tags=["coupons 碳券"])

@@ -3,8 +3,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from ...services import documents
-from ...deps import CurrentUser, DbSession, GatewayDep
-from ...guards import CSP
+from ...edge.deps import CurrentUser, DbSession, GatewayDep
+from ...edge.guards import CSP
 from . import file_answer
 from ..answers import DocumentStored
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ...deps import DbSession, require_reader
+from ...edge.deps import DbSession, require_reader
 from ...services import enforcement as service
 from ..answers import OffsetPublic
 

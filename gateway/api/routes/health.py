@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from ...deps import GatewayDep
+from ...edge.deps import GatewayDep
 from ...services import health as service
 
 router = APIRouter(tags=["health"])

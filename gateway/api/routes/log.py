@@ -1,4 +1,4 @@
-"""The transparency log (c2sp.org/tlog-checkpoint; gateway/transparency.py): public, rate-limited with the
+"""The transparency log (c2sp.org/tlog-checkpoint; gateway/runtime/transparency.py): public, rate-limited with the
 public reads, outside /api/v1 as logs serve theirs. A proof between fixed sizes never changes: cached for good."""
 
 from typing import Annotated
@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from ...deps import GatewayDep
+from ...edge.deps import GatewayDep
 from ...services import transparency as service
 
 router = APIRouter(prefix="/log", tags=["transparency log 透明日志"])

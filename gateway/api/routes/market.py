@@ -4,14 +4,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from ... import steps, vouchers
-from ...db import Document
-from ...errors import NotFound
-from ...schemas import ManagementReportCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, TradeCreate
+from ...catalogue import steps
+from ...web import vouchers
+from ...core.db import Document
+from ...core.errors import NotFound
+from ...core.schemas import ManagementReportCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
 from ...services import entrustments, records, supervision
 from . import file_answer, step_route
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 from ..answers import (
     EntrustmentPublic, ManagementReportFiled, PurchaseDecided, PurchaseFiled, PurchasePublic, Settlement,
     TradePublic,

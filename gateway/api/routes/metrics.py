@@ -1,4 +1,4 @@
-"""GET /metrics: Prometheus's text format (gateway/metrics.py), outside /api/v1 and its rate limits;
+"""GET /metrics: Prometheus's text format (gateway/edge/metrics.py), outside /api/v1 and its rate limits;
 `?name[]=…` asks for some series only, as prometheus_client's own exporter takes it."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from ...deps import GatewayDep
-from ...metrics import CONTENT_TYPE
+from ...edge.deps import GatewayDep
+from ...edge.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["operations"])
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...exports import CsvResponse, csv_response, table
-from ...schemas import EcoCompensationCreate
+from ...web.exports import CsvResponse, csv_response, table
+from ...core.schemas import EcoCompensationCreate
 from ...services import calculator, projects, redemptions
 from ...services import public as service
-from ...deps import DbSession, GatewayDep, RecordPath
+from ...edge.deps import DbSession, GatewayDep, RecordPath
 from ..answers import (
     CouponRecord, EcoCompensation, FeatureCollection, ListingPublic, LossNoticePublic, ProjectPublic, ProjectSummary,
     RedemptionTermsPublic, StatsPublic, Verification,
@@ -179,7 +179,7 @@ TRADE_COLUMNS = (
 
 @router.get("/exports/registrations.csv", response_class=CsvResponse)
 def registrations_csv(gateway: GatewayDep, db: DbSession) -> CsvResponse:
-    """Every coupon, for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/exports.py)."""
+    """Every coupon, for Excel: UTF-8 with BOM, headers 中文 and key, Beijing time (gateway/web/exports.py)."""
     rows = service.registrations(gateway, db)
     return csv_response(table(REGISTRATION_COLUMNS, rows), "registrations.csv", "碳券登记")
 

@@ -1,8 +1,8 @@
 from fastapi import APIRouter
 
-from ... import steps
+from ...catalogue import steps
 from ...services import inbox, notices, queues
-from ...deps import CurrentUser, DbSession, GatewayDep, require_reader
+from ...edge.deps import CurrentUser, DbSession, GatewayDep, require_reader
 from ..answers import NoticePublic, WaitingItem
 
 router = APIRouter(tags=["queue 待办"])

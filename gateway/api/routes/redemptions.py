@@ -6,9 +6,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
-from ... import steps, vouchers
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
-from ...schemas import RedemptionCreate, RedemptionTermsCreate
+from ...catalogue import steps
+from ...web import vouchers
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...core.schemas import RedemptionCreate, RedemptionTermsCreate
 from ...services import redemptions
 from ...services.coupons import number_of
 from . import file_answer, step_route, tx_result as _tx

@@ -1,13 +1,13 @@
 from fastapi import APIRouter
 
-from ... import steps
-from ...schemas import LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueResubmission, ReissueReview
+from ...catalogue import steps
+from ...core.schemas import LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueResubmission, ReissueReview
 from ...services import reissues as service
 from . import step_route, tx_result as _tx
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep
-from ...errors import Forbidden, NotFound
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep
+from ...core.errors import Forbidden, NotFound
 from ...services import coupons, users
-from ...steps import HOLDER
+from ...catalogue.steps import HOLDER
 from ..answers import LossReportPublic, TxAnswer
 
 router = APIRouter(prefix="/coupons", tags=["reissue 挂失补发"])

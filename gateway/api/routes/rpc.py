@@ -6,7 +6,7 @@ import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from ...deps import GatewayDep
+from ...edge.deps import GatewayDep
 from ...services import rpc as service
 
 router = APIRouter(tags=["public"])

@@ -2,11 +2,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ... import steps
-from ...schemas import InspectionCreate
+from ...catalogue import steps
+from ...core.schemas import InspectionCreate
 from ...services import supervision as service
 from . import step_route
-from ...deps import ActorDep, DbSession, GatewayDep, require_reader
+from ...edge.deps import ActorDep, DbSession, GatewayDep, require_reader
 from ..answers import InspectionPublic, InspectionRecorded
 
 router = APIRouter(prefix="/inspections", tags=["supervision 监督"])

@@ -3,10 +3,10 @@ centre's 受理意见, the registrations that rest on them, and the pledgee's vi
 
 from fastapi import APIRouter
 
-from ... import steps
-from ...schemas import PledgeCreate, TransferAcceptance, TransferFormCreate, TransferKind
+from ...catalogue import steps
+from ...core.schemas import PledgeCreate, TransferAcceptance, TransferFormCreate, TransferKind
 from ...services import coupons, pledges, transfers
-from ...deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
+from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 from . import step_route, tx_result as _tx
 from ..answers import CouponTxAnswer, EndedPledge, FormState, PledgePublic, TransferFormFiled, TransferFormPublic
 

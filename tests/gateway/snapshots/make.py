@@ -29,8 +29,8 @@ os.environ.update(costs.ENVIRONMENT)
 
 from gateway import demo  # noqa: E402
 from gateway.api.app import create_app  # noqa: E402
-from gateway.runtime import Gateway  # noqa: E402
-from gateway.settings import Settings  # noqa: E402
+from gateway.runtime.wiring import Gateway
+from gateway.core.settings import Settings
 
 
 def tell_story(data_dir: Path, database_url: str | None) -> None:

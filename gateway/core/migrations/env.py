@@ -1,11 +1,11 @@
 """Alembic's environment for Tanquan's one database: the event index's tables
-(chain/index/schema.py) and the gateway's own records (gateway/db.py) are
-upgraded together. gateway/migrate.py hands in the connection; there is no
+(chain/index/schema.py) and the gateway's own records (gateway/core/db.py) are
+upgraded together. gateway/core/migrate.py hands in the connection; there is no
 alembic.ini."""
 
 from alembic import context
 
-from gateway.migrate import TARGET_METADATA
+from gateway.core.migrate import TARGET_METADATA
 
 
 def run() -> None:

@@ -24,7 +24,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def _remask(masked: str) -> str:
-    """gateway.identity.mask of the number a stored masked form was made of: its own first and last
+    """gateway.core.identity.mask of the number a stored masked form was made of: its own first and last
     characters are the number's (a form of 8 characters or fewer is all stars already)."""
     return masked[0] + "*" * (len(masked) - 2) + masked[-1] if len(masked) > 8 else masked
 

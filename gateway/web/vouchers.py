@@ -15,8 +15,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from . import certificates
 from .certificates import GREEN, render, styles
-from .units import amount_display, money_display
-from .words import both
+from ..catalogue.units import amount_display, money_display
+from ..catalogue.words import both
 
 CENTRE = "赫山区碳汇交易综合服务中心"
 

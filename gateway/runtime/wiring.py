@@ -21,19 +21,19 @@ from chain.errors import ChainDamaged, DiskFull, ProducerFailed
 from chain.index import EventIndex
 from chain.node import FAUCET_KEY, Node, open_node
 
-from . import migrate
+from ..core import migrate
 from .audit import AuditLog
-from .db import CalendarYear, Database, User, make_engine
+from ..core.db import CalendarYear, Database, User, make_engine
 from .replicas import IndexLease, KeyTurns, SoleWriter
-from .errors import CannotStart, DomainError, from_revert
+from ..core.errors import CannotStart, DomainError, from_revert
 from .public_cache import PublicAnswers
-from .security import identity_key
-from .settings import Settings
-from .throttle import SlidingWindow
+from ..core.security import identity_key
+from ..core.settings import Settings
+from ..core.throttle import SlidingWindow
 from .transparency import TransparencyLog, witnesses_of
-from .steps import HOLDER
-from .units import Clock
-from .workdays import Schedule, WorkCalendar
+from ..catalogue.steps import HOLDER
+from ..catalogue.units import Clock
+from ..core.workdays import Schedule, WorkCalendar
 
 
 K = TypeVar("K")
@@ -218,7 +218,7 @@ class Gateway:
         self.db = Database(engine)
         self.audit = AuditLog(self.db)
         replicated = engine.dialect.name == "postgresql" and settings.chain_url is not None
-        if replicated:  # other replicas share this node, this database and these keys (gateway/replicas.py)
+        if replicated:  # other replicas share this node, this database and these keys (gateway/runtime/replicas.py)
             node.chain.shared_nonces = KeyTurns(engine)
         self.follower = IndexFollower(self.index, node, IndexLease(engine) if replicated else SoleWriter(),
                                       poll_seconds=settings.index_poll_seconds if settings.chain_url else 1.0)

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from .units import CST, stored_utc
+from ..catalogue.units import CST, stored_utc
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

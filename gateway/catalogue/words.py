@@ -630,7 +630,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method.SYSTEMS": ("查询、检查有关信息系统", "check of information systems"),
     "loss.LOST": ("遗失", "lost"),
     "loss.DAMAGED": ("损毁", "damaged"),
-    # Step titles: `action.<step id>` for every step of gateway/steps.py
+    # Step titles: `action.<step id>` for every step of gateway/catalogue/steps.py
     "action.application.submit": ("提交登记申请（附件2）", "Apply for registration (Annex 2)"),
     "action.application.resubmit": ("补正后重新提交", "Resubmit with the missing items"),
     "action.application.confirm": ("确认申请（以本账户名义提交）", "Confirm the application (sent in your name)"),

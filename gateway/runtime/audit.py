@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from .db import AuditEntry, Database, User
+from ..core.db import AuditEntry, Database, User
 
 
 class AuditLog:

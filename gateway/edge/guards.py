@@ -20,8 +20,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .settings import Settings
-from .throttle import SlidingWindow
+from ..core.settings import Settings
+from ..core.throttle import SlidingWindow
 
 log = logging.getLogger(__name__)
 

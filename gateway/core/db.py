@@ -462,7 +462,7 @@ class RedemptionTerms(GatewayBase):
 
 
 class CalendarYear(GatewayBase):
-    """A year's State Council holiday schedule as DRC entered it from the notice (DESIGN §5; gateway/workdays.py):
+    """A year's State Council holiday schedule as DRC entered it from the notice (DESIGN §5; gateway/core/workdays.py):
     the years the shipped calendar does not know yet."""
 
     __tablename__ = "calendar_years"
@@ -475,7 +475,7 @@ class CalendarYear(GatewayBase):
 
 
 class LogLeaf(GatewayBase):
-    """A leaf of the transparency log: block n's hash, as the log first read it (gateway/transparency.py).
+    """A leaf of the transparency log: block n's hash, as the log first read it (gateway/runtime/transparency.py).
     Never rewritten: a chain whose block differs from its leaf is a rewritten history, and the log stops."""
 
     __tablename__ = "log_leaves"
@@ -517,7 +517,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 class Database:
     def __init__(self, engine):
-        self.engine = engine  # its tables are the migrations' (gateway/migrate.py), upgraded before it opens
+        self.engine = engine  # its tables are the migrations' (gateway/core/migrate.py), upgraded before it opens
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.statements = StatementCount(engine)
 

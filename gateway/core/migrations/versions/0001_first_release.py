@@ -19,7 +19,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def _tables() -> sa.MetaData:
-    """A frozen copy of the release's models (chain/index/schema.py and gateway/db.py at 0.1.0)."""
+    """A frozen copy of the release's models (chain/index/schema.py and gateway/core/db.py at 0.1.0)."""
     m = sa.MetaData()
     Column, Integer, BigInteger, Boolean, String, JSON = sa.Column, sa.Integer, sa.BigInteger, sa.Boolean, sa.String, sa.JSON
     stamp = sa.DateTime(timezone=True)
@@ -99,7 +99,7 @@ def _tables() -> sa.MetaData:
         Column("owner", String(42), nullable=False),
         Column("signer", String(42), nullable=False),
     )
-    # The gateway's own records (gateway/db.py).
+    # The gateway's own records (gateway/core/db.py).
     sa.Table(
         "users", m,
         Column("id", Integer, primary_key=True),

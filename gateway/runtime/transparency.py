@@ -25,8 +25,8 @@ from chain.node import Node
 from chain.note import Checkpoint, NoteError, Signer, Verifier, verify
 from chain.tlog import MerkleLog
 
-from .db import Database, LogLeaf
-from .errors import CannotStart
+from ..core.db import Database, LogLeaf
+from ..core.errors import CannotStart
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .services.public import STATEMENT_16
-from .units import china_time, tonnes_display
-from .words import both, pair
+from ..services.public import STATEMENT_16
+from ..catalogue.units import china_time, tonnes_display
+from ..catalogue.words import both, pair
 
 FONT = "WenQuanYi"
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

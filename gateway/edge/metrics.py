@@ -16,9 +16,9 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .runtime import Gateway
-from .services import health, queues
-from .steps import DEPARTMENTS
+from ..runtime.wiring import Gateway
+from ..services import health, queues
+from ..catalogue.steps import DEPARTMENTS
 
 BLOCKS_PER_SCRAPE = 1_000
 # A write waits for its block (up to a second or two); a read takes milliseconds.

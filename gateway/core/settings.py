@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     rpc_call_gas_cap: int = 1_000_000  # gas of one eth_call; a registry view takes some 25 k
     rpc_call_seconds: float = 1.0  # an eth_call still running then is stopped (embedded chain)
     rpc_calls_at_once: int = 2  # eth_calls evaluated at a time; one more is refused with "busy, try again"
-    # Public reads (gateway/public_cache.py): answers kept in memory, and on a JSON-RPC node how many
+    # Public reads (gateway/runtime/public_cache.py): answers kept in memory, and on a JSON-RPC node how many
     # blocks must follow a transaction's before its verdict is kept for good (QBFT is final at once: 0;
     # the embedded chain never reorganises).
     public_cache_entries: int = 10_000

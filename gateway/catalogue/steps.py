@@ -4,7 +4,7 @@ A step of the Measures is named here with its article, the roles that may take
 it, its HTTP route under /api/v1, its request schema, the form a console shows
 for it and the object states the contracts admit it in. Routes, console forms,
 queue titles and the authorization tests all read this table; a step's title is
-`action.<id>` in the pages' word catalogue (gateway/words.py)."""
+`action.<id>` in the pages' word catalogue (gateway/catalogue/words.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
-from . import schemas
+from ..core import schemas
 
 HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
 ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates

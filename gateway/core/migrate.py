@@ -1,8 +1,8 @@
 """Schema migrations: every change to the database's tables is an Alembic revision
-in gateway/migrations/versions, and the gateway upgrades its database to the
+in gateway/core/migrations/versions, and the gateway upgrades its database to the
 newest revision when it starts (SQLite or PostgreSQL alike).
 
-To change a table: edit its model (chain/index/schema.py or gateway/db.py), then
+To change a table: edit its model (chain/index/schema.py or gateway/core/db.py), then
 `python -m gateway.migrate revision "what changed"` writes the next revision by
 comparing the models with a database at the newest revision; read it, keep it,
 and tests/gateway/test_migrations.py checks that the revisions and the models

@@ -11,12 +11,12 @@ from typing import Annotated
 from fastapi import Cookie, Depends, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from .db import User
-from .errors import Forbidden, Unauthorized
-from .runtime import Actor, Gateway
-from .security import csrf_token
-from .services import users
-from .services.logins import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, LoginGuard
+from ..core.db import User
+from ..core.errors import Forbidden, Unauthorized
+from ..runtime.wiring import Actor, Gateway
+from ..core.security import csrf_token
+from ..services import users
+from ..services.logins import DEVICE_COOKIE, DEVICE_COOKIE_DAYS, LoginGuard
 
 SESSION_COOKIE = "tanquan_session"
 CSRF_HEADER = "x-csrf-token"

@@ -1,4 +1,4 @@
-"""The transparency log's leaves: each block's hash as the log first read it (gateway/transparency.py).
+"""The transparency log's leaves: each block's hash as the log first read it (gateway/runtime/transparency.py).
 
 Revision ID: 0019
 Revises: 0018
