@@ -197,50 +197,39 @@ class PreparedApplicationPublic(Answer):
     closed_at: dt.datetime | None
 
 
-class ApplicationSummary(Answer):
+class _Application(Answer):
+    """What every view of an application shows."""
+
+    id: int
+    status: str
+    project_name: str
+    methodology: str
+    claimed_t: str
+    monitoring_period: list
+    parcels: list[dict]
+    documents: dict
+    applicant: PartyPublic | None
+    agent: PartyPublic | None
+    entrustment_document: str | None
+    co_applicant: PartyPublic | None
+    missing_items: list[str]
+    supplement_requested_at: int | None
+    rejection: dict | None
+    coupon: str | None
+
+
+class ApplicationSummary(_Application):
     """One of "my applications": its status on chain, what the centre asks for, a rejection, its coupon."""
 
-    id: int
-    status: str
-    project_name: str
-    methodology: str
-    claimed_t: str
-    monitoring_period: list
-    parcels: list[dict]
     party: str
-    documents: dict
     updated_at: int | None
-    applicant: PartyPublic | None
-    agent: PartyPublic | None
-    entrustment_document: str | None
-    co_applicant: PartyPublic | None
-    missing_items: list[str]
-    supplement_requested_at: int | None
-    rejection: dict | None
-    coupon: str | None
 
 
-class ApplicationPublic(Answer):
+class ApplicationPublic(_Application):
     """An application as its reviewers see it; `party` is the caller's part in it, for a holder."""
 
-    id: int
-    status: str
-    project_name: str
-    parcels: list[dict]
-    methodology: str
-    applicant: PartyPublic | None
-    agent: PartyPublic | None
-    entrustment_document: str | None
-    co_applicant: PartyPublic | None
-    missing_items: list[str]
-    supplement_requested_at: int | None
-    rejection: dict | None
-    coupon: str | None
-    documents: dict
     missing_documents: list[str]
-    claimed_t: str
     attested_t: str | None
-    monitoring_period: list
     monitoring_period_end_included: bool
     validation: dict[str, bool]
     field_survey_paused: bool
