@@ -962,8 +962,12 @@ class PySpy:
 
     def __init__(self, pid: int, path: Path, duration: int):
         self.pid, self.path, self.duration = pid, path, duration
-        self.binary = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+        self.binary = self.installed()
         self.record: subprocess.Popen | None = None
+
+    @staticmethod
+    def installed() -> str | None:
+        return shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
 
     def start(self) -> None:
         if self.binary is None:
@@ -1123,7 +1127,8 @@ def main() -> None:
     parser.add_argument("--request-rounds", type=int, default=3,
                         help="rounds of the CPU-and-SQL table per kind of request (0: none; embedded, one replica)")
     parser.add_argument("--py-spy", type=Path,
-                        help="sample the server with py-spy during the largest level (PATH.raw.txt, PATH.dump.txt)")
+                        help="sample the server with py-spy during the largest level (PATH.raw.txt, PATH.dump.txt); "
+                             "by default beside --json when py-spy is installed (pip install '.[bench]')")
     parser.add_argument("--py-spy-seconds", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory (and say where)")
     parser.add_argument("--replicas", type=int, default=1,
@@ -1136,6 +1141,8 @@ def main() -> None:
     if args.replicas > 1 and (args.node, args.database) != ("anvil", "postgresql"):
         parser.error("replicas share a JSON-RPC node and PostgreSQL: --node anvil --database postgresql")
     levels = [int(c) for c in args.clients.split(",")]
+    if args.py_spy is None and args.json is not None and PySpy.installed():
+        args.py_spy = args.json.with_suffix(".py-spy")
     ops_limits = [int(n) for n in args.ops.split(",")] if args.ops else [max(40, 10 * c) for c in levels]
     if len(ops_limits) != len(levels) or levels != sorted(levels) or levels[0] < 1:
         parser.error("--clients must be increasing and --ops must name one count per level")
