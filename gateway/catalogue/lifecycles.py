@@ -134,7 +134,9 @@ class Lifecycle:
 
 # A registration application (附件1 一; ApplicationRegistry.Status). The verifier's attestation, which the
 # Measures set no limit for, is waited on beside FORMAL_OK and PRELIM_OK until given; validation's clock
-# starts once it is (services/applications.py).
+# starts once it is (services/applications.py). `admits` is the contract's `_review` of each step: a field survey
+# under way holds FORMAL_OK (its resumption alone, then), and the EEB's return (退回) of a file it has reviewed is
+# its filing step's other decision. ISSUED and REJECTED admit nothing.
 APPLICATION = Lifecycle(
     "application",
     states=("SUBMITTED", "SUPPLEMENT_REQUIRED", "FORMAL_OK", "PRELIM_OK", "VALIDATED", "FILED", "ISSUED",
@@ -145,6 +147,16 @@ APPLICATION = Lifecycle(
                    _timed(FORMAL_REVIEW, PRELIMINARY_REVIEW, VALIDATION, OPINION, EEB_REVIEW, FILING, MINT))),
     },
     beside={"FORMAL_OK": Wait(steps.ATTEST), "PRELIM_OK": Wait(steps.ATTEST)},
+    admits={
+        "SUBMITTED": frozenset({steps.FORMAL_REVIEW}),
+        "SUPPLEMENT_REQUIRED": frozenset({steps.RESUBMIT}),
+        "FORMAL_OK": frozenset({steps.SURVEY_PAUSE, steps.PRELIMINARY_REVIEW, steps.ATTEST}),
+        "PRELIM_OK": frozenset({steps.ATTEST, steps.VALIDATE}),
+        "VALIDATED": frozenset({steps.OPINION}),
+        "OPINION_FORWARDED": frozenset({steps.EEB_REVIEW}),
+        "EEB_REVIEWED": frozenset({steps.FILE}),
+        "FILED": frozenset({steps.MINT}),
+    },
 )
 
 # A lost coupon's reissue procedure (附件1 二; CouponLedger's reissue stages). Withdrawing the loss report
@@ -175,11 +187,15 @@ PREPARED_APPLICATION = Lifecycle(
 
 # An owner's consent on chain (§13; CouponLedger's Action, the coupon's pending request): each waits on the
 # department step that completes it (the catalogue's `consent`). The Measures set these no limit; a loss
-# report's clock is its reissue formal review's (services/reissues.py).
+# report's clock is its reissue formal review's (services/reissues.py). The department's step takes only the
+# consent given for it (consents.vy `_take_request`); the owner withdraws its consent, or gives another in its
+# place, until it is taken.
 COUPON_CONSENT = Lifecycle(
     "coupon",
     states=("LIST", "TRANSFER", "PLEDGE", "OFFSET", "LOSS", "REDEEM"),
     waits={step.consent: Wait(step) for step in steps.CATALOGUE if step.consent},
+    admits={step.consent: frozenset({step, steps.REQUEST, steps.CANCEL_REQUEST})
+            for step in steps.CATALOGUE if step.consent},
 )
 
 # 附件8 流转申请表 (the gateway's own; services/transfers.py): filed, it is the owner's consent on chain; the
