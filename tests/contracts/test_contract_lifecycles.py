@@ -251,7 +251,7 @@ def test_consent_step__admitted_by_the_owners_consent__taken_else_reverted_with_
             story.take(function, coupon_id)
 
 
-def test_admits__every_steps_catalogue_states_name_the_lifecycle_states_that_admit_it():
+def test_application_and_consent_admits__read_with_the_catalogue__within_each_steps_offered_states():
     # the catalogue names the application statuses each step is offered in; the lifecycle admits it in those
     for step in APPLICATION_DECISIONS:
         admitting = {state for state in APPLICATION.states if APPLICATION.admitted(state, step)}
