@@ -6,6 +6,7 @@ import argparse
 import json
 import logging.config
 import os
+import signal
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -139,9 +140,20 @@ def _serve(args: argparse.Namespace) -> None:
 
         threading.Thread(target=after_startup, name="tanquan-demo", daemon=True).start()
     try:
+        _run_then_close(server)
+    finally:
+        gateway.close()  # seals the chain file: the next start reads its tail, not every page
+
+
+def _run_then_close(server) -> None:
+    """uvicorn raises the signal that stopped it (SIGTERM, SIGINT) again once it has shut down, which would
+    end the process before the gateway closes; a handler that does nothing takes it instead."""
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
         server.run()
     finally:
-        gateway.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _warn_of_base_url(public_base_url: str, port: int) -> None:

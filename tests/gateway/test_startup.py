@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from chain.node import CHAIN_FILE
+from chain.seal import is_sealed
 from gateway.demo import OFFICIALS, seed_officials
 from gateway.runtime.wiring import Gateway
 from gateway.core.settings import Settings
@@ -73,6 +74,20 @@ def data_dir(deployed, tmp_path) -> Path:
     return copy
 
 
+def _serving(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    server = subprocess.Popen([str(TANQUAN), "serve", "--port", port], cwd=ROOT, env=_environment(data_dir),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + START_WITHIN_S
+    while True:
+        assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
+                return server, port
+        except httpx.HTTPError:
+            time.sleep(0.2)
+
+
 # -- one writer
 
 
@@ -80,20 +95,9 @@ def test_serve__second_process_on_the_same_data_directory__refused_and_the_first
     gateway = Gateway.open(Settings(data_dir=data_dir), served=False, passphrase=PASSPHRASE)
     seed_officials(gateway)
     gateway.close()
-    port = _free_port()
-    first = subprocess.Popen([str(TANQUAN), "serve", "--port", port], cwd=ROOT, env=_environment(data_dir),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first, port = _serving(data_dir)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_WITHIN_S
-        while True:
-            assert first.poll() is None and time.monotonic() < deadline, "the first server did not start"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-
         # The data directory and everything in it is private to the service account.
         assert (data_dir.stat().st_mode & 0o777) == 0o700
         assert {oct(p.stat().st_mode & 0o777) for p in data_dir.rglob("*") if not p.is_symlink()} <= {"0o700", "0o600"}
@@ -119,6 +123,23 @@ def test_serve__second_process_on_the_same_data_directory__refused_and_the_first
     # The kernel lets the lock go however the process ended: the next writer starts.
     rebuilt = tanquan(data_dir, "index", "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
+
+
+# -- a clean stop
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve__stopped_by_a_signal__exit_0_and_the_chain_file_sealed(data_dir, stop):
+    """A service manager stops the gateway with SIGTERM: it closes as on Ctrl-C, and seals the chain file so
+    that the next start reads its tail, not every page (chain/seal.py)."""
+    server, _ = _serving(data_dir)
+    server.send_signal(stop)
+    try:
+        assert server.wait(timeout=START_WITHIN_S) == 0, server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert is_sealed(data_dir / CHAIN_FILE)
 
 
 # -- a damaged chain file
