@@ -594,7 +594,9 @@ class StatsPublic(Answer):
     retired_by_purpose_t: dict[str, str]
 
 
-class ProjectSummary(Answer):
+class _Project(Answer):
+    """What the projects list and a project's page both show."""
+
     id: int
     project_name: str
     status: str
@@ -603,21 +605,16 @@ class ProjectSummary(Answer):
     area_mu: str
     land_mu: dict[str, str]
     attested_t: str | None
+
+
+class ProjectSummary(_Project):
     parcels: int
     state: str | None = None
 
 
-class ProjectPublic(Answer):
+class ProjectPublic(_Project):
     """A project: parcels with declared and measured areas, its steps, coupons and public documents."""
 
-    id: int
-    project_name: str
-    status: str
-    filing_number: str | None
-    period: list
-    area_mu: str
-    land_mu: dict[str, str]
-    attested_t: str | None
     parcels: list[dict]
     methodology: str
     applicant: str | None
