@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas
 
 from gateway.core.identity import make_uscc
 from support import api, land
-from support.browser import log_in
+from support.browser import log_in, send
 from support.http import API, login, ok
 
 COLLECTIVE = "赫山区泉交河镇某村股份经济合作社"
@@ -119,7 +119,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     page.wait_for_function("image => image.complete && image.naturalWidth === 240", arg=image.element_handle())
     _expect_preview(form, "documents.report", report, "iframe")
     shot(page, "previewed")
-    form.locator("button[type=submit]").click()
+    send(form)
 
     expect(page).to_have_url(re.compile(r"/console/applications\?done=0x[0-9a-f]{64}&step=application\.submit$"))
     section = page.locator("section.application").first
@@ -148,7 +148,7 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
         _file("合作开发协议.pdf", agreement, "application/pdf"))
     _expect_preview(resubmit, "documents.report", new_report, "iframe")
     _expect_preview(resubmit, "documents.agreement", agreement, "iframe")
-    resubmit.locator("button[type=submit]").click()
+    send(resubmit)
 
     expect(page.locator("#done")).to_contain_text(re.compile(r"0x[0-9a-f]{64}"))
     section = page.locator(f"#application-{application}")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from gateway.demo import OFFICIALS
 from support import api
-from support.browser import log_in
+from support.browser import log_in, send
 from support.http import API, ok
 
 
@@ -52,7 +52,7 @@ def test_account_page__chooses_its_notices(page: Page, site):
     form = page.locator("#notices-form")
     form.locator("input[name=email]").fill(f"{holder.username}@village.example.cn")
     form.locator("input[name=new_items]").uncheck()
-    form.locator("button[type=submit]").click()
+    send(form)
     expect(page.locator("#done")).to_have_text("通知设置已保存。")
     settings = ok(site.api.get(f"{API}/auth/notices", headers=holder.headers))
     assert settings == {"email": f"{holder.username}@village.example.cn", "new_items": False, "digest": True}

@@ -16,7 +16,7 @@ from chain.verify import verify_offset
 from gateway.demo import ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.services.coupons import coupon_id
 from support import api
-from support.browser import attach, log_in
+from support.browser import attach, log_in, send
 from support.http import API, login, ok
 
 TX = re.compile(r"0x[0-9a-f]{64}")
@@ -38,7 +38,7 @@ def _step(page: Page, step: str):
 
 def _send(form) -> None:
     """Send a step's form and wait for the page to come back with the transaction (or "saved")."""
-    form.locator("button[type=submit]").click()
+    send(form)
     expect(form.page.locator("#done")).to_be_visible()
 
 

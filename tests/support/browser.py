@@ -27,3 +27,19 @@ def attach(form, field: str, name: str, content: bytes, mime: str = "application
     shown = form.locator(f'.preview[data-for="{field}"] figure[data-sha256="{hashlib.sha256(content).hexdigest()}"]')
     expect(shown).to_be_visible()
     return shown
+
+
+def send(form) -> None:
+    """Press a step form's 提交 as a person would and see that the form took it: its status line says "…" (or the
+    answer) at once, or the page has already gone on. On a loaded machine a click can land in the instant a
+    freshly drawn preview moves the page, and nothing happens; a person then presses again, and so does this —
+    never after the form took the first press, so nothing is sent twice."""
+    page, button = form.page, form.locator("button[type=submit]")
+    before = page.url
+    button.click()
+    taken = "f => !f.isConnected || f.querySelector('.result')?.textContent !== ''"
+    try:
+        page.wait_for_function(taken, arg=form.element_handle(timeout=1_000), timeout=5_000)
+    except Exception:  # the page went on (the form's handle with it), or the form never took the press
+        if page.url == before and form.locator(".result").text_content(timeout=1_000) == "":
+            button.click()
