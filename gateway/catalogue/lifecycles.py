@@ -59,6 +59,7 @@ class Wait:
     step: Step
     limit: Limit | None = None
     by: str | None = None  # whose turn, of the step's roles, where it is not the first
+    not_yet: str | None = None  # the code a step further along is refused with while this wait lasts
 
     @property
     def party(self) -> str:
@@ -106,6 +107,7 @@ class Lifecycle:
     waits: dict[str, Wait]  # the states a party must act in: what each waits on
     admits: dict[str, frozenset[Step]] = field(default_factory=dict)  # every step each state admits, if listed
     beside: dict[str, Wait] = field(default_factory=dict)  # an untimed wait beside a state's own, while it lasts
+    missing: str | None = None  # the code a step further along is refused with while no such object exists
 
     def timed(self) -> dict[str, Limit]:
         """The states whose wait has a time limit, with it: what the queues and the clocks read."""
@@ -119,6 +121,13 @@ class Lifecycle:
         error code, as the API has always answered it)."""
         if not self.admitted(state, step):
             raise refusal(state)
+
+    def not_yet(self, state: str | None) -> str | None:
+        """The code a step further along is refused with in `state` (None: no object yet), if the state waits."""
+        if state is None:
+            return self.missing
+        wait = self.waits.get(state)
+        return wait.not_yet if wait else None
 
     def waiting_on(self, party: str) -> tuple[str, ...]:
         """The states in which it is `party`'s turn."""
@@ -202,22 +211,25 @@ COUPON_CONSENT = Lifecycle(
 # 附件8 流转申请表 (the gateway's own; services/transfers.py): filed, it is the owner's consent on chain; the
 # transferee confirms an ownership form, the centre accepts it (受理意见) and registers it. A pledge form needs
 # no confirmation; the pledgee's acceptance is the centre's, FINANCE registers it. The applicant withdraws a
-# form until registered.
+# form until registered. A step further along than a form's wait (the centre's opinion before the transferee's
+# confirmation, a registration before the opinion, or with no form) is refused with the wait's `not_yet` code.
 TRANSFER_FORM = Lifecycle(
     "transfer",
     states=("SUBMITTED", "CONFIRMED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
-    waits={"SUBMITTED": Wait(steps.TRANSFER_CONFIRM), "CONFIRMED": Wait(steps.TRANSFER_ACCEPT),
-           "ACCEPTED": Wait(steps.TRANSFER)},
+    waits={"SUBMITTED": Wait(steps.TRANSFER_CONFIRM, not_yet="TRANSFER_UNCONFIRMED"),
+           "CONFIRMED": Wait(steps.TRANSFER_ACCEPT, not_yet="TRANSFER_NOT_ACCEPTED"), "ACCEPTED": Wait(steps.TRANSFER)},
     admits={"SUBMITTED": frozenset({steps.TRANSFER_CONFIRM, steps.TRANSFER_WITHDRAW}),
             "CONFIRMED": frozenset({steps.TRANSFER_ACCEPT, steps.TRANSFER_WITHDRAW}),
             "ACCEPTED": frozenset({steps.TRANSFER, steps.TRANSFER_WITHDRAW})},
+    missing="TRANSFER_FORM_MISSING",
 )
 PLEDGE_FORM = Lifecycle(
     "transfer",
     states=("SUBMITTED", "ACCEPTED", "REFUSED", "WITHDRAWN", "REGISTERED"),
-    waits={"SUBMITTED": Wait(steps.PLEDGE_ACCEPT), "ACCEPTED": Wait(steps.PLEDGE)},
+    waits={"SUBMITTED": Wait(steps.PLEDGE_ACCEPT, not_yet="PLEDGE_NOT_ACCEPTED"), "ACCEPTED": Wait(steps.PLEDGE)},
     admits={"SUBMITTED": frozenset({steps.PLEDGE_ACCEPT, steps.TRANSFER_WITHDRAW}),
             "ACCEPTED": frozenset({steps.PLEDGE, steps.TRANSFER_WITHDRAW})},
+    missing="PLEDGE_FORM_MISSING",
 )
 
 # A purchase application (附件6; the gateway's own, services/market.py): the centre accepts it (交易受理通知书),

@@ -21,7 +21,7 @@ from ..core.identity import FINANCIAL
 from ..core.errors import Conflict, Forbidden, Invalid
 from ..runtime.wiring import Actor, Gateway
 from ..core.schemas import TransferAcceptance, TransferFormCreate, TransferKind
-from ..catalogue import lifecycles, steps
+from ..catalogue import lifecycles, steps, words
 from ..catalogue.steps import HOLDER, PARTIES_AND_DEPARTMENTS
 from ..catalogue.units import china_date, epoch, tonnes_text, to_fen, to_kg, yuan
 from . import coupons, records, time_limits, users
@@ -40,21 +40,13 @@ OPEN = tuple(lifecycles.TRANSFER_FORM.waits)  # a form not yet refused, withdraw
 # A form carries addresses and representatives: it is for its parties and the departments only.
 FORMS = records.Kind(TransferForm, "transfer form", "TRANSFER_FORM_NOT_FOUND", PARTIES_AND_DEPARTMENTS,
                      lambda form: (form.applicant_id, form.transferee_id))
-# What the registration of each kind waits for, by the form's status (a pledge is not confirmed by the pledgee:
-# its contract with the owner is attached to the form).
-NOT_YET = {
-    TransferKind.OWNERSHIP.value: {
-        None: ("TRANSFER_FORM_MISSING", "file the 流转申请表 (附件8) first: POST /api/v1/coupons/{number}/transfer-forms"),
-        "SUBMITTED": ("TRANSFER_UNCONFIRMED", "the transferee has not confirmed the transfer form yet"),
-        "CONFIRMED": ("TRANSFER_NOT_ACCEPTED", "the centre has not accepted the transfer form yet"),
-    },
-    TransferKind.PLEDGE.value: {
-        None: ("PLEDGE_FORM_MISSING", "file the 流转申请表 (附件8, 质押权) first: POST /api/v1/coupons/{number}/transfer-forms"),
-        "SUBMITTED": ("PLEDGE_NOT_ACCEPTED", "the centre has not accepted the pledge form yet"),
-    },
-}
 
 
+def _not_yet(lifecycle: lifecycles.Lifecycle, status: str | None, detail: dict) -> Conflict | None:
+    """The refusal of a step further along than the form's wait (its lifecycle's `not_yet`), in the words'
+    English; None where the form does not wait (it is closed)."""
+    code = lifecycle.not_yet(status)
+    return Conflict(code, words.MESSAGES[f"errors.{code}"][1], detail=detail) if code else None
 def form_number(form: TransferForm) -> str:
     """申请表编号."""
     return f"LZ-{form.created_at.year}-{form.id:05d}"
@@ -173,14 +165,11 @@ def accept(gw: Gateway, db: Session, *, actor: Actor, form_id: int, acceptance: 
     form = records.get(db, FORMS, form_id)
     lifecycle, step = LIFECYCLE[TransferKind(form.kind)], ACCEPTED_BY[form.kind]
 
-    def refused(status: str) -> Conflict:
-        if status in NOT_YET[form.kind]:  # a transfer's opinion comes once its transferee has confirmed it
-            code, message = NOT_YET[form.kind][status]
-            return Conflict(code, message, detail={"status": status})
-        return Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {status}",
+    def refused(status: str) -> Conflict:  # a transfer's opinion comes once its transferee has confirmed it
+        return _not_yet(lifecycle, status, {"status": status}) or Conflict("TRANSFER_FORM_CLOSED", f"the centre's opinion on {form_number(form)} is given: it is {status}",
                         detail={"status": status})
 
-    if form.kind != kind.value and form.status in NOT_YET[form.kind]:  # a closed form says it is closed
+    if form.kind != kind.value and lifecycle.not_yet(form.status):  # a closed form says it is closed
         raise Conflict("TRANSFER_FORM_WRONG_KIND", f"the form {form_number(form)} is a {form.kind} form",
                        detail={"kind": form.kind})
     lifecycle.require(form.status, step, refused)
@@ -204,8 +193,7 @@ def registrable(gw: Gateway, db: Session, *, number: str, kind: TransferKind) ->
     form = form if form is not None and form.kind == kind.value else None
     status = form.status if form is not None else None
     if status is None or not LIFECYCLE[kind].admitted(status, REGISTERED_BY[kind]):
-        code, message = NOT_YET[kind.value][status]
-        raise Conflict(code, message.format(number=number), detail={"form": form.id if form else None, "status": status})
+        raise _not_yet(LIFECYCLE[kind], status, {"form": form.id if form else None, "status": status})
     transferee = users.holder_address(gw, db.get(User, form.transferee_id))
     if (row.pending_counterparty, row.pending_amount_kg) != (transferee, form.amount_kg):
         raise Conflict("TRANSFER_FORM_MISMATCH",
