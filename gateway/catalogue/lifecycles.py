@@ -287,7 +287,30 @@ CALENDAR = Lifecycle(
     "calendar",
     states=("KNOWN", "CALENDAR_ENDING"),
     waits={"CALENDAR_ENDING": Wait(steps.ENTER_CALENDAR_YEAR)},
+    admits={state: frozenset({steps.ENTER_CALENDAR_YEAR}) for state in ("KNOWN", "CALENDAR_ENDING")},
 )
+
+# The console pages of objects whose states are the gateway's own (steps.Step.on): their lifecycles' admits decide
+# the steps offered there. The contracts' objects (an application, a coupon) keep the catalogue's states, which
+# their own tests tie to the contracts.
+ON_PAGE = {"prepared": (PREPARED_APPLICATION,), "transfer": (TRANSFER_FORM, PLEDGE_FORM), "purchase": (PURCHASE,),
+           "account": (ACCOUNT,)}
+
+
+def states_of(step: Step, lifecycle: Lifecycle | None = None) -> tuple[str, ...]:
+    """The states an object admits `step` in: its lifecycle's admits (`lifecycle`, or those of the step's page)
+    on the gateway's own pages, else the catalogue's."""
+    cycles = (lifecycle,) if lifecycle else ON_PAGE.get(step.on)
+    if cycles is None:
+        return step.states
+    return tuple(dict.fromkeys(state for cycle in cycles for state in cycle.states if cycle.admitted(state, step)))
+
+
+def offered(role: str, on: str, state: str | None = None, lifecycle: Lifecycle | None = None) -> list[Step]:
+    """The steps a console offers `role` on one kind of page, for an object in `state` (None: on a page of no
+    object in a state, such as home or the calendar), of `lifecycle` where the page shows several kinds."""
+    return [step for step in steps.offered(role, on) if state is None or state in states_of(step, lifecycle)]
+
 
 LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION, COUPON_CONSENT, TRANSFER_FORM, PLEDGE_FORM,
               PURCHASE, LISTING, PLEDGE_TERM, ACCOUNT, CALENDAR)

@@ -49,7 +49,10 @@ class Step:
     schema: type[BaseModel] | None = None
     fields: tuple[Field, ...] = ()
     on: str = "home"  # where a console offers it: home | application | coupon | purchase | transfer | account
-    states: tuple[str, ...] = ()  # the application statuses or coupon states the contracts admit it in
+    # the application statuses, coupon states or trade payment statuses it is offered in; a step on an object
+    # with a lifecycle of the gateway's own (a prepared application, a 附件8 form, a purchase, an account) names
+    # none: its lifecycle's `admits` decide (lifecycles.states_of)
+    states: tuple[str, ...] = ()
     consent: str | None = None  # the owner's request (Action) a department step completes
     status_code: int = 200
 
@@ -89,9 +92,9 @@ SUBMIT = Step(
 # sent; any party declines it with a reason (its preparer withdraws it so). services/prepared_applications.py
 PREPARED = "/applications/prepared/{prepared_id}"
 CONFIRM_APPLICATION = Step("application.confirm", "§8", (HOLDER,), "POST", PREPARED + "/confirmation",
-                           on="prepared", states=("AWAITING",))
+                           on="prepared")
 DECLINE_APPLICATION = Step("application.decline", "§8", (HOLDER,), "POST", PREPARED + "/declining", schemas.Reason,
-                           (Field("reason", "textarea"),), "prepared", ("AWAITING",))
+                           (Field("reason", "textarea"),), "prepared")
 # 补正: only what the centre asked for is sent again; the other documents stay as submitted.
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
                 schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application",
@@ -183,15 +186,14 @@ TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "P
                          Field("remarks", "textarea", required=False)),
                      "coupon", ("ACTIVE",), status_code=201)
 TRANSFER_CONFIRM = Step("transfer.confirm", "附件1 三(四), 附件8", (HOLDER,), "POST",
-                        TRANSFER_FORM_PATH + "/confirmation", on="transfer", states=("SUBMITTED",))
+                        TRANSFER_FORM_PATH + "/confirmation", on="transfer")
 # The applicant withdraws a form not yet registered, and with it the consent the form gave.
-TRANSFER_WITHDRAW = Step("transfer.withdraw", "附件8", (HOLDER,), "DELETE", TRANSFER_FORM_PATH, on="transfer",
-                         states=("SUBMITTED", "CONFIRMED", "ACCEPTED"))
+TRANSFER_WITHDRAW = Step("transfer.withdraw", "附件8", (HOLDER,), "DELETE", TRANSFER_FORM_PATH, on="transfer")
 TRANSFER_ACCEPT = Step("transfer.accept", "附件1 三(四), 附件8", ("CENTER",), "POST", TRANSFER_FORM_PATH + "/acceptance",
-                       schemas.TransferAcceptance, ACCEPTANCE, "transfer", ("CONFIRMED",))
+                       schemas.TransferAcceptance, ACCEPTANCE, "transfer")
 PLEDGE_ACCEPT = Step("pledge.accept", "§2, §4, 附件8 (质押权)", ("CENTER",), "POST",
                      TRANSFER_FORM_PATH + "/pledge-acceptance", schemas.TransferAcceptance, ACCEPTANCE,
-                     "transfer", ("SUBMITTED",))
+                     "transfer")
 # -- supervision (§5, §6): a freeze in any live state restores that state when lifted
 FREEZE = Step("coupon.freeze", "§6", SUPERVISORS, "POST", COUPON + "/freeze", schemas.Reason,
               (Field("reason", "textarea"),), "coupon", ("ACTIVE", "LISTED", "PLEDGED", "LOST_REPORTED"))
@@ -277,7 +279,7 @@ PURCHASE = Step("market.purchase", "附件1 三(一)2, 附件6", (HOLDER,), "POS
 ACCEPT_PURCHASE = Step("market.accept_purchase", "附件1 三(二)1", ("CENTER",), "POST",
                        "/purchases/{purchase_id}/acceptance", schemas.PurchaseDecision, (
                            Field("decision", "choice", ("accept", "reject")), Field("coupon", required=False),
-                           Field("note", "textarea", required=False)), "purchase", ("SUBMITTED",))
+                           Field("note", "textarea", required=False)), "purchase")
 SETTLE = Step("market.trade", "附件1 三(二)2, 附件7", ("CENTER",), "POST", "/trades", schemas.TradeCreate, (
     Field("coupon", "item"), Field("purchase_id", "integer"), Field("amount_t", "decimal"),
     Field("price_yuan_per_t", "decimal"), Field("service_fee_yuan", "decimal"), Field("agreement", "file"),
@@ -307,14 +309,14 @@ VERIFY_ACCOUNT = Step("account.verify", "附件1 三(一)", ("CENTER",), "POST",
                           Field("document_number"), Field("document", "file"),
                           # §8: an enterprise's or institution's 资质, if it is to apply for right-holders
                           Field("qualification", required=False), Field("qualification_document", "file", required=False)),
-                      "account", ("UNVERIFIED",))
+                      "account")
 REVOKE_VERIFICATION = Step("account.revoke_verification", "附件1 三(一)", ("CENTER",), "POST",
                            ACCOUNT + "/verification/revocation", schemas.VerificationRevocation,
-                           (Field("reason", "textarea"),), "account", ("VERIFIED",))
+                           (Field("reason", "textarea"),), "account")
 DISABLE_ACCOUNT = Step("account.disable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/disable", schemas.AccountDisable,
-                       (Field("reason", "textarea"),), "account", ("UNVERIFIED", "VERIFIED"))
+                       (Field("reason", "textarea"),), "account")
 ENABLE_ACCOUNT = Step("account.enable", "附件1 三(一)", ("DRC",), "POST", ACCOUNT + "/enable",
-                      on="account", states=("DISABLED",))
+                      on="account")
 # Steps an account the centre has not verified may not take, nor (coupon.list) be listed by
 # (附件1 三(一); a transfer's two parties show their papers too, 三(四)): checked once, where
 # routes.step_route registers them (deps.verified_account).
@@ -326,5 +328,6 @@ BY_ID = {step.id: step for step in CATALOGUE}
 
 
 def offered(role: str, on: str, state: str | None = None) -> list[Step]:
-    """The steps a console offers `role` on one kind of page, for an object in `state`."""
+    """The steps a console offers `role` on one kind of page, for an object in `state`, as the catalogue names
+    their states; lifecycles.offered is the console's, which reads a lifecycle's admits where it has one."""
     return [s for s in CATALOGUE if s.on == on and role in s.roles and (state is None or state in s.states)]

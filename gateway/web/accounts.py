@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from ..core import identity
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..edge.deps import DbSession, GatewayDep, OptionalUser
 from ..core.errors import DomainError
 from ..services import notices, users
@@ -56,7 +56,7 @@ def account_list(request: Request, db: DbSession, user: OptionalUser, done: str 
     states = (users.UNVERIFIED, users.VERIFIED, users.DISABLED)
     shown = state if state in states else (users.UNVERIFIED if user.role == "CENTER" and state != "ALL" else None)
     rows = [
-        {**row, "forms": forms_of([step for step in steps.offered(user.role, "account", row["state"])
+        {**row, "forms": forms_of([step for step in lifecycles.offered(user.role, "account", row["state"])
                                    if row["role"] == steps.HOLDER or step is not steps.REVOKE_VERIFICATION],
                                   row["username"])}  # an official was never verified in person
         for row in users.accounts(db, state=shown)

@@ -9,7 +9,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..edge.deps import DbSession, GatewayDep, OptionalUser
 from ..services import calendar
 from .console import forms_of, page_for
@@ -37,4 +37,4 @@ def calendar_page(request: Request, gateway: GatewayDep, db: DbSession, user: Op
     known = calendar.overview(gateway, db, today=gateway.clock.today())
     years = [{**year, "grid": year_grid(year["year"], year["holidays"], year["workdays"])} for year in known["entered"]]
     return render(request, "console/calendar.html", user=user, done=done, known=known, years=years,
-                  steps=forms_of(steps.offered(user.role, "calendar"), None))
+                  steps=forms_of(lifecycles.offered(user.role, "calendar"), None))

@@ -29,7 +29,7 @@ from ..edge.deps import (
 from ..core.db import User
 from ..core.errors import DomainError, NotFound
 from ..core import identity
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..services import (
     applications, audit, coupons, documents, enforcement, inbox, pledges, parcels, prepared_applications, projects,
     public, reissues, supervision, transfers, transparency, users,
@@ -49,11 +49,11 @@ def forms_of(offered, key) -> list[dict]:
 
 def home_steps(role: str) -> list[dict]:
     """Steps that act on no existing object: an application, a purchase, a parcel list entry, an official."""
-    return forms_of(steps.offered(role, "home"), None)
+    return forms_of(lifecycles.offered(role, "home"), None)
 
 
 def application_steps(role: str, detail: dict) -> list[dict]:
-    offered = steps.offered(role, "application", detail["status"])
+    offered = lifecycles.offered(role, "application", detail["status"])
     hidden = set()
     hidden.add(steps.SURVEY_RESUME if not detail["field_survey_paused"] else steps.SURVEY_PAUSE)
     if detail["attested_t"] is not None:
@@ -70,7 +70,7 @@ def coupon_steps(user: User, row) -> list[dict]:
     if user.role == HOLDER and not (is_owner or is_pledgee):
         return []
     offered = [
-        s for s in steps.offered(user.role, "coupon", row.state)
+        s for s in lifecycles.offered(user.role, "coupon", row.state)
         if s.consent in (None, row.pending_action)
         and (s not in (steps.REQUEST, steps.TRANSFER_FORM) or not row.pending_action)  # one consent at a time
         and (s is not steps.CANCEL_REQUEST or row.pending_action)
@@ -237,7 +237,7 @@ def my_applications(request: Request, gateway: GatewayDep, db: DbSession, user: 
 
 def prepared_steps(prepared: dict) -> list[dict]:
     """§8: a prepared application's confirmation for the party it waits for; declining for every party."""
-    offered = steps.offered(HOLDER, "prepared", prepared["status"])
+    offered = lifecycles.offered(HOLDER, "prepared", prepared["status"])
     if not prepared["yours_to_confirm"]:
         offered = [s for s in offered if s is not steps.CONFIRM_APPLICATION]
     return forms_of(offered, prepared["id"])

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..core.errors import NotFound
 from ..services import entrustments, market, public, records, redemptions
@@ -54,7 +54,7 @@ def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db:
         return redirect
     row = records.seen(db, market.PURCHASES, purchase_id, user)
     view = market.purchase_view(db, row)
-    forms = forms_of(steps.offered(user.role, "purchase", row.status), purchase_id)
+    forms = forms_of(lifecycles.offered(user.role, "purchase", row.status), purchase_id)
     may_settle = user.role in steps.SETTLE.roles and view["settleable"]
     trade_steps = {tr["id"]: forms_of(trade_offered(user.role, tr), tr["id"]) for tr in view["trades"]}
     return render(request, "console/purchase.html", user=user, done=done, purchase=view, steps=forms,
@@ -64,7 +64,7 @@ def purchase(purchase_id: RecordPath, request: Request, gateway: GatewayDep, db:
 
 def trade_offered(role: str, trade: dict) -> list:
     """The centre's confirmations a settled trade still waits for: the buyer's payment, the seller's fee."""
-    offered = steps.offered(role, "trade", trade["payment_status"])
+    offered = lifecycles.offered(role, "trade", trade["payment_status"])
     if trade["fee_paid_on"] or trade["service_fee_yuan"] == "0.00":
         offered = [s for s in offered if s is not steps.CONFIRM_FEE]
     return offered

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..core.db import User
+from ..core.schemas import TransferKind
 from ..edge.deps import DbSession, GatewayDep, OptionalUser
 from ..services import pledges, transfers
 from ..catalogue.steps import HOLDER
@@ -20,11 +21,10 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 def form_steps(user: User, form: dict) -> list[dict]:
     """The steps a form's status admits for the caller: a transfer's confirmation for its transferee only."""
-    offered = steps.offered(user.role, "transfer", form["status"])
+    offered = lifecycles.offered(user.role, "transfer", form["status"], transfers.LIFECYCLE[TransferKind(form["kind"])])
     if user.role == HOLDER:
         mine = {steps.TRANSFER_CONFIRM: form["transferee_username"], steps.TRANSFER_WITHDRAW: form["applicant_username"]}
         offered = [s for s in offered if mine.get(s, user.username) == user.username]
-    offered = [s for s in offered if (s is steps.PLEDGE_ACCEPT) == (form["kind"] == "PLEDGE")]
     return forms_of(offered, form["id"])
 
 

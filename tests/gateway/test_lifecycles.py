@@ -84,12 +84,11 @@ def test_coupon_consent__states_are_the_ledgers_actions_and_each_waits_on_the_st
 
 
 @pytest.mark.parametrize("lifecycle", (TRANSFER_FORM, PLEDGE_FORM), ids=("ownership", "pledge"))
-def test_transfer_forms__the_catalogue_offers_each_form_step_in_the_states_the_lifecycle_admits_it(lifecycle):
-    # a form's steps (on="transfer") name the statuses they are offered in; the lifecycle admits them there
-    for step in (s for s in steps.CATALOGUE if s.on == "transfer"):
-        admitting = {state for state, admitted in lifecycle.admits.items() if step in admitted}
-        if admitting:
-            assert admitting <= set(step.states), step.id
+def test_transfer_forms__the_console_offers_each_form_step_in_exactly_the_states_the_lifecycle_admits_it(lifecycle):
+    # a form's page offers the steps on it (on="transfer") its kind's lifecycle admits in its status, no other
+    for state in lifecycle.states:
+        offered = {step for role in (steps.HOLDER, "CENTER") for step in lifecycles.offered(role, "transfer", state, lifecycle)}
+        assert offered == {step for step in lifecycle.admits.get(state, ()) if step.on == "transfer"}, state
 
 
 def test_transfer_forms__the_centre_accepts_and_registers__finance_registers_a_pledge__the_transferee_confirms():
