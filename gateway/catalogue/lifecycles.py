@@ -294,7 +294,7 @@ CALENDAR = Lifecycle(
 # the steps offered there. The contracts' objects (an application, a coupon) keep the catalogue's states, which
 # their own tests tie to the contracts.
 ON_PAGE = {"prepared": (PREPARED_APPLICATION,), "transfer": (TRANSFER_FORM, PLEDGE_FORM), "purchase": (PURCHASE,),
-           "account": (ACCOUNT,)}
+           "account": (ACCOUNT,), "calendar": (CALENDAR,)}
 
 
 def states_of(step: Step, lifecycle: Lifecycle | None = None) -> tuple[str, ...]:

@@ -64,11 +64,17 @@ def overview(gw: Gateway, db: Session, *, today: dt.date) -> dict:
             "due_to_enter": today >= known_until - dt.timedelta(days=WARN_DAYS), "entered": entered}
 
 
+def state(gw: Gateway, *, today: dt.date) -> str:
+    """The calendar's state in its lifecycle (lifecycles.CALENDAR): ending from WARN_DAYS before the known
+    calendar's last day."""
+    return "CALENDAR_ENDING" if today >= gw.calendar.known_until() - dt.timedelta(days=WARN_DAYS) else "KNOWN"
+
+
 def queue(gw: Gateway, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """DRC's entry of the next year, from sixty days before the known calendar ends; overdue once it has."""
+    if state(gw, today=today) not in lifecycles.CALENDAR.waits:
+        return []
     known_until = gw.calendar.known_until()
     since = known_until - dt.timedelta(days=WARN_DAYS)
-    if today < since:
-        return []
     return [lifecycles.CALENDAR.item("CALENDAR_ENDING", keys={"year": known_until.year + 1}, href="/console/calendar",
                                      clock=time_limits.until(since, known_until, today=today))]

@@ -72,12 +72,20 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.dat
     return sorted(found, key=lambda p: (p["term_end"] or "", p["number"]))
 
 
+def term_state(pledge: dict) -> str | None:
+    """A pledge's state in its term (lifecycles.PLEDGE_TERM), from its days left (None: a term not recorded)."""
+    days_left = pledge["days_left"]
+    if days_left is None:
+        return None
+    return "PAST_TERM" if days_left < 0 else "NEAR_TERM" if days_left <= lifecycles.NEAR_TERM_DAYS else "IN_TERM"
+
+
 def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueItem]:
     """FINANCE's pledges whose term has passed: each waits on the pledgee's release or FINANCE's
     release or enforcement (§2, §4), overdue from the day after its term end."""
     items = []
     for p in under_pledge(gw, db, pledgee=None, today=today):
-        if p["term_end"] is None or p["days_left"] >= 0:
+        if term_state(p) != "PAST_TERM":
             continue
         term_end = dt.date.fromisoformat(p["term_end"])
         items.append(lifecycles.PLEDGE_TERM.item("PAST_TERM", keys={"coupon": p["number"]}, status=p["state"],
