@@ -2,7 +2,8 @@
 by the reader's own trust policy (chain/policy.py), proved consistent with the last checkpoint this reader
 accepted (kept in its state file), and, if asked, a block proved in it. Nothing of the operator's is
 trusted but what the policy's keys signed; the proofs are RFC 9162's (chain/tlog.py). `verify_offline`
-checks an offset certificate's bundle the same way, with no network at all (`tanquan verify --offline`)."""
+checks a certificate's bundle (an offset certificate's, a trade voucher's) the same way, with no network at
+all (`tanquan verify --offline`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import httpx
 
 from .note import Checkpoint
 from .policy import Policy, PolicyError
-from .proofs import ProofFailed, statement_signer, verify_receipt
+from .proofs import KINDS, OFFSET, Kind, ProofFailed, matches, statement_signer, verify_receipt
 from .states import OffsetPurpose
 from .tlog import leaf_hash, verify_consistency, verify_inclusion
 
@@ -30,7 +31,7 @@ class Report:
     witnesses: list[str]
     proven: list[str] = field(default_factory=list)  # what was proved, in words
     block_hash: str | None = None
-    retired: dict | None = None  # an offline bundle's retirement, as the ledger logged it
+    facts: dict | None = None  # what an offline bundle's ledger logged (chain/proofs.py verify_receipt)
 
 
 def check(url: str, policy: Policy, state_path: Path, *, block: int | None = None,
@@ -81,13 +82,17 @@ def _get(http: httpx.Client, url: str, **params) -> httpx.Response:
     return answer
 
 
-def verify_offline(bundle: dict, policy: Policy, *, ledger: str, eeb: str | None = None) -> Report:
-    """An offset certificate's bundle (gateway/services/transparency.py bundle) checked with no network:
-    the checkpoint by the reader's policy, the block in it, the receipt in the block, the retirement the
-    pinned `ledger` logged in the receipt, and the EEB's signed statement of the same facts (by the pinned
-    `eeb` address, if given). Raises PolicyError, ProofFailed or LogCheckFailed saying what failed."""
+def verify_offline(bundle: dict, policy: Policy, *, ledger: str, signers: dict[str, str | None] | None = None) -> Report:
+    """A certificate's bundle (gateway/services/transparency.py bundle), an offset certificate's or a trade
+    voucher's, checked with no network: the checkpoint by the reader's policy, the block in it, the receipt in
+    the block, what the pinned `ledger` logged in the receipt, and the department's signed statement of the same
+    facts (by the address `signers` pins for its role, e.g. {"EEB": …, "CENTER": …}, if given). Raises
+    PolicyError, ProofFailed or LogCheckFailed saying what failed."""
     checkpoint, witnesses = policy.accept(bundle["checkpoint"])
-    block_hash, retired = verify_receipt(bundle, ledger=ledger)
+    block_hash, facts = verify_receipt(bundle, ledger=ledger)
+    kind = KINDS[bundle.get("kind", OFFSET.name)]  # a bundle of the first format is an offset's
+    if facts["kind"] != kind.name:
+        raise ProofFailed(f"the bundle says {kind.name}, the receipt holds a {facts['kind']}")
     block = bundle["block"]
     if not verify_inclusion(leaf_hash(block_hash), block, checkpoint.size,
                             [base64.b64decode(p) for p in bundle["inclusion_proof"]], checkpoint.root):
@@ -96,29 +101,38 @@ def verify_offline(bundle: dict, policy: Policy, *, ledger: str, eeb: str | None
         _accepted(checkpoint, witnesses),
         f"block {block} (0x{block_hash.hex()}) is in it",
         f"its receipts root holds transaction {bundle['tx_index']}'s receipt, which succeeded",
-        f"the ledger {retired['ledger']} logged in it the retirement of {retired['amount_kg']:,} kg "
-        f"(serials {retired['serials'][0]}–{retired['serials'][1]}, issuance {retired['issuance']}, "
-        f"coupon {retired['seq']} of it) for {retired['beneficiary']!r}, purpose "
-        f"{OffsetPurpose(retired['purpose']).name}, case {retired['case_reference']!r}"])
-    report.block_hash, report.retired = "0x" + block_hash.hex(), retired
-    report.proven.append(_eeb_statement(bundle, retired, eeb))
+        f"the ledger {facts['ledger']} logged in it {_logged(facts)}"])
+    report.block_hash, report.facts = "0x" + block_hash.hex(), facts
+    report.proven.append(_statement(kind, bundle, facts, (signers or {}).get(kind.role)))
     return report
 
 
-def _eeb_statement(bundle: dict, retired: dict, pinned: str | None) -> str:
-    """The EEB's EIP-712 statement: the receipt's facts, and what only it says (the coupon number, the
-    transaction), signed by the pinned EEB address."""
-    eeb = bundle["eeb_statement"]
-    message = eeb["message"]
-    signer = statement_signer(eeb["chain_id"], message, eeb["signature"])
+def _logged(facts: dict) -> str:
+    if facts["kind"] == OFFSET.name:
+        return (f"the retirement of {facts['amount_kg']:,} kg (serials {facts['serials'][0]}–{facts['serials'][1]}, "
+                f"issuance {facts['issuance']}, coupon {facts['seq']} of it) for {facts['beneficiary']!r}, purpose "
+                f"{OffsetPurpose(facts['purpose']).name}, case {facts['case_reference']!r}")
+    return (f"the settlement of a trade: {facts['amount_kg']:,} kg of coupon id {facts['listed_coupon_id']} sold by "
+            f"{facts['seller']} to {facts['buyer']} as coupon id {facts['coupon_id']}, at "
+            f"{facts['price_fen_per_tonne'] / 100:,.2f} yuan/t, the seller's service fee {facts['service_fee_fen'] / 100:,.2f} "
+            f"yuan, under the agreement of sha256 {facts['agreement'][2:]}")
+
+
+def _statement(kind: Kind, bundle: dict, facts: dict, pinned: str | None) -> str:
+    """The department's EIP-712 statement: the receipt's facts, and what only it says (the coupons' numbers, the
+    transaction), signed by the pinned address of its role."""
+    signed = bundle.get("statement") or bundle["eeb_statement"]  # the first format's name for an offset's
+    message = signed["message"]
+    signer = statement_signer(kind, signed["chain_id"], message, signed["signature"])
     if pinned is not None and signer.lower() != pinned.lower():
-        raise ProofFailed(f"the statement is signed by {signer}, not by the EEB's {pinned}")
-    stated = (message["ledger"].lower(), message["firstSerial"], message["lastSerial"], message["amountKg"],
-              message["purpose"], message["beneficiary"], message["caseReference"], message["block"])
-    proved = (retired["ledger"].lower(), *retired["serials"], retired["amount_kg"],
-              OffsetPurpose(retired["purpose"]).name, retired["beneficiary"], retired["case_reference"], bundle["block"])
-    if stated != proved:
-        raise ProofFailed("the EEB's statement is not the retirement the receipt proves")
-    whose = "the EEB's pinned address" if pinned else f"{signer} (pin the EEB's address with --eeb to know whose)"
-    return (f"the statement of coupon {message['coupon']}, transaction {message['txHash']}, matching the receipt, "
+        raise ProofFailed(f"the statement is signed by {signer}, not by the {kind.role}'s {pinned}")
+    if not matches(facts, bundle["block"], message):
+        raise ProofFailed(f"the {kind.role}'s statement is not the {kind.name} the receipt proves")
+    whose = (f"the {kind.role}'s pinned address" if pinned else
+             f"{signer} (pin the {kind.role}'s address with --{ROLE_OPTIONS[kind.role]} to know whose)")
+    coupons = " sold as ".join(message[name] for name in kind.unproven if name != "txHash")
+    return (f"the statement of coupon {coupons}, transaction {message['txHash']}, matching the receipt, "
             f"is signed by {whose}")
+
+
+ROLE_OPTIONS = {"EEB": "eeb", "CENTER": "centre"}  # `tanquan verify --offline`'s option pinning each role's address

@@ -229,7 +229,8 @@ def _verify(args: argparse.Namespace) -> int:
 
         if not (args.policy and args.ledger):
             raise CannotStart("--offline needs --policy (yours) and --ledger (the registry's, from its notice)")
-        return witness.verify_offline(Path(args.offline), Path(args.policy), ledger=args.ledger, eeb=args.eeb)
+        return witness.verify_offline(Path(args.offline), Path(args.policy), ledger=args.ledger,
+                                      signers={"EEB": args.eeb, "CENTER": args.centre})
     if not args.tx_hash:
         raise CannotStart("give the certificate's transaction hash (or --offline BUNDLE)")
 
@@ -298,14 +299,19 @@ def main(argv: list[str] | None = None) -> None:
     rebuild.set_defaults(run=_index_rebuild)
 
     verify = commands.add_parser("verify", help="verify an offset certificate against the chain, without the gateway "
-                                 "(reads the chain file read-only: may run beside a serving gateway)")
+                                 "(reads the chain file read-only: may run beside a serving gateway); with --offline, "
+                                 "an offset certificate's or a trade voucher's bundle with no network")
     verify.add_argument("tx_hash", nargs="?")
     verify.add_argument("--rpc", help="JSON-RPC URL of a node (default: the embedded chain in TANQUAN_DATA_DIR)")
     verify.add_argument("--ledger", help="the registry's CouponLedger address, if known (pinned: with --offline)")
-    verify.add_argument("--offline", metavar="BUNDLE", help="verify a certificate's bundle (GET /log/bundles/TX.json) "
-                        "with no network, against --policy and --ledger")
+    verify.add_argument("--offline", metavar="BUNDLE", help="verify a certificate's bundle (GET /log/bundles/TX.json, "
+                        "or the offset certificate or trade voucher PDF carrying it) with no network, against "
+                        "--policy and --ledger")
     verify.add_argument("--policy", help="with --offline: your trust policy (c2sp.org/tlog-policy)")
-    verify.add_argument("--eeb", help="with --offline: the EEB's signing address, from the district's notice")
+    verify.add_argument("--eeb", help="with --offline: the EEB's signing address, from the district's notice (an "
+                        "offset certificate's statement is the EEB's)")
+    verify.add_argument("--centre", help="with --offline: the centre's (CENTER's) signing address, from the district's "
+                        "notice (a trade voucher's statement is the centre's)")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=_verify)
 

@@ -40,7 +40,7 @@ from chain.note import COSIGNATURE, Checkpoint, NoteError, Signer, Verifier, ver
 from chain.proofs import ProofFailed
 from chain.tlog import EMPTY_ROOT, verify_consistency
 
-from .web.certificates import PROOF_ATTACHMENT
+from .web.certificates import PROOF_ATTACHMENTS
 from .core.errors import CannotStart
 
 log = logging.getLogger(__name__)
@@ -201,21 +201,31 @@ def log_check(policy_path: Path, state_path: Path, *, url: str | None, block: in
     return 0
 
 
-def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str, eeb: str | None) -> int:
+# What an offline check cannot prove of each kind of certificate: the reader is told, in words.
+UNPROVEN = {
+    "offset": "the coupon number's year but by the EEB's word (the ledger's state holds it: `tanquan verify` online)",
+    "trade": "the coupons' numbers but by the centre's word (the ledger's state holds them), nor the payment of the "
+             "price or of the service fee, which happen off the chain (附件7 二2: the centre's records)",
+}
+TITLES = {"offset": "offset certificate", "trade": "trade voucher"}
+
+
+def verify_offline(bundle_path: Path, policy_path: Path, *, ledger: str, signers: dict[str, str | None]) -> int:
     """`tanquan verify --offline`: 0 proven, 1 not proven (the reason on stderr). No network is used. The
-    bundle is the JSON file, or the offset certificate PDF that carries it attached."""
+    bundle is the JSON file, or the PDF (offset certificate, trade voucher) that carries it attached;
+    `signers` pins each department's address by role (the EEB's, the centre's)."""
     rules = _policy(policy_path)
     try:
         bundle = json.loads(_bundle_bytes(bundle_path))
     except (OSError, ValueError, PdfReadError) as exc:
         raise CannotStart(f"{bundle_path}: {exc}") from exc
     try:
-        report = logcheck.verify_offline(bundle, rules, ledger=ledger, eeb=eeb)
+        report = logcheck.verify_offline(bundle, rules, ledger=ledger, signers=signers)
     except (policy.PolicyError, ProofFailed, KeyError, ValueError) as exc:
         print(f"NOT PROVEN: {exc}", file=sys.stderr)
         return 1
-    _say(f"offset certificate {bundle.get('tx_hash')}: proven offline", report,
-         "the coupon number's year but by the EEB's word (the ledger's state holds it: `tanquan verify` online)")
+    kind = report.facts["kind"]
+    _say(f"{TITLES[kind]} {bundle.get('tx_hash')}: proven offline", report, UNPROVEN[kind])
     return 0
 
 
@@ -223,9 +233,11 @@ def _bundle_bytes(path: Path) -> bytes:
     content = path.read_bytes()
     if not content.startswith(b"%PDF"):
         return content
-    attached = PdfReader(io.BytesIO(content)).attachments.get(PROOF_ATTACHMENT)
+    attachments = PdfReader(io.BytesIO(content)).attachments
+    attached = next((attachments[name] for name in PROOF_ATTACHMENTS.values() if attachments.get(name)), None)
     if not attached:
-        raise ValueError(f"this PDF carries no {PROOF_ATTACHMENT}: download the proof from its verify page")
+        raise ValueError(f"this PDF carries none of {', '.join(PROOF_ATTACHMENTS.values())}: download the proof "
+                         "(GET /log/bundles/<tx>.json)")
     return attached[0]
 
 

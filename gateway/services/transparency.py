@@ -5,12 +5,13 @@ one. Hashes are base64 as C2SP writes them; block hashes hex as Ethereum does.""
 from __future__ import annotations
 
 import base64
+import json
 
 from web3.exceptions import TransactionNotFound
 
 from chain import ChainError, Role
 from chain.note import Checkpoint, split
-from chain.proofs import sign_statement, statement, verify_receipt
+from chain.proofs import KINDS, OFFSET, ProofFailed, sign_statement, statement, verify_receipt
 from chain.tlog import leaf_hash
 
 from ..core.errors import Conflict, DomainError, Invalid, NotFound
@@ -85,13 +86,15 @@ def consistency(gw: Gateway, *, old: int, new: int | None) -> dict:
             "new_root": _b64(log.tree.root(new)), "proof": [_b64(p) for p in log.tree.consistency_proof(old, new)]}
 
 
-BUNDLE_FORMAT = "tanquan-offset-bundle/1"
+BUNDLE_FORMAT = "tanquan-bundle/2"  # /1 was an offset certificate's only, its statement named eeb_statement
 
 
 def bundle(gw: Gateway, tx_hash: str) -> dict:
-    """An offset certificate's offline proof (chain/proofs.py, chain/logcheck.py): its receipt proved against
-    its block header, the header's block proved in the latest checkpoint, and that checkpoint with its
-    signatures. `tanquan verify --offline` checks it with the reader's policy and the ledger it pinned."""
+    """A certificate's offline proof (chain/proofs.py, chain/logcheck.py), an offset certificate's or a trade
+    voucher's (its `kind`): its receipt proved against its block header, the header's block proved in the latest
+    checkpoint, that checkpoint with its signatures, and the department's signed statement of the facts (the
+    EEB's of a retirement, the centre's of a settlement). `tanquan verify --offline` checks it with the reader's
+    policy and the ledger and department addresses it pinned."""
     log = _running(gw)
     try:
         block, proof = gw.registry.chain.receipt_proof(tx_hash)
@@ -99,21 +102,37 @@ def bundle(gw: Gateway, tx_hash: str) -> dict:
         raise NotFound("UNKNOWN_TX", f"no transaction {tx_hash} on this chain") from exc
     except ChainError as exc:
         raise DomainError("BUNDLE_UNAVAILABLE", str(exc), status=501) from exc
-    verified = public.verification(gw, tx_hash)
-    if verified["verdict"] != "valid":
-        raise Invalid("NOT_AN_OFFSET", f"{tx_hash} is no valid offset certificate of this registry: {verified['reason']}",
-                      detail={"verdict": verified["verdict"], "reason": verified["reason"]})
-    verify_receipt(proof, ledger=gw.registry.ledger.address)  # what the reader will check, checked here first
-    chain_id = gw.registry.chain.w3.eth.chain_id
-    message = statement(verified["certificate"])
-    signer = gw.node.department(Role.EEB)
-    eeb = {"chain_id": chain_id, "signer": signer.address, "message": message,
-           "signature": sign_statement(signer, chain_id, message)}
+    try:  # what the reader will check, checked here first
+        _, facts = verify_receipt(proof, ledger=gw.registry.ledger.address)
+    except ProofFailed as exc:
+        raise Invalid("NOT_A_CERTIFICATE", f"{tx_hash} is neither an offset certificate nor a trade voucher of this "
+                      f"registry: {exc}") from exc
+    if facts["kind"] == OFFSET.name and (verified := public.verification(gw, tx_hash))["verdict"] != "valid":
+        raise Invalid("NOT_A_CERTIFICATE", f"{tx_hash} is no valid offset certificate of this registry: "
+                      f"{verified['reason']}", detail={"verdict": verified["verdict"], "reason": verified["reason"]})
+    kind = KINDS[facts["kind"]]
     note = log.checkpoint()
     checkpoint = Checkpoint.parse(split(note)[0])
-    if block >= checkpoint.size:
+    numbers = {"coupon": facts["coupon_id"], "listedCoupon": facts.get("listed_coupon_id")}
+    numbers = {name: gw.index.numbers.number_of(numbers[name]) for name in kind.unproven if name != "txHash"}
+    if block >= checkpoint.size or None in numbers.values():
         raise Conflict("NOT_YET_LOGGED", f"block {block} is not in the latest checkpoint ({checkpoint.size} blocks) "
-                       "yet; ask again in a few seconds", detail={"block": block, "tree_size": checkpoint.size})
-    return {"format": BUNDLE_FORMAT, "tx_hash": tx_hash.lower(), "block": block, "ledger": gw.registry.ledger.address,
-            "eeb_statement": eeb, **proof,
-            "inclusion_proof": [_b64(p) for p in log.tree.inclusion_proof(block, checkpoint.size)], "checkpoint": note}
+                       "and the index yet; ask again in a few seconds", detail={"block": block, "tree_size": checkpoint.size})
+    chain_id = gw.registry.chain.w3.eth.chain_id
+    message = statement(facts, block=block, tx_hash=tx_hash, numbers=numbers)
+    signer = gw.node.department(Role[kind.role])
+    return {"format": BUNDLE_FORMAT, "kind": kind.name, "tx_hash": tx_hash.lower(), "block": block,
+            "ledger": gw.registry.ledger.address,
+            "statement": {"role": kind.role, "chain_id": chain_id, "signer": signer.address, "message": message,
+                          "signature": sign_statement(kind, signer, chain_id, message)},
+            **proof, "inclusion_proof": [_b64(p) for p in log.tree.inclusion_proof(block, checkpoint.size)],
+            "checkpoint": note}
+
+
+def bundle_bytes(gw: Gateway, tx_hash: str) -> bytes | None:
+    """The bundle as a PDF carries it attached, once its block is in a checkpoint (a second after, with witnesses
+    a few); None before, or if there is none to make."""
+    try:
+        return json.dumps(bundle(gw, tx_hash), ensure_ascii=False).encode()
+    except DomainError:
+        return None

@@ -188,7 +188,7 @@ def coupon_certificate(record: dict, *, verify_url: str) -> bytes:
                   verify_url, extra, dead=coupon["state"] if coupon["state"] in DEAD_STATES else None)
 
 
-PROOF_ATTACHMENT = "offset-proof.json"
+PROOF_ATTACHMENTS = {"offset": "offset-proof.json", "trade": "trade-proof.json"}  # the bundle's kind → its name
 
 
 def offset_certificate(verification: dict, *, verify_url: str, proof: bytes | None = None) -> bytes:
@@ -214,12 +214,15 @@ def offset_certificate(verification: dict, *, verify_url: str, proof: bytes | No
                  "The coupon above was retired on-chain by the EEB for this offset and never circulates again.")
     pdf = render("自然生态系统碳券抵销凭证", "Carbon Coupon Offset Certificate · 赫山区", rows,
                  [statement, c["statement"]], ("交易哈希 Transaction hash", c["certificate_id"]), verify_url)
-    return pdf if proof is None else _attached(pdf, PROOF_ATTACHMENT, proof)
+    return with_proof(pdf, "offset", proof)
 
 
-def _attached(pdf: bytes, name: str, content: bytes) -> bytes:
+def with_proof(pdf: bytes, kind: str, proof: bytes | None) -> bytes:
+    """The PDF with its offline proof (GET /log/bundles/<tx>.json) attached, if there is one yet."""
+    if proof is None:
+        return pdf
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.add_attachment(name, content)
+    writer.add_attachment(PROOF_ATTACHMENTS[kind], proof)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

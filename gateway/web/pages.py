@@ -4,7 +4,6 @@ certificates whose QR codes lead back here (§7, §13, §16; DESIGN §6-§7)."""
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 from urllib.parse import quote, urlencode
@@ -142,12 +141,8 @@ def offset_certificate(tx_hash: str, request: Request, gateway: GatewayDep):
     result = public.verification(gateway, tx_hash)
     if result["verdict"] != "valid":
         raise NotFound("CERTIFICATE_NOT_VALID", f"{tx_hash} is not a valid offset certificate: {result['reason']}")
-    try:  # its offline proof inside, once its block is in a checkpoint (a second later, with witnesses a few)
-        proof = json.dumps(transparency.bundle(gateway, result["tx_hash"]), ensure_ascii=False).encode()
-    except DomainError:
-        proof = None
     pdf = certificates.offset_certificate(result, verify_url=public_url(request, f"/verify/{result['tx_hash']}"),
-                                          proof=proof)
+                                          proof=transparency.bundle_bytes(gateway, result["tx_hash"]))
     return _pdf(pdf, f"offset-{result['tx_hash'][:12]}.pdf")
 
 

@@ -68,9 +68,11 @@ def acceptance_notice(purchase: dict, *, listing: dict | None) -> bytes:
     return buffer.getvalue()
 
 
-def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
+def trade_voucher(trade: dict, *, copy: str, verify_url: str, proof: bytes | None = None) -> bytes:
     """交易凭证, the buyer's or the seller's copy: the settlement transaction is the voucher; with it the
-    seller delivers the coupon and the buyer has its offset certificate issued (附件1 三(三))."""
+    seller delivers the coupon and the buyer has its offset certificate issued (附件1 三(三)). Its offline proof
+    (GET /log/bundles/<tx>.json: the centre's signed statement of the settlement, proved in the log), when
+    given, travels inside it as an attached file, as the offset certificate's does."""
     rows = [
         ("凭证联次 Copy", both("voucher.copy", copy), False),
         ("交易编号 Trade no.", str(trade["id"]), False),
@@ -94,8 +96,9 @@ def trade_voucher(trade: dict, *, copy: str, verify_url: str) -> bytes:
         "出让方根据交易凭证向受让方提供自然生态系统碳券；受让方持碳券到生态环境部门开具抵销凭证。",
         certificates.STATEMENT_16,
     ]
-    return render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
-                  ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
+    pdf = render("自然生态系统碳券交易凭证", "Carbon Coupon Trade Voucher · 赫山区", rows, statements,
+                 ("结算交易哈希 Settlement transaction", trade["tx_hash"]), verify_url)
+    return certificates.with_proof(pdf, "trade", proof)
 
 
 def redemption_voucher(redemption: dict, *, copy: str, verify_url: str) -> bytes:

@@ -148,7 +148,7 @@ def test_verify__qr_of_the_offset_certificate__valid_and_a_tampered_hash_is_not(
     bundle = json.loads(Path(download.value.path()).read_text())
     ledger = page.locator("#offline-how + pre").inner_text().split("--ledger ")[1].strip()
     policy = parse(f"log {httpx.get(f'{site.url}/log/key').text.strip()}\nquorum none\n")
-    retired = verify_offline(bundle, policy, ledger=ledger).retired
+    retired = verify_offline(bundle, policy, ledger=ledger).facts
     certificate = httpx.get(f"{site.url}/api/v1/public/offsets/{tx_hash}").json()["certificate"]
     assert (retired["beneficiary"], retired["amount_kg"], retired["case_reference"]) == (
         offset["beneficiary"], certificate["amount_kg"], certificate["case_reference"])

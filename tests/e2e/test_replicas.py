@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +20,6 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
@@ -36,75 +34,16 @@ from support import api
 from support.costs import KEY_SCRYPT_N
 from support.databases import POSTGRES_URL, PostgresDatabases
 from support.http import API, login
+from support.nodes import ANVIL, HARDHAT_DIR, free_port, start_node, stop, wait_until
 
-E2E = Path(__file__).resolve().parent
-ANVIL = E2E / "anvil" / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
-HARDHAT_DIR = E2E / "hardhat"
 PASSPHRASE = "replica-tests"
 CLIENTS_PER_REPLICA = 64
 # hardhat answers JSON-RPC several times slower than anvil on the suite's two cores: a lighter load
 # there still has every department key signing in both replicas at once.
 CLIENTS_ON_HARDHAT = 16
 CYCLES = 2  # freeze and unfreeze, per client, in the kill test
-STARTUP_SECONDS = 90
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="replicas share PostgreSQL: `bash scripts/test` starts it")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """End a process we started (and its group: npx starts hardhat as a child), TERM then KILL."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=10)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _wait_until(check, what: str, seconds: float = STARTUP_SECONDS) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (OSError, httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not come up in {seconds} s")
-
-
-def _start_node(kind: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    if kind == "anvil":
-        command = [str(ANVIL), "--host", "127.0.0.1", "--port", str(port), "--block-time", "1", "--hardfork", "cancun",
-                   "--gas-limit", "300000000"]
-        cwd = E2E
-    else:
-        command = ["npx", "--no", "hardhat", "node", "--hostname", "127.0.0.1", "--port", str(port)]
-        cwd = HARDHAT_DIR
-    proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True, env={**os.environ, "HARDHAT_DISABLE_TELEMETRY_PROMPT": "true"})
-    w3 = Web3(HTTPProvider(url))
-    try:
-        _wait_until(lambda: w3.eth.chain_id > 0, kind)
-        if kind == "hardhat":  # a block a second, like anvil's --block-time and a QBFT network
-            w3.provider.make_request("evm_setAutomine", [False])
-            w3.provider.make_request("evm_setIntervalMining", [1000])
-    except BaseException:
-        _stop(proc)
-        raise
-    return proc, url
 
 
 @dataclass
@@ -135,7 +74,7 @@ def cluster(request, tmp_path_factory):
     if kind == "hardhat" and (not (HARDHAT_DIR / "node_modules" / "hardhat").is_dir() or not shutil.which("npx")):
         pytest.skip("hardhat is not installed in tests/e2e/hardhat; `bash scripts/test` installs it (needs npm)")
     folder = tmp_path_factory.mktemp(f"replicas-{kind}")
-    node, chain_url = _start_node(kind, folder / "node.log")
+    node, chain_url = start_node(kind, folder / "node.log")
     databases = PostgresDatabases(POSTGRES_URL)
     replicas: list[Replica] = []
     try:
@@ -152,20 +91,20 @@ def cluster(request, tmp_path_factory):
         seed_officials(gateway)
         gateway.close()
         for name in ("A", "B"):  # A starts first and takes the index's lease
-            port = _free_port()
+            port = free_port()
             proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)], env=environment,
                                     stdin=subprocess.DEVNULL, stdout=(folder / f"{name}.log").open("wb"),
                                     stderr=subprocess.STDOUT, start_new_session=True)
             replica = Replica(name, f"http://127.0.0.1:{port}", proc)
             replicas.append(replica)
-            _wait_until(lambda: httpx.get(f"{replica.url}{API}/public/stats", timeout=5).status_code == 200,
+            wait_until(lambda: httpx.get(f"{replica.url}{API}/public/stats", timeout=5).status_code == 200,
                         f"replica {name}")
             time.sleep(1)
         yield kind, w3, replicas
     finally:
         for replica in replicas:
-            _stop(replica.proc)
-        _stop(node)
+            stop(replica.proc)
+        stop(node)
         databases.close()
 
 
@@ -260,7 +199,7 @@ def test_kill_the_index_writer_mid_load__the_other_replica_goes_on_and_its_index
         cursor = _index_cursor(survivor_http)
         return cursor is not None and cursor >= head
 
-    _wait_until(caught_up, "the survivor's index", seconds=30)
+    wait_until(caught_up, "the survivor's index", seconds=30)
     acknowledged = Counter(coupon for _, coupon, _ in ledger.steps)
     for replica, number, tx in ledger.steps:
         assert w3.eth.get_transaction_receipt(tx)["status"] == 1

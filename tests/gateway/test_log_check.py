@@ -21,7 +21,10 @@ from gateway import witness
 from gateway.api.app import create_app
 from gateway.cli import main
 from gateway.runtime.transparency import WitnessOf
+from gateway.services.coupons import coupon_id
+from support import api
 from support.api import owner_request
+from support.fixtures import holder_fixture
 from support.http import API, error_of, ok
 from support.serving import serve
 
@@ -113,6 +116,16 @@ def _retired(client, officials, holder, number: str) -> str:
         "purpose": "GREEN_POINTS", "beneficiary": "绿色积分平台", "case_reference": "GP-2026-9"}))["certificate"]
 
 
+def _no_network(*_args, **_kwargs):
+    raise AssertionError("the offline check opened a connection")
+
+
+def _offline(monkeypatch) -> None:
+    """From here on, any connection fails the test."""
+    monkeypatch.setattr(socket.socket, "connect", _no_network)
+    monkeypatch.setattr(socket, "create_connection", _no_network)
+
+
 def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
         client, gateway, officials, new_holder, mint, witnessed_gateway, tmp_path, capsys, monkeypatch):
     url, w = witnessed_gateway
@@ -125,12 +138,7 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
     (tmp_path / "bundle.json").write_text(answer.text)
     (tmp_path / "policy").write_text(_policy(gateway, w))
     ledger = gateway.registry.ledger.address
-
-    def no_network(*_args, **_kwargs):
-        raise AssertionError("the offline check opened a connection")
-
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+    _offline(monkeypatch)
     eeb = gateway.node.department(Role.EEB).address
     args = ["verify", "--offline", str(tmp_path / "bundle.json"), "--policy", str(tmp_path / "policy"),
             "--eeb", eeb, "--ledger", ledger]
@@ -144,16 +152,22 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
     pdf = client.get(f"/certificates/offsets/{tx}.pdf")  # the certificate carries the same proof inside
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     (tmp_path / "certificate.pdf").write_bytes(pdf.content)
-    monkeypatch.setattr(socket.socket, "connect", no_network)
+    _offline(monkeypatch)
     with pytest.raises(SystemExit) as done:
         main([*args[:2], str(tmp_path / "certificate.pdf"), *args[3:]])
     assert done.value.code == 0 and "proven offline" in capsys.readouterr().out
 
     bundle = answer.json()
-    statement = bundle["eeb_statement"]
+    statement = bundle["statement"]
+    first_format = {**{k: v for k, v in bundle.items() if k not in ("kind", "statement")},  # as certificates printed
+                    "format": "tanquan-offset-bundle/1", "eeb_statement": {k: v for k, v in statement.items() if k != "role"}}
+    (tmp_path / "bundle.json").write_text(json.dumps(first_format))  # before trade vouchers had one still verify
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 0 and f"offset certificate {tx}: proven offline" in capsys.readouterr().out
     for changed in (
-        {"eeb_statement": {**statement, "message": {**statement["message"], "coupon": number + "0"}}},  # signature
-        {"eeb_statement": {**statement, "message": {**statement["message"], "beneficiary": "另一家"}}},
+        {"statement": {**statement, "message": {**statement["message"], "coupon": number + "0"}}},  # signature
+        {"statement": {**statement, "message": {**statement["message"], "beneficiary": "另一家"}}},
         {"receipt": bundle["receipt"].replace("e7bbbf", "e7bbbe")},  # the beneficiary's text altered
         {"tx_index": bundle["tx_index"] + 1},
         {"block": bundle["block"] - 1},
@@ -175,9 +189,77 @@ def test_offline_bundle__verified_with_no_network_and_any_changed_fact_refused(
     assert done.value.code == 1 and "not by the EEB's" in capsys.readouterr().err
 
 
-def test_bundle__not_an_offset_or_unknown__refused(client, gateway, new_holder):
+seller = holder_fixture("赫山区某村股份经济合作社（出让方）")
+buyer = holder_fixture("益阳某会展有限公司")
+
+
+def test_offline_bundle__trade_voucher_verified_with_no_network_against_the_centres_key_and_any_change_refused(
+        client, gateway, officials, seller, buyer, mint, witnessed_gateway, tmp_path, capsys, monkeypatch):
+    """附件1 三(三): the 交易凭证 of a partial sale (the listed coupon split) carries the centre's statement of the
+    settlement, proved in the log; checked with no network, signer pinned as the centre's."""
+    url, w = witnessed_gateway
+    listed = mint(seller, claimed_t="800")
+    api.list_coupon(client, officials, seller, listed)
+    trade = ok(api.settle_trade(client, officials, listed, api.accepted_purchase(client, officials, buyer, "300"), "300",
+                                price_yuan_per_t="31.50", service_fee_yuan="37.80"))
+    tx = trade["tx_hash"]
+    _cosign(gateway)
+    answer = client.get(f"/log/bundles/{tx}.json")
+    assert answer.status_code == 200, answer.text
+    voucher = client.get(trade["voucher_pdf"], headers=buyer.headers)  # the buyer's copy, the proof inside
+    assert voucher.status_code == 200 and voucher.content.startswith(b"%PDF")
+    (tmp_path / "bundle.json").write_text(answer.text)
+    (tmp_path / "voucher.pdf").write_bytes(voucher.content)
+    (tmp_path / "policy").write_text(_policy(gateway, w))
+    ledger = gateway.registry.ledger.address
+    centre = gateway.node.department(Role.CENTER).address
+    _offline(monkeypatch)
+    args = ["verify", "--offline", str(tmp_path / "bundle.json"), "--policy", str(tmp_path / "policy"),
+            "--centre", centre, "--ledger", ledger]
+    for path in ("bundle.json", "voucher.pdf"):
+        with pytest.raises(SystemExit) as done:
+            main([*args[:2], str(tmp_path / path), *args[3:]])
+        out = capsys.readouterr().out
+        assert done.value.code == 0, out
+        assert f"trade voucher {tx}: proven offline" in out and "cosigned by w1" in out
+        assert (f"the settlement of a trade: 300,000 kg of coupon id {coupon_id(gateway, listed)} sold by "
+                f"{seller.address} to {buyer.address} as coupon id {coupon_id(gateway, trade['coupon'])}, at 31.50 "
+                "yuan/t, the seller's service fee 37.80 yuan") in out
+        assert (f"the statement of coupon {listed} sold as {trade['coupon']}, transaction {tx}, matching the receipt, "
+                "is signed by the CENTER's pinned address") in out
+        assert "nor the payment of the price" in out
+
+    bundle = answer.json()
+    statement = bundle["statement"]
+    message = statement["message"]
+    signature = statement["signature"]
+    for changed in (
+        {"statement": {**statement, "message": {**message, "priceFenPerTonne": 3000}}},  # a changed fact
+        {"statement": {**statement, "message": {**message, "amountKg": 3_000_000}}},
+        {"statement": {**statement, "message": {**message, "buyer": seller.address, "seller": buyer.address}}},
+        {"statement": {**statement, "message": {**message, "coupon": listed}}},  # the centre's word, its signature
+        {"statement": {**statement, "signature": signature[:-4] + ("00" if signature[-4:-2] != "00" else "01")
+                       + signature[-2:]}},  # a changed signature
+        {"kind": "offset"},  # said to be another kind of certificate
+        {"block": bundle["block"] - 1},
+    ):
+        (tmp_path / "bundle.json").write_text(json.dumps({**bundle, **changed}))
+        with pytest.raises(SystemExit) as done:
+            main(args)
+        assert done.value.code == 1, changed
+        assert "NOT PROVEN" in capsys.readouterr().err
+    (tmp_path / "bundle.json").write_text(answer.text)
+    with pytest.raises(SystemExit) as done:  # another ledger pinned: not this registry's trade
+        main([*args[:-1], "0x" + "11" * 20])
+    assert done.value.code == 1 and "no retirement nor trade logged by the ledger" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:  # the EEB's address as the centre's: not the centre's statement
+        main([*args[:-3], gateway.node.department(Role.EEB).address, *args[-2:]])
+    assert done.value.code == 1 and "not by the CENTER's" in capsys.readouterr().err
+
+
+def test_bundle__neither_an_offset_nor_a_trade_or_unknown__refused(client, gateway, new_holder):
     new_holder()
     gateway.follower.sync()
     some_tx = "0x" + bytes(gateway.registry.chain.w3.eth.get_block(gateway.registry.chain.head())["transactions"][0]).hex()
-    error_of(client.get(f"/log/bundles/{some_tx}.json"), 422, "NOT_AN_OFFSET")
+    error_of(client.get(f"/log/bundles/{some_tx}.json"), 422, "NOT_A_CERTIFICATE")
     error_of(client.get(f"/log/bundles/0x{'ab' * 32}.json"), 404, "UNKNOWN_TX")

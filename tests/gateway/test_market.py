@@ -45,11 +45,7 @@ def _coupon_on_chain(gateway, number: str):
     return gateway.registry.coupon(coupon_id(gateway, number))
 
 
-def _trade(client, officials, number: str, purchase: int, amount_t: str, **changes):
-    return client.post(f"{API}/trades", headers=officials["CENTER"], json={
-        "coupon": number, "purchase_id": purchase, "amount_t": amount_t, "price_yuan_per_t": "30.00",
-        "service_fee_yuan": "12.00", "agreement": api.upload(client, officials["CENTER"], name="交易协议.pdf"),
-        "payment_method": "BANK_TRANSFER", "payment_term": "2026-12-31", "payment_status": "UNPAID", **changes})
+_trade = api.settle_trade
 
 
 @pytest.fixture

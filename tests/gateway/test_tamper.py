@@ -89,4 +89,4 @@ def test_old_backup_restored_and_another_history_written__refused_by_the_witness
             gw.close()
     # the certificate of the first history, checked with no gateway at all
     report = verify_offline(certificate, policy, ledger=ledger)
-    assert report.checkpoint.size == cosigned.size and report.retired["beneficiary"] == "绿色积分平台"
+    assert report.checkpoint.size == cosigned.size and report.facts["beneficiary"] == "绿色积分平台"

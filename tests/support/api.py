@@ -241,6 +241,14 @@ def accepted_purchase(http, officials: dict, buyer: Holder, amount_t: str, **cha
     return purchase
 
 
+def settle_trade(http, officials: dict, number: str, purchase: int, amount_t: str, **changes):
+    """The centre settles a trade of the listed coupon for the accepted purchase (附件7): the raw response."""
+    return http.post(f"{API}/trades", headers=officials["CENTER"], json={
+        "coupon": number, "purchase_id": purchase, "amount_t": amount_t, "price_yuan_per_t": "30.00",
+        "service_fee_yuan": "12.00", "agreement": upload(http, officials["CENTER"], name="交易协议.pdf"),
+        "payment_method": "BANK_TRANSFER", "payment_term": "2026-12-31", "payment_status": "UNPAID", **changes})
+
+
 def loss_report_form(written_report: str, **changes) -> dict:
     """附件3: a loss report's fields, citing the owner's uploaded written report."""
     return {"cause": "LOST", "statement": "碳券原件遗失，申请补发", "registration_type": "林地",

@@ -41,10 +41,12 @@ def consistency(gateway: GatewayDep, old: Size, new: Size | None = None) -> JSON
 
 @router.get("/bundles/{tx_hash}.json")
 def bundle(gateway: GatewayDep, tx_hash: Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")]) -> JSONResponse:
-    """An offset certificate's offline proof: its receipt against its block header, the block in the latest
-    checkpoint, and the checkpoint; `tanquan verify --offline FILE --policy POLICY --ledger ADDRESS` checks it."""
-    return JSONResponse(service.bundle(gateway, tx_hash), headers={
-        "Content-Disposition": f'attachment; filename="offset-{tx_hash[2:14].lower()}.json"'})
+    """An offset certificate's or a trade voucher's offline proof: its receipt against its block header, the block
+    in the latest checkpoint, the checkpoint, and the EEB's or the centre's signed statement of the facts;
+    `tanquan verify --offline FILE --policy POLICY --ledger ADDRESS` checks it."""
+    proof = service.bundle(gateway, tx_hash)
+    return JSONResponse(proof, headers={
+        "Content-Disposition": f'attachment; filename="{proof["kind"]}-{tx_hash[2:14].lower()}.json"'})
 
 
 def _cached(proof: dict, *, fixed: bool) -> JSONResponse:

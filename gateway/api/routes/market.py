@@ -10,7 +10,7 @@ from ...core.db import Document
 from ...core.errors import NotFound
 from ...core.schemas import ManagementReportCreate, PaymentConfirmation, PurchaseCreate, PurchaseDecision, TradeCreate
 from ...services import market as service
-from ...services import entrustments, records, supervision
+from ...services import entrustments, records, supervision, transparency
 from . import file_answer, step_route
 from ...edge.deps import ActorDep, CurrentUser, DbSession, GatewayDep, RecordPath
 from ..answers import (
@@ -120,12 +120,14 @@ def confirm_fee(trade_id: RecordPath, form: PaymentConfirmation, gateway: Gatewa
 def voucher(trade_id: RecordPath, request: Request, user: CurrentUser, gateway: GatewayDep, db: DbSession,
             copy: Literal["buyer", "seller"] | None = None) -> Response:
     """交易凭证 (PDF): the buyer's copy for the buyer, the seller's for the seller (a department picks with
-    `copy`); its QR code leads to the public page of the coupon bought, whose history shows the settlement."""
+    `copy`); its QR code leads to the public page of the coupon bought, whose history shows the settlement. It
+    carries its offline proof attached (trade-proof.json, GET /log/bundles/<tx>.json) once its block is logged."""
     row = records.seen(db, service.TRADES, trade_id, user)
     copy = copy or ("seller" if user.id == row.seller_id and user.id != row.buyer_id else "buyer")
     base = gateway.settings.public_base_url or str(request.base_url)
     view = service.trade_view(db, row)
-    pdf = vouchers.trade_voucher(view, copy=copy, verify_url=base.rstrip("/") + f"/coupons/{quote(row.coupon)}")
+    pdf = vouchers.trade_voucher(view, copy=copy, verify_url=base.rstrip("/") + f"/coupons/{quote(row.coupon)}",
+                                 proof=transparency.bundle_bytes(gateway, row.tx_hash))
     return _pdf(pdf, f"trade-voucher-{trade_id}-{copy}.pdf")
 
 
