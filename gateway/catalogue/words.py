@@ -661,6 +661,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.application.resubmit": ("补正后重新提交", "Resubmit with the missing items"),
     "action.application.confirm": ("确认申请（以本账户名义提交）", "Confirm the application (sent in your name)"),
     "action.application.decline": ("不同意 / 撤回", "Decline or withdraw"),
+    "agent.title": ("代理办理的申请", "Applications I prepare for right-holders"),
+    "agent.hint": ("作为有资质的第三方（第八条），凭权利人的委托书为其准备登记申请；权利人（及共同申请人）在各自账户确认后，申请以权利人名义提交上链。",
+                   "As a qualified third party (Art. 8) you prepare applications for right-holders with their "
+                   "entrustment; each is sent on chain in the right-holder's name once it (and any co-applicant) "
+                   "confirmed it in its own account."),
+    "agent.apply": ("为权利人准备申请", "Prepare an application for a right-holder"),
+    "agent.empty": ("尚未为权利人准备申请。", "No application prepared for a right-holder yet."),
     "prepared.title": ("待各方确认的申请", "Applications awaiting the parties' confirmation"),
     "prepared.hint": ("受托代办或列有共同申请人的申请，须权利人和共同申请人在各自账户中确认后才提交上链（第八条）；确认前不占用宗地。",
                       "An application prepared by an agent, or naming a co-applicant, is sent on chain only once the "

@@ -57,7 +57,7 @@ def test_issuances__filtered_by_name_village_land_methodology_year_and_state(cli
     assert _issued(client, q=marker, year=year) == [active, retired] and _issued(client, q=marker, year="2001") == []
     page = client.get("/issuances", params={"q": marker}).text
     assert "1,234.5" in page and "湿地" in page and f"登记镇{marker}村" in page  # one number format; words, not keys
-    assert f'href="/api/v1/public/exports/issuances.csv?q=' in page
+    assert 'href="/api/v1/public/exports/issuances.csv?q=' in page
 
 
 def test_issuances_csv__the_pages_rows_as_the_index_has_them(client, gateway, story):
@@ -82,7 +82,7 @@ def test_retirements__filtered_by_beneficiary__page_and_csv_agree_with_the_chain
     assert re.findall(r'data-certificate="(0x[0-9a-f]{64})"', page) == [certificate]
     assert f'href="/verify/{certificate}"' in page and f'href="/certificates/offsets/{certificate}.pdf"' in page
     assert "活动碳中和" in page and "12.5" in page
-    assert f"/api/v1/public/exports/retirements.csv?beneficiary=" in page
+    assert "/api/v1/public/exports/retirements.csv?beneficiary=" in page
     (row,) = read_csv(client.get(f"{API}/public/exports/retirements.csv",
                                  params={"beneficiary": beneficiary[2:]}).text)
     verified = ok(client.get(f"{API}/public/offsets/{row['certificate']}"))  # verified against the chain
