@@ -43,7 +43,7 @@ def issuances(db: Session, **wanted: str | None) -> list[dict]:
                                                           key=LIVE_STATES.index),
             **_project(forms.get(issuance.application), issuance.application),
         })
-    return _kept(found, wanted, ISSUANCE_FILTERS)
+    return kept(found, wanted, ISSUANCE_FILTERS)
 
 
 def retirements(db: Session, **wanted: str | None) -> list[dict]:
@@ -63,7 +63,7 @@ def retirements(db: Session, **wanted: str | None) -> list[dict]:
             "beneficiary": offset.beneficiary, "case_reference": offset.case_reference,
             **_project(forms.get(application), application),
         })
-    return _kept(found, wanted, RETIREMENT_FILTERS)
+    return kept(found, wanted, RETIREMENT_FILTERS)
 
 
 def issuance_rows(db: Session, **wanted: str | None) -> list[list]:
@@ -95,8 +95,8 @@ def _project(form: ApplicationRecord | None, application: int) -> dict:
             "methodology": form.methodology if form is not None else ""}
 
 
-def _kept(found: list[dict], wanted: dict[str, str | None], filters: tuple[str, ...]) -> list[dict]:
-    """The rows that match every filter of `filters` given: q a project's or a village's name, town a 坐落,
+def kept(found: list[dict], wanted: dict[str, str | None], filters: tuple[str, ...]) -> list[dict]:
+    """The rows (the projects list's too) that match every filter of `filters` given: q a project's or a village's name, town a 坐落,
     methodology and beneficiary in part; land type, year, state (one of its coupons') and purpose exactly."""
     wanted = {k: v.strip() for k, v in wanted.items() if k in filters and v and v.strip()}
     checks = {
