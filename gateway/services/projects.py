@@ -18,6 +18,7 @@ from ..runtime.wiring import Gateway
 from ..catalogue.units import china_date, period_last_day, tonnes_text
 from . import documents, geometry
 from .public import holder_names
+from .registers import kept
 
 PUBLIC = ("FILED", "ISSUED")
 
@@ -34,25 +35,19 @@ def listing(gw: Gateway, db: Session, **wanted: str | None) -> list[dict]:
         ApplicationRecord.application_id.in_([a.id for a in applications])))}
     found = [_summary(application, records[application.id]) for application in reversed(applications)
              if application.id in records]
-    wanted = {k: v.strip() for k, v in wanted.items() if v and v.strip()}
-    if wanted.get("state"):
+    if (wanted.get("state") or "").strip():
         issued = gw.index.issuance_applications()
         for summary in found:
             summary["state"] = _state(gw, summary, issued)
-    return [s for s in found if _matches(s, records[s["id"]], wanted)]
+    return [s for s in found if kept([_facts(s, records[s["id"]])], wanted, FILTERS)]
 
 
-def _matches(summary: dict, record: ApplicationRecord, wanted: dict[str, str]) -> bool:
-    places = " ".join(p["location"] for p in record.parcels)
-    checks = {
-        "q": lambda v: v in record.project_name or v in places,
-        "year": lambda v: china_date(summary["period"][1]).year == int(v) if v.isdigit() else False,
-        "land_type": lambda v: v in summary["land_mu"],
-        "town": lambda v: v in places,
-        "methodology": lambda v: v in record.methodology,
-        "state": lambda v: summary.get("state") == v,
-    }
-    return all(checks[k](v) for k, v in wanted.items() if k in checks)
+def _facts(summary: dict, record: ApplicationRecord) -> dict:
+    """What the filters read of a project (registers.kept): its name, parcels' 坐落, land types, methodology, the
+    year its monitoring period ends and its state."""
+    return {"project_name": record.project_name, "places": [p["location"] for p in record.parcels],
+            "land_types": list(summary["land_mu"]), "methodology": record.methodology,
+            "year": china_date(summary["period"][1]).year, "states": [summary.get("state")]}
 
 
 def rows(gw: Gateway, db: Session, **wanted: str | None) -> list[list]:

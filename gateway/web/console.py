@@ -148,21 +148,41 @@ def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUse
         return _login_redirect()
     forms = home_steps(user.role)
     if user.role == HOLDER:
-        applies = user.account_type in identity.APPLIES or users.qualification_of(db, user) is not None
-        buys = user.account_type in identity.BUYS
-        forms = [form for form in forms if form["step"] is not steps.SUBMIT  # its own page: /console/apply
-                 and (form["step"] is not steps.PURCHASE or buys)]
-        waiting = inbox.waiting_on(gateway, db, user)
-        return render(request, "console/holder.html", user=user, steps=forms, done=done, items=waiting,
-                      waiting=len(waiting), applies=applies, bank=user.account_type == identity.FINANCIAL,
-                      coupons=_rows(gateway, coupons.holdings_of(gateway, user)),
-                      to_confirm=sum(1 for item in waiting if item["kind"] == "prepared"),
-                      pledged=pledges.pledges_for(gateway, db, user))  # a pledgee bank's coupons under pledge
+        return holder_home(request, gateway, db, user, forms, done)
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
     items = inbox.waiting_on(gateway, db, user)
     return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done, waiting=len(items),
                   links=linked_pages(user.role), log_alarms=transparency.alarms(gateway))
+
+
+def holder_home(request: Request, gateway, db, user: User, forms: list[dict], done: str | None):
+    """A holder's own work first: a qualified third party (§8) the applications it prepares for right-holders,
+    a bank its pledges, a right-holder applying, a buyer the 附件6 form (an agent buys from its purchases page);
+    the links to its applications and 附件8 forms only once it has any or can start one."""
+    agent = user.account_type in identity.QUALIFIABLE and users.qualification_of(db, user) is not None
+    applies = user.account_type in identity.APPLIES or agent
+    buys = user.account_type in identity.BUYS and not agent
+    forms = [form for form in forms if form["step"] is not steps.SUBMIT  # its own page: /console/apply
+             and (form["step"] is not steps.PURCHASE or buys)]
+    waiting = inbox.waiting_on(gateway, db, user)
+    held = _rows(gateway, coupons.holdings_of(gateway, user))
+    pledged = pledges.pledges_for(gateway, db, user)  # a pledgee bank's coupons under pledge
+    filed = applications.mine(gateway, db, user=user)
+    prepared = prepared_applications.of(db, user)
+    return render(request, "console/holder.html", user=user, steps=forms, done=done, items=waiting,
+                  waiting=len(waiting), applies=applies, bank=user.account_type == identity.FINANCIAL,
+                  coupons=held, to_confirm=sum(1 for item in waiting if item["kind"] == "prepared"), pledged=pledged,
+                  agent=agent, agent_work=agent_work(prepared, filed) if agent else None,
+                  has_applications=applies or bool(filed or prepared),
+                  has_transfers=bool(held or pledged or transfers.forms_for(gateway, db, user)))
+
+
+def agent_work(prepared: list[dict], filed: list[dict]) -> list[dict]:
+    """An agent's applications for right-holders, newest first: those prepared and not yet sent (waiting for the
+    parties, or declined), then those on chain with their status."""
+    return ([{**p, "sent": False} for p in prepared if p["party"] == "agent" and not p["application"]]
+            + [{**a, "sent": True} for a in filed if a["party"] == "agent"])
 
 
 def linked_pages(role: str) -> set[str]:

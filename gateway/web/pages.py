@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from . import certificates
 from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..core.errors import DomainError, NotFound
-from ..services import projects, public, redemptions, transparency
+from ..services import projects, public, redemptions, registers, transparency
 from ..services.search import COUPON_NUMBER
 from . import charts
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
@@ -67,12 +67,33 @@ def lineage_tree(family: list[dict]) -> list[dict]:
     return roots
 
 
+def filters(request: Request, names: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """A list page's filters as asked, and the same as a query for its map and CSV (the rows the page shows)."""
+    wanted = {k: request.query_params.get(k, "") for k in names}
+    return wanted, urlencode({k: v for k, v in wanted.items() if v})
+
+
 @router.get("/projects")
 def project_list(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
-    wanted = {k: request.query_params.get(k, "") for k in projects.FILTERS}
-    query = urlencode({k: v for k, v in wanted.items() if v})
+    wanted, query = filters(request, projects.FILTERS)
     return render(request, "projects.html", user=user, projects=projects.listing(gateway, db, **wanted),
                   wanted=wanted, query=query)
+
+
+@router.get("/issuances")
+def issuance_list(request: Request, db: DbSession, user: OptionalUser):
+    """Every issuance (制发), filtered; its CSV link carries the same filters."""
+    wanted, query = filters(request, registers.ISSUANCE_FILTERS)
+    return render(request, "issuances.html", user=user, rows=registers.issuances(db, **wanted), wanted=wanted,
+                  query=query, states=registers.LIVE_STATES)
+
+
+@router.get("/retirements")
+def retirement_list(request: Request, db: DbSession, user: OptionalUser):
+    """Every offset certificate (抵销), filtered (by beneficiary too); its CSV link carries the same filters."""
+    wanted, query = filters(request, registers.RETIREMENT_FILTERS)
+    return render(request, "retirements.html", user=user, rows=registers.retirements(db, **wanted), wanted=wanted,
+                  query=query, purposes=registers.PURPOSES)
 
 
 @router.get("/projects/{application_id}")

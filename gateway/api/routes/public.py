@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...web.exports import CsvResponse, csv_response, table
 from ...core.schemas import EcoCompensationCreate
-from ...services import calculator, projects, redemptions
+from ...services import calculator, projects, redemptions, registers
 from ...services import public as service
 from ...edge.deps import DbSession, GatewayDep, RecordPath
 from ..answers import (
@@ -136,6 +136,39 @@ def projects_csv(gateway: GatewayDep, db: DbSession, q: str | None = None, year:
     rows = projects.rows(gateway, db, q=q, year=year, land_type=land_type, town=town, methodology=methodology,
                          state=state)
     return csv_response(table(PROJECT_COLUMNS, rows), "projects.csv", "碳券项目")
+
+
+ISSUANCE_COLUMNS = (
+    ("issuance", "制发编号"), ("coupon_numbers", "碳券编号"), ("project", "项目编号"), ("project_name", "项目名称"),
+    ("places", "坐落（村镇）"), ("land_types", "地类"), ("methodology", "方法学"), ("year", "制发年度"),
+    ("amount_t", "制发量（吨）"), ("issued_at", "制发时间"), ("states", "碳券现状"), ("tx_hash", "交易哈希"),
+)
+RETIREMENT_COLUMNS = (
+    ("coupon_number", "碳券编号"), ("beneficiary", "抵销主体"), ("purpose", "抵销用途"), ("case_reference", "案件/活动编号"),
+    ("amount_t", "抵销量（吨）"), ("retired_at", "抵销时间"), ("project", "项目编号"), ("project_name", "项目名称"),
+    ("places", "坐落（村镇）"), ("land_types", "地类"), ("methodology", "方法学"), ("certificate", "抵销凭证（交易哈希）"),
+)
+
+
+@router.get("/exports/issuances.csv", response_class=CsvResponse)
+def issuances_csv(db: DbSession, q: str | None = None, year: str | None = None, land_type: str | None = None,
+                  town: str | None = None, methodology: str | None = None, state: str | None = None) -> CsvResponse:
+    """Every issuance (制发) as the /issuances page filters it — a project's or village's name (q), year issued,
+    land type, town, methodology, a coupon state — for Excel: the page's rows."""
+    rows = registers.issuance_rows(db, q=q, year=year, land_type=land_type, town=town, methodology=methodology,
+                                   state=state)
+    return csv_response(table(ISSUANCE_COLUMNS, rows), "issuances.csv", "碳券制发登记")
+
+
+@router.get("/exports/retirements.csv", response_class=CsvResponse)
+def retirements_csv(db: DbSession, q: str | None = None, year: str | None = None, land_type: str | None = None,
+                    town: str | None = None, methodology: str | None = None, purpose: str | None = None,
+                    beneficiary: str | None = None) -> CsvResponse:
+    """Every offset certificate (抵销) as the /retirements page filters it — q, the year retired, land type, town,
+    methodology, purpose, beneficiary (in part) — for Excel: the page's rows; each verifies at /verify/{certificate}."""
+    rows = registers.retirement_rows(db, q=q, year=year, land_type=land_type, town=town, methodology=methodology,
+                                     purpose=purpose, beneficiary=beneficiary)
+    return csv_response(table(RETIREMENT_COLUMNS, rows), "retirements.csv", "碳券抵销登记")
 
 
 @router.get("/projects/{application_id}", response_model=ProjectPublic)
