@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from chain.verify import verify_offset
 from gateway.demo import ENFORCEMENT_OFFICIAL, OFFICIALS
+from gateway.catalogue.words import MESSAGES
 from gateway.services.coupons import coupon_id
 from support import api
 from support.browser import attach, log_in, send
@@ -37,9 +38,14 @@ def _step(page: Page, step: str):
 
 
 def _send(form) -> None:
-    """Send a step's form and wait for the page to come back with the transaction (or "saved")."""
+    """Send a step's form and wait for the page to come back saying, in words, which step was done, and
+    linking the transaction it made, if any, to its public page."""
+    step = form.get_attribute("data-step")
     send(form)
-    expect(form.page.locator("#done")).to_be_visible()
+    done = form.page.locator("#done")
+    expect(done).to_contain_text(f"已办理：{MESSAGES[f'action.{step}'][0]}")
+    for link in done.locator("a").all():
+        expect(link).to_have_attribute("href", re.compile(r"^/search\?q=0x[0-9a-f]{64}$"))
 
 
 def _application(site, application: int):
