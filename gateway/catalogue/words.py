@@ -26,13 +26,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Issued under the Heshan District Measures for Natural-Ecosystem Carbon Coupons (trial). "
                          "A coupon is not equivalent to a nationally certified emission reduction (Art. 16)."),
     # Search
-    "search.label": ("碳券编号或交易哈希", "Coupon number or transaction hash"),
+    "search.label": ("碳券编号、交易哈希、项目或村名", "Coupon number, transaction hash, project or village"),
     "search.placeholder": ("例如 HSTQ-2026-0001-0001 或 0x…", "e.g. HSTQ-2026-0001-0001 or 0x…"),
     "search.button": ("查询", "Search"),
     "search.not_found": ("没有找到：", "Nothing found for: "),
-    "search.hint": ("输入碳券编号查看其状态、全部流转记录与来源；输入抵销凭证的交易哈希核验其真伪。",
+    "search.hint": ("输入碳券编号查看其状态、全部流转记录与来源；输入抵销凭证的交易哈希核验其真伪；"
+                    "输入项目名称或村名列出相应项目。",
                     "Enter a coupon number to see its state, every step and its lineage; "
-                    "enter an offset certificate's transaction hash to verify it."),
+                    "enter an offset certificate's transaction hash to verify it; "
+                    "enter a project's or a village's name to list its projects."),
     # Coupon page
     "coupon.title": ("碳券", "Coupon"),
     "coupon.number": ("碳券编号", "Coupon number"),

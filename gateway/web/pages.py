@@ -37,8 +37,9 @@ def home(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "")
 
 
 @router.get("/search")
-def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = ""):
-    """A coupon number opens its page; a tx hash opens its verification, or the coupon it touched."""
+def search(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, q: str = ""):
+    """A coupon number opens its page; a tx hash opens its verification, or the coupon it touched; a
+    project's or a village's name lists the projects it names (§7: the public browses its registry)."""
     q = q.strip()
     if TX_HASH.match(q):
         tx_hash = q.lower()
@@ -47,6 +48,8 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
         return RedirectResponse(f"/verify/{tx_hash}", status_code=303)
     if q and public.coupon_exists(gateway, q.upper()):
         return RedirectResponse(f"/coupons/{quote(q.upper())}", status_code=303)
+    if q and projects.listing(gateway, db, q=q):
+        return RedirectResponse(f"/projects?{urlencode({'q': q})}", status_code=303)
     return render(request, "home.html", status_code=404 if q else 200, user=user, q=q, not_found=bool(q),
                   stats=public.stats(gateway))
 

@@ -51,3 +51,20 @@ def test_public_coupon_page__official_offered_its_console_page(centre, client, o
     number = api.mint(client, officials, new_holder())
     assert f'id="act-on-it" href="/console/coupons/{number}"' in centre.get(f"/coupons/{number}").text
     assert 'id="act-on-it"' not in client.get(f"/coupons/{number}").text
+
+
+def test_public_search__project_or_village_name__lists_its_projects(client, officials, new_holder):
+    """The site's one search box (§7): a project's or a village's name opens the projects list filtered by it;
+    a coupon number still opens its coupon, and a name no project has is said not found."""
+    holder = new_holder()
+    form = api.application_form(api.upload(client, holder.headers), project_name="公开搜索测试林地项目")
+    form["parcels"][0]["location"] = "公开搜索村"
+    application = api.submit(client, holder, form)
+    number = api.walk(client, officials, application)
+    for name in ("公开搜索测试林地", " 公开搜索村 "):
+        answer = client.get("/search", params={"q": name})
+        assert answer.url.path == "/projects" and answer.url.params["q"] == name.strip()
+        assert f'href="/projects/{application.id}"' in answer.text
+    assert client.get("/search", params={"q": number}).url.path == f"/coupons/{number}"
+    missing = client.get("/search", params={"q": "没有这个项目"})
+    assert missing.status_code == 404 and 'id="not-found"' in missing.text
