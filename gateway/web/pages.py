@@ -15,9 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from . import certificates
 from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..core.errors import DomainError, NotFound
-from ..services import projects, public, redemptions, transparency
+from ..catalogue import steps
+from ..services import coupons, projects, public, redemptions, transparency
 from ..services.search import COUPON_NUMBER
 from . import charts
+from .console import coupon_steps
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
 
@@ -57,7 +59,8 @@ def search(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalU
 @router.get("/coupons/{number}")
 def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     record = public.provenance(gateway, db, number)
-    return render(request, "coupon.html", user=user, record=record,
+    acts = _official(user) and bool(coupon_steps(user, coupons.coupon_row(gateway, record["coupon"]["number"])))
+    return render(request, "coupon.html", user=user, record=record, acts=acts,
                   tree=lineage_tree(public.family(gateway, record["issuance"]["id"])),
                   listing=public.listing_entry(gateway, db, record["coupon"]["number"]))
 
@@ -81,7 +84,15 @@ def project_list(request: Request, gateway: GatewayDep, db: DbSession, user: Opt
 
 @router.get("/projects/{application_id}")
 def project(application_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
-    return render(request, "project.html", user=user, p=projects.project(gateway, db, application_id))
+    p = projects.project(gateway, db, application_id)
+    acts = _official(user) and bool(steps.offered(user.role, "application", p["status"]))
+    return render(request, "project.html", user=user, p=p, acts=acts)
+
+
+def _official(user) -> bool:
+    """A department's official: a public page offers it the object's console page (办理) where its role has
+    a step the object's state admits, as its console would offer it."""
+    return user is not None and user.role in steps.DEPARTMENTS
 
 
 @router.get("/verify")
