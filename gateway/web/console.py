@@ -174,8 +174,10 @@ def linked_pages(role: str) -> set[str]:
 
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:
+    """A holder's coupons with the owner's open consent, and a retired one's offset certificate (its transaction)."""
     pending = coupons.pending_actions(gateway)
-    return [{**c, "pending": pending.get(c["number"])} for c in holdings]
+    offsets = public.offsets_of(gateway, [c["number"] for c in holdings if c["state"] == "RETIRED"])
+    return [{**c, "pending": pending.get(c["number"]), "offset": offsets.get(c["number"])} for c in holdings]
 
 
 @router.get("/search")
