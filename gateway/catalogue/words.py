@@ -42,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coupon.amount": ("碳汇量", "Amount"),
     "coupon.serials": ("序号区间", "Serial block"),
     "coupon.holder": ("权利人", "Holder"),
+    "coupon.owner_address": ("权利人链上地址", "Holder's chain address"),
     "coupon.filing_number": ("备案文号", "Filing number"),
     "coupon.period": ("监测期", "Monitoring period"),
     "coupon.period_amount": ("监测期内碳汇量", "Sink in the monitoring period"),
