@@ -26,13 +26,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Issued under the Heshan District Measures for Natural-Ecosystem Carbon Coupons (trial). "
                          "A coupon is not equivalent to a nationally certified emission reduction (Art. 16)."),
     # Search
-    "search.label": ("碳券编号或交易哈希", "Coupon number or transaction hash"),
+    "search.label": ("碳券编号、交易哈希、项目或村名", "Coupon number, transaction hash, project or village"),
     "search.placeholder": ("例如 HSTQ-2026-0001-0001 或 0x…", "e.g. HSTQ-2026-0001-0001 or 0x…"),
     "search.button": ("查询", "Search"),
     "search.not_found": ("没有找到：", "Nothing found for: "),
-    "search.hint": ("输入碳券编号查看其状态、全部流转记录与来源；输入抵销凭证的交易哈希核验其真伪。",
+    "search.hint": ("输入碳券编号查看其状态、全部流转记录与来源；输入抵销凭证的交易哈希核验其真伪；"
+                    "输入项目名称或村名列出相应项目。",
                     "Enter a coupon number to see its state, every step and its lineage; "
-                    "enter an offset certificate's transaction hash to verify it."),
+                    "enter an offset certificate's transaction hash to verify it; "
+                    "enter a project's or a village's name to list its projects."),
     # Coupon page
     "coupon.title": ("碳券", "Coupon"),
     "coupon.number": ("碳券编号", "Coupon number"),
@@ -40,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coupon.amount": ("碳汇量", "Amount"),
     "coupon.serials": ("序号区间", "Serial block"),
     "coupon.holder": ("权利人", "Holder"),
+    "coupon.owner_address": ("权利人链上地址", "Holder's chain address"),
     "coupon.filing_number": ("备案文号", "Filing number"),
     "coupon.period": ("监测期", "Monitoring period"),
     "coupon.period_amount": ("监测期内碳汇量", "Sink in the monitoring period"),
@@ -402,10 +405,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.history": ("办理记录", "History"),
     "console.actions": ("办理", "Act"),
     "console.no_actions": ("此事项当前不需要本部门办理。", "Nothing for your department to do here now."),
-    "console.done": ("已上链", "Recorded on-chain"),
+    "console.done": ("已记入区块链。", "Recorded on the chain."),
     "console.saved": ("已保存", "Saved"),
     "console.done_step": ("已办理：{step}，已记入区块链。", "Done: {step}, recorded on the chain."),
     "console.saved_step": ("已办理：{step}。", "Done: {step}."),
+    "console.done_tx": ("交易哈希：", "Transaction: "),
     "console.see_transaction": ("查看交易", "See the transaction"),
     "console.my_coupons": ("我的碳券", "My coupons"),
     "console.my_requests": ("我的申请", "My requests"),

@@ -194,8 +194,10 @@ def linked_pages(role: str) -> set[str]:
 
 
 def _rows(gateway, holdings: list[dict]) -> list[dict]:
+    """A holder's coupons with the owner's open consent, and a retired one's offset certificate (its transaction)."""
     pending = coupons.pending_actions(gateway)
-    return [{**c, "pending": pending.get(c["number"])} for c in holdings]
+    offsets = public.offsets_of(gateway, [c["number"] for c in holdings if c["state"] == "RETIRED"])
+    return [{**c, "pending": pending.get(c["number"]), "offset": offsets.get(c["number"])} for c in holdings]
 
 
 @router.get("/search")
@@ -310,7 +312,11 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
         values = prefill.coupon_forms(gateway, db, number, user)
         for form in shown:
             form["prefill"] = values.get(form["step"].id, {})
+    # 权利人 by name: a holder reads its own name on its coupon, else only an organisation's (as the public
+    # page shows it); an official also reads the owner's chain address, labelled as such.
+    holder_name = users.shown_name(user) if owner else record["coupon"]["holder"]
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
+                  holder_name=holder_name, department=department,
                   supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,
                   inspections=supervision.inspections(gateway, db, coupon=number) if department else [],
                   transfer_forms=transfers.coupon_forms(gateway, db, user, number),  # 附件8, read on this coupon

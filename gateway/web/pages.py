@@ -14,9 +14,11 @@ from fastapi.responses import RedirectResponse, Response
 from . import certificates
 from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..core.errors import DomainError, NotFound
-from ..services import projects, public, redemptions, registers, transparency
+from ..catalogue import steps
+from ..services import coupons, projects, public, redemptions, registers, transparency
 from ..services.search import COUPON_NUMBER
 from . import charts
+from .console import coupon_steps
 from .i18n import LANGUAGE_COOKIE, LANGUAGES, translator
 from .templating import language, render
 
@@ -36,8 +38,9 @@ def home(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "")
 
 
 @router.get("/search")
-def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = ""):
-    """A coupon number opens its page; a tx hash opens its verification, or the coupon it touched."""
+def search(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, q: str = ""):
+    """A coupon number opens its page; a tx hash opens its verification, or the coupon it touched; a
+    project's or a village's name lists the projects it names (§7: the public browses its registry)."""
     q = q.strip()
     if TX_HASH.match(q):
         tx_hash = q.lower()
@@ -46,6 +49,8 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
         return RedirectResponse(f"/verify/{tx_hash}", status_code=303)
     if q and public.coupon_exists(gateway, q.upper()):
         return RedirectResponse(f"/coupons/{quote(q.upper())}", status_code=303)
+    if q and projects.listing(gateway, db, q=q):
+        return RedirectResponse(f"/projects?{urlencode({'q': q})}", status_code=303)
     return render(request, "home.html", status_code=404 if q else 200, user=user, q=q, not_found=bool(q),
                   stats=public.stats(gateway))
 
@@ -53,7 +58,8 @@ def search(request: Request, gateway: GatewayDep, user: OptionalUser, q: str = "
 @router.get("/coupons/{number}")
 def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     record = public.provenance(gateway, db, number)
-    return render(request, "coupon.html", user=user, record=record,
+    acts = _official(user) and bool(coupon_steps(user, coupons.coupon_row(gateway, record["coupon"]["number"])))
+    return render(request, "coupon.html", user=user, record=record, acts=acts,
                   tree=lineage_tree(public.family(gateway, record["issuance"]["id"])),
                   listing=public.listing_entry(gateway, db, record["coupon"]["number"]))
 
@@ -98,7 +104,15 @@ def retirement_list(request: Request, db: DbSession, user: OptionalUser):
 
 @router.get("/projects/{application_id}")
 def project(application_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
-    return render(request, "project.html", user=user, p=projects.project(gateway, db, application_id))
+    p = projects.project(gateway, db, application_id)
+    acts = _official(user) and bool(steps.offered(user.role, "application", p["status"]))
+    return render(request, "project.html", user=user, p=p, acts=acts)
+
+
+def _official(user) -> bool:
+    """A department's official: a public page offers it the object's console page (办理) where its role has
+    a step the object's state admits, as its console would offer it."""
+    return user is not None and user.role in steps.DEPARTMENTS
 
 
 @router.get("/verify")

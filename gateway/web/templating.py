@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from ..edge.deps import SESSION_COOKIE
 from ..core.security import csrf_token
 from ..services import inbox
+from ..catalogue.steps import BY_ID
 from ..catalogue.units import CST, amount_display, china_time, money_display, tonnes_display
 from .i18n import LANGUAGE_COOKIE, MESSAGES, console_words, language_of, translator
 
@@ -76,7 +77,7 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
             context["waiting"] = _waiting(request, user)
     return templates.TemplateResponse(
         request, name, {"t": translator(lang), "lang": lang, "here": here_without_lang(request),
-                        "done_step": request.query_params.get("step"),
+                        "done_step": BY_ID.get(request.query_params.get("step", "")),  # the step a notice names
                         "csrf": csrf_token(session) if session else "", **context},
         status_code=status_code,
     )

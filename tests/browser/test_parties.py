@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from chain.verify import verify_offset
 from gateway.demo import ENFORCEMENT_OFFICIAL, OFFICIALS
+from gateway.catalogue.words import MESSAGES
 from gateway.services.coupons import coupon_id
 from support import api
 from support.browser import attach, log_in, send
@@ -37,9 +38,14 @@ def _step(page: Page, step: str):
 
 
 def _send(form) -> None:
-    """Send a step's form and wait for the page to come back with the transaction (or "saved")."""
+    """Send a step's form and wait for the page to come back saying, in words, which step was done, and
+    linking the transaction it made, if any, to its public page."""
+    step = form.get_attribute("data-step")
     send(form)
-    expect(form.page.locator("#done")).to_be_visible()
+    done = form.page.locator("#done")
+    expect(done).to_contain_text(f"已办理：{MESSAGES[f'action.{step}'][0]}")
+    for link in done.locator("a").all():
+        expect(link).to_have_attribute("href", re.compile(r"^/search\?q=0x[0-9a-f]{64}$"))
 
 
 def _application(site, application: int):
@@ -142,8 +148,9 @@ def test_agent__supplement_on_the_application_it_made_for_a_right_holder__answer
 
 def test_buyer__from_home_to_its_purchase__the_offset_certificate_link__verified_valid(page, site):
     """买方 (附件1 三(二)(三), 附件6): the buyer's purchase was settled and the coupon bought retired for it
-    (§14); from its home it opens its purchases, the purchase, and its trade's offset certificate, whose
-    verification says valid, as the chain does."""
+    (§14); its home and the coupon's console page link the offset certificate and its verification; from
+    its home it opens its purchases, the purchase, and its trade's offset certificate, whose verification
+    says valid, as the chain does."""
     seller, buyer = site.new_holder(), site.new_holder()
     number = site.mint(seller)
     api.list_coupon(site.api, site.officials, seller, number)
@@ -156,6 +163,13 @@ def test_buyer__from_home_to_its_purchase__the_offset_certificate_link__verified
     certificate = _offset(site, buyer, bought)
 
     log_in(page, buyer.username)
+    held = page.locator("#holdings tr", has=page.locator(f'a[href="/coupons/{bought}"]'))
+    expect(held.locator("a.offset-certificate")).to_have_attribute("href", f"/certificates/offsets/{certificate}.pdf")
+    held.locator(f'a[href="/console/coupons/{bought}"]').click()
+    expect(page.locator("#offset-certificate a.offset-certificate")).to_have_attribute(
+        "href", f"/certificates/offsets/{certificate}.pdf")
+    expect(page.locator("#offset-certificate a.offset-verify")).to_have_attribute("href", f"/verify/{certificate}")
+    page.go_back()
     page.locator("#market-links a").click()
     page.locator(f'#purchases a[href="/console/purchases/{purchase}"]').click()
     trade = page.locator("#trades tr", has=page.locator(f'a[href="/coupons/{bought}"]'))

@@ -89,3 +89,19 @@ def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client
 
     assert _page_steps(client, f"/console/coupons/{number}", OFFICIALS["CENTER"]) == {
         "market.trade", "coupon.withdraw_listing", "coupon.management_report"}  # 附件4 三、四 while listed
+
+
+def test_console_coupon__holder_by_name__its_chain_address_shown_to_officials_only(client, new_holder, mint):
+    """权利人 in words: a person reads its own name on its coupon's page, never its chain address; a department
+    reads the address too, in a row labelled as the holder's chain address."""
+    person = new_holder(None)
+    number = mint(person)
+    pages = {}
+    for username in (person.username, OFFICIALS["CENTER"]):
+        with TestClient(client.app) as browser:
+            assert browser.post("/console/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 200
+            pages[username] = browser.get(f"/console/coupons/{number}").text.lower()
+    mine, centre = pages[person.username], pages[OFFICIALS["CENTER"]]
+    assert f'<dd id="coupon-holder">{person.username}</dd>'.lower() in mine
+    assert person.address.lower() not in mine and 'id="owner-address"' not in mine
+    assert f'id="owner-address">{person.address}</dd>'.lower() in centre
