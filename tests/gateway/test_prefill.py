@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from support import api
-from support.http import API, error_of, login, ok
+from support.http import API, error_of, ok
 
 
 def _page(client, role: str, path: str) -> str:
@@ -36,14 +36,6 @@ def _options(page: str, step: str, field: str) -> dict[str, str]:
     """A select's options of one form: value → label."""
     select = re.search(rf'<select name="{re.escape(field)}"[^>]*>(.*?)</select>', _form(page, step), re.S).group(1)
     return dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select))
-
-
-def _holder(client, organisation: str, account_type: str | None = None, **particulars) -> api.Holder:
-    """A verified holder of its own particulars (附件1 三(一))."""
-    form = api.holder_form(organisation=organisation, account_type=account_type, **particulars)
-    ok(client.post(f"{API}/auth/holders", json=form))
-    api.verify_account(client, form["username"], form["identity"])
-    return api.Holder(form["username"], login(client, form["username"]), client, form["identity"])
 
 
 def test_pledge_registration__starts_with_the_accepted_forms_terms(client, officials, new_holder):
@@ -84,7 +76,8 @@ def test_listing__starts_with_the_parcels_area_and_place_and_the_owners_particul
 
 
 def test_transfer_form__starts_with_the_owners_particulars_and_its_parcels(client, officials):
-    owner = _holder(client, "预填流转村股份经济合作社", legal_representative="王书记", postal_address="赫山区泉交河镇预填村村委会")
+    owner = api.register_holder(client, organisation="预填流转村股份经济合作社", legal_representative="王书记",
+                                postal_address="赫山区泉交河镇预填村村委会")
     parcel = f"YT-{secrets.token_hex(4)}"
     number = api.mint(client, officials, owner, parcel=parcel)
     page = _page(client, owner.username, f"/console/coupons/{number}")
@@ -95,8 +88,8 @@ def test_transfer_form__starts_with_the_owners_particulars_and_its_parcels(clien
 
 
 def test_loss_report__starts_with_the_owners_address_and_contacts(client, officials):
-    owner = _holder(client, "预填挂失村股份经济合作社", postal_address="赫山区笔架山乡挂失村", contact_person="赵出纳",
-                    contact_phone="0737-7654321")
+    owner = api.register_holder(client, organisation="预填挂失村股份经济合作社", postal_address="赫山区笔架山乡挂失村",
+                                contact_person="赵出纳", contact_phone="0737-7654321")
     number = api.mint(client, officials, owner)
     page = _page(client, owner.username, f"/console/coupons/{number}")
     assert {name: _value(page, "coupon.loss_report", name)
@@ -106,7 +99,8 @@ def test_loss_report__starts_with_the_owners_address_and_contacts(client, offici
 
 def test_transfer_form__transferee_address_left_blank__the_transferees_own(client, officials, new_holder):
     owner = new_holder()
-    transferee = _holder(client, "益阳某预填受让有限公司", "ENTERPRISE", postal_address="益阳市赫山区会龙山街道预填路8号")
+    transferee = api.register_holder(client, organisation="益阳某预填受让有限公司", account_type="ENTERPRISE",
+                                     postal_address="益阳市赫山区会龙山街道预填路8号")
     number = api.mint(client, officials, owner)
     filed = ok(api.file_transfer_form(client, owner, number, transferee.username, transferee_address=""))
     form = ok(client.get(f"{API}/transfer-forms/{filed['form']}", headers=transferee.headers))
@@ -114,8 +108,8 @@ def test_transfer_form__transferee_address_left_blank__the_transferees_own(clien
 
 
 def test_counterparty_fields__offer_accounts_by_name_and_masked_number__never_a_typed_username(client, new_holder):
-    collective = _holder(client, "选择测试村股份经济合作社")
-    company = _holder(client, "选择测试收储有限公司", "ENTERPRISE")
+    collective = api.register_holder(client, organisation="选择测试村股份经济合作社")
+    company = api.register_holder(client, organisation="选择测试收储有限公司", account_type="ENTERPRISE")
     drc = _page(client, "DRC", "/console")
     assert re.search(r'<input[^>]*name="acquirer"', _form(drc, "redemption.terms")) is None
     acquirers = _options(drc, "redemption.terms", "acquirer")
