@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pydantic import BaseModel
 
 from ..core import schemas
+from ..core.identity import COLLECTIVE
 
 HOLDER = "HOLDER"  # a custodial account: applicant, holder, buyer or pledgee
 ENFORCEMENT = "ENFORCEMENT"  # 执法机关: reads offset certificates
@@ -33,6 +34,9 @@ class Field:
     # text | decimal | integer | date | lines | choice | textarea | file | files | parcels | bool | item
     # | boundaries (a GeoJSON or zipped shapefile, read by POST /parcels/boundaries and sent as the parcels')
     # | tenure_scans (the parcels' certificate scans, in the order of the parcels that name a certificate)
+    # | party (another account, chosen by its name and masked ID number, sent as its username;
+    #   `choices` then names the account types offered (labels "account_type."), every type when empty:
+    #   services.users.counterparties)
     kind: str = "text"
     choices: tuple[str, ...] = ()
     required: bool = True
@@ -85,7 +89,8 @@ SUBMIT = Step(
         Field("parcels", "parcels"), Field("parcels.boundary", "boundaries"),
         Field("parcels.tenure", "tenure_scans", required=False), *DOCUMENTS,
         # §8: a collective as co-applicant; a qualified third party applying for the right-holder, entrusted
-        Field("co_applicant", required=False), Field("right_holder", required=False),
+        Field("co_applicant", "party", (COLLECTIVE,), False, "account_type."),
+        Field("right_holder", "party", required=False),
         Field("entrustment_document", "file", required=False),
     ), status_code=201)
 # §8: the right-holder and a named co-applicant each confirm an application prepared for them before it is
@@ -174,13 +179,14 @@ TRANSFER_FORM_PATH = "/transfer-forms/{form_id}"
 ACCEPTANCE = (Field("decision", "choice", ("accept", "refuse"), labels="acceptance."), Field("opinion", "textarea"))
 TRANSFER_FORM = Step("transfer.form", "附件1 三(四), 附件8", (HOLDER,), "POST", COUPON + "/transfer-forms",
                      schemas.TransferFormCreate, (
-                         Field("kind", "choice", ("OWNERSHIP", "PLEDGE"), labels="transfer_kind."), Field("transferee"),
+                         Field("kind", "choice", ("OWNERSHIP", "PLEDGE"), labels="transfer_kind."), Field("transferee", "party"),
                          Field("amount_t", "decimal", required=False), Field("legal_representative"), Field("address"),
                          Field("parcel_location"), Field("place_name", required=False),
                          Field("parcel_number", required=False),
                          Field("area_mu", "decimal", required=False), Field("transfer_method"), Field("term", required=False),
                          Field("term_end", "date", required=False), Field("secured_yuan", "decimal", required=False),
-                         Field("transferee_address"), Field("transfer_reason", "textarea"),
+                         # left blank: the chosen account's own (services/transfers.py)
+                         Field("transferee_address", required=False), Field("transfer_reason", "textarea"),
                          Field("owner_opinion", "textarea"),
                          Field("signed_transfer_form", "file"), Field("documents", "files", required=False),
                          Field("remarks", "textarea", required=False)),
@@ -265,7 +271,7 @@ CONFIRM_FEE = Step("trade.confirm_fee", "附件1 三(二)2", ("CENTER",), "POST"
 
 # -- 兑现 (§2, DESIGN §11): a sale through the centre to the district's designated acquirer at DRC's price
 REDEMPTION_TERMS = Step("redemption.terms", "§2 (兑现)", ("DRC",), "POST", "/redemption/terms",
-                        schemas.RedemptionTermsCreate, (Field("acquirer"), Field("redemption_price_yuan_per_t", "decimal"),
+                        schemas.RedemptionTermsCreate, (Field("acquirer", "party"), Field("redemption_price_yuan_per_t", "decimal"),
                                                         Field("price_notice")), status_code=201)
 REDEEM = Step("coupon.redeem", "§2 (兑现)", ("CENTER",), "POST", COUPON + "/redemption", schemas.RedemptionCreate,
               (Field("redemption_agreement", "file"),), "coupon", ("ACTIVE",), "REDEEM")

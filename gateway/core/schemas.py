@@ -580,7 +580,8 @@ class TransferFormCreate(Input):
     term: str = Field(default="", max_length=100, description="流转期限, as written")
     term_end: ChainDate | None = Field(default=None, description="a pledge's term end")
     secured_yuan: Yuan | None = Field(default=None, description="a pledge's secured amount")
-    transferee_address: str = Field(min_length=1, max_length=200, description="the 流入单位's 通讯地址")
+    transferee_address: str = Field(default="", max_length=200,
+                                    description="the 流入单位's 通讯地址; defaults to the one its account registered")
     transfer_reason: str = Field(min_length=1, max_length=1000, description="申请流转理由及方式")
     owner_opinion: str = Field(min_length=1, max_length=256, description="所有权权利人意见")
     signed_transfer_form: Sha256 = Field(description="the signed 附件8 form (申请人签字)")

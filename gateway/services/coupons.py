@@ -39,6 +39,11 @@ def places_of(parcels: list[dict]) -> str:
     return "、".join(sorted({p["location"] for p in parcels}))
 
 
+def numbers_of(parcels: list[dict]) -> str:
+    """宗地号 (附件8): the parcels' numbers, when a form leaves them out."""
+    return "、".join(p["number"] for p in parcels)[:64]
+
+
 def coupon_id(gw: Gateway, number: str) -> int:
     if (found := gw.index.numbers.id_of(number)) is None:
         raise NotFound("COUPON_NOT_FOUND", f"no coupon {number}")

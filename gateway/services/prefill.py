@@ -1,34 +1,42 @@
-"""What a department's form on a coupon starts with, so that nobody retypes what the registry knows: FINANCE's
-pledge registration the terms of the pledge form the centre accepted (附件8), the EEB's offset the owner
-as beneficiary and, for a buyer that applied to buy for eco-compensation (附件6), that purpose; the centre's
+"""What a form on a coupon starts with, so that nobody retypes what the registry knows.
+
+The owner's 流转申请表 (附件8) and 补发申请表 (附件3): its particulars from its account (附件1 三(一)) and the
+parcels' place, numbers and area from the application the coupon was issued for. A department's: FINANCE's
+pledge registration the terms of the pledge form the centre accepted (附件8), the EEB's offset the owner as
+beneficiary and, for a buyer that applied to buy for eco-compensation (附件6), that purpose; the centre's
 listing (附件4, 附件5) the project's area and place from its parcels, the owner's particulars from its account
 and the centre's from the official's own."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.db import ApplicationRecord, Purchase, User
+from ..core.db import Purchase, User
+from ..core.identity import PERSON
 from ..runtime.wiring import Gateway
 from ..core.schemas import TransferKind
 from ..catalogue.units import yuan
 from ..catalogue import steps
-from . import transfers
+from ..catalogue.steps import HOLDER
+from . import coupons, transfers
+
+
+def _filled(values: dict) -> dict:
+    return {k: v for k, v in values.items() if v}
 
 
 def _party(user: User | None) -> dict:
     if user is None:
         return {}
-    found = {"name": user.organisation or user.display_name, "address": user.postal_address,
-             "contact_person": user.contact_person, "phone": user.contact_phone}
-    return {k: v for k, v in found.items() if v}
+    return _filled({"name": user.organisation or user.display_name, "address": user.postal_address,
+                    "contact_person": user.contact_person, "phone": user.contact_phone})
 
 
-def coupon_forms(gw: Gateway, db: Session, number: str, official: User) -> dict[str, dict]:
-    """Step id → {field: value} for the forms on coupon `number`, as `official` opens them."""
+def coupon_forms(gw: Gateway, db: Session, number: str, user: User) -> dict[str, dict]:
+    """Step id → {field: value} for the forms on coupon `number`, as `user` (its owner or an official) opens them."""
+    if user.role == HOLDER:
+        return _owners(gw, db, number, user)
     values = {}
     if (form := transfers.accepted(gw, db, number, TransferKind.PLEDGE)) is not None:
         values[steps.PLEDGE.id] = {"secured_yuan": f"{yuan(form.secured_fen):.2f}", "term_end": form.term_end.isoformat()}
@@ -41,17 +49,28 @@ def coupon_forms(gw: Gateway, db: Session, number: str, official: User) -> dict[
             offset["purpose"] = "ECO_COMPENSATION"
         values[steps.OFFSET.id] = offset
     if coupon is not None:
-        values[steps.LIST.id] = _listing(gw, db, coupon, owner, official)
+        values[steps.LIST.id] = _listing(gw, db, number, owner, official=user)
     return values
 
 
-def _listing(gw: Gateway, db: Session, coupon, owner: User | None, official: User) -> dict:
+def _owners(gw: Gateway, db: Session, number: str, owner: User) -> dict[str, dict]:
+    """附件8 and 附件3 as the owner opens them. A person is its own 主要负责人."""
+    _filing, parcels = coupons.issued_under(gw, db, number)
+    place = coupons.places_of(parcels)
+    representative = owner.legal_representative or (owner.display_name if owner.account_type == PERSON else None)
+    return {
+        steps.TRANSFER_FORM.id: _filled({
+            "legal_representative": representative, "address": owner.postal_address, "parcel_location": place,
+            "parcel_number": coupons.numbers_of(parcels), "area_mu": coupons.area_of(parcels)}),
+        steps.REPORT_LOST.id: _filled({"location": place, "address": owner.postal_address,
+                                       "contact_person": owner.contact_person, "contact_phone": owner.contact_phone}),
+    }
+
+
+def _listing(gw: Gateway, db: Session, number: str, owner: User | None, official: User) -> dict:
     listing = {f"entrustment.principal.{k}": v for k, v in _party(owner).items()}
     centre = _party(official)
     listing |= {f"entrustment.agent.{k}": v for k, v in centre.items()}
     listing |= {f"centre.{k}": v for k, v in centre.items() if k != "name"}
-    record = db.get(ApplicationRecord, gw.index.issuance_applications().get(coupon.issuance, 0))
-    if record is not None:
-        listing["project_area_mu"] = str(sum(Decimal(str(p["area_mu"])) for p in record.parcels))
-        listing["location"] = "、".join(dict.fromkeys(p["location"] for p in record.parcels))
-    return listing
+    _filing, parcels = coupons.issued_under(gw, db, number)
+    return listing | _filled({"project_area_mu": coupons.area_of(parcels), "location": coupons.places_of(parcels)})

@@ -72,6 +72,8 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
     if transferee.id == actor.user.id:
         raise Invalid("COUNTERPARTY_IS_OWNER", "the receiving party is another account than the owner",
                       detail={"field": "transferee"})
+    # left blank, the receiving party's 通讯地址 is the one its account registered (附件1 三(一)): said once
+    transferee_address = form.transferee_address or transferee.postal_address
     amount = to_kg(form.amount_t) if form.amount_t is not None else row.amount_kg
     if amount > row.amount_kg:
         raise Conflict("AMOUNT_EXCEEDS_COUPON", f"{number} holds {tonnes_text(row.amount_kg)} t",
@@ -98,11 +100,11 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
         filing_number=filing_number, applicant_id=actor.user.id,
         legal_representative=form.legal_representative, address=form.address, location=form.parcel_location,
         place_name=form.place_name or coupons.places_of(parcels),
-        parcel_number=form.parcel_number or "、".join(p["number"] for p in parcels)[:64],
+        parcel_number=form.parcel_number or coupons.numbers_of(parcels),
         area_mu=str(form.area_mu) if form.area_mu is not None else coupons.area_of(parcels),
         method=form.transfer_method, term=form.term, term_end=form.term_end,
         secured_fen=to_fen(form.secured_yuan) if form.secured_yuan is not None else None,
-        transferee_id=transferee.id, transferee_address=form.transferee_address, reason=form.transfer_reason,
+        transferee_id=transferee.id, transferee_address=transferee_address, reason=form.transfer_reason,
         owner_opinion=form.owner_opinion, signed_form=form.signed_transfer_form, documents=form.documents,
         remarks=form.remarks, status="SUBMITTED",
     )

@@ -58,11 +58,16 @@ def shown_name(user: User) -> str:
     return user.organisation or user.display_name
 
 
-def counterparties(db: Session, owner: User) -> list[tuple[str, str]]:
-    """The accounts an owner may name on a 附件8 form: every verified, enabled holder account but its own, as
-    (its key, its name with its masked ID number): a party is chosen by who it is, never by a login name."""
-    found = db.scalars(select(User).where(User.role == HOLDER, User.verified_at.is_not(None), User.disabled_at.is_(None),
-                                          User.id != owner.id).order_by(User.organisation, User.display_name))
+def counterparties(db: Session, chooser: User, account_types: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The accounts `chooser` may name as another party (a form's field of kind `party`: 附件8's transferee,
+    §8's right-holder and co-applicant, §2's acquirer): every verified, enabled holder account but its own, of
+    `account_types` (every type when empty), as (its key, its name with its masked ID number): a party is
+    chosen by who it is, never by a login name."""
+    query = select(User).where(User.role == HOLDER, User.verified_at.is_not(None), User.disabled_at.is_(None),
+                               User.id != chooser.id)
+    if account_types:
+        query = query.where(User.account_type.in_(account_types))
+    found = db.scalars(query.order_by(User.organisation, User.display_name))
     return [(user.username, f"{shown_name(user)}（{user.identity_masked}）" if user.identity_masked else shown_name(user))
             for user in found]
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 from ..edge.deps import (
     SESSION_COOKIE,
     ClientAddress,
@@ -45,6 +46,16 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 def forms_of(offered, key) -> list[dict]:
     """The console forms of `offered` steps on one item (`key`: its id, number or username; None at home)."""
     return [{"step": s, "path": s.url(key), "key": key} for s in offered]
+
+
+def choosing(db: Session, user: User, forms: list[dict]) -> list[dict]:
+    """Each form's fields of kind `party` offer the accounts `user` may name there, by name and masked ID number
+    (services.users.counterparties): a counterparty is never typed as a login name."""
+    for form in forms:
+        for field in form["step"].fields:
+            if field.kind == "party":
+                form.setdefault("choices", {})[field.name] = users.counterparties(db, user, field.choices)
+    return forms
 
 
 def home_steps(role: str) -> list[dict]:
@@ -146,7 +157,7 @@ def logout(request: Request, gateway: GatewayDep, csrf_token: Annotated[str, For
 def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     if user is None:
         return _login_redirect()
-    forms = home_steps(user.role)
+    forms = choosing(db, user, home_steps(user.role))
     if user.role == HOLDER:
         return holder_home(request, gateway, db, user, forms, done)
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
@@ -235,12 +246,12 @@ def application(application_id: RecordPath, request: Request, gateway: GatewayDe
 
 
 @router.get("/apply")
-def apply(request: Request, user: OptionalUser):
+def apply(request: Request, db: DbSession, user: OptionalUser):
     """登记申请 (附件1 一(一), 附件2, §8): parcels and materials, each file previewed once chosen."""
     if (redirect := page_for(user, (HOLDER,), "holders")) is not None:
         return redirect
     form = {"step": steps.SUBMIT, "path": steps.SUBMIT.url(None), "key": None, "next": "/console/applications"}
-    return render(request, "console/apply.html", user=user, steps=[form])
+    return render(request, "console/apply.html", user=user, steps=choosing(db, user, [form]))
 
 
 @router.get("/applications")
@@ -305,10 +316,8 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
     shown = [form for form in shown if form["step"] not in unaccepted]
     department = user.role not in (HOLDER, ENFORCEMENT)
     owner = user.role == HOLDER and row.owner == users.holder_address(gateway, user)
-    for form in shown:
-        if form["step"] is steps.TRANSFER_FORM:
-            form["choices"] = {"transferee": users.counterparties(db, user)}
-    if department:
+    choosing(db, user, shown)
+    if department or owner:
         values = prefill.coupon_forms(gateway, db, number, user)
         for form in shown:
             form["prefill"] = values.get(form["step"].id, {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from playwright.sync_api import Page, expect
 
@@ -17,7 +18,7 @@ from gateway.demo import ENFORCEMENT_OFFICIAL, OFFICIALS
 from gateway.catalogue.words import MESSAGES
 from gateway.services.coupons import coupon_id
 from support import api
-from support.browser import attach, log_in, send
+from support.browser import attach, choose_party, log_in, send
 from support.http import API, login, ok
 
 TX = re.compile(r"0x[0-9a-f]{64}")
@@ -321,11 +322,12 @@ def test_finance__pledge_the_centre_accepted__registered_from_its_queue__pledged
 def test_drc__publishes_the_redemption_terms_from_its_home__on_chain_for_the_ledger(page, site):
     """发展和改革局 (§2 兑现): DRC's own step on its home is the redemption terms: it names the designated
     acquirer and the price; the chain's ledger holds that acquirer and price, and the public board shows them."""
-    acquirer = api.register_holder(site.api, organisation="赫山区生态资源收储运营有限公司", account_type="ENTERPRISE")
+    name = f"赫山区生态资源收储运营有限公司{secrets.token_hex(2)}"
+    acquirer = api.register_holder(site.api, organisation=name, account_type="ENTERPRISE")
 
     log_in(page, OFFICIALS["DRC"])
     terms = _step(page, "redemption.terms")
-    terms.locator("input[name=acquirer]").fill(acquirer.username)
+    choose_party(terms, "acquirer", name)  # by its name and masked ID number, not its login name
     terms.locator("input[name=redemption_price_yuan_per_t]").fill("27.50")
     terms.locator("input[name=price_notice]").fill("赫发改〔2026〕22号")
     _send(terms)

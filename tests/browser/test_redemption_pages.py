@@ -5,12 +5,14 @@ among its sales. The pages, the PDF and the chain agree."""
 
 from __future__ import annotations
 
+import secrets
+
 from playwright.sync_api import expect
 
 from gateway.services.coupons import coupon_id
 from gateway.demo import OFFICIALS
 from support import api
-from support.browser import attach, log_in
+from support.browser import attach, choose_party, log_in
 from support.pdf_qr import pdf_text
 
 BLOCK_WAIT = 30_000
@@ -24,12 +26,13 @@ def _log_in_afresh(page, username: str) -> None:
 
 def test_redemption__drc_publishes_holder_consents_centre_redeems__voucher_and_chain_agree(page, site, shot):
     holder = site.new_holder()
-    acquirer = api.register_holder(site.api, organisation="赫山区生态资源收储运营有限公司", account_type="ENTERPRISE")
+    name = f"赫山区生态资源收储运营有限公司{secrets.token_hex(2)}"
+    acquirer = api.register_holder(site.api, organisation=name, account_type="ENTERPRISE")
     number = site.mint(holder)  # 500 t
 
     _log_in_afresh(page, OFFICIALS["DRC"])
     terms = page.locator('form.step[data-step="redemption.terms"]')
-    terms.locator("input[name=acquirer]").fill(acquirer.username)
+    choose_party(terms, "acquirer", name)
     terms.locator("input[name=redemption_price_yuan_per_t]").fill("26.80")
     terms.locator("input[name=price_notice]").fill("赫发改〔2026〕15号")
     terms.locator("button").click()

@@ -92,12 +92,12 @@ def verify_account(http, username: str, document_number: str, **form) -> dict:
 def register_holder(
     http, username: str | None = None, *, organisation: str | None = COOPERATIVE,
     identity: str | None = None, display_name: str | None = None, account_type: str | None = None,
-    verified: bool = True,
+    verified: bool = True, **particulars,
 ) -> Holder:
     """A new holder account, verified by the centre (unless `verified=False`) and logged in;
-    `organisation=None` is a person."""
+    `organisation=None` is a person; `particulars` replace holder_form's (postal_address, contact_person…)."""
     form = holder_form(username, organisation=organisation, identity=identity, display_name=display_name,
-                       account_type=account_type)
+                       account_type=account_type, **particulars)
     response = http.post(f"{API}/auth/holders", json=form)
     assert response.status_code == 201, response.text
     if verified:

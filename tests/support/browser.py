@@ -1,4 +1,4 @@
-"""Steps every browser test takes: logging in to a console through its log-in page, choosing a file."""
+"""Steps every browser test takes: logging in to a console through its log-in page, choosing a file or an account."""
 
 from __future__ import annotations
 
@@ -43,3 +43,14 @@ def send(form) -> None:
     except Exception:  # the page went on (the form's handle with it), or the form never took the press
         if page.url == before and form.locator(".result").text_content(timeout=1_000) == "":
             button.click()
+
+
+def choose_party(form, field: str, name: str) -> str:
+    """Choose the account named `name` in a form's party field as a person would: by its name and masked ID number
+    among the accounts offered (the one option of that name); the label chosen."""
+    option = form.locator(f"select[name={field}] option", has_text=name)
+    expect(option).to_have_count(1)
+    expect(option).to_contain_text("*")
+    label = option.inner_text()
+    form.locator(f"select[name={field}]").select_option(label=label)
+    return label

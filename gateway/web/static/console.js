@@ -9,17 +9,21 @@ const CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content |
 const WORDS = JSON.parse((document.getElementById("console-words") || {}).textContent || "{}");
 
 function refusal(answer) {
-  // "<words> (<code>)"; an INVALID_INPUT adds the fields to check by their labels. The API's own
-  // message (English) stays readable as the result's tooltip.
+  // "<words> (<code>)"; the fields to check follow by their labels: an INVALID_INPUT's, and the field (or
+  // fields, a mismatch with an accepted form) a refusal names. The API's own message (English) stays
+  // readable as the result's tooltip.
   const errors = WORDS.errors || {}, labels = WORDS.fields || {};
   let text = `${errors[answer.code] || errors.refused || "Refused"} (${answer.code})`;
-  if (Array.isArray(answer.detail) && answer.detail.some((d) => d && d.field)) {
+  const detail = answer.detail || {};
+  const named = Array.isArray(detail) ? detail.filter((d) => d && d.field).map((d) => d.field)
+    : Array.isArray(detail.fields) ? detail.fields : detail.field ? [detail.field] : [];
+  if (named.length) {
     const label = (field) => {  // parcels.0.area_mu → the label of parcels.area_mu, else of parcels
-      const parts = field.split(".").filter((part) => !/^\d+$/.test(part));
+      const parts = String(field).split(".").filter((part) => !/^\d+$/.test(part));
       for (let i = parts.length; i > 0; i -= 1) if (labels[parts.slice(0, i).join(".")]) return labels[parts.slice(0, i).join(".")];
       return field;
     };
-    const fields = [...new Set(answer.detail.filter((d) => d && d.field).map((d) => label(d.field)))];
+    const fields = [...new Set(named.map(label))];
     text += ` ${errors.check_fields || "Check"}: ${fields.join(", ")}`;
   }
   const frozen = answer.detail && answer.detail.frozen;  // a step refused on a frozen coupon says who, since when, why
