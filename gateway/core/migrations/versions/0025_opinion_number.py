@@ -1,0 +1,27 @@
+"""The validation opinion's number (审定意见文号, 附件1 一(三)) beside the application's registration form: the
+project page shows it with the opinion's date. Empty on applications whose opinion came before it was asked.
+
+Revision ID: 0025
+Revises: 0024
+Create Date: 2026-12-08
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = '0025'
+down_revision: Union[str, Sequence[str], None] = '0024'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('application_records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('opinion_number', sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('application_records', schema=None) as batch_op:
+        batch_op.drop_column('opinion_number')
