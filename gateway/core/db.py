@@ -106,7 +106,7 @@ class AuditEntry(GatewayBase):
     department: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict] = mapped_column(JSON)
-    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    tx_hash: Mapped[str | None] = mapped_column(String(66), index=True)  # a project page names who attested by it
     outcome: Mapped[str] = mapped_column(String(64))
 
 
