@@ -198,7 +198,7 @@ def run(client, progress=print) -> DemoResult:
     call("POST", f"{path}/validation", officials["FORESTRY"], "审定 validation (林业)", json={"decision": "pass"})
     opinion = upload(center, "审定意见.pdf", f"%PDF validation opinion {suffix}".encode())
     call("POST", f"{path}/validation-opinion", center, "审定意见 validation opinion",
-         json={"opinion_document": opinion})
+         json={"opinion_number": f"赫碳审〔2026〕{application}号", "opinion_document": opinion})
     call("POST", f"{path}/eeb-review", eeb, "审核 EEB review", json={"decision": "pass"})
     call("POST", f"{path}/filing", eeb, "备案签发 filing", json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{application}号"})
     coupon = call("POST", f"{path}/mint", gov, "制发 mint")["coupon"]

@@ -416,7 +416,8 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
             tx(a.call("POST", f"{path}/validation", officials["FORESTRY"], json={"decision": "pass"}))
             opinion = a.call("POST", "/documents", officials["CENTER"], files={"file": (
                 "审定意见.pdf", f"%PDF bench {suffix} opinion {app}".encode(), "application/pdf")})["sha256"]
-            tx(a.call("POST", f"{path}/validation-opinion", officials["CENTER"], json={"opinion_document": opinion}))
+            tx(a.call("POST", f"{path}/validation-opinion", officials["CENTER"], json={
+                "opinion_number": f"赫碳审〔2026〕{app}号", "opinion_document": opinion}))
             tx(a.call("POST", f"{path}/eeb-review", officials["EEB"], json={"decision": "pass"}))
             tx(a.call("POST", f"{path}/filing", officials["EEB"],
                       json={"decision": "file", "filing_number": f"赫环碳备〔2026〕基准{suffix}-{app}号"}))

@@ -125,7 +125,8 @@ ATTEST = Step("application.attestation", "附件1 一(一)", ("VERIFIER",), "POS
 VALIDATE = Step("application.validation", "§2, §4, 附件1 一(三)", ("NRB", "FORESTRY"), "POST",
                 APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application", ("PRELIM_OK",))
 OPINION = Step("application.opinion", "附件1 一(三)", ("CENTER",), "POST", APPLICATION + "/validation-opinion",
-               schemas.ValidationOpinion, (Field("opinion_document", "file"),), "application", ("VALIDATED",))
+               schemas.ValidationOpinion, (Field("opinion_number"), Field("opinion_document", "file")), "application",
+               ("VALIDATED",))
 # The EEB's refusal at 一(四) returns the file to the centre (退回) with its reason; it never ends the file.
 EEB_REVIEW = Step("application.eeb_review", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/eeb-review",
                   schemas.EebReview, (Field("decision", "choice", ("pass", "return")), REASON),

@@ -106,7 +106,7 @@ class AuditEntry(GatewayBase):
     department: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict] = mapped_column(JSON)
-    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    tx_hash: Mapped[str | None] = mapped_column(String(66), index=True)  # a project page names who attested by it
     outcome: Mapped[str] = mapped_column(String(64))
 
 
@@ -148,6 +148,9 @@ class ApplicationRecord(GatewayBase):
     co_applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The public versions the applicant gave once filed (its project page shows them): sha256 by kind.
     public_documents: Mapped[dict | None] = mapped_column(JSON)
+    # The centre's validation opinion in force: its number (审定意见文号, 附件1 一(三)); the chain holds its
+    # document's sha256. A new opinion after a return (退回) replaces it.
+    opinion_number: Mapped[str | None] = mapped_column(String(64))
 
 
 class PreparedApplication(GatewayBase):

@@ -277,8 +277,9 @@ class Attestation(Input):
 
 
 class ValidationOpinion(Input):
-    """审定意见 (附件1 一(三)): the signed opinion document, uploaded first."""
+    """审定意见 (附件1 一(三)): the opinion's number (文号) and the signed document, uploaded first."""
 
+    opinion_number: str = Field(min_length=1, max_length=64)
     opinion_document: Sha256
 
 

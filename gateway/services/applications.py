@@ -315,11 +315,15 @@ def issue_opinion(
     gw: Gateway, db: Session, *, actor: Actor, application_id: int, opinion: ValidationOpinion
 ) -> Receipt:
     """审定意见 (附件1 一(三)): the centre issues its validation opinion, a document uploaded first,
-    and forwards it to the EEB; the chain records the document's sha256."""
+    and forwards it to the EEB; the chain records the document's sha256, the gateway its number (文号)."""
+    record = _record(db, application_id)
     require_uploaded(db, opinion.opinion_document, field="opinion_document")  # a department cites any document
-    return _on_application(gw, actor, "application.opinion", application_id, gw.registry.issue_validation_opinion,
-                           {"application": application_id, **opinion.model_dump()},
-                           opinion_hash=bytes.fromhex(opinion.opinion_document))
+    receipt = _on_application(gw, actor, "application.opinion", application_id, gw.registry.issue_validation_opinion,
+                              {"application": application_id, **opinion.model_dump()},
+                              opinion_hash=bytes.fromhex(opinion.opinion_document))
+    record.opinion_number = opinion.opinion_number
+    db.commit()
+    return receipt
 
 
 def eeb_review(gw: Gateway, *, actor: Actor, application_id: int, review: EebReview) -> Receipt:

@@ -1,7 +1,7 @@
 """A public page per project (an application filed for issuance): its parcels on the map, land types and areas,
-monitoring period, methodology, the verifier's attestation, the validation opinion and the filing, every coupon
-issued from it, and the parcels' boundaries as the GeoJSON whose sha256 went on chain when it was submitted
-(§7; services/geometry.py). Only filed and issued applications are public; one under review is not."""
+monitoring period, methodology, the verifier's attestation and its name, the validation opinion and the filing
+with their numbers, every coupon issued from it, and the parcels' boundaries as the GeoJSON whose sha256 went
+on chain when it was submitted (§7; services/geometry.py). Only filed and issued applications are public; one under review is not."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.db import ApplicationRecord
+from ..core.db import ApplicationRecord, AuditEntry, User
 from ..core.errors import NotFound
 from ..runtime.wiring import Gateway
 from ..catalogue.units import china_date, period_last_day, tonnes_text
@@ -96,8 +96,10 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
         "methodology": record.methodology, "applicant": names.get(application.applicant),
         "parcels": measured(record.parcels),
         "submitted": _step(submitted), "attested": _step(attested) | {
+            "verifier": _verifier(db, attested),
             "report_sha256": attested["details"]["report_hash"].removeprefix("0x")} if attested else None,
         "opinion": _step(opinion) | {
+            "opinion_number": record.opinion_number,
             "opinion_sha256": opinion["details"].get("opinion_hash", "").removeprefix("0x")} if opinion else None,
         "filed": _step(filed) | {"filing_number": filed["details"]["filing_number"]} if filed else None,
         "boundaries": {"on_chain": on_chain or None, "served": served, "match": bool(on_chain) and on_chain == served},
@@ -110,6 +112,14 @@ def project(gw: Gateway, db: Session, application_id: int) -> dict:
 def _step(step: dict | None) -> dict | None:
     return None if step is None else {"tx_hash": step["tx_hash"], "timestamp": step["timestamp"],
                                       "block": step["block"], "department": step["department"]}
+
+
+def _verifier(db: Session, attested: dict) -> str | None:
+    """The verifier that attested, by its account's name: the chain knows only the verifiers' department key,
+    the audit log the account whose write the attestation's transaction was."""
+    return db.scalar(select(User.display_name).join(AuditEntry, AuditEntry.username == User.username).where(
+        AuditEntry.tx_hash == attested["tx_hash"], AuditEntry.action == "application.attest",
+        AuditEntry.outcome == "ok").limit(1))
 
 
 def measured(parcels: list[dict]) -> list[dict]:

@@ -237,7 +237,7 @@ class Stages:
     def opinion_forwarded(self) -> Target:
         target = self.validated()
         self._post(f"/applications/{target.application}/validation-opinion", self._as("CENTER"),
-                   {"opinion_document": self._upload(self._as("CENTER"))})
+                   {"opinion_number": "赫碳审〔2026〕1号", "opinion_document": self._upload(self._as("CENTER"))})
         return target
 
     def eeb_reviewed(self) -> Target:
@@ -571,7 +571,7 @@ ROUTES = [
     Route(steps.PRELIMINARY_REVIEW, "formal_ok", lambda t: PASS),
     Route(steps.ATTEST, "formal_ok", lambda t: {"report": t.report, "attested_t": COUPON_T}),
     Route(steps.VALIDATE, "prelim_ok", lambda t: PASS),
-    Route(steps.OPINION, "validated", lambda t: {"opinion_document": t.report}),
+    Route(steps.OPINION, "validated", lambda t: {"opinion_number": "赫碳审〔2026〕1号", "opinion_document": t.report}),
     Route(steps.EEB_REVIEW, "opinion_forwarded", lambda t: PASS),
     Route(steps.FILE, "eeb_reviewed",
           lambda t: {"decision": "file", "filing_number": f"赫环备〔2026〕{t.application}号"}),

@@ -1,8 +1,8 @@
 """Parcels as geometry (§7, §2): boundaries read from a zipped shapefile in a CGCS2000 Gauss–Krüger zone and
 from GeoJSON in EPSG:4490 give the same land and area; bad shapes are refused naming the parcel and the
-problem, with nothing sent; the same land is never credited twice (re-numbered, shifted, or on the CCER
-list), while a neighbour sharing only an edge is accepted; and the GeoJSON the project page serves hashes to
-the `boundaries_hash` the chain holds."""
+problem, with nothing sent; the same land is never credited twice (re-numbered, shifted, on the CCER list or
+under a harvest plan) at submission, filing or minting, while a neighbour sharing only an edge is accepted; and
+the GeoJSON the project page serves hashes to the `boundaries_hash` the chain holds."""
 
 from __future__ import annotations
 
@@ -18,12 +18,18 @@ import numpy
 import pyogrio.raw
 import pytest
 import shapely
+from sqlalchemy import select
 from pyproj import Transformer
 from shapely.affinity import translate
 from shapely.geometry import Polygon, mapping
 
+from gateway.core.db import User
+from gateway.core.schemas import ApplicationCreate
+from gateway.runtime.wiring import Actor
+from gateway.services import applications, users
 from gateway.services.geometry import M2_PER_MU
 from support import api
+from support.api import Holder
 from support.http import API, error_of, ok
 
 GK_ZONE = "EPSG:4546"  # CGCS2000 / 3-degree Gauss–Krüger CM 111E: 赫山区's west lies in it
@@ -237,17 +243,105 @@ def test_ccer_polygon__blocks_overlapping_land_until_unlisted(client, officials,
     assert api.submit(client, holder, application(client, holder, "430903-CCER-1", degrees(inside), mu(inside))).id
 
 
-def test_filing__land_put_on_ccer_list_after_submission__refused_and_not_filed(client, gateway, officials, holder):
-    field = field_in_metres()
-    submitted = api.submit(client, holder, application(client, holder, "430903-LATE-1", degrees(field), mu(field)))
-    api.walk(client, officials, submitted, through="eeb_review")
-    ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"],
-                   json={"parcel_number": "CCER-LATE-1", "listed": True, "boundary": mapping(degrees(field))}))
-    body = error_of(client.post(f"{API}/applications/{submitted.id}/filing", headers=officials["EEB"],
-                                json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{submitted.id}号"}),
-                    422, "PARCEL_OVERLAPS")
-    assert body["detail"]["parcel"] == "430903-LATE-1"
-    assert gateway.index.application(submitted.id).status == "EEB_REVIEWED"
+def submitted_together(gateway, *entries: tuple[Holder, dict]) -> list[api.Application]:
+    """Submissions that slipped past each other, as requests arriving at once do: each one checked
+    (services.applications.admissible) before any is sent and its land kept; then sent in order."""
+    checked = []
+    for holder, form in entries:
+        with gateway.db.sessions() as db:
+            user = db.scalar(select(User).where(User.username == holder.username))
+            form = ApplicationCreate(**form)
+            applications.admissible(gateway, db, preparer=user, form=form)
+            checked.append((user.id, form))
+    sent = []
+    for user_id, form in checked:
+        with gateway.db.sessions() as db:
+            user = db.get(User, user_id)
+            actor = Actor(user=user, signer_of=lambda signing: users.signer(gateway, signing))
+            submitted = applications.send(gateway, db, actor=actor, form=form, parties=applications.Parties(user),
+                                          preparer=user)
+            db.commit()
+        sent.append(api.Application(submitted.application, form.documents.report, str(form.claimed_t)))
+    return sent
+
+
+def _square() -> Polygon:
+    """A 400 m square field (240 亩) at a place of its own, in the zone's metres."""
+    return translate(Polygon([(0, 0), (400, 0), (400, 400), (0, 400)]), *field_in_metres().exterior.coords[0])
+
+
+def _take(how: str, client, officials, field: Polygon, number: str) -> None:
+    """The whole of `field` put on the CCER list by the EEB, or under a non-tending harvest FORESTRY plans in
+    the monitoring period (§2, §9)."""
+    if how == "ccer":
+        ok(client.post(f"{API}/parcels/ccer", headers=officials["EEB"],
+                       json={"parcel_number": f"CCER-{number}", "listed": True, "boundary": mapping(degrees(field))}))
+    else:
+        ok(client.post(f"{API}/parcels/harvest-plans", headers=officials["FORESTRY"], json={
+            "parcel_number": f"HARVEST-{number}", "start": "2023-03-01", "end": "2023-04-30", "tending": False,
+            "boundary": mapping(degrees(field))}))
+
+
+def _raced(how: str, client, gateway, holder, other, number: str) -> tuple[api.Application, float]:
+    """An application of `holder` that slipped past another's on the same land at submission (the other sent
+    first): the same polygon under a new number, a copy shifted to overlap 30 %, or a neighbour east sharing
+    its edge; the application and the share of its land the other holds."""
+    field = _square()
+    taker, share = {"renumbered": (field, 1.0), "shifted": (translate(field, xoff=280), 0.3),
+                    "edge": (translate(field, xoff=400), 0.0)}[how]
+    _, subject = submitted_together(
+        gateway, (other, application(client, other, f"{number}-新编号", degrees(taker), mu(taker))),
+        (holder, application(client, holder, number, degrees(field), mu(field))))
+    return subject, share
+
+
+def _refused_with_nothing_changed(client, gateway, officials, subject: api.Application, step: str, share: float,
+                                  source: str) -> dict:
+    """The filing (EEB) or the mint (GOV) refused naming the one overlap and its 亩, with nothing sent."""
+    status, block = gateway.index.application(subject.id).status, gateway.registry.chain.w3.eth.block_number
+    if step == "filing":
+        response = client.post(f"{API}/applications/{subject.id}/filing", headers=officials["EEB"],
+                               json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{subject.id}号"})
+    else:
+        response = client.post(f"{API}/applications/{subject.id}/mint", headers=officials["GOV"])
+    body = error_of(response, 422, "PARCEL_OVERLAPS")
+    (overlap,) = body["detail"]["overlaps"]
+    assert overlap["source"] == source
+    assert float(overlap["overlap_mu"]) == pytest.approx(share * float(mu(_square())), rel=0.01)
+    assert f"{overlap['overlap_mu']} 亩" in body["message"]
+    assert gateway.index.application(subject.id).status == status
+    assert gateway.registry.chain.w3.eth.block_number == block  # nothing sent
+    return overlap
+
+
+@pytest.mark.parametrize("how", ["renumbered", "shifted"])
+def test_filing__other_application_on_the_land_slipped_past_at_submission__refused_naming_it(
+    client, gateway, officials, holder, new_holder, how
+):
+    subject, share = _raced(how, client, gateway, holder, new_holder(), f"430903-RACE-{how}")
+    api.walk(client, officials, subject, through="eeb_review")
+    overlap = _refused_with_nothing_changed(client, gateway, officials, subject, "filing", share, "APPLICATION")
+    assert overlap["application"] == subject.id - 1 and overlap["number"] == f"430903-RACE-{how}-新编号"
+
+
+@pytest.mark.parametrize("how, source", [("ccer", "CCER"), ("harvest", "HARVEST")])
+@pytest.mark.parametrize("step", ["filing", "mint"])
+def test_filing_and_mint__land_listed_or_planned_for_harvest_after_the_step_before__refused(
+    client, gateway, officials, holder, how, source, step
+):
+    field = _square()
+    number = f"430903-LATE-{how}-{step}"
+    subject = api.submit(client, holder, application(client, holder, number, degrees(field), mu(field)))
+    api.walk(client, officials, subject, through="eeb_review" if step == "filing" else "filing")
+    _take(how, client, officials, field, number)
+    _refused_with_nothing_changed(client, gateway, officials, subject, step, 1.0, source)
+
+
+def test_filing_and_mint__neighbour_sharing_only_an_edge__filed_and_minted(client, gateway, officials, holder,
+                                                                           new_holder):
+    subject, _ = _raced("edge", client, gateway, holder, new_holder(), "430903-RACE-edge")
+    assert api.walk(client, officials, subject)
+    assert gateway.index.application(subject.id).status == "ISSUED"
 
 
 # ---------------------------------------------------------------- what the public sees is what was reviewed

@@ -1,8 +1,10 @@
 """A public page per project: once filed, the applicant publishes the public versions of its monitoring report
-and verification statement (confirming no personal data is in them), and anyone reads them there."""
+and verification statement (confirming no personal data is in them), and anyone reads them there; the page
+names the verifier that attested and gives the validation opinion's and the filing's numbers."""
 
 from __future__ import annotations
 
+from gateway.demo import OFFICIAL_NAMES
 from support import api
 from support.http import API, error_of, ok
 
@@ -51,3 +53,31 @@ def test_projects__filtered_by_name_town_land_year_and_state__and_as_csv(client,
     page = client.get("/projects", params={"town": "筛选镇"}).text
     assert f'href="/projects/{first.id}"' in page and f'href="/projects/{second.id}"' not in page
     assert "/api/v1/public/parcels.geojson?town=" in page
+
+
+def test_project__names_the_verifier_and_numbers_the_opinion_and_the_filing(client, gateway, officials, new_holder):
+    holder = new_holder()
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    api.walk(client, officials, application, through="filing", filing_number=f"赫环碳备〔2026〕项目{application.id}号")
+    project = ok(client.get(f"{API}/public/projects/{application.id}"))
+    assert project["attested"]["verifier"] == OFFICIAL_NAMES["VERIFIER"]  # the account's name, not its role
+    assert project["opinion"]["opinion_number"] == f"赫碳审〔2026〕{application.id}号"
+    assert project["filed"]["filing_number"] == f"赫环碳备〔2026〕项目{application.id}号"
+    page = client.get(f"/projects/{application.id}").text
+    steps = page[page.index('id="project-steps"'):]
+    assert f'<dd id="verifier">{OFFICIAL_NAMES["VERIFIER"]}</dd>' in steps
+    assert f'<dd id="opinion-number">赫碳审〔2026〕{application.id}号</dd>' in steps
+    assert f'<dd id="filed-number">赫环碳备〔2026〕项目{application.id}号</dd>' in steps
+
+
+def test_opinion__without_its_number__refused_and_nothing_sent(client, gateway, officials, new_holder):
+    holder = new_holder()
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    api.walk(client, officials, application, through="forestry_validation")
+    document = api.upload(client, officials["CENTER"], name="审定意见.pdf")
+    block = gateway.registry.chain.w3.eth.block_number
+    response = client.post(f"{API}/applications/{application.id}/validation-opinion", headers=officials["CENTER"],
+                           json={"opinion_document": document})
+    assert response.status_code == 422 and "opinion_number" in response.text
+    assert gateway.registry.chain.w3.eth.block_number == block
+    assert gateway.index.application(application.id).status == "VALIDATED"

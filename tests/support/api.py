@@ -176,7 +176,8 @@ def walk_step(
     }
     route, department, body = calls[step]
     if step == "opinion":
-        body = {"opinion_document": upload(http, officials["CENTER"], name="审定意见.pdf")}
+        body = {"opinion_number": f"赫碳审〔2026〕{application.id}号",
+                "opinion_document": upload(http, officials["CENTER"], name="审定意见.pdf")}
     return ok(http.post(f"{API}/applications/{application.id}/{route}", headers=officials[department], json=body))
 
 
