@@ -58,6 +58,7 @@ class Procedure:
     filed_at: int | None = None
     filing_number: str | None = None
     missing_items: list[str] = field(default_factory=list)  # outstanding: the owner has not resubmitted
+    supplement_since: int | None = None  # when the centre asked for them (一次性告知)
     surveys: list[time_limits.Survey] = field(default_factory=list)  # the review's field surveys
     ended: str | None = None  # how it ended (ENDINGS), if it has
     refusal: str | None = None
@@ -73,7 +74,7 @@ class Procedure:
     def admitted(self) -> set[steps.Step]:
         """The procedure's steps this stage admits (a survey under way, or a supplement owed, holds it)."""
         if self.stage == "REPORTED" and self.supplement_required:
-            return {steps.REISSUE_RESUBMIT, steps.WITHDRAW_LOSS}
+            return {lifecycles.REISSUE_SUPPLEMENT.step, steps.WITHDRAW_LOSS}
         if self.stage == "FORMAL_OK" and self.survey_paused:
             return {steps.REISSUE_SURVEY_RESUME, steps.WITHDRAW_LOSS}
         return AT_STAGE.get(self.stage, set())
@@ -94,7 +95,7 @@ def procedure_of(events: list[timeline.Happened]) -> Procedure:
             p.recorded_at, p.notice_end = e.timestamp, e.details.get("notice_end")
             p.formal_review_since = p.formal_review_since or e.timestamp
         elif e.event == "ReissueSupplementRequired":
-            p.missing_items = list(e.details.get("missing_items", []))
+            p.missing_items, p.supplement_since = list(e.details.get("missing_items", [])), e.timestamp
         elif e.event == "ReissueResubmitted":
             p.missing_items, p.formal_review_since = [], e.timestamp
         elif e.event == "ReissueSurveyPaused":
@@ -277,6 +278,24 @@ def queue(gw: Gateway, *, today: dt.date) -> list[lifecycles.QueueItem]:
             p.stage, keys={"coupon": coupon.number}, status=coupon.state,
             href=f"/console/coupons/{coupon.number}", clock=shown, field_survey_paused=p.survey_paused,
             notes={"notice_end": p.notice_end}, step=steps.REISSUE_SURVEY_RESUME if p.survey_paused else None))
+    return items
+
+
+def supplements_owed(gw: Gateway, owner: str, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    """The owner's loss reports the centre returned for 补正 (一次性告知, 附件1 二(二)): each waits on its
+    resubmission, with what the centre listed; the Measures set the owner no limit."""
+    lost = [c for c in gw.index.coupons(states=["LOST_REPORTED"]) if c.owner.lower() == owner.lower()]
+    events = timeline.of_coupons(gw, [c.id for c in lost], PROCEDURE_EVENTS)
+    items = []
+    for coupon in lost:
+        p = procedure_of(events.get(coupon.id, []))
+        if p.stage != "REPORTED" or not p.supplement_required:
+            continue
+        items.append(lifecycles.REISSUE_PROCEDURE.item(
+            p.stage, wait=lifecycles.REISSUE_SUPPLEMENT, keys={"coupon": coupon.number}, status=coupon.state,
+            href=f"/console/coupons/{coupon.number}",
+            clock=time_limits.clock(gw.calendar, None, started=p.supplement_since, today=today),
+            notes={"notice_end": p.notice_end, "missing_items": p.missing_items}))
     return items
 
 
