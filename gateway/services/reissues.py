@@ -20,9 +20,11 @@ from ..catalogue import lifecycles, steps
 from ..core.db import LossReport, User, utcnow
 from ..core.errors import Invalid
 from ..runtime.wiring import Actor, Gateway
-from ..core.schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
+from ..core.schemas import (LossDocuments, LossReportCreate, LossSupplements, ReissueFormalReview, ReissueOpinion,
+                            ReissueReview)
 from ..catalogue.units import ZERO_ADDRESS, china_date, epoch
 from . import coupons, time_limits, timeline, users
+from .applications import supplemented
 from .documents import require_uploaded
 
 # Steps on a coupon take the one path that sends them, and explains a refusal on a frozen coupon.
@@ -127,7 +129,7 @@ def procedure(gw: Gateway, number: str) -> Procedure:
 # ---------------------------------------------------------------- writes
 
 
-def _check_documents(db: Session, documents: LossDocuments, owner: User) -> None:
+def _check_documents(db: Session, documents: LossDocuments | LossSupplements, owner: User) -> None:
     """Every document cited is one the owner uploaded."""
     cited = [(f"documents.{name}", getattr(documents, name)) for name in ("written_report", "reissue_form", "licence")]
     for field_name, sha in cited + [("documents.others", sha) for sha in documents.others]:
@@ -150,14 +152,16 @@ def report_lost(gw: Gateway, db: Session, *, actor: Actor, number: str, report: 
     return receipt
 
 
-def resubmit(gw: Gateway, db: Session, *, actor: Actor, number: str, documents: LossDocuments) -> Receipt:
-    """The owner's supplement after 一次性告知; the formal review's clock restarts."""
+def resubmit(gw: Gateway, db: Session, *, actor: Actor, number: str, documents: LossSupplements) -> Receipt:
+    """The owner's supplement after 一次性告知: what the centre listed, each document sent replacing its earlier
+    version and further ones added to the others (applications.supplemented); the formal review's clock restarts."""
     _check_documents(db, documents, actor.user)
     report = current_report(db, coupons.coupon_id(gw, number))
+    kept = supplemented(LossDocuments(**report.documents), documents) if report is not None else None
     receipt = _on_coupon(gw, actor, "coupon.reissue_resubmit", number, gw.registry.resubmit_reissue,
-                         {"coupon": number, "documents": documents.model_dump()})
-    if report is not None:
-        report.documents = documents.model_dump()
+                         {"coupon": number, "documents": documents.model_dump(exclude_none=True)})
+    if kept is not None:
+        report.documents = kept.model_dump()
         db.commit()
     return receipt
 
