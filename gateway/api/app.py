@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.max_requests_in_flight
         app.state.gateway = gateway or Gateway.open(settings)
         recovering = recovery.watch(app.state.gateway)  # what a crash left half-written
-        couriering = notices.watch(app.state.gateway, mail.compose(settings.public_base_url))
+        couriering = notices.watch(app.state.gateway, mail.compose(settings.public_base_url), settings)
         try:
             yield
         finally:

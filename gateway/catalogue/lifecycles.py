@@ -185,6 +185,9 @@ REISSUE_PROCEDURE = Lifecycle(
         "FILED": frozenset({steps.REISSUE}),
     },
 )
+# 一次性告知 (附件1 二(二)): a supplement owed holds REPORTED's formal review and waits on the owner's resubmission
+# until it is sent; the Measures set the owner no limit (the centre's two days run again from the resubmission).
+REISSUE_SUPPLEMENT = Wait(steps.REISSUE_RESUBMIT)
 
 # An application prepared by an agent, or naming a co-applicant (§8; the gateway's own states,
 # services/prepared_applications.py): it waits for the right-holder's and the co-applicant's confirmations.
@@ -245,20 +248,25 @@ PURCHASE = Lifecycle(
 # A listing (挂牌, 附件1 三(一)1, 附件4, 附件5; services/market.py listing_state): the owner's request (its consent on
 # chain) waits for the centre to list the coupon with the disclosure form. Listed, it is sold in trades while its
 # notice runs, a part sold leaving the rest listed under the same notice; past its notice end it cannot be settled
-# and waits for the centre to take it down (DESIGN §4: LISTED → ACTIVE, withdrawn or notice expired). Withdrawn, the
+# and waits for the centre to take it down (DESIGN §4: LISTED → ACTIVE, withdrawn or notice expired). In the notice's
+# last NOTICE_ENDING_WORKDAYS working days the centre and the owner are told its end is near (the centre's withdrawal
+# waits beside the running listing, due on the notice's last day). Withdrawn, the
 # coupon is its holder's ACTIVE one again; sold, the buyer's. `admits` names the market's steps on a listing; the
 # supervisors' freeze and voiding act on the coupon in any live state.
 LISTING = Lifecycle(
     "listing",
     states=("REQUESTED", "RUNNING", "EXPIRED", "WITHDRAWN", "SOLD"),
     waits={"REQUESTED": Wait(steps.LIST), "EXPIRED": Wait(steps.WITHDRAW_LISTING)},
+    beside={"RUNNING": Wait(steps.WITHDRAW_LISTING)},  # in its notice's last NOTICE_ENDING_WORKDAYS working days
     admits={"REQUESTED": frozenset({steps.LIST, steps.CANCEL_REQUEST}),
             "RUNNING": frozenset({steps.SETTLE, steps.WITHDRAW_LISTING, steps.MANAGEMENT_REPORT}),
             "EXPIRED": frozenset({steps.WITHDRAW_LISTING, steps.MANAGEMENT_REPORT})},
 )
+NOTICE_ENDING_WORKDAYS = 3
 
 # A pledge near or past its term (§2, §4; services/pledges.py): in its last NEAR_TERM_DAYS days the pledgee
-# bank is reminded that it releases it once the debt is paid; past its term, FINANCE releases or enforces it.
+# bank is reminded that it releases it once the debt is paid, and the owner, who repays it, is told (the bank's
+# step, not one it takes); past its term, FINANCE releases or enforces it.
 PLEDGE_TERM = Lifecycle(
     "pledge",
     states=("IN_TERM", "NEAR_TERM", "PAST_TERM"),

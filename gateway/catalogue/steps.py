@@ -215,7 +215,8 @@ INSPECT = Step("supervision.inspection", "§6", SUPERVISORS, "POST", "/inspectio
 
 # -- loss and reissue (§12, 附件1 二, 附件3): the owner's report, the centre's stages, EEB's filing, GOV's reissue
 LOSS_DOCUMENTS = (Field("documents.written_report", "file"), Field("documents.reissue_form", "file", required=False),
-                  Field("documents.licence", "file", required=False))
+                  Field("documents.licence", "file", required=False),
+                  Field("documents.others", "files", required=False))  # 其他应当提供的资料, such as a 补正 asks for
 REPORT_LOST = Step("coupon.loss_report", "§12, 附件1 二(一), 附件3", (HOLDER,), "POST", COUPON + "/loss-report",
                    schemas.LossReportCreate, (
                        Field("cause", "choice", ("LOST", "DAMAGED"), labels="loss."), Field("statement", "textarea"),
@@ -231,8 +232,10 @@ REISSUE_FORMAL_REVIEW = Step(
     schemas.ReissueFormalReview, (Field("decision", "choice", ("pass", "supplement")),
                                   Field("missing_items", "lines", required=False), REASON),
     "coupon", ("LOST_REPORTED",))
+# 补正: as an application's, only what the centre listed is sent; the other documents stay as reported.
 REISSUE_RESUBMIT = Step("coupon.reissue_resubmit", "附件1 二(二)", (HOLDER,), "POST", COUPON + "/reissue/resubmit",
-                        schemas.ReissueResubmission, LOSS_DOCUMENTS, "coupon", ("LOST_REPORTED",))
+                        schemas.ReissueResubmission, tuple(replace(f, required=False) for f in LOSS_DOCUMENTS),
+                        "coupon", ("LOST_REPORTED",))
 REISSUE_SURVEY_PAUSE = Step("coupon.reissue_survey_pause", "附件1 二(二)", ("CENTER",), "POST",
                             COUPON + "/reissue/field-survey/pause", on="coupon", states=("LOST_REPORTED",))
 REISSUE_SURVEY_RESUME = Step("coupon.reissue_survey_resume", "附件1 二(二)", ("CENTER",), "POST",

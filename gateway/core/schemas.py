@@ -494,8 +494,15 @@ class LossReportCreate(Input):
     documents: LossDocuments
 
 
+class LossSupplements(LossDocuments):
+    """A loss report's 补正 (附件1 二(二)): only what the centre listed is sent, such as a 林权证 among the others;
+    the documents not sent again stay as reported."""
+
+    written_report: Sha256 | None = None
+
+
 class ReissueResubmission(Input):
-    documents: LossDocuments
+    documents: LossSupplements
 
 
 class ReissueFormalReview(Input):

@@ -262,14 +262,14 @@ def publish(gw: Gateway, db: Session, *, actor: Actor, application_id: int, vers
 
 
 def supplemented(submitted: ApplicationDocuments, supplements: ApplicationDocuments) -> ApplicationDocuments:
-    """The documents after a 补正: each one sent again replaces its earlier version, the others stay; further
-    materials are added to the earlier ones."""
+    """The documents after a 补正 (an application's, or a loss report's LossDocuments): each one sent again replaces
+    its earlier version, the others stay; further materials are added to the earlier ones."""
     given = supplements.model_dump(exclude_none=True, exclude={"others"})
     others = list(dict.fromkeys([*submitted.others, *supplements.others]))
     if len(others) > OTHERS_LIMIT:
         raise Invalid("TOO_MANY_DOCUMENTS", f"at most {OTHERS_LIMIT} other documents",
                       detail={"field": "documents.others"})
-    return ApplicationDocuments(**{**submitted.model_dump(), **given, "others": others})
+    return type(submitted)(**{**submitted.model_dump(), **given, "others": others})
 
 
 def formal_review(gw: Gateway, *, actor: Actor, application_id: int, review: FormalReview) -> Receipt:

@@ -1,9 +1,11 @@
 """What waits on an account, officials and holders alike: the first thing its home shows, the count in every
 page's header, and what its notices tell it (services/notices.py). A department's is its queue
 (services/queues.py); a holder's is every object whose lifecycle waits on it as applicant, right-holder,
-co-applicant, transferee, owner or pledgee: 补正 owed (附件1 一(二)), applications prepared for it to confirm
-(§8), 附件8 forms to confirm as transferee (the owner's consent is its filed form), and pledges to it
-nearing their term. Each is a lifecycles.QueueItem built from its lifecycle's wait."""
+co-applicant, transferee, owner or pledgee: 补正 owed on an application (附件1 一(二)) or a loss report (附件1
+二(二)), applications prepared for it to confirm (§8), 附件8 forms to confirm as transferee (the owner's consent is
+its filed form), and pledges to it nearing their term. It is told too of what waits on another party about its
+coupons: its listings near or past their notice's end (the centre's), and its pledges nearing their term (the
+bank's release once it repays). Each is a lifecycles.QueueItem built from its lifecycle's wait."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from ..runtime.wiring import Gateway
 from ..catalogue.steps import DEPARTMENTS, HOLDER
 from ..catalogue.units import epoch
 from ..catalogue import lifecycles
-from . import pledges, queues, time_limits
+from . import market, pledges, queues, reissues, time_limits, users
 from .transfers import LIFECYCLE as FORM_LIFECYCLES
 
 
@@ -32,8 +34,11 @@ def waiting_on(gw: Gateway, db: Session, user: User, *, today: dt.date | None = 
 
 
 def holder_items(gw: Gateway, db: Session, user: User, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    owner = users.holder_address(gw, user)
+    mine = [*reissues.supplements_owed(gw, owner, today=today),
+            *market.notices_ending(gw, db, today=today, owner=owner)] if owner else []
     return [*_supplements(gw, db, user, today), *_prepared(gw, db, user, today), *_forms(gw, db, user, today),
-            *_pledges_near_term(gw, db, user, today)]
+            *mine, *_pledges_near_term(gw, db, user, today)]
 
 
 def _supplements(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
@@ -78,12 +83,17 @@ def _forms(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecyc
 
 
 def _pledges_near_term(gw: Gateway, db: Session, user: User, today: dt.date) -> list[lifecycles.QueueItem]:
-    """Pledges to this bank in their last days: it releases each once the debt is paid (§2, §4)."""
+    """Pledges in their last days, to this bank, which releases each once the debt is paid (§2, §4), and of this
+    owner, which repays it: told the term's end and its pledgee, the release being the bank's step."""
+    owner = users.holder_address(gw, user)
+    to_bank = pledges.pledges_for(gw, db, user)
+    of_owner = pledges.under_pledge(gw, db, pledgee=None, owner=owner, today=today) if owner else []
     items = []
-    for p in pledges.pledges_for(gw, db, user):
+    for p, notes in [*((p, {}) for p in to_bank), *((p, {"pledgee": p["pledgee"]}) for p in of_owner)]:
         if p["term_end"] and 0 <= p["days_left"] <= lifecycles.NEAR_TERM_DAYS:
             term_end = dt.date.fromisoformat(p["term_end"])
             items.append(lifecycles.PLEDGE_TERM.item(
                 "NEAR_TERM", keys={"coupon": p["number"]}, status=p["state"], href=f"/console/coupons/{p['number']}",
-                clock=time_limits.until(term_end - dt.timedelta(days=lifecycles.NEAR_TERM_DAYS), term_end, today=today)))
+                clock=time_limits.until(term_end - dt.timedelta(days=lifecycles.NEAR_TERM_DAYS), term_end, today=today),
+                notes=notes))
     return items

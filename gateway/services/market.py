@@ -289,6 +289,28 @@ def queue(gw: Gateway, db: Session, *, today: dt.date) -> list[lifecycles.QueueI
             for row in waiting]
 
 
+def notices_ending(gw: Gateway, db: Session, *, today: dt.date, owner: str | None = None) -> list[lifecycles.QueueItem]:
+    """Listings (of `owner` only, when given) in their notice's last NOTICE_ENDING_WORKDAYS working days, and those
+    past it (lifecycles.LISTING): the centre's withdrawal waits on each, due on the notice's last day, and the owner
+    is told. A partly sold listing's remainder goes by its origin's notice."""
+    listed = [e for e in gw.index.listed() if owner is None or e.coupon.owner.lower() == owner.lower()]
+    forms = {f.coupon_id: f for f in db.scalars(select(ListingRecord).where(
+        ListingRecord.coupon_id.in_({i for entry in listed for i in entry.origins})))}
+    items, now = [], chain_now(gw)
+    for entry in listed:
+        if (listing := _disclosure_of(entry, forms)) is None:
+            continue
+        last_day, state = listing_last_day(listing), EXPIRED if expired(gw, listing, now) else RUNNING
+        if state == RUNNING and time_limits.workdays_left(gw.calendar, today, last_day) > lifecycles.NOTICE_ENDING_WORKDAYS:
+            continue
+        number = entry.coupon.number
+        items.append(lifecycles.LISTING.item(
+            state, wait=lifecycles.LISTING.beside.get(state), keys={"coupon": number}, status=entry.coupon.state,
+            href=f"/console/coupons/{number}", shown_to=(HOLDER,),
+            clock=time_limits.until(listing.notice_start or last_day, last_day, today=today)))
+    return items
+
+
 def shown_status(row: Purchase) -> str:
     """SUBMITTED, ACCEPTED, REJECTED, PARTLY_FILLED or FILLED, as the buyer and the centre read it."""
     if row.status == "SETTLED":

@@ -164,25 +164,26 @@ def outbox(db: Session, *, limit: int = 200) -> list[dict]:
             for n, username in rows]
 
 
-def run_once(gw: Gateway, compose: Compose) -> None:
+def run_once(gw: Gateway, compose: Compose, settings: Settings | None = None) -> None:
     with gw.db.sessions() as db:
         scan(gw, db, compose)
         digest(gw, db, compose)
-        send_due(gw, db)
+        send_due(gw, db, settings=settings)
 
 
-def watch(gw: Gateway, compose: Compose) -> threading.Event:
-    """The courier: every notices_every_seconds, what newly waits, the digests, and the outbox sent. Stops
-    when the returned event is set; with notices_every_seconds 0 it does not start."""
+def watch(gw: Gateway, compose: Compose, settings: Settings | None = None) -> threading.Event:
+    """The courier: every notices_every_seconds, what newly waits, the digests, and the outbox sent by the SMTP
+    server `settings` name (the serving app's; the gateway's own when none). Stops when the returned event is set;
+    with notices_every_seconds 0 it does not start."""
     stop = threading.Event()
-    every = gw.settings.notices_every_seconds
+    every = (settings or gw.settings).notices_every_seconds
     if every <= 0:
         return stop
 
     def run() -> None:
         while not stop.wait(every):
             try:
-                run_once(gw, compose)
+                run_once(gw, compose, settings)
             except Exception:  # noqa: BLE001 - the next round tries again; the gateway serves on
                 log.exception("notices round failed")
 

@@ -47,12 +47,13 @@ def register(gw: Gateway, db: Session, *, actor: Actor, number: str, pledge: Ple
     return pledged
 
 
-def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.date | None = None) -> list[dict]:
-    """Coupons under pledge (frozen ones included, which a pledge outlives), to `pledgee` only when given:
+def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.date | None = None,
+                 owner: str | None = None) -> list[dict]:
+    """Coupons under pledge (frozen ones included, which a pledge outlives), to `pledgee` (of `owner`) only when given:
     the owner, amount, secured amount, term end and the days left until it, from the chain's record."""
     rows = [c for c in gw.index.coupons(states=["PLEDGED", "FROZEN"])
             if c.pledgee and (c.state == "PLEDGED" or c.frozen_from == "PLEDGED")
-            and (pledgee is None or c.pledgee == pledgee)]
+            and (pledgee is None or c.pledgee == pledgee) and (owner is None or c.owner == owner)]
     pledged_steps = timeline.of_coupons(gw, [c.id for c in rows], ("CouponPledged",))
     names = public.holder_names(db)
     today = today or gw.clock.today()

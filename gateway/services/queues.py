@@ -1,6 +1,6 @@
 """A department's queue: every object whose lifecycle waits on it (gateway/catalogue/lifecycles.py), one QueueItem
-each: applications, owners' consents, loss reports at each reissue stage, 附件8 forms, purchases, pledges
-past their term and the calendar; each step with its own clock in working days where 附件1 sets a limit
+each: applications, owners' consents, loss reports at each reissue stage, 附件8 forms, purchases, listings near
+or past their notice's end, pledges past their term and the calendar; each step with its own clock in working days where 附件1 sets a limit
 (DESIGN §5), overdue first. Every builder builds all its items; the role's are picked here."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def department_queue(gw: Gateway, db: Session, *, role: str, today: dt.date | No
     items += reissues.queue(gw, today=today)
     items += transfers.queue(gw, db, today=today)  # 附件8 forms to accept and to register
     items += market.queue(gw, db, today=today)  # purchase applications (附件6) to accept and settle
+    items += market.notices_ending(gw, db, today=today)  # the centre: listings near or past their notice's end
     items += calendar.queue(gw, today=today)  # DRC: next year's holiday schedule to enter
     items += pledges.queue(gw, db, today=today)  # FINANCE: pledges past their term
     items += users.queue(gw, db, today=today)  # the centre: accounts to verify in person

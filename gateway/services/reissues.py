@@ -20,9 +20,11 @@ from ..catalogue import lifecycles, steps
 from ..core.db import LossReport, User, utcnow
 from ..core.errors import Invalid
 from ..runtime.wiring import Actor, Gateway
-from ..core.schemas import LossDocuments, LossReportCreate, ReissueFormalReview, ReissueOpinion, ReissueReview
+from ..core.schemas import (LossDocuments, LossReportCreate, LossSupplements, ReissueFormalReview, ReissueOpinion,
+                            ReissueReview)
 from ..catalogue.units import ZERO_ADDRESS, china_date, epoch
 from . import coupons, time_limits, timeline, users
+from .applications import supplemented
 from .documents import require_uploaded
 
 # Steps on a coupon take the one path that sends them, and explains a refusal on a frozen coupon.
@@ -58,6 +60,7 @@ class Procedure:
     filed_at: int | None = None
     filing_number: str | None = None
     missing_items: list[str] = field(default_factory=list)  # outstanding: the owner has not resubmitted
+    supplement_since: int | None = None  # when the centre asked for them (一次性告知)
     surveys: list[time_limits.Survey] = field(default_factory=list)  # the review's field surveys
     ended: str | None = None  # how it ended (ENDINGS), if it has
     refusal: str | None = None
@@ -73,7 +76,7 @@ class Procedure:
     def admitted(self) -> set[steps.Step]:
         """The procedure's steps this stage admits (a survey under way, or a supplement owed, holds it)."""
         if self.stage == "REPORTED" and self.supplement_required:
-            return {steps.REISSUE_RESUBMIT, steps.WITHDRAW_LOSS}
+            return {lifecycles.REISSUE_SUPPLEMENT.step, steps.WITHDRAW_LOSS}
         if self.stage == "FORMAL_OK" and self.survey_paused:
             return {steps.REISSUE_SURVEY_RESUME, steps.WITHDRAW_LOSS}
         return AT_STAGE.get(self.stage, set())
@@ -94,7 +97,7 @@ def procedure_of(events: list[timeline.Happened]) -> Procedure:
             p.recorded_at, p.notice_end = e.timestamp, e.details.get("notice_end")
             p.formal_review_since = p.formal_review_since or e.timestamp
         elif e.event == "ReissueSupplementRequired":
-            p.missing_items = list(e.details.get("missing_items", []))
+            p.missing_items, p.supplement_since = list(e.details.get("missing_items", [])), e.timestamp
         elif e.event == "ReissueResubmitted":
             p.missing_items, p.formal_review_since = [], e.timestamp
         elif e.event == "ReissueSurveyPaused":
@@ -126,7 +129,7 @@ def procedure(gw: Gateway, number: str) -> Procedure:
 # ---------------------------------------------------------------- writes
 
 
-def _check_documents(db: Session, documents: LossDocuments, owner: User) -> None:
+def _check_documents(db: Session, documents: LossDocuments | LossSupplements, owner: User) -> None:
     """Every document cited is one the owner uploaded."""
     cited = [(f"documents.{name}", getattr(documents, name)) for name in ("written_report", "reissue_form", "licence")]
     for field_name, sha in cited + [("documents.others", sha) for sha in documents.others]:
@@ -149,14 +152,16 @@ def report_lost(gw: Gateway, db: Session, *, actor: Actor, number: str, report: 
     return receipt
 
 
-def resubmit(gw: Gateway, db: Session, *, actor: Actor, number: str, documents: LossDocuments) -> Receipt:
-    """The owner's supplement after 一次性告知; the formal review's clock restarts."""
+def resubmit(gw: Gateway, db: Session, *, actor: Actor, number: str, documents: LossSupplements) -> Receipt:
+    """The owner's supplement after 一次性告知: what the centre listed, each document sent replacing its earlier
+    version and further ones added to the others (applications.supplemented); the formal review's clock restarts."""
     _check_documents(db, documents, actor.user)
     report = current_report(db, coupons.coupon_id(gw, number))
+    kept = supplemented(LossDocuments(**report.documents), documents) if report is not None else None
     receipt = _on_coupon(gw, actor, "coupon.reissue_resubmit", number, gw.registry.resubmit_reissue,
-                         {"coupon": number, "documents": documents.model_dump()})
-    if report is not None:
-        report.documents = documents.model_dump()
+                         {"coupon": number, "documents": documents.model_dump(exclude_none=True)})
+    if kept is not None:
+        report.documents = kept.model_dump()
         db.commit()
     return receipt
 
@@ -277,6 +282,24 @@ def queue(gw: Gateway, *, today: dt.date) -> list[lifecycles.QueueItem]:
             p.stage, keys={"coupon": coupon.number}, status=coupon.state,
             href=f"/console/coupons/{coupon.number}", clock=shown, field_survey_paused=p.survey_paused,
             notes={"notice_end": p.notice_end}, step=steps.REISSUE_SURVEY_RESUME if p.survey_paused else None))
+    return items
+
+
+def supplements_owed(gw: Gateway, owner: str, *, today: dt.date) -> list[lifecycles.QueueItem]:
+    """The owner's loss reports the centre returned for 补正 (一次性告知, 附件1 二(二)): each waits on its
+    resubmission, with what the centre listed; the Measures set the owner no limit."""
+    lost = [c for c in gw.index.coupons(states=["LOST_REPORTED"]) if c.owner.lower() == owner.lower()]
+    events = timeline.of_coupons(gw, [c.id for c in lost], PROCEDURE_EVENTS)
+    items = []
+    for coupon in lost:
+        p = procedure_of(events.get(coupon.id, []))
+        if p.stage != "REPORTED" or not p.supplement_required:
+            continue
+        items.append(lifecycles.REISSUE_PROCEDURE.item(
+            p.stage, wait=lifecycles.REISSUE_SUPPLEMENT, keys={"coupon": coupon.number}, status=coupon.state,
+            href=f"/console/coupons/{coupon.number}",
+            clock=time_limits.clock(gw.calendar, None, started=p.supplement_since, today=today),
+            notes={"notice_end": p.notice_end, "missing_items": p.missing_items}))
     return items
 
 

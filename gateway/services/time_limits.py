@@ -74,6 +74,14 @@ def clock(calendar: WorkCalendar, limit: Limit | None, *, started: int, today: d
         return {**shown, **_counted(calendar.provisional(), limit, since, spans, today), "calendar_year_unknown": exc.year}
 
 
+def workdays_left(calendar: WorkCalendar, today: dt.date, last_day: dt.date) -> int:
+    """The working days from today through `last_day`, both counted (weekdays where a year's schedule is unknown)."""
+    try:
+        return calendar.workdays_between(today - ONE_DAY, last_day)
+    except UnknownCalendarYear:
+        return calendar.provisional().workdays_between(today - ONE_DAY, last_day)
+
+
 def until(since: dt.date, due: dt.date, *, today: dt.date) -> dict:
     """A wait's clock with a fixed due day (a calendar year's end, a pledge's term), in clock()'s shape."""
     return {"since": since.isoformat(), "due": due.isoformat(), "overdue": due < today, "limit_days": None,

@@ -19,12 +19,20 @@ def _what(t, item: dict) -> str:
     return f"{item.get('coupon', '')}" + (f" · {t('inbox.form')} LZ-{item['form']}" if item.get("form") else "")
 
 
-def _lines(t, items: list[dict], base_url: str) -> list[str]:
+def _whose(t, item: dict, role: str) -> str:
+    """Whose step it is when not the reader's own (a listing's end is the centre's, a pledge's release the bank's)."""
+    if item["department"] not in (role, "HOLDER"):
+        return f" · {t('role.' + item['department'])}"
+    return f" · {t('pledges.pledgee')} {item['pledgee']}" if item.get("pledgee") else ""
+
+
+def _lines(t, items: list[dict], base_url: str, role: str) -> list[str]:
     lines = []
     for item in items:
         due = f" · {t('console.due')} {item['due']}" + (f" ({t('console.overdue')})" if item["overdue"] else "") \
             if item.get("due") else ""
-        lines.append(f"- {_what(t, item)}: {t('action.' + item['step'])}{due}\n  {base_url}{item['href']}")
+        lines.append(f"- {_what(t, item)}: {t('action.' + item['step'])}{_whose(t, item, role)}{due}\n"
+                     f"  {base_url}{item['href']}")
     return lines
 
 
@@ -38,8 +46,8 @@ def compose(base_url: str):
         subject = f"【碳券】{zh('mail.' + head).replace('{n}', str(len(items)))} / " \
                   f"{en('mail.' + head).replace('{n}', str(len(items)))}"
         body = "\n".join([
-            f"{user.display_name}：", zh("mail." + head + ".lead"), *_lines(zh, items, base_url), "",
-            f"{user.display_name}:", en("mail." + head + ".lead"), *_lines(en, items, base_url), "",
+            f"{user.display_name}：", zh("mail." + head + ".lead"), *_lines(zh, items, base_url, user.role), "",
+            f"{user.display_name}:", en("mail." + head + ".lead"), *_lines(en, items, base_url, user.role), "",
             f"{zh('mail.settings')} / {en('mail.settings')}: {base_url}/console/account",
         ])
         return subject, body

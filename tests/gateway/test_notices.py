@@ -8,9 +8,14 @@ import datetime as dt
 import email
 import email.policy
 import socket
+import time
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import update
+
+from gateway.core.db import Notice
 
 from gateway.services import notices
 from gateway.catalogue.units import CST
@@ -32,15 +37,41 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp():
+class Refusing(Inbox):
+    """A server that answers every message with a temporary error until told to accept."""
+
+    def __init__(self):
+        super().__init__()
+        self.refusing = True
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            return "451 4.3.0 mailbox busy, try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _smtp_server(handler: Inbox):
     with socket.socket() as probe:  # a free port (the controller checks its own server by connecting to it)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    return port, controller
+
+
+@pytest.fixture
+def smtp():
+    received = Inbox()
+    port, controller = _smtp_server(received)
     yield port, received
+    controller.stop()
+
+
+@pytest.fixture
+def refusing_smtp():
+    server = Refusing()
+    port, controller = _smtp_server(server)
+    yield port, server
     controller.stop()
 
 
@@ -151,3 +182,91 @@ def test_settings__bad_address_refused_and_nothing_changed(client, new_holder):
     error_of(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": "not an address"}),
              422, "EMAIL_INVALID")
     assert ok(client.get(f"{API}/auth/notices", headers=holder.headers))["email"] == "a@b.cn"
+
+
+def test_new_item__the_right_accounts_inbox_and_its_mail_name_it(client, gateway, officials, new_holder, smtp):
+    """A loss report's 补正 (附件1 二(二)) reaches its owner's GET /inbox and the SMTP server, to the owner's address
+    alone, naming the coupon and the step."""
+    port, received = smtp
+    owner, other = new_holder(), new_holder()
+    addresses = {who.username: f"{who.username}@village.example.cn" for who in (owner, other)}
+    for who in (owner, other):
+        ok(client.post(f"{API}/auth/notices", headers=who.headers, json={"email": addresses[who.username]}))
+    number = api.mint(client, officials, owner)
+    api.lose(client, officials, owner, number, through="record")
+    _round(gateway, _settings(gateway, port))  # whatever already waited is told first
+    before = {address: len(_to(received, address)) for address in addresses.values()}
+    ok(client.post(f"{API}/coupons/{number}/reissue/formal-review", headers=officials["CENTER"],
+                   json={"decision": "supplement", "missing_items": ["林权证复印件"]}))
+
+    (item,) = [i for i in ok(client.get(f"{API}/inbox", headers=owner.headers)) if i.get("coupon") == number]
+    assert item["step"] == "coupon.reissue_resubmit"
+    assert [i for i in ok(client.get(f"{API}/inbox", headers=other.headers)) if i.get("coupon") == number] == []
+    _round(gateway, _settings(gateway, port))
+    (message,) = _to(received, addresses[owner.username])[before[addresses[owner.username]]:]
+    body = message.get_body().get_content()
+    assert message["To"] == addresses[owner.username] and "【碳券】" in message["Subject"]
+    assert number in body and "补齐材料后重新提交" in body and "Resubmit with the missing items" in body
+    assert f"http://testserver{item['href']}" in body
+    assert len(_to(received, addresses[other.username])) == before[addresses[other.username]]  # not another's
+
+
+def _outbox_to(gateway, address: str) -> list[dict]:
+    with gateway.db.sessions() as db:
+        return [n for n in notices.outbox(db) if n["to"] == address]
+
+
+def _eventually(check, *, seconds: float = 30):
+    """What `check` returns once it is truthy, asking again for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()):
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.1)
+    return found
+
+
+def _due_now(gateway, address: str) -> None:
+    """The backoff waited out: the message's next attempt is due (the courier retries it on its next round)."""
+    with gateway.db.sessions() as db:
+        db.execute(update(Notice).where(Notice.to_address == address, Notice.sent_at.is_(None))
+                   .values(next_attempt_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+        db.commit()
+
+
+def test_running_gateway__smtp_server_refusing_every_message__the_write_is_kept_and_the_message_sent_once_accepted(
+    client, gateway, officials, new_holder, served, refusing_smtp
+):
+    port, server = refusing_smtp
+    holder = new_holder()
+    address = f"{holder.username}@busy.example.cn"
+    ok(client.post(f"{API}/auth/notices", headers=holder.headers, json={"email": address}))
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    with gateway.db.sessions() as db:  # whatever already waited is told first (to the demo's log)
+        notices.scan(gateway, db, COMPOSE)
+    base = served(smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none", notices_every_seconds=0.2)
+
+    started = time.monotonic()
+    answer = httpx.post(f"{base}{API}/applications/{application.id}/formal-review", headers=officials["CENTER"],
+                        json={"decision": "supplement", "missing_items": ["缺少林权证"]}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert time.monotonic() - started < 10  # the write waits on no mail
+    record = ok(httpx.get(f"{base}{API}/applications/{application.id}", headers=holder.headers, timeout=30))
+    assert record["status"] == "SUPPLEMENT_REQUIRED"  # kept
+
+    def refused(attempts: int):
+        return [n for n in _outbox_to(gateway, address) if n["attempts"] >= attempts and n["last_error"]]
+
+    (queued,) = _eventually(lambda: refused(1))
+    assert queued["sent_at"] is None and not queued["given_up"] and "451" in queued["last_error"]
+    _due_now(gateway, address)  # retried on its turn: refused again, still kept
+    (queued,) = _eventually(lambda: refused(2))
+    assert queued["sent_at"] is None and "451" in queued["last_error"] and server.messages == []
+
+    server.refusing = False  # the server answers again
+    _due_now(gateway, address)
+    (sent,) = _eventually(lambda: [n for n in _outbox_to(gateway, address) if n["sent_at"]])
+    assert (sent["sent_via"], sent["last_error"]) == ("smtp", None) and sent["attempts"] >= 3
+    (message,) = _to(server, address)
+    assert f"application-{application.id}" in message.get_body().get_content()
+    assert ok(client.get(f"{API}/applications/{application.id}", headers=holder.headers))["status"] == \
+        "SUPPLEMENT_REQUIRED"

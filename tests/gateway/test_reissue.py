@@ -212,3 +212,36 @@ def test_console__lost_coupon__each_department_offered_its_stage_step_only(throu
     for role, expected in STAGE_STEPS[through].items():
         assert _offered(client, f"/console/coupons/{number}", OFFICIALS[role]) == expected, role
     assert REISSUE_WALK.index(through) < REISSUE_WALK.index("reissue")
+
+
+def test_reissue_supplement__answered_by_another_document_alone__kept_beside_the_report_as_reported(
+    client, officials, holder, mint
+):
+    """附件1 二(二) 一次性告知: the centre asks for a 林权证; the owner sends it among the other documents and nothing
+    else, from its coupon's page; the documents it reported stay, the formal review waits on the centre again."""
+    number = mint(holder)
+    licence = upload(client, holder.headers, name="营业执照.pdf")
+    written = upload(client, holder.headers, name="遗失书面报告.pdf")
+    ok(client.post(f"{API}/coupons/{number}/loss-report", headers=holder.headers, json=loss_report_form(
+        written, documents={"written_report": written, "licence": licence})))
+    ok(reissue_step(client, officials, number, "record"))
+    ok(client.post(f"{API}/coupons/{number}/reissue/formal-review", headers=officials["CENTER"],
+                   json={"decision": "supplement", "missing_items": ["林权证复印件"]}))
+    with TestClient(client.app) as browser:  # the owner's page offers the 补正 with a slot for further documents
+        browser.post("/console/login", data={"username": holder.username, "password": DEMO_PASSWORD})
+        form = browser.get(f"/console/coupons/{number}").text.split('data-step="coupon.reissue_resubmit"')[1]
+        form = form.split("</form>")[0]
+    assert 'name="documents.others"' in form and "multiple" in form
+    assert 'name="documents.written_report" data-kind="file" type="file" accept=".pdf,image/*" required' not in form
+
+    tenure = upload(client, holder.headers, name="林权证.pdf")
+    ok(client.post(f"{API}/coupons/{number}/reissue/resubmit", headers=holder.headers,
+                   json={"documents": {"others": [tenure]}}))
+
+    for headers in (officials["CENTER"], holder.headers):
+        read = loss_report(client, headers, number)
+        assert read["missing_items"] == [] and read["stage"] == "REPORTED"
+        documents = read["form"]["documents"]
+        assert (documents["written_report"], documents["licence"], documents["others"]) == (written, licence, [tenure])
+    ok(client.post(f"{API}/coupons/{number}/reissue/formal-review", headers=officials["CENTER"],
+                   json={"decision": "pass"}))
