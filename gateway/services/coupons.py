@@ -21,10 +21,10 @@ from ..catalogue.units import ZERO_ADDRESS, day_start, to_fen, to_kg, tonnes_tex
 from .supervision import explained as explain_freeze
 
 
-def issued_under(gw: Gateway, db: Session, number: str) -> tuple[str, list[dict]]:
+def issued_under(gw: Gateway, db: Session, number: str, row: CouponRow | None = None) -> tuple[str, list[dict]]:
     """The filing number (备案文号) and the parcels of the application the coupon was issued for (a split
-    part's and a reissue's too)."""
-    application = gw.index.issued_under(coupon_row(gw, number))
+    part's and a reissue's too); `row` is the coupon's index row where the caller has read it already."""
+    application = gw.index.issued_under(row or coupon_row(gw, number))
     form = db.get(ApplicationRecord, application.id)
     return application.filing_number or "", list(form.parcels) if form is not None else []
 

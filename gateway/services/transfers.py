@@ -94,7 +94,7 @@ def submit(gw: Gateway, db: Session, *, actor: Actor, number: str,
     if (open_form := _open_form(db, row.id)) is not None:
         raise Conflict("TRANSFER_FORM_OPEN", f"{number} has an open transfer form {form_number(open_form)}",
                        detail={"form": open_form.id})
-    filing_number, parcels = coupons.issued_under(gw, db, number)
+    filing_number, parcels = coupons.issued_under(gw, db, number, row)
     written = TransferForm(
         kind=form.kind.value, coupon_id=row.id, coupon_number=number, amount_kg=amount,
         filing_number=filing_number, applicant_id=actor.user.id,
