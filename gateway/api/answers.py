@@ -649,6 +649,8 @@ class CouponRecord(Answer):
     frozen: dict | None
     invalidated: dict | None
     offset_tx: str | None
+    trade_tx: str | None = Field(None, description="the settlement that sold it, if it was bought in a trade: its "
+                                 "trade voucher's transaction (GET /log/bundles/<tx>.json, its offline proof)")
     project_name: str | None = None
     parcels: list[dict] | None = None
     bounded: bool | None = None

@@ -282,6 +282,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.purchase.decide": ("受理或不予受理购买申请", "Purchase application decided"),
     "coupon.offset_certificate": ("抵销凭证 PDF", "Offset certificate (PDF)"),
     "coupon.offset_verify": ("核验抵销凭证", "Verify the offset certificate"),
+    "coupon.bought_in": ("本碳券由交易结算取得，交易凭证的结算交易：", "Bought in a settled trade; the trade voucher's settlement transaction:"),
+    "coupon.trade_bundle": ("下载交易凭证离线核验包（JSON）", "Download the trade voucher's offline proof (JSON)"),
     "coupon.project_page": ("项目页", "Project page"),
     "map.hint": ("底图：无（仅边界）。比例尺、指北针与指针坐标（CGCS2000）见图上；点击宗地查看详情。",
                  "No base map: outlines only, with scale, north arrow and the pointer's coordinates (CGCS2000); "

@@ -57,6 +57,9 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
     record["issued_at"] = _issued_at(gw, record["issuance"]["id"])
     record.update(_since_issuance(number, record["history"]))
     record["offset_tx"] = gw.index.offsets_of([number]).get(number)  # its offset certificate, once retired
+    # 附件1 三(三): the trade it was bought in, whose voucher's QR leads here (its offline proof offered)
+    record["trade_tx"] = next((step["tx_hash"] for step in record["history"]
+                               if step["event"] == "TradeSettled" and step["coupon"] == number), None)
     return record
 
 

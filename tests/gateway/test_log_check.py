@@ -263,3 +263,22 @@ def test_bundle__neither_an_offset_nor_a_trade_or_unknown__refused(client, gatew
     some_tx = "0x" + bytes(gateway.registry.chain.w3.eth.get_block(gateway.registry.chain.head())["transactions"][0]).hex()
     error_of(client.get(f"/log/bundles/{some_tx}.json"), 422, "NOT_A_CERTIFICATE")
     error_of(client.get(f"/log/bundles/0x{'ab' * 32}.json"), 404, "UNKNOWN_TX")
+
+
+def test_coupon_page__bought_in_a_trade__offers_the_trade_vouchers_offline_proof(client, gateway, officials, seller,
+                                                                                 buyer, mint):
+    """The trade voucher's QR leads to the public page of the coupon bought (附件1 三(三)): it offers the voucher's
+    offline proof, as the offset certificate's verify page offers the certificate's; the listed coupon's does not."""
+    listed = mint(seller, claimed_t="500")
+    api.list_coupon(client, officials, seller, listed)
+    trade = ok(api.settle_trade(client, officials, listed, api.accepted_purchase(client, officials, buyer, "200"), "200",
+                                price_yuan_per_t="30.00", service_fee_yuan="0.00"))
+    tx = trade["tx_hash"]
+    page = client.get(f"/coupons/{trade['coupon']}")
+    assert page.status_code == 200
+    assert f'id="trade-bundle" href="/log/bundles/{tx}.json" download' in page.text
+    assert ok(client.get(f"{API}/public/coupons/{trade['coupon']}"))["trade_tx"] == tx
+    gateway.follower.sync()
+    proof = client.get(f"/log/bundles/{tx}.json")
+    assert proof.status_code == 200 and proof.json()["kind"] == "trade"
+    assert "trade-bundle" not in client.get(f"/coupons/{listed}").text
