@@ -232,7 +232,8 @@ def apply_to_purchase(gw: Gateway, db: Session, *, buyer: User, purchase: Purcha
     require_uploaded(db, purchase.authority_document, by=buyer, field="authority_document")
     row = Purchase(buyer_id=buyer.id, amount_kg=to_kg(purchase.amount_t), reason=purchase.reason.value,
                    liable_for_damage=eco, authority_document=purchase.authority_document if eco else None,
-                   purpose=purchase.purpose, commitment=True, signed_form=purchase.signed_form, status="SUBMITTED")
+                   purpose=purchase.purpose, case_reference=purchase.case_reference or None, commitment=True,
+                   signed_form=purchase.signed_form, status="SUBMITTED")
     db.add(row)
     db.flush()
     gw.audit.add(db, buyer, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
