@@ -336,7 +336,8 @@ def purchase_view(db: Session, row: Purchase, trades: list[Trade] | None = None)
     return {
         "id": row.id, "buyer": users.party(buyer), "amount_t": tonnes_text(row.amount_kg),
         "filled_t": tonnes_text(row.filled_kg), "unfilled_t": tonnes_text(row.amount_kg - row.filled_kg),
-        "reason": row.reason, "purpose": row.purpose, "commitment": row.commitment, "status": status,
+        "reason": row.reason, "purpose": row.purpose,
+        "case_reference": row.case_reference, "commitment": row.commitment, "status": status,
         "settleable": row.status in SETTLEABLE, "signed_form": row.signed_form,
         "authority_document": row.authority_document, "submitted_at": row.created_at.isoformat(),
         "decided_at": row.decided_at.isoformat() if row.decided_at else None, "decision_note": row.decision_note,

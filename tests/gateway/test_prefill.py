@@ -83,6 +83,7 @@ def test_offset__of_a_coupon_bought__starts_with_the_purchase_it_was_bought_unde
     page = _page(client, "EEB", f"/console/coupons/{bought}")
     assert (_value(page, "coupon.offset", "beneficiary"), _chosen(page, "coupon.offset", "purpose"),
             _value(page, "coupon.offset", "case_reference")) == ("某预填赔偿建设有限公司", "ECO_COMPENSATION", "赫环罚〔2026〕17号")
+    assert '<dd id="case-reference">赫环罚〔2026〕17号</dd>' in _page(client, "CENTER", f"/console/purchases/{purchase}")
 
 
 def test_listing__starts_with_the_parcels_area_and_place_and_the_owners_particulars(client, officials, new_holder):
