@@ -400,6 +400,7 @@ class PurchasePublic(Answer):
     unfilled_t: str
     reason: str
     purpose: str | None
+    case_reference: str | None = None  # 生态赔偿's enforcement case, or an event's number (附件1 三(三))
     commitment: bool
     status: str
     settleable: bool

@@ -283,8 +283,8 @@ REDEEM = Step("coupon.redeem", "§2 (兑现)", ("CENTER",), "POST", COUPON + "/r
 # -- the market (附件6, 附件7)
 PURCHASE = Step("market.purchase", "附件1 三(一)2, 附件6", (HOLDER,), "POST", "/purchases", schemas.PurchaseCreate, (
     Field("amount_t", "decimal"), Field("reason", "choice", ("VOLUNTARY", "ECO_COMPENSATION"), labels="purchase_reason."),
-    Field("purpose", required=False), Field("authority_document", "file", required=False),
-    Field("signed_form", "file"), Field("commitment", "bool")), status_code=201)
+    Field("purpose", required=False), Field("case_reference", required=False),
+    Field("authority_document", "file", required=False), Field("signed_form", "file"), Field("commitment", "bool")), status_code=201)
 # 附件1 三(二)1: the centre matches the buyer's wish to a listing and issues the 交易受理通知书 (or refuses).
 ACCEPT_PURCHASE = Step("market.accept_purchase", "附件1 三(二)1", ("CENTER",), "POST",
                        "/purchases/{purchase_id}/acceptance", schemas.PurchaseDecision, (

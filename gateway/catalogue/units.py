@@ -35,8 +35,8 @@ def tonnes_display(kg: int | None) -> str:
     return "" if kg is None else amount_display(tonnes(kg))
 
 
-# The one format of figures people read, on every page and paper (the API and CSV keep plain decimals for
-# programs): tonnes thousands separated with at most three decimals (1,198.2), yuan with two (12,000.00).
+# The one format of figures people read, on every page, paper and CSV (web/exports.py; the API keeps plain
+# decimals for programs): tonnes thousands separated with at most three decimals (1,198.2), yuan with two (12,000.00).
 def amount_display(t: Decimal | str | int | None) -> str:
     """Tonnes, given in tonnes (an API value such as "13921.2"), as people read them: 13,921.2."""
     return "" if t is None or t == "" else f"{Decimal(t):,.3f}".rstrip("0").rstrip(".")

@@ -516,6 +516,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.purpose": ("抵销用途", "Purpose"),
     "field.beneficiary": ("抵销主体", "Beneficiary"),
     "field.case_reference": ("案件 / 活动编号", "Case reference"),
+    # 附件6's purchase: said where it may be left blank; the EEB's offset of the coupon bought starts with it
+    "field.case_reference.empty": ("生态赔偿填执法案件编号，活动碳中和填活动编号；可留空",
+                                   "eco-compensation: the enforcement case; an event: its number; may be left blank"),
     "field.action": ("申请事项", "Request"),
     "field.amount_t": ("数量（吨）", "Amount (t)"),
     "accounts.member_of": ("成员，所属账户：", "member of the account "),

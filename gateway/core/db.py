@@ -228,6 +228,8 @@ class Purchase(GatewayBase):
     settlement_tx: Mapped[str | None] = mapped_column(String(66))  # the latest trade's
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     purpose: Mapped[str | None] = mapped_column(String(200))  # what the buyer offsets, in its words
+    # 生态赔偿: the enforcement case (附件1 三(一)2(3), 三(三)); the EEB's offset of the coupon bought starts with it
+    case_reference: Mapped[str | None] = mapped_column(String(40))
     commitment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 附件6's 承诺
     signed_form: Mapped[str | None] = mapped_column(String(64))  # 附件6 signed or sealed, uploaded
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the centre's official

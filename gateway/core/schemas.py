@@ -377,6 +377,9 @@ class PurchaseCreate(Input):
     amount_t: Tonnes
     reason: PurchaseReason
     purpose: str | None = Field(default=None, max_length=200, description="what the coupons will offset, optional")
+    case_reference: str | None = Field(default=None, max_length=40, description=(
+        "生态赔偿: the enforcement case the authority's consent answers (附件1 三(一)2(3)); or the event's number; "
+        "optional: the EEB's offset of the coupon bought starts with it (附件1 三(三))"))
     commitment: bool = Field(description="附件6's 承诺: must be given")
     signed_form: Sha256 = Field(description="附件6 signed or sealed, uploaded first")
     authority_document: Sha256 | None = Field(

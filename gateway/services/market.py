@@ -232,7 +232,8 @@ def apply_to_purchase(gw: Gateway, db: Session, *, buyer: User, purchase: Purcha
     require_uploaded(db, purchase.authority_document, by=buyer, field="authority_document")
     row = Purchase(buyer_id=buyer.id, amount_kg=to_kg(purchase.amount_t), reason=purchase.reason.value,
                    liable_for_damage=eco, authority_document=purchase.authority_document if eco else None,
-                   purpose=purchase.purpose, commitment=True, signed_form=purchase.signed_form, status="SUBMITTED")
+                   purpose=purchase.purpose, case_reference=purchase.case_reference or None, commitment=True,
+                   signed_form=purchase.signed_form, status="SUBMITTED")
     db.add(row)
     db.flush()
     gw.audit.add(db, buyer, "purchase.apply", {"purchase": row.id, **purchase.model_dump(mode="json")})
@@ -335,7 +336,8 @@ def purchase_view(db: Session, row: Purchase, trades: list[Trade] | None = None)
     return {
         "id": row.id, "buyer": users.party(buyer), "amount_t": tonnes_text(row.amount_kg),
         "filled_t": tonnes_text(row.filled_kg), "unfilled_t": tonnes_text(row.amount_kg - row.filled_kg),
-        "reason": row.reason, "purpose": row.purpose, "commitment": row.commitment, "status": status,
+        "reason": row.reason, "purpose": row.purpose,
+        "case_reference": row.case_reference, "commitment": row.commitment, "status": status,
         "settleable": row.status in SETTLEABLE, "signed_form": row.signed_form,
         "authority_document": row.authority_document, "submitted_at": row.created_at.isoformat(),
         "decided_at": row.decided_at.isoformat() if row.decided_at else None, "decision_note": row.decision_note,

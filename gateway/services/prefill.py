@@ -3,7 +3,8 @@
 The owner's 流转申请表 (附件8) and 补发申请表 (附件3): its particulars from its account (附件1 三(一)) and the
 parcels' place, numbers and area from the application the coupon was issued for. A department's: FINANCE's
 pledge registration the terms of the pledge form the centre accepted (附件8), the EEB's offset the owner as
-beneficiary and, for a buyer that applied to buy for eco-compensation (附件6), that purpose; the centre's
+beneficiary and, for a coupon its owner bought, the purchase application (附件6) it bought under: the buyer as
+beneficiary, eco-compensation (生态赔偿) as purpose where applied for so, and its case reference; the centre's
 listing (附件4, 附件5) the project's area and place from its parcels, the owner's particulars from its account
 and the centre's from the official's own."""
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.db import Purchase, User
+from ..core.db import Purchase, Trade, User
 from ..core.identity import PERSON
 from ..runtime.wiring import Gateway
 from ..core.schemas import TransferKind
@@ -43,14 +44,23 @@ def coupon_forms(gw: Gateway, db: Session, number: str, user: User) -> dict[str,
     coupon = gw.index.coupon(number)
     owner = db.scalar(select(User).where(User.address == coupon.owner)) if coupon is not None else None
     if owner is not None:
-        offset = {"beneficiary": owner.organisation or owner.display_name}
-        latest = db.scalar(select(Purchase).where(Purchase.buyer_id == owner.id).order_by(Purchase.id.desc()))
-        if latest is not None and latest.reason == "ECO_COMPENSATION":
-            offset["purpose"] = "ECO_COMPENSATION"
-        values[steps.OFFSET.id] = offset
+        values[steps.OFFSET.id] = _offset(db, number, owner)
     if coupon is not None:
         values[steps.LIST.id] = _listing(gw, db, number, owner, official=user)
     return values
+
+
+def _offset(db: Session, number: str, owner: User) -> dict:
+    """The EEB's offset (§15, 附件1 三(三)): the purchase (附件6) under which the owner bought this coupon, not its
+    latest one, gives the purpose and case reference; the owner, as named in its account, is the beneficiary."""
+    bought_under = db.scalar(select(Purchase).join(Trade, Trade.purchase_id == Purchase.id).where(
+        Trade.coupon == number, Trade.buyer_id == owner.id).order_by(Trade.id.desc()).limit(1))
+    offset = {"beneficiary": owner.organisation or owner.display_name}
+    if bought_under is not None:
+        # 附件6's reasons: 生态赔偿 is §15(1)'s purpose; 自愿减排 may be §15(2) or (3), for the EEB to choose
+        offset |= _filled({"purpose": "ECO_COMPENSATION" if bought_under.reason == "ECO_COMPENSATION" else None,
+                           "case_reference": bought_under.case_reference})
+    return offset
 
 
 def _owners(gw: Gateway, db: Session, number: str, owner: User) -> dict[str, dict]:

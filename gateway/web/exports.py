@@ -5,6 +5,8 @@
   ("碳券编号 coupon_number"): the departments read the first, programs split off the last word.
 - Times (every datetime cell) in Beijing time (Asia/Shanghai, the Measures' days are China's days) as
   2026-11-29 08:00:00, never epoch seconds.
+- Amounts as every page and PDF shows them (catalogue/units.py): a column whose key ends in _t is tonnes
+  (13,921.2), one in _yuan or _yuan_per_t yuan (12,000.00); the csv module quotes a cell with a comma.
 - A cell that begins like a formula (=, +, -, @, or a tab or carriage return before one) is
   written with a leading apostrophe, so a holder's name such as =HYPERLINK(…) reads as text.
 """
@@ -20,7 +22,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from ..catalogue.units import CST, stored_utc
+from ..catalogue.units import CST, amount_display, money_display, stored_utc
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +40,13 @@ def cell(value: object) -> object:
 def beijing(moment: dt.datetime) -> str:
     """A datetime as Beijing wall-clock time; a naive one is the database's UTC (units.stored_utc)."""
     return stored_utc(moment).astimezone(CST).strftime(DATETIME)
+
+
+def display(key: str):
+    """How a column's amounts read, by its key's unit: yuan, tonnes, or as given."""
+    if key.endswith(("_yuan", "_yuan_per_t")):
+        return money_display
+    return amount_display if key.endswith("_t") else None
 
 
 def header(columns: Sequence[tuple[str, str]]) -> list[str]:
@@ -65,8 +74,9 @@ def table(columns: Sequence[tuple[str, str]], rows: Iterable[Iterable[object]]) 
     out.write(BOM)
     writer = safe_writer(out)
     writer.writerow(header(columns))
+    shown = [display(key) for key, _zh in columns]
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([value if show is None else show(value) for show, value in zip(shown, row, strict=True)])
     return out.getvalue()
 
 

@@ -1,13 +1,12 @@
 """The CSV exports as a department opens them in Excel (issue #11 item 7, gateway/web/exports.py):
 UTF-8 with a byte-order mark, Chinese headers with the English key alongside, Beijing time
-(never epoch seconds), the trades' parties as organisations only and the service fee (附件7),
-formulas neutralised. Each is read back with Python's csv after stripping the BOM."""
+(never epoch seconds), amounts as every page and PDF writes them, the trades' parties as organisations only and
+the service fee (附件7), formulas neutralised. Each is read back with Python's csv after stripping the BOM."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from support.api import accepted_purchase, list_coupon, register_holder
 from support.exports import BOM, headers, read_csv
 from support.http import API, ok
+from support.pdf_qr import pdf_text
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -75,8 +75,9 @@ def test_export_trades__a_sale__parties_by_organisation_fee_and_beijing_time(cli
     assert row["coupon_number"] == sale["bought"]
     settled = _step(client, sale["bought"], "TradeSettled")
     assert row["settled_at"] == _beijing(settled["timestamp"]) and DATETIME.match(row["settled_at"])
-    assert (Decimal(row["amount_t"]), Decimal(row["price_yuan_per_t"])) == (Decimal("120"), Decimal("31.50"))
-    assert (Decimal(row["total_yuan"]), Decimal(row["service_fee_yuan"])) == (Decimal("3780.00"), Decimal("37.80"))
+    # as every page and PDF writes them: tonnes thousands separated, yuan with two decimals
+    assert (row["amount_t"], row["price_yuan_per_t"], row["total_yuan"], row["service_fee_yuan"]) == (
+        "120", "31.50", "3,780.00", "37.80")
     assert row["seller"] == "赫山区某林场（出让方）"
     # The buyer is a person: its address, never its name.
     assert row["buyer"] == sale["buyer"].address
@@ -103,3 +104,13 @@ def test_export_registrations__organisation_written_as_a_formula__read_back_as_t
     number = mint(holder)
     (row,) = [r for r in read_csv(_export(client, "public/exports/registrations.csv")) if r["coupon_number"] == number]
     assert row["holder"] == '\'=HYPERLINK("http://evil.example","点击")'
+
+
+def test_amount__the_same_on_the_coupons_page_in_the_csv_and_on_its_certificate(client, new_holder, mint):
+    """Issue #22: one number format for tonnes on every page, PDF and CSV (catalogue/units.py)."""
+    number = mint(new_holder(), claimed_t="12345.678")
+    (row,) = [r for r in read_csv(_export(client, "public/exports/registrations.csv")) if r["coupon_number"] == number]
+    assert row["amount_t"] == "12,345.678"
+    assert "12,345.678" in client.get(f"/coupons/{number}").text
+    certificate = client.get(f"/certificates/coupons/{number}.pdf")
+    assert certificate.status_code == 200 and "12,345.678" in pdf_text(certificate.content)

@@ -72,15 +72,17 @@ def test_purchase__full_form__submitted_with_reason_commitment_and_signed_form(c
     assert answer["purchase"] in [p["id"] for p in ok(client.get(f"{API}/purchases", headers=buyer.headers))]
 
 
-def test_purchase__eco_compensation_with_the_authoritys_document__recorded_as_liable(client, gateway, buyer):
-    form = api.purchase_form(client, buyer, "12.5", reason="ECO_COMPENSATION")
+def test_purchase__eco_compensation_with_the_authoritys_document__recorded_as_liable_with_its_case(
+        client, gateway, buyer):
+    form = api.purchase_form(client, buyer, "12.5", reason="ECO_COMPENSATION", case_reference="赫环罚〔2026〕9号")
 
     purchase = ok(client.post(f"{API}/purchases", headers=buyer.headers, json=form))["purchase"]
 
     with gateway.db.sessions() as db:
         row = db.get(Purchase, purchase)
-        assert (row.reason, row.liable_for_damage, row.authority_document) == (
-            "ECO_COMPENSATION", True, form["authority_document"])
+        assert (row.reason, row.liable_for_damage, row.authority_document, row.case_reference) == (
+            "ECO_COMPENSATION", True, form["authority_document"], "赫环罚〔2026〕9号")
+    assert ok(client.get(f"{API}/purchases/{purchase}", headers=buyer.headers))["case_reference"] == "赫环罚〔2026〕9号"
 
 
 @pytest.mark.parametrize(("changes", "status", "code", "field"), [

@@ -1,5 +1,6 @@
 """Nobody retypes what the registry knows: FINANCE's pledge registration starts with the accepted pledge form's
-terms, and a mismatch names the field; the EEB's offset starts with the owner as beneficiary; the owner's 附件8
+terms, and a mismatch names the field; the EEB's offset starts with the owner as beneficiary and, for a coupon
+bought, with the purpose and case reference of the purchase (附件6) it was bought under; the owner's 附件8
 and 附件3 forms start with its account's particulars and its parcels; the transferee's address is its account's
 when left blank; a counterparty (transferee, acquirer, right-holder, co-applicant) is chosen as an account by
 its name and masked ID number, never typed as a login name."""
@@ -63,6 +64,26 @@ def test_offset__starts_with_the_owner_as_beneficiary(client, officials, new_hol
     api.owner_request(client, owner, number, "OFFSET")
     page = _page(client, "EEB", f"/console/coupons/{number}")
     assert _value(page, "coupon.offset", "beneficiary") == "某交通建设有限公司"
+
+
+def _chosen(page: str, step: str, field: str) -> str:
+    select = re.search(rf'<select name="{re.escape(field)}"[^>]*>(.*?)</select>', _form(page, step), re.S).group(1)
+    return re.search(r'<option value="([^"]*)" selected>', select).group(1)
+
+
+def test_offset__of_a_coupon_bought__starts_with_the_purchase_it_was_bought_under(client, officials, new_holder):
+    seller, buyer = new_holder(), new_holder("某预填赔偿建设有限公司", "ENTERPRISE")
+    listed = api.mint(client, officials, seller, claimed_t="30")
+    api.list_coupon(client, officials, seller, listed)
+    purchase = api.accepted_purchase(client, officials, buyer, "10", reason="ECO_COMPENSATION",
+                                     case_reference="赫环罚〔2026〕17号")
+    bought = ok(api.settle_trade(client, officials, listed, purchase, "10"))["coupon"]
+    api.apply_to_buy(client, buyer, "5", purpose="年会碳中和", case_reference="HS-2026-EVENT-3")  # later, different
+    ok(api.owner_request(client, buyer, bought, "OFFSET"))
+    page = _page(client, "EEB", f"/console/coupons/{bought}")
+    assert (_value(page, "coupon.offset", "beneficiary"), _chosen(page, "coupon.offset", "purpose"),
+            _value(page, "coupon.offset", "case_reference")) == ("某预填赔偿建设有限公司", "ECO_COMPENSATION", "赫环罚〔2026〕17号")
+    assert '<dd id="case-reference">赫环罚〔2026〕17号</dd>' in _page(client, "CENTER", f"/console/purchases/{purchase}")
 
 
 def test_listing__starts_with_the_parcels_area_and_place_and_the_owners_particulars(client, officials, new_holder):

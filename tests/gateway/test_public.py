@@ -18,7 +18,7 @@ from gateway.core.identity import make_resident_id, make_uscc
 from gateway.catalogue.units import day_start
 from support import api
 from support.api import accepted_purchase, list_coupon, owner_request, register_holder
-from support.exports import read_csv
+from support.exports import amount, read_csv
 from support.http import API, ok
 
 LIVE = ("ACTIVE", "LISTED", "PLEDGED", "FROZEN", "LOST_REPORTED")
@@ -129,9 +129,9 @@ def test_get_stats__after_mint_and_partial_offset__sums_match_the_coupons(client
     assert Decimal(stats["issued_t"]) - issued_before == Decimal("2500.5")
     by_state: dict[str, Decimal] = {}
     for row in rows:
-        by_state[row["state"]] = by_state.get(row["state"], Decimal(0)) + Decimal(row["amount_t"])
+        by_state[row["state"]] = by_state.get(row["state"], Decimal(0)) + amount(row["amount_t"])
     assert {state: Decimal(t) for state, t in stats["by_state_t"].items()} == by_state
-    issued = sum(Decimal(r["amount_t"]) for r in rows if not r["parent"] and not r["replaces"])
+    issued = sum(amount(r["amount_t"]) for r in rows if not r["parent"] and not r["replaces"])
     assert Decimal(stats["issued_t"]) == issued
     retired = by_state.get("RETIRED", Decimal(0))
     assert Decimal(stats["issued_t"]) == sum(by_state.get(s, Decimal(0)) for s in LIVE) + retired

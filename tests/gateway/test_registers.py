@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from decimal import Decimal
 
 import pytest
 
 from support import api
-from support.exports import read_csv
+from support.exports import amount, read_csv
 from support.http import API, ok
 
 _run = itertools.count(1)
@@ -67,7 +66,7 @@ def test_issuances_csv__the_pages_rows_as_the_index_has_them(client, gateway, st
     for row in rows:
         coupon = gateway.index.coupon(row["coupon_numbers"])
         provenance = gateway.index.provenance(row["coupon_numbers"])
-        assert Decimal(row["amount_t"]) * 1000 == provenance["issuance"]["amount_kg"] == coupon.amount_kg
+        assert amount(row["amount_t"]) * 1000 == provenance["issuance"]["amount_kg"] == coupon.amount_kg
         assert row["tx_hash"] == provenance["issuance"]["tx_hash"] and row["states"] == coupon.state
         assert row["project"] == str(provenance["issuance"]["application"])
     wetland = read_csv(client.get(f"{API}/public/exports/issuances.csv",
@@ -90,7 +89,7 @@ def test_retirements__filtered_by_beneficiary__page_and_csv_agree_with_the_chain
     on_chain = verified["certificate"]
     assert (row["coupon_number"], row["beneficiary"], row["purpose"], row["case_reference"]) == (
         story["retired"], on_chain["beneficiary"], "EVENT_NEUTRALITY", on_chain["case_reference"])
-    assert Decimal(row["amount_t"]) * 1000 == on_chain["amount_kg"] == 12_500
+    assert amount(row["amount_t"]) * 1000 == on_chain["amount_kg"] == 12_500
     assert row["places"] == f"登记镇{marker}村" and row["land_types"] == "WETLAND"
     for miss in ({"beneficiary": beneficiary, "purpose": "GREEN_POINTS"}, {"beneficiary": beneficiary, "year": "2001"},
                  {"beneficiary": beneficiary, "land_type": "FOREST"}, {"q": f"{marker}林地"}):

@@ -17,7 +17,7 @@ import pytest
 
 from gateway import demo
 from support import api, costs
-from support.exports import read_csv
+from support.exports import amount, read_csv
 from support.http import ok
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,8 +176,8 @@ def test_demo_run__full_story__issuance_is_conserved_in_the_registrations_export
     assert rows[coupons["reissued"]]["replaces"] == coupons["pledged"]
     assert rows[coupons["sold"]]["parent"] == coupons["original"]
     live = {"ACTIVE", "LISTED", "PLEDGED", "FROZEN", "LOST_REPORTED", "RETIRED"}
-    assert sum(Decimal(r["amount_t"]) for r in rows.values() if r["state"] in live) == Decimal("12723")
-    assert sum(Decimal(r["amount_t"]) for r in rows.values() if r["state"] == "RETIRED") == Decimal("3023")
+    assert sum(amount(r["amount_t"]) for r in rows.values() if r["state"] in live) == Decimal("12723")
+    assert sum(amount(r["amount_t"]) for r in rows.values() if r["state"] == "RETIRED") == Decimal("3023")
 
 
 def test_verify_offset__both_story_certificates__valid(client, story, coupons):
@@ -241,8 +241,7 @@ def test_export_trades__story_sale__listed_with_its_voucher(client, story, coupo
     rows = [r for r in _csv(client, "trades.csv") if r["tx_hash"] == sale]
     assert len(rows) == 1
     assert rows[0]["coupon_number"] == coupons["sold"]
-    assert Decimal(rows[0]["amount_t"]) == Decimal("2723")
-    assert Decimal(rows[0]["price_yuan_per_t"]) == Decimal("30.00")
+    assert (rows[0]["amount_t"], rows[0]["price_yuan_per_t"]) == ("2,723", "30.00")
 
 
 def test_get_listings__story_listing_withdrawn__not_on_the_board(client, story, coupons):
