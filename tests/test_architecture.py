@@ -129,3 +129,11 @@ def test_packages__no_import_cycle_between_them():
 
     cycles = {package: cycle for package in edges if (cycle := cycle_from(package))}
     assert cycles == {}
+
+
+def test_tests__the_gateways_tests_mirror_its_folders():
+    # tests/gateway/<part>/ holds the tests of gateway/<part>/; the package's root (the `tanquan` command and what
+    # it runs) keeps its tests at tests/gateway/ itself
+    folders = {p.name for p in (ROOT / "tests" / "gateway").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    parts = {p.name for p in (ROOT / "gateway").iterdir() if (p / "__init__.py").is_file()}
+    assert folders == parts

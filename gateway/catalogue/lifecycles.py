@@ -5,7 +5,7 @@ turn that is, and the time limit of that wait (附件1, DESIGN §5).
 The contracts log every move (ApplicationMoved, ReissueMoved, CouponMoved) and the index keeps the
 state; this module says what the state means for people. Every queue is made of its `QueueItem`s,
 built by `Lifecycle.item` from the state's wait; the clocks and the console's offered reissue steps
-read it too. tests/gateway/test_lifecycles.py ties its states to the contracts' enums and the
+read it too. tests/gateway/catalogue/test_lifecycles.py ties its states to the contracts' enums and the
 gateway's columns, and its steps to the catalogue; tests/contracts/test_contract_lifecycles.py and the API's
 tests/gateway/test_*_lifecycle(s).py take every step in every state, admitted or not."""
 

@@ -5,7 +5,7 @@ newest revision when it starts (SQLite or PostgreSQL alike).
 To change a table: edit its model (chain/index/schema.py or gateway/core/db.py), then
 `python -m gateway.migrate revision "what changed"` writes the next revision by
 comparing the models with a database at the newest revision; read it, keep it,
-and tests/gateway/test_migrations.py checks that the revisions and the models
+and tests/gateway/core/test_migrations.py checks that the revisions and the models
 agree on both databases.
 
 Revision 0001 is the schema of the first release, which made its own tables; it

@@ -26,7 +26,7 @@ def settings(tmp_path_factory, new_database_url) -> Settings:
         data_dir=tmp_path_factory.mktemp("gateway"), loss_notice_days=2 / 86400, public_requests_per_minute=1_000_000,
         public_base_url="http://testserver",  # the test client's host: served, and where QR codes point
         uploads_per_hour=100_000,  # one owner walks many objects through their states here; the rate has its test
-        notices_every_seconds=0,  # tests/gateway/test_notices.py runs the courier's rounds itself
+        notices_every_seconds=0,  # tests/gateway/services/test_notices.py runs the courier's rounds itself
     )
 
 

@@ -1,6 +1,6 @@
 """Schema migrations (gateway/core/migrate.py): a fresh database upgrades to the newest
 revision and then matches the models exactly; a database made by the previous
-release (a snapshot of its own database after the demo story, tests/gateway/snapshots)
+release (a snapshot of its own database after the demo story, tests/gateway/core/snapshots)
 upgrades in place and keeps every row. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations

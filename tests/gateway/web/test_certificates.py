@@ -17,7 +17,7 @@ from gateway.catalogue.units import CST
 from support.http import ok
 from support.pdf_qr import decode_qr, pdf_fonts, pdf_pages, pdf_text
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "certificates"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "certificates"
 BASE = "http://testserver"
 
 

@@ -229,7 +229,7 @@ def test_serve__base_url_on_another_port__warned(caplog):
     assert len(caplog.records) == 1 and "8080" in caplog.records[0].getMessage()
 
 
-# -- 15. which ids exist: tests/gateway/test_applicants.py (another's application answers as a missing one)
+# -- 15. which ids exist: tests/gateway/services/test_applicants.py (another's application answers as a missing one)
 
 
 # -- 16. control characters

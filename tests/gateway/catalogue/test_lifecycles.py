@@ -26,7 +26,7 @@ from gateway.catalogue.lifecycles import (
 )
 from gateway.services import users
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _enum_members(contract: str, flag: str) -> tuple[str, ...]:

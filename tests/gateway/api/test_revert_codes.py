@@ -14,7 +14,7 @@ import pytest
 
 from gateway.core.errors import REVERTS, from_revert
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+CONTRACTS_DIR = Path(__file__).resolve().parents[3] / "contracts"
 STATUSES = {403, 404, 409, 422}  # role, unknown, state, input (DESIGN §7)
 CODE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 REASON = re.compile(r"[a-z_]+: \S.*")  # "<module>: <reason>"

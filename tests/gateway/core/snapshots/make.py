@@ -1,9 +1,9 @@
-"""Makes a release's database snapshots, which tests/gateway/test_migrations.py upgrades:
+"""Makes a release's database snapshots, which tests/gateway/core/test_migrations.py upgrades:
 run it at the release's commit (the snapshot must come from that release's own code).
 
     git worktree add /tmp/release <commit>
     cd /tmp/release && source scripts/postgres
-    PYTHONPATH=/tmp/release:/tmp/release/tests python tests/gateway/snapshots/make.py <version> <this folder>
+    PYTHONPATH=/tmp/release:/tmp/release/tests python tests/gateway/core/snapshots/make.py <version> <this folder>
 
 It tells the demo story (tanquan demo: officials, holders, a coupon's whole life) on a
 fresh gateway over SQLite and over PostgreSQL, and dumps each database as SQL:
