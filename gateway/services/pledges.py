@@ -55,7 +55,7 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.dat
             if c.pledgee and (c.state == "PLEDGED" or c.frozen_from == "PLEDGED")
             and (pledgee is None or c.pledgee == pledgee) and (owner is None or c.owner == owner)]
     pledged_steps = timeline.of_coupons(gw, [c.id for c in rows], ("CouponPledged",))
-    names = public.holder_names(db)
+    names = public.holder_names(db, persons=True)  # read by the pledge's parties and FINANCE only: a person by name
     today = today or gw.clock.today()
     found = []
     for c in rows:

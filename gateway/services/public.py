@@ -22,18 +22,21 @@ from chain.verify import STATEMENT_16 as STATEMENT_16  # §16, printed on certif
 from chain.verify import Verification, verify_offset
 
 from ..core.db import ApplicationRecord, ListingRecord, Trade, User
+from ..catalogue.steps import HOLDER
 from ..core.errors import DomainError, NotFound
 from ..runtime.public_cache import IMMUTABLE, REVALIDATE, Answer
 from ..runtime.wiring import Gateway
 from ..catalogue.units import china_time, period_last_day, tonnes, tonnes_text, utc, yuan
-from . import market, reissues
+from . import market, reissues, users
 
 ISSUING_UNIT = "赫山区人民政府"
 
 
-def holder_names(db: Session) -> dict[str, str]:
-    """Organisation names may appear on the disclosure board (DESIGN §2); persons do not."""
-    return {u.address: u.organisation for u in db.scalars(select(User).where(User.organisation.is_not(None))).all() if u.address}
+def holder_names(db: Session, *, persons: bool = False) -> dict[str, str]:
+    """Organisation names may appear on the disclosure board (DESIGN §2); persons do not, except to the officials
+    (`persons`), who know the account behind an address already: a person there by its display name."""
+    holders = select(User).where(User.role == HOLDER) if persons else select(User).where(User.organisation.is_not(None))
+    return {u.address: users.shown_name(u) for u in db.scalars(holders).all() if u.address}
 
 
 def provenance(gw: Gateway, db: Session, number: str) -> dict:

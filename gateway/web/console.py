@@ -322,8 +322,9 @@ def coupon(number: str, request: Request, gateway: GatewayDep, db: DbSession, us
         for form in shown:
             form["prefill"] = values.get(form["step"].id, {})
     # 权利人 by name: a holder reads its own name on its coupon, else only an organisation's (as the public
-    # page shows it); an official also reads the owner's chain address, labelled as such.
-    holder_name = users.shown_name(user) if owner else record["coupon"]["holder"]
+    # page shows it); an official reads a person's too, and the owner's chain address, labelled as such.
+    holder_name = (users.shown_name(user) if owner else public.holder_names(db, persons=True).get(row.owner)
+                   if department else record["coupon"]["holder"])
     return render(request, "console/coupon.html", user=user, record=record, row=row, done=done, steps=shown,
                   holder_name=holder_name, department=department,
                   supervision=watched, loss=reissues.loss_report(gateway, db, number) if department or owner else None,

@@ -1,22 +1,45 @@
 """Pages in words (issue: no page renders an internal key): every HTML page the served gateway answers is read as
 a person reads it, its text without scripts and styles, and what would be an internal name is reported: a key of
-the word catalogue left unsaid (`action.reissue`, `document.upload`: what t() answers for a key it lacks), a code
-(`BANK_TRANSFER`, `SUPPLEMENT_REQUIRED`) where words belong on a Chinese page, and a raw 0x address; a hash column
-(an element of class `mono` or `hash`, or code) may show codes and addresses. `PageWords` wraps the app; the
-browser tests fail on any page it flagged while they ran (tests/browser/conftest.py)."""
+the word catalogue or a step's id left unsaid (`action.reissue`, `document.upload`: what t() answers for a key it
+lacks), a code where words belong on a Chinese page (`BANK_TRANSFER`, `SUPPLEMENT_REQUIRED`, and a one-word one
+such as `PLEDGED` or `FOREST`: every name the catalogue knows as a state, an enum's member, a role or a key's
+part, unless the catalogue's own Chinese words use it, as CCER), and a raw 0x address or transaction hash. Only a
+hash column, an element of class `hash` (or code, kbd, samp), may show addresses, hashes and codes; `mono` is a
+typeface, not an exemption. `PageWords` wraps the app; the browser tests fail on any page it flagged while they
+ran (tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
+import enum
 import re
 from html.parser import HTMLParser
 
+from chain import states
+from gateway.catalogue.lifecycles import LIFECYCLES
+from gateway.catalogue.steps import CATALOGUE
 from gateway.web.i18n import MESSAGES
 
-KEY_PREFIXES = sorted({key.split(".")[0] for key in MESSAGES}, key=len, reverse=True)
+ONE_WORD = re.compile(r"[A-Z][A-Z0-9]+")
+
+
+def _codes() -> frozenset[str]:
+    """The one-word codes a page must not show raw: the catalogue's states, enum members, roles and keys' parts,
+    less the words its Chinese text itself uses (CCER, PDF)."""
+    enums = [value for value in vars(states).values() if isinstance(value, type) and issubclass(value, enum.Enum)]
+    names = {member for kind in enums for member in kind.__members__}
+    names |= {state for lifecycle in LIFECYCLES for state in lifecycle.states}
+    names |= {state for step in CATALOGUE for state in step.states} | {role for step in CATALOGUE for role in step.roles}
+    names |= {part for key in MESSAGES for part in key.split(".")}
+    said = {word for zh, _ in MESSAGES.values() for word in ONE_WORD.findall(zh)}
+    return frozenset(name for name in names if ONE_WORD.fullmatch(name)) - said
+
+
+KEY_PREFIXES = sorted({key.split(".")[0] for key in [*MESSAGES, *(step.id for step in CATALOGUE)]}, key=len,
+                      reverse=True)
 INTERNAL_KEY = re.compile(r"\b(?:%s)\.[a-z][a-z_]*(?:\.[A-Za-z_]+)*\b" % "|".join(map(re.escape, KEY_PREFIXES)))
-ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
-CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b")  # an enum's or an error's name: ACCOUNT_UNVERIFIED
-HASH_CLASSES = {"mono", "hash"}
+ADDRESS = re.compile(r"\b0x(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{40})(?![0-9a-fA-F])")  # an account's, or a transaction's
+CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b|\b(?:%s)\b" % "|".join(sorted(_codes(), key=len, reverse=True)))
+HASH_CLASSES = {"hash"}
 HASH_TAGS = {"code", "kbd", "samp"}
 SILENT_TAGS = {"script", "style", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -48,7 +71,7 @@ class _Reader(HTMLParser):
             return
         self.found += [f"internal key {m.group(0)!r}" for m in INTERNAL_KEY.finditer(data)]
         if not any(hashed for _, hashed in self.stack):
-            self.found += [f"raw address {m.group(0)} outside a hash column" for m in ADDRESS.finditer(data)]
+            self.found += [f"raw {'address' if len(m.group(0)) == 42 else 'hash'} {m.group(0)} outside a hash column" for m in ADDRESS.finditer(data)]
             if self.chinese:
                 self.found += [f"code {m.group(0)!r} on a Chinese page" for m in CODE.finditer(data)]
 

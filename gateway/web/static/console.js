@@ -9,11 +9,12 @@ const CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content |
 const WORDS = JSON.parse((document.getElementById("console-words") || {}).textContent || "{}");
 
 function refusal(answer) {
-  // "<words> (<code>)"; the fields to check follow by their labels: an INVALID_INPUT's, and the field (or
-  // fields, a mismatch with an accepted form) a refusal names. The API's own message (English) stays
+  // The code's words (the code itself goes in the result's data-code, never its text); the fields to check
+  // follow by their labels: an INVALID_INPUT's, and the field (or fields, a mismatch with an accepted form) a
+  // refusal names. The API's own message (English) stays
   // readable as the result's tooltip.
   const errors = WORDS.errors || {}, labels = WORDS.fields || {};
-  let text = `${errors[answer.code] || errors.refused || "Refused"} (${answer.code})`;
+  let text = errors[answer.code] || errors.refused || "Refused";
   const detail = answer.detail || {};
   const named = Array.isArray(detail) ? detail.filter((d) => d && d.field).map((d) => d.field)
     : Array.isArray(detail.fields) ? detail.fields : detail.field ? [detail.field] : [];
@@ -33,6 +34,7 @@ function refusal(answer) {
   }
   const error = new Error(text);
   error.detail = answer.message;
+  error.code = answer.code;
   return error;
 }
 
@@ -240,7 +242,7 @@ document.querySelectorAll("form.step").forEach((form) => {
     } catch (error) {
       result.className = "result alert error";
       result.textContent = error instanceof TypeError ? (WORDS.errors || {}).network || String(error) : String(error.message || error);
-      result.dataset.code = (String(error.message).match(/\(([A-Z_]+)\)/) || [])[1] || "";
+      result.dataset.code = error.code || "";
       result.title = error.detail || "";
     }
     button.disabled = false;

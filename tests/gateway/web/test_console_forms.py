@@ -93,7 +93,8 @@ def test_console_coupon__listed__center_offered_settlement_and_withdrawal(client
 
 def test_console_coupon__holder_by_name__its_chain_address_shown_to_officials_only(client, new_holder, mint):
     """权利人 in words: a person reads its own name on its coupon's page, never its chain address; a department
-    reads the address too, in a row labelled as the holder's chain address."""
+    reads the person's name too (DESIGN §2: not on public pages) and the address, in a row labelled as the
+    holder's chain address."""
     person = new_holder(None)
     number = mint(person)
     pages = {}
@@ -105,3 +106,5 @@ def test_console_coupon__holder_by_name__its_chain_address_shown_to_officials_on
     assert f'<dd id="coupon-holder">{person.username}</dd>'.lower() in mine
     assert person.address.lower() not in mine and 'id="owner-address"' not in mine
     assert f'id="owner-address">{person.address}</dd>'.lower() in centre
+    assert f'<dd id="coupon-holder">{person.username}</dd>'.lower() in centre  # an official reads a person's name
+    assert person.username.lower() not in client.get(f"/coupons/{number}").text.lower()  # the public does not
