@@ -1231,6 +1231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors.BOUNDARY_CRS_MISSING": ("shapefile 缺少 .prj 投影文件，无法确定坐标系", "the shapefile has no .prj: its coordinate system is unknown"),
     "errors.BOUNDARY_CRS_UNKNOWN": ("无法识别边界文件的坐标系", "the boundary file's coordinate system is unknown"),
     "errors.PARCEL_OVERLAPS": ("宗地与已登记的地块、CCER 区域或采伐区重叠", "a parcel overlaps land already registered, on the CCER list or planned for harvest"),
+    "errors.TENURE_CERTIFICATE_USED": ("该权属证书已用于另一在办申请同期的宗地", "the tenure certificate already backs land of another live application in an overlapping period"),
     "errors.PROJECT_NOT_FOUND": ("没有该公开项目", "no such public project"),
     "errors.NO_BOUNDARIES": ("该项目登记时尚无宗地边界", "this project was registered before parcels had boundaries"),
     "errors.EMAIL_INVALID": ("邮箱地址无效", "the e-mail address is not valid"),
