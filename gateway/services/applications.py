@@ -154,10 +154,14 @@ def admissible(gw: Gateway, db: Session, *, preparer: User, form: ApplicationCre
     _check_documents(db, form.documents, preparer)
     entrustment = form.entrustment_document
     require_uploaded(db, entrustment, by=preparer, sha256=entrustment, field="entrustment_document")
-    for position, parcel in enumerate(form.parcels):
-        if parcel.tenure is not None:
-            require_uploaded(db, parcel.tenure.document, by=preparer, sha256=parcel.tenure.document,
-                             field=f"parcels.{position}.tenure.document")
+    for position, parcel in enumerate(form.parcels):  # 权属清晰 (§2): each parcel's certificate, with its scan
+        for field, given in (("tenure", parcel.tenure), ("tenure.document", parcel.tenure and parcel.tenure.document)):
+            if given is None:
+                raise Invalid("TENURE_REQUIRED", f"parcel {parcel.number}: give its tenure certificate (林权证, "
+                              "不动产权证 or 土地承包经营权证) and its scan (权属清晰, §2)",
+                              detail={"field": f"parcels.{position}.{field}", "parcel": parcel.number})
+        require_uploaded(db, parcel.tenure.document, by=preparer, sha256=parcel.tenure.document,
+                         field=f"parcels.{position}.tenure.document")
     _check_boundaries(gw, db, form)
     return parties
 

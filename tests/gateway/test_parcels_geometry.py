@@ -31,6 +31,7 @@ from gateway.services.geometry import M2_PER_MU
 from support import api
 from support.api import Holder
 from support.http import API, error_of, ok
+from support.land import with_boundaries
 
 GK_ZONE = "EPSG:4546"  # CGCS2000 / 3-degree Gauss–Krüger CM 111E: 赫山区's west lies in it
 TO_DEGREES = Transformer.from_crs(GK_ZONE, "EPSG:4490", always_xy=True)
@@ -83,9 +84,8 @@ def read(client, headers, name: str, content: bytes):
 
 def application(client, holder, number: str, boundary: Polygon, area_mu: str, **changes) -> dict:
     form = api.application_form(api.upload(client, holder.headers), **changes)
-    form["parcels"] = [{"number": number, "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": area_mu,
-                        "boundary": mapping(boundary)}]
-    return form
+    return with_boundaries({**form, "parcels": [{"number": number, "location": "泉交河镇某村", "land_type": "FOREST",
+                                                 "area_mu": area_mu, "boundary": mapping(boundary)}]})
 
 
 def applications_count(gateway) -> int:
@@ -419,6 +419,23 @@ def _with_tenure(client, holder, form: dict, number: str, kind: str = "FOREST_RI
     """`form` with its parcel shown under tenure certificate `number` of `kind`, the scan uploaded by `holder`."""
     scan = api.upload(client, holder.headers, name="权证.pdf")
     return {**form, "parcels": [{**form["parcels"][0], "tenure": {"kind": kind, "number": number, "document": scan}}]}
+
+
+@pytest.mark.parametrize("tenure, field", [(None, "parcels.1.tenure"), ("no scan", "parcels.1.tenure.document")],
+                         ids=["no_certificate", "no_scan"])
+def test_tenure__parcel_without_its_certificate__refused_naming_the_parcel_and_the_field(client, gateway, holder,
+                                                                                        tenure, field):
+    first, second = _square(), _square()
+    form = application(client, holder, "430903-TQ-1", degrees(first), mu(first))
+    parcel = {**application(client, holder, f"430903-TQ-{second.bounds[0]:.0f}", degrees(second), mu(second))[
+        "parcels"][0]}
+    parcel["tenure"] = None if tenure is None else {**parcel["tenure"], "document": None}
+    before = applications_count(gateway)
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers,
+                                json={**form, "parcels": [*form["parcels"], parcel]}), 422, "TENURE_REQUIRED")
+    assert body["detail"] == {"field": field, "parcel": parcel["number"]}
+    assert parcel["number"] in body["message"] and "§2" in body["message"]
+    assert applications_count(gateway) == before
 
 
 @pytest.mark.parametrize("start, end, refused", [("2022-06-01", "2023-12-31", True), ("2024-01-02", "2024-12-31", False)],
