@@ -382,7 +382,7 @@ class ParcelBoundary(GatewayBase):
     geometry: Mapped[dict] = mapped_column(JSON)
     area_m2: Mapped[float] = mapped_column(Float)
     # 权属清晰 (§2): the tenure certificate the applicant showed for the parcel, "KIND:normalised number"
-    # (services/boundaries.py tenure_key; migration 0026): one certificate backs no two applications' land at once.
+    # (services/boundaries.py tenure_key; migration 0027): one certificate backs no two applications' land at once.
     tenure: Mapped[str | None] = mapped_column(String(96), index=True)
 
 

@@ -1,7 +1,7 @@
 """A parcel boundary's tenure certificate (权属清晰, §2), which the guard against crediting land twice reads.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-08
 """
 from typing import Sequence, Union
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0026'
-down_revision: Union[str, Sequence[str], None] = '0025'
+revision: str = '0027'
+down_revision: Union[str, Sequence[str], None] = '0026'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
