@@ -172,14 +172,20 @@ def run(client, progress=print) -> DemoResult:
         "agreement": upload(coop, "合作开发协议.pdf", f"%PDF agreement {suffix}".encode()),
     }
 
+    # 权属清晰 (§2): the certificate of each parcel, with its scan
+    forest_right = {"kind": "FOREST_RIGHT", "number": f"湘(2019)赫山区林权第{suffix}号",
+                    "document": upload(coop, "林权证.pdf", f"%PDF forest right {suffix}".encode())}
+    contract_right = {"kind": "CONTRACT_MANAGEMENT", "number": f"J430903108{suffix}",
+                      "document": upload(coop, "土地承包经营权证.pdf", f"%PDF contract right {suffix}".encode())}
+
     def submit(forest: dict, wetland: dict) -> int:
         return call("POST", "/applications", coop, "登记申请 submit", json={
             "project_name": "泉交河镇某村林地碳汇项目",
             "parcels": [
                 {"number": f"430903-108-{suffix}-1", "location": "泉交河镇某村", "land_type": "FOREST",
-                 "area_mu": "8500", "boundary": forest},
+                 "area_mu": "8500", "boundary": forest, "tenure": forest_right},
                 {"number": f"430903-108-{suffix}-2", "location": "泉交河镇某村", "land_type": "WETLAND",
-                 "area_mu": "1200", "boundary": wetland},
+                 "area_mu": "1200", "boundary": wetland, "tenure": contract_right},
             ],
             "monitoring_period": {"start": "2022-01-01", "end": "2024-01-01"},
             "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",

@@ -400,10 +400,12 @@ def setup(api_url: str, holders_n: int, coupons_needed: int, concurrency: int, t
                 return a.call("POST", "/documents", h.token, files=upload)["sha256"]
 
             documents = {k: upload(k) for k in ("application_form", "licence", "report", "agreement")}
+            tenure = {"kind": "FOREST_RIGHT", "number": f"林权证-bench-{suffix}-{h.index}", "document": upload("tenure")}
             app = tx(a.call("POST", "/applications", h.token, json={
                 "project_name": f"基准测试林地碳汇项目 {h.index}",
                 "parcels": [{"number": f"430903-bench-{suffix}-{h.index}", "location": "基准测试村",
-                             "land_type": "FOREST", "area_mu": "100", "boundary": _boundary(h.index)}],
+                             "land_type": "FOREST", "area_mu": "100", "boundary": _boundary(h.index),
+                             "tenure": tenure}],
                 "monitoring_period": {"start": PERIOD[0], "end": PERIOD[1]},
                 "methodology": "赫山区自然生态系统碳汇计量方法学（林地）",
                 "claimed_t": str(COUPON_T), "documents": documents}))["application"]

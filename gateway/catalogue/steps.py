@@ -33,7 +33,7 @@ class Field:
     name: str
     # text | decimal | integer | date | lines | choice | textarea | file | files | parcels | bool | item
     # | boundaries (a GeoJSON or zipped shapefile, read by POST /parcels/boundaries and sent as the parcels')
-    # | tenure_scans (the parcels' certificate scans, in the order of the parcels that name a certificate)
+    # | tenure_scans (the parcels' certificate scans, in the order of the parcels: 权属清晰, §2)
     # | party (another account, chosen by its name and masked ID number, sent as its username;
     #   `choices` then names the account types offered (labels "account_type."), every type when empty:
     #   services.users.counterparties)
@@ -87,7 +87,7 @@ SUBMIT = Step(
         Field("project_name"), Field("methodology"), Field("claimed_t", "decimal"),
         Field("monitoring_period.start", "date"), Field("monitoring_period.end", "date"),
         Field("parcels", "parcels"), Field("parcels.boundary", "boundaries"),
-        Field("parcels.tenure", "tenure_scans", required=False), *DOCUMENTS,
+        Field("parcels.tenure", "tenure_scans"), *DOCUMENTS,
         # §8: a collective as co-applicant; a qualified third party applying for the right-holder, entrusted
         Field("co_applicant", "party", (COLLECTIVE,), False, "account_type."),
         Field("right_holder", "party", required=False),

@@ -535,7 +535,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.parcels": ("宗地（每行一宗）", "Parcels (one a line)"),
     "field.parcels.boundary": ("宗地边界文件", "Parcel boundaries file"),
     "field.boundary": ("区域边界文件（可选）", "The area's boundary file (optional)"),
-    "field.parcels.tenure": ("权证扫描件（可选，按上面填写权证的宗地顺序）", "Certificate scans (optional, in the order of the parcels given one above)"),
+    "field.parcels.tenure": ("权证扫描件（每宗地一份，按上面宗地的顺序）", "Certificate scans (one a parcel, in the order of the parcels above)"),
     "tenure.FOREST_RIGHT": ("林权证", "forest right certificate"),
     "tenure.REAL_ESTATE": ("不动产权证", "real estate certificate"),
     "tenure.CONTRACT_MANAGEMENT": ("土地承包经营权证", "land contract certificate"),
@@ -553,8 +553,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "GeoJSON (CGCS2000 or WGS 84 degrees), or a zipped shapefile with its .prj (for example "
                               "CGCS2000 Gauss–Krüger); an attribute 宗地号 (or ZDH, ZDDM) names each parcel as above. "
                               "The map and areas show once chosen."),
-    "field.parcels.hint": ("宗地号, 坐落, 地类（耕地/林地/草地/湿地）, 面积（亩）[, 权证类型（林权证/不动产权证/承包经营权证）, 权证号]",
-                           "number, location, land type (耕地/林地/草地/湿地), area (mu) [, certificate (林权证/不动产权证/承包经营权证), its number]"),
+    "field.parcels.hint": ("宗地号, 坐落, 地类（耕地/林地/草地/湿地）, 面积（亩）, 权证类型（林权证/不动产权证/承包经营权证）, 权证号",
+                           "number, location, land type (耕地/林地/草地/湿地), area (mu), certificate (林权证/不动产权证/承包经营权证), its number"),
     "field.documents.application_form": ("登记申请表（附件2）", "Application form (Annex 2)"),
     "field.documents.licence": ("身份证明或营业执照", "ID or business licence"),
     "field.documents.report": ("第三方监测核算报告", "Third-party monitoring report"),
@@ -1231,6 +1231,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors.BOUNDARY_CRS_MISSING": ("shapefile 缺少 .prj 投影文件，无法确定坐标系", "the shapefile has no .prj: its coordinate system is unknown"),
     "errors.BOUNDARY_CRS_UNKNOWN": ("无法识别边界文件的坐标系", "the boundary file's coordinate system is unknown"),
     "errors.PARCEL_OVERLAPS": ("宗地与已登记的地块、CCER 区域或采伐区重叠", "a parcel overlaps land already registered, on the CCER list or planned for harvest"),
+    "errors.TENURE_REQUIRED": ("请提供每宗地的权属证书及其扫描件（权属清晰）", "give each parcel's tenure certificate and its scan"),
+    "errors.TENURE_CERTIFICATE_USED": ("该权属证书已用于另一在办申请同期的宗地", "the tenure certificate already backs land of another live application in an overlapping period"),
     "errors.PROJECT_NOT_FOUND": ("没有该公开项目", "no such public project"),
     "errors.NO_BOUNDARIES": ("该项目登记时尚无宗地边界", "this project was registered before parcels had boundaries"),
     "errors.EMAIL_INVALID": ("邮箱地址无效", "the e-mail address is not valid"),

@@ -381,6 +381,9 @@ class ParcelBoundary(GatewayBase):
     period_end: Mapped[dt.date | None] = mapped_column(Date)  # the monitoring period's last day, included
     geometry: Mapped[dict] = mapped_column(JSON)
     area_m2: Mapped[float] = mapped_column(Float)
+    # 权属清晰 (§2): the tenure certificate the applicant showed for the parcel, "KIND:normalised number"
+    # (services/boundaries.py tenure_key; migration 0027): one certificate backs no two applications' land at once.
+    tenure: Mapped[str | None] = mapped_column(String(96), index=True)
 
 
 class ParcelCell(GatewayBase):

@@ -208,7 +208,8 @@ class Parcel(Input):
         "边界: a GeoJSON Polygon or MultiPolygon in longitude/latitude, CGCS2000 (EPSG:4490) or WGS 84; "
         "POST /api/v1/parcels/boundaries reads a GeoJSON file or a zipped shapefile into these. Required to "
         "apply (services/geometry.py)"))
-    tenure: TenureCertificate | None = None
+    tenure: TenureCertificate | None = Field(default=None, description=(
+        "权属清晰 (§2): the certificate of the right to the parcel, with its scan. Required to apply"))
 
 
 class MonitoringPeriod(Input):

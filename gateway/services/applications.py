@@ -154,17 +154,22 @@ def admissible(gw: Gateway, db: Session, *, preparer: User, form: ApplicationCre
     _check_documents(db, form.documents, preparer)
     entrustment = form.entrustment_document
     require_uploaded(db, entrustment, by=preparer, sha256=entrustment, field="entrustment_document")
-    for position, parcel in enumerate(form.parcels):
-        if parcel.tenure is not None:
-            require_uploaded(db, parcel.tenure.document, by=preparer, sha256=parcel.tenure.document,
-                             field=f"parcels.{position}.tenure.document")
+    for position, parcel in enumerate(form.parcels):  # 权属清晰 (§2): each parcel's certificate, with its scan
+        for field, given in (("tenure", parcel.tenure), ("tenure.document", parcel.tenure and parcel.tenure.document)):
+            if given is None:
+                raise Invalid("TENURE_REQUIRED", f"parcel {parcel.number}: give its tenure certificate (林权证, "
+                              "不动产权证 or 土地承包经营权证) and its scan (权属清晰, §2)",
+                              detail={"field": f"parcels.{position}.{field}", "parcel": parcel.number})
+        require_uploaded(db, parcel.tenure.document, by=preparer, sha256=parcel.tenure.document,
+                         field=f"parcels.{position}.tenure.document")
     _check_boundaries(gw, db, form)
     return parties
 
 
 def _check_boundaries(gw: Gateway, db: Session, form: ApplicationCreate) -> None:
     """Every parcel's boundary read, checked and normalised in place (services/geometry.py), then none may
-    overlap land already registered for an overlapping period or on the CCER list (§7, §2)."""
+    overlap land already registered for an overlapping period or on the CCER list, nor be shown with a tenure
+    certificate that backs another live application's land for such a period (§7, §2)."""
     settings = gw.settings
     for position, parcel in enumerate(form.parcels):
         field = f"parcels.{position}.boundary"
@@ -180,10 +185,10 @@ def _check_boundaries(gw: Gateway, db: Session, form: ApplicationCreate) -> None
 
 def recheck_boundaries(gw: Gateway, db: Session, application_id: int) -> None:
     """At filing and minting: the application's parcels still overlap no earlier application's nor the CCER
-    list's (which may have grown since it was submitted)."""
+    list's (which may have grown since it was submitted), nor share an earlier one's tenure certificate."""
     for row in boundaries.of_application(db, application_id):
-        boundaries.refuse_overlaps(gw, db, [{"number": row.number, "boundary": row.geometry}],
-                                   period=(row.period_start, row.period_end), before=application_id)
+        boundaries.refuse_overlaps(gw, db, [boundaries.as_parcel(row)], period=(row.period_start, row.period_end),
+                                   before=application_id)
 
 
 def send(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate, parties: Parties,
@@ -201,7 +206,7 @@ def send(gw: Gateway, db: Session, *, actor: Actor, form: ApplicationCreate, par
     period = (form.monitoring_period.start, form.monitoring_period.end)
     for parcel in parcels:
         boundaries.keep(db, source=boundaries.APPLICATION, number=parcel["number"], boundary=parcel["boundary"],
-                        application_id=submitted.application, period=period)
+                        application_id=submitted.application, period=period, tenure=parcel.get("tenure"))
     db.add(
         ApplicationRecord(
             application_id=submitted.application, project_name=form.project_name,

@@ -3,7 +3,9 @@ another live application or issuance whose monitoring period overlaps its own, n
 list (§2), nor the area of a harvest FORESTRY planned in that period other than tending thinning (§9). Checked when an application is submitted, filed and minted; an application yields to every one
 submitted before it, so of two that slipped past each other at submission the later is refused at filing.
 A parcel under the same number is the contract's to refuse (its key on chain, parcel_id), with its own codes:
-the geometry catches the same land under another number, or cut a little differently.
+the geometry catches the same land under another number, or cut a little differently, and the tenure
+certificate (权属清晰, §2: 林权证, 不动产权证 or 土地承包经营权证) kept with the boundary catches land shown
+under the same certificate, however its boundary was drawn.
 
 The spatial index is a grid of 0.01° cells (about 1 km) in the database (ParcelCell): the check reads the
 parcels of the cells a boundary's bounding box touches, then compares shapes with shapely and measures each
@@ -52,6 +54,14 @@ def parcel_id(number: str) -> bytes:
     return keccak(text=parcel_number(number))
 
 
+def tenure_key(tenure: dict | None) -> str | None:
+    """A tenure certificate as the registry compares it: its kind and its number normalised as parcel numbers
+    are (so "湘(2019)赫山林权第0001号" and "湘（2019）赫山林权第０００１号" are one certificate)."""
+    if not tenure:
+        return None
+    return f"{tenure['kind']}:{parcel_number(tenure['number'])}"
+
+
 def cells(bounds: tuple[float, float, float, float]) -> list[int]:
     """The grid cells a bounding box (lon0, lat0, lon1, lat1) touches."""
     lon0, lat0, lon1, lat1 = bounds
@@ -61,12 +71,12 @@ def cells(bounds: tuple[float, float, float, float]) -> list[int]:
 
 
 def keep(db: Session, *, source: str, number: str, boundary: dict, application_id: int | None = None,
-         period: tuple[dt.date, dt.date] | None = None) -> ParcelBoundary:
-    """Add a boundary to the index (the caller commits)."""
+         period: tuple[dt.date, dt.date] | None = None, tenure: dict | None = None) -> ParcelBoundary:
+    """Add a boundary, with the tenure certificate shown for it, to the index (the caller commits)."""
     found = shape(boundary)
     row = ParcelBoundary(source=source, application_id=application_id, number=parcel_number(number), geometry=boundary,
                          period_start=period[0] if period else None, period_end=period[1] if period else None,
-                         area_m2=geo.area_m2(found))
+                         area_m2=geo.area_m2(found), tenure=tenure_key(tenure))
     db.add(row)
     db.flush()
     db.add_all(ParcelCell(cell=cell, boundary_id=row.id) for cell in cells(found.bounds))
@@ -121,6 +131,22 @@ def overlaps(gw: Gateway, db: Session, number: str, boundary: Polygon | MultiPol
     return found
 
 
+def tenure_holders(gw: Gateway, db: Session, number: str, tenure: dict | None, *, period: tuple[dt.date, dt.date],
+                   before: int | None = None) -> list[int]:
+    """The live applications whose parcels under other numbers were shown with the same tenure certificate for
+    an overlapping monitoring period (only those numbered below `before`, when given)."""
+    key = tenure_key(tenure)
+    if key is None:
+        return []
+    query = select(ParcelBoundary.application_id).where(
+        ParcelBoundary.tenure == key, ParcelBoundary.source == APPLICATION,
+        ParcelBoundary.number != parcel_number(number),
+        ParcelBoundary.period_start <= period[1], ParcelBoundary.period_end >= period[0])
+    if before is not None:
+        query = query.where(ParcelBoundary.application_id < before)
+    return sorted({found for found in db.scalars(query) if _holds_land(gw, found)})
+
+
 def _holds_land(gw: Gateway, application_id: int) -> bool:
     application = gw.index.application(application_id)
     return application is not None and application.status not in RELEASED
@@ -129,8 +155,18 @@ def _holds_land(gw: Gateway, application_id: int) -> bool:
 def refuse_overlaps(gw: Gateway, db: Session, parcels: list[dict], *, period: tuple[dt.date, dt.date],
                     before: int | None = None) -> None:
     """Refuse, naming the parcel, the other application and the overlap in 亩, if any parcel's boundary
-    overlaps land already registered (§7) or on the CCER list (§2)."""
+    overlaps land already registered (§7) or on the CCER list (§2); or naming the other application, if its
+    tenure certificate already backs land of another live application in an overlapping period (§2, §7)."""
     for position, parcel in enumerate(parcels):
+        holders = tenure_holders(gw, db, parcel["number"], parcel.get("tenure"), period=period, before=before)
+        if holders:
+            tenure = parcel["tenure"]
+            raise Invalid(
+                "TENURE_CERTIFICATE_USED", f"parcel {parcel['number']}: tenure certificate {tenure['number']} "
+                "already backs land of " + ", ".join(f"application {found}" for found in holders)
+                + " in an overlapping monitoring period",
+                detail={"field": f"parcels.{position}.tenure.number", "parcel": parcel["number"],
+                        "applications": holders})
         clashes = overlaps(gw, db, parcel["number"], shape(parcel["boundary"]), period=period, before=before)
         if clashes:
             raise Invalid(
@@ -153,6 +189,13 @@ def read_upload(gw: Gateway, name: str, content: bytes) -> list[dict]:
     if not found:
         raise Invalid("BOUNDARY_FILE_EMPTY", "the file holds no parcels", detail={"field": "file"})
     return found
+
+
+def as_parcel(row: ParcelBoundary) -> dict:
+    """A kept boundary as refuse_overlaps reads a parcel: its number, boundary and tenure certificate."""
+    kind, _, number = (row.tenure or "").partition(":")
+    return {"number": row.number, "boundary": row.geometry,
+            "tenure": {"kind": kind, "number": number} if row.tenure else None}
 
 
 def of_application(db: Session, application_id: int) -> list[ParcelBoundary]:

@@ -99,7 +99,9 @@ def test_collective__applies_with_previewed_uploads_supplements_and_resubmits__p
     form.locator('input[name="claimed_t"]').fill("800")
     form.locator('input[name="monitoring_period.start"]').fill("2022-01-01")
     form.locator('input[name="monitoring_period.end"]').fill("2023-12-31")
-    form.locator('textarea[name="parcels"]').fill(f"{parcel}，泉交河镇某村，林地，1200")
+    form.locator('textarea[name="parcels"]').fill(f"{parcel}，泉交河镇某村，林地，1200，林权证，林权证-{parcel}")
+    # 权属清晰 (§2): the certificate's scan, beside the number given on the parcel's line
+    form.locator('input[name="parcels.tenure"]').set_input_files(_file("林权证.pdf", _pdf("林权证"), "application/pdf"))
     # The boundary as the forest-tenure office hands it out; read at once, its area and map shown.
     boundaries = json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"宗地号": parcel}, "geometry": land.boundary(parcel, "1200")}]})

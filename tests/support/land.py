@@ -41,7 +41,8 @@ def _place(area_mu):
 
 def with_boundaries(form: dict) -> dict:
     """An application form whose parcels without a boundary get theirs (not those whose number or 面积 a
-    test made wrong on purpose: they are refused before any boundary is read)."""
+    test made wrong on purpose: they are refused before any boundary is read), and those without a tenure
+    certificate (权属清晰, §2) one of their own, the form's report standing for its scan (the preparer's upload)."""
     def placed(parcel):
         try:
             area = float(parcel["area_mu"])
@@ -50,7 +51,15 @@ def with_boundaries(form: dict) -> dict:
             return parcel
         return {**parcel, "boundary": boundary(parcel["number"], parcel["area_mu"])}
 
+    def certified(parcel):
+        if not isinstance(parcel, dict) or "tenure" in parcel or not isinstance(parcel.get("number"), str):
+            return parcel
+        scan = (form.get("documents") or {}).get("report")
+        scan = scan if isinstance(scan, str) and len(scan) == 64 else None  # a test's broken report stays its own
+        return {**parcel, "tenure": {"kind": "FOREST_RIGHT", "number": f"林权证-{parcel['number']}", "document": scan}}
+
     parcels = form.get("parcels")
     if not isinstance(parcels, list):
         return form
-    return {**form, "parcels": [p if not isinstance(p, dict) or "boundary" in p else placed(p) for p in parcels]}
+    return {**form, "parcels": [certified(p if not isinstance(p, dict) or "boundary" in p else placed(p))
+                                for p in parcels]}

@@ -49,7 +49,7 @@ const TENURE = { "林权证": "FOREST_RIGHT", "不动产权证": "REAL_ESTATE", 
   "土地承包经营权证": "CONTRACT_MANAGEMENT" };
 
 function parcels(text) {
-  // One parcel a line: 宗地号, 坐落, 地类, 面积（亩）[, 权证类型, 权证号]; commas of either width, or tabs.
+  // One parcel a line: 宗地号, 坐落, 地类, 面积（亩）, 权证类型, 权证号 (权属清晰, §2); commas of either width, or tabs.
   return text.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
     const [number, location, land, area, tenure, tenureNumber] = line.split(/\s*[,，\t]\s*/);
     const parcel = { number, location, land_type: LAND_TYPES[land] || (land || "").toUpperCase(), area_mu: area };
@@ -194,7 +194,7 @@ async function collect(form) {
       continue;
     }
     if (kind === "bool") { put(body, input.name, input.checked); continue; }
-    if (kind === "tenure_scans") {  // each scan to the next parcel that names a certificate
+    if (kind === "tenure_scans") {  // each scan to the next parcel that names a certificate, in order
       const hashes = input.uploaded ? await input.uploaded : await Promise.all([...input.files].map(upload));
       const named = (body.parcels || []).filter((p) => p.tenure);
       hashes.forEach((hash, i) => { if (named[i]) named[i].tenure.document = hash; });

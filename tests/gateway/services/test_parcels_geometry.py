@@ -26,11 +26,12 @@ from shapely.geometry import Polygon, mapping
 from gateway.core.db import User
 from gateway.core.schemas import ApplicationCreate
 from gateway.runtime.wiring import Actor
-from gateway.services import applications, users
+from gateway.services import applications, geometry, users
 from gateway.services.geometry import M2_PER_MU
 from support import api
 from support.api import Holder
 from support.http import API, error_of, ok
+from support.land import with_boundaries
 
 GK_ZONE = "EPSG:4546"  # CGCS2000 / 3-degree Gauss–Krüger CM 111E: 赫山区's west lies in it
 TO_DEGREES = Transformer.from_crs(GK_ZONE, "EPSG:4490", always_xy=True)
@@ -83,9 +84,8 @@ def read(client, headers, name: str, content: bytes):
 
 def application(client, holder, number: str, boundary: Polygon, area_mu: str, **changes) -> dict:
     form = api.application_form(api.upload(client, holder.headers), **changes)
-    form["parcels"] = [{"number": number, "location": "泉交河镇某村", "land_type": "FOREST", "area_mu": area_mu,
-                        "boundary": mapping(boundary)}]
-    return form
+    return with_boundaries({**form, "parcels": [{"number": number, "location": "泉交河镇某村", "land_type": "FOREST",
+                                                 "area_mu": area_mu, "boundary": mapping(boundary)}]})
 
 
 def applications_count(gateway) -> int:
@@ -413,6 +413,85 @@ def test_tenure__certificate_and_scan__kept_with_the_boundary_and_shown_without_
     served = client.get(f"{API}/public/projects/{submitted.id}/parcels.geojson")
     assert json.loads(served.content)["features"][0]["properties"]["tenure"]["document"] == scan  # its hash only
     assert hashlib.sha256(served.content).digest() == _submitted_boundaries_hash(gateway, submitted.id)
+
+
+def _with_tenure(client, holder, form: dict, number: str, kind: str = "FOREST_RIGHT") -> dict:
+    """`form` with its parcel shown under tenure certificate `number` of `kind`, the scan uploaded by `holder`."""
+    scan = api.upload(client, holder.headers, name="权证.pdf")
+    return {**form, "parcels": [{**form["parcels"][0], "tenure": {"kind": kind, "number": number, "document": scan}}]}
+
+
+@pytest.mark.parametrize("tenure, field", [(None, "parcels.1.tenure"), ("no scan", "parcels.1.tenure.document")],
+                         ids=["no_certificate", "no_scan"])
+def test_tenure__parcel_without_its_certificate__refused_naming_the_parcel_and_the_field(client, gateway, holder,
+                                                                                        tenure, field):
+    first, second = _square(), _square()
+    form = application(client, holder, "430903-TQ-1", degrees(first), mu(first))
+    parcel = {**application(client, holder, f"430903-TQ-{second.bounds[0]:.0f}", degrees(second), mu(second))[
+        "parcels"][0]}
+    parcel["tenure"] = None if tenure is None else {**parcel["tenure"], "document": None}
+    before = applications_count(gateway)
+    body = error_of(client.post(f"{API}/applications", headers=holder.headers,
+                                json={**form, "parcels": [*form["parcels"], parcel]}), 422, "TENURE_REQUIRED")
+    assert body["detail"] == {"field": field, "parcel": parcel["number"]}
+    assert parcel["number"] in body["message"] and "§2" in body["message"]
+    assert applications_count(gateway) == before
+
+
+@pytest.mark.parametrize("start, end, refused", [("2022-06-01", "2023-12-31", True), ("2024-01-02", "2024-12-31", False)],
+                         ids=["overlapping_period", "later_period"])
+def test_tenure__certificate_backing_another_application__refused_in_an_overlapping_period(
+    client, gateway, holder, new_holder, start, end, refused
+):
+    first_field, other_field = _square(), _square()  # two fields apart: only the certificate is shared
+    certificate = f"湘(2019)赫山林权第{first_field.bounds[0]:.0f}号"
+    first = api.submit(client, holder, _with_tenure(client, holder, application(
+        client, holder, f"430903-TC-{start}", degrees(first_field), mu(first_field)), certificate))
+    other = new_holder()
+    typed_otherwise = certificate.replace("(", "（").replace(")", "）").replace("2019", "２０１９")  # the same, normalised
+    form = _with_tenure(client, other, application(client, other, f"430903-TC-{start}-另", degrees(other_field),
+                                                   mu(other_field), start=start, end=end), typed_otherwise)
+    before = applications_count(gateway)
+    response = client.post(f"{API}/applications", headers=other.headers, json=form)
+    if not refused:
+        assert response.status_code == 201, response.text
+        return
+    body = error_of(response, 422, "TENURE_CERTIFICATE_USED")
+    assert body["detail"]["applications"] == [first.id] and f"application {first.id}" in body["message"]
+    assert body["detail"]["field"] == "parcels.0.tenure.number" and body["detail"]["parcel"] == f"430903-TC-{start}-另"
+    assert applications_count(gateway) == before
+    # Another kind of certificate under the same number is another certificate.
+    assert api.submit(client, other, _with_tenure(client, other, form, certificate, kind="REAL_ESTATE")).id
+
+
+def test_tenure__certificate_of_an_earlier_application_slipped_past_at_submission__refused_at_filing(
+    client, gateway, officials, holder, new_holder
+):
+    other = new_holder()
+    place = f"{_square().bounds[0]:.0f}"
+    certificate = f"湘(2020)赫山林权第{place}号"
+    earlier, later = (_with_tenure(client, who, application(client, who, f"430903-TCR-{place}-{n}",
+                                                           degrees(field), mu(field)), certificate)
+                      for n, (who, field) in enumerate([(other, _square()), (holder, _square())]))
+    first, subject = submitted_together(gateway, (other, earlier), (holder, later))
+    api.walk(client, officials, subject, through="eeb_review")
+    block = gateway.registry.chain.w3.eth.block_number
+    body = error_of(client.post(f"{API}/applications/{subject.id}/filing", headers=officials["EEB"],
+                                json={"decision": "file", "filing_number": f"赫环碳备〔2026〕{subject.id}号"}),
+                    422, "TENURE_CERTIFICATE_USED")
+    assert body["detail"]["applications"] == [first.id]
+    assert gateway.registry.chain.w3.eth.block_number == block  # nothing sent
+    assert api.walk(client, officials, first)  # the earlier one, whose certificate it is, goes on to its coupon
+
+
+def test_tenure__certificate_and_its_scan_are_part_of_the_boundaries_hash():
+    parcel = {"number": "430903-H-1", "location": "泉交河镇", "land_type": "FOREST", "area_mu": "100",
+              "boundary": mapping(Polygon([(112.1, 28.1), (112.101, 28.1), (112.101, 28.101)])),
+              "tenure": {"kind": "FOREST_RIGHT", "number": "林证-1", "document": "ab" * 32}}
+    hashes = {geometry.boundaries_hash([p]) for p in (
+        parcel, {**parcel, "tenure": None}, {**parcel, "tenure": {**parcel["tenure"], "number": "林证-2"}},
+        {**parcel, "tenure": {**parcel["tenure"], "document": "cd" * 32}})}
+    assert len(hashes) == 4
 
 
 def test_maps__tile_service_configured__pages_ask_for_its_tiles_and_the_policy_admits_its_host(served, client,
