@@ -235,6 +235,7 @@ class ApplicationPublic(_Application):
     field_survey_paused: bool
     filing_number: str | None
     opinion_document: str | None
+    opinion_number: str | None = None  # its 文号 (none for an opinion given before the gateway kept it)
     returned: dict | None
     history: list[Step]
     party: str | None = None

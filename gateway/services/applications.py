@@ -390,7 +390,7 @@ def detail(gw: Gateway, db: Session, application_id: int) -> dict:
         "validation": {"NRB": application.nrb_signed, "FORESTRY": application.forestry_signed},
         "field_survey_paused": application.survey_paused,
         "filing_number": application.filing_number,
-        **_opinion(history),
+        **_opinion(history, record.opinion_number),
         "history": history,
     }
 
@@ -476,16 +476,16 @@ def mine(gw: Gateway, db: Session, *, user: User) -> list[dict]:
     return found
 
 
-def _opinion(history: list[dict]) -> dict:
-    """The centre's validation opinion in force (its document's sha256), and the EEB's last return (退回)
-    with its reason while the centre has not issued a new opinion since."""
+def _opinion(history: list[dict], number: str | None) -> dict:
+    """The centre's validation opinion in force (its document's sha256 and its 文号, `number`), and the EEB's
+    last return (退回) with its reason while the centre has not issued a new opinion since."""
     opinion, returned = None, None
     for step in history:
         if step["event"] == "ValidationOpinionIssued":
             opinion, returned = step["details"]["opinion_hash"].removeprefix("0x"), None
         elif step["event"] == "ApplicationReturned":
             opinion, returned = None, {"reason": step["details"]["reason"], "at": step["timestamp"]}
-    return {"opinion_document": opinion, "returned": returned}
+    return {"opinion_document": opinion, "opinion_number": number if opinion else None, "returned": returned}
 
 
 def applicant_of(gw: Gateway, application_id: int) -> str:

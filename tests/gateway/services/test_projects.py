@@ -68,6 +68,11 @@ def test_project__names_the_verifier_and_numbers_the_opinion_and_the_filing(clie
     assert f'<dd id="verifier">{OFFICIAL_NAMES["VERIFIER"]}</dd>' in steps
     assert f'<dd id="opinion-number">赫碳审〔2026〕{application.id}号</dd>' in steps
     assert f'<dd id="filed-number">赫环碳备〔2026〕项目{application.id}号</dd>' in steps
+    # the departments read the opinion's 文号 on the application's own page and answer too
+    detail = ok(client.get(f"{API}/applications/{application.id}", headers=officials["NRB"]))
+    assert detail["opinion_number"] == f"赫碳审〔2026〕{application.id}号"
+    console = client.get(f"/console/applications/{application.id}", headers=officials["NRB"]).text
+    assert f'<dd id="opinion-number">赫碳审〔2026〕{application.id}号</dd>' in console
 
 
 def test_opinion__without_its_number__refused_and_nothing_sent(client, gateway, officials, new_holder):
