@@ -107,14 +107,16 @@ class Lifecycle:
     waits: dict[str, Wait]  # the states a party must act in: what each waits on
     admits: dict[str, frozenset[Step]] = field(default_factory=dict)  # every step each state admits, if listed
     beside: dict[str, Wait] = field(default_factory=dict)  # an untimed wait beside a state's own, while it lasts
+    held: dict[str, frozenset[Step]] = field(default_factory=dict)  # the steps admitted while a state is held
     missing: str | None = None  # the code a step further along is refused with while no such object exists
 
     def timed(self) -> dict[str, Limit]:
         """The states whose wait has a time limit, with it: what the queues and the clocks read."""
         return {state: wait.limit for state, wait in self.waits.items() if wait.limit is not None}
 
-    def admitted(self, state: str, step: Step) -> bool:
-        return step in self.admits.get(state, frozenset())
+    def admitted(self, state: str, step: Step, *, held: bool = False) -> bool:
+        """Whether `state` admits `step`; `held`: while a field survey holds it, only its `held` steps."""
+        return step in (self.held if held else self.admits).get(state, frozenset())
 
     def require(self, state: str, step: Step, refusal: Callable[[str], Exception]) -> None:
         """A service's one check before `step`: `state` admits it, or the service's refusal of that state (its
@@ -145,8 +147,10 @@ class Lifecycle:
 # A registration application (附件1 一; ApplicationRegistry.Status). The verifier's attestation, which the
 # Measures set no limit for, is waited on beside FORMAL_OK and PRELIM_OK until given; validation's clock
 # starts once it is (services/applications.py). `admits` is the contract's `_review` of each step: a field survey
-# under way holds FORMAL_OK (its resumption alone, then), and the EEB's return (退回) of a file it has reviewed is
-# its filing step's other decision. ISSUED and REJECTED admit nothing.
+# under way holds FORMAL_OK (`held`): its resumption, the verifier's attestation and the preliminary review's
+# rejection go on, a pass waits for the survey's end; and the EEB's return (退回) of a file it has reviewed is its
+# filing step's other decision. Filed and issued, the applicant publishes the public versions of
+# its papers (§7, off the chain); REJECTED admits nothing.
 APPLICATION = Lifecycle(
     "application",
     states=("SUBMITTED", "SUPPLEMENT_REQUIRED", "FORMAL_OK", "PRELIM_OK", "VALIDATED", "FILED", "ISSUED",
@@ -165,8 +169,10 @@ APPLICATION = Lifecycle(
         "VALIDATED": frozenset({steps.OPINION}),
         "OPINION_FORWARDED": frozenset({steps.EEB_REVIEW}),
         "EEB_REVIEWED": frozenset({steps.FILE}),
-        "FILED": frozenset({steps.MINT}),
+        "FILED": frozenset({steps.MINT, steps.PUBLISH}),
+        "ISSUED": frozenset({steps.PUBLISH}),
     },
+    held={"FORMAL_OK": frozenset({steps.SURVEY_RESUME, steps.PRELIMINARY_REVIEW, steps.ATTEST})},
 )
 
 # A lost coupon's reissue procedure (附件1 二; CouponLedger's reissue stages). Withdrawing the loss report
@@ -298,26 +304,34 @@ CALENDAR = Lifecycle(
     admits={state: frozenset({steps.ENTER_CALENDAR_YEAR}) for state in ("KNOWN", "CALENDAR_ENDING")},
 )
 
-# The console pages of objects whose states are the gateway's own (steps.Step.on): their lifecycles' admits decide
-# the steps offered there. The contracts' objects (an application, a coupon) keep the catalogue's states, which
-# their own tests tie to the contracts.
-ON_PAGE = {"prepared": (PREPARED_APPLICATION,), "transfer": (TRANSFER_FORM, PLEDGE_FORM), "purchase": (PURCHASE,),
+# The console pages of objects with a lifecycle here (steps.Step.on): their lifecycles' admits decide the steps
+# offered there. A coupon's page keeps the catalogue's states: the coupon's own states are the ledger's `_move`
+# (DESIGN §3), each step × state tied to it by the authorization tests.
+ON_PAGE = {"application": (APPLICATION,), "prepared": (PREPARED_APPLICATION,), "transfer": (TRANSFER_FORM, PLEDGE_FORM), "purchase": (PURCHASE,),
            "account": (ACCOUNT,), "calendar": (CALENDAR,)}
 
 
 def states_of(step: Step, lifecycle: Lifecycle | None = None) -> tuple[str, ...]:
-    """The states an object admits `step` in: its lifecycle's admits (`lifecycle`, or those of the step's page)
-    on the gateway's own pages, else the catalogue's."""
+    """The states an object admits `step` in, held or not: its lifecycle's (`lifecycle`, or those of the step's
+    page), else the catalogue's."""
     cycles = (lifecycle,) if lifecycle else ON_PAGE.get(step.on)
     if cycles is None:
         return step.states
-    return tuple(dict.fromkeys(state for cycle in cycles for state in cycle.states if cycle.admitted(state, step)))
+    return tuple(dict.fromkeys(state for cycle in cycles for state in cycle.states
+                               if cycle.admitted(state, step) or cycle.admitted(state, step, held=True)))
 
 
-def offered(role: str, on: str, state: str | None = None, lifecycle: Lifecycle | None = None) -> list[Step]:
+def offered(role: str, on: str, state: str | None = None, lifecycle: Lifecycle | None = None, *,
+            held: bool = False) -> list[Step]:
     """The steps a console offers `role` on one kind of page, for an object in `state` (None: on a page of no
-    object in a state, such as home or the calendar), of `lifecycle` where the page shows several kinds."""
-    return [step for step in steps.offered(role, on) if state is None or state in states_of(step, lifecycle)]
+    object in a state, such as home), of `lifecycle` where the page shows several kinds; `held`: while a field
+    survey holds the state."""
+    if state is None:
+        return steps.offered(role, on)
+    cycles = (lifecycle,) if lifecycle else ON_PAGE.get(on)
+    if cycles is None:
+        return [step for step in steps.offered(role, on) if state in step.states]
+    return [step for step in steps.offered(role, on) if any(c.admitted(state, step, held=held) for c in cycles)]
 
 
 LIFECYCLES = (APPLICATION, REISSUE_PROCEDURE, PREPARED_APPLICATION, COUPON_CONSENT, TRANSFER_FORM, PLEDGE_FORM,

@@ -53,9 +53,9 @@ class Step:
     schema: type[BaseModel] | None = None
     fields: tuple[Field, ...] = ()
     on: str = "home"  # where a console offers it: home | application | coupon | purchase | transfer | account
-    # the application statuses, coupon states or trade payment statuses it is offered in; a step on an object
-    # with a lifecycle of the gateway's own (a prepared application, a 附件8 form, a purchase, an account) names
-    # none: its lifecycle's `admits` decide (lifecycles.states_of)
+    # the coupon states or trade payment statuses it is offered in; a step on an object with a lifecycle (an
+    # application, a prepared application, a 附件8 form, a purchase, an account, the calendar) names none: its
+    # lifecycle's `admits` decide (lifecycles.states_of)
     states: tuple[str, ...] = ()
     consent: str | None = None  # the owner's request (Action) a department step completes
     status_code: int = 200
@@ -102,40 +102,38 @@ DECLINE_APPLICATION = Step("application.decline", "§8", (HOLDER,), "POST", PREP
                            (Field("reason", "textarea"),), "prepared")
 # 补正: only what the centre asked for is sent again; the other documents stay as submitted.
 RESUBMIT = Step("application.resubmit", "附件1 一(二)", (HOLDER,), "POST", APPLICATION + "/resubmit",
-                schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application",
-                ("SUPPLEMENT_REQUIRED",))
+                schemas.Resubmission, tuple(replace(f, required=False) for f in DOCUMENTS), "application")
 # Once filed, the applicant publishes the public versions of its papers on the project's page (§7).
 PUBLISH = Step("application.publish", "§7", (HOLDER,), "POST", APPLICATION + "/public-versions", schemas.PublicVersions,
                (Field("monitoring_report", "file"), Field("verification_statement", "file", required=False),
-                Field("personal_data_removed", "bool")), "application", ("FILED", "ISSUED"))
+                Field("personal_data_removed", "bool")), "application")
 FORMAL_REVIEW = Step(
     "application.formal_review", "附件1 一(二)", ("CENTER",), "POST", APPLICATION + "/formal-review",
     schemas.FormalReview, (Field("decision", "choice", ("pass", "supplement")),
                            Field("missing_items", "lines", required=False), REASON),
-    "application", ("SUBMITTED",))
+    "application")
 SURVEY_PAUSE = Step("application.survey_pause", "附件1 一(二)", ("CENTER",), "POST",
-                    APPLICATION + "/field-survey/pause", on="application", states=("FORMAL_OK",))
+                    APPLICATION + "/field-survey/pause", on="application")
 SURVEY_RESUME = Step("application.survey_resume", "附件1 一(二)", ("CENTER",), "POST",
-                     APPLICATION + "/field-survey/resume", on="application", states=("FORMAL_OK",))
+                     APPLICATION + "/field-survey/resume", on="application")
 PRELIMINARY_REVIEW = Step("application.preliminary_review", "附件1 一(二)", ("CENTER",), "POST",
                           APPLICATION + "/preliminary-review", schemas.Decision, (DECISION, REASON),
-                          "application", ("FORMAL_OK",))
+                          "application")
 ATTEST = Step("application.attestation", "附件1 一(一)", ("VERIFIER",), "POST", APPLICATION + "/attestation",
-              schemas.Attestation, ATTESTATION, "application", ("FORMAL_OK", "PRELIM_OK"))
+              schemas.Attestation, ATTESTATION, "application")
 VALIDATE = Step("application.validation", "§2, §4, 附件1 一(三)", ("NRB", "FORESTRY"), "POST",
-                APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application", ("PRELIM_OK",))
+                APPLICATION + "/validation", schemas.Decision, (DECISION, REASON), "application")
 OPINION = Step("application.opinion", "附件1 一(三)", ("CENTER",), "POST", APPLICATION + "/validation-opinion",
-               schemas.ValidationOpinion, (Field("opinion_number"), Field("opinion_document", "file")), "application",
-               ("VALIDATED",))
+               schemas.ValidationOpinion, (Field("opinion_number"), Field("opinion_document", "file")), "application")
 # The EEB's refusal at 一(四) returns the file to the centre (退回) with its reason; it never ends the file.
 EEB_REVIEW = Step("application.eeb_review", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/eeb-review",
                   schemas.EebReview, (Field("decision", "choice", ("pass", "return")), REASON),
-                  "application", ("OPINION_FORWARDED",))
+                  "application")
 FILE = Step("application.filing", "附件1 一(四)", ("EEB",), "POST", APPLICATION + "/filing", schemas.Filing, (
     Field("decision", "choice", ("file", "return")), Field("filing_number", required=False), REASON),
-    "application", ("EEB_REVIEWED",))
+    "application")
 MINT = Step("application.mint", "§10, 附件1 一(五)", ("GOV",), "POST", APPLICATION + "/mint",
-            on="application", states=("FILED",))
+            on="application")
 
 # -- parcels: the CCER list (§2) and harvest plans (§9)
 CCER = Step("parcel.ccer", "§2", ("EEB",), "POST", "/parcels/ccer", schemas.CcerListing,
@@ -337,7 +335,7 @@ CATALOGUE: tuple[Step, ...] = tuple(value for value in globals().values() if isi
 BY_ID = {step.id: step for step in CATALOGUE}
 
 
-def offered(role: str, on: str, state: str | None = None) -> list[Step]:
-    """The steps a console offers `role` on one kind of page, for an object in `state`, as the catalogue names
-    their states; lifecycles.offered is the console's, which reads a lifecycle's admits where it has one."""
-    return [s for s in CATALOGUE if s.on == on and role in s.roles and (state is None or state in s.states)]
+def offered(role: str, on: str) -> list[Step]:
+    """The steps a console offers `role` on one kind of page; lifecycles.offered picks those an object's state
+    admits."""
+    return [s for s in CATALOGUE if s.on == on and role in s.roles]

@@ -250,7 +250,7 @@ def publish(gw: Gateway, db: Session, *, actor: Actor, application_id: int, vers
     if actor.user.id not in (record.holder_id, record.agent_id):
         raise NotFound("APPLICATION_NOT_FOUND", f"no application {application_id}")
     status = _indexed(gw, application_id).status
-    if status not in steps.PUBLISH.states:
+    if not lifecycles.APPLICATION.admitted(status, steps.PUBLISH):
         raise Conflict("APPLICATION_WRONG_STATUS", f"the public versions are given once filed, not when {status}",
                        detail={"status": status})
     if not versions.personal_data_removed:

@@ -64,9 +64,8 @@ def home_steps(role: str) -> list[dict]:
 
 
 def application_steps(role: str, detail: dict) -> list[dict]:
-    offered = lifecycles.offered(role, "application", detail["status"])
+    offered = lifecycles.offered(role, "application", detail["status"], held=detail["field_survey_paused"])
     hidden = set()
-    hidden.add(steps.SURVEY_RESUME if not detail["field_survey_paused"] else steps.SURVEY_PAUSE)
     if detail["attested_t"] is not None:
         hidden.add(steps.ATTEST)
     if detail["status"] == "PRELIM_OK" and detail["validation"].get(role):

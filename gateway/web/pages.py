@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from . import certificates
 from ..edge.deps import DbSession, GatewayDep, OptionalUser, RecordPath
 from ..core.errors import DomainError, NotFound
-from ..catalogue import steps
+from ..catalogue import lifecycles, steps
 from ..services import coupons, projects, public, redemptions, registers, transparency
 from ..services.search import COUPON_NUMBER
 from . import charts
@@ -105,7 +105,7 @@ def retirement_list(request: Request, db: DbSession, user: OptionalUser):
 @router.get("/projects/{application_id}")
 def project(application_id: RecordPath, request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser):
     p = projects.project(gateway, db, application_id)
-    acts = _official(user) and bool(steps.offered(user.role, "application", p["status"]))
+    acts = _official(user) and bool(lifecycles.offered(user.role, "application", p["status"]))
     return render(request, "project.html", user=user, p=p, acts=acts)
 
 

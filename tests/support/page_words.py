@@ -15,6 +15,7 @@ import re
 from html.parser import HTMLParser
 
 from chain import states
+from gateway.catalogue import lifecycles
 from gateway.catalogue.lifecycles import LIFECYCLES
 from gateway.catalogue.steps import CATALOGUE
 from gateway.web.i18n import MESSAGES
@@ -28,7 +29,8 @@ def _codes() -> frozenset[str]:
     enums = [value for value in vars(states).values() if isinstance(value, type) and issubclass(value, enum.Enum)]
     names = {member for kind in enums for member in kind.__members__}
     names |= {state for lifecycle in LIFECYCLES for state in lifecycle.states}
-    names |= {state for step in CATALOGUE for state in step.states} | {role for step in CATALOGUE for role in step.roles}
+    names |= {state for step in CATALOGUE for state in lifecycles.states_of(step)} | {
+        role for step in CATALOGUE for role in step.roles}
     names |= {part for key in MESSAGES for part in key.split(".")}
     said = {word for zh, _ in MESSAGES.values() for word in ONE_WORD.findall(zh)}
     return frozenset(name for name in names if ONE_WORD.fullmatch(name)) - said
