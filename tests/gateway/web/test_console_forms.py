@@ -11,6 +11,7 @@ from gateway.demo import DEMO_PASSWORD, OFFICIALS
 from gateway.core.security import csrf_token
 from gateway.services.logins import DEVICE_COOKIE
 from gateway.catalogue.steps import CATALOGUE
+from support import api
 from support.api import listing_form
 from support.http import ok
 
@@ -108,3 +109,21 @@ def test_console_coupon__holder_by_name__its_chain_address_shown_to_officials_on
     assert f'id="owner-address">{person.address}</dd>'.lower() in centre
     assert f'<dd id="coupon-holder">{person.username}</dd>'.lower() in centre  # an official reads a person's name
     assert person.username.lower() not in client.get(f"/coupons/{number}").text.lower()  # the public does not
+
+
+def test_console_application__field_survey_under_way__offered_as_its_lifecycle_holds_formal_ok(client, officials, new_holder):
+    """附件1 一(二): while the centre's field survey holds the preliminary review, the page offers its resumption,
+    and the review (whose rejection goes on; a pass waits) — not a second pause; afterwards the pause again."""
+    holder = new_holder()
+    application = api.submit(client, holder, api.application_form(api.upload(client, holder.headers)))
+    api.walk(client, officials, application, through="formal_review")
+    path = f"/console/applications/{application.id}"
+    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"application.survey_pause",
+                                                               "application.preliminary_review"}
+    ok(client.post(f"/api/v1/applications/{application.id}/field-survey/pause", headers=officials["CENTER"]))
+    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"application.survey_resume",
+                                                               "application.preliminary_review"}
+    assert _page_steps(client, path, OFFICIALS["VERIFIER"]) == {"application.attestation"}
+    ok(client.post(f"/api/v1/applications/{application.id}/field-survey/resume", headers=officials["CENTER"]))
+    assert _page_steps(client, path, OFFICIALS["CENTER"]) == {"application.survey_pause",
+                                                               "application.preliminary_review"}
