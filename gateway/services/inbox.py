@@ -90,7 +90,7 @@ def _pledges_near_term(gw: Gateway, db: Session, user: User, today: dt.date) -> 
     of_owner = pledges.under_pledge(gw, db, pledgee=None, owner=owner, today=today) if owner else []
     items = []
     for p, notes in [*((p, {}) for p in to_bank), *((p, {"pledgee": p["pledgee"]}) for p in of_owner)]:
-        if p["term_end"] and 0 <= p["days_left"] <= lifecycles.NEAR_TERM_DAYS:
+        if pledges.term_state(p) == "NEAR_TERM":
             term_end = dt.date.fromisoformat(p["term_end"])
             items.append(lifecycles.PLEDGE_TERM.item(
                 "NEAR_TERM", keys={"coupon": p["number"]}, status=p["state"], href=f"/console/coupons/{p['number']}",

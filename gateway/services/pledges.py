@@ -54,8 +54,11 @@ def under_pledge(gw: Gateway, db: Session, *, pledgee: str | None, today: dt.dat
     rows = [c for c in gw.index.coupons(states=["PLEDGED", "FROZEN"])
             if c.pledgee and (c.state == "PLEDGED" or c.frozen_from == "PLEDGED")
             and (pledgee is None or c.pledgee == pledgee) and (owner is None or c.owner == owner)]
+    if not rows:
+        return []
     pledged_steps = timeline.of_coupons(gw, [c.id for c in rows], ("CouponPledged",))
-    names = public.holder_names(db, persons=True)  # read by the pledge's parties and FINANCE only: a person by name
+    # read by the pledge's parties and FINANCE only: a person by name
+    names = public.holder_names(db, persons=True, of={address for c in rows for address in (c.owner, c.pledgee)})
     today = today or gw.clock.today()
     found = []
     for c in rows:

@@ -52,10 +52,11 @@ def coupon_forms(gw: Gateway, db: Session, number: str, user: User) -> dict[str,
 
 def _offset(db: Session, number: str, owner: User) -> dict:
     """The EEB's offset (§15, 附件1 三(三)): the purchase (附件6) under which the owner bought this coupon, not its
-    latest one, gives the purpose and case reference; the owner, as named in its account, is the beneficiary."""
+    latest one, gives the purpose and case reference; an organisation owner, as named in its account, is the
+    beneficiary (a person's name is the EEB's to write, since the certificate is public: DESIGN §2)."""
     bought_under = db.scalar(select(Purchase).join(Trade, Trade.purchase_id == Purchase.id).where(
         Trade.coupon == number, Trade.buyer_id == owner.id).order_by(Trade.id.desc()).limit(1))
-    offset = {"beneficiary": owner.organisation or owner.display_name}
+    offset = _filled({"beneficiary": owner.organisation})
     if bought_under is not None:
         # 附件6's reasons: 生态赔偿 is §15(1)'s purpose; 自愿减排 may be §15(2) or (3), for the EEB to choose
         offset |= _filled({"purpose": "ECO_COMPENSATION" if bought_under.reason == "ECO_COMPENSATION" else None,

@@ -32,10 +32,13 @@ from . import market, reissues, users
 ISSUING_UNIT = "赫山区人民政府"
 
 
-def holder_names(db: Session, *, persons: bool = False) -> dict[str, str]:
+def holder_names(db: Session, *, persons: bool = False, of: set[str] | None = None) -> dict[str, str]:
     """Organisation names may appear on the disclosure board (DESIGN §2); persons do not, except to the officials
-    (`persons`), who know the account behind an address already: a person there by its display name."""
+    (`persons`), who know the account behind an address already: a person there by its display name. `of`: only
+    these addresses' names."""
     holders = select(User).where(User.role == HOLDER) if persons else select(User).where(User.organisation.is_not(None))
+    if of is not None:
+        holders = holders.where(User.address.in_(of))
     return {u.address: users.shown_name(u) for u in db.scalars(holders).all() if u.address}
 
 
@@ -60,9 +63,11 @@ def provenance(gw: Gateway, db: Session, number: str) -> dict:
     record["issued_at"] = _issued_at(gw, record["issuance"]["id"])
     record.update(_since_issuance(number, record["history"]))
     record["offset_tx"] = gw.index.offsets_of([number]).get(number)  # its offset certificate, once retired
-    # 附件1 三(三): the trade it was bought in, whose voucher's QR leads here (its offline proof offered)
-    record["trade_tx"] = next((step["tx_hash"] for step in record["history"]
-                               if step["event"] == "TradeSettled" and step["coupon"] == number), None)
+    # 附件1 三(三): the trade its owner bought it in, whose voucher's QR leads here (its offline proof offered); a
+    # coupon sold whole keeps its number, so the latest sale of it, and none once it changed hands otherwise
+    last_move = next((step for step in reversed(record["history"]) if step["coupon"] == number
+                      and step["event"] in ("TradeSettled", "CouponTransferred", "PledgeEnforced", "CouponRedeemed")), None)
+    record["trade_tx"] = last_move["tx_hash"] if last_move and last_move["event"] == "TradeSettled" else None
     return record
 
 

@@ -62,7 +62,10 @@ def counterparties(db: Session, chooser: User, account_types: tuple[str, ...] = 
     """The accounts `chooser` may name as another party (a form's field of kind `party`: 附件8's transferee,
     §8's right-holder and co-applicant, §2's acquirer): every verified, enabled holder account but its own, of
     `account_types` (every type when empty), as (its key, its name with its masked ID number): a party is
-    chosen by who it is, never by a login name."""
+    chosen by who it is, never by a login name. A holder the centre has not verified is offered none: it may name
+    no party before it has shown who it is itself (附件1 三(一))."""
+    if chooser.role == HOLDER and chooser.verified_at is None:
+        return []
     query = select(User).where(User.role == HOLDER, User.verified_at.is_not(None), User.disabled_at.is_(None),
                                User.id != chooser.id)
     if account_types:

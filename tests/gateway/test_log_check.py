@@ -266,7 +266,7 @@ def test_bundle__neither_an_offset_nor_a_trade_or_unknown__refused(client, gatew
 
 
 def test_coupon_page__bought_in_a_trade__offers_the_trade_vouchers_offline_proof(client, gateway, officials, seller,
-                                                                                 buyer, mint):
+                                                                                 buyer, mint, new_holder):
     """The trade voucher's QR leads to the public page of the coupon bought (附件1 三(三)): it offers the voucher's
     offline proof, as the offset certificate's verify page offers the certificate's; the listed coupon's does not."""
     listed = mint(seller, claimed_t="500")
@@ -282,3 +282,6 @@ def test_coupon_page__bought_in_a_trade__offers_the_trade_vouchers_offline_proof
     proof = client.get(f"/log/bundles/{tx}.json")
     assert proof.status_code == 200 and proof.json()["kind"] == "trade"
     assert "trade-bundle" not in client.get(f"/coupons/{listed}").text
+    # once its owner transfers it (附件8), the coupon was not bought by its owner: no trade of it is offered
+    moved = api.transfer(client, officials, buyer, trade["coupon"], new_holder("受让企业（凭证）"))
+    assert ok(client.get(f"{API}/public/coupons/{moved}"))["trade_tx"] is None
