@@ -121,7 +121,7 @@ def test_accounts__malformed_id__refused_in_the_page_and_nothing_stored(site, ph
         form.locator(f"[name={name}]").fill(value)
     form.locator("button").click()
 
-    expect(form.locator(".result")).to_contain_text("IDENTITY_MALFORMED")
+    expect(form.locator(".result")).to_have_attribute("data-code", "IDENTITY_MALFORMED")
     shot(phone, "refused")
     assert _user(site, username) is None
 

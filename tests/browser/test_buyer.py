@@ -38,7 +38,7 @@ def test_buyer__applies_in_the_page__gets_the_acceptance_notice_and_after_settle
     commitment = form.locator("label", has=page.locator("input[name=commitment]"))
     expect(commitment).to_contain_text(MESSAGES["field.commitment"][0])  # the seed's words of 附件6
     form.locator("button").click()
-    expect(form.locator(".result")).to_contain_text("COMMITMENT_REQUIRED")  # not ticked: refused, nothing recorded
+    expect(form.locator(".result")).to_have_attribute("data-code", "COMMITMENT_REQUIRED")  # not ticked: refused, nothing recorded
     assert site.api.get("/api/v1/purchases", headers=buyer.headers).json() == []
 
     form.locator("input[name=commitment]").check()
