@@ -156,11 +156,12 @@ def logout(request: Request, gateway: GatewayDep, csrf_token: Annotated[str, For
 def home(request: Request, gateway: GatewayDep, db: DbSession, user: OptionalUser, done: str | None = None):
     if user is None:
         return _login_redirect()
-    forms = choosing(db, user, home_steps(user.role))
+    forms = home_steps(user.role)
     if user.role == HOLDER:
         return holder_home(request, gateway, db, user, forms, done)
     if user.role == ENFORCEMENT:  # its one task: certificates by case reference (附件1 三(三))
         return RedirectResponse("/console/offsets", status_code=303)
+    forms = choosing(db, user, forms)
     items = inbox.waiting_on(gateway, db, user)
     return render(request, "console/queue.html", user=user, items=items, steps=forms, done=done, waiting=len(items),
                   links=linked_pages(user.role), log_alarms=transparency.alarms(gateway))
@@ -173,8 +174,8 @@ def holder_home(request: Request, gateway, db, user: User, forms: list[dict], do
     agent = user.account_type in identity.QUALIFIABLE and users.qualification_of(db, user) is not None
     applies = user.account_type in identity.APPLIES or agent
     buys = user.account_type in identity.BUYS and not agent
-    forms = [form for form in forms if form["step"] is not steps.SUBMIT  # its own page: /console/apply
-             and (form["step"] is not steps.PURCHASE or buys)]
+    forms = choosing(db, user, [form for form in forms if form["step"] is not steps.SUBMIT  # its own page: /console/apply
+                                and (form["step"] is not steps.PURCHASE or buys)])
     waiting = inbox.waiting_on(gateway, db, user)
     held = _rows(gateway, coupons.holdings_of(gateway, user))
     pledged = pledges.pledges_for(gateway, db, user)  # a pledgee bank's coupons under pledge
